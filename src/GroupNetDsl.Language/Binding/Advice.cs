@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using System.Linq;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Binding;
+
+/// <summary>The seed's design advice, checked on a valid graph: warnings the user may silence.</summary>
+internal static class Advice
+{
+    public static void Check(Network network, DiagnosticBag diagnostics)
+    {
+        var consumers = new List<int>[network.Nodes.Count];
+        for (int i = 0; i < consumers.Length; i++) consumers[i] = new List<int>();
+        foreach (var node in network.Nodes)
+        {
+            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
+        }
+
+        foreach (var node in network.Nodes)
+        {
+            if (node.Operation is not Conv2dOp conv || conv.Groups == 1) continue;
+
+            // A depthwise conv mixes no channels: some later dense conv must, before the head.
+            if (conv.IsDepthwise && ReachesHeadUnmixed(network, consumers, node.Index))
+            {
+                diagnostics.Report(DiagnosticDescriptors.DepthwiseWithoutPointwise, node.Location, node.Path);
+            }
+
+            // Two grouped convs in a row keep every group's channels apart.
+            var previous = PreviousConvolution(network, node.Index);
+            if (previous is { Operation: Conv2dOp { Groups: > 1 } })
+            {
+                diagnostics.Report(DiagnosticDescriptors.StackedGroupedConvs, node.Location, node.Path, previous.Path);
+            }
+        }
+    }
+
+    /// <summary>True when some path from the node reaches linear or the output through no conv with groups == 1.</summary>
+    private static bool ReachesHeadUnmixed(Network network, List<int>[] consumers, int start)
+    {
+        var stack = new Stack<int>(consumers[start]);
+        var visited = new HashSet<int>();
+        if (start == network.OutputNode) return true;
+        while (stack.Count > 0)
+        {
+            int index = stack.Pop();
+            if (!visited.Add(index)) continue;
+            var node = network.Nodes[index];
+            if (node.Operation is Conv2dOp { Groups: 1 }) continue;
+            if (node.Operation is LinearOp || index == network.OutputNode) return true;
+            foreach (int next in consumers[index]) stack.Push(next);
+        }
+        return false;
+    }
+
+    /// <summary>The conv that feeds this one through elementwise ops only (batchnorm, activations), if any.</summary>
+    private static Node? PreviousConvolution(Network network, int index)
+    {
+        var node = network.Nodes[network.Nodes[index].Inputs[0]];
+        while (node.Operation is BatchNorm2dOp or ActivationOp or IdentityOp)
+        {
+            node = network.Nodes[node.Inputs[0]];
+        }
+        return node.Operation is Conv2dOp ? node : null;
+    }
+}

@@ -1,0 +1,402 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Syntax;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Binding;
+
+/// <summary>
+/// Turns one network declaration into a validated <see cref="Network"/>: evaluates block arguments,
+/// instantiates modules with their PyTorch paths, runs forward to build the graph, infers every shape
+/// and checks every rule. Errors are reported and binding goes on with an error value, so one run
+/// finds every independent error without cascades.
+/// </summary>
+internal sealed partial class Binder
+{
+    private const int MaxBlockDepth = 32;
+
+    private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly List<Node> _nodes = new();
+    private readonly List<WeightTensor> _weights = new();
+    private readonly HashSet<string> _weightKeys = new(StringComparer.Ordinal);
+    private readonly List<string> _blockStack = new();
+    private readonly List<BlockModule> _blockInstances = new();
+    private readonly Dictionary<string, int> _anonymousCounts = new(StringComparer.Ordinal);
+    private SourceLocation _anchor;
+
+    public Binder(IReadOnlyDictionary<string, BlockSyntax> blocks, DiagnosticBag diagnostics, SourceLocation anchor)
+    {
+        _blocks = blocks;
+        _diagnostics = diagnostics;
+        _anchor = anchor;
+    }
+
+    /// <summary>Blocks this network used, so callers can tell whether a broken block affects it.</summary>
+    public HashSet<string> UsedBlocks { get; } = new(StringComparer.Ordinal);
+
+    public Network? BindNetwork(NetworkSyntax syntax)
+    {
+        int errorsBefore = _diagnostics.ErrorCount;
+        _anchor = syntax.NameLocation;
+
+        TensorShape input = default;
+        if (syntax.InputShape is null)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.MissingInputShape, syntax.NameLocation, syntax.Name);
+        }
+        else if (!TensorShape.TryParse(syntax.InputShape, out input) || input.IsFlat)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InvalidShape, syntax.InputLocation ?? syntax.NameLocation, syntax.InputShape);
+            input = default;
+        }
+
+        var root = InstantiateBody(syntax, new Scope(string.Empty), string.Empty, syntax.NameLocation);
+        if (input.Channels == 0 || root is null) return null;
+
+        _nodes.Add(new Node(0, "input", new InputOp(), EquatableArray<int>.Empty, input, 0, 0, syntax.InputLocation ?? syntax.NameLocation));
+        var output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
+        ReportUnusedMembers();
+
+        if (_diagnostics.ErrorCount != errorsBefore || output is not TensorValue result) return null;
+        if (result.Node == 0)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.EmptyModule, syntax.NameLocation, $"Network '{syntax.Name}'");
+            return null;
+        }
+
+        long parameters = _weights.Where(w => w.Role == WeightRole.Parameter).Sum(w => w.ElementCount);
+        long macs = _nodes.Sum(n => n.MultiplyAccumulates);
+        return new Network(syntax.Name, syntax.NameLocation, input, _nodes.ToEquatableArray(), result.Node, _weights.ToEquatableArray(), parameters, macs);
+    }
+
+    // ---------------------------------------------------------------- instantiation (module declarations)
+
+    /// <summary>Evaluates the members of a block or network body in order; returns null on a fatal error.</summary>
+    private BlockModule? InstantiateBody(ModuleBodySyntax body, Scope scope, string path, SourceLocation location)
+    {
+        var children = new List<(MemberSyntax, Module)>();
+        foreach (var member in body.Members)
+        {
+            if (scope.ContainsLocal(member.Name) || member.Name == body.Forward?.Parameter)
+            {
+                Report(DiagnosticDescriptors.DuplicateName, member.NameLocation, member.Name);
+                continue;
+            }
+            var value = EvaluateMember(member.Value, scope, Join(path, member.Name));
+            scope.Set(member.Name, value);
+            if (value is ModuleValue module) children.Add((member, module.Module));
+        }
+        var block = new BlockModule(path, Place(location), body, scope, children);
+        _blockInstances.Add(block);
+        return block;
+    }
+
+    /// <summary>Evaluates a member's right-hand side: a layer (op, block, list) or a scalar.</summary>
+    private Value EvaluateMember(ExpressionSyntax expression, Scope scope, string path)
+    {
+        switch (expression)
+        {
+            case ListSyntax list:
+            {
+                var children = new List<Module>();
+                bool failed = false;
+                for (int i = 0; i < list.Items.Count; i++)
+                {
+                    var item = EvaluateMember(list.Items[i], scope, Join(path, i.ToString(CultureInfo.InvariantCulture)));
+                    if (item is ModuleValue module) children.Add(module.Module);
+                    else if (item is ErrorValue) failed = true;
+                    else
+                    {
+                        Report(DiagnosticDescriptors.WrongType, list.Items[i].Location, $"item {i} of '{path}'", "a layer", item.Describe());
+                        failed = true;
+                    }
+                }
+                return failed ? ErrorValue.Instance : new ModuleValue(new SequentialModule(path, Place(list.Location), children));
+            }
+            case CallSyntax call when !scope.TryGet(call.Callee.Name, out _) && !Builtins.IsFunction(call.Callee.Name):
+                return CreateModule(call.Callee.Name, call.Callee.Location, call.Arguments, call.Location, scope, path);
+            case NameSyntax name when !scope.TryGet(name.Name, out _) && (OpCatalog.TryGet(name.Name, out _) || _blocks.ContainsKey(name.Name)):
+                return CreateModule(name.Name, name.Location, Array.Empty<ArgumentSyntax>(), name.Location, scope, path);
+            case IfSyntax conditional:
+            {
+                var condition = EvaluateScalar(conditional.Condition, scope);
+                if (condition is ErrorValue) return condition;
+                if (condition is not BoolValue flag)
+                {
+                    Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
+                    return ErrorValue.Instance;
+                }
+                return EvaluateMember(flag.Value ? conditional.WhenTrue : conditional.WhenFalse, scope, path);
+            }
+            default:
+                return EvaluateScalar(expression, scope);
+        }
+    }
+
+    /// <summary>Creates an op or block instance from <c>name(arguments)</c> written where <paramref name="path"/> will live.</summary>
+    private Value CreateModule(string name, SourceLocation nameLocation, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location, Scope scope, string path)
+    {
+        if (OpCatalog.TryGet(name, out var op))
+        {
+            if (op.TensorInputs > 1)
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, location, name, $"'{name}' combines tensors; use it in forward, for example forward(x) = a(x) + b(x)");
+                return ErrorValue.Instance;
+            }
+            var bound = BindArguments(name, op.Parameters, arguments, scope, location, skipPositional: 0);
+            if (bound is null) return ErrorValue.Instance;
+            var module = new OpModule(path, Place(location), name, bound);
+            module.Operation = CreateOperation(module, inputChannels: null);
+            if (module.Operation is not null) DeclareWeights(module);
+            return module.Operation is null && !IsDeferred(module) ? ErrorValue.Instance : new ModuleValue(module);
+        }
+
+        if (_blocks.TryGetValue(name, out var block))
+        {
+            return InstantiateBlock(block, arguments, location, scope, path);
+        }
+
+        ReportUnknown(name, nameLocation, scope);
+        return ErrorValue.Instance;
+    }
+
+    private Value InstantiateBlock(BlockSyntax block, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location, Scope callerScope, string path)
+    {
+        UsedBlocks.Add(block.Name);
+        if (_blockStack.Contains(block.Name))
+        {
+            var cycle = string.Join(" -> ", _blockStack.SkipWhile(b => b != block.Name).Concat(new[] { block.Name }));
+            Report(DiagnosticDescriptors.Recursion, location, block.Name, cycle);
+            return ErrorValue.Instance;
+        }
+        if (_blockStack.Count >= MaxBlockDepth)
+        {
+            Report(DiagnosticDescriptors.NestingTooDeep, location, MaxBlockDepth);
+            return ErrorValue.Instance;
+        }
+
+        // Block parameters: positional or by name; defaults may refer to earlier parameters.
+        var specs = block.Parameters.Select(p => new ParameterSpec(p.Name, ArgumentType.Any, p.DefaultValue is null)).ToArray();
+        var duplicates = block.Parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1);
+        foreach (var duplicate in duplicates) Report(DiagnosticDescriptors.DuplicateName, duplicate.Skip(1).First().Location, duplicate.Key);
+        var bound = BindArguments(block.Name, specs, arguments, callerScope, location, skipPositional: 0);
+        if (bound is null) return ErrorValue.Instance;
+
+        var savedAnchor = _anchor;
+        _anchor = Place(location);
+        _blockStack.Add(block.Name);
+        try
+        {
+            var scope = new Scope(path);
+            foreach (var parameter in block.Parameters)
+            {
+                if (scope.ContainsLocal(parameter.Name)) continue;
+                if (bound.TryGetValue(parameter.Name, out var argument))
+                {
+                    scope.Set(parameter.Name, argument.Value);
+                }
+                else if (parameter.DefaultValue is not null)
+                {
+                    scope.Set(parameter.Name, EvaluateScalar(parameter.DefaultValue, scope));
+                }
+            }
+            var instance = InstantiateBody(block, scope, path, location);
+            return instance is null ? ErrorValue.Instance : new ModuleValue(instance);
+        }
+        finally
+        {
+            _blockStack.RemoveAt(_blockStack.Count - 1);
+            _anchor = savedAnchor;
+        }
+    }
+
+    /// <summary>
+    /// Matches arguments to formal parameters (positional first, then by name). Returns null when the
+    /// call is unusable; reports every problem. <paramref name="skipPositional"/> positional arguments
+    /// are tensors that the caller handles.
+    /// </summary>
+    private Dictionary<string, BoundArgument>? BindArguments(string callee, ParameterSpec[] specs, IReadOnlyList<ArgumentSyntax> arguments, Scope scope, SourceLocation location, int skipPositional)
+    {
+        var bound = new Dictionary<string, BoundArgument>(StringComparer.Ordinal);
+        bool ok = true;
+        int positional = 0;
+        for (int i = skipPositional; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            ParameterSpec? spec;
+            if (argument.Name is null)
+            {
+                if (positional >= specs.Length)
+                {
+                    Report(DiagnosticDescriptors.TooManyArguments, argument.Location, callee, specs.Length, arguments.Count(a => a.Name is null) - skipPositional);
+                    ok = false;
+                    break;
+                }
+                spec = specs[positional++];
+            }
+            else
+            {
+                spec = specs.FirstOrDefault(s => s.Name == argument.Name);
+                if (spec is null)
+                {
+                    Report(DiagnosticDescriptors.UnknownArgument, argument.Location, callee, argument.Name, specs.Length == 0 ? "none" : string.Join(", ", specs.Select(s => s.Name)));
+                    ok = false;
+                    continue;
+                }
+            }
+
+            if (bound.ContainsKey(spec.Name))
+            {
+                Report(DiagnosticDescriptors.DuplicateArgument, argument.Location, callee, spec.Name);
+                ok = false;
+                continue;
+            }
+
+            var value = EvaluateScalar(argument.Value, scope);
+            if (value is ErrorValue)
+            {
+                ok = false;
+                continue;
+            }
+            var converted = Convert(value, spec.Type);
+            if (converted is null)
+            {
+                Report(DiagnosticDescriptors.WrongType, argument.Value.Location, $"argument '{spec.Name}' of '{callee}'", TypeName(spec.Type), value.Describe());
+                ok = false;
+                continue;
+            }
+            bound[spec.Name] = new BoundArgument(converted, argument.Value.Location);
+        }
+
+        foreach (var spec in specs)
+        {
+            if (spec.Required && !bound.ContainsKey(spec.Name) && ok)
+            {
+                Report(DiagnosticDescriptors.MissingArgument, location, callee, spec.Name);
+                ok = false;
+            }
+        }
+        return ok ? bound : null;
+    }
+
+    private static Value? Convert(Value value, ArgumentType type) => (type, value) switch
+    {
+        (ArgumentType.Any, IntValue or FloatValue or BoolValue) => value,
+        (ArgumentType.Integer, IntValue) => value,
+        (ArgumentType.Number, IntValue i) => new FloatValue(i.Value),
+        (ArgumentType.Number, FloatValue) => value,
+        (ArgumentType.Boolean, BoolValue) => value,
+        _ => null,
+    };
+
+    private static string TypeName(ArgumentType type) => type switch
+    {
+        ArgumentType.Integer => "an integer",
+        ArgumentType.Number => "a number",
+        ArgumentType.Boolean => "true or false",
+        _ => "a number or true/false",
+    };
+
+    // ---------------------------------------------------------------- scalar expressions
+
+    private Value EvaluateScalar(ExpressionSyntax expression, Scope scope)
+    {
+        switch (expression)
+        {
+            case MissingSyntax:
+                return ErrorValue.Instance;
+            case IntegerSyntax integer:
+                return new IntValue(integer.Value);
+            case FloatSyntax number:
+                return new FloatValue(number.Value);
+            case BooleanSyntax boolean:
+                return new BoolValue(boolean.Value);
+            case NameSyntax name:
+                if (scope.TryGet(name.Name, out var value))
+                {
+                    return value;
+                }
+                ReportUnknown(name.Name, name.Location, scope);
+                return ErrorValue.Instance;
+            case UnarySyntax unary:
+                return Builtins.Unary(unary, EvaluateScalar(unary.Operand, scope), this);
+            case BinarySyntax binary:
+                return Builtins.Binary(binary, EvaluateScalar(binary.Left, scope), EvaluateScalar(binary.Right, scope), this);
+            case IfSyntax conditional:
+            {
+                var condition = EvaluateScalar(conditional.Condition, scope);
+                if (condition is ErrorValue) return condition;
+                if (condition is not BoolValue flag)
+                {
+                    Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
+                    return ErrorValue.Instance;
+                }
+                return EvaluateScalar(flag.Value ? conditional.WhenTrue : conditional.WhenFalse, scope);
+            }
+            case CallSyntax call when Builtins.IsFunction(call.Callee.Name) && !scope.TryGet(call.Callee.Name, out _):
+            {
+                var arguments = new List<Value>();
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Name is not null)
+                    {
+                        Report(DiagnosticDescriptors.UnknownArgument, argument.Location, call.Callee.Name, argument.Name, "positional only");
+                        return ErrorValue.Instance;
+                    }
+                    arguments.Add(EvaluateScalar(argument.Value, scope));
+                }
+                return Builtins.Call(call, arguments, this);
+            }
+            case CallSyntax call:
+                Report(DiagnosticDescriptors.WrongType, call.Location, $"'{call.Callee.Name}(...)'", "a number here", "a layer");
+                return ErrorValue.Instance;
+            case ListSyntax list:
+                Report(DiagnosticDescriptors.WrongType, list.Location, "this expression", "a number", "a list of layers");
+                return ErrorValue.Instance;
+            default:
+                return ErrorValue.Instance;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
+        _diagnostics.Report(descriptor, Place(location), arguments);
+
+    private void ReportUnknown(string name, SourceLocation location, Scope scope)
+    {
+        var candidates = scope.Names.Concat(OpCatalog.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct().ToList();
+        var closest = candidates.OrderBy(c => Distance(c, name)).FirstOrDefault(c => Distance(c, name) <= Math.Max(1, name.Length / 3));
+        string hint = closest is null
+            ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpCatalog.All.Select(o => o.Name)) + ")"
+            : $"did you mean '{closest}'?";
+        Report(DiagnosticDescriptors.UnknownName, location, "name", name, hint);
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>Locations inside the standard library mean nothing to the user: point at the call site instead.</summary>
+    private SourceLocation Place(SourceLocation location) =>
+        location.FilePath == StandardLibrary.FilePath ? _anchor : location;
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+}

@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Diagnostics;
+
+/// <summary>Collects diagnostics of one compilation; every stage reports here and keeps going.</summary>
+public sealed class DiagnosticBag
+{
+    private readonly List<GnetDiagnostic> _items = new();
+    private readonly HashSet<GnetDiagnostic> _seen = new();
+
+    public int ErrorCount { get; private set; }
+
+    public IReadOnlyList<GnetDiagnostic> Items => _items;
+
+    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments)
+    {
+        var texts = new string[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            texts[i] = System.Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+        var diagnostic = new GnetDiagnostic(descriptor, location, new EquatableArray<string>(texts));
+        // A block instantiated twice with the same bad arguments would report twice at one place.
+        if (!_seen.Add(diagnostic)) return;
+        _items.Add(diagnostic);
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) ErrorCount++;
+    }
+}

@@ -1,0 +1,139 @@
+namespace GroupNetDsl.Language.Diagnostics;
+
+/// <summary>
+/// The one catalog of GroupNetDsl rules. Ids are grouped by range:
+/// GNET01xx syntax, GNET02xx semantics and shapes, GNET03xx C# usage, GNET04xx advice.
+/// Each rule has a page under docs/diagnostics/ named after its id.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    private const string Syntax = "GroupNetDsl.Syntax";
+    private const string Shapes = "GroupNetDsl.Shapes";
+    private const string Usage = "GroupNetDsl.Usage";
+    private const string Advice = "GroupNetDsl.Advice";
+
+    // ---- GNET01xx: syntax ----
+
+    /// <summary>Message: "Unexpected character '{0}'; remove it".</summary>
+    public static readonly DiagnosticDescriptor UnexpectedCharacter = new("GNET0101", "Unexpected character", "Unexpected character '{0}'; remove it", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Expected {0} but found {1}".</summary>
+    public static readonly DiagnosticDescriptor ExpectedToken = new("GNET0102", "Syntax error", "Expected {0} but found {1}", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Number '{0}' is out of range; {1}".</summary>
+    public static readonly DiagnosticDescriptor NumberOutOfRange = new("GNET0103", "Number out of range", "Number '{0}' is out of range; {1}", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Nesting is deeper than {0} levels; split the expression into named members".</summary>
+    public static readonly DiagnosticDescriptor NestingTooDeep = new("GNET0104", "Nesting too deep", "Nesting is deeper than {0} levels; split the expression into named members", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Invalid shape '{0}'; write channels x height x width, for example 3x64x64".</summary>
+    public static readonly DiagnosticDescriptor InvalidShape = new("GNET0105", "Invalid input shape", "Invalid shape '{0}'; write channels x height x width, for example 3x64x64", Syntax, DiagnosticSeverity.Error);
+
+    // ---- GNET02xx: semantics and shapes ----
+
+    /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
+    public static readonly DiagnosticDescriptor InChannelsNotDivisible = new("GNET0201", "in_channels not divisible by groups", "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: out_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
+    public static readonly DiagnosticDescriptor OutChannelsNotDivisible = new("GNET0202", "out_channels not divisible by groups", "{0}: out_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: expects {1} input channels but receives {2} ({3}); set in_channels to {2} or change the layer before it".</summary>
+    public static readonly DiagnosticDescriptor ChannelMismatch = new("GNET0203", "Channel mismatch", "{0}: expects {1} input channels but receives {2} ({3}); set in_channels to {2} or change the layer before it", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: output size {1} from input {2} is not positive; reduce the kernel, stride or dilation, add padding, or use a larger input".</summary>
+    public static readonly DiagnosticDescriptor SpatialCollapse = new("GNET0204", "Spatial size collapses", "{0}: output size {1} from input {2} is not positive; reduce the kernel, stride or dilation, add padding, or use a larger input", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: cannot add tensors of shapes {1} and {2}; both operands must have the same shape".</summary>
+    public static readonly DiagnosticDescriptor AddShapeMismatch = new("GNET0205", "Add of different shapes", "{0}: cannot add tensors of shapes {1} and {2}; both operands must have the same shape", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: in_features is {1} but the input has {2} features ({3}); set in_features to {2}".</summary>
+    public static readonly DiagnosticDescriptor LinearFeatureMismatch = new("GNET0206", "Linear in_features mismatch", "{0}: in_features is {1} but the input has {2} features ({3}); set in_features to {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Unknown {0} '{1}'; {2}".</summary>
+    public static readonly DiagnosticDescriptor UnknownName = new("GNET0207", "Unknown name", "Unknown {0} '{1}'; {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "'{0}' has no argument named '{1}'; its arguments are {2}".</summary>
+    public static readonly DiagnosticDescriptor UnknownArgument = new("GNET0208", "Unknown argument", "'{0}' has no argument named '{1}'; its arguments are {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: expected {1} but got {2}".</summary>
+    public static readonly DiagnosticDescriptor WrongType = new("GNET0209", "Wrong argument type", "{0}: expected {1} but got {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "'{0}' needs the argument '{1}'; pass it by position or as {1}: value".</summary>
+    public static readonly DiagnosticDescriptor MissingArgument = new("GNET0210", "Missing argument", "'{0}' needs the argument '{1}'; pass it by position or as {1}: value", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "'{0}' is declared more than once; rename one of them".</summary>
+    public static readonly DiagnosticDescriptor DuplicateName = new("GNET0211", "Duplicate name", "'{0}' is declared more than once; rename one of them", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Block '{0}' uses itself through {1}; a network must be finite, remove the cycle".</summary>
+    public static readonly DiagnosticDescriptor Recursion = new("GNET0212", "Recursive block", "Block '{0}' uses itself through {1}; a network must be finite, remove the cycle", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "'{0}' takes at most {1} positional arguments but got {2}".</summary>
+    public static readonly DiagnosticDescriptor TooManyArguments = new("GNET0213", "Too many arguments", "'{0}' takes at most {1} positional arguments but got {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: {1} must be {2} but is {3}".</summary>
+    public static readonly DiagnosticDescriptor InvalidValue = new("GNET0214", "Invalid argument value", "{0}: {1} must be {2} but is {3}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: expects {1} input but receives {2}; {3}".</summary>
+    public static readonly DiagnosticDescriptor WrongRank = new("GNET0215", "Wrong input rank", "{0}: expects {1} input but receives {2}; {3}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: {1}".</summary>
+    public static readonly DiagnosticDescriptor InvalidExpression = new("GNET0216", "Invalid expression", "{0}: {1}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: the tensor {1} has {2} elements, more than the supported {3}; use a smaller input or fewer channels".</summary>
+    public static readonly DiagnosticDescriptor TensorTooLarge = new("GNET0217", "Tensor too large", "{0}: the tensor {1} has {2} elements, more than the supported {3}; use a smaller input or fewer channels", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Argument '{1}' of '{0}' is given twice; pass it once".</summary>
+    public static readonly DiagnosticDescriptor DuplicateArgument = new("GNET0218", "Argument given twice", "Argument '{1}' of '{0}' is given twice; pass it once", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Network '{0}' must declare its input shape, for example network {0}(input: 3x64x64)".</summary>
+    public static readonly DiagnosticDescriptor MissingInputShape = new("GNET0219", "Missing input shape", "Network '{0}' must declare its input shape, for example network {0}(input: 3x64x64)", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "'{0}' is not a valid layer name; use identifiers and indices separated by dots, like stem.0 or stage1".</summary>
+    public static readonly DiagnosticDescriptor InvalidLayerName = new("GNET0220", "Invalid layer name", "'{0}' is not a valid layer name; use identifiers and indices separated by dots, like stem.0 or stage1", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0} produces no output; give it at least one layer or a forward".</summary>
+    public static readonly DiagnosticDescriptor EmptyModule = new("GNET0221", "Empty network", "{0} produces no output; give it at least one layer or a forward", Shapes, DiagnosticSeverity.Error);
+
+    // ---- GNET03xx: C# usage (reported by the analyzers) ----
+
+    /// <summary>Message: "Class '{0}' declares a network and must be partial; add the partial modifier".</summary>
+    public static readonly DiagnosticDescriptor ClassNotPartial = new("GNET0301", "Network class must be partial", "Class '{0}' declares a network and must be partial; add the partial modifier", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Class '{0}' is {1}; declare networks on a non-generic top-level class".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedClass = new("GNET0302", "Unsupported network class", "Class '{0}' is {1}; declare networks on a non-generic top-level class", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "The value of '{0}' is not a compile-time constant; write a literal or a const".</summary>
+    public static readonly DiagnosticDescriptor NonConstantArgument = new("GNET0303", "Non-constant attribute argument", "The value of '{0}' is not a compile-time constant; write a literal or a const", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "No network named '{0}' is declared in the project's .gnet files{1}; add the file as AdditionalFiles or fix the name".</summary>
+    public static readonly DiagnosticDescriptor NetworkNotFound = new("GNET0304", "Network not found", "No network named '{0}' is declared in the project's .gnet files{1}; add the file as AdditionalFiles or fix the name", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Class '{0}' already has a member named '{1}', which the generated network code needs; rename it".</summary>
+    public static readonly DiagnosticDescriptor MemberCollision = new("GNET0305", "Member name collision", "Class '{0}' already has a member named '{1}', which the generated network code needs; rename it", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Class '{0}' has layer attributes and also binds network '{1}'; use one form".</summary>
+    public static readonly DiagnosticDescriptor MixedForms = new("GNET0306", "Both declaration forms on one class", "Class '{0}' has layer attributes and also binds network '{1}'; use one form", Usage, DiagnosticSeverity.Error);
+
+    // ---- GNET04xx: advice ----
+
+    /// <summary>Message: "{0}: depthwise convolution output never passes through a 1x1 convolution before the head, so channels are never mixed; add a pointwise conv".</summary>
+    public static readonly DiagnosticDescriptor DepthwiseWithoutPointwise = new("GNET0401", "Depthwise conv without pointwise mixing", "{0}: depthwise convolution output never passes through a 1x1 convolution before the head, so channels are never mixed; add a pointwise conv", Advice, DiagnosticSeverity.Warning);
+
+    /// <summary>Message: "{0}: grouped convolution follows grouped convolution {1} with no channel mixing in between; groups never exchange information, add a 1x1 conv or a channel shuffle".</summary>
+    public static readonly DiagnosticDescriptor StackedGroupedConvs = new("GNET0402", "Grouped conv after grouped conv", "{0}: grouped convolution follows grouped convolution {1} with no channel mixing in between; groups never exchange information, add a 1x1 conv or a channel shuffle", Advice, DiagnosticSeverity.Warning);
+
+    /// <summary>Message: "'{0}' is declared but never used in forward; remove it or call it".</summary>
+    public static readonly DiagnosticDescriptor UnusedModule = new("GNET0403", "Unused module", "'{0}' is declared but never used in forward; remove it or call it", Advice, DiagnosticSeverity.Info);
+
+    /// <summary>Every rule, in id order: the analyzers register exactly these.</summary>
+    public static readonly DiagnosticDescriptor[] All =
+    {
+        UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape,
+        InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
+        LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
+        Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
+        DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule,
+        ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
+        DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,
+    };
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Diagnostics;
+
+/// <summary>A diagnostic found in a declaration: the rule, where, and the values that fill its message.</summary>
+public sealed record GnetDiagnostic(DiagnosticDescriptor Descriptor, SourceLocation Location, EquatableArray<string> Arguments)
+{
+    public string Id => Descriptor.Id;
+
+    public DiagnosticSeverity Severity => Descriptor.DefaultSeverity;
+
+    public string Message => string.Format(CultureInfo.InvariantCulture, Descriptor.MessageFormat, ToObjects(Arguments));
+
+    /// <summary>The MSBuild-style line that editors and CI logs understand.</summary>
+    public override string ToString()
+    {
+        string severity = Severity switch
+        {
+            DiagnosticSeverity.Error => "error",
+            DiagnosticSeverity.Warning => "warning",
+            _ => "info",
+        };
+        return $"{Location.FilePath}({Location.Line},{Location.Column}): {severity} {Id}: {Message}";
+    }
+
+    private static object[] ToObjects(EquatableArray<string> arguments)
+    {
+        var result = new object[arguments.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = arguments[i];
+        return result;
+    }
+}

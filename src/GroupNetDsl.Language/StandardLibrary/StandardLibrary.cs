@@ -1,0 +1,22 @@
+using System.IO;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language;
+
+/// <summary>The blocks that ship with the language, written in .gnet (embedded from StandardLibrary/Blocks.gnet).</summary>
+public static class StandardLibrary
+{
+    /// <summary>The pseudo-path of the standard library; diagnostics never point here, they point at the call site.</summary>
+    public const string FilePath = "<GroupNetDsl>/Blocks.gnet";
+
+    private static SourceDocument? _document;
+
+    public static SourceDocument Document => _document ??= Load();
+
+    private static SourceDocument Load()
+    {
+        using var stream = typeof(StandardLibrary).Assembly.GetManifestResourceStream("GroupNetDsl.StandardLibrary.Blocks.gnet");
+        using var reader = new StreamReader(stream!);
+        return new SourceDocument(FilePath, reader.ReadToEnd());
+    }
+}

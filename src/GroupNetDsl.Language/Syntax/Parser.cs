@@ -1,0 +1,408 @@
+using System.Collections.Generic;
+using System.Globalization;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Syntax;
+
+/// <summary>
+/// Recursive-descent parser for .gnet. It never throws: an error is reported, the broken member is
+/// skipped up to the next line that starts a member, and parsing goes on so that every error of a file
+/// is reported in one pass.
+/// </summary>
+/// <remarks>
+/// Grammar:
+/// <code>
+/// document   = { block | network }
+/// block      = "block" NAME "(" [ param { "," param } ] ")" body
+/// network    = "network" NAME "(" "input" ":" SHAPE ")" body
+/// param      = NAME [ "=" expr ]
+/// body       = "{" { member | forward } "}"
+/// member     = NAME "=" expr
+/// forward    = "forward" "(" NAME ")" "=" expr
+/// expr       = "if" expr "then" expr "else" expr | or
+/// or         = and { "||" and }          and = not { "&amp;&amp;" not }        not = "!" not | compare
+/// compare    = sum [ ("==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=") sum ]
+/// sum        = product { ("+" | "-") product }
+/// product    = unary { ("*" | "/" | "//" | "%") unary }
+/// unary      = "-" unary | primary
+/// primary    = NUMBER | "true" | "false" | NAME [ "(" [ arg { "," arg } ] ")" ] | "[" [ expr { "," expr } ] "]" | "(" expr ")"
+/// arg        = [ NAME ":" ] expr
+/// </code>
+/// </remarks>
+public sealed class Parser
+{
+    public const int MaxNesting = 64;
+
+    private readonly SourceDocument _document;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly List<Token> _tokens;
+    private int _position;
+    private int _depth;
+    private bool _inError;
+
+    private Parser(SourceDocument document, DiagnosticBag diagnostics)
+    {
+        _document = document;
+        _diagnostics = diagnostics;
+        _tokens = new Lexer(document, diagnostics).Tokenize();
+    }
+
+    public static DocumentSyntax Parse(SourceDocument document, DiagnosticBag diagnostics) => new Parser(document, diagnostics).ParseDocument();
+
+    private Token Current => _tokens[_position];
+
+    private Token Peek(int offset) => _tokens[System.Math.Min(_position + offset, _tokens.Count - 1)];
+
+    private DocumentSyntax ParseDocument()
+    {
+        var blocks = new List<BlockSyntax>();
+        var networks = new List<NetworkSyntax>();
+        while (Current.Kind != TokenKind.EndOfFile)
+        {
+            _inError = false;
+            if (Current.Kind == TokenKind.Block)
+            {
+                blocks.Add(ParseBlock());
+            }
+            else if (Current.Kind == TokenKind.Network)
+            {
+                networks.Add(ParseNetwork());
+            }
+            else
+            {
+                Error("'block' or 'network'");
+                // Skip to the next declaration keyword.
+                while (Current.Kind is not (TokenKind.Block or TokenKind.Network or TokenKind.EndOfFile)) _position++;
+            }
+        }
+        return new DocumentSyntax(_document, blocks, networks);
+    }
+
+    private BlockSyntax ParseBlock()
+    {
+        _position++; // 'block'
+        var name = ExpectName("a block name");
+        var parameters = new List<ParameterSyntax>();
+        if (Expect(TokenKind.LeftParen, "'('"))
+        {
+            if (Current.Kind != TokenKind.RightParen)
+            {
+                do
+                {
+                    var parameterName = ExpectName("a parameter name");
+                    ExpressionSyntax? defaultValue = null;
+                    if (Current.Kind == TokenKind.Equals)
+                    {
+                        _position++;
+                        defaultValue = ParseExpression();
+                    }
+                    if (parameterName is { } p) parameters.Add(new ParameterSyntax(p.Text, Locate(p), defaultValue));
+                }
+                while (Accept(TokenKind.Comma) && !_inError);
+            }
+            Expect(TokenKind.RightParen, "')'");
+        }
+        var (members, forward) = ParseBody();
+        return new BlockSyntax(name?.Text ?? string.Empty, name is { } n ? Locate(n) : Locate(Current), parameters, members, forward);
+    }
+
+    private NetworkSyntax ParseNetwork()
+    {
+        var keyword = Current;
+        _position++; // 'network'
+        var name = ExpectName("a network name");
+        string? shape = null;
+        SourceLocation? shapeLocation = null;
+        if (Expect(TokenKind.LeftParen, "'('"))
+        {
+            if (Current.Kind == TokenKind.Identifier && Current.Text == "input")
+            {
+                _position++;
+                Expect(TokenKind.Colon, "':'");
+                if (Current.Kind is TokenKind.Shape or TokenKind.Integer)
+                {
+                    shape = Current.Text;
+                    shapeLocation = Locate(Current);
+                    _position++;
+                }
+                else
+                {
+                    Error("an input shape such as 3x64x64");
+                }
+            }
+            Expect(TokenKind.RightParen, "')'");
+        }
+        var (members, forward) = ParseBody();
+        var nameLocation = name is { } n ? Locate(n) : Locate(keyword);
+        return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, members, forward);
+    }
+
+    private (List<MemberSyntax> Members, ForwardSyntax? Forward) ParseBody()
+    {
+        var members = new List<MemberSyntax>();
+        ForwardSyntax? forward = null;
+        if (!Expect(TokenKind.LeftBrace, "'{'"))
+        {
+            SkipToDeclaration();
+            return (members, forward);
+        }
+
+        while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile or TokenKind.Block or TokenKind.Network))
+        {
+            _inError = false;
+            int startLine = Current.Line;
+            int before = _position;
+            if (Current.Kind == TokenKind.Identifier && Current.Text == "forward" && Peek(1).Kind == TokenKind.LeftParen)
+            {
+                var keyword = Current;
+                _position += 2;
+                var parameter = ExpectName("the forward input name");
+                Expect(TokenKind.RightParen, "')'");
+                Expect(TokenKind.Equals, "'='");
+                var body = ParseExpression();
+                if (forward is not null)
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.DuplicateName, Locate(keyword), "forward");
+                }
+                else if (!_inError)
+                {
+                    forward = new ForwardSyntax(parameter?.Text ?? "x", Locate(keyword), body);
+                }
+            }
+            else
+            {
+                var name = ExpectName("a member name");
+                if (name is { } n && Expect(TokenKind.Equals, "'='"))
+                {
+                    var value = ParseExpression();
+                    members.Add(new MemberSyntax(n.Text, Locate(n), value));
+                }
+            }
+
+            if (_inError)
+            {
+                // Recover: skip to the first token on a later line that can start a member.
+                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace or TokenKind.Block or TokenKind.Network)
+                       && !(Current.Line > startLine && Current.Kind == TokenKind.Identifier && Peek(1).Kind is TokenKind.Equals or TokenKind.LeftParen))
+                {
+                    _position++;
+                }
+            }
+            if (_position == before) _position++; // always make progress
+        }
+        Expect(TokenKind.RightBrace, "'}'");
+        return (members, forward);
+    }
+
+    private void SkipToDeclaration()
+    {
+        while (Current.Kind is not (TokenKind.Block or TokenKind.Network or TokenKind.EndOfFile)) _position++;
+    }
+
+    private ExpressionSyntax ParseExpression()
+    {
+        if (++_depth > MaxNesting)
+        {
+            var token = Current;
+            if (!_inError) _diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, Locate(token), MaxNesting);
+            _inError = true;
+            _depth--;
+            return new MissingSyntax(Locate(token));
+        }
+        try
+        {
+            if (Current.Kind == TokenKind.If)
+            {
+                var start = Current;
+                _position++;
+                var condition = ParseExpression();
+                Expect(TokenKind.Then, "'then'");
+                var whenTrue = ParseExpression();
+                Expect(TokenKind.Else, "'else'");
+                var whenFalse = ParseExpression();
+                return new IfSyntax(condition, whenTrue, whenFalse, Span(start, whenFalse.Location));
+            }
+            return ParseBinary(0);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    // Precedence levels, loosest first.
+    private static readonly TokenKind[][] Levels =
+    {
+        new[] { TokenKind.OrOr },
+        new[] { TokenKind.AndAnd },
+        new[] { TokenKind.EqualsEquals, TokenKind.BangEquals, TokenKind.Less, TokenKind.LessEquals, TokenKind.Greater, TokenKind.GreaterEquals },
+        new[] { TokenKind.Plus, TokenKind.Minus },
+        new[] { TokenKind.Star, TokenKind.Slash, TokenKind.SlashSlash, TokenKind.Percent },
+    };
+
+    private ExpressionSyntax ParseBinary(int level)
+    {
+        if (level == Levels.Length) return ParseUnary();
+        var left = ParseBinary(level + 1);
+        while (System.Array.IndexOf(Levels[level], Current.Kind) >= 0 && !_inError)
+        {
+            var op = Current.Kind;
+            _position++;
+            var right = ParseBinary(level + 1);
+            left = new BinarySyntax(op, left, right, Span(left.Location, right.Location));
+        }
+        return left;
+    }
+
+    private ExpressionSyntax ParseUnary()
+    {
+        if (Current.Kind is TokenKind.Minus or TokenKind.Bang)
+        {
+            var op = Current;
+            _position++;
+            if (++_depth > MaxNesting)
+            {
+                if (!_inError) _diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, Locate(op), MaxNesting);
+                _inError = true;
+                _depth--;
+                return new MissingSyntax(Locate(op));
+            }
+            var operand = ParseUnary();
+            _depth--;
+            return new UnarySyntax(op.Kind, operand, Span(Locate(op), operand.Location));
+        }
+        return ParsePrimary();
+    }
+
+    private ExpressionSyntax ParsePrimary()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.Integer:
+                _position++;
+                if (long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long integer) && integer <= int.MaxValue)
+                {
+                    return new IntegerSyntax(integer, Locate(token));
+                }
+                _diagnostics.Report(DiagnosticDescriptors.NumberOutOfRange, Locate(token), token.Text, $"integers must be at most {int.MaxValue}");
+                return new MissingSyntax(Locate(token));
+            case TokenKind.Float:
+                _position++;
+                if (double.TryParse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && !double.IsInfinity(real))
+                {
+                    return new FloatSyntax(real, Locate(token));
+                }
+                _diagnostics.Report(DiagnosticDescriptors.NumberOutOfRange, Locate(token), token.Text, "use a finite number");
+                return new MissingSyntax(Locate(token));
+            case TokenKind.True:
+            case TokenKind.False:
+                _position++;
+                return new BooleanSyntax(token.Kind == TokenKind.True, Locate(token));
+            case TokenKind.Identifier:
+                _position++;
+                var name = new NameSyntax(token.Text, Locate(token));
+                if (Current.Kind != TokenKind.LeftParen) return name;
+                return ParseCall(name);
+            case TokenKind.LeftBracket:
+            {
+                _position++;
+                var items = new List<ExpressionSyntax>();
+                if (Current.Kind != TokenKind.RightBracket)
+                {
+                    do
+                    {
+                        if (Current.Kind == TokenKind.RightBracket) break; // trailing comma
+                        items.Add(ParseExpression());
+                    }
+                    while (Accept(TokenKind.Comma) && !_inError);
+                }
+                var end = Current;
+                Expect(TokenKind.RightBracket, "']'");
+                return new ListSyntax(items, Span(Locate(token), Locate(end)));
+            }
+            case TokenKind.LeftParen:
+            {
+                _position++;
+                var inner = ParseExpression();
+                Expect(TokenKind.RightParen, "')'");
+                return inner;
+            }
+            default:
+                Error("an expression");
+                return new MissingSyntax(Locate(token));
+        }
+    }
+
+    private ExpressionSyntax ParseCall(NameSyntax callee)
+    {
+        _position++; // '('
+        var arguments = new List<ArgumentSyntax>();
+        if (Current.Kind != TokenKind.RightParen)
+        {
+            do
+            {
+                if (Current.Kind == TokenKind.RightParen) break; // trailing comma
+                var start = Current;
+                string? keyword = null;
+                if (Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Colon)
+                {
+                    keyword = Current.Text;
+                    _position += 2;
+                }
+                var value = ParseExpression();
+                arguments.Add(new ArgumentSyntax(keyword, Span(Locate(start), value.Location), value));
+            }
+            while (Accept(TokenKind.Comma) && !_inError);
+        }
+        var end = Current;
+        Expect(TokenKind.RightParen, "')'");
+        return new CallSyntax(callee, arguments, Span(callee.Location, Locate(end)));
+    }
+
+    private bool Accept(TokenKind kind)
+    {
+        if (Current.Kind != kind) return false;
+        _position++;
+        return true;
+    }
+
+    private bool Expect(TokenKind kind, string description)
+    {
+        if (Current.Kind == kind)
+        {
+            _position++;
+            return true;
+        }
+        Error(description);
+        return false;
+    }
+
+    private Token? ExpectName(string description)
+    {
+        if (Current.Kind == TokenKind.Identifier)
+        {
+            var token = Current;
+            _position++;
+            return token;
+        }
+        Error(description);
+        return null;
+    }
+
+    /// <summary>Reports one error per member: after the first, the rest of the member is noise.</summary>
+    private void Error(string expected)
+    {
+        if (_inError) return;
+        _inError = true;
+        _diagnostics.Report(DiagnosticDescriptors.ExpectedToken, Locate(Current), expected, Current.Describe());
+    }
+
+    private SourceLocation Locate(Token token) => _document.Locate(token.Start, token.Length);
+
+    private SourceLocation Span(Token start, SourceLocation end) => Span(Locate(start), end);
+
+    private SourceLocation Span(SourceLocation start, SourceLocation end) =>
+        _document.Locate(start.Start, System.Math.Max(start.Length, end.Start + end.Length - start.Start));
+}
