@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace GroupNetDsl.Weights;
+
+/// <summary>
+/// Reads the JSON header of a safetensors file with <see cref="Utf8JsonReader"/> (no reflection, so trimming
+/// and AOT are safe) and checks each entry on its own: JSON types, known dtype, non-negative integer
+/// dimensions and offsets, and a byte range exactly as long as the shape needs. Checks that involve the data
+/// buffer or several tensors live in <see cref="SafeTensorsLayout"/>.
+/// </summary>
+/// <remarks>
+/// Stricter than the reference reader in two ways: duplicate keys are an error at every level (a JSON
+/// parser would silently keep one of them), and an entry with a field other than <c>dtype</c>, <c>shape</c>
+/// and <c>data_offsets</c> is rejected.
+/// </remarks>
+internal static class SafeTensorsHeaderReader
+{
+    /// <summary>The reserved header key for the string-to-string metadata map.</summary>
+    public const string MetadataKey = "__metadata__";
+
+    private const string DataTypeField = "dtype";
+    private const string ShapeField = "shape";
+    private const string OffsetsField = "data_offsets";
+
+    private static readonly JsonReaderOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 8,
+    };
+
+    public static SafeTensorsHeader Read(ReadOnlySpan<byte> json, string sourceName)
+    {
+        if (!Utf8.IsValid(json)) throw WeightFileErrors.HeaderNotUtf8(sourceName);
+
+        var reader = new Utf8JsonReader(json, Options);
+        try
+        {
+            return ReadRoot(ref reader, sourceName);
+        }
+        catch (JsonException e)
+        {
+            throw WeightFileErrors.HeaderNotJson(sourceName, e.Message, e);
+        }
+    }
+
+    private static SafeTensorsHeader ReadRoot(ref Utf8JsonReader reader, string sourceName)
+    {
+        Advance(ref reader, sourceName);
+        if (reader.TokenType != JsonTokenType.StartObject) throw WeightFileErrors.HeaderNotObject(sourceName, reader.TokenType);
+
+        var tensors = new List<SafeTensorInfo>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            Advance(ref reader, sourceName);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+
+            string key = GetString(ref reader, sourceName);
+            if (!seenKeys.Add(key)) throw WeightFileErrors.DuplicateKey(sourceName, key);
+            Advance(ref reader, sourceName);
+
+            if (key == MetadataKey) ReadMetadata(ref reader, sourceName, metadata);
+            else tensors.Add(ReadEntry(ref reader, sourceName, key));
+        }
+
+        // With a final block and single-value mode, anything but whitespace after the object makes Read throw.
+        if (reader.Read()) throw WeightFileErrors.HeaderNotJson(sourceName, "content after the header object");
+        return new SafeTensorsHeader(tensors, metadata);
+    }
+
+    private static void ReadMetadata(ref Utf8JsonReader reader, string sourceName, Dictionary<string, string> metadata)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw WeightFileErrors.MetadataNotObject(sourceName, reader.TokenType);
+        while (true)
+        {
+            Advance(ref reader, sourceName);
+            if (reader.TokenType == JsonTokenType.EndObject) return;
+
+            string key = GetString(ref reader, sourceName);
+            Advance(ref reader, sourceName);
+            if (reader.TokenType != JsonTokenType.String) throw WeightFileErrors.MetadataValueNotString(sourceName, key, reader.TokenType);
+            if (!metadata.TryAdd(key, GetString(ref reader, sourceName))) throw WeightFileErrors.DuplicateMetadataKey(sourceName, key);
+        }
+    }
+
+    private static SafeTensorInfo ReadEntry(ref Utf8JsonReader reader, string sourceName, string name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw WeightFileErrors.EntryNotObject(sourceName, name, reader.TokenType);
+
+        string? dataTypeText = null;
+        List<long>? shape = null;
+        List<long>? offsets = null;
+        while (true)
+        {
+            Advance(ref reader, sourceName);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+
+            string field = GetString(ref reader, sourceName);
+            Advance(ref reader, sourceName);
+            switch (field)
+            {
+                case DataTypeField:
+                    if (dataTypeText is not null) throw WeightFileErrors.DuplicateField(sourceName, name, field);
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        throw WeightFileErrors.WrongFieldType(sourceName, name, field, "a string such as \"F32\"", reader.TokenType);
+                    }
+                    dataTypeText = GetString(ref reader, sourceName);
+                    break;
+                case ShapeField:
+                    if (shape is not null) throw WeightFileErrors.DuplicateField(sourceName, name, field);
+                    shape = ReadIntegers(ref reader, sourceName, name, field, "an array of integers such as [64, 3, 3, 3]");
+                    break;
+                case OffsetsField:
+                    if (offsets is not null) throw WeightFileErrors.DuplicateField(sourceName, name, field);
+                    offsets = ReadIntegers(ref reader, sourceName, name, field, "an array of two integers, [begin, end]");
+                    break;
+                default:
+                    throw WeightFileErrors.UnknownField(sourceName, name, field);
+            }
+        }
+
+        if (dataTypeText is null) throw WeightFileErrors.MissingField(sourceName, name, DataTypeField);
+        if (shape is null) throw WeightFileErrors.MissingField(sourceName, name, ShapeField);
+        if (offsets is null) throw WeightFileErrors.MissingField(sourceName, name, OffsetsField);
+        return CreateInfo(sourceName, name, dataTypeText, shape, offsets);
+    }
+
+    private static SafeTensorInfo CreateInfo(string sourceName, string name, string dataTypeText, List<long> shapeList, List<long> offsets)
+    {
+        if (!SafeTensorDataTypeExtensions.TryParseFormatName(dataTypeText, out var dataType))
+        {
+            throw WeightFileErrors.UnknownDataType(sourceName, name, dataTypeText);
+        }
+
+        long[] shape = shapeList.ToArray();
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] < 0) throw WeightFileErrors.InvalidDimension(sourceName, name, i, WeightFileErrors.Number(shape[i]));
+        }
+
+        if (offsets.Count != 2) throw WeightFileErrors.WrongOffsetCount(sourceName, name, offsets.Count);
+        long begin = offsets[0];
+        long end = offsets[1];
+        if (begin < 0) throw WeightFileErrors.InvalidOffset(sourceName, name, WeightFileErrors.Number(begin));
+        if (end < 0) throw WeightFileErrors.InvalidOffset(sourceName, name, WeightFileErrors.Number(end));
+        if (begin > end) throw WeightFileErrors.OffsetsReversed(sourceName, name, begin, end);
+
+        long elementCount;
+        long byteLength;
+        try
+        {
+            elementCount = 1;
+            foreach (long dimension in shape) elementCount = checked(elementCount * dimension);
+            byteLength = checked(elementCount * dataType.GetSizeInBytes());
+        }
+        catch (OverflowException)
+        {
+            throw WeightFileErrors.TooManyElements(sourceName, name, shape);
+        }
+
+        if (byteLength != end - begin)
+        {
+            throw WeightFileErrors.ByteLengthMismatch(sourceName, name, dataType, shape, byteLength, begin, end);
+        }
+        return new SafeTensorInfo(name, dataType, shape, elementCount, begin, end);
+    }
+
+    /// <summary>
+    /// Reads an array of JSON integers. A number that is not an integer (or does not fit in 64 bits) is
+    /// reported with its own text; negative values are left to the caller, whose message says which field.
+    /// </summary>
+    private static List<long> ReadIntegers(ref Utf8JsonReader reader, string sourceName, string tensor, string field, string expected)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw WeightFileErrors.WrongFieldType(sourceName, tensor, field, expected, reader.TokenType);
+
+        var values = new List<long>();
+        while (true)
+        {
+            Advance(ref reader, sourceName);
+            if (reader.TokenType == JsonTokenType.EndArray) return values;
+            if (reader.TokenType != JsonTokenType.Number) throw WeightFileErrors.WrongFieldType(sourceName, tensor, field, expected, reader.TokenType);
+            if (!reader.TryGetInt64(out long value))
+            {
+                string text = Encoding.UTF8.GetString(reader.ValueSpan);
+                throw field == ShapeField
+                    ? WeightFileErrors.InvalidDimension(sourceName, tensor, values.Count, text)
+                    : WeightFileErrors.InvalidOffset(sourceName, tensor, text);
+            }
+            values.Add(value);
+        }
+    }
+
+    /// <summary>Moves to the next token; the header is the final block, so running out of tokens is an error.</summary>
+    private static void Advance(ref Utf8JsonReader reader, string sourceName)
+    {
+        if (!reader.Read()) throw WeightFileErrors.HeaderNotJson(sourceName, "the header ends early");
+    }
+
+    /// <summary>
+    /// Unescapes a property name or string value. <see cref="Utf8JsonReader.GetString"/> throws
+    /// <see cref="InvalidOperationException"/> for escapes that decode to invalid UTF-16 (a lone surrogate).
+    /// </summary>
+    private static string GetString(ref Utf8JsonReader reader, string sourceName)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw WeightFileErrors.HeaderNotJson(sourceName, e.Message, e);
+        }
+    }
+}
