@@ -48,6 +48,14 @@ public static class AttributeForm
         string? sequenceName = null;
         SourceLocation? sequenceLocation = null;
 
+        // A rejected layer (bad name) stays in the chain as a member that failed, under a name no layer
+        // can have: dropping it would run its neighbours into each other and report errors of the gap.
+        void Reject(int index, SourceLocation location)
+        {
+            CloseSequence();
+            members.Add(new MemberSyntax("<layer " + index.ToString(CultureInfo.InvariantCulture) + ">", location, new MissingSyntax(location)));
+        }
+
         void CloseSequence()
         {
             if (sequenceName is null) return;
@@ -83,6 +91,7 @@ public static class AttributeForm
                     continue;
                 }
                 diagnostics.Report(DiagnosticDescriptors.InvalidLayerName, nameLocation, name + $"' (layers named {prefix}.N must be consecutive and numbered from 0 in order; this is out of order) '");
+                Reject(i, nameLocation);
                 continue;
             }
 
@@ -90,29 +99,22 @@ public static class AttributeForm
             if (!Identifier.IsMatch(name) && !Index.IsMatch(name))
             {
                 diagnostics.Report(DiagnosticDescriptors.InvalidLayerName, nameLocation, name);
+                Reject(i, nameLocation);
                 continue;
             }
             if (members.Any(m => m.Name == name))
             {
                 diagnostics.Report(DiagnosticDescriptors.DuplicateName, nameLocation, name);
+                Reject(i, nameLocation);
                 continue;
             }
             members.Add(new MemberSyntax(name, nameLocation, call));
         }
         CloseSequence();
 
-        string? input = network.Input;
-        if (input is not null && !Regex.IsMatch(input, "^[0-9]+(x[0-9]+)*$"))
-        {
-            diagnostics.Report(DiagnosticDescriptors.InvalidShape, network.Location, input);
-            input = null;
-            return new NetworkSyntax(network.ClassName, network.Location, "0", network.Location, members, null);
-        }
-        if (network.Layers.Count == 0)
-        {
-            diagnostics.Report(DiagnosticDescriptors.EmptyModule, network.Location, $"Class '{network.ClassName}'");
-        }
-        return new NetworkSyntax(network.ClassName, network.Location, input, network.Location, members, null);
+        // The binder checks the input shape and reports an empty network, as for .gnet: reporting here
+        // too would say it twice.
+        return new NetworkSyntax(network.ClassName, network.Location, network.Input, network.Location, members, null);
     }
 
     private static ExpressionSyntax ToCall(AttributeLayer layer, DiagnosticBag diagnostics)

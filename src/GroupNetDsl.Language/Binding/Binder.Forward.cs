@@ -37,6 +37,9 @@ internal sealed partial class Binder
                         scope.Set(forward.Parameter, tensor);
                         return EvaluateTensor(forward.Body, scope);
                     }
+                    // A member that failed is missing from the chain: running the rest would report
+                    // shape errors caused by the gap, not by the user.
+                    if (block.HasFailedMember) return ErrorValue.Instance;
                     Value current = tensor;
                     foreach (var (_, child) in block.Children) current = Apply(child, current, callSite);
                     return current;

@@ -24,7 +24,7 @@ internal sealed partial class Binder
             long value = ((IntValue)argument.Value).Value;
             if (value < minimum || value > 1 << 24)
             {
-                Report(DiagnosticDescriptors.InvalidValue, argument.Location, path, name, requirement, value);
+                Report(DiagnosticDescriptors.InvalidValue, argument.Location, path, name, value < minimum ? requirement : $"at most {1 << 24}", value);
                 ok = false;
                 return fallback;
             }

@@ -60,7 +60,8 @@ internal sealed partial class Binder
 
         _nodes.Add(new Node(0, "input", new InputOp(), EquatableArray<int>.Empty, input, 0, 0, syntax.InputLocation ?? syntax.NameLocation));
         var output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
-        ReportUnusedMembers();
+        // After an error, forward stopped early: members it never reached are not unused.
+        if (output is TensorValue && _diagnostics.ErrorCount == errorsBefore) ReportUnusedMembers();
 
         if (_diagnostics.ErrorCount != errorsBefore || output is not TensorValue result) return null;
         if (result.Node == 0)
@@ -80,6 +81,7 @@ internal sealed partial class Binder
     private BlockModule? InstantiateBody(ModuleBodySyntax body, Scope scope, string path, SourceLocation location)
     {
         var children = new List<(MemberSyntax, Module)>();
+        bool failed = false;
         foreach (var member in body.Members)
         {
             if (scope.ContainsLocal(member.Name) || member.Name == body.Forward?.Parameter)
@@ -90,8 +92,9 @@ internal sealed partial class Binder
             var value = EvaluateMember(member.Value, scope, Join(path, member.Name));
             scope.Set(member.Name, value);
             if (value is ModuleValue module) children.Add((member, module.Module));
+            else if (value is ErrorValue) failed = true;
         }
-        var block = new BlockModule(path, Place(location), body, scope, children);
+        var block = new BlockModule(path, Place(location), body, scope, children) { HasFailedMember = failed };
         _blockInstances.Add(block);
         return block;
     }
@@ -151,7 +154,8 @@ internal sealed partial class Binder
             var bound = BindArguments(name, op.Parameters, arguments, scope, location, skipPositional: 0);
             if (bound is null) return ErrorValue.Instance;
             var module = new OpModule(path, Place(location), name, bound);
-            module.Operation = CreateOperation(module, inputChannels: null);
+            // A deferred op (batchnorm without num_features) is created at its first call, from its input.
+            module.Operation = IsDeferred(module) ? null : CreateOperation(module, inputChannels: null);
             if (module.Operation is not null) DeclareWeights(module);
             return module.Operation is null && !IsDeferred(module) ? ErrorValue.Instance : new ModuleValue(module);
         }

@@ -68,7 +68,9 @@ public static class GnetCompiler
         var diagnostics = new DiagnosticBag();
         var (blocks, brokenBlocks) = CollectBlocks(new List<(DocumentSyntax, bool)>(), diagnostics);
         var syntax = AttributeForm.ToSyntax(declaration, diagnostics);
-        return BindNetwork(syntax, blocks, brokenBlocks, diagnostics.ErrorCount > 0, diagnostics);
+        var result = BindNetwork(syntax, blocks, brokenBlocks, diagnostics.ErrorCount > 0, diagnostics);
+        // The errors of reading the attributes (names, types) are this network's too, not only the binder's.
+        return result with { Diagnostics = Sorted(diagnostics.Items) };
     }
 
     private static NetworkResult BindNetwork(NetworkSyntax network, Dictionary<string, BlockSyntax> blocks, HashSet<string> brokenBlocks, bool hasSyntaxErrors, DiagnosticBag shared)

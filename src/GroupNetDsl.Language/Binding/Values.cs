@@ -127,6 +127,9 @@ internal sealed class BlockModule : Module
     public Scope Scope { get; }
 
     public List<(MemberSyntax Member, Module Module)> Children { get; }
+
+    /// <summary>A member's value was an error (already reported): the members cannot run in order.</summary>
+    public bool HasFailedMember { get; init; }
 }
 
 internal readonly struct BoundArgument

@@ -160,8 +160,6 @@ internal sealed class Lexer
 
     private static TokenKind Keyword(string word) => word switch
     {
-        "block" => TokenKind.Block,
-        "network" => TokenKind.Network,
         "if" => TokenKind.If,
         "then" => TokenKind.Then,
         "else" => TokenKind.Else,

@@ -15,7 +15,7 @@ namespace GroupNetDsl.Language.Syntax;
 /// <code>
 /// document   = { block | network }
 /// block      = "block" NAME "(" [ param { "," param } ] ")" body
-/// network    = "network" NAME "(" "input" ":" SHAPE ")" body
+/// network    = "network" NAME "(" "input" ":" SHAPE ")" ( body | "=" expr )
 /// param      = NAME [ "=" expr ]
 /// body       = "{" { member | forward } "}"
 /// member     = NAME "=" expr
@@ -61,11 +61,11 @@ public sealed class Parser
         while (Current.Kind != TokenKind.EndOfFile)
         {
             _inError = false;
-            if (Current.Kind == TokenKind.Block)
+            if (IsDeclarationStart("block"))
             {
                 blocks.Add(ParseBlock());
             }
-            else if (Current.Kind == TokenKind.Network)
+            else if (IsDeclarationStart("network"))
             {
                 networks.Add(ParseNetwork());
             }
@@ -73,7 +73,7 @@ public sealed class Parser
             {
                 Error("'block' or 'network'");
                 // Skip to the next declaration keyword.
-                while (Current.Kind is not (TokenKind.Block or TokenKind.Network or TokenKind.EndOfFile)) _position++;
+                SkipToDeclaration();
             }
         }
         return new DocumentSyntax(_document, blocks, networks);
@@ -133,8 +133,15 @@ public sealed class Parser
             }
             Expect(TokenKind.RightParen, "')'");
         }
-        var (members, forward) = ParseBody();
         var nameLocation = name is { } n ? Locate(n) : Locate(keyword);
+        if (Current.Kind == TokenKind.Equals)
+        {
+            // network N(input: ...) = Block(...): the network is that one module, its weights at the root.
+            _position++;
+            var body = ParseExpression();
+            return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, new[] { new MemberSyntax(string.Empty, body.Location, body) }, null);
+        }
+        var (members, forward) = ParseBody();
         return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, members, forward);
     }
 
@@ -148,7 +155,7 @@ public sealed class Parser
             return (members, forward);
         }
 
-        while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile or TokenKind.Block or TokenKind.Network))
+        while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile) && !IsDeclarationStart())
         {
             _inError = false;
             int startLine = Current.Line;
@@ -165,9 +172,11 @@ public sealed class Parser
                 {
                     _diagnostics.Report(DiagnosticDescriptors.DuplicateName, Locate(keyword), "forward");
                 }
-                else if (!_inError)
+                else
                 {
-                    forward = new ForwardSyntax(parameter?.Text ?? "x", Locate(keyword), body);
+                    // A broken forward still exists: without it the body would run its members in order
+                    // and report shape errors that the user never wrote.
+                    forward = new ForwardSyntax(parameter?.Text ?? "x", Locate(keyword), _inError ? new MissingSyntax(body.Location) : body);
                 }
             }
             else
@@ -176,14 +185,16 @@ public sealed class Parser
                 if (name is { } n && Expect(TokenKind.Equals, "'='"))
                 {
                     var value = ParseExpression();
-                    members.Add(new MemberSyntax(n.Text, Locate(n), value));
+                    // The member keeps its name (so uses of it stay quiet) but not its half-parsed value,
+                    // whose pieces would be bound as if the user had meant them.
+                    members.Add(new MemberSyntax(n.Text, Locate(n), _inError ? new MissingSyntax(value.Location) : value));
                 }
             }
 
             if (_inError)
             {
                 // Recover: skip to the first token on a later line that can start a member.
-                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace or TokenKind.Block or TokenKind.Network)
+                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace) && !IsDeclarationStart()
                        && !(Current.Line > startLine && Current.Kind == TokenKind.Identifier && Peek(1).Kind is TokenKind.Equals or TokenKind.LeftParen))
                 {
                     _position++;
@@ -197,8 +208,13 @@ public sealed class Parser
 
     private void SkipToDeclaration()
     {
-        while (Current.Kind is not (TokenKind.Block or TokenKind.Network or TokenKind.EndOfFile)) _position++;
+        while (Current.Kind != TokenKind.EndOfFile && !IsDeclarationStart()) _position++;
     }
+
+    /// <summary>'block' and 'network' are keywords only where a declaration starts, so members may use those names.</summary>
+    private bool IsDeclarationStart(string? keyword = null) =>
+        Current.Kind == TokenKind.Identifier && (keyword is null ? Current.Text is "block" or "network" : Current.Text == keyword)
+        && Peek(1).Kind == TokenKind.Identifier && Peek(2).Kind == TokenKind.LeftParen;
 
     private ExpressionSyntax ParseExpression()
     {
@@ -245,13 +261,25 @@ public sealed class Parser
     {
         if (level == Levels.Length) return ParseUnary();
         var left = ParseBinary(level + 1);
+        // A chain a + b + c + ... builds a left-deep tree that the binder walks recursively: each
+        // operator is one more level of nesting, or a long enough chain overflows the binder's stack.
+        int chain = 0;
         while (System.Array.IndexOf(Levels[level], Current.Kind) >= 0 && !_inError)
         {
+            if (_depth + 1 > MaxNesting)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.NestingTooDeep, Locate(Current), MaxNesting);
+                _inError = true;
+                break;
+            }
+            _depth++;
+            chain++;
             var op = Current.Kind;
             _position++;
             var right = ParseBinary(level + 1);
             left = new BinarySyntax(op, left, right, Span(left.Location, right.Location));
         }
+        _depth -= chain;
         return left;
     }
 

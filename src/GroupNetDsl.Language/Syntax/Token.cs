@@ -7,8 +7,6 @@ public enum TokenKind
     Integer,
     Float,
     Shape,        // 3x64x64
-    Block,        // keyword 'block'
-    Network,      // keyword 'network'
     If,
     Then,
     Else,

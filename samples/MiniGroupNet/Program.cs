@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using GroupNetDsl.Weights;
+using MiniGroupNetSample;
+
+// Weights exported from PyTorch by tests/reference/export.py (same seeds, same state_dict names).
+string weights = Path.Combine(AppContext.BaseDirectory, "weights");
+
+var network = MiniGroupNet.Load(Path.Combine(weights, "minigroupnet_g8.safetensors"));
+Console.WriteLine(MiniGroupNet.Summary);
+
+var input = SafeTensorsFile.Open(Path.Combine(weights, "sample_input.safetensors")).ReadFloat32("input");
+var logits = new float[MiniGroupNet.OutputLength];
+network.Forward(input, logits);
+
+Console.WriteLine("Top classes:");
+foreach (var (score, index) in logits.Select((score, index) => (score, index)).OrderByDescending(p => p.score).Take(3))
+{
+    Console.WriteLine($"  class {index}: {score:F5}");
+}
+Console.WriteLine($"Time per image: {TimePerImage(() => network.Forward(input, logits)):F3} ms");
+
+// The .gnet form: samples/MiniGroupNet/SeparableBlock.gnet becomes the class SeparableBlock.
+var block = SeparableBlock.Load(Path.Combine(weights, "dsconv_32_64.safetensors"));
+Console.WriteLine();
+Console.WriteLine(SeparableBlock.Summary);
+var image = new float[SeparableBlock.InputLength];
+var random = new Random(1);
+for (int i = 0; i < image.Length; i++) image[i] = (float)(random.NextDouble() * 2 - 1);
+var features = new float[SeparableBlock.OutputLength];
+Console.WriteLine($"Time per image: {TimePerImage(() => block.Forward(image, features)):F3} ms");
+
+static double TimePerImage(Action forward)
+{
+    for (int i = 0; i < 5; i++) forward();
+    int runs = 0;
+    var clock = Stopwatch.StartNew();
+    while (clock.ElapsedMilliseconds < 500 || runs < 10)
+    {
+        forward();
+        runs++;
+    }
+    return clock.Elapsed.TotalMilliseconds / runs;
+}

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Emit;
+
+/// <summary>Where a tensor lives during Forward: the caller's input or output, or a slice of the scratch buffer.</summary>
+public enum BufferKind
+{
+    Input,
+    Output,
+    Scratch,
+}
+
+public readonly record struct BufferSlice(BufferKind Kind, int Offset, int Length);
+
+/// <summary>
+/// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
+/// a residual add and an activation applied in its epilogue).
+/// </summary>
+public sealed record Step(
+    Node Primary,
+    Node? FoldedBatchNorm,
+    Node? FusedAdd,
+    int ResidualNode,
+    ActivationKind? Activation,
+    Node Last,
+    EquatableArray<int> Inputs)
+{
+    /// <summary>Every node this step computes, in order.</summary>
+    public IEnumerable<Node> Nodes => new[] { Primary, FoldedBatchNorm, FusedAdd, Last }.Where(n => n is not null).Select(n => n!).Distinct();
+}
+
+/// <summary>
+/// The order of calls in Forward, the fusions, and the buffer of every tensor. Buffers are planned by
+/// liveness: a scratch slice is reused as soon as the tensor in it has no consumer left.
+/// </summary>
+public sealed class ExecutionPlan
+{
+    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, int scratchLength, bool copyToOutput)
+    {
+        Steps = steps;
+        Buffers = buffers;
+        ScratchLength = scratchLength;
+        CopyToOutput = copyToOutput;
+    }
+
+    public IReadOnlyList<Step> Steps { get; }
+
+    /// <summary>The buffer holding each node's value (flatten and identity share their input's).</summary>
+    public IReadOnlyDictionary<int, BufferSlice> Buffers { get; }
+
+    /// <summary>Floats of scratch one image needs.</summary>
+    public int ScratchLength { get; }
+
+    /// <summary>True when the output is only a view of another tensor and must be copied out at the end.</summary>
+    public bool CopyToOutput { get; }
+
+    public static ExecutionPlan Create(Network network)
+    {
+        var nodes = network.Nodes;
+        var consumers = new List<int>[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++) consumers[i] = new List<int>();
+        foreach (var node in nodes)
+        {
+            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
+        }
+
+        // A node may be fused into its producer only when nobody else reads the producer's value.
+        bool Single(int index, out Node next)
+        {
+            next = null!;
+            if (index == network.OutputNode || consumers[index].Count != 1) return false;
+            next = nodes[consumers[index][0]];
+            return true;
+        }
+
+        // Flatten and identity move no data: their value is their input's.
+        var valueOf = new int[nodes.Count];
+        var steps = new List<Step>();
+        var fused = new HashSet<int>();
+        foreach (var node in nodes)
+        {
+            valueOf[node.Index] = node.Index;
+            if (node.Index == 0 || fused.Contains(node.Index)) continue;
+            if (node.Operation is FlattenOp or IdentityOp)
+            {
+                valueOf[node.Index] = valueOf[node.Inputs[0]];
+                continue;
+            }
+
+            Node? norm = null, add = null;
+            int residual = -1;
+            ActivationKind? activation = null;
+            var last = node;
+            if (node.Operation is Conv2dOp && Single(node.Index, out var next) && next.Operation is BatchNorm2dOp)
+            {
+                norm = next;
+                last = next;
+            }
+            if (node.Operation is Conv2dOp or BatchNorm2dOp && Single(last.Index, out next) && next.Operation is AddOp)
+            {
+                // The add can run in this step's epilogue when its other operand is already computed.
+                int other = next.Inputs[0] == last.Index ? next.Inputs[1] : next.Inputs[0];
+                if (other < node.Index && other != last.Index)
+                {
+                    add = next;
+                    residual = other;
+                    last = next;
+                }
+            }
+            if (node.Operation is Conv2dOp or BatchNorm2dOp or AddOp or LinearOp && Single(last.Index, out next) && next.Operation is ActivationOp act)
+            {
+                activation = act.Activation;
+                last = next;
+            }
+
+            var inputs = node.Inputs.ToList();
+            if (residual >= 0) inputs.Add(residual);
+            var step = new Step(node, norm, add, residual, activation, last, inputs.ToEquatableArray());
+            steps.Add(step);
+            foreach (var member in new[] { norm, add, last })
+            {
+                if (member is not null && member.Index != node.Index) fused.Add(member.Index);
+            }
+        }
+
+        // Resolve views, then plan buffers by liveness over steps.
+        for (int i = 0; i < nodes.Count; i++) valueOf[i] = Resolve(valueOf, i);
+        int outputValue = valueOf[network.OutputNode];
+        var lastUse = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++)
+        {
+            foreach (int input in steps[s].Inputs) lastUse[valueOf[input]] = s;
+        }
+
+        var buffers = new Dictionary<int, BufferSlice> { [0] = new BufferSlice(BufferKind.Input, 0, network.Input.Length) };
+        var allocator = new ScratchAllocator();
+        bool copyToOutput = outputValue == 0 || steps.Count == 0 || steps[steps.Count - 1].Last.Index != outputValue;
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            int value = step.Last.Index;
+            int length = step.Last.Output.Length;
+            buffers[value] = value == outputValue && !copyToOutput
+                ? new BufferSlice(BufferKind.Output, 0, length)
+                : new BufferSlice(BufferKind.Scratch, allocator.Allocate(length), length);
+
+            // Inputs whose last reader is this step are free once it has run.
+            foreach (int input in step.Inputs.Select(i => valueOf[i]).Distinct())
+            {
+                if (lastUse.TryGetValue(input, out int use) && use == s && input != outputValue && buffers[input].Kind == BufferKind.Scratch)
+                {
+                    allocator.Free(buffers[input].Offset, buffers[input].Length);
+                }
+            }
+            if (!lastUse.ContainsKey(value) && value != outputValue && buffers[value].Kind == BufferKind.Scratch)
+            {
+                allocator.Free(buffers[value].Offset, buffers[value].Length);
+            }
+        }
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset, nodes[i].Output.Length);
+        }
+        return new ExecutionPlan(steps, buffers, allocator.HighWater, copyToOutput);
+    }
+
+    private static int Resolve(int[] valueOf, int index)
+    {
+        while (valueOf[index] != index) index = valueOf[index];
+        return index;
+    }
+
+    /// <summary>First-fit allocation of float ranges in the scratch buffer.</summary>
+    private sealed class ScratchAllocator
+    {
+        private readonly List<(int Offset, int Length)> _free = new();
+
+        public int HighWater { get; private set; }
+
+        public int Allocate(int length)
+        {
+            for (int i = 0; i < _free.Count; i++)
+            {
+                var (offset, size) = _free[i];
+                if (size < length) continue;
+                if (size == length) _free.RemoveAt(i);
+                else _free[i] = (offset + length, size - length);
+                return offset;
+            }
+            // Grow: extend a free range that ends at the high-water mark, if any.
+            int tail = _free.FindIndex(f => f.Offset + f.Length == HighWater);
+            int start = HighWater;
+            if (tail >= 0)
+            {
+                start = _free[tail].Offset;
+                _free.RemoveAt(tail);
+            }
+            HighWater = Math.Max(HighWater, start + length);
+            return start;
+        }
+
+        public void Free(int offset, int length)
+        {
+            _free.Add((offset, length));
+            _free.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            for (int i = _free.Count - 2; i >= 0; i--)
+            {
+                if (_free[i].Offset + _free[i].Length == _free[i + 1].Offset)
+                {
+                    _free[i] = (_free[i].Offset, _free[i].Length + _free[i + 1].Length);
+                    _free.RemoveAt(i + 1);
+                }
+            }
+        }
+    }
+}

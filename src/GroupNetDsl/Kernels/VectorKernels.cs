@@ -1,0 +1,166 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>
+/// Row-level building blocks that generated code calls with compile-time sizes and offsets. They are shared
+/// because they need no specializing: the generator specializes the loops around them. Each picks the widest
+/// vector the machine accelerates (Vector256, else Vector128, else scalar); the JIT removes the other paths.
+/// </summary>
+public static class VectorKernels
+{
+    /// <summary>y[i] += a * x[i] for i &lt; y.Length.</summary>
+    /// <param name="x">Source row (at least y.Length long).</param>
+    /// <param name="a">The scalar weight.</param>
+    /// <param name="y">Destination row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
+    {
+        int n = y.Length;
+        if ((uint)x.Length < (uint)n) ThrowTooShort();
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(a);
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref yr, (nuint)i) + va * Vector256.LoadUnsafe(ref xr, (nuint)i);
+                v.StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var va = Vector128.Create(a);
+            for (; i <= n - 4; i += 4)
+            {
+                var v = Vector128.LoadUnsafe(ref yr, (nuint)i) + va * Vector128.LoadUnsafe(ref xr, (nuint)i);
+                v.StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>y[i] += a * x[i * stride] for i &lt; y.Length: a strided convolution tap.</summary>
+    /// <param name="x">Source row starting at the first sampled element.</param>
+    /// <param name="stride">Distance between sampled elements.</param>
+    /// <param name="a">The scalar weight.</param>
+    /// <param name="y">Destination row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAddStrided(ReadOnlySpan<float> x, int stride, float a, Span<float> y)
+    {
+        int n = y.Length;
+        if (n == 0) return;
+        if ((long)(n - 1) * stride >= x.Length) ThrowTooShort();
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i * stride);
+    }
+
+    /// <summary>y[i] += x[i]: a residual connection.</summary>
+    /// <param name="x">The tensor to add.</param>
+    /// <param name="y">The tensor added to, in place.</param>
+    public static void Add(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = y.Length;
+        if ((uint)x.Length < (uint)n) ThrowTooShort();
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8) (Vector256.LoadUnsafe(ref yr, (nuint)i) + Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - 4; i += 4) (Vector128.LoadUnsafe(ref yr, (nuint)i) + Vector128.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>y[i] = y[i] * scale + shift: a batchnorm that could not be folded.</summary>
+    /// <param name="y">The channel plane, in place.</param>
+    /// <param name="scale">gamma / sqrt(var + eps).</param>
+    /// <param name="shift">beta - mean * scale.</param>
+    public static void ScaleShift(Span<float> y, float scale, float shift)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = y[i] * scale + shift;
+    }
+
+    /// <summary>y = max(y, 0), in place.</summary>
+    /// <param name="y">The values.</param>
+    public static void Relu(Span<float> y)
+    {
+        int n = y.Length;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8) Vector256.Max(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - 4; i += 4) Vector128.Max(Vector128.LoadUnsafe(ref yr, (nuint)i), Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            ref float v = ref Unsafe.Add(ref yr, i);
+            if (!(v > 0f)) v = 0f;
+        }
+    }
+
+    /// <summary>y = min(max(y, 0), 6), in place.</summary>
+    /// <param name="y">The values.</param>
+    public static void Relu6(Span<float> y)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            float v = y[i];
+            y[i] = v > 0f ? (v < 6f ? v : 6f) : 0f;
+        }
+    }
+
+    /// <summary>The dot product of two equally long rows.</summary>
+    /// <param name="a">First row.</param>
+    /// <param name="b">Second row (at least as long as <paramref name="a"/>).</param>
+    /// <returns>sum of a[i] * b[i].</returns>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length;
+        if ((uint)b.Length < (uint)n) ThrowTooShort();
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        int i = 0;
+        float sum = 0f;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i <= n - 8; i += 8) acc += Vector256.LoadUnsafe(ref ar, (nuint)i) * Vector256.LoadUnsafe(ref br, (nuint)i);
+            sum = Vector256.Sum(acc);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 4)
+        {
+            var acc = Vector128<float>.Zero;
+            for (; i <= n - 4; i += 4) acc += Vector128.LoadUnsafe(ref ar, (nuint)i) * Vector128.LoadUnsafe(ref br, (nuint)i);
+            sum = Vector128.Sum(acc);
+        }
+        for (; i < n; i++) sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
+        return sum;
+    }
+
+    /// <summary>The mean of a row.</summary>
+    /// <param name="x">The values.</param>
+    /// <returns>sum(x) / x.Length.</returns>
+    public static float Mean(ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += x[i];
+        return (float)(sum / x.Length);
+    }
+
+    private static void ThrowTooShort() => throw new ArgumentException("The source span is shorter than the destination.");
+}
