@@ -1,0 +1,67 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using GroupNetDsl.Cli.Input;
+using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Language;
+using GroupNetDsl.Language.Diagnostics;
+using Spectre.Console;
+
+namespace GroupNetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>gnet check FILE...</c>: compiles the files together (blocks of one are visible in all) and prints every
+/// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "The .gnet files to check, compiled together.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("check", "Check .gnet files and print their diagnostics as path(line,col): error GNETxxxx: message.")
+        {
+            files,
+        };
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, parseResult.GetRequiredValue(files))));
+        return command;
+    }
+
+    public static int Run(Terminal terminal, string[] paths)
+    {
+        var documents = DeclarationFiles.ReadAll(paths);
+        var compilation = GnetCompiler.Compile(documents);
+        foreach (var diagnostic in compilation.Diagnostics) WriteDiagnostic(terminal, diagnostic);
+
+        int errors = compilation.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        int warnings = compilation.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        string verdict = $"Checked {Wording.Count(documents.Count, "file")}: {Wording.Count(errors, "error")}, {Wording.Count(warnings, "warning")}.";
+        terminal.Write(verdict, errors > 0 ? new Style(Color.Red) : warnings > 0 ? new Style(Color.Yellow) : new Style(Color.Green));
+        terminal.Output.WriteLine();
+        return errors > 0 ? ExitCodes.ProblemsFound : ExitCodes.Success;
+    }
+
+    /// <summary>The diagnostic's MSBuild line, exactly as <see cref="GnetDiagnostic.ToString"/> writes it; only the severity word is coloured.</summary>
+    private static void WriteDiagnostic(Terminal terminal, GnetDiagnostic diagnostic)
+    {
+        string line = diagnostic.ToString();
+        string location = diagnostic.Location + ": ";
+        int severityEnd = line.IndexOf(' ', location.Length);
+        if (!terminal.UseColor || !line.StartsWith(location, StringComparison.Ordinal) || severityEnd < 0)
+        {
+            terminal.Output.WriteLine(line);
+            return;
+        }
+        terminal.Output.Write(location);
+        terminal.Write(line.Substring(location.Length, severityEnd - location.Length), diagnostic.Severity switch
+        {
+            DiagnosticSeverity.Error => new Style(Color.Red, decoration: Decoration.Bold),
+            DiagnosticSeverity.Warning => new Style(Color.Yellow, decoration: Decoration.Bold),
+            _ => new Style(Color.Blue),
+        });
+        terminal.Output.WriteLine(line.Substring(severityEnd));
+    }
+}

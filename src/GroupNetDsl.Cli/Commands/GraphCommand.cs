@@ -1,0 +1,50 @@
+using System.CommandLine;
+using GroupNetDsl.Cli.Graphs;
+using GroupNetDsl.Cli.Input;
+using GroupNetDsl.Cli.Output;
+
+namespace GroupNetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>gnet graph FILE [--network NAME] [--include FILE]... [--format mermaid|dot]</c>: the network graph as a Mermaid flowchart
+/// (the default; GitHub renders it in Markdown) or Graphviz DOT, with tensor shapes on the edges.
+/// </summary>
+public static class GraphCommand
+{
+    public const string Mermaid = "mermaid";
+    public const string Dot = "dot";
+
+    public static Command Create(Terminal terminal)
+    {
+        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
+        var network = CommonOptions.Network("The network to draw; required when the file declares several.");
+        var include = CommonOptions.Include();
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "mermaid (a flowchart for Markdown) or dot (Graphviz).",
+            DefaultValueFactory = _ => Mermaid,
+        };
+        format.AcceptOnlyFromAmong(Mermaid, Dot);
+        var command = new Command("graph", "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.")
+        {
+            file,
+            network,
+            include,
+            format,
+        };
+        command.SetAction(parseResult => GnetCommandLine.Execute(
+            terminal,
+            () => Run(
+                terminal,
+                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
+                parseResult.GetRequiredValue(format))));
+        return command;
+    }
+
+    public static int Run(Terminal terminal, NetworkSource source, string format)
+    {
+        var graph = NetworkGraph.From(NetworkLoader.LoadOne(terminal, source));
+        terminal.Output.Write(format == Dot ? DotWriter.Write(graph) : MermaidWriter.Write(graph));
+        return ExitCodes.Success;
+    }
+}

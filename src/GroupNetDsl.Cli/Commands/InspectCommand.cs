@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Linq;
+using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Weights;
+using Spectre.Console;
+
+namespace GroupNetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>gnet inspect WEIGHTS.safetensors</c>: the tensors of a weight file (name, dtype, shape, elements,
+/// bytes) with totals, and the header's metadata. Reads the file with the runtime's
+/// <see cref="SafeTensorsFile"/>, so a file that inspects cleanly is one the generated code can load.
+/// </summary>
+public static class InspectCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file to list." };
+        var command = new Command("inspect", "List the tensors of a safetensors weight file: names, dtypes, shapes and sizes.")
+        {
+            weights,
+        };
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, parseResult.GetRequiredValue(weights))));
+        return command;
+    }
+
+    public static int Run(Terminal terminal, string path)
+    {
+        var file = SafeTensorsFile.Open(path);
+        terminal.Write(WeightsView.Heading(file), new Style(decoration: Decoration.Bold));
+        terminal.Output.WriteLine();
+        terminal.Render(WeightsView.Create(file));
+        if (file.Metadata.Count > 0)
+        {
+            terminal.Output.WriteLine("Metadata:");
+            foreach (var entry in file.Metadata.OrderBy(e => e.Key, System.StringComparer.Ordinal))
+            {
+                terminal.Output.WriteLine($"  {Printable.Of(entry.Key)}: {Printable.Of(entry.Value)}");
+            }
+        }
+        return ExitCodes.Success;
+    }
+}

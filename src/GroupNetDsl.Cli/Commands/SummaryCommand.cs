@@ -1,0 +1,54 @@
+using System.CommandLine;
+using GroupNetDsl.Cli.Input;
+using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Language.Reporting;
+using Spectre.Console;
+
+namespace GroupNetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>gnet summary FILE [--network NAME] [--include FILE]... [--plain]</c>: the torchinfo-like table of a network (of every
+/// network in the file when none is named). <c>--plain</c> prints <see cref="SummaryTable.Format"/>, the
+/// same text every generated class returns, for scripts and tests.
+/// </summary>
+public static class SummaryCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
+        var network = CommonOptions.Network("The network to summarize; all networks of the file when omitted.");
+        var include = CommonOptions.Include();
+        var plain = new Option<bool>("--plain") { Description = "Print plain aligned text instead of a table, for scripts." };
+        var command = new Command("summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.")
+        {
+            file,
+            network,
+            include,
+            plain,
+        };
+        command.SetAction(parseResult => GnetCommandLine.Execute(
+            terminal,
+            () => Run(
+                terminal,
+                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
+                parseResult.GetValue(plain))));
+        return command;
+    }
+
+    public static int Run(Terminal terminal, NetworkSource source, bool plain)
+    {
+        var networks = NetworkLoader.LoadSome(terminal, source);
+        for (int i = 0; i < networks.Count; i++)
+        {
+            if (i > 0) terminal.Output.WriteLine();
+            if (plain) terminal.Output.Write(SummaryTable.Format(networks[i]));
+            else
+            {
+                terminal.Write(SummaryView.Heading(networks[i]), new Style(decoration: Decoration.Bold));
+                terminal.Output.WriteLine();
+                terminal.Render(SummaryView.Create(networks[i]));
+            }
+        }
+        return ExitCodes.Success;
+    }
+}

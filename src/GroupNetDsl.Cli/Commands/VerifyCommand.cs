@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Linq;
+using GroupNetDsl.Cli.Input;
+using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Cli.Weights;
+using GroupNetDsl.Language.Reporting;
+using GroupNetDsl.Weights;
+using Spectre.Console;
+
+namespace GroupNetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>gnet verify FILE WEIGHTS [--network NAME] [--include FILE]...</c>: checks that a safetensors file holds every tensor the
+/// network expects, with the right shape and a float dtype, and nothing the network would not use. Prints
+/// every problem (<c>WEIGHTS: problem</c>, one a line) and exits 1 on any; prints one success line otherwise.
+/// </summary>
+public static class VerifyCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
+        var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
+        var network = CommonOptions.Network("The network the weights belong to; required when the file declares several.");
+        var include = CommonOptions.Include();
+        var command = new Command("verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.")
+        {
+            file,
+            weights,
+            network,
+            include,
+        };
+        command.SetAction(parseResult => GnetCommandLine.Execute(
+            terminal,
+            () => Run(
+                terminal,
+                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
+                parseResult.GetRequiredValue(weights))));
+        return command;
+    }
+
+    public static int Run(Terminal terminal, NetworkSource source, string weightsPath)
+    {
+        var network = NetworkLoader.LoadOne(terminal, source);
+        var result = WeightCheck.Run(network, SafeTensorsFile.Open(weightsPath));
+        foreach (var problem in result.Problems) terminal.Output.WriteLine($"{weightsPath}: {Printable.Of(problem.Description)}");
+
+        if (result.Passed)
+        {
+            terminal.Write(
+                $"OK: {weightsPath} matches network {network.Name}: {result.MatchedTensors} tensors, {SummaryTable.Number(result.MatchedParameters)} parameters.",
+                new Style(Color.Green));
+            terminal.Output.WriteLine();
+            return ExitCodes.Success;
+        }
+
+        terminal.Write($"FAILED: {weightsPath} does not match network {network.Name} ({Wording.Count(result.Problems.Count, "problem")}).", new Style(Color.Red));
+        terminal.Output.WriteLine();
+        if (result.Problems.Any(p => p.Kind is WeightProblemKind.Missing or WeightProblemKind.Unexpected))
+        {
+            terminal.Output.WriteLine(
+                "Missing or unexpected names mean the file comes from another architecture or names layers differently: compare the network with the PyTorch module, and strip prefixes such as 'module.' that DataParallel adds.");
+        }
+        if (result.Problems.Any(p => p.Kind == WeightProblemKind.WrongShape))
+        {
+            terminal.Output.WriteLine("Wrong shapes mean the declaration's channels, kernel sizes or groups differ from the exported model's.");
+        }
+        return ExitCodes.ProblemsFound;
+    }
+}

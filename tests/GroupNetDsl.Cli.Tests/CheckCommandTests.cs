@@ -1,0 +1,115 @@
+using GroupNetDsl.Cli.Tests.Infrastructure;
+
+namespace GroupNetDsl.Cli.Tests;
+
+public sealed class CheckCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void A_file_with_two_errors_prints_both_as_msbuild_lines_at_their_positions_and_exits_1()
+    {
+        string[] lines =
+        {
+            "network TwoErrors(input: 3x32x32) {",
+            "    stem = [conv(3, 64, 3, padding: 1, groups: 2), relu]",
+            "    body = [conv(64, 64, 3, padding: 1), swish]",
+            "    forward(x) = body(stem(x))",
+            "}",
+        };
+        string path = _directory.Write("two-errors.gnet", string.Join("\n", lines) + "\n");
+
+        var run = Gnet.Run("check", path);
+
+        // Columns are 1-based: the groups value that does not divide 3, and the unknown name.
+        int groupsColumn = lines[1].IndexOf("groups: 2", StringComparison.Ordinal) + "groups: ".Length + 1;
+        int swishColumn = lines[2].IndexOf("swish", StringComparison.Ordinal) + 1;
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(3, run.OutputLines.Length);
+        Assert.StartsWith($"{path}(2,{groupsColumn}): error GNET0201: stem.0: in_channels 3 is not divisible by groups 2", run.OutputLines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{path}(3,{swishColumn}): error GNET0207: Unknown name 'swish'", run.OutputLines[1], StringComparison.Ordinal);
+        Assert.Equal("Checked 1 file: 2 errors, 0 warnings.", run.OutputLines[2]);
+        Assert.Equal(string.Empty, run.Error);
+    }
+
+    [Fact]
+    public void The_sample_network_is_valid_and_exits_0()
+    {
+        var run = Gnet.Run("check", ReferenceData.MiniGroupNetSource);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal(new[] { "Checked 1 file: 0 errors, 0 warnings." }, run.OutputLines);
+    }
+
+    [Fact]
+    public void Warnings_are_printed_but_do_not_fail_the_check()
+    {
+        // A depthwise conv straight into the head mixes no channels: advice, not an error.
+        string path = _directory.Write("depthwise.gnet", """
+            network OnlyDepthwise(input: 32x16x16) {
+                dw = conv(32, 32, 3, padding: 1, groups: 32)
+                pool = avgpool
+                fc = linear(32, 10)
+                forward(x) = fc(flatten(pool(dw(x))))
+            }
+            """);
+
+        var run = Gnet.Run("check", path);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.StartsWith($"{path}(2,", run.OutputLines[0], StringComparison.Ordinal);
+        Assert.Contains("): warning GNET", run.OutputLines[0], StringComparison.Ordinal);
+        Assert.Equal("Checked 1 file: 0 errors, 1 warning.", run.OutputLines[^1]);
+    }
+
+    [Fact]
+    public void Files_are_compiled_together_so_a_block_in_one_is_visible_in_another()
+    {
+        string library = _directory.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
+        string useLine = "    a = Pointwise(4)";
+        string network = _directory.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n" + useLine + "\n}\n");
+
+        var together = Gnet.Run("check", library, network);
+        var alone = Gnet.Run("check", network);
+
+        Assert.Equal(ExitCodes.Success, together.ExitCode);
+        Assert.Equal("Checked 2 files: 0 errors, 0 warnings.", together.OutputLines[^1]);
+        Assert.Equal(ExitCodes.ProblemsFound, alone.ExitCode);
+        Assert.Contains(alone.OutputLines, line => line.StartsWith($"{network}(2,{useLine.IndexOf('P') + 1}): error GNET0207: Unknown name 'Pointwise'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_file_is_named_and_exits_2_without_checking_the_others()
+    {
+        string missing = _directory.File("does-not-exist.gnet");
+
+        var run = Gnet.Run("check", ReferenceData.MiniGroupNetSource, missing);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Equal(new[] { $"error: cannot read '{missing}': the file does not exist." }, run.ErrorLines);
+        Assert.Equal(string.Empty, run.Output);
+    }
+
+    [Fact]
+    public void A_directory_instead_of_a_file_exits_2()
+    {
+        var run = Gnet.Run("check", _directory.Path);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Contains(_directory.Path, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Garbage_input_yields_diagnostics_not_a_crash()
+    {
+        string path = _directory.Write("garbage.gnet", "network ((( }}} \u0000 \"unterminated\n block 12 = = =");
+
+        var run = Gnet.Run("check", path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.All(run.OutputLines[..^1], line => Assert.Matches(@"^.+\(\d+,\d+\): error GNET\d{4}: ", line));
+        Assert.Equal(string.Empty, run.Error);
+    }
+}

@@ -1,0 +1,70 @@
+using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Cli.Tests.Infrastructure;
+
+namespace GroupNetDsl.Cli.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void No_command_prints_usage_on_standard_error_and_exits_2()
+    {
+        var run = Gnet.Run();
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Equal(string.Empty, run.Output);
+        Assert.Contains("check", run.Error, StringComparison.Ordinal);
+        Assert.Contains("summary", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_every_command_and_exits_0()
+    {
+        var run = Gnet.Run("--help");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        foreach (string command in new[] { "check", "summary", "graph", "inspect", "verify" })
+        {
+            Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("verify", "only-one-argument.gnet")]
+    [InlineData("summary", "a.gnet", "--no-such-option")]
+    [InlineData("frobnicate")]
+    public void Bad_arguments_exit_2(params string[] args)
+    {
+        var run = Gnet.Run(args);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.NotEqual(string.Empty, run.Error);
+        Assert.Equal(string.Empty, run.Output);
+    }
+
+    [Fact]
+    public void Captured_output_is_plain_text_without_escape_codes()
+    {
+        foreach (var run in new[]
+        {
+            Gnet.Run("summary", ReferenceData.MiniGroupNetSource),
+            Gnet.Run("inspect", ReferenceData.MiniGroupNetWeights),
+            Gnet.Run("check", ReferenceData.MiniGroupNetSource),
+            Gnet.Run("verify", ReferenceData.MiniGroupNetSource, ReferenceData.MiniGroupNetWeights),
+        })
+        {
+            Assert.Equal(ExitCodes.Success, run.ExitCode);
+            Assert.DoesNotContain('\u001b', run.Output);
+        }
+    }
+
+    [Fact]
+    public void Plain_tables_are_laid_out_wide_so_no_cell_wraps()
+    {
+        using var output = new StringWriter();
+        var terminal = Terminal.Plain(output, TextWriter.Null);
+
+        Assert.False(terminal.UseColor);
+        Assert.Equal(Terminal.PlainWidth, terminal.Console.Profile.Width);
+    }
+}

@@ -1,0 +1,154 @@
+using GroupNetDsl.Cli.Tests.Infrastructure;
+using GroupNetDsl.Weights;
+
+namespace GroupNetDsl.Cli.Tests;
+
+public sealed class VerifyCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Pytorchs_weights_for_the_sample_pass()
+    {
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, ReferenceData.MiniGroupNetWeights);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal(
+            new[] { $"OK: {ReferenceData.MiniGroupNetWeights} matches network MiniGroupNet: {StateDictWithout(_ => false).Count(t => !t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal))} tensors, {ReferenceData.Number(ReferenceData.MiniGroupNetParameters)} parameters." },
+            run.OutputLines);
+        Assert.Equal(string.Empty, run.Error);
+    }
+
+    [Fact]
+    public void A_missing_tensor_fails_and_is_named_with_its_expected_shape()
+    {
+        string path = _directory.File("missing-key.safetensors");
+        SafeTensorsTestWriter.Write(path, StateDictWithout(t => t.Name == "stage1.group_conv.0.weight"));
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        // nn.Conv2d(64, 64, 3, groups=8): [64, 64 / 8, 3, 3].
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal($"{path}: missing tensor 'stage1.group_conv.0.weight', expected shape [64, {64 / 8}, 3, 3]", run.OutputLines[0]);
+        Assert.Equal($"FAILED: {path} does not match network MiniGroupNet (1 problem).", run.OutputLines[1]);
+    }
+
+    [Fact]
+    public void A_wrong_shape_fails_and_names_the_tensor_and_both_shapes()
+    {
+        // The weight an ungrouped conv would have: every filter sees all 64 input channels.
+        string path = _directory.File("wrong-shape.safetensors");
+        var tensors = StateDictWithout(_ => false)
+            .Select(t => t.Name == "stage1.group_conv.0.weight" ? t with { Shape = new long[] { 64, 64, 3, 3 } } : t);
+        SafeTensorsTestWriter.Write(path, tensors);
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal($"{path}: tensor 'stage1.group_conv.0.weight' has shape [64, 64, 3, 3], expected [64, {64 / 8}, 3, 3]", run.OutputLines[0]);
+        Assert.Contains("(1 problem)", run.OutputLines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unexpected_tensor_fails_and_is_named()
+    {
+        string path = _directory.File("extra.safetensors");
+        SafeTensorsTestWriter.Write(path, StateDictWithout(_ => false).Append(new TensorSpec("head.weight", "F32", new long[] { 10, 256 })));
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal($"{path}: unexpected tensor 'head.weight' [10, 256]: network MiniGroupNet has no such weight", run.OutputLines[0]);
+    }
+
+    [Fact]
+    public void A_weight_that_is_not_floating_point_fails()
+    {
+        string path = _directory.File("integer.safetensors");
+        SafeTensorsTestWriter.Write(path, StateDictWithout(_ => false).Select(t => t.Name == "fc.bias" ? t with { DataType = "I32" } : t));
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.StartsWith($"{path}: tensor 'fc.bias' has dtype I32", run.OutputLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_not_just_the_first()
+    {
+        string path = _directory.File("several.safetensors");
+        var tensors = StateDictWithout(t => t.Name is "stem.0.weight" or "fc.bias")
+            .Select(t => t.Name == "fc.weight" ? t with { Shape = new long[] { 10, 128 } } : t)
+            .Append(new TensorSpec("module.stem.0.weight", "F32", new long[] { 64, 3, 3, 3 }));
+        SafeTensorsTestWriter.Write(path, tensors);
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(
+            new[]
+            {
+                $"{path}: missing tensor 'stem.0.weight', expected shape [64, 3, 3, 3]",
+                $"{path}: tensor 'fc.weight' has shape [10, 128], expected [10, 256]",
+                $"{path}: missing tensor 'fc.bias', expected shape [10]",
+                $"{path}: unexpected tensor 'module.stem.0.weight' [64, 3, 3, 3]: network MiniGroupNet has no such weight",
+                $"FAILED: {path} does not match network MiniGroupNet (4 problems).",
+            },
+            run.OutputLines.Take(5));
+    }
+
+    [Fact]
+    public void Batchnorm_step_counters_may_be_absent()
+    {
+        string path = _directory.File("no-counters.safetensors");
+        SafeTensorsTestWriter.Write(path, StateDictWithout(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)));
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.StartsWith("OK: ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_weight_file_exits_2_with_the_path_in_the_message()
+    {
+        string missing = _directory.File("no-such-weights.safetensors");
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, missing);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        string line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Output);
+    }
+
+    [Fact]
+    public void A_weight_file_that_is_not_safetensors_exits_2()
+    {
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, ReferenceData.MiniGroupNetSource);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Contains(ReferenceData.MiniGroupNetSource, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_gnet_file_exits_2_with_the_path_in_the_message()
+    {
+        string missing = _directory.File("no-such-network.gnet");
+
+        var run = Gnet.Run("verify", missing, ReferenceData.MiniGroupNetWeights);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Equal(new[] { $"error: cannot read '{missing}': the file does not exist." }, run.ErrorLines);
+    }
+
+    /// <summary>The names, dtypes and shapes of PyTorch's MiniGroupNet state_dict, minus the tensors <paramref name="drop"/> selects.</summary>
+    private static IEnumerable<TensorSpec> StateDictWithout(Func<SafeTensorInfo, bool> drop) =>
+        SafeTensorsFile.Open(ReferenceData.MiniGroupNetWeights).Tensors
+            .Where(t => !drop(t))
+            .Select(t => new TensorSpec(t.Name, t.DataType.GetFormatName(), t.Shape.ToArray()))
+            .ToList();
+}
