@@ -205,7 +205,7 @@ internal sealed partial class Binder
     {
         foreach (var weight in WeightLayout.For(module.Path, module.Operation!))
         {
-            if (_weightKeys.Add(weight.Key)) _weights.Add(weight);
+            if (_weightKeys.Add(weight.Key)) _weights.Add((module.Order, weight));
         }
     }
 

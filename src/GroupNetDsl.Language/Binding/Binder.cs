@@ -22,7 +22,10 @@ internal sealed partial class Binder
     private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
     private readonly DiagnosticBag _diagnostics;
     private readonly List<Node> _nodes = new();
-    private readonly List<WeightTensor> _weights = new();
+    // Each weight with the declaration order of its module: state_dict order is registration order, also
+    // for a module whose weights are only known at its first call (batchnorm without num_features).
+    private readonly List<(int Order, WeightTensor Weight)> _weights = new();
+    private int _declaredModules;
     private readonly HashSet<string> _weightKeys = new(StringComparer.Ordinal);
     private readonly List<string> _blockStack = new();
     private readonly List<BlockModule> _blockInstances = new();
@@ -70,9 +73,10 @@ internal sealed partial class Binder
             return null;
         }
 
-        long parameters = _weights.Where(w => w.Role == WeightRole.Parameter).Sum(w => w.ElementCount);
+        var weights = _weights.OrderBy(w => w.Order).Select(w => w.Weight).ToEquatableArray(); // stable: a module's own order stays
+        long parameters = weights.Where(w => w.Role == WeightRole.Parameter).Sum(w => w.ElementCount);
         long macs = _nodes.Sum(n => n.MultiplyAccumulates);
-        return new Network(syntax.Name, syntax.NameLocation, input, _nodes.ToEquatableArray(), result.Node, _weights.ToEquatableArray(), parameters, macs);
+        return new Network(syntax.Name, syntax.NameLocation, input, _nodes.ToEquatableArray(), result.Node, weights, parameters, macs);
     }
 
     // ---------------------------------------------------------------- instantiation (module declarations)
@@ -153,7 +157,7 @@ internal sealed partial class Binder
             }
             var bound = BindArguments(name, op.Parameters, arguments, scope, location, skipPositional: 0);
             if (bound is null) return ErrorValue.Instance;
-            var module = new OpModule(path, Place(location), name, bound);
+            var module = new OpModule(path, Place(location), name, bound) { Order = _declaredModules++ };
             // A deferred op (batchnorm without num_features) is created at its first call, from its input.
             module.Operation = IsDeferred(module) ? null : CreateOperation(module, inputChannels: null);
             if (module.Operation is not null) DeclareWeights(module);
@@ -375,7 +379,11 @@ internal sealed partial class Binder
     private void ReportUnknown(string name, SourceLocation location, Scope scope)
     {
         var candidates = scope.Names.Concat(OpCatalog.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct().ToList();
-        var closest = candidates.OrderBy(c => Distance(c, name)).FirstOrDefault(c => Distance(c, name) <= Math.Max(1, name.Length / 3));
+        int tolerance = Math.Max(1, name.Length / 3);
+        // The edit distance is at least the difference in length: skipping the hopeless candidates first
+        // keeps a name of a million characters from allocating a million-row table per candidate.
+        var closest = candidates.Where(c => Math.Abs(c.Length - name.Length) <= tolerance)
+            .OrderBy(c => Distance(c, name)).FirstOrDefault(c => Distance(c, name) <= tolerance);
         string hint = closest is null
             ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpCatalog.All.Select(o => o.Name)) + ")"
             : $"did you mean '{closest}'?";

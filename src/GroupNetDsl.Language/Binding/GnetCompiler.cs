@@ -102,6 +102,7 @@ public static class GnetCompiler
                 if (!userNames.Add(block.Name))
                 {
                     diagnostics.Report(DiagnosticDescriptors.DuplicateName, block.NameLocation, block.Name);
+                    broken.Add(block.Name); // which of the two a network means is unknown: no model from either
                     continue;
                 }
                 blocks[block.Name] = block;

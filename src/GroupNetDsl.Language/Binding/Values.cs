@@ -101,6 +101,9 @@ internal sealed class OpModule : Module
 
     public Dictionary<string, BoundArgument> Arguments { get; }
 
+    /// <summary>Position among the modules declared as members: orders the weights as PyTorch registers them.</summary>
+    public int Order { get; init; }
+
     /// <summary>Set once the op's sizes are known (at creation, or at the first call for inferred sizes).</summary>
     public Operation? Operation { get; set; }
 }

@@ -4,7 +4,10 @@ using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Syntax;
 
-/// <summary>Turns .gnet text into tokens. Comments start with '#' or '//' and run to the end of the line.</summary>
+/// <summary>
+/// Turns .gnet text into tokens. Comments start with '#' and run to the end of the line; as in Python,
+/// '//' is floor division, never a comment.
+/// </summary>
 internal sealed class Lexer
 {
     private readonly SourceDocument _document;
@@ -147,7 +150,7 @@ internal sealed class Lexer
             {
                 _position++;
             }
-            else if (c == '#' || (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '/'))
+            else if (c == '#')
             {
                 while (_position < _text.Length && _text[_position] != '\n') _position++;
             }

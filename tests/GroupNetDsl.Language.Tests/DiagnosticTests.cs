@@ -1,0 +1,950 @@
+using GroupNetDsl.Language.Diagnostics;
+
+namespace GroupNetDsl.Language.Tests;
+
+/// <summary>
+/// Every rule the language reports (GNET01xx syntax, GNET02xx semantics and shapes, GNET04xx advice) with
+/// a minimal failing declaration and its correction; then the inputs that must never crash: deep
+/// nesting, huge numbers, empty files, broken input shapes. GNET0220 belongs to the attribute form and
+/// is tested in <see cref="AttributeFormTests"/>.
+/// </summary>
+public class DiagnosticTests
+{
+    private static readonly string Deep = new string('(', 100) + "relu" + new string(')', 100);
+
+    /// <summary>The cases, by a name that says what each shows. Columns are 1-based and count characters.</summary>
+    public static readonly IReadOnlyDictionary<string, DiagnosticCase> Cases = new Dictionary<string, DiagnosticCase>
+    {
+        // ---------------------------------------------------------------- GNET01xx: syntax
+        ["GNET0101 a character that is no token"] = new(
+            "GNET0101",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3) $
+            }
+            """,
+            2, 23, "$", new[] { "$" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3)
+            }
+            """),
+        ["GNET0102 a missing comma between arguments"] = new(
+            "GNET0102",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8 3)
+            }
+            """,
+            2, 19, "3", new[] { "')'", "number '3'" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3)
+            }
+            """),
+        ["GNET0103 an integer beyond 32 bits"] = new(
+            "GNET0103",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, padding: 9999999999)
+            }
+            """,
+            2, 32, "9999999999", new[] { "9999999999", "integers must be at most 2147483647" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, padding: 1)
+            }
+            """),
+        ["GNET0104 a hundred nested parentheses"] = new(
+            "GNET0104",
+            "network N(input: 3x8x8) {\n    c = " + Deep + "\n}\n",
+            // The member's value is level 1 and each parenthesis opens one more: the parser stops at the
+            // 65th, which would open level 66. It is at column 8 + 65.
+            2, 73, "(", new[] { "64" },
+            "network N(input: 3x8x8) {\n    c = (((relu)))\n}\n"),
+        ["GNET0105 an input shape with two dimensions"] = new(
+            "GNET0105",
+            """
+            network N(input: 3x8) {
+                r = relu
+            }
+            """,
+            1, 18, "3x8", new[] { "3x8" },
+            """
+            network N(input: 3x8x8) {
+                r = relu
+            }
+            """),
+
+        // ---------------------------------------------------------------- GNET02xx: semantics and shapes
+        ["GNET0201 in_channels not divisible by groups"] = new(
+            "GNET0201",
+            """
+            network N(input: 6x8x8) {
+                c = conv(6, 8, 3, groups: 4)
+            }
+            """,
+            2, 31, "4", new[] { "c", "6", "4", "valid: 1, 2" },
+            """
+            network N(input: 6x8x8) {
+                c = conv(6, 8, 3, groups: 2)
+            }
+            """),
+        ["GNET0202 out_channels not divisible by groups"] = new(
+            "GNET0202",
+            """
+            network N(input: 8x8x8) {
+                c = conv(8, 6, 3, groups: 4)
+            }
+            """,
+            2, 31, "4", new[] { "c", "6", "4", "valid: 1, 2" },
+            """
+            network N(input: 8x8x8) {
+                c = conv(8, 6, 3, groups: 2)
+            }
+            """),
+        ["GNET0203 in_channels differ from the channels that arrive"] = new(
+            "GNET0203",
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                b = conv(4, 16, 1)
+            }
+            """,
+            3, 14, "4", new[] { "b", "4", "8", "input 8x8x8" },
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                b = conv(8, 16, 1)
+            }
+            """),
+        ["GNET0203 batchnorm features differ from the channels that arrive"] = new(
+            "GNET0203",
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                n = batchnorm(16)
+            }
+            """,
+            3, 19, "16", new[] { "n", "16", "8", "input 8x8x8" },
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                n = batchnorm(8)
+            }
+            """),
+        ["GNET0204 a kernel larger than the padded input"] = new(
+            "GNET0204",
+            """
+            network N(input: 3x4x4) {
+                c = conv(3, 8, 5)
+            }
+            """,
+            2, 9, "conv(3, 8, 5)", new[] { "c", "0x0", "3x4x4" },
+            """
+            network N(input: 3x4x4) {
+                c = conv(3, 8, 5, padding: 1)
+            }
+            """),
+        ["GNET0204 a second pool on a 1x1 image"] = new(
+            "GNET0204",
+            """
+            network N(input: 3x2x2) {
+                p = [maxpool(2), maxpool(2)]
+            }
+            """,
+            2, 22, "maxpool(2)", new[] { "p.1", "0x0", "3x1x1" },
+            """
+            network N(input: 3x2x2) {
+                p = [maxpool(2)]
+            }
+            """),
+        ["GNET0205 add of two different shapes"] = new(
+            "GNET0205",
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 3, padding: 1)
+                b = conv(3, 8, 3)
+                forward(x) = a(x) + b(x)
+            }
+            """,
+            4, 18, "a(x) + b(x)", new[] { "add", "8x8x8", "8x6x6" },
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 3, padding: 1)
+                b = conv(3, 8, 3, padding: 1)
+                forward(x) = a(x) + b(x)
+            }
+            """),
+        ["GNET0206 linear in_features differ from the flattened size"] = new(
+            "GNET0206",
+            """
+            network N(input: 3x8x8) {
+                pool = avgpool
+                fc = linear(4, 10)
+                forward(x) = fc(flatten(pool(x)))
+            }
+            """,
+            3, 17, "4", new[] { "fc", "4", "3", "input 3" },
+            """
+            network N(input: 3x8x8) {
+                pool = avgpool
+                fc = linear(3, 10)
+                forward(x) = fc(flatten(pool(x)))
+            }
+            """),
+        ["GNET0207 unknown op"] = new(
+            "GNET0207",
+            """
+            network N(input: 3x8x8) {
+                c = conv2d(3, 8, 3)
+            }
+            """,
+            2, 9, "conv2d", new[] { "name", "conv2d", "did you mean 'conv'?" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3)
+            }
+            """),
+        ["GNET0207 unknown block"] = new(
+            "GNET0207",
+            """
+            network N(input: 8x8x8) {
+                b = GroupBottleneck(8, 16)
+            }
+            """,
+            2, 9, "GroupBottleneck", new[] { "name", "GroupBottleneck", "did you mean 'GroupedBottleneck'?" },
+            """
+            network N(input: 8x8x8) {
+                b = GroupedBottleneck(8, 16)
+            }
+            """),
+        ["GNET0207 unknown name in an expression, inside a user block"] = new(
+            "GNET0207",
+            """
+            block Widen(channels) {
+                c = conv(3, chanels, 1)
+            }
+            network N(input: 3x8x8) {
+                w = Widen(8)
+            }
+            """,
+            2, 17, "chanels", new[] { "name", "chanels", "did you mean 'channels'?" },
+            """
+            block Widen(channels) {
+                c = conv(3, channels, 1)
+            }
+            network N(input: 3x8x8) {
+                w = Widen(8)
+            }
+            """),
+        ["GNET0208 unknown argument of an op"] = new(
+            "GNET0208",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, stide: 2)
+            }
+            """,
+            2, 23, "stide: 2", new[] { "conv", "stide", "in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, stride: 2)
+            }
+            """),
+        ["GNET0208 unknown argument of a standard-library block"] = new(
+            "GNET0208",
+            """
+            network N(input: 8x8x8) {
+                b = GroupedBottleneck(8, 16, ratio: 0.25)
+            }
+            """,
+            2, 34, "ratio: 0.25", new[] { "GroupedBottleneck", "ratio", "cin, cout, bottleneck_ratio, groups, stride" },
+            """
+            network N(input: 8x8x8) {
+                b = GroupedBottleneck(8, 16, bottleneck_ratio: 0.25, groups: 2)
+            }
+            """),
+        ["GNET0209 a float where an integer is needed"] = new(
+            "GNET0209",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3.0)
+            }
+            """,
+            2, 20, "3.0", new[] { "argument 'kernel_size' of 'conv'", "an integer", "the number 3" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3)
+            }
+            """),
+        ["GNET0209 a number where true or false is needed"] = new(
+            "GNET0209",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, bias: 0)
+            }
+            """,
+            2, 29, "0", new[] { "argument 'bias' of 'conv'", "true or false", "the integer 0" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, bias: false)
+            }
+            """),
+        ["GNET0210 missing required argument"] = new(
+            "GNET0210",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8)
+            }
+            """,
+            2, 9, "conv(3, 8)", new[] { "conv", "kernel_size" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+            }
+            """),
+        ["GNET0211 duplicate member"] = new(
+            "GNET0211",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                c = relu
+            }
+            """,
+            3, 5, "c", new[] { "c" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                r = relu
+            }
+            """),
+        ["GNET0211 duplicate block"] = new(
+            "GNET0211",
+            """
+            block Act(n) { a = relu }
+            block Act(n) { a = relu6 }
+            network N(input: 3x8x8) { a = Act(1) }
+            """,
+            2, 7, "Act", new[] { "Act" },
+            """
+            block Act(n) { a = relu }
+            block Act6(n) { a = relu6 }
+            network N(input: 3x8x8) { a = Act(1) }
+            """),
+        ["GNET0211 duplicate network"] = new(
+            "GNET0211",
+            """
+            network N(input: 3x8x8) { r = relu }
+            network N(input: 3x8x8) { r = relu6 }
+            """,
+            2, 9, "N", new[] { "N" },
+            """
+            network N(input: 3x8x8) { r = relu }
+            network M(input: 3x8x8) { r = relu6 }
+            """),
+        ["GNET0211 duplicate block parameter"] = new(
+            "GNET0211",
+            """
+            block Act(n, n) { a = relu }
+            network N(input: 3x8x8) { a = Act(1) }
+            """,
+            1, 14, "n", new[] { "n" },
+            """
+            block Act(n, m = 2) { a = relu }
+            network N(input: 3x8x8) { a = Act(1) }
+            """),
+        ["GNET0211 two forwards"] = new(
+            "GNET0211",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                forward(x) = c(x)
+                forward(y) = c(y)
+            }
+            """,
+            4, 5, "forward", new[] { "forward" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                forward(x) = c(x)
+            }
+            """),
+        ["GNET0212 recursion between two blocks"] = new(
+            "GNET0212",
+            """
+            block A(n) { b = B(n) }
+            block B(n) { a = A(n) }
+            network N(input: 3x8x8) { a = A(1) }
+            """,
+            2, 18, "A(n)", new[] { "A", "A -> B -> A" },
+            """
+            block A(n) { b = B(n) }
+            block B(n) { r = relu }
+            network N(input: 3x8x8) { a = A(1) }
+            """),
+        ["GNET0213 more positional arguments than conv has"] = new(
+            "GNET0213",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, 1, 0, 1, 1, false, 7)
+            }
+            """,
+            2, 42, "7", new[] { "conv", "8", "9" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, 1, 0, 1, 1, false)
+            }
+            """),
+        ["GNET0214 stride zero"] = new(
+            "GNET0214",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, stride: 0)
+            }
+            """,
+            2, 31, "0", new[] { "c", "stride", "at least 1", "0" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, stride: 1)
+            }
+            """),
+        ["GNET0215 linear on an image that was not flattened"] = new(
+            "GNET0215",
+            """
+            network N(input: 3x8x8) {
+                fc = linear(192, 10)
+            }
+            """,
+            2, 10, "linear(192, 10)", new[] { "fc", "a flat", "an image 3x8x8", "flatten it first, for example fc(flatten(x))" },
+            """
+            network N(input: 3x8x8) {
+                flat = flatten
+                fc = linear(192, 10)
+            }
+            """),
+        ["GNET0215 conv after flatten"] = new(
+            "GNET0215",
+            """
+            network N(input: 3x8x8) {
+                flat = flatten
+                c = conv(192, 8, 1)
+            }
+            """,
+            3, 9, "conv(192, 8, 1)", new[] { "c", "an image (channels x height x width)", "a flat vector of 192", "flatten comes last, before linear" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                flat = flatten
+            }
+            """),
+        ["GNET0216 division by zero"] = new(
+            "GNET0216",
+            """
+            network N(input: 3x8x8) {
+                n = 1 / 0
+                r = relu
+            }
+            """,
+            2, 9, "1 / 0", new[] { "division", "the divisor is zero" },
+            """
+            network N(input: 3x8x8) {
+                n = 1 / 2
+                r = relu
+            }
+            """),
+        ["GNET0216 a layer used as a tensor in forward"] = new(
+            "GNET0216",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                forward(x) = c
+            }
+            """,
+            3, 18, "c", new[] { "c", "'c' is a layer; call it on a tensor, for example c(x)" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                forward(x) = c(x)
+            }
+            """),
+        ["GNET0217 a tensor of more than 2^28 elements"] = new(
+            "GNET0217",
+            """
+            network N(input: 1x16384x16384) {
+                c = conv(1, 2, 1)
+            }
+            """,
+            2, 9, "conv(1, 2, 1)", new[] { "c", "2x16384x16384", "536870912", "268435456" },
+            """
+            network N(input: 1x16384x16384) {
+                c = conv(1, 1, 1)
+            }
+            """),
+        ["GNET0218 an argument given by position and by name"] = new(
+            "GNET0218",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 3, kernel_size: 1)
+            }
+            """,
+            2, 23, "kernel_size: 1", new[] { "conv", "kernel_size" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, kernel_size: 1)
+            }
+            """),
+        ["GNET0219 a network without input shape"] = new(
+            "GNET0219",
+            """
+            network N() {
+                r = relu
+            }
+            """,
+            1, 9, "N", new[] { "N" },
+            """
+            network N(input: 3x8x8) {
+                r = relu
+            }
+            """),
+        ["GNET0221 a network without layers"] = new(
+            "GNET0221",
+            """
+            network N(input: 3x8x8) {
+                width = 8
+            }
+            """,
+            1, 9, "N", new[] { "Network 'N'" },
+            """
+            network N(input: 3x8x8) {
+                width = 8
+                c = conv(3, width, 1)
+            }
+            """),
+
+        // ---------------------------------------------------------------- GNET04xx: advice
+        ["GNET0401 depthwise conv whose channels are never mixed"] = new(
+            "GNET0401",
+            """
+            network N(input: 8x8x8) {
+                dw = conv(8, 8, 3, padding: 1, groups: 8, bias: false)
+            }
+            """,
+            2, 10, "conv(8, 8, 3, padding: 1, groups: 8, bias: false)", new[] { "dw" },
+            """
+            network N(input: 8x8x8) {
+                dw = conv(8, 8, 3, padding: 1, groups: 8, bias: false)
+                pw = conv(8, 16, 1, bias: false)
+            }
+            """),
+        ["GNET0402 grouped conv right after grouped conv"] = new(
+            "GNET0402",
+            """
+            network N(input: 8x8x8) {
+                a = [conv(8, 8, 3, padding: 1, groups: 2), batchnorm(8), relu]
+                b = conv(8, 8, 3, padding: 1, groups: 2)
+            }
+            """,
+            3, 9, "conv(8, 8, 3, padding: 1, groups: 2)", new[] { "b", "a.0" },
+            """
+            network N(input: 8x8x8) {
+                a = [conv(8, 8, 3, padding: 1, groups: 2), batchnorm(8), relu]
+                mix = conv(8, 8, 1)
+                b = conv(8, 8, 3, padding: 1, groups: 2)
+            }
+            """),
+        ["GNET0403 a member forward never calls"] = new(
+            "GNET0403",
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                b = relu
+                forward(x) = a(x)
+            }
+            """,
+            3, 5, "b", new[] { "b" },
+            """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 1)
+                b = relu
+                forward(x) = b(a(x))
+            }
+            """),
+    };
+
+    public static TheoryData<string> CaseNames => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void FailingDeclarationReportsTheRuleOnceAtItsExactPlaceWithItsArgumentsAndNothingElse(string name)
+    {
+        var example = Cases[name];
+        var result = Gnet.Compile(example.Failing);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(example.Id, diagnostic.Id);
+        Assert.Equal(Gnet.FilePath, diagnostic.Location.FilePath);
+        Assert.Equal((example.Line, example.Column), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal(example.Covered, Gnet.Covered(example.Failing, diagnostic.Location));
+        Assert.Equal(example.Arguments, diagnostic.Arguments);
+        // The message is the catalog's format filled with exactly these arguments.
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, diagnostic.Descriptor.MessageFormat, example.Arguments), diagnostic.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void ErrorsLeaveNoModelWhileAdviceKeepsIt(string name)
+    {
+        var example = Cases[name];
+        var result = Gnet.Compile(example.Failing);
+
+        bool isAdvice = example.Id.StartsWith("GNET04", StringComparison.Ordinal);
+        Assert.Equal(!isAdvice, result.HasErrors);
+        if (name == "GNET0211 duplicate network") return; // see ASecondNetworkOfTheSameNameIsIgnored
+        Assert.All(result.Networks, n => Assert.Equal(isAdvice, n.Network is not null));
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void CorrectedDeclarationCompilesWithoutAnyDiagnostic(string name)
+    {
+        var example = Cases[name];
+        var result = Gnet.Compile(example.Corrected);
+
+        Assert.True(result.Diagnostics.Count == 0, Gnet.Describe(result.Diagnostics));
+        Assert.NotEmpty(result.Networks);
+        Assert.All(result.Networks, n => Assert.NotNull(n.Network));
+    }
+
+    [Fact]
+    public void EveryRuleOfTheLanguageHasAFailingAndACorrectedExample()
+    {
+        var languageRules = DiagnosticDescriptors.All
+            .Select(d => d.Id)
+            .Where(id => !id.StartsWith("GNET03", StringComparison.Ordinal)) // C# usage: the analyzers' rules
+            .Where(id => id != DiagnosticDescriptors.InvalidLayerName.Id);   // attribute form: AttributeFormTests
+
+        Assert.Equal(languageRules.Order(), Cases.Values.Select(c => c.Id).Distinct().Order());
+    }
+
+    [Fact]
+    public void ErrorsWarningsAndInfoHaveTheCatalogsSeverities()
+    {
+        Assert.All(DiagnosticDescriptors.All.Where(d => d.Id.StartsWith("GNET01", StringComparison.Ordinal) || d.Id.StartsWith("GNET02", StringComparison.Ordinal)),
+            d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+        Assert.Equal(DiagnosticSeverity.Warning, DiagnosticDescriptors.DepthwiseWithoutPointwise.DefaultSeverity);
+        Assert.Equal(DiagnosticSeverity.Warning, DiagnosticDescriptors.StackedGroupedConvs.DefaultSeverity);
+        Assert.Equal(DiagnosticSeverity.Info, DiagnosticDescriptors.UnusedModule.DefaultSeverity);
+        Assert.Equal(DiagnosticDescriptors.All.Length, DiagnosticDescriptors.All.Select(d => d.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void ASecondNetworkOfTheSameNameIsIgnoredAndTheFirstKeepsItsModel()
+    {
+        var result = Gnet.Compile(Cases["GNET0211 duplicate network"].Failing);
+
+        var network = Assert.Single(result.Networks);
+        Assert.Equal((1, "relu"), (network.Location.Line, network.Network!.Nodes[1].Operation.OpName));
+        Assert.Empty(network.Diagnostics); // the duplicate is the file's error, reported at the second declaration
+        Assert.True(result.HasErrors);
+    }
+
+    [Fact]
+    public void ANetworkUsingABlockDeclaredTwiceGetsNoModel()
+    {
+        var result = Gnet.Compile(Cases["GNET0211 duplicate block"].Failing);
+
+        Assert.Null(Assert.Single(result.Networks).Network);
+    }
+
+    // ---------------------------------------------------------------- syntax errors: all of them, and only them
+
+    [Fact]
+    public void EverySyntaxErrorOfAFileIsReportedNotJustTheFirst()
+    {
+        const string text = """
+            network A(input: 3x8x8) {
+                a = conv(3, 8 3)
+                b = relu
+                c = ]
+            }
+            network B(input: 3x8x8) {
+                d = relu @
+                e = conv(8, 8, 1
+                f = relu
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(
+            new[]
+            {
+                ("GNET0102", 2, 19, "3"),
+                ("GNET0102", 4, 9, "]"),
+                ("GNET0101", 7, 14, "@"),
+                ("GNET0102", 9, 5, "f"), // ')' expected where the next member starts
+            },
+            result.Diagnostics.Select(d => (d.Id, d.Location.Line, d.Location.Column, Gnet.Covered(text, d.Location))));
+        Assert.All(result.Networks, n => Assert.Null(n.Network));
+    }
+
+    [Fact]
+    public void MembersBesideASyntaxErrorAreStillCheckedForTheirOwnErrors()
+    {
+        const string text = """
+            network N(input: 3x8x8) {
+                a = conv(3, 8 3)
+                b = conv(3, 8, 3, groups: 3)
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0102", 2), ("GNET0202", 3) }, result.Diagnostics.Select(d => (d.Id, d.Location.Line)));
+    }
+
+    [Fact]
+    public void ABrokenMemberDoesNotMakeItsNeighboursReportShapeErrors()
+    {
+        // Without 'a' the chain would feed 3 channels to 'b', which expects 8: an error the user never made.
+        const string text = """
+            network N(input: 3x8x8) {
+                a = conv(3, 8, 99999999999)
+                b = conv(8, 16, 1)
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        Assert.Equal("GNET0103", Assert.Single(result.Diagnostics).Id);
+    }
+
+    [Fact]
+    public void ABrokenForwardDoesNotTurnItsMembersIntoASequence()
+    {
+        // Run in order, 'skip' would receive 16 channels and report a mismatch; nor is any member unused.
+        const string text = """
+            block Residual(c) {
+                body = conv(c, 16, 1)
+                skip = conv(c, 16, 1)
+                forward(x) = body(x) + skip(x
+            }
+            network N(input: 3x8x8) {
+                r = Residual(3)
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("GNET0102", 5), (diagnostic.Id, diagnostic.Location.Line));
+    }
+
+    [Fact]
+    public void AControlCharacterIsShownAsAnEscapeInTheMessage()
+    {
+        var result = Gnet.Compile("network N(input: 3x8x8) {\n    r = relu \u0001\n}\n");
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("GNET0101", 2, 14), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal(new[] { "\\u0001" }, diagnostic.Arguments);
+    }
+
+    [Fact]
+    public void SelfRecursionIsACycleOfOneBlock()
+    {
+        var result = Gnet.Compile("block Loop(n) { again = Loop(n) }\nnetwork N(input: 3x8x8) { l = Loop(1) }\n");
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("GNET0212", diagnostic.Id);
+        Assert.Equal(new[] { "Loop", "Loop -> Loop" }, diagnostic.Arguments);
+        Assert.Equal((1, 25), (diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    // ---------------------------------------------------------------- deep nesting: a diagnostic, never a stack overflow
+
+    public static TheoryData<string, string, string, string> DeepNestings => new()
+    {
+        // kind, opening, innermost, closing
+        { "parentheses", "(", "relu", ")" },
+        { "brackets", "[", "relu", "]" },
+        { "calls", "max(1, ", "1", ")" },
+        { "unary minus", "-", "1", string.Empty },
+        { "negation", "!", "true", string.Empty },
+        { "if-then-else", "if true then ", "relu", " else relu" },
+        { "a chain of additions", "1 + ", "1", string.Empty },
+        { "a chain of comparisons", "1 < ", "1", string.Empty },
+        { "a chain of products", "2 * ", "1", string.Empty },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeepNestings))]
+    public void TenThousandLevelsOfNestingGiveGnet0104AndNoStackOverflow(string kind, string open, string innermost, string close)
+    {
+        string text = "network N(input: 3x8x8) {\n    c = " + Repeat(open, 10_000) + innermost + Repeat(close, 10_000) + "\n    r = relu\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.True(diagnostic.Id == "GNET0104", kind + ": " + diagnostic);
+        Assert.Equal(2, diagnostic.Location.Line);
+        Assert.Equal(new[] { Syntax.Parser.MaxNesting.ToString(System.Globalization.CultureInfo.InvariantCulture) }, diagnostic.Arguments);
+        Assert.Null(Assert.Single(result.Networks).Network);
+    }
+
+    [Fact]
+    public void NestingLimitCountsTheMembersOwnLevelSoMaxNestingMinusOneParenthesesAreAllowed()
+    {
+        string Nested(int depth) => "network N(input: 3x8x8) {\n    c = " + Repeat("(", depth) + "relu" + Repeat(")", depth) + "\n}\n";
+
+        Assert.Empty(Gnet.Compile(Nested(Syntax.Parser.MaxNesting - 1)).Diagnostics);
+        Assert.Equal("GNET0104", Assert.Single(Gnet.Compile(Nested(Syntax.Parser.MaxNesting)).Diagnostics).Id);
+    }
+
+    [Fact]
+    public void LongChainsOfOperatorsBeyondTheLimitAreTooDeepAndShortOnesAreFine()
+    {
+        string Sum(int terms) => "block B(n) { c = conv(1, n, 1) }\nnetwork N(input: 1x8x8) {\n    b = B(" + string.Join(" + ", Enumerable.Repeat("1", terms)) + ")\n}\n";
+
+        var network = Gnet.Network(Sum(40));
+        Assert.Equal(40, network.Nodes[1].Output.Channels);
+        Assert.Equal("GNET0104", Assert.Single(Gnet.Compile(Sum(1_000)).Diagnostics).Id);
+    }
+
+    [Fact]
+    public void ThousandsOfBlocksCallingEachOtherStopAtTheBlockDepthLimit()
+    {
+        const int blocks = 2_000;
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < blocks; i++) text.Append($"block B{i}(c) {{ inner = B{i + 1}(c) }}\n");
+        text.Append($"block B{blocks}(c) {{ r = relu }}\n");
+        text.Append("network N(input: 3x8x8) { outer = B0(3) }\n");
+
+        var result = Gnet.Compile(text.ToString());
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("GNET0104", diagnostic.Id);
+        Assert.Equal(new[] { "32" }, diagnostic.Arguments);
+        Assert.Equal(32, diagnostic.Location.Line); // the call of B32 inside B31: the 33rd block deep
+    }
+
+    // ---------------------------------------------------------------- huge numbers
+
+    public static TheoryData<string, string, string> HugeNumbers => new()
+    {
+        { "c = conv(3, 8, 2147483648)", "GNET0103", "2147483648" },
+        { "c = conv(3, 8, " + new string('9', 10_000) + ")", "GNET0103", new string('9', 10_000) },
+        { "c = conv(3, 8, 1, padding: int(1e999))", "GNET0103", "1e999" },
+        { "c = conv(3, 8, 2147483647 + 1)", "GNET0216", "2147483647 + 1" },
+        { "c = conv(3, 8, 65536 * 65536)", "GNET0216", "65536 * 65536" },
+        { "c = conv(3, 8, int(1e300))", "GNET0216", "int(1e300)" },
+        { "c = conv(3, 8, 2147483647)", "GNET0214", "2147483647" },
+        { "c = conv(3, 2147483647, 1)", "GNET0214", "2147483647" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeNumbers))]
+    public void HugeNumbersAreDiagnosedAtTheNumber(string member, string id, string covered)
+    {
+        string text = "network N(input: 3x8x8) {\n    " + member + "\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(covered, Gnet.Covered(text, diagnostic.Location));
+    }
+
+    [Fact]
+    public void AnUnknownNameOfAMillionCharactersIsReportedWithoutASuggestion()
+    {
+        string name = new('a', 1_000_000);
+
+        var diagnostic = Assert.Single(Gnet.Compile("network N(input: 3x8x8) {\n    c = " + name + "\n}\n").Diagnostics);
+
+        Assert.Equal("GNET0207", diagnostic.Id);
+        Assert.Equal(1_000_000, diagnostic.Location.Length);
+        Assert.StartsWith("declare it as a parameter or member", diagnostic.Arguments[2]);
+    }
+
+    [Fact]
+    public void AValueBeyondTheSupportedRangeSaysTheUpperLimitNotTheLowerOne()
+    {
+        var diagnostic = Assert.Single(Gnet.Compile("network N(input: 3x8x8) {\n    c = conv(3, 8, 2147483647)\n}\n").Diagnostics);
+
+        Assert.Equal(new[] { "c", "kernel_size", "at most 16777216", "2147483647" }, diagnostic.Arguments);
+    }
+
+    // ---------------------------------------------------------------- empty files
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n\t\r\n  ")]
+    [InlineData("# only a comment\n# and another")]
+    [InlineData("\uFEFF")]
+    [InlineData("block Unused(n) { r = relu }")]
+    public void AFileWithoutNetworksCompilesToNoNetworksAndNoDiagnostics(string text)
+    {
+        var result = Gnet.Compile(text);
+
+        Assert.Empty(result.Networks);
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void NoDocumentsAtAllCompileToNothing()
+    {
+        var result = GnetCompiler.Compile(Array.Empty<Text.SourceDocument>());
+
+        Assert.Empty(result.Networks);
+        Assert.Empty(result.Diagnostics);
+    }
+
+    // ---------------------------------------------------------------- input shapes
+
+    public static TheoryData<string> InvalidShapes => new()
+    {
+        "3x8",          // two dimensions
+        "3x8x8x8",      // four
+        "192",          // a vector: a network takes an image
+        "0x8x8",        // an empty dimension
+        "3x0x8",
+        "99999999999x8x8",
+        "1x2000000x1",  // a side beyond 2^20
+        "64x4096x4096", // 2^30 elements, beyond 2^28
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidShapes))]
+    public void AnInvalidInputShapeIsGnet0105AtTheShape(string shape)
+    {
+        string text = $"network N(input: {shape}) {{\n    r = relu\n}}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal("GNET0105", diagnostic.Id);
+        Assert.Equal((1, 18), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal(shape, Gnet.Covered(text, diagnostic.Location));
+        Assert.Equal(new[] { shape }, diagnostic.Arguments);
+    }
+
+    [Theory]
+    [InlineData("network N(input: image) { r = relu }", 1, 18, "image", "an input shape such as 3x64x64")]
+    [InlineData("network N(input 3x8x8) { r = relu }", 1, 17, "3x8x8", "':'")]
+    [InlineData("network N(shape: 3x8x8) { r = relu }", 1, 11, "shape", "')'")]
+    public void AMisspelledInputDeclarationIsASyntaxError(string text, int line, int column, string covered, string expected)
+    {
+        var result = Gnet.Compile(text);
+
+        var syntax = Assert.Single(result.Diagnostics, d => d.Id == "GNET0102");
+        Assert.Equal((line, column, covered), (syntax.Location.Line, syntax.Location.Column, Gnet.Covered(text, syntax.Location)));
+        Assert.Equal(expected, syntax.Arguments[0]);
+        Assert.Null(Assert.Single(result.Networks).Network);
+    }
+
+    [Fact]
+    public void TheLargestSupportedInputIsAccepted()
+    {
+        var network = Gnet.Network("network N(input: 1x16384x16384) { r = relu }");
+
+        Assert.Equal(1L << 28, network.Input.ElementCount);
+    }
+
+    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+}

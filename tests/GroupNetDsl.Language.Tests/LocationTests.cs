@@ -1,0 +1,210 @@
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Tests;
+
+/// <summary>
+/// Where diagnostics and nodes point: always at text the user wrote (never into the standard library),
+/// with 1-based lines and columns, exact spans, in the right file, in a stable order.
+/// </summary>
+public class LocationTests
+{
+    [Fact]
+    public void AChannelMismatchInsideAStandardLibraryBlockPointsAtTheUsersCallAndNamesTheInnerLayer()
+    {
+        const string text = """
+            network N(input: 32x16x16) {
+                module = DepthwiseSeparableConv(30, 64)
+            }
+            """;
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal("GNET0203", diagnostic.Id);
+        Assert.Equal(Gnet.FilePath, diagnostic.Location.FilePath);
+        Assert.Equal((2, 14), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal("DepthwiseSeparableConv(30, 64)", Gnet.Covered(text, diagnostic.Location));
+        Assert.Equal(new[] { "module.dw", "30", "32", "input 32x16x16" }, diagnostic.Arguments);
+    }
+
+    [Fact]
+    public void AGroupsErrorInsideAStandardLibraryBlockPointsAtTheUsersCall()
+    {
+        const string text = """
+            network N(input: 32x16x16) {
+                module = GroupedBottleneck(32, 64, groups: 3)
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        // hidden = round(64 * 0.5) = 32; the 3x3 conv is conv(32, 32, 3, groups: 3).
+        Assert.Equal(
+            new[]
+            {
+                ("GNET0201", "module.group_conv.0|32|3|valid: 1, 2, 4, 8, 16, 32"),
+                ("GNET0202", "module.group_conv.0|32|3|valid: 1, 2, 4, 8, 16, 32"),
+            },
+            result.Diagnostics.Select(d => (d.Id, string.Join("|", d.Arguments))));
+        Assert.All(result.Diagnostics, d => Assert.Equal("GroupedBottleneck(32, 64, groups: 3)", Gnet.Covered(text, d.Location)));
+    }
+
+    [Fact]
+    public void AStandardLibraryBlockCalledFromAUserBlockReportsAtTheCallInsideTheUserBlock()
+    {
+        const string text = """
+            block Stage(cin) {
+                first = DepthwiseSeparableConv(cin, 64)
+            }
+            network N(input: 32x16x16) {
+                stage = Stage(16)
+            }
+            """;
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal(("GNET0203", 2, 13), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal("DepthwiseSeparableConv(cin, 64)", Gnet.Covered(text, diagnostic.Location));
+        Assert.Equal("stage.first.dw", diagnostic.Arguments[0]);
+    }
+
+    [Fact]
+    public void AdviceAboutAStandardLibraryLayerPointsAtTheUsersCall()
+    {
+        const string text = """
+            network N(input: 8x8x8) {
+                grouped = conv(8, 8, 3, padding: 1, groups: 2)
+                separable = DepthwiseSeparableConv(8, 16)
+            }
+            """;
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal("GNET0402", diagnostic.Id);
+        Assert.Equal(new[] { "separable.dw", "grouped" }, diagnostic.Arguments);
+        Assert.Equal("DepthwiseSeparableConv(8, 16)", Gnet.Covered(text, diagnostic.Location));
+    }
+
+    [Fact]
+    public void EveryMiniGroupNetNodeIsLocatedInTheUsersFileAndBlockLayersAtTheBlockCall()
+    {
+        string text = Gnet.MiniGroupNetText;
+        var network = Gnet.Network(text);
+
+        Assert.All(network.Nodes, n => Assert.Equal(Gnet.FilePath, n.Location.FilePath));
+        Assert.Equal("3x64x64", Gnet.Covered(text, Gnet.Node(network, "input").Location));
+        Assert.Equal("conv(3, 64, 3, padding: 1, bias: false)", Gnet.Covered(text, Gnet.Node(network, "stem.0").Location));
+        Assert.Equal("GroupedBottleneck(64, 128, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.Node(network, "stage1.group_conv.0").Location));
+        Assert.Equal("GroupedBottleneck(128, 256, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.Node(network, "stage2.add").Location));
+        Assert.Equal("flatten(pool(stage2(stage1(stem(x)))))", Gnet.Covered(text, Gnet.Node(network, "flatten").Location));
+        Assert.Equal("MiniGroupNet", Gnet.Covered(text, network.Location));
+    }
+
+    [Fact]
+    public void LinesAndColumnsAreTheSameWithWindowsLineEndings()
+    {
+        const string text = "network N(input: 6x8x8) {\n    c = conv(6, 8, 3, groups: 4)\n}\n";
+        string windows = text.Replace("\n", "\r\n");
+
+        var unix = Assert.Single(Gnet.Compile(text).Diagnostics).Location;
+        var crlf = Assert.Single(Gnet.Compile(windows).Diagnostics).Location;
+
+        Assert.Equal((2, 31), (unix.Line, unix.Column));
+        Assert.Equal((unix.Line, unix.Column, unix.EndLine, unix.EndColumn), (crlf.Line, crlf.Column, crlf.EndLine, crlf.EndColumn));
+        Assert.Equal("4", Gnet.Covered(windows, crlf));
+    }
+
+    [Fact]
+    public void ATabIsOneColumn()
+    {
+        var location = Assert.Single(Gnet.Compile("network N(input: 6x8x8) {\n\tc = conv(6, 8, 3, groups: 4)\n}\n").Diagnostics).Location;
+
+        Assert.Equal((2, 28), (location.Line, location.Column));
+    }
+
+    [Fact]
+    public void ASpanOverSeveralLinesEndsOnItsLastLine()
+    {
+        const string text = """
+            network N(input: 3x4x4) {
+                c = conv(3, 8,
+                         5)
+            }
+            """;
+        var location = Assert.Single(Gnet.Compile(text).Diagnostics).Location;
+
+        Assert.Equal("conv(3, 8,\n             5)", Gnet.Covered(text, location));
+        Assert.Equal((2, 9, 3, 16), (location.Line, location.Column, location.EndLine, location.EndColumn));
+    }
+
+    [Fact]
+    public void ADiagnosticPrintsAsAnMsBuildLine()
+    {
+        var diagnostic = Assert.Single(Gnet.Compile("network N(input: 6x8x8) {\n    c = conv(6, 8, 3, groups: 4)\n}\n").Diagnostics);
+
+        Assert.Equal(
+            "test.gnet(2,31): error GNET0201: c: in_channels 6 is not divisible by groups 4; use a groups value that divides both channel counts (valid: 1, 2)",
+            diagnostic.ToString());
+    }
+
+    [Fact]
+    public void DiagnosticsAreOrderedByFileThenPosition()
+    {
+        var first = new SourceDocument("b.gnet", "network B(input: 3x8x8) {\n    c = conv(4, 8, 1)\n    d = conv2d(1)\n}\n");
+        var second = new SourceDocument("a.gnet", "network A(input: 3x8x8) {\n    c = conv(3, 8, 1) $\n}\n");
+
+        var result = GnetCompiler.Compile(first, second);
+
+        Assert.Equal(
+            new[] { ("a.gnet", 2), ("b.gnet", 3) },
+            result.Diagnostics.Select(d => (d.Location.FilePath, d.Location.Line)));
+    }
+
+    [Fact]
+    public void ABlockFromOneFileServesANetworkInAnotherAndItsErrorsPointIntoItsOwnFile()
+    {
+        var blocks = new SourceDocument("blocks.gnet", "block Grouped(cin, g) {\n    c = conv(cin, 8, 3, groups: g)\n}\n");
+        var networks = new SourceDocument("net.gnet", "network N(input: 6x8x8) {\n    b = Grouped(6, 4)\n}\nnetwork M(input: 6x8x8) {\n    b = Grouped(6, 2)\n}\n");
+
+        var result = GnetCompiler.Compile(networks, blocks);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("GNET0201", "blocks.gnet", 2, 33), (diagnostic.Id, diagnostic.Location.FilePath, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal("b.c", diagnostic.Arguments[0]);
+        Assert.Null(result.Find("N")!.Network);
+        Assert.NotNull(result.Find("M")!.Network);
+    }
+
+    [Fact]
+    public void EachNetworkResultCarriesOnlyItsOwnDiagnostics()
+    {
+        const string text = """
+            network Good(input: 3x8x8) {
+                c = conv(3, 8, 1)
+            }
+            network Bad(input: 3x8x8) {
+                c = conv(4, 8, 1)
+            }
+            """;
+        var result = Gnet.Compile(text);
+
+        Assert.Empty(result.Find("Good")!.Diagnostics);
+        Assert.NotNull(result.Find("Good")!.Network);
+        Assert.Equal("GNET0203", Assert.Single(result.Find("Bad")!.Diagnostics).Id);
+        Assert.Equal((4, 9), (result.Find("Bad")!.Location.Line, result.Find("Bad")!.Location.Column));
+        Assert.Equal(result.Find("Bad")!.Diagnostics, result.Diagnostics);
+    }
+
+    [Fact]
+    public void NoDiagnosticEverPointsIntoTheStandardLibrary()
+    {
+        // One error of each kind that the standard library's own layers can raise.
+        const string text = """
+            network A(input: 32x16x16) { m = DepthwiseSeparableConv(30, 64) }
+            network B(input: 32x16x16) { m = GroupedBottleneck(32, 64, groups: 3) }
+            network C(input: 32x1x1) { m = DepthwiseSeparableConv(32, 64, padding: 0) }
+            network D(input: 32x16x16) { m = GroupedBottleneck(32, 64, bottleneck_ratio: 0.0) }
+            network E(input: 32x16x16) { m = GroupedBottleneck(32, 64, stride: 0) }
+            """;
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(5, result.Networks.Count(n => n.HasErrors));
+        Assert.All(result.Diagnostics, d => Assert.Equal(Gnet.FilePath, d.Location.FilePath));
+        Assert.All(result.Diagnostics, d => Assert.Matches("^(DepthwiseSeparableConv|GroupedBottleneck)\\(.*\\)$", Gnet.Covered(text, d.Location)));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using GroupNetDsl.Language.Reporting;
+
+namespace GroupNetDsl.Language.Tests;
+
+/// <summary>The torchinfo-like table that `gnet summary` prints and generated classes return.</summary>
+public class SummaryTests
+{
+    [Fact]
+    public void MiniGroupNetSummaryPrintsTheNotebooksTotalsWithThousandsSeparators()
+    {
+        string table = SummaryTable.Format(Gnet.Network(Gnet.MiniGroupNetText));
+
+        Assert.Contains("Total params: 132,170\n", table);
+        Assert.Contains("Total MACs: 83,626,496\n", table);
+        Assert.StartsWith("Network MiniGroupNet, input 3x64x64, output 10\n", table);
+    }
+
+    [Fact]
+    public void TheTotalsAreFormattedTheSameWhateverTheCurrentCulture()
+    {
+        var network = Gnet.Network(Gnet.MiniGroupNetText);
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("de-DE"); // would print 132.170
+            string table = SummaryTable.Format(network);
+
+            Assert.Contains("Total params: 132,170\n", table);
+            Assert.Contains("Total MACs: 83,626,496\n", table);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
+    public void ThereIsOneRowPerNodeWithItsPathOpShapeParametersAndMacs()
+    {
+        var network = Gnet.Network(Gnet.MiniGroupNetText);
+        var rows = SummaryTable.Rows(network);
+
+        Assert.Equal(network.Nodes.Select(n => n.Path), rows.Select(r => r.Path));
+        var groupConv = Assert.Single(rows, r => r.Path == "stage1.group_conv.0");
+        var pytorch = Reference.Layers("minigroupnet_g8").Single(l => l.Path == "stage1.group_conv.0");
+        Assert.Equal(("conv", "64x32x32", pytorch.Parameters, pytorch.MultiplyAccumulates), (groupConv.Op, groupConv.OutputShape, groupConv.Parameters, groupConv.MultiplyAccumulates));
+        Assert.Equal("64->64, 3x3, stride 2, pad 1, groups 8 (8 groups of 8->8)", groupConv.Details);
+    }
+
+    [Fact]
+    public void EveryRowOfTheTableIsPrintedWithItsFormattedCounts()
+    {
+        string table = SummaryTable.Format(Gnet.Network(Gnet.MiniGroupNetText));
+        var lines = table.Split('\n');
+
+        var stem = Assert.Single(lines, l => l.StartsWith("stem.0 ", StringComparison.Ordinal));
+        Assert.Matches(@"^stem\.0\s+conv\s+3->64, 3x3, pad 1\s+64x64x64\s+1,728\s+7,077,888$", stem);
+        var fc = Assert.Single(lines, l => l.StartsWith("fc ", StringComparison.Ordinal));
+        Assert.Matches(@"^fc\s+linear\s+256->10, bias\s+10\s+2,570\s+2,560$", fc);
+        Assert.All(lines, l => Assert.False(l.EndsWith(' '), $"trailing space in '{l}'"));
+    }
+
+    [Fact]
+    public void DepthwiseConvolutionIsNamedSoInItsConfiguration()
+    {
+        var network = Gnet.Network("network N(input: 32x64x64) { module = DepthwiseSeparableConv(32, 64) }");
+
+        Assert.Equal("32->32, 3x3, pad 1, depthwise (32 groups)", SummaryTable.Rows(network).Single(r => r.Path == "module.dw").Details);
+        Assert.Contains("Total params: 2,464\n", SummaryTable.Format(network));
+        Assert.Contains("Total MACs: 9,568,256\n", SummaryTable.Format(network));
+    }
+}
