@@ -8,6 +8,7 @@ using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
@@ -61,7 +62,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GnetCompilation);
 
         var rootNamespace = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && IsNamespace(ns) ? ns : DefaultNamespace)
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && IsNamespace(ns) ? EscapeKeywords(ns!) : DefaultNamespace)
             .WithTrackingName(TrackingNames.RootNamespace);
 
         var classRequests = classes.Combine(compilation)
@@ -96,6 +97,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             ? (declaration.Attributes is { Layers.Count: > 0 } ? null : files.Find(name))
             : declaration.Attributes is { } attributes ? GnetCompiler.CompileAttributes(attributes) : null;
         if (result?.Network is not { } network || result.HasErrors) return null;
+        if (CSharpEmitter.MemberNames(network).Contains(declaration.ClassName)) return null;
         var target = new EmitTarget(declaration.Namespace, declaration.ClassName, Standalone: false);
         return new EmitRequest(target, network, HintName(declaration.FullName));
     }
@@ -105,7 +107,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
     {
         var bound = new HashSet<string>(classes.Where(c => c.BoundNetwork is not null).Select(c => c.BoundNetwork!), StringComparer.Ordinal);
         return files.Networks
-            .Where(n => n.Network is not null && !n.HasErrors && !bound.Contains(n.Name))
+            .Where(n => n.Network is not null && !n.HasErrors && !bound.Contains(n.Name) && !CSharpEmitter.MemberNames(n.Network).Contains(n.Name))
             .Select(n => new EmitRequest(new EmitTarget(rootNamespace, n.Name, Standalone: true), n.Network!, HintName(rootNamespace + "." + n.Name + ".gnet")))
             .ToEquatableArray();
     }
@@ -113,9 +115,17 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
     private static string HintName(string fullName)
     {
         var builder = new StringBuilder();
-        foreach (char c in fullName) builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        // '@' only escapes a keyword ("Ns.@class" is the class "class"): drop it, so that it cannot collide with "Ns._class".
+        foreach (char c in fullName)
+        {
+            if (c != '@') builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        }
         return builder.Append(".g.cs").ToString();
     }
+
+    /// <summary>"My.class" is a valid RootNamespace for MSBuild; in C# it must be written "My.@class".</summary>
+    private static string EscapeKeywords(string ns) =>
+        string.Join(".", ns.Split('.').Select(part => SyntaxFacts.GetKeywordKind(part) != SyntaxKind.None ? "@" + part : part));
 
     private static bool IsNamespace(string? text) =>
         !string.IsNullOrEmpty(text) && text!.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));

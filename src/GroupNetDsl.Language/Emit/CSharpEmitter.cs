@@ -79,6 +79,29 @@ public static partial class CSharpEmitter
         return w.ToString();
     }
 
+    /// <summary>The members every emitted class declares, whatever its network.</summary>
+    public static readonly IReadOnlyList<string> FixedMemberNames = new[]
+    {
+        "InputChannels", "InputHeight", "InputWidth", "InputLength", "OutputChannels", "OutputHeight", "OutputWidth", "OutputLength",
+        "ParameterCount", "MultiplyAccumulates", "ScratchLength", "Summary", "t_groupNetScratch", "Load", "Forward",
+    };
+
+    /// <summary>
+    /// Every member name the class emitted for <paramref name="network"/> declares: the fixed ones, the weight fields
+    /// and the layer methods. A class may not share its name with one of its members (CS0542), so a class or network
+    /// named like one of these cannot get code.
+    /// </summary>
+    public static ISet<string> MemberNames(Network network)
+    {
+        var fields = new FieldNames();
+        var methods = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var steps = ExecutionPlan.Create(network).Steps.Select(step => StepCode.Create(step, network, fields, methods)).ToList();
+        var names = new HashSet<string>(FixedMemberNames, StringComparer.Ordinal);
+        names.UnionWith(methods.Keys);
+        names.UnionWith(steps.SelectMany(step => step.Fields));
+        return names;
+    }
+
     private static void EmitConstants(SourceWriter w, Network network, ExecutionPlan plan)
     {
         var input = network.Input;
@@ -130,7 +153,7 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>Loads the network from a .safetensors file saved from the PyTorch module's state_dict.</summary>");
         w.Line("/// <param name=\"path\">The weight file.</param>");
         w.Line("/// <returns>A ready network.</returns>");
-        w.Line($"/// <exception cref=\"{WeightsNamespace.Substring(8)}.WeightFileException\">The file is missing, malformed, or does not match the network (the message names the key).</exception>");
+        w.Line($"/// <exception cref=\"{WeightsNamespace}.WeightFileException\">The file is missing, malformed, or does not match the network (the message names the key).</exception>");
         w.Line($"public static {className} Load(string path) => new({WeightsNamespace}.WeightLoader.Open(path));");
         w.Line();
         w.Line("/// <summary>Loads the network from a stream holding a .safetensors file.</summary>");
@@ -153,7 +176,7 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"input\">The image.</param>");
         w.Line("/// <param name=\"output\">Receives the result.</param>");
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
-        w.Line("var scratch = t_groupNetScratch ??= new float[ScratchLength];");
+        w.Line("float[] scratch = t_groupNetScratch ??= new float[ScratchLength];");
         w.Line("Forward(input, output, scratch);");
         w.Close();
         w.Line();
@@ -166,7 +189,7 @@ public static partial class CSharpEmitter
         w.Line("if (batchSize < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must not be negative.\");");
         w.Line("if (input.Length != (long)batchSize * InputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * InputLength} input floats ({batchSize} x {InputLength}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != (long)batchSize * OutputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * OutputLength} output floats ({batchSize} x {OutputLength}) but got {output.Length}.\", nameof(output));");
-        w.Line("var scratch = t_groupNetScratch ??= new float[ScratchLength];");
+        w.Line("float[] scratch = t_groupNetScratch ??= new float[ScratchLength];");
         w.Open("for (int image = 0; image < batchSize; image++)");
         w.Line("Forward(input.Slice(image * InputLength, InputLength), output.Slice(image * OutputLength, OutputLength), scratch);");
         w.Close();
@@ -249,15 +272,37 @@ public static partial class CSharpEmitter
 
     private static string Xml(string text) => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    /// <summary>A valid C# identifier for a declared name: names are [A-Za-z_][A-Za-z0-9_]* already; keywords get '@'.</summary>
+    /// <summary>
+    /// A valid C# identifier for a declared name. .gnet names are [A-Za-z_][A-Za-z0-9_]* already; a class name from
+    /// C# may hold any character C# allows in identifiers (kept, so the generated part matches the user's class).
+    /// Keywords, and the contextual keywords that change meaning in a type position (record, var, ...), get '@'.
+    /// </summary>
     public static string Identifier(string name)
     {
         var builder = new StringBuilder();
-        foreach (char c in name) builder.Append(char.IsLetterOrDigit(c) && c < 128 || c == '_' ? c : '_');
-        if (builder.Length == 0 || char.IsDigit(builder[0])) builder.Insert(0, '_');
+        foreach (char c in name) builder.Append(IsIdentifierPart(c) ? c : '_');
+        if (builder.Length == 0 || !IsIdentifierStart(builder[0])) builder.Insert(0, '_');
         string result = builder.ToString();
-        return Keywords.Contains(result) ? "@" + result : result;
+        return Keywords.Contains(result) || ContextualKeywords.Contains(result) ? "@" + result : result;
     }
+
+    // C# identifier characters (ECMA-334 6.4.3): letters and letter numbers start one; digits, connectors,
+    // combining marks and formatting characters may follow.
+    private static bool IsIdentifierStart(char c) => c == '_' || CharUnicodeInfo.GetUnicodeCategory(c) is
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.LetterNumber;
+
+    private static bool IsIdentifierPart(char c) => IsIdentifierStart(c) || CharUnicodeInfo.GetUnicodeCategory(c) is
+        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.NonSpacingMark
+        or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.Format;
+
+    private static readonly HashSet<string> ContextualKeywords = new(StringComparer.Ordinal)
+    {
+        "add", "alias", "and", "ascending", "args", "async", "await", "by", "descending", "dynamic", "equals", "extension",
+        "field", "file", "from", "get", "global", "group", "init", "into", "join", "let", "managed", "nameof", "nint", "not",
+        "notnull", "nuint", "on", "or", "orderby", "partial", "record", "remove", "required", "scoped", "select", "set",
+        "unmanaged", "value", "var", "when", "where", "with", "yield",
+    };
 
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {

@@ -1,0 +1,203 @@
+using System.Collections;
+using System.Reflection;
+using GroupNetDsl.Generator.Tests.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace GroupNetDsl.Generator.Tests;
+
+/// <summary>
+/// Proves the pipeline caches: after an edit that cannot change any network (a new unrelated file, a comment edited
+/// in an unrelated file), every step named in <see cref="GroupNetGenerator.TrackingNames"/> reports only Cached or
+/// Unchanged outputs; and no step's output holds a Roslyn symbol, syntax node, compilation or location, which would
+/// keep compilations alive and defeat caching.
+/// </summary>
+public sealed class IncrementalityTests
+{
+    private const string UnrelatedPath = "Unrelated.cs";
+    private const string UnrelatedSource = "// A file that declares no network.\nnamespace Elsewhere;\n\npublic static class Unrelated\n{\n    public static int Answer => 42;\n}\n";
+
+    public static IReadOnlyList<string> TrackingNames { get; } = typeof(GroupNetGenerator.TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
+    [Fact]
+    public void TrackingNamesAreFound() => Assert.True(TrackingNames.Count >= 6, "Expected the generator's tracking names; found: " + string.Join(", ", TrackingNames));
+
+    [Fact]
+    public void AddingAnUnrelatedFileLeavesEveryStepCached()
+    {
+        var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
+        var compilation = harness.CreateCompilation();
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        var added = CSharpSyntaxTree.ParseText("namespace Elsewhere;\n\npublic sealed class AnotherUnrelated\n{\n}\n", GeneratorHarness.ParseOptions, "AnotherUnrelated.cs");
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(added));
+
+        AssertEveryStepCached(driver.GetRunResult().Results.Single());
+    }
+
+    [Fact]
+    public void EditingACommentInAnUnrelatedFileLeavesEveryStepCached()
+    {
+        var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
+        var compilation = harness.CreateCompilation();
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == UnrelatedPath);
+        string text = tree.GetText().ToString();
+        int comment = text.IndexOf("declares no network", StringComparison.Ordinal);
+        var edited = tree.WithChangedText(tree.GetText().WithChanges(new TextChange(new TextSpan(comment, "declares".Length), "still declares")));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, edited));
+
+        AssertEveryStepCached(driver.GetRunResult().Results.Single());
+    }
+
+    [Fact]
+    public void EditingANetworkIsSeenAsAChange()
+    {
+        // The control: the same check fails when a network does change, so the two tests above can fail.
+        var harness = SeedNetworks.Project();
+        var compilation = harness.CreateCompilation();
+        var texts = harness.AdditionalTexts();
+        var driver = harness.CreateDriver(texts).RunGenerators(compilation);
+        var old = texts.Single(t => t.Path == "Bottleneck.gnet");
+        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, SeedNetworks.BottleneckGnet.Replace("groups: 8", "groups: 4", StringComparison.Ordinal)));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        var reasons = result.TrackedSteps[GroupNetGenerator.TrackingNames.GnetCompilation].SelectMany(s => s.Outputs).Select(o => o.Reason);
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains("groups 4", result.GeneratedSources.Single(s => s.HintName == SeedNetworks.BottleneckHint).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoStepOutputHoldsRoslynObjects()
+    {
+        var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
+        var compilation = harness.CreateCompilation();
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Other { }", GeneratorHarness.ParseOptions, "Other.cs")));
+        var second = driver.GetRunResult().Results.Single();
+
+        foreach (var result in new[] { first, second })
+        {
+            // Roslyn's own steps (inside ForAttributeWithMetadataName) hold syntax trees by design; the generator's must not.
+            foreach (string name in TrackingNames)
+            {
+                Assert.True(result.TrackedSteps.TryGetValue(name, out var steps), $"No tracked step '{name}'.");
+                foreach (var step in steps)
+                {
+                    foreach (var (value, _) in step.Outputs) RoslynObjectFinder.AssertNone(value, $"output of step '{name}'");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TheFinderCatchesRoslynObjects()
+    {
+        // The walk must see through records, tuples and collections, or the test above would prove nothing.
+        var compilation = SeedNetworks.Project().CreateCompilation();
+        var tree = compilation.SyntaxTrees.First();
+        Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(new { Inner = (1, new List<object> { tree.GetRoot() }) }, "sample"));
+        Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(new[] { tree.GetRoot().GetLocation() }, "sample"));
+        Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(compilation.Assembly, "sample"));
+        Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(new KeyValuePair<string, object>("c", compilation), "sample"));
+    }
+
+    private static void AssertEveryStepCached(GeneratorRunResult result)
+    {
+        Assert.Null(result.Exception);
+        var problems = new List<string>();
+        foreach (string name in TrackingNames)
+        {
+            if (!result.TrackedSteps.TryGetValue(name, out var steps) || steps.Length == 0)
+            {
+                problems.Add($"{name}: no tracked step ran");
+                continue;
+            }
+            foreach (var step in steps)
+            {
+                foreach (var (value, reason) in step.Outputs)
+                {
+                    if (reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
+                    {
+                        problems.Add($"{name}: output {reason}: {Describe(value)}");
+                    }
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, "Steps recomputed after an unrelated edit:\n" + string.Join("\n", problems));
+    }
+
+    private static string Describe(object value)
+    {
+        string text = value.ToString() ?? value.GetType().Name;
+        return text.Length > 200 ? text[..200] + "..." : text;
+    }
+}
+
+/// <summary>Walks an object graph (fields, public properties, collection elements) and fails on any Roslyn object that pins a compilation.</summary>
+internal static class RoslynObjectFinder
+{
+    private static readonly Type[] Forbidden = [typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxReference)];
+
+    public static void AssertNone(object? root, string where)
+    {
+        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        Walk(root, where, visited, depth: 0);
+    }
+
+    private static void Walk(object? value, string path, HashSet<object> visited, int depth)
+    {
+        if (value is null) return;
+        var type = value.GetType();
+        if (Forbidden.FirstOrDefault(f => f.IsAssignableFrom(type)) is { } forbidden)
+        {
+            throw new Xunit.Sdk.XunitException($"{path} holds a {forbidden.Name} ({type.FullName}).");
+        }
+        if (type.IsPrimitive || type.IsEnum || value is string or decimal or Type) return;
+        if (!type.IsValueType && !visited.Add(value)) return;
+        if (depth > 40) throw new Xunit.Sdk.XunitException($"{path}: the object graph is deeper than 40 levels.");
+
+        if (value is IEnumerable sequence)
+        {
+            int index = 0;
+            IEnumerator enumerator;
+            try
+            {
+                enumerator = sequence.GetEnumerator();
+            }
+            catch (InvalidOperationException)
+            {
+                return; // a default ImmutableArray: nothing inside
+            }
+            while (enumerator.MoveNext()) Walk(enumerator.Current, $"{path}[{index++}]", visited, depth + 1);
+            if (type.Namespace?.StartsWith("System.Collections", StringComparison.Ordinal) == true || type.IsArray) return;
+        }
+
+        // Every field, private ones too (a record's backing fields, a wrapper's array): a symbol can hide anywhere.
+        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
+        {
+            Walk(field.GetValue(value), $"{path}.{field.Name}", visited, depth + 1);
+        }
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.GetMethod is null) continue;
+            object? propertyValue;
+            try
+            {
+                propertyValue = property.GetValue(value);
+            }
+            catch (TargetInvocationException)
+            {
+                continue;
+            }
+            Walk(propertyValue, $"{path}.{property.Name}", visited, depth + 1);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using GroupNetDsl.Generator.Tests.Reference;
+
+namespace GroupNetDsl.Generator.Tests.Networks;
+
+/// <summary>
+/// Makes valid random networks: conv chains with random channels, groups (1, a common divisor, depthwise, depthwise
+/// with a channel multiplier), kernel 1/3/5/7, stride 1/2/3, padding 0..3 and dilation 1/2 on odd image sizes,
+/// with batchnorm and relu/relu6 or not; residual blocks; max and average pools; standalone batchnorms and
+/// activations; heads of global pool, flatten and linear layers. Plus fixed cases for the corners.
+/// </summary>
+public static class RandomNetworks
+{
+    public const int Seed = 20240611;
+    public const int RandomCount = 40;
+
+    private static readonly (int Height, int Width)[] ImageSizes = [(7, 9), (13, 5), (9, 9), (11, 7), (5, 13), (8, 6), (15, 11), (6, 10), (12, 12), (3, 17)];
+    private static readonly int[] InputChannels = [1, 2, 3, 4, 6, 8];
+
+    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).ToList();
+
+    private static IEnumerable<NetworkSpec> RandomCases()
+    {
+        var random = new Random(Seed);
+        for (int i = 0; i < RandomCount; i++) yield return CreateRandom($"Random{i:00}", random);
+    }
+
+    public static NetworkSpec CreateRandom(string name, Random random)
+    {
+        var (height, width) = ImageSizes[random.Next(ImageSizes.Length)];
+        var input = new Shape(Pick(random, InputChannels), height, width);
+        var members = new List<(string, Layer)>();
+        var shape = input;
+        int stages = random.Next(1, 5);
+        for (int s = 0; s < stages; s++)
+        {
+            string member = $"s{s}";
+            int kind = random.Next(100);
+            Layer layer;
+            if (kind < 55) layer = RandomConvUnit(random, shape, allowStride: true);
+            else if (kind < 72) layer = RandomResidual(random, shape, $"{name}_Res{s}");
+            else if (kind < 84 && RandomPool(random, shape) is { } pool) layer = pool;
+            else if (kind < 92) layer = new BatchNormLayer(shape.Channels, writeChannels: random.Next(2) == 0, eps: random.Next(2) == 0 ? null : 0.001);
+            else layer = new ActivationLayer(random.Next(2) == 0 ? Activation.Relu : Activation.Relu6);
+            members.Add((member, layer));
+            shape = layer.Output(shape);
+        }
+
+        // A head half of the time: global pool or flatten, then one or two linear layers.
+        if (random.Next(2) == 0)
+        {
+            if (shape.Length > 300 || random.Next(2) == 0)
+            {
+                members.Add(("pool", new GlobalAvgPoolLayer()));
+                shape = new Shape(shape.Channels, 1, 1);
+            }
+            members.Add(("flat", new FlattenLayer()));
+            int features = shape.Length;
+            if (random.Next(3) == 0)
+            {
+                int hidden = random.Next(3, 17);
+                members.Add(("fc1", new LinearLayer(features, hidden, bias: random.Next(2) == 0)));
+                members.Add(("act", new ActivationLayer(random.Next(2) == 0 ? Activation.Relu : Activation.Relu6)));
+                features = hidden;
+            }
+            members.Add(("fc", new LinearLayer(features, random.Next(1, 11), bias: random.Next(3) != 0)));
+        }
+
+        var dataType = random.Next(10) switch
+        {
+            0 => WeightDataType.F16,
+            1 => WeightDataType.BF16,
+            _ => WeightDataType.F32,
+        };
+        return new NetworkSpec(name, input, members, dataType);
+    }
+
+    private static ConvUnit RandomConvUnit(Random random, Shape input, bool allowStride)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            var conv = RandomConv(random, input, allowStride);
+            if (conv.IsValidFor(input)) return Unit(random, conv);
+        }
+        return Unit(random, new ConvConfig(input.Channels, input.Channels, 1));
+    }
+
+    private static ConvConfig RandomConv(Random random, Shape input, bool allowStride)
+    {
+        int cin = input.Channels;
+        int kernel = Pick(random, [1, 3, 3, 5, 7]);
+        int stride = allowStride && Math.Min(input.Height, input.Width) >= 5 ? Pick(random, [1, 1, 2, 3]) : 1;
+        int dilation = kernel > 1 && random.Next(4) == 0 ? 2 : 1;
+        int padding = random.Next(0, 4);
+        bool bias = random.Next(2) == 0;
+        switch (random.Next(5))
+        {
+            case 0: // depthwise
+                return new ConvConfig(cin, cin, kernel, stride, padding, dilation, cin, bias);
+            case 1: // depthwise with channel multiplier 2
+                return new ConvConfig(cin, 2 * cin, kernel, stride, padding, dilation, cin, bias);
+            case 2: // grouped: a divisor of cin that also divides cout
+            {
+                var divisors = Enumerable.Range(1, cin).Where(d => cin % d == 0).ToArray();
+                int groups = Pick(random, divisors);
+                int cout = groups * random.Next(1, Math.Max(2, 12 / groups) + 1);
+                return new ConvConfig(cin, cout, kernel, stride, padding, dilation, groups, bias);
+            }
+            default: // dense
+                return new ConvConfig(cin, random.Next(1, 11), kernel, stride, padding, dilation, 1, bias);
+        }
+    }
+
+    private static ConvUnit Unit(Random random, ConvConfig conv)
+    {
+        bool batchNorm = random.Next(3) != 0;
+        var activation = (Activation)random.Next(3);
+        double? eps = batchNorm && random.Next(3) == 0 ? 0.01 : null;
+        return new ConvUnit(conv, batchNorm, activation, eps);
+    }
+
+    private static Layer RandomResidual(Random random, Shape input, string blockName)
+    {
+        int cin = input.Channels;
+        bool downsample = Math.Min(input.Height, input.Width) >= 5 && random.Next(2) == 0;
+        int stride = downsample ? 2 : 1;
+        int cout = downsample || random.Next(3) == 0 ? Pick(random, [cin, 2 * cin, cin + 2]) : cin;
+
+        // main: a 'same'-padded conv (odd kernel, padding = dilation * (k - 1) / 2) that may stride, then a second one.
+        int kernel = Pick(random, [1, 3, 5]);
+        int dilation = kernel > 1 && random.Next(3) == 0 ? 2 : 1;
+        int padding = dilation * (kernel - 1) / 2;
+        if (input.Height + 2 * padding < dilation * (kernel - 1) + 1 || input.Width + 2 * padding < dilation * (kernel - 1) + 1)
+        {
+            (kernel, dilation, padding) = (1, 1, 0);
+        }
+        int hidden = Pick(random, [cin, cout, Math.Max(1, cin / 2) * 2]);
+        int groups1 = random.Next(2) == 0 ? 1 : Gcd(cin, hidden);
+        var first = new ConvUnit(new ConvConfig(cin, hidden, kernel, stride, padding, dilation, groups1, Bias: false), batchNorm: true, Activation.Relu);
+        int kernel2 = Pick(random, [1, 3]);
+        int groups2 = random.Next(2) == 0 ? 1 : Gcd(hidden, cout);
+        bool mainEndsWithActivation = random.Next(4) == 0;
+        var second = new ConvUnit(new ConvConfig(hidden, cout, kernel2, 1, kernel2 / 2, 1, groups2, Bias: false), batchNorm: true, mainEndsWithActivation ? Activation.Relu : Activation.None);
+
+        ConvUnit? skip = stride == 1 && cout == cin && random.Next(3) != 0
+            ? null
+            : new ConvUnit(new ConvConfig(cin, cout, 1, stride, 0, 1, 1, Bias: false), batchNorm: true, Activation.None);
+        var after = (Activation)random.Next(3);
+        return new ResidualLayer(blockName, [first, second], skip, skipFirst: random.Next(2) == 0, after);
+    }
+
+    private static Layer? RandomPool(Random random, Shape input)
+    {
+        int kernel = Pick(random, [2, 3]);
+        int padding = random.Next(0, kernel / 2 + 1);
+        int stride = Pick(random, [1, 2, kernel]);
+        if (!PoolLayer.IsValid(input, kernel, padding)) return null;
+        return new PoolLayer(max: random.Next(2) == 0, kernel, stride, padding);
+    }
+
+    /// <summary>The corners, named so that a failure says which one.</summary>
+    private static IEnumerable<NetworkSpec> FixedCases()
+    {
+        yield return new NetworkSpec("DepthwiseMultiplier", new Shape(4, 7, 9),
+        [
+            ("dw", new ConvUnit(new ConvConfig(4, 8, 3, 1, 1, 1, Groups: 4), batchNorm: true, Activation.Relu6)),
+        ]);
+        yield return new NetworkSpec("DepthwiseStride3Kernel5", new Shape(6, 13, 5),
+        [
+            ("dw", new ConvUnit(new ConvConfig(6, 6, 5, Stride: 3, Padding: 2, Groups: 6, Bias: false), batchNorm: true, Activation.Relu)),
+        ]);
+        yield return new NetworkSpec("Kernel7Dilation2", new Shape(3, 15, 13),
+        [
+            ("c", new ConvUnit(new ConvConfig(3, 6, 7, Stride: 1, Padding: 3, Dilation: 2, Groups: 3), batchNorm: false, Activation.None)),
+        ]);
+        yield return new NetworkSpec("PointwisePaddedStride2", new Shape(2, 7, 9),
+        [
+            ("c", new ConvUnit(new ConvConfig(2, 4, 1, Stride: 2, Padding: 3), batchNorm: true, Activation.Relu)),
+        ]);
+        yield return new NetworkSpec("SingleInputChannel", new Shape(1, 13, 5),
+        [
+            ("c0", new ConvUnit(new ConvConfig(1, 5, 3, Padding: 1), batchNorm: false, Activation.Relu)),
+            ("c1", new ConvUnit(new ConvConfig(5, 5, 3, Stride: 2, Padding: 0, Dilation: 2, Groups: 5), batchNorm: true, Activation.None)),
+        ]);
+        yield return new NetworkSpec("GroupedStride2Dilation2", new Shape(4, 11, 8),
+        [
+            ("g", new ConvUnit(new ConvConfig(4, 6, 3, Stride: 2, Padding: 1, Dilation: 2, Groups: 2), batchNorm: true, Activation.Relu)),
+        ], WeightDataType.F16);
+        yield return new NetworkSpec("ResidualOnInputUnfusedAdd", new Shape(4, 9, 9),
+        [
+            ("res", new ResidualLayer("ResidualOnInputUnfusedAdd_Block",
+            [
+                new ConvUnit(new ConvConfig(4, 4, 3, 1, 1, 1, 4, Bias: false), batchNorm: true, Activation.Relu),
+                new ConvUnit(new ConvConfig(4, 4, 1, Bias: false), batchNorm: true, Activation.Relu),
+            ], skip: null, skipFirst: false, Activation.Relu6)),
+            ("c", new ConvUnit(new ConvConfig(4, 3, 3, Padding: 1), batchNorm: false, Activation.None)),
+        ]);
+        yield return new NetworkSpec("ResidualIsOutput", new Shape(3, 11, 7),
+        [
+            ("stem", new ConvUnit(new ConvConfig(3, 4, 3, Padding: 1, Bias: false), batchNorm: true, Activation.Relu)),
+            ("res", new ResidualLayer("ResidualIsOutput_Block",
+            [
+                new ConvUnit(new ConvConfig(4, 4, 3, Stride: 2, Padding: 1, Groups: 2, Bias: false), batchNorm: true, Activation.Relu),
+                new ConvUnit(new ConvConfig(4, 8, 1, Bias: false), batchNorm: true, Activation.None),
+            ], new ConvUnit(new ConvConfig(4, 8, 1, Stride: 2, Bias: false), batchNorm: true, Activation.None), skipFirst: true, Activation.Relu)),
+        ], WeightDataType.BF16);
+        yield return new NetworkSpec("Pools", new Shape(3, 13, 11),
+        [
+            ("mp", new PoolLayer(max: true, 3, 2, 1)),
+            ("ap", new PoolLayer(max: false, 3, 1, 1)),
+            ("ap2", new PoolLayer(max: false, 2, 2, 1)),
+            ("mp2", new PoolLayer(max: true, 2, 1, 0)),
+        ]);
+        yield return new NetworkSpec("StandaloneBatchNorms", new Shape(3, 7, 9),
+        [
+            ("bn0", new BatchNormLayer(3, writeChannels: false)),
+            ("mp", new PoolLayer(max: true, 2, 2, 0)),
+            ("bn1", new BatchNormLayer(3, writeChannels: true, eps: 0.1)),
+            ("act", new ActivationLayer(Activation.Relu)),
+            ("act6", new ActivationLayer(Activation.Relu6)),
+        ]);
+        yield return new NetworkSpec("ClassifierHead", new Shape(2, 9, 7),
+        [
+            ("conv", new ConvUnit(new ConvConfig(2, 8, 3, Stride: 2, Padding: 1), batchNorm: true, Activation.Relu)),
+            ("pool", new GlobalAvgPoolLayer()),
+            ("flat", new FlattenLayer()),
+            ("fc1", new LinearLayer(8, 12, bias: true)),
+            ("act", new ActivationLayer(Activation.Relu)),
+            ("fc2", new LinearLayer(12, 5, bias: false)),
+        ]);
+        yield return new NetworkSpec("FlattenIntoLinear", new Shape(2, 3, 5),
+        [
+            ("flat", new FlattenLayer()),
+            ("fc", new LinearLayer(30, 7, bias: false)),
+            ("act", new ActivationLayer(Activation.Relu6)),
+        ]);
+        yield return new NetworkSpec("OutputIsFlattenView", new Shape(3, 5, 7),
+        [
+            ("conv", new ConvUnit(new ConvConfig(3, 2, 3, Stride: 3, Padding: 2), batchNorm: false, Activation.None)),
+            ("flat", new FlattenLayer()),
+        ]);
+    }
+
+    private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using GroupNetDsl.Generator.Tests.Harness;
+using GroupNetDsl.Generator.Tests.Networks;
+using GroupNetDsl.Generator.Tests.Reference;
+
+namespace GroupNetDsl.Generator.Tests;
+
+/// <summary>All the test networks as .gnet files of one project, generated, compiled and loaded once.</summary>
+public sealed class RandomNetworksFixture : IDisposable
+{
+    public const string RootNamespace = "RandomNets";
+
+    public RandomNetworksFixture()
+    {
+        var harness = GeneratorHarness.Create().WithRootNamespace(RootNamespace);
+        foreach (var spec in RandomNetworks.All)
+        {
+            harness.WithGnet($"/project/nets/{spec.Name}.gnet", spec.GnetText());
+            harness.WithAdapterFor($"{RootNamespace}.{spec.Name}");
+        }
+        Run = harness.Run();
+        Assembly = Run.Load();
+    }
+
+    public GeneratorRun Run { get; }
+
+    public LoadedAssembly Assembly { get; }
+
+    public void Dispose() => Assembly.Dispose();
+}
+
+/// <summary>
+/// Proves that the generated code computes what PyTorch's definitions say: for fixed corner cases and seeded random
+/// networks, its output for batch 1 and batch 3 matches the naive reference (nested loops, batchnorm unfolded,
+/// double precision) on the same random weights, within 1e-4 of the output's scale.
+/// </summary>
+public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClassFixture<RandomNetworksFixture>
+{
+    public static TheoryData<string> Networks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var spec in RandomNetworks.All) data.Add(spec.Name);
+        return data;
+    }
+
+    [Fact]
+    public void EveryNetworkIsGeneratedAndCompilesWithoutWarnings()
+    {
+        fixture.Run.AssertCompilesCleanly();
+        var expected = RandomNetworks.All.Select(s => $"{RandomNetworksFixture.RootNamespace}.{s.Name}.gnet.g.cs").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, fixture.Run.HintNames.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void GeneratedCodeAgreesWithTheNaiveReference(string name)
+    {
+        var spec = RandomNetworks.All.Single(s => s.Name == name);
+        string context = $"Network {name}:\n{spec.GnetText()}";
+        var handle = fixture.Assembly.Network($"{RandomNetworksFixture.RootNamespace}.{name}");
+
+        // Constants, from arithmetic on the declaration.
+        Assert.True(spec.Input.Length == handle.InputLength, $"InputLength {handle.InputLength}, expected {spec.Input.Length}. {context}");
+        Assert.True(spec.Output.Length == handle.OutputLength, $"OutputLength {handle.OutputLength}, expected {spec.Output.Length}. {context}");
+        Assert.True(spec.Parameters == handle.ParameterCount, $"ParameterCount {handle.ParameterCount}, expected {spec.Parameters}. {context}");
+        Assert.True(spec.MultiplyAccumulates == handle.MultiplyAccumulates, $"MultiplyAccumulates {handle.MultiplyAccumulates}, expected {spec.MultiplyAccumulates}. {context}");
+
+        // Weights and inputs from a seed fixed per network (its position), so a failure replays exactly.
+        var random = new Random(RandomNetworks.Seed + 1 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
+        var weights = spec.CreateWeights(random);
+        var network = handle.Load(weights.File.ToArray());
+
+        foreach (int batch in new[] { 1, 3 })
+        {
+            var input = new float[batch * spec.Input.Length];
+            for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 12 - 6);
+            var expected = spec.Run(Tensor.FromFloats(input, batch, spec.Input.Channels, spec.Input.Height, spec.Input.Width), weights).Data;
+            var actual = batch == 1 ? network.Forward(input) : network.ForwardBatch(input, batch);
+            AssertClose(expected, actual, $"batch {batch}. {context}");
+        }
+    }
+
+    /// <summary>max |actual - expected| &lt;= 1e-4 * max(1, max |expected|).</summary>
+    internal static void AssertClose(double[] expected, float[] actual, string context)
+    {
+        Assert.True(expected.Length == actual.Length, $"Output length {actual.Length}, expected {expected.Length}; {context}");
+        double scale = Math.Max(1.0, expected.Max(Math.Abs));
+        double worst = 0;
+        int worstIndex = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs(actual[i] - expected[i]);
+            if (double.IsNaN(difference))
+            {
+                (worst, worstIndex) = (double.NaN, i);
+                break;
+            }
+            if (difference > worst || worstIndex < 0) (worst, worstIndex) = (difference, i);
+        }
+        Assert.True(worst <= 1e-4 * scale, string.Create(CultureInfo.InvariantCulture,
+            $"Max abs difference {worst:G6} at {worstIndex} (got {actual[worstIndex]:G9}, expected {expected[worstIndex]:G9}) exceeds {1e-4 * scale:G3}; {context}"));
+    }
+}

@@ -1,0 +1,216 @@
+namespace GroupNetDsl.Generator.Tests.Reference;
+
+/// <summary>A batch of activations, NCHW, in double precision. A flat vector is C x 1 x 1.</summary>
+public sealed class Tensor
+{
+    public Tensor(int batch, int channels, int height, int width, double[]? data = null)
+    {
+        Batch = batch;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Data = data ?? new double[batch * channels * height * width];
+        if (Data.Length != batch * channels * height * width) throw new ArgumentException("Data length does not match the shape.");
+    }
+
+    public int Batch { get; }
+
+    public int Channels { get; }
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    public double[] Data { get; }
+
+    public double this[int n, int c, int y, int x]
+    {
+        get => Data[((n * Channels + c) * Height + y) * Width + x];
+        set => Data[((n * Channels + c) * Height + y) * Width + x] = value;
+    }
+
+    public static Tensor FromFloats(float[] values, int batch, int channels, int height, int width) =>
+        new(batch, channels, height, width, values.Select(v => (double)v).ToArray());
+}
+
+/// <summary>
+/// PyTorch's inference semantics written as plain nested loops, one formula per op, straight from PyTorch's
+/// documentation. Shares no code with the emitter or the runtime: batchnorm is applied as written, never folded;
+/// padding is tested per tap, never precomputed; every sum is in double.
+/// </summary>
+public static class NaiveReference
+{
+    /// <summary>
+    /// nn.Conv2d: out[n, o, y, x] = bias[o] + sum over the input channels i of o's group and taps (ky, kx) of
+    /// weight[o, i - groupStart, ky, kx] * in[n, i, y * stride - padding + ky * dilation, x * stride - padding + kx * dilation],
+    /// where positions outside the image are zeros. The weight is [out, in / groups, k, k].
+    /// </summary>
+    public static Tensor Conv2d(Tensor input, float[] weight, float[]? bias, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        int inChannels = input.Channels;
+        if (inChannels % groups != 0 || outChannels % groups != 0) throw new ArgumentException("groups must divide the channels.");
+        int inPerGroup = inChannels / groups;
+        int outPerGroup = outChannels / groups;
+        if (weight.Length != outChannels * inPerGroup * kernel * kernel) throw new ArgumentException("Wrong weight length.");
+        int outHeight = (input.Height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (input.Width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        var output = new Tensor(input.Batch, outChannels, outHeight, outWidth);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int o = 0; o < outChannels; o++)
+            {
+                int group = o / outPerGroup;
+                for (int y = 0; y < outHeight; y++)
+                {
+                    for (int x = 0; x < outWidth; x++)
+                    {
+                        double sum = bias is null ? 0.0 : bias[o];
+                        for (int j = 0; j < inPerGroup; j++)
+                        {
+                            int i = group * inPerGroup + j;
+                            for (int ky = 0; ky < kernel; ky++)
+                            {
+                                for (int kx = 0; kx < kernel; kx++)
+                                {
+                                    int iy = y * stride - padding + ky * dilation;
+                                    int ix = x * stride - padding + kx * dilation;
+                                    if (iy < 0 || iy >= input.Height || ix < 0 || ix >= input.Width) continue;
+                                    double w = weight[((o * inPerGroup + j) * kernel + ky) * kernel + kx];
+                                    sum += w * input[n, i, iy, ix];
+                                }
+                            }
+                        }
+                        output[n, o, y, x] = sum;
+                    }
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>nn.BatchNorm2d in eval mode: (x - running_mean) / sqrt(running_var + eps) * weight + bias, per channel.</summary>
+    public static Tensor BatchNorm(Tensor input, float[] gamma, float[] beta, float[] runningMean, float[] runningVar, double eps)
+    {
+        var output = new Tensor(input.Batch, input.Channels, input.Height, input.Width);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int c = 0; c < input.Channels; c++)
+            {
+                for (int y = 0; y < input.Height; y++)
+                {
+                    for (int x = 0; x < input.Width; x++)
+                    {
+                        output[n, c, y, x] = (input[n, c, y, x] - runningMean[c]) / Math.Sqrt(runningVar[c] + eps) * gamma[c] + beta[c];
+                    }
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>nn.ReLU: max(x, 0).</summary>
+    public static Tensor Relu(Tensor input) => Map(input, v => v > 0 ? v : 0);
+
+    /// <summary>nn.ReLU6: min(max(x, 0), 6).</summary>
+    public static Tensor Relu6(Tensor input) => Map(input, v => v > 0 ? (v < 6 ? v : 6) : 0);
+
+    /// <summary>a + b, elementwise, same shapes.</summary>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        if (a.Data.Length != b.Data.Length || a.Channels != b.Channels || a.Height != b.Height) throw new ArgumentException("Shapes differ.");
+        var output = new Tensor(a.Batch, a.Channels, a.Height, a.Width);
+        for (int i = 0; i < a.Data.Length; i++) output.Data[i] = a.Data[i] + b.Data[i];
+        return output;
+    }
+
+    /// <summary>nn.MaxPool2d(k, stride, padding), ceil_mode false: the maximum over the window's positions inside the image.</summary>
+    public static Tensor MaxPool(Tensor input, int kernel, int stride, int padding) => Pool(input, kernel, stride, padding, max: true);
+
+    /// <summary>
+    /// nn.AvgPool2d(k, stride, padding), ceil_mode false, count_include_pad true: the sum over the window's positions
+    /// inside the image divided by k * k (padded positions count as zeros).
+    /// </summary>
+    public static Tensor AvgPool(Tensor input, int kernel, int stride, int padding) => Pool(input, kernel, stride, padding, max: false);
+
+    /// <summary>nn.AdaptiveAvgPool2d(1): the mean of each channel, C x 1 x 1.</summary>
+    public static Tensor GlobalAvgPool(Tensor input)
+    {
+        var output = new Tensor(input.Batch, input.Channels, 1, 1);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int c = 0; c < input.Channels; c++)
+            {
+                double sum = 0;
+                for (int y = 0; y < input.Height; y++)
+                {
+                    for (int x = 0; x < input.Width; x++) sum += input[n, c, y, x];
+                }
+                output[n, c, 0, 0] = sum / (input.Height * input.Width);
+            }
+        }
+        return output;
+    }
+
+    /// <summary>torch.flatten(x, 1): the same values, C * H * W features per image.</summary>
+    public static Tensor Flatten(Tensor input) =>
+        new(input.Batch, input.Channels * input.Height * input.Width, 1, 1, (double[])input.Data.Clone());
+
+    /// <summary>nn.Linear: out[n, o] = bias[o] + sum over i of weight[o, i] * in[n, i]; the weight is [out, in].</summary>
+    public static Tensor Linear(Tensor input, float[] weight, float[]? bias, int outFeatures)
+    {
+        int inFeatures = input.Channels * input.Height * input.Width;
+        if (input.Height != 1 || input.Width != 1) throw new ArgumentException("linear takes a flat vector.");
+        if (weight.Length != outFeatures * inFeatures) throw new ArgumentException("Wrong weight length.");
+        var output = new Tensor(input.Batch, outFeatures, 1, 1);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int o = 0; o < outFeatures; o++)
+            {
+                double sum = bias is null ? 0.0 : bias[o];
+                for (int i = 0; i < inFeatures; i++) sum += (double)weight[o * inFeatures + i] * input[n, i, 0, 0];
+                output[n, o, 0, 0] = sum;
+            }
+        }
+        return output;
+    }
+
+    private static Tensor Pool(Tensor input, int kernel, int stride, int padding, bool max)
+    {
+        int outHeight = (input.Height + 2 * padding - kernel) / stride + 1;
+        int outWidth = (input.Width + 2 * padding - kernel) / stride + 1;
+        var output = new Tensor(input.Batch, input.Channels, outHeight, outWidth);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int c = 0; c < input.Channels; c++)
+            {
+                for (int y = 0; y < outHeight; y++)
+                {
+                    for (int x = 0; x < outWidth; x++)
+                    {
+                        double result = max ? double.NegativeInfinity : 0.0;
+                        for (int ky = 0; ky < kernel; ky++)
+                        {
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int iy = y * stride - padding + ky;
+                                int ix = x * stride - padding + kx;
+                                if (iy < 0 || iy >= input.Height || ix < 0 || ix >= input.Width) continue;
+                                double v = input[n, c, iy, ix];
+                                result = max ? Math.Max(result, v) : result + v;
+                            }
+                        }
+                        output[n, c, y, x] = max ? result : result / (kernel * kernel);
+                    }
+                }
+            }
+        }
+        return output;
+    }
+
+    private static Tensor Map(Tensor input, Func<double, double> function)
+    {
+        var output = new Tensor(input.Batch, input.Channels, input.Height, input.Width);
+        for (int i = 0; i < input.Data.Length; i++) output.Data[i] = function(input.Data[i]);
+        return output;
+    }
+}

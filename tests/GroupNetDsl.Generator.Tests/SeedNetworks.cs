@@ -1,0 +1,32 @@
+using GroupNetDsl.Generator.Tests.Harness;
+
+namespace GroupNetDsl.Generator.Tests;
+
+/// <summary>
+/// The seed notebook's networks as a user project declares them: MiniGroupNet in attribute form (the sample's own
+/// file, read as it is), and the two blocks as .gnet networks. Paths are project-relative so that generated headers,
+/// and therefore snapshots, do not depend on the machine.
+/// </summary>
+public static class SeedNetworks
+{
+    public const string RootNamespace = "MiniGroupNetSample";
+
+    public const string SeparableBlockGnet = "network SeparableBlock(input: 32x64x64) = DepthwiseSeparableConv(32, 64)\n";
+
+    public const string BottleneckGnet = "network Bottleneck(input: 64x32x32) = GroupedBottleneck(64, 128, groups: 8, stride: 2)\n";
+
+    public const string MiniGroupNetHint = "MiniGroupNetSample.MiniGroupNet.g.cs";
+    public const string SeparableBlockHint = "MiniGroupNetSample.SeparableBlock.gnet.g.cs";
+    public const string BottleneckHint = "MiniGroupNetSample.Bottleneck.gnet.g.cs";
+
+    /// <summary>samples/MiniGroupNet/MiniGroupNetAttributes.cs, copied next to the test assembly by the project file.</summary>
+    public static string MiniGroupNetAttributes =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Seeds", "MiniGroupNetAttributes.cs.txt"));
+
+    /// <summary>A project with the three seed networks.</summary>
+    public static GeneratorHarness Project() => GeneratorHarness.Create()
+        .WithRootNamespace(RootNamespace)
+        .WithSource("MiniGroupNetAttributes.cs", MiniGroupNetAttributes)
+        .WithGnet("SeparableBlock.gnet", SeparableBlockGnet)
+        .WithGnet("Bottleneck.gnet", BottleneckGnet);
+}
