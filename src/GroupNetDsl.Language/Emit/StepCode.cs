@@ -12,6 +12,9 @@ public static partial class CSharpEmitter
     /// <summary>The code of one step: its weight fields, how they load, its comment and its call in Forward.</summary>
     internal sealed class StepCode
     {
+        /// <summary>The node index that stands for the step workspace when a call names its buffers.</summary>
+        public const int Workspace = -1;
+
         private readonly Func<Func<int, string>, string> _call;
 
         private StepCode(List<string> fields, List<string> load, List<string> comment, Func<Func<int, string>, string> call)
@@ -78,10 +81,16 @@ public static partial class CSharpEmitter
                     {
                         load.Add($"{bias} = {TakeVector(node.Path, "bias", conv.OutChannels)};");
                     }
+                    if (!ConvolutionKernel.UsesTaps(conv))
+                    {
+                        // The matrix-product path reads weights in micro-kernel order: reorder them once, here.
+                        load.Add($"{weight} = global::GroupNetDsl.Kernels.PackedGemm.Pack({weight}, {conv.Groups}, {conv.OutChannelsPerGroup}, {conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize});");
+                    }
                     string method = ConvolutionKernel.Name(conv, input, node.Output, hasBias) + epilogue;
                     if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
+                    string workspace(Func<int, string> buffer) => ConvolutionKernel.WorkspaceLength(conv, input, node.Output) > 0 ? ", " + buffer(Workspace) : string.Empty;
                     return new StepCode(fields, load, comment, buffer =>
-                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)});");
+                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}{workspace(buffer)});");
                 }
                 case BatchNorm2dOp norm:
                 {
