@@ -82,8 +82,9 @@ public static class PackedGemm
     /// <param name="residual">A [rows x columns] tensor to add, or empty for none.</param>
     /// <param name="activation">Applied last.</param>
     /// <param name="c">The output, [rows x columns].</param>
-    public static void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
+    /// <param name="team">Threads to split the columns among, or null for the calling thread alone.</param>
+    public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, WorkerTeam? team = null)
     {
         int blocks = (rows + RowBlock - 1) / RowBlock;
         if (packedA.Length < blocks * depth * RowBlock || b.Length < depth * columns || c.Length < rows * columns
@@ -93,15 +94,44 @@ public static class PackedGemm
         }
 
         int width = Vector<float>.Count * 2;
-        int n = 0;
-        if (columns >= width && blocks >= 3)
+        int panels = columns / width;
+        if (team is not null && panels >= 2 * team.Threads && team.TryAcquire())
+        {
+            try
+            {
+                // Each thread takes a contiguous run of column panels: whole outputs, the same sums as one thread.
+                fixed (float* a = packedA, bp = b, biasPointer = bias, residualPointer = residual, cp = c)
+                {
+                    var work = team.GemmWork ??= new Work();
+                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, panels);
+                    team.Run(work);
+                }
+                return;
+            }
+            finally
+            {
+                team.Release();
+            }
+        }
+        Columns(packedA, rows, depth, b, columns, bias, residual, activation, c, 0, columns);
+    }
+
+    /// <summary>The product restricted to output columns [first, last): first is a multiple of the panel width.</summary>
+    private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int first, int last)
+    {
+        int blocks = (rows + RowBlock - 1) / RowBlock;
+        int width = Vector<float>.Count * 2;
+        int n = first;
+        int end = first + (last - first) / width * width;
+        if (end - n >= width && blocks >= 3)
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first: read in place, its rows sit a
             // whole image row apart and, at power-of-two sizes, evict each other from the L1 cache. The copy
             // pays off once several row blocks reuse the panel.
             int panelLength = depth * width;
             var panel = t_panel is { } buffer && buffer.Length >= panelLength ? buffer : t_panel = new float[panelLength];
-            for (; n + width <= columns; n += width)
+            for (; n < end; n += width)
             {
                 for (int k = 0; k < depth; k++) b.Slice(k * columns + n, width).CopyTo(panel.AsSpan(k * width, width));
                 for (int block = 0; block < blocks; block++)
@@ -110,14 +140,52 @@ public static class PackedGemm
                 }
             }
         }
-        for (; n + width <= columns; n += width)
+        for (; n < end; n += width)
         {
             for (int block = 0; block < blocks; block++)
             {
                 MicroKernel(packedA.Slice(block * depth * RowBlock), depth, b, n, columns, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
             }
         }
-        if (n < columns) Remainder(packedA, rows, depth, b, columns, n, bias, residual, activation, c);
+        if (n < last) Remainder(packedA, rows, depth, b, columns, n, last, bias, residual, activation, c);
+    }
+
+    /// <summary>The product's arguments as pointers, so that other threads can run their share of the columns.</summary>
+    internal sealed unsafe class Work : TeamWork
+    {
+        private float* _a, _b, _bias, _residual, _c;
+        private int _aLength, _bLength, _biasLength, _residualLength, _cLength, _rows, _depth, _columns, _panels;
+        private Activation _activation;
+
+        public void Set(float* a, int aLength, int rows, int depth, float* b, int bLength, int columns, float* bias, int biasLength,
+            float* residual, int residualLength, Activation activation, float* c, int cLength, int panels)
+        {
+            _a = a;
+            _aLength = aLength;
+            _rows = rows;
+            _depth = depth;
+            _b = b;
+            _bLength = bLength;
+            _columns = columns;
+            _bias = bias;
+            _biasLength = biasLength;
+            _residual = residual;
+            _residualLength = residualLength;
+            _activation = activation;
+            _c = c;
+            _cLength = cLength;
+            _panels = panels;
+        }
+
+        public override void Execute(int part, int parts)
+        {
+            int width = Vector<float>.Count * 2;
+            int first = _panels * part / parts * width;
+            int last = part == parts - 1 ? _columns : _panels * (part + 1) / parts * width;
+            Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), _columns,
+                new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
+                new Span<float>(_c, _cLength), first, last);
+        }
     }
 
     /// <summary>
@@ -194,14 +262,14 @@ public static class PackedGemm
     }
 
     /// <summary>The columns that do not fill a whole micro-kernel tile, one at a time.</summary>
-    private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, int columns, int first,
+    private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, int columns, int first, int last,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
         for (int row = 0; row < rows; row++)
         {
             int block = row / RowBlock, lane = row % RowBlock;
             var weights = a.Slice(block * depth * RowBlock);
-            for (int n = first; n < columns; n++)
+            for (int n = first; n < last; n++)
             {
                 float sum = bias.Length != 0 ? bias[row] : 0f;
                 for (int k = 0; k < depth; k++) sum += weights[k * RowBlock + lane] * b[k * columns + n];

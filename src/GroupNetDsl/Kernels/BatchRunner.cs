@@ -1,0 +1,77 @@
+using System;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>A network that runs one image at a time; generated classes implement it.</summary>
+public interface IImageNetwork
+{
+    /// <summary>Runs one image.</summary>
+    /// <param name="input">One image, NCHW.</param>
+    /// <param name="output">Its result.</param>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+}
+
+/// <summary>Runs the images of a batch on a team's threads, each image whole on one thread.</summary>
+public static class BatchRunner
+{
+    /// <summary>Runs <paramref name="batchSize"/> images, split among the team's threads when it is free.</summary>
+    /// <param name="team">The threads, or null for the calling thread alone.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="input">batchSize images one after another.</param>
+    /// <param name="inputLength">Floats per input image.</param>
+    /// <param name="output">batchSize results one after another.</param>
+    /// <param name="outputLength">Floats per result.</param>
+    /// <param name="batchSize">The number of images.</param>
+    public static unsafe void Run(WorkerTeam? team, IImageNetwork network, ReadOnlySpan<float> input, int inputLength, Span<float> output, int outputLength, int batchSize)
+    {
+        if (input.Length < (long)batchSize * inputLength || output.Length < (long)batchSize * outputLength) throw new ArgumentException("A span is shorter than the batch.");
+        if (team is not null && batchSize > 1 && team.TryAcquire())
+        {
+            try
+            {
+                fixed (float* inputPointer = input, outputPointer = output)
+                {
+                    var work = team.BatchWork ??= new Work();
+                    work.Set(network, inputPointer, inputLength, outputPointer, outputLength, batchSize);
+                    team.Run(work);
+                    work.Set(null, null, 0, null, 0, 0);
+                }
+                return;
+            }
+            finally
+            {
+                team.Release();
+            }
+        }
+        for (int image = 0; image < batchSize; image++)
+        {
+            network.Forward(input.Slice(image * inputLength, inputLength), output.Slice(image * outputLength, outputLength));
+        }
+    }
+
+    internal sealed unsafe class Work : TeamWork
+    {
+        private IImageNetwork? _network;
+        private float* _input, _output;
+        private int _inputLength, _outputLength, _batchSize;
+
+        public void Set(IImageNetwork? network, float* input, int inputLength, float* output, int outputLength, int batchSize)
+        {
+            _network = network;
+            _input = input;
+            _inputLength = inputLength;
+            _output = output;
+            _outputLength = outputLength;
+            _batchSize = batchSize;
+        }
+
+        public override void Execute(int part, int parts)
+        {
+            // Images part, part + parts, ...: each image is computed exactly as alone.
+            for (int image = part; image < _batchSize; image += parts)
+            {
+                _network!.Forward(new ReadOnlySpan<float>(_input + (long)image * _inputLength, _inputLength), new Span<float>(_output + (long)image * _outputLength, _outputLength));
+            }
+        }
+    }
+}

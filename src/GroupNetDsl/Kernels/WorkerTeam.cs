@@ -1,0 +1,84 @@
+using System;
+using System.Threading;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>A piece of work a <see cref="WorkerTeam"/> splits: every member runs one part of it.</summary>
+public abstract class TeamWork
+{
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>; parts must not write the same memory.</summary>
+    /// <param name="part">This member's part, 0-based.</param>
+    /// <param name="parts">How many parts there are.</param>
+    public abstract void Execute(int part, int parts);
+}
+
+/// <summary>
+/// A fixed team of threads for one network instance: the calling thread plus <c>Threads - 1</c> background
+/// threads that wait at a barrier. Work objects are reused, so running work allocates nothing. Each part
+/// computes whole outputs with the same arithmetic as one thread would, so results do not depend on the
+/// number of threads.
+/// </summary>
+/// <remarks>
+/// One call at a time uses the team; a second thread that finds it busy runs its work alone (same result).
+/// The background threads live as long as the process; create one team per network instance, not per call.
+/// </remarks>
+public sealed class WorkerTeam
+{
+    private readonly Barrier _barrier;
+    private int _busy;
+    private TeamWork? _work;
+
+    /// <summary>Starts a team of <paramref name="threads"/> (the caller counts as one).</summary>
+    /// <param name="threads">At least 1.</param>
+    public WorkerTeam(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "A team needs at least one thread.");
+        Threads = threads;
+        _barrier = new Barrier(threads);
+        for (int i = 1; i < threads; i++)
+        {
+            int part = i;
+            var thread = new Thread(() => Work(part)) { IsBackground = true, Name = $"GroupNetDsl worker {part}" };
+            thread.Start();
+        }
+    }
+
+    /// <summary>How many threads share the work, the caller included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Takes the team for one piece of work; false when another thread has it (then work alone).</summary>
+    /// <returns>True when the caller now owns the team and must call <see cref="Release"/>.</returns>
+    /// <remarks>Not reentrant: work that runs on the team (an image of a batch) finds it busy and runs alone.</remarks>
+    public bool TryAcquire() => Threads > 1 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+
+    /// <summary>Gives the team back after <see cref="TryAcquire"/>.</summary>
+    public void Release() => Volatile.Write(ref _busy, 0);
+
+    /// <summary>Runs every part of <paramref name="work"/>, the caller taking part 0. The caller must own the team.</summary>
+    /// <param name="work">The work to split.</param>
+    public void Run(TeamWork work)
+    {
+        if (Volatile.Read(ref _busy) != 1) throw new InvalidOperationException("Acquire the team before running work on it.");
+        _work = work;
+        _barrier.SignalAndWait();   // start
+        work.Execute(0, Threads);
+        _barrier.SignalAndWait();   // every part done
+        _work = null;
+    }
+
+    /// <summary>The reusable work object of the matrix product (used only while the team is owned).</summary>
+    internal PackedGemm.Work? GemmWork { get; set; }
+
+    /// <summary>The reusable work object of batches (used only while the team is owned).</summary>
+    internal BatchRunner.Work? BatchWork { get; set; }
+
+    private void Work(int part)
+    {
+        while (true)
+        {
+            _barrier.SignalAndWait();
+            _work!.Execute(part, Threads);
+            _barrier.SignalAndWait();
+        }
+    }
+}
