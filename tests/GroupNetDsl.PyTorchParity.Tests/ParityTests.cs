@@ -125,3 +125,57 @@ public class ParityTests
         Assert.Throws<ArgumentException>(() => network.Forward(new float[SeparableBlock.InputLength * 2], new float[SeparableBlock.OutputLength * 2], batchSize: 3));
     }
 }
+
+/// <summary>Threads change who computes an output, never how: results are bit-identical to one thread.</summary>
+public class ThreadingTests
+{
+    private static string Reference(string name) => Path.Combine(AppContext.BaseDirectory, "reference", name);
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ThreadedForwardIsBitIdentical(int threads)
+    {
+        var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
+        float[] input = file.ReadFloat32("input");
+        var single = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"));
+        var threaded = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads);
+        Assert.Equal(threads, threaded.Threads);
+
+        float[] expected = new float[2 * MiniGroupNetAttributes.OutputLength], batch = new float[expected.Length], oneByOne = new float[expected.Length];
+        single.Forward(input, expected, batchSize: 2);
+        threaded.Forward(input, batch, batchSize: 2);   // images on different threads
+        for (int image = 0; image < 2; image++)           // each image's products split among threads
+        {
+            threaded.Forward(input.AsSpan(image * MiniGroupNetAttributes.InputLength, MiniGroupNetAttributes.InputLength),
+                oneByOne.AsSpan(image * MiniGroupNetAttributes.OutputLength, MiniGroupNetAttributes.OutputLength));
+        }
+        Assert.Equal(expected, batch);
+        Assert.Equal(expected, oneByOne);
+    }
+
+    [Fact]
+    public void ThreadedInstanceServesConcurrentCallers()
+    {
+        // Callers that find the team busy compute alone; every caller still gets the exact result.
+        var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
+        float[] input = file.ReadFloat32("input").AsSpan(0, MiniGroupNetAttributes.InputLength).ToArray();
+        var network = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 2);
+        var expected = new float[MiniGroupNetAttributes.OutputLength];
+        MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors")).Forward(input, expected);
+        var results = new float[4][];
+        Parallel.For(0, 4, i =>
+        {
+            var output = new float[MiniGroupNetAttributes.OutputLength];
+            for (int repeat = 0; repeat < 10; repeat++) network.Forward(input, output);
+            results[i] = output;
+        });
+        Assert.All(results, result => Assert.Equal(expected, result));
+    }
+
+    [Fact]
+    public void ZeroThreadsIsRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 0));
+    }
+}

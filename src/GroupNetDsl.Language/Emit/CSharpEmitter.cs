@@ -20,6 +20,7 @@ public static partial class CSharpEmitter
 {
     public const string WeightsNamespace = "global::GroupNetDsl.Weights";
     public const string KernelsType = "global::GroupNetDsl.Kernels.VectorKernels";
+    public const string KernelsNamespace = "global::GroupNetDsl.Kernels";
 
     public static string Emit(Network network, EmitTarget target)
     {
@@ -48,13 +49,20 @@ public static partial class CSharpEmitter
         w.Line("/// <remarks>");
         w.Line("/// Thread-safe after loading: weights are read-only and each thread gets its own scratch buffer, so one");
         w.Line("/// instance may serve many threads at once. Forward allocates nothing after a thread's first call.");
+        w.Line("/// Loaded with threads &gt; 1, an instance splits each matrix product (and the images of a batch) among");
+        w.Line("/// that many threads; the results are bit-identical to one thread.");
         w.Line("/// </remarks>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"0.1.0\")]");
-        w.Open(target.Standalone ? $"public sealed partial class {className}" : $"partial class {className}");
+        w.Open(target.Standalone ? $"public sealed partial class {className} : {KernelsNamespace}.IImageNetwork" : $"partial class {className} : {KernelsNamespace}.IImageNetwork");
 
         EmitConstants(w, network, plan);
         w.Line("[global::System.ThreadStatic]");
         w.Line("private static float[]? t_groupNetScratch;");
+        w.Line();
+        w.Line($"private readonly {KernelsNamespace}.WorkerTeam? _groupNetTeam;");
+        w.Line();
+        w.Line("/// <summary>The threads each Forward call uses (set at load).</summary>");
+        w.Line("public int Threads => _groupNetTeam?.Threads ?? 1;");
         w.Line();
         foreach (var code in stepCode)
         {
@@ -84,6 +92,7 @@ public static partial class CSharpEmitter
     {
         "InputChannels", "InputHeight", "InputWidth", "InputLength", "OutputChannels", "OutputHeight", "OutputWidth", "OutputLength",
         "ParameterCount", "MultiplyAccumulates", "ScratchLength", "Summary", "t_groupNetScratch", "Load", "Forward",
+        "Threads", "_groupNetTeam",
     };
 
     /// <summary>
@@ -138,7 +147,9 @@ public static partial class CSharpEmitter
     private static void EmitConstructor(SourceWriter w, string className, List<StepCode> steps)
     {
         w.Line("/// <summary>Reads every weight with its expected shape, folds batchnorms, and rejects anything unexpected.</summary>");
-        w.Open($"private {className}({WeightsNamespace}.WeightLoader weights)");
+        w.Open($"private {className}({WeightsNamespace}.WeightLoader weights, int threads)");
+        w.Line("if (threads < 1) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, \"Use at least one thread.\");");
+        w.Line($"_groupNetTeam = threads == 1 ? null : new {KernelsNamespace}.WorkerTeam(threads);");
         foreach (var step in steps)
         {
             foreach (var line in step.Load) w.Line(line);
@@ -154,19 +165,22 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"path\">The weight file.</param>");
         w.Line("/// <returns>A ready network.</returns>");
         w.Line($"/// <exception cref=\"{WeightsNamespace}.WeightFileException\">The file is missing, malformed, or does not match the network (the message names the key).</exception>");
-        w.Line($"public static {className} Load(string path) => new({WeightsNamespace}.WeightLoader.Open(path));");
+        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"public static {className} Load(string path, int threads = 1) => new({WeightsNamespace}.WeightLoader.Open(path), threads);");
         w.Line();
         w.Line("/// <summary>Loads the network from a stream holding a .safetensors file.</summary>");
         w.Line("/// <param name=\"stream\">The stream, read to its end.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
         w.Line("/// <returns>A ready network.</returns>");
-        w.Line($"public static {className} Load(global::System.IO.Stream stream, string sourceName = \"stream\") => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Read(stream, sourceName)));");
+        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"public static {className} Load(global::System.IO.Stream stream, string sourceName = \"stream\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Read(stream, sourceName)), threads);");
         w.Line();
         w.Line("/// <summary>Loads the network from the bytes of a .safetensors file.</summary>");
         w.Line("/// <param name=\"bytes\">The file's content.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
         w.Line("/// <returns>A ready network.</returns>");
-        w.Line($"public static {className} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\") => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Parse(bytes, sourceName)));");
+        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"public static {className} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Parse(bytes, sourceName)), threads);");
         w.Line();
     }
 
@@ -189,10 +203,8 @@ public static partial class CSharpEmitter
         w.Line("if (batchSize < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must not be negative.\");");
         w.Line("if (input.Length != (long)batchSize * InputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * InputLength} input floats ({batchSize} x {InputLength}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != (long)batchSize * OutputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * OutputLength} output floats ({batchSize} x {OutputLength}) but got {output.Length}.\", nameof(output));");
-        w.Line("float[] scratch = t_groupNetScratch ??= new float[ScratchLength];");
-        w.Open("for (int image = 0; image < batchSize; image++)");
-        w.Line("Forward(input.Slice(image * InputLength, InputLength), output.Slice(image * OutputLength, OutputLength), scratch);");
-        w.Close();
+        w.Line("// With threads, whole images go to different threads (each with its own scratch).");
+        w.Line($"{KernelsNamespace}.BatchRunner.Run(_groupNetTeam, this, input, InputLength, output, OutputLength, batchSize);");
         w.Close();
         w.Line();
 

@@ -60,7 +60,7 @@ internal static class ConvolutionKernel
 
         var w = new SourceWriter();
         w.Line($"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{outPerGroup} x {depth}] x [{depth} x {outPlane}] product{(residual ? ", + residual" : string.Empty)}{(activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))}.</summary>");
-        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output{(direct ? string.Empty : ", " + Span + " workspace")})");
+        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output{(direct ? string.Empty : ", " + Span + " workspace")}, global::GroupNetDsl.Kernels.WorkerTeam? team)");
         if (grouped) w.Open($"for (int g = 0; g < {conv.Groups}; g++)");
         string groupInput = $"input.Slice({g((inPerGroup * inPlane).ToString(CultureInfo.InvariantCulture))}, {inPerGroup * inPlane})";
         if (!direct)
@@ -71,7 +71,7 @@ internal static class ConvolutionKernel
         string biasArgument = hasBias ? $"bias.Slice({g(outPerGroup.ToString(CultureInfo.InvariantCulture))}, {outPerGroup})" : "default";
         string residualArgument = residual ? $"residual.Slice({g((outPerGroup * outPlane).ToString(CultureInfo.InvariantCulture))}, {outPerGroup * outPlane})" : "default";
         w.Line($"global::GroupNetDsl.Kernels.PackedGemm.Multiply(weight.Slice({g(packed.ToString(CultureInfo.InvariantCulture))}, {packed}), {outPerGroup}, {depth}, {b}, {outPlane},");
-        w.Line($"    {biasArgument}, {residualArgument}, {act}, output.Slice({g((outPerGroup * outPlane).ToString(CultureInfo.InvariantCulture))}, {outPerGroup * outPlane}));");
+        w.Line($"    {biasArgument}, {residualArgument}, {act}, output.Slice({g((outPerGroup * outPlane).ToString(CultureInfo.InvariantCulture))}, {outPerGroup * outPlane}), team);");
         if (grouped) w.Close();
         w.Close();
         return w.ToString().TrimEnd('\n');

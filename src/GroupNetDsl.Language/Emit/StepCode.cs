@@ -90,7 +90,7 @@ public static partial class CSharpEmitter
                     if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
                     string workspace(Func<int, string> buffer) => ConvolutionKernel.WorkspaceLength(conv, input, node.Output) > 0 ? ", " + buffer(Workspace) : string.Empty;
                     return new StepCode(fields, load, comment, buffer =>
-                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}{workspace(buffer)});");
+                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}{workspace(buffer)}{(ConvolutionKernel.UsesTaps(conv) ? string.Empty : ", _groupNetTeam")});");
                 }
                 case BatchNorm2dOp norm:
                 {
