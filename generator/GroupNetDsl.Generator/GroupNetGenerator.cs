@@ -97,7 +97,9 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             ? (declaration.Attributes is { Layers.Count: > 0 } ? null : files.Find(name))
             : declaration.Attributes is { } attributes ? GnetCompiler.CompileAttributes(attributes) : null;
         if (result?.Network is not { } network || result.HasErrors) return null;
-        if (CSharpEmitter.MemberNames(network).Contains(declaration.ClassName)) return null;
+        // A name the generated code needs is taken (GNET0305, reported by the analyzers): emitting would only add C# errors.
+        var generated = CSharpEmitter.MemberNames(network);
+        if (generated.Contains(declaration.ClassName) || declaration.MemberNames.Any(generated.Contains)) return null;
         var target = new EmitTarget(declaration.Namespace, declaration.ClassName, Standalone: false);
         return new EmitRequest(target, network, HintName(declaration.FullName));
     }

@@ -178,7 +178,7 @@ internal sealed partial class Binder
         if (output is not TensorShape shape) return ErrorValue.Instance;
         if (shape.ElementCount > TensorShape.MaxElements)
         {
-            Report(DiagnosticDescriptors.TensorTooLarge, module.Location, module.Path, shape, shape.ElementCount, TensorShape.MaxElements);
+            Report(DiagnosticDescriptors.TensorTooLarge, module.Location, DisplayName(module), shape, shape.ElementCount, TensorShape.MaxElements);
             return ErrorValue.Instance;
         }
 

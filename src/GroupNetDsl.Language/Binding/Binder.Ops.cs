@@ -15,7 +15,7 @@ internal sealed partial class Binder
     private Operation? CreateOperation(OpModule module, int? inputChannels)
     {
         var arguments = module.Arguments;
-        string path = module.Path;
+        string path = DisplayName(module);
         bool ok = true;
 
         int Int(string name, int fallback, int minimum, string requirement)
@@ -125,7 +125,7 @@ internal sealed partial class Binder
     private TensorShape? InferShape(OpModule module, Operation operation, TensorValue[] inputs)
     {
         var input = inputs[0].Shape;
-        string path = module.Path;
+        string path = DisplayName(module);
         switch (operation)
         {
             case Conv2dOp conv:
@@ -185,7 +185,7 @@ internal sealed partial class Binder
     private bool RequireImage(OpModule module, TensorShape input, string hint)
     {
         if (!input.IsFlat) return true;
-        Report(DiagnosticDescriptors.WrongRank, module.Location, module.Path, "an image (channels x height x width)", $"a flat vector of {input.Channels}", hint);
+        Report(DiagnosticDescriptors.WrongRank, module.Location, DisplayName(module), "an image (channels x height x width)", $"a flat vector of {input.Channels}", hint);
         return false;
     }
 
@@ -198,12 +198,12 @@ internal sealed partial class Binder
         if (input.Width + 2L * padding - extent < 0) width = 0;
         if (height <= 0 || width <= 0)
         {
-            Report(DiagnosticDescriptors.SpatialCollapse, module.Location, module.Path, $"{height}x{width}", input);
+            Report(DiagnosticDescriptors.SpatialCollapse, module.Location, DisplayName(module), $"{height}x{width}", input);
             return null;
         }
         if (height > 1 << 20 || width > 1 << 20 || (long)channels * height * width > TensorShape.MaxElements)
         {
-            Report(DiagnosticDescriptors.TensorTooLarge, module.Location, module.Path, $"{channels}x{height}x{width}", (long)channels * height * width, TensorShape.MaxElements);
+            Report(DiagnosticDescriptors.TensorTooLarge, module.Location, DisplayName(module), $"{channels}x{height}x{width}", (long)channels * height * width, TensorShape.MaxElements);
             return null;
         }
         return TensorShape.Chw(channels, (int)height, (int)width);

@@ -31,6 +31,7 @@ internal sealed partial class Binder
     private readonly List<BlockModule> _blockInstances = new();
     private readonly Dictionary<string, int> _anonymousCounts = new(StringComparer.Ordinal);
     private SourceLocation _anchor;
+    private string _networkName = string.Empty;
 
     public Binder(IReadOnlyDictionary<string, BlockSyntax> blocks, DiagnosticBag diagnostics, SourceLocation anchor)
     {
@@ -46,6 +47,7 @@ internal sealed partial class Binder
     {
         int errorsBefore = _diagnostics.ErrorCount;
         _anchor = syntax.NameLocation;
+        _networkName = syntax.Name;
 
         TensorShape input = default;
         if (syntax.InputShape is null)
@@ -409,6 +411,9 @@ internal sealed partial class Binder
     /// <summary>Locations inside the standard library mean nothing to the user: point at the call site instead.</summary>
     private SourceLocation Place(SourceLocation location) =>
         location.FilePath == StandardLibrary.FilePath ? _anchor : location;
+
+    /// <summary>How messages name a layer: its path, or the network's name for `network N = op(...)` (whose path is empty).</summary>
+    private string DisplayName(Module module) => module.Path.Length == 0 ? _networkName : module.Path;
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 }

@@ -16,7 +16,7 @@ public sealed record SummaryRow(string Path, string Op, string Details, string O
 public static class SummaryTable
 {
     public static IReadOnlyList<SummaryRow> Rows(Network network) =>
-        network.Nodes.Select(n => new SummaryRow(n.Path, n.Operation.OpName, Describe(n.Operation), n.Output.ToString(), n.Parameters, n.MultiplyAccumulates)).ToList();
+        network.Nodes.Select(n => new SummaryRow(n.Path.Length == 0 ? network.Name : n.Path, n.Operation.OpName, Describe(n.Operation), n.Output.ToString(), n.Parameters, n.MultiplyAccumulates)).ToList();
 
     /// <summary>A short description of an op's configuration, e.g. "64->64, 3x3, stride 2, pad 1, groups 8".</summary>
     public static string Describe(Operation operation) => operation switch
