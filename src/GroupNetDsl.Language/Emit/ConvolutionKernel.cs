@@ -6,8 +6,8 @@ namespace GroupNetDsl.Language.Emit;
 /// <summary>
 /// Emits one convolution configuration as a method with every size a constant. Grouped and dense convs are
 /// G independent matrix products on contiguous channel slices (weights packed at load for the micro-kernel).
-/// Depthwise convs unroll their filter taps, each tap's valid output range computed here, at build time, so
-/// the emitted loops never test for padding.
+/// Depthwise convs run plane by plane through DepthwiseKernel, which keeps each output's sum in a register
+/// across the filter taps.
 /// </summary>
 internal static class ConvolutionKernel
 {
@@ -24,7 +24,7 @@ internal static class ConvolutionKernel
             hasBias ? string.Empty : "_NoBias");
 
     /// <summary>
-    /// Depthwise convolutions (one input channel per group) filter each plane with their taps unrolled;
+    /// Depthwise convolutions (one input channel per group) filter each plane on its own;
     /// every other convolution is a matrix product per group (<c>PackedGemm</c>), which keeps the FMA units busy.
     /// </summary>
     public static bool UsesTaps(Conv2dOp conv) => conv.InChannelsPerGroup == 1;
@@ -51,12 +51,7 @@ internal static class ConvolutionKernel
         bool direct = ReadsInputDirectly(conv);
         bool grouped = conv.Groups > 1;
         string g(string perGroup) => grouped ? $"g * {perGroup}" : "0";
-        string act = activation switch
-        {
-            ActivationKind.ReLU => "global::GroupNetDsl.Kernels.Activation.Relu",
-            ActivationKind.ReLU6 => "global::GroupNetDsl.Kernels.Activation.Relu6",
-            _ => "global::GroupNetDsl.Kernels.Activation.None",
-        };
+        string act = ActivationName(activation);
 
         var w = new SourceWriter();
         w.Line($"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{outPerGroup} x {depth}] x [{depth} x {outPlane}] product{(residual ? ", + residual" : string.Empty)}{(activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))}.</summary>");
@@ -83,75 +78,24 @@ internal static class ConvolutionKernel
         int outPlane = output.Height * output.Width;
         int taps = conv.KernelSize * conv.KernelSize;
         int outPerGroup = conv.OutChannelsPerGroup;
-
-        var w = new SourceWriter();
-        w.Line($"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, taps unrolled.</summary>");
-        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output)");
-        w.Open($"for (int oc = 0; oc < {conv.OutChannels}; oc++)");
-        w.Line($"{Span} plane = output.Slice(oc * {outPlane}, {outPlane});");
-        w.Line(hasBias ? "plane.Fill(bias[oc]);" : "plane.Clear();");
         // Output channel oc filters input channel oc / (output channels per group) alone.
         string channel = outPerGroup == 1 ? "oc" : $"oc / {outPerGroup}";
-        w.Line($"{ReadOnlySpan} source = input.Slice({channel} * {inPlane}, {inPlane});");
-        w.Line($"{ReadOnlySpan} taps = weight.Slice(oc * {taps}, {taps});");
-        EmitTaps(w, conv, input, output);
-        if (residual) w.Line($"global::GroupNetDsl.Kernels.VectorKernels.Add(residual.Slice(oc * {outPlane}, {outPlane}), plane);");
-        if (activation == ActivationKind.ReLU) w.Line("global::GroupNetDsl.Kernels.VectorKernels.Relu(plane);");
-        if (activation == ActivationKind.ReLU6) w.Line("global::GroupNetDsl.Kernels.VectorKernels.Relu6(plane);");
+
+        var w = new SourceWriter();
+        w.Line($"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, one plane at a time{(residual ? ", + residual" : string.Empty)}{(activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))}.</summary>");
+        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output)");
+        w.Open($"for (int oc = 0; oc < {conv.OutChannels}; oc++)");
+        w.Line($"global::GroupNetDsl.Kernels.DepthwiseKernel.Convolve(input.Slice({channel} * {inPlane}, {inPlane}), {input.Height}, {input.Width}, weight.Slice(oc * {taps}, {taps}), {conv.KernelSize}, {conv.Stride}, {conv.Padding}, {conv.Dilation},");
+        w.Line($"    {output.Height}, {output.Width}, {(hasBias ? "bias[oc]" : "0f")}, {(residual ? $"residual.Slice(oc * {outPlane}, {outPlane})" : "default")}, {ActivationName(activation)}, output.Slice(oc * {outPlane}, {outPlane}));");
         w.Close();
         w.Close();
         return w.ToString().TrimEnd('\n');
     }
 
-    /// <summary>One block per filter tap (ky, kx), restricted at build time to the outputs whose input is inside the image.</summary>
-    private static void EmitTaps(SourceWriter w, Conv2dOp conv, TensorShape input, TensorShape output)
+    private static string ActivationName(ActivationKind? activation) => activation switch
     {
-        int s = conv.Stride;
-        for (int ky = 0; ky < conv.KernelSize; ky++)
-        {
-            for (int kx = 0; kx < conv.KernelSize; kx++)
-            {
-                int t = ky * conv.KernelSize + kx;
-                int dy = ky * conv.Dilation - conv.Padding;
-                int dx = kx * conv.Dilation - conv.Padding;
-                var (oy0, oy1) = Range(dy, s, input.Height, output.Height);
-                var (ox0, ox1) = Range(dx, s, input.Width, output.Width);
-                if (oy0 >= oy1 || ox0 >= ox1)
-                {
-                    w.Line($"// tap ({ky},{kx}) only ever reads padding");
-                    continue;
-                }
-                int n = ox1 - ox0;
-                string weight = $"taps[{t}]";
-                if (s == 1 && n == output.Width && input.Width == output.Width && dx == 0)
-                {
-                    // Whole rows line up in input and output: one call covers all valid rows.
-                    int rows = oy1 - oy0;
-                    w.Line($"global::GroupNetDsl.Kernels.VectorKernels.MultiplyAdd(source.Slice({(oy0 + dy) * input.Width}, {rows * output.Width}), {weight}, plane.Slice({oy0 * output.Width}, {rows * output.Width}));");
-                }
-                else if (s == 1)
-                {
-                    w.Line($"for (int oy = {oy0}; oy < {oy1}; oy++) global::GroupNetDsl.Kernels.VectorKernels.MultiplyAdd(source.Slice((oy + {dy}) * {input.Width} + {ox0 + dx}, {n}), {weight}, plane.Slice(oy * {output.Width} + {ox0}, {n}));");
-                }
-                else
-                {
-                    w.Line($"for (int oy = {oy0}; oy < {oy1}; oy++) global::GroupNetDsl.Kernels.VectorKernels.MultiplyAddStrided(source.Slice((oy * {s} + {dy}) * {input.Width} + {ox0 * s + dx}), {s}, {weight}, plane.Slice(oy * {output.Width} + {ox0}, {n}));");
-                }
-            }
-        }
-    }
-
-    /// <summary>The outputs o in [first, last) for which o * stride + offset lies in [0, size).</summary>
-    internal static (int First, int Last) Range(int offset, int stride, int size, int outputs)
-    {
-        int first = CeilingDivide(-offset, stride);
-        if (first < 0) first = 0;
-        int last = FloorDivide(size - 1 - offset, stride) + 1;
-        if (last > outputs) last = outputs;
-        return (first, last);
-    }
-
-    private static int FloorDivide(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-
-    private static int CeilingDivide(int a, int b) => -FloorDivide(-a, b);
+        ActivationKind.ReLU => "global::GroupNetDsl.Kernels.Activation.Relu",
+        ActivationKind.ReLU6 => "global::GroupNetDsl.Kernels.Activation.Relu6",
+        _ => "global::GroupNetDsl.Kernels.Activation.None",
+    };
 }
