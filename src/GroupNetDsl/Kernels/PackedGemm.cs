@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GroupNetDsl.Kernels;
 
@@ -93,7 +94,7 @@ public static class PackedGemm
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
-        int width = Vector<float>.Count * 2;
+        int width = PanelWidth;
         int panels = columns / width;
         if (team is not null && panels >= 2 * team.Threads && team.TryAcquire())
         {
@@ -121,7 +122,7 @@ public static class PackedGemm
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int first, int last)
     {
         int blocks = (rows + RowBlock - 1) / RowBlock;
-        int width = Vector<float>.Count * 2;
+        int width = PanelWidth;
         int n = first;
         int end = first + (last - first) / width * width;
         if (end - n >= width && blocks >= 3)
@@ -136,7 +137,7 @@ public static class PackedGemm
                 for (int k = 0; k < depth; k++) b.Slice(k * columns + n, width).CopyTo(panel.AsSpan(k * width, width));
                 for (int block = 0; block < blocks; block++)
                 {
-                    MicroKernel(packedA.Slice(block * depth * RowBlock), depth, panel, 0, width, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
+                    Tile(packedA.Slice(block * depth * RowBlock), depth, panel, 0, width, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
                 }
             }
         }
@@ -144,7 +145,7 @@ public static class PackedGemm
         {
             for (int block = 0; block < blocks; block++)
             {
-                MicroKernel(packedA.Slice(block * depth * RowBlock), depth, b, n, columns, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
+                Tile(packedA.Slice(block * depth * RowBlock), depth, b, n, columns, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
             }
         }
         if (n < last) Remainder(packedA, rows, depth, b, columns, n, last, bias, residual, activation, c);
@@ -179,13 +180,97 @@ public static class PackedGemm
 
         public override void Execute(int part, int parts)
         {
-            int width = Vector<float>.Count * 2;
+            int width = PanelWidth;
             int first = _panels * part / parts * width;
             int last = part == parts - 1 ? _columns : _panels * (part + 1) / parts * width;
             Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), _columns,
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
                 new Span<float>(_c, _cLength), first, last);
         }
+    }
+
+    /// <summary>Columns one micro-kernel tile covers: two of the widest vectors the machine accelerates.</summary>
+    private static int PanelWidth => Vector512.IsHardwareAccelerated ? 2 * Vector512<float>.Count : 2 * Vector<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
+    {
+        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, depth, source, first, stride, n, firstRow, validRows, columns, bias, residual, activation, c);
+        else MicroKernel(a, depth, source, first, stride, n, firstRow, validRows, columns, bias, residual, activation, c);
+    }
+
+    /// <summary>
+    /// The micro-kernel with 512-bit vectors (AVX-512): the same 6 x 2 tile, twice the columns. Kept apart from
+    /// <see cref="MicroKernel"/> because <see cref="Vector{T}"/> stays 256 bits wide even where 512 are fast.
+    /// </summary>
+    private static void MicroKernel512(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
+    {
+        int v = Vector512<float>.Count;
+        if (source.Length < first + (depth - 1) * stride + 2 * v || a.Length < depth * RowBlock) throw new ArgumentException("A span is shorter than the sizes require.");
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        ref float ap = ref MemoryMarshal.GetReference(a);
+        ref float bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
+        for (int k = 0; k < depth; k++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref bp, (nuint)(k * stride));
+            var b1 = Vector512.LoadUnsafe(ref bp, (nuint)(k * stride + v));
+            ref float ak = ref Unsafe.Add(ref ap, k * RowBlock);
+            var w = Vector512.Create(ak);
+            c00 = Vector512.FusedMultiplyAdd(w, b0, c00); c01 = Vector512.FusedMultiplyAdd(w, b1, c01);
+            w = Vector512.Create(Unsafe.Add(ref ak, 1));
+            c10 = Vector512.FusedMultiplyAdd(w, b0, c10); c11 = Vector512.FusedMultiplyAdd(w, b1, c11);
+            w = Vector512.Create(Unsafe.Add(ref ak, 2));
+            c20 = Vector512.FusedMultiplyAdd(w, b0, c20); c21 = Vector512.FusedMultiplyAdd(w, b1, c21);
+            w = Vector512.Create(Unsafe.Add(ref ak, 3));
+            c30 = Vector512.FusedMultiplyAdd(w, b0, c30); c31 = Vector512.FusedMultiplyAdd(w, b1, c31);
+            w = Vector512.Create(Unsafe.Add(ref ak, 4));
+            c40 = Vector512.FusedMultiplyAdd(w, b0, c40); c41 = Vector512.FusedMultiplyAdd(w, b1, c41);
+            w = Vector512.Create(Unsafe.Add(ref ak, 5));
+            c50 = Vector512.FusedMultiplyAdd(w, b0, c50); c51 = Vector512.FusedMultiplyAdd(w, b1, c51);
+        }
+        Store512(c00, c01, firstRow, columns, n, bias, residual, activation, c);
+        if (validRows > 1) Store512(c10, c11, firstRow + 1, columns, n, bias, residual, activation, c);
+        if (validRows > 2) Store512(c20, c21, firstRow + 2, columns, n, bias, residual, activation, c);
+        if (validRows > 3) Store512(c30, c31, firstRow + 3, columns, n, bias, residual, activation, c);
+        if (validRows > 4) Store512(c40, c41, firstRow + 4, columns, n, bias, residual, activation, c);
+        if (validRows > 5) Store512(c50, c51, firstRow + 5, columns, n, bias, residual, activation, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(Vector512<float> low, Vector512<float> high, int row, int columns, int n,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
+    {
+        int v = Vector512<float>.Count;
+        int offset = row * columns + n;
+        if (bias.Length != 0)
+        {
+            var value = Vector512.Create(bias[row]);
+            low += value;
+            high += value;
+        }
+        if (residual.Length != 0)
+        {
+            ref float r = ref MemoryMarshal.GetReference(residual);
+            low += Vector512.LoadUnsafe(ref r, (nuint)offset);
+            high += Vector512.LoadUnsafe(ref r, (nuint)(offset + v));
+        }
+        if (activation != Activation.None)
+        {
+            low = Vector512.Max(low, Vector512<float>.Zero);
+            high = Vector512.Max(high, Vector512<float>.Zero);
+            if (activation == Activation.Relu6)
+            {
+                var six = Vector512.Create(6f);
+                low = Vector512.Min(low, six);
+                high = Vector512.Min(high, six);
+            }
+        }
+        ref float cp = ref MemoryMarshal.GetReference(c);
+        low.StoreUnsafe(ref cp, (nuint)offset);
+        high.StoreUnsafe(ref cp, (nuint)(offset + v));
     }
 
     /// <summary>
