@@ -125,11 +125,11 @@ public static class PackedGemm
         int width = PanelWidth;
         int n = first;
         int end = first + (last - first) / width * width;
-        if (end - n >= width && blocks >= 3)
+        if (end - n >= width && blocks >= 2)
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first: read in place, its rows sit a
             // whole image row apart and, at power-of-two sizes, evict each other from the L1 cache. The copy
-            // pays off once several row blocks reuse the panel.
+            // pays off once two or more row blocks reuse the panel.
             int panelLength = depth * width;
             var panel = t_panel is { } buffer && buffer.Length >= panelLength ? buffer : t_panel = new float[panelLength];
             for (; n < end; n += width)
@@ -423,9 +423,13 @@ public static class PackedGemm
                         {
                             source.Slice(start, last - first).CopyTo(target.Slice(first, last - first));
                         }
-                        else
+                        else if (last > first)
                         {
-                            for (int ox = first; ox < last; ox++) target[ox] = source[start + (ox - first) * stride];
+                            // Bounds were checked above (the last read is inside the row): read without checks.
+                            if (start + (last - first - 1) * stride >= source.Length) throw new ArgumentException("The sizes do not describe a valid convolution.");
+                            ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), start);
+                            ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(target), first);
+                            for (int i = 0, count = last - first; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * stride);
                         }
                     }
                 }

@@ -157,9 +157,12 @@ public static class VectorKernels
     /// <returns>sum(x) / x.Length.</returns>
     public static float Mean(ReadOnlySpan<float> x)
     {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++) sum += x[i];
-        return (float)(sum / x.Length);
+        var sum = System.Numerics.Vector<float>.Zero;
+        int i = 0;
+        for (; i <= x.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count) sum += new System.Numerics.Vector<float>(x.Slice(i));
+        float total = System.Numerics.Vector.Sum(sum);
+        for (; i < x.Length; i++) total += x[i];
+        return total / x.Length;
     }
 
     private static void ThrowTooShort() => throw new ArgumentException("The source span is shorter than the destination.");
