@@ -1,0 +1,38 @@
+namespace GroupNetDsl.Benchmarks.Cases;
+
+/// <summary>Where the weight and ONNX files are: copied next to the program, else in the repository's tests/reference/data.</summary>
+public static class DataFiles
+{
+    /// <summary>The full path of a file of the data folder.</summary>
+    public static string PathOf(string relativePath)
+    {
+        string copied = Path.Combine(AppContext.BaseDirectory, "data", relativePath);
+        if (File.Exists(copied)) return copied;
+        string? root = RepositoryPaths.FindRoot();
+        if (root is not null)
+        {
+            string source = Path.Combine(root, "tests", "reference", "data", relativePath);
+            if (File.Exists(source)) return source;
+        }
+        throw new FileNotFoundException(
+            $"'{relativePath}' is neither in {Path.Combine(AppContext.BaseDirectory, "data")} nor in tests/reference/data; run tests/reference/export.py and export_layers.py.",
+            relativePath);
+    }
+}
+
+/// <summary>Finds the repository (the folder holding GroupNetDsl.sln) from the program's folder or the current one.</summary>
+public static class RepositoryPaths
+{
+    /// <summary>The repository root, or null when the program runs outside it.</summary>
+    public static string? FindRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "GroupNetDsl.sln"))) return directory.FullName;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+namespace GroupNetDsl.Benchmarks.Cases;
+
+/// <summary>
+/// Every benchmarked network. The numbers come from the generated classes' constants (declared in Networks/*.gnet), so
+/// a case cannot disagree with the code it runs.
+/// </summary>
+public static class NetworkCatalog
+{
+    /// <summary>The three networks of the seed notebook.</summary>
+    public static IReadOnlyList<NetworkCase> SeedNetworks { get; } =
+    [
+        new(nameof(SeparableBlock), CaseSuite.SeedNetwork, "DepthwiseSeparableConv(32, 64) on 32x64x64",
+            SeparableBlock.InputChannels, SeparableBlock.InputHeight, SeparableBlock.InputWidth, SeparableBlock.OutputLength,
+            SeparableBlock.MultiplyAccumulates, "dsconv_32_64.safetensors", "dsconv_32_64.onnx", typeof(SeparableBlock)),
+        new(nameof(Bottleneck), CaseSuite.SeedNetwork, "GroupedBottleneck(64, 128, groups 8, stride 2) on 64x32x32",
+            Bottleneck.InputChannels, Bottleneck.InputHeight, Bottleneck.InputWidth, Bottleneck.OutputLength,
+            Bottleneck.MultiplyAccumulates, "bottleneck_64_128_g8_s2.safetensors", "bottleneck_64_128_g8_s2.onnx", typeof(Bottleneck)),
+        new(nameof(MiniGroupNet), CaseSuite.SeedNetwork, "MiniGroupNet(groups 8) on 3x64x64",
+            MiniGroupNet.InputChannels, MiniGroupNet.InputHeight, MiniGroupNet.InputWidth, MiniGroupNet.OutputLength,
+            MiniGroupNet.MultiplyAccumulates, "minigroupnet_g8.safetensors", "minigroupnet_g8.onnx", typeof(MiniGroupNet)),
+    ];
+
+    /// <summary>The layer suite of issue 5: one convolution per network (Networks/LayerSuite.gnet).</summary>
+    public static IReadOnlyList<NetworkCase> Layers { get; } =
+    [
+        Layer(nameof(DW3_32_112), "depthwise 3x3, 32 ch, 112x112",
+            DW3_32_112.InputChannels, DW3_32_112.InputHeight, DW3_32_112.InputWidth, DW3_32_112.OutputLength, DW3_32_112.MultiplyAccumulates, typeof(DW3_32_112)),
+        Layer(nameof(DW3_144_56_S2), "depthwise 3x3, 144 ch, 56x56, stride 2",
+            DW3_144_56_S2.InputChannels, DW3_144_56_S2.InputHeight, DW3_144_56_S2.InputWidth, DW3_144_56_S2.OutputLength, DW3_144_56_S2.MultiplyAccumulates, typeof(DW3_144_56_S2)),
+        Layer(nameof(DW3_384_14), "depthwise 3x3, 384 ch, 14x14",
+            DW3_384_14.InputChannels, DW3_384_14.InputHeight, DW3_384_14.InputWidth, DW3_384_14.OutputLength, DW3_384_14.MultiplyAccumulates, typeof(DW3_384_14)),
+        Layer(nameof(GC3_128_G32_28), "grouped 3x3, 128 ch, 32 groups (4 ch/group), 28x28",
+            GC3_128_G32_28.InputChannels, GC3_128_G32_28.InputHeight, GC3_128_G32_28.InputWidth, GC3_128_G32_28.OutputLength, GC3_128_G32_28.MultiplyAccumulates, typeof(GC3_128_G32_28)),
+        Layer(nameof(GC3_256_G8_14), "grouped 3x3, 256 ch, 8 groups (32 ch/group), 14x14",
+            GC3_256_G8_14.InputChannels, GC3_256_G8_14.InputHeight, GC3_256_G8_14.InputWidth, GC3_256_G8_14.OutputLength, GC3_256_G8_14.MultiplyAccumulates, typeof(GC3_256_G8_14)),
+        Layer(nameof(PW_64_256_28), "pointwise 1x1, 64 -> 256, 28x28",
+            PW_64_256_28.InputChannels, PW_64_256_28.InputHeight, PW_64_256_28.InputWidth, PW_64_256_28.OutputLength, PW_64_256_28.MultiplyAccumulates, typeof(PW_64_256_28)),
+    ];
+
+    /// <summary>Seed networks, then layers.</summary>
+    public static IReadOnlyList<NetworkCase> All { get; } = [.. SeedNetworks, .. Layers];
+
+    /// <summary>The case of that name.</summary>
+    public static NetworkCase Find(string name) =>
+        All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"No benchmarked network is named '{name}'.", nameof(name));
+
+    private static NetworkCase Layer(string name, string description, int channels, int height, int width, int outputLength, long macs, Type generatedClass) =>
+        new(name, CaseSuite.Layer, description, channels, height, width, outputLength, macs,
+            Path.Combine("layers", name + ".safetensors"), Path.Combine("layers", name + ".onnx"), generatedClass);
+}

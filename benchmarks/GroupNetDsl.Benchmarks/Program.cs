@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Running;
+using GroupNetDsl.Benchmarks;
+using GroupNetDsl.Benchmarks.Report;
+using GroupNetDsl.Benchmarks.Suites;
+
+// dotnet run -c Release --project benchmarks/GroupNetDsl.Benchmarks [-- options]
+//   (no options)          every suite, then docs/benchmarks.md
+//   --filter <pattern>    BenchmarkDotNet's filter (any other BenchmarkDotNet option passes through too)
+//   --report-only         no benchmarks: rewrite the report from the JSON results already in BenchmarkDotNet.Artifacts
+//   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
+//   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
+var options = ReportOptions.Parse(args, out string[] benchmarkArgs);
+string resultsDirectory = Path.Combine(BenchmarkConfig.ArtifactsDirectory, "results");
+DateTime started = DateTime.UtcNow;
+
+if (!options.ReportOnly)
+{
+    if (!benchmarkArgs.Any(a => a is "--filter" or "-f")) benchmarkArgs = [.. benchmarkArgs, "--filter", "*"];
+    double? loadBefore = RunInfo.LoadAverage();
+    BenchmarkSwitcher
+        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), typeof(NaiveReferenceBenchmarks)])
+        .Run(benchmarkArgs, new BenchmarkConfig());
+    new RunInfo(started, DateTime.UtcNow, loadBefore, RunInfo.LoadAverage(), string.Join(' ', benchmarkArgs)).Save(resultsDirectory);
+}
+
+var results = BenchmarkResults.Read(resultsDirectory, options.ReportOnly ? DateTime.MinValue : started);
+if (results.Measurements.Count == 0)
+{
+    Console.Error.WriteLine($"No results in {resultsDirectory}: nothing to report.");
+    return 1;
+}
+string markdown = MarkdownReport.Write(results, MachineInfo.Collect(results, options.Commit), RunInfo.Load(resultsDirectory));
+Directory.CreateDirectory(Path.GetDirectoryName(options.OutputPath)!);
+File.WriteAllText(options.OutputPath, markdown);
+Console.WriteLine($"Report: {options.OutputPath}");
+return 0;

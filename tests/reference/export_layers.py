@@ -1,0 +1,70 @@
+"""Single-layer reference modules for the benchmark layer suite.
+
+Run from the repository root:
+    /usr/bin/python3 tests/reference/export_layers.py
+
+Writes into tests/reference/data/layers/, for each layer of the suite in
+benchmarks/GroupNetDsl.Benchmarks (issue 5, item 4):
+  * <name>.safetensors: the nn.Conv2d's state_dict, F32. The layers have no
+    bias, so the file holds one tensor, `weight`, at the root: a network
+    that is a single conv (`network X(input: ...) = conv(...)`) reads its
+    weight from the root of the state_dict, as PyTorch saves a lone module;
+  * <name>.onnx: the same module, exported like the seed modules in
+    export.py (opset 13, input `input`, output `output`, dynamic batch axis).
+
+Each layer: torch.manual_seed(SEED) then nn.Conv2d(...), eval() mode, the
+default (kaiming-uniform) initialization. Deterministic like export.py: the
+same torch build gives byte-identical files.
+"""
+import os
+import sys
+from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from export import SEED, export_onnx, setup_determinism, write  # noqa: E402
+
+LAYERS_DATA = os.path.join(HERE, "data", "layers")
+
+# name, (in_channels, out_channels, kernel_size, stride, padding, groups), input shape (C, H, W).
+# The names are the network names declared in benchmarks/GroupNetDsl.Benchmarks/Networks/LayerSuite.gnet.
+LAYERS = [
+    # depthwise 3x3
+    ("DW3_32_112", (32, 32, 3, 1, 1, 32), (32, 112, 112)),
+    ("DW3_144_56_S2", (144, 144, 3, 2, 1, 144), (144, 56, 56)),
+    ("DW3_384_14", (384, 384, 3, 1, 1, 384), (384, 14, 14)),
+    # grouped 3x3
+    ("GC3_128_G32_28", (128, 128, 3, 1, 1, 32), (128, 28, 28)),
+    ("GC3_256_G8_14", (256, 256, 3, 1, 1, 8), (256, 14, 14)),
+    # pointwise 1x1
+    ("PW_64_256_28", (64, 256, 1, 1, 0, 1), (64, 28, 28)),
+]
+
+
+def build_layer(cin, cout, k, stride, padding, groups):
+    torch.manual_seed(SEED)
+    layer = nn.Conv2d(cin, cout, k, stride=stride, padding=padding, groups=groups, bias=False)
+    layer.eval()
+    return layer
+
+
+def main():
+    setup_determinism()
+    os.makedirs(LAYERS_DATA, exist_ok=True)
+    print("torch", torch.__version__)
+    onnx_ok = True
+    for name, (cin, cout, k, stride, padding, groups), shape in LAYERS:
+        layer = build_layer(cin, cout, k, stride, padding, groups)
+        state = OrderedDict((key, value.detach().clone().contiguous()) for key, value in layer.state_dict().items())
+        assert list(state) == ["weight"], list(state)
+        write(os.path.join(LAYERS_DATA, name + ".safetensors"), state)
+        onnx_ok &= export_onnx(layer, shape, os.path.join(LAYERS_DATA, name + ".onnx"))
+    print("onnx export:", "ok" if onnx_ok else "FAILED (see above)")
+
+
+if __name__ == "__main__":
+    main()
