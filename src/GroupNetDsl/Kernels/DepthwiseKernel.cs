@@ -16,6 +16,10 @@ public static class DepthwiseKernel
     [ThreadStatic]
     private static float[]? t_padded;
 
+    // One output row filtered at stride 1, for strided convolutions.
+    [ThreadStatic]
+    private static float[]? t_row;
+
     /// <summary>output = activation(bias + conv(plane, taps) + residual) for one channel.</summary>
     /// <param name="plane">The input channel, height x width.</param>
     /// <param name="height">Input height.</param>
@@ -43,7 +47,7 @@ public static class DepthwiseKernel
             throw new ArgumentException("The sizes do not describe a valid convolution.");
         }
 
-        int paddedLength = paddedHeight * paddedWidth + Vector<float>.Count;
+        int paddedLength = paddedHeight * paddedWidth + 2 * Vector<float>.Count;
         var padded = t_padded is { } buffer && buffer.Length >= paddedLength ? buffer : t_padded = new float[paddedLength];
         var source = padded.AsSpan(0, paddedLength);
         if (padding > 0) source.Clear();
@@ -74,6 +78,36 @@ public static class DepthwiseKernel
                     if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
                     if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
                     sum.StoreUnsafe(ref o, (nuint)at);
+                }
+            }
+            else if (outputWidth >= 2 * v)
+            {
+                // Strided: filter the row at stride 1 with vectors (stride-times the horizontal work, but no
+                // scalar loop), then keep every stride-th column.
+                int span = (outputWidth - 1) * stride + 1;
+                var full = t_row is { } rowBuffer && rowBuffer.Length >= span + v ? rowBuffer : t_row = new float[span + v];
+                ref float f = ref MemoryMarshal.GetArrayDataReference(full);
+                for (int x = 0; x < span; x += v)
+                {
+                    var sum = new Vector<float>(bias);
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        ref float row = ref Unsafe.Add(ref s, (oy * stride + ky * dilation) * paddedWidth + x);
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            sum += new Vector<float>(Unsafe.Add(ref t, ky * kernel + kx)) * Vector.LoadUnsafe(ref row, (nuint)(kx * dilation));
+                        }
+                    }
+                    sum.StoreUnsafe(ref f, (nuint)x);
+                }
+                for (; ox < outputWidth; ox++)
+                {
+                    float value = Unsafe.Add(ref f, ox * stride);
+                    int at = oy * outputWidth + ox;
+                    if (residual.Length != 0) value += residual[at];
+                    if (activation != Activation.None) value = value > 0f ? value : 0f;
+                    if (activation == Activation.Relu6 && value > 6f) value = 6f;
+                    Unsafe.Add(ref o, at) = value;
                 }
             }
             for (; ox < outputWidth; ox++)

@@ -12,6 +12,8 @@ public class DepthwiseKernelTests
     [InlineData(6, 6, 5, 1, 3, 1)]     // padding larger than 1
     [InlineData(11, 12, 3, 1, 2, 2)]   // dilation
     [InlineData(14, 14, 7, 3, 3, 1)]
+    [InlineData(9, 70, 3, 2, 1, 1)]    // strided rows wide enough for the vector path
+    [InlineData(7, 101, 5, 3, 2, 2)]   // stride 3 with dilation, a tail
     public void ConvolveMatchesPlainLoops(int height, int width, int kernel, int stride, int padding, int dilation)
     {
         int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
