@@ -37,17 +37,14 @@ public static class GnetCommandLine
         return usageError ? ExitCodes.CannotRun : exitCode;
     }
 
-    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw and verify GroupNetDsl networks (.gnet files) and their weights.")
+    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw, emit and verify GroupNetDsl networks (.gnet files) and their weights.")
     {
         CheckCommand.Create(terminal),
         SummaryCommand.Create(terminal),
         GraphCommand.Create(terminal),
         InspectCommand.Create(terminal),
         VerifyCommand.Create(terminal),
-
-        // `gnet emit FILE [--network NAME]` (print the C# the generator would write) belongs here: add
-        // Commands/EmitCommand.cs shaped like GraphCommand (NetworkLoader.LoadOne, then write the text to
-        // terminal.Output) and list it in this initializer.
+        EmitCommand.Create(terminal),
     };
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed class CommandLineTests
         var run = Gnet.Run("--help");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        foreach (string command in new[] { "check", "summary", "graph", "inspect", "verify" })
+        foreach (string command in new[] { "check", "summary", "graph", "emit", "inspect", "verify" })
         {
             Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
         }

@@ -13,7 +13,7 @@ public sealed record NetworkSource(string Path, IReadOnlyList<string> Includes, 
 
 /// <summary>
 /// Compiles a .gnet file (with the files it includes) and picks the networks a command works on. Shared by every command that needs a
-/// valid model (summary, graph, verify, and emit when it comes), so that they choose networks and report
+/// valid model (summary, graph, verify and emit), so that they choose networks and report
 /// errors the same way.
 /// </summary>
 /// <remarks>
