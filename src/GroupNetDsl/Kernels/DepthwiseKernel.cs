@@ -60,10 +60,13 @@ public static class DepthwiseKernel
         for (int oy = 0; oy < outputHeight; oy++)
         {
             int ox = 0;
-            if (stride == 1)
+            if (stride == 1 && outputWidth >= v)
             {
-                for (; ox <= outputWidth - v; ox += v)
+                // The last vector overlaps the one before it instead of leaving a scalar tail: it recomputes a
+                // few outputs from the input, with the same result.
+                for (int next = 0; next < outputWidth; next += v)
                 {
+                    ox = Math.Min(next, outputWidth - v);
                     var sum = new Vector<float>(bias);
                     for (int ky = 0; ky < kernel; ky++)
                     {
@@ -79,8 +82,9 @@ public static class DepthwiseKernel
                     if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
                     sum.StoreUnsafe(ref o, (nuint)at);
                 }
+                ox = outputWidth;
             }
-            else if (outputWidth >= 2 * v)
+            else if (stride > 1 && outputWidth >= 2 * v)
             {
                 // Strided: filter the row at stride 1 with vectors (stride-times the horizontal work, but no
                 // scalar loop), then keep every stride-th column.

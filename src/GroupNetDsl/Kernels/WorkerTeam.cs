@@ -14,7 +14,7 @@ public abstract class TeamWork
 
 /// <summary>
 /// A fixed team of threads for one network instance: the calling thread plus <c>Threads - 1</c> background
-/// threads that wait at a barrier. Work objects are reused, so running work allocates nothing. Each part
+/// threads that spin briefly between pieces of work, then block. Work objects are reused, so running work allocates nothing. Each part
 /// computes whole outputs with the same arithmetic as one thread would, so results do not depend on the
 /// number of threads.
 /// </summary>
@@ -24,8 +24,14 @@ public abstract class TeamWork
 /// </remarks>
 public sealed class WorkerTeam
 {
-    private readonly Barrier _barrier;
+    // Workers spin (yielding, never sleeping) this long after their last work before they block: layers follow
+    // each other within microseconds, and waking a blocked thread costs more than a small layer.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 500; // 2 ms
+
+    private readonly object _sleep = new();
     private int _busy;
+    private int _generation;
+    private int _pending;
     private TeamWork? _work;
 
     /// <summary>Starts a team of <paramref name="threads"/> (the caller counts as one).</summary>
@@ -34,7 +40,6 @@ public sealed class WorkerTeam
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "A team needs at least one thread.");
         Threads = threads;
-        _barrier = new Barrier(threads);
         for (int i = 1; i < threads; i++)
         {
             int part = i;
@@ -60,9 +65,12 @@ public sealed class WorkerTeam
     {
         if (Volatile.Read(ref _busy) != 1) throw new InvalidOperationException("Acquire the team before running work on it.");
         _work = work;
-        _barrier.SignalAndWait();   // start
+        Volatile.Write(ref _pending, Threads - 1);
+        Interlocked.Increment(ref _generation);   // publishes _work and _pending to the workers
+        lock (_sleep) Monitor.PulseAll(_sleep);   // wakes the workers that stopped spinning
         work.Execute(0, Threads);
-        _barrier.SignalAndWait();   // every part done
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
         _work = null;
     }
 
@@ -74,11 +82,27 @@ public sealed class WorkerTeam
 
     private void Work(int part)
     {
+        int seen = 0;
         while (true)
         {
-            _barrier.SignalAndWait();
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+                // Checked under the lock that Run pulses under: no wake-up is lost.
+                lock (_sleep)
+                {
+                    while (Volatile.Read(ref _generation) == seen) Monitor.Wait(_sleep);
+                }
+            }
+            seen = Volatile.Read(ref _generation);
             _work!.Execute(part, Threads);
-            _barrier.SignalAndWait();
+            Interlocked.Decrement(ref _pending);
         }
     }
 }
