@@ -13,8 +13,8 @@ namespace GroupNetDsl.Cli.Commands;
 /// </summary>
 /// <remarks>
 /// The text comes from the one emitter the generator calls, with the generator's target for a .gnet network (a
-/// standalone <c>public sealed partial class</c> named after the network). FILE is made absolute first because the
-/// build passes additional files to the generator by full path, and the header of the code names that path.
+/// standalone <c>public sealed partial class</c> named after the network). FILE is made absolute first, as the build
+/// passes additional files to the generator by full path (the header of the code names only the file).
 /// </remarks>
 public static class EmitCommand
 {
