@@ -9,6 +9,13 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --report-only         no benchmarks: rewrite the report from the JSON results already in BenchmarkDotNet.Artifacts
 //   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
+//   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
+if (args.Length > 0 && args[0] == "--quick")
+{
+    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1]);
+    return 0;
+}
+
 var options = ReportOptions.Parse(args, out string[] benchmarkArgs);
 string resultsDirectory = Path.Combine(BenchmarkConfig.ArtifactsDirectory, "results");
 DateTime started = DateTime.UtcNow;

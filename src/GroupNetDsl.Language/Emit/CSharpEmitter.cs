@@ -221,7 +221,7 @@ public static partial class CSharpEmitter
         {
             w.Line();
             foreach (var line in step.Comment) w.Line("// " + line);
-            w.Line(step.Call(node => node == StepCode.Workspace ? $"scratch.Slice({plan.WorkspaceOffset}, {plan.WorkspaceLength})" : Buffer(plan.Buffers[node])));
+            w.Line(step.Call(node => Buffer(plan.Buffers[node])));
         }
         if (plan.CopyToOutput)
         {

@@ -38,12 +38,11 @@ public sealed record Step(
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, int tensorLength, int workspaceLength, bool copyToOutput)
+    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, int scratchLength, bool copyToOutput)
     {
         Steps = steps;
         Buffers = buffers;
-        WorkspaceOffset = tensorLength;
-        WorkspaceLength = workspaceLength;
+        ScratchLength = scratchLength;
         CopyToOutput = copyToOutput;
     }
 
@@ -52,14 +51,11 @@ public sealed class ExecutionPlan
     /// <summary>The buffer holding each node's value (flatten and identity share their input's).</summary>
     public IReadOnlyDictionary<int, BufferSlice> Buffers { get; }
 
-    /// <summary>Floats of scratch one image needs: the planned tensors, then the largest workspace of any step.</summary>
-    public int ScratchLength => WorkspaceOffset + WorkspaceLength;
-
-    /// <summary>Where the workspace starts (after the tensors): steps use it one at a time, for im2col matrices.</summary>
-    public int WorkspaceOffset { get; }
-
-    /// <summary>The largest workspace a step needs.</summary>
-    public int WorkspaceLength { get; }
+    /// <summary>
+    /// Floats of scratch one image needs: the planned tensors. (Kernels keep their own small per-thread buffers:
+    /// a convolution's padded input planes, a matrix product's panel.)
+    /// </summary>
+    public int ScratchLength { get; }
 
     /// <summary>True when the output is only a view of another tensor and must be copied out at the end.</summary>
     public bool CopyToOutput { get; }
@@ -171,8 +167,7 @@ public sealed class ExecutionPlan
         {
             if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset, nodes[i].Output.Length);
         }
-        int workspace = steps.Select(s => s.Primary.Operation is Conv2dOp conv ? ConvolutionKernel.WorkspaceLength(conv, nodes[s.Primary.Inputs[0]].Output, s.Primary.Output) : 0).DefaultIfEmpty(0).Max();
-        return new ExecutionPlan(steps, buffers, allocator.HighWater, workspace, copyToOutput);
+        return new ExecutionPlan(steps, buffers, allocator.HighWater, copyToOutput);
     }
 
     private static int Resolve(int[] valueOf, int index)

@@ -12,9 +12,6 @@ public static partial class CSharpEmitter
     /// <summary>The code of one step: its weight fields, how they load, its comment and its call in Forward.</summary>
     internal sealed class StepCode
     {
-        /// <summary>The node index that stands for the step workspace when a call names its buffers.</summary>
-        public const int Workspace = -1;
-
         private readonly Func<Func<int, string>, string> _call;
 
         private StepCode(List<string> fields, List<string> load, List<string> comment, Func<Func<int, string>, string> call)
@@ -88,9 +85,8 @@ public static partial class CSharpEmitter
                     }
                     string method = ConvolutionKernel.Name(conv, input, node.Output, hasBias) + epilogue;
                     if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
-                    string workspace(Func<int, string> buffer) => ConvolutionKernel.WorkspaceLength(conv, input, node.Output) > 0 ? ", " + buffer(Workspace) : string.Empty;
                     return new StepCode(fields, load, comment, buffer =>
-                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}{workspace(buffer)}{(ConvolutionKernel.UsesTaps(conv) ? string.Empty : ", _groupNetTeam")});");
+                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
                 }
                 case BatchNorm2dOp norm:
                 {

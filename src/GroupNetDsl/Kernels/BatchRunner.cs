@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace GroupNetDsl.Kernels;
 
@@ -22,6 +23,7 @@ public static class BatchRunner
     /// <param name="output">batchSize results one after another.</param>
     /// <param name="outputLength">Floats per result.</param>
     /// <param name="batchSize">The number of images.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(WorkerTeam? team, IImageNetwork network, ReadOnlySpan<float> input, int inputLength, Span<float> output, int outputLength, int batchSize)
     {
         if (input.Length < (long)batchSize * inputLength || output.Length < (long)batchSize * outputLength) throw new ArgumentException("A span is shorter than the batch.");
@@ -31,7 +33,7 @@ public static class BatchRunner
             {
                 fixed (float* inputPointer = input, outputPointer = output)
                 {
-                    var work = team.BatchWork ??= new Work();
+                    var work = team.WorkOf<Work>();
                     work.Set(network, inputPointer, inputLength, outputPointer, outputLength, batchSize);
                     team.Run(work);
                     work.Set(null, null, 0, null, 0, 0);
@@ -65,6 +67,7 @@ public static class BatchRunner
             _batchSize = batchSize;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
             // Images part, part + parts, ...: each image is computed exactly as alone.

@@ -2,132 +2,283 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GroupNetDsl.Kernels;
 
 /// <summary>
-/// One channel of a depthwise convolution. The plane is first copied into a zero-padded buffer, so the main
-/// loop has no edge tests: for stride 1 each output vector keeps its sum in a register across all filter taps
-/// and is stored once, with the bias, residual and activation applied on the way out.
+/// Depthwise convolutions (one input channel per group), channel by channel. Each input channel is first copied
+/// into zero-padded phase planes (<see cref="Convolution"/>'s layout: one plane per stride phase that a tap
+/// reads), so every tap reads a contiguous run of a plane at any stride, with no edge tests. Each output vector
+/// keeps its sum in a register across the taps (a 3x3 filter's nine weights stay in registers for the whole
+/// plane) and is stored once, with the residual and activation applied on the way out.
 /// </summary>
+/// <remarks>
+/// Vectors are 512 bits wide where AVX-512 is accelerated and the rows are at least 16 wide, else
+/// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
+/// scalar tail. With a team, each thread takes a contiguous run of channels.
+/// </remarks>
 public static class DepthwiseKernel
 {
-    // The zero-padded copy of one plane, per thread, grown to the largest plane seen.
     [ThreadStatic]
-    private static float[]? t_padded;
+    private static float[]? t_planes;
 
-    // One output row filtered at stride 1, for strided convolutions.
     [ThreadStatic]
-    private static float[]? t_row;
+    private static int[]? t_tapStarts;
 
-    /// <summary>output = activation(bias + conv(plane, taps) + residual) for one channel.</summary>
-    /// <param name="plane">The input channel, height x width.</param>
-    /// <param name="height">Input height.</param>
-    /// <param name="width">Input width.</param>
-    /// <param name="taps">The channel's kernel x kernel filter, row-major.</param>
-    /// <param name="kernel">Square kernel size.</param>
-    /// <param name="stride">Stride.</param>
-    /// <param name="padding">Zero padding on each side.</param>
-    /// <param name="dilation">Dilation.</param>
-    /// <param name="outputHeight">Output height.</param>
-    /// <param name="outputWidth">Output width.</param>
-    /// <param name="bias">The channel's bias (0 for none).</param>
-    /// <param name="residual">The channel's residual plane, or empty.</param>
+    /// <summary>output = activation(conv(input, weight) + bias + residual) for a depthwise convolution.</summary>
+    /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add, or empty.</param>
     /// <param name="activation">Applied last.</param>
-    /// <param name="output">The output channel, outputHeight x outputWidth.</param>
-    public static void Convolve(ReadOnlySpan<float> plane, int height, int width, ReadOnlySpan<float> taps, int kernel, int stride, int padding, int dilation,
-        int outputHeight, int outputWidth, float bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    /// <param name="output">The output, channels x height x width.</param>
+    /// <param name="team">Threads to share the channels, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
     {
-        int paddedWidth = width + 2 * padding;
-        int paddedHeight = height + 2 * padding;
-        if (plane.Length < height * width || taps.Length < kernel * kernel || output.Length < outputHeight * outputWidth
-            || (residual.Length != 0 && residual.Length < outputHeight * outputWidth)
-            || (outputHeight - 1) * stride + (kernel - 1) * dilation >= paddedHeight || (outputWidth - 1) * stride + (kernel - 1) * dilation >= paddedWidth)
+        if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
+        ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
+        if (ConvolutionWork.TryRun<Work>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output)) return;
+        Channels(shape, 0, shape.OutChannels, input, weight, bias, residual, activation, output);
+    }
+
+    /// <summary>Output channels [first, last).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Channels(in ConvolutionShape shape, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
+        int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
+        int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
+        int planeLength = planeRows * pitch;
+        int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
+
+        // The phases some tap reads, and where each tap's run starts in the channel's planes.
+        Span<int> phaseOf = stackalloc int[stride * stride];
+        phaseOf.Fill(-1);
+        int phases = 0;
+        var starts = t_tapStarts is { } s && s.Length >= taps ? s : t_tapStarts = new int[taps];
+        for (int ky = 0; ky < kernel; ky++)
         {
-            throw new ArgumentException("The sizes do not describe a valid convolution.");
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
+                int phase = dy % stride * stride + dx % stride;
+                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
+                starts[ky * kernel + kx] = phaseOf[phase] * planeLength + dy / stride * pitch + dx / stride;
+            }
         }
+        var planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
 
-        int paddedLength = paddedHeight * paddedWidth + 2 * Vector<float>.Count;
-        var padded = t_padded is { } buffer && buffer.Length >= paddedLength ? buffer : t_padded = new float[paddedLength];
-        var source = padded.AsSpan(0, paddedLength);
-        if (padding > 0) source.Clear();
-        for (int y = 0; y < height; y++) plane.Slice(y * width, width).CopyTo(source.Slice((y + padding) * paddedWidth + padding, width));
+        int filled = -1;
+        for (int oc = first; oc < last; oc++)
+        {
+            int channel = oc / shape.OutPerGroup;
+            if (channel != filled)
+            {
+                for (int phase = 0; phase < phaseOf.Length; phase++)
+                {
+                    if (phaseOf[phase] < 0) continue;
+                    Convolution.FillPlane(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride,
+                        planeRows, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
+                }
+                filled = channel;
+            }
+            var channelOutput = output.Slice(oc * outPlane, outPlane);
+            var channelResidual = residual.IsEmpty ? default : residual.Slice(oc * outPlane, outPlane);
+            float channelBias = bias.IsEmpty ? 0f : bias[oc];
+            var filter = weight.Slice(oc * taps, taps);
+            if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
+            {
+                if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+                else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+            }
+            else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
+            {
+                if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+                else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+            }
+            else
+            {
+                PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+            }
+        }
+    }
 
-        ref float s = ref MemoryMarshal.GetReference(source);
-        ref float t = ref MemoryMarshal.GetReference(taps);
+    // The plane kernels below read planes[start[tap] + oy * pitch + ox] for ox < outputWidth only: inside the
+    // planes by construction (see Convolution), so they read without bounds checks.
+
+    /// <summary>A 3x3 filter with 512-bit vectors: the nine weights stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane3x3Wide(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+    {
+        const int v = 16;
+        var w0 = Vector512.Create(filter[0]); var w1 = Vector512.Create(filter[1]); var w2 = Vector512.Create(filter[2]);
+        var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]); var w5 = Vector512.Create(filter[5]);
+        var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
+        int s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3], s4 = starts[4], s5 = starts[5], s6 = starts[6], s7 = starts[7], s8 = starts[8];
+        var b = Vector512.Create(bias);
+        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
         ref float o = ref MemoryMarshal.GetReference(output);
-        int v = Vector<float>.Count;
+        ref float r = ref MemoryMarshal.GetReference(residual);
+        bool add = !residual.IsEmpty;
         for (int oy = 0; oy < outputHeight; oy++)
         {
-            int ox = 0;
-            if (stride == 1 && outputWidth >= v)
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
             {
-                // The last vector overlaps the one before it instead of leaving a scalar tail: it recomputes a
-                // few outputs from the input, with the same result.
-                for (int next = 0; next < outputWidth; next += v)
-                {
-                    ox = Math.Min(next, outputWidth - v);
-                    var sum = new Vector<float>(bias);
-                    for (int ky = 0; ky < kernel; ky++)
-                    {
-                        ref float row = ref Unsafe.Add(ref s, (oy + ky * dilation) * paddedWidth + ox);
-                        for (int kx = 0; kx < kernel; kx++)
-                        {
-                            sum += new Vector<float>(Unsafe.Add(ref t, ky * kernel + kx)) * Vector.LoadUnsafe(ref row, (nuint)(kx * dilation));
-                        }
-                    }
-                    int at = oy * outputWidth + ox;
-                    if (residual.Length != 0) sum += Vector.LoadUnsafe(ref MemoryMarshal.GetReference(residual), (nuint)at);
-                    if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
-                    if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
-                    sum.StoreUnsafe(ref o, (nuint)at);
-                }
-                ox = outputWidth;
-            }
-            else if (stride > 1 && outputWidth >= 2 * v)
-            {
-                // Strided: filter the row at stride 1 with vectors (stride-times the horizontal work, but no
-                // scalar loop), then keep every stride-th column.
-                int span = (outputWidth - 1) * stride + 1;
-                var full = t_row is { } rowBuffer && rowBuffer.Length >= span + v ? rowBuffer : t_row = new float[span + v];
-                ref float f = ref MemoryMarshal.GetArrayDataReference(full);
-                for (int x = 0; x < span; x += v)
-                {
-                    var sum = new Vector<float>(bias);
-                    for (int ky = 0; ky < kernel; ky++)
-                    {
-                        ref float row = ref Unsafe.Add(ref s, (oy * stride + ky * dilation) * paddedWidth + x);
-                        for (int kx = 0; kx < kernel; kx++)
-                        {
-                            sum += new Vector<float>(Unsafe.Add(ref t, ky * kernel + kx)) * Vector.LoadUnsafe(ref row, (nuint)(kx * dilation));
-                        }
-                    }
-                    sum.StoreUnsafe(ref f, (nuint)x);
-                }
-                for (; ox < outputWidth; ox++)
-                {
-                    float value = Unsafe.Add(ref f, ox * stride);
-                    int at = oy * outputWidth + ox;
-                    if (residual.Length != 0) value += residual[at];
-                    if (activation != Activation.None) value = value > 0f ? value : 0f;
-                    if (activation == Activation.Relu6 && value > 6f) value = 6f;
-                    Unsafe.Add(ref o, at) = value;
-                }
-            }
-            for (; ox < outputWidth; ox++)
-            {
-                float sum = bias;
-                for (int ky = 0; ky < kernel; ky++)
-                {
-                    ref float row = ref Unsafe.Add(ref s, (oy * stride + ky * dilation) * paddedWidth + ox * stride);
-                    for (int kx = 0; kx < kernel; kx++) sum += Unsafe.Add(ref t, ky * kernel + kx) * Unsafe.Add(ref row, kx * dilation);
-                }
-                int at = oy * outputWidth + ox;
-                if (residual.Length != 0) sum += residual[at];
-                if (activation != Activation.None) sum = sum > 0f ? sum : 0f;
-                if (activation == Activation.Relu6 && sum > 6f) sum = 6f;
-                Unsafe.Add(ref o, at) = sum;
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Vector512.FusedMultiplyAdd(w0, Vector512.LoadUnsafe(ref at, (nuint)s0), b);
+                sum = Vector512.FusedMultiplyAdd(w1, Vector512.LoadUnsafe(ref at, (nuint)s1), sum);
+                sum = Vector512.FusedMultiplyAdd(w2, Vector512.LoadUnsafe(ref at, (nuint)s2), sum);
+                sum = Vector512.FusedMultiplyAdd(w3, Vector512.LoadUnsafe(ref at, (nuint)s3), sum);
+                sum = Vector512.FusedMultiplyAdd(w4, Vector512.LoadUnsafe(ref at, (nuint)s4), sum);
+                sum = Vector512.FusedMultiplyAdd(w5, Vector512.LoadUnsafe(ref at, (nuint)s5), sum);
+                sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, (nuint)s6), sum);
+                sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, (nuint)s7), sum);
+                sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, (nuint)s8), sum);
+                nuint index = (nuint)(oy * outputWidth + ox);
+                if (add) sum += Vector512.LoadUnsafe(ref r, index);
+                if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
+                if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
+                sum.StoreUnsafe(ref o, index);
             }
         }
+    }
+
+    /// <summary>Any filter with 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlaneWide(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+    {
+        const int v = 16;
+        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float o = ref MemoryMarshal.GetReference(output);
+        ref float r = ref MemoryMarshal.GetReference(residual);
+        bool add = !residual.IsEmpty;
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Vector512.Create(bias);
+                for (int tap = 0; tap < starts.Length; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(filter[tap]), Vector512.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
+                nuint index = (nuint)(oy * outputWidth + ox);
+                if (add) sum += Vector512.LoadUnsafe(ref r, index);
+                if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
+                if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
+                sum.StoreUnsafe(ref o, index);
+            }
+        }
+    }
+
+    /// <summary>A 3x3 filter with <see cref="Vector{T}"/>: the nine weights stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane3x3(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+    {
+        int v = Vector<float>.Count;
+        var w0 = new Vector<float>(filter[0]); var w1 = new Vector<float>(filter[1]); var w2 = new Vector<float>(filter[2]);
+        var w3 = new Vector<float>(filter[3]); var w4 = new Vector<float>(filter[4]); var w5 = new Vector<float>(filter[5]);
+        var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]);
+        int s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3], s4 = starts[4], s5 = starts[5], s6 = starts[6], s7 = starts[7], s8 = starts[8];
+        var b = new Vector<float>(bias);
+        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float o = ref MemoryMarshal.GetReference(output);
+        ref float r = ref MemoryMarshal.GetReference(residual);
+        bool add = !residual.IsEmpty;
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Madd(w0, Vector.LoadUnsafe(ref at, (nuint)s0), b);
+                sum = Madd(w1, Vector.LoadUnsafe(ref at, (nuint)s1), sum);
+                sum = Madd(w2, Vector.LoadUnsafe(ref at, (nuint)s2), sum);
+                sum = Madd(w3, Vector.LoadUnsafe(ref at, (nuint)s3), sum);
+                sum = Madd(w4, Vector.LoadUnsafe(ref at, (nuint)s4), sum);
+                sum = Madd(w5, Vector.LoadUnsafe(ref at, (nuint)s5), sum);
+                sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
+                sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
+                sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
+                nuint index = (nuint)(oy * outputWidth + ox);
+                if (add) sum += Vector.LoadUnsafe(ref r, index);
+                if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
+                if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
+                sum.StoreUnsafe(ref o, index);
+            }
+        }
+    }
+
+    /// <summary>Any filter with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+    {
+        int v = Vector<float>.Count;
+        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float o = ref MemoryMarshal.GetReference(output);
+        ref float r = ref MemoryMarshal.GetReference(residual);
+        bool add = !residual.IsEmpty;
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = new Vector<float>(bias);
+                for (int tap = 0; tap < starts.Length; tap++) sum = Madd(new Vector<float>(filter[tap]), Vector.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
+                nuint index = (nuint)(oy * outputWidth + ox);
+                if (add) sum += Vector.LoadUnsafe(ref r, index);
+                if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
+                if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
+                sum.StoreUnsafe(ref o, index);
+            }
+        }
+    }
+
+    /// <summary>Rows narrower than a vector, or no vectors at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlaneScalar(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+    {
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            for (int ox = 0; ox < outputWidth; ox++)
+            {
+                int at = oy * pitch + ox;
+                float sum = bias;
+                for (int tap = 0; tap < starts.Length; tap++) sum += filter[tap] * planes[starts[tap] + at];
+                int index = oy * outputWidth + ox;
+                if (!residual.IsEmpty) sum += residual[index];
+                if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
+                output[index] = sum;
+            }
+        }
+    }
+
+    /// <summary>a * b + c, fused where the hardware has FMA (the JIT folds the check away).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Madd(Vector<float> a, Vector<float> b, Vector<float> c) =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
+            ? Vector.FusedMultiplyAdd(a, b, c)
+            : a * b + c;
+
+    /// <summary>Each thread's share of the channels.</summary>
+    internal sealed class Work : ConvolutionWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute(int part, int parts) =>
+            Channels(Shape, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output);
     }
 }

@@ -22,7 +22,7 @@ public enum Activation
 /// <summary>
 /// The matrix product behind every non-depthwise convolution: C = A x B + bias (+ residual), then an
 /// activation, with A the weights of one group ([rows x depth], packed at load) and B the group's input
-/// ([depth x columns] row-major: channels x pixels for a 1x1 conv, the im2col matrix otherwise).
+/// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise; see <see cref="Convolution"/>).
 /// </summary>
 /// <remarks>
 /// A register-blocked micro-kernel computes 6 rows x 2 vectors of columns at a time: 12 accumulators, two
@@ -84,14 +84,47 @@ public static class PackedGemm
     /// <param name="activation">Applied last.</param>
     /// <param name="c">The output, [rows x columns].</param>
     /// <param name="team">Threads to split the columns among, or null for the calling thread alone.</param>
-    public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
+    public static void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, WorkerTeam? team = null) =>
+        Multiply(packedA, rows, depth, b, default, columns, bias, residual, activation, c, team);
+
+    /// <summary>
+    /// The product with B's row k starting at <paramref name="rowStarts"/>[k] in <paramref name="b"/> (rows may
+    /// overlap: a convolution reads shifted views of one input plane instead of an im2col copy). With no row
+    /// starts, row k starts at k x columns.
+    /// </summary>
+    /// <param name="packedA">One group's packed weights (see <see cref="Pack"/>).</param>
+    /// <param name="rows">Rows of A and C.</param>
+    /// <param name="depth">Columns of A, rows of B.</param>
+    /// <param name="b">Where B's rows are read.</param>
+    /// <param name="rowStarts">Depth offsets into <paramref name="b"/>, or empty for a row-major B.</param>
+    /// <param name="columns">Columns of B and C.</param>
+    /// <param name="bias">One value per row, or empty for none.</param>
+    /// <param name="residual">A [rows x columns] tensor to add, or empty for none.</param>
+    /// <param name="activation">Applied last.</param>
+    /// <param name="c">The output, [rows x columns].</param>
+    /// <param name="team">Threads to split the columns among, or null for the calling thread alone.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, WorkerTeam? team = null)
     {
         int blocks = (rows + RowBlock - 1) / RowBlock;
-        if (packedA.Length < blocks * depth * RowBlock || b.Length < depth * columns || c.Length < rows * columns
+        if (packedA.Length < blocks * depth * RowBlock || c.Length < rows * columns
             || (bias.Length != 0 && bias.Length < rows) || (residual.Length != 0 && residual.Length < rows * columns))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        if (rowStarts.IsEmpty)
+        {
+            if (b.Length < depth * columns) throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        else
+        {
+            if (rowStarts.Length < depth) throw new ArgumentException("There must be a row start for every row of B.", nameof(rowStarts));
+            for (int k = 0; k < depth; k++)
+            {
+                if (rowStarts[k] < 0 || rowStarts[k] > b.Length - columns) throw new ArgumentException("A row of B lies outside the span.", nameof(rowStarts));
+            }
         }
 
         int width = PanelWidth;
@@ -102,9 +135,10 @@ public static class PackedGemm
             {
                 // Each thread takes a contiguous run of column panels: whole outputs, the same sums as one thread.
                 fixed (float* a = packedA, bp = b, biasPointer = bias, residualPointer = residual, cp = c)
+                fixed (int* starts = rowStarts)
                 {
-                    var work = team.GemmWork ??= new Work();
-                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, panels);
+                    var work = team.WorkOf<Work>();
+                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, starts, rowStarts.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, panels);
                     team.Run(work);
                 }
                 return;
@@ -114,27 +148,29 @@ public static class PackedGemm
                 team.Release();
             }
         }
-        Columns(packedA, rows, depth, b, columns, bias, residual, activation, c, 0, columns);
+        Columns(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, 0, columns);
     }
 
     /// <summary>The product restricted to output columns [first, last): first is a multiple of the panel width.</summary>
-    private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, int columns,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int first, int last)
     {
         int blocks = (rows + RowBlock - 1) / RowBlock;
         int width = PanelWidth;
         int n = first;
         int end = first + (last - first) / width * width;
-        if (end - n >= width && blocks >= 2)
+        if (end - n >= width && (blocks >= 2 || !rowStarts.IsEmpty))
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first: read in place, its rows sit a
             // whole image row apart and, at power-of-two sizes, evict each other from the L1 cache. The copy
-            // pays off once two or more row blocks reuse the panel.
+            // pays off once two or more row blocks reuse the panel, and gathers B's rows when they are given
+            // by their starts.
             int panelLength = depth * width;
             var panel = t_panel is { } buffer && buffer.Length >= panelLength ? buffer : t_panel = new float[panelLength];
             for (; n < end; n += width)
             {
-                for (int k = 0; k < depth; k++) b.Slice(k * columns + n, width).CopyTo(panel.AsSpan(k * width, width));
+                GatherPanel(b, rowStarts, columns, depth, n, width, width, panel);
                 for (int block = 0; block < blocks; block++)
                 {
                     Tile(packedA.Slice(block * depth * RowBlock), depth, panel, 0, width, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
@@ -148,17 +184,48 @@ public static class PackedGemm
                 Tile(packedA.Slice(block * depth * RowBlock), depth, b, n, columns, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
             }
         }
-        if (n < last) Remainder(packedA, rows, depth, b, columns, n, last, bias, residual, activation, c);
+        if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, bias, residual, activation, c);
+    }
+
+    /// <summary>Copies columns [n, n + count) of B's rows into a [depth x width] panel, zero-filling past count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherPanel(ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int depth, int n, int count, int width, float[] panel)
+    {
+        ref float source = ref MemoryMarshal.GetReference(b);
+        ref float target = ref MemoryMarshal.GetArrayDataReference(panel);
+        bool rowMajor = rowStarts.IsEmpty;
+        for (int k = 0; k < depth; k++)
+        {
+            // Multiply checked that every row lies inside b.
+            ref float from = ref Unsafe.Add(ref source, (rowMajor ? k * columns : rowStarts[k]) + n);
+            ref float to = ref Unsafe.Add(ref target, k * width);
+            if (count == width)
+            {
+                int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i + Vector512<float>.Count <= width; i += Vector512<float>.Count) Vector512.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+                }
+                for (; i + Vector<float>.Count <= width; i += Vector<float>.Count) Vector.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+                for (; i < width; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+            }
+            else
+            {
+                for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+                for (int i = count; i < width; i++) Unsafe.Add(ref to, i) = 0f;
+            }
+        }
     }
 
     /// <summary>The product's arguments as pointers, so that other threads can run their share of the columns.</summary>
     internal sealed unsafe class Work : TeamWork
     {
         private float* _a, _b, _bias, _residual, _c;
-        private int _aLength, _bLength, _biasLength, _residualLength, _cLength, _rows, _depth, _columns, _panels;
+        private int* _starts;
+        private int _aLength, _bLength, _startsLength, _biasLength, _residualLength, _cLength, _rows, _depth, _columns, _panels;
         private Activation _activation;
 
-        public void Set(float* a, int aLength, int rows, int depth, float* b, int bLength, int columns, float* bias, int biasLength,
+        public void Set(float* a, int aLength, int rows, int depth, float* b, int bLength, int* starts, int startsLength, int columns, float* bias, int biasLength,
             float* residual, int residualLength, Activation activation, float* c, int cLength, int panels)
         {
             _a = a;
@@ -167,6 +234,8 @@ public static class PackedGemm
             _depth = depth;
             _b = b;
             _bLength = bLength;
+            _starts = starts;
+            _startsLength = startsLength;
             _columns = columns;
             _bias = bias;
             _biasLength = biasLength;
@@ -178,12 +247,13 @@ public static class PackedGemm
             _panels = panels;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
             int width = PanelWidth;
             int first = _panels * part / parts * width;
             int last = part == parts - 1 ? _columns : _panels * (part + 1) / parts * width;
-            Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), _columns,
+            Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<int>(_starts, _startsLength), _columns,
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
                 new Span<float>(_c, _cLength), first, last);
         }
@@ -204,6 +274,7 @@ public static class PackedGemm
     /// The micro-kernel with 512-bit vectors (AVX-512): the same 6 x 2 tile, twice the columns. Kept apart from
     /// <see cref="MicroKernel"/> because <see cref="Vector{T}"/> stays 256 bits wide even where 512 are fast.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel512(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
@@ -277,6 +348,7 @@ public static class PackedGemm
     /// 6 rows x 2 vectors of C (columns n..) from a packed A block and B read at <paramref name="first"/> with
     /// <paramref name="stride"/> floats between rows (a packed panel, or B itself).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
@@ -346,21 +418,39 @@ public static class PackedGemm
         high.StoreUnsafe(ref cp, (nuint)(offset + v));
     }
 
-    /// <summary>The columns that do not fill a whole micro-kernel tile, one at a time.</summary>
-    private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, int columns, int first, int last,
+    /// <summary>
+    /// The columns that do not fill a whole micro-kernel tile (fewer than <see cref="PanelWidth"/>): copied into a
+    /// zero-padded panel and run through the same micro-kernel into a small tile, of which the valid columns are kept.
+    /// A scalar loop here cost as much as the rest of a 784-column product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
-        for (int row = 0; row < rows; row++)
+        int width = PanelWidth, count = last - first;
+        int panelLength = depth * width;
+        var buffer = t_panel is { } existing && existing.Length >= panelLength ? existing : t_panel = new float[panelLength];
+        GatherPanel(b, rowStarts, columns, depth, first, count, width, buffer);
+        var panel = buffer.AsSpan(0, panelLength);
+        Span<float> tile = stackalloc float[RowBlock * width];
+        int blocks = (rows + RowBlock - 1) / RowBlock;
+        for (int block = 0; block < blocks; block++)
         {
-            int block = row / RowBlock, lane = row % RowBlock;
-            var weights = a.Slice(block * depth * RowBlock);
-            for (int n = first; n < last; n++)
+            int firstRow = block * RowBlock, valid = Math.Min(RowBlock, rows - firstRow);
+            Tile(a.Slice(block * depth * RowBlock), depth, panel, 0, width, 0, 0, valid, width,
+                bias.Length != 0 ? bias.Slice(firstRow, valid) : default, default, Activation.None, tile);
+            for (int row = 0; row < valid; row++)
             {
-                float sum = bias.Length != 0 ? bias[row] : 0f;
-                for (int k = 0; k < depth; k++) sum += weights[k * RowBlock + lane] * b[k * columns + n];
-                if (residual.Length != 0) sum += residual[row * columns + n];
-                if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
-                c[row * columns + n] = sum;
+                var sums = tile.Slice(row * width, count);
+                var target = c.Slice((firstRow + row) * columns + first, count);
+                var added = residual.Length != 0 ? residual.Slice((firstRow + row) * columns + first, count) : default;
+                for (int j = 0; j < count; j++)
+                {
+                    float sum = sums[j];
+                    if (added.Length != 0) sum += added[j];
+                    if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
+                    target[j] = sum;
+                }
             }
         }
     }
@@ -371,69 +461,4 @@ public static class PackedGemm
         System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
             ? Vector.FusedMultiplyAdd(a, b, c)
             : a * b + c;
-
-    /// <summary>
-    /// Writes the im2col matrix of one group's input: row (channel, ky, kx) holds, for every output pixel, the
-    /// input value that tap reads (zero where it reads padding). The product of the packed weights with it
-    /// is the convolution.
-    /// </summary>
-    /// <param name="input">The group's input, channels x height x width.</param>
-    /// <param name="channels">Input channels of the group.</param>
-    /// <param name="height">Input height.</param>
-    /// <param name="width">Input width.</param>
-    /// <param name="kernel">Square kernel size.</param>
-    /// <param name="stride">Stride.</param>
-    /// <param name="padding">Zero padding on each side.</param>
-    /// <param name="dilation">Dilation.</param>
-    /// <param name="outputHeight">Output height.</param>
-    /// <param name="outputWidth">Output width.</param>
-    /// <param name="columns">Receives [channels * kernel * kernel] rows of outputHeight * outputWidth floats.</param>
-    public static void Im2Col(ReadOnlySpan<float> input, int channels, int height, int width, int kernel, int stride, int padding, int dilation,
-        int outputHeight, int outputWidth, Span<float> columns)
-    {
-        int plane = height * width, outPlane = outputHeight * outputWidth;
-        if (input.Length < channels * plane || columns.Length < channels * kernel * kernel * outPlane) throw new ArgumentException("A span is shorter than the sizes require.");
-        for (int ky = 0; ky < kernel; ky++)
-        {
-            int dy = ky * dilation - padding;
-            for (int kx = 0; kx < kernel; kx++)
-            {
-                int dx = kx * dilation - padding;
-                // Output columns whose input column lies inside the image.
-                int first = dx >= 0 ? 0 : (-dx + stride - 1) / stride;
-                int last = width - 1 - dx < 0 ? 0 : Math.Min(outputWidth, (width - 1 - dx) / stride + 1);
-                if (first > last) first = last;
-                for (int channel = 0; channel < channels; channel++)
-                {
-                    var source = input.Slice(channel * plane, plane);
-                    var row = columns.Slice(((channel * kernel + ky) * kernel + kx) * outPlane, outPlane);
-                    for (int oy = 0; oy < outputHeight; oy++)
-                    {
-                        var target = row.Slice(oy * outputWidth, outputWidth);
-                        int iy = oy * stride + dy;
-                        if ((uint)iy >= (uint)height)
-                        {
-                            target.Clear();
-                            continue;
-                        }
-                        target.Slice(0, first).Clear();
-                        target.Slice(last).Clear();
-                        int start = iy * width + first * stride + dx;
-                        if (stride == 1)
-                        {
-                            source.Slice(start, last - first).CopyTo(target.Slice(first, last - first));
-                        }
-                        else if (last > first)
-                        {
-                            // Bounds were checked above (the last read is inside the row): read without checks.
-                            if (start + (last - first - 1) * stride >= source.Length) throw new ArgumentException("The sizes do not describe a valid convolution.");
-                            ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), start);
-                            ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(target), first);
-                            for (int i = 0, count = last - first; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * stride);
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

@@ -16,7 +16,7 @@ public static class VectorKernels
     /// <param name="x">Source row (at least y.Length long).</param>
     /// <param name="a">The scalar weight.</param>
     /// <param name="y">Destination row.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
     {
         int n = y.Length;
@@ -50,7 +50,7 @@ public static class VectorKernels
     /// <param name="stride">Distance between sampled elements.</param>
     /// <param name="a">The scalar weight.</param>
     /// <param name="y">Destination row.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAddStrided(ReadOnlySpan<float> x, int stride, float a, Span<float> y)
     {
         int n = y.Length;
@@ -64,6 +64,7 @@ public static class VectorKernels
     /// <summary>y[i] += x[i]: a residual connection.</summary>
     /// <param name="x">The tensor to add.</param>
     /// <param name="y">The tensor added to, in place.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
         int n = y.Length;
@@ -86,6 +87,7 @@ public static class VectorKernels
     /// <param name="y">The channel plane, in place.</param>
     /// <param name="scale">gamma / sqrt(var + eps).</param>
     /// <param name="shift">beta - mean * scale.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleShift(Span<float> y, float scale, float shift)
     {
         for (int i = 0; i < y.Length; i++) y[i] = y[i] * scale + shift;
@@ -93,6 +95,7 @@ public static class VectorKernels
 
     /// <summary>y = max(y, 0), in place.</summary>
     /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(Span<float> y)
     {
         int n = y.Length;
@@ -115,6 +118,7 @@ public static class VectorKernels
 
     /// <summary>y = min(max(y, 0), 6), in place.</summary>
     /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu6(Span<float> y)
     {
         for (int i = 0; i < y.Length; i++)
@@ -128,6 +132,7 @@ public static class VectorKernels
     /// <param name="a">First row.</param>
     /// <param name="b">Second row (at least as long as <paramref name="a"/>).</param>
     /// <returns>sum of a[i] * b[i].</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int n = a.Length;
@@ -155,6 +160,7 @@ public static class VectorKernels
     /// <summary>The mean of a row.</summary>
     /// <param name="x">The values.</param>
     /// <returns>sum(x) / x.Length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Mean(ReadOnlySpan<float> x)
     {
         var sum = System.Numerics.Vector<float>.Zero;

@@ -2,51 +2,87 @@ using GroupNetDsl.Kernels;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
-/// <summary>One depthwise channel agrees with the convolution written as plain loops here.</summary>
+/// <summary>Depthwise convolutions agree with the convolution written as plain loops here, on 1 and 3 threads.</summary>
 public class DepthwiseKernelTests
 {
+    public static TheoryData<int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        // channels, multiplier (output channels per input channel), height, width, kernel, stride, padding, dilation
+        { 3, 1, 8, 8, 3, 1, 1, 1 },
+        { 2, 1, 13, 21, 3, 1, 1, 1 },    // widths that leave a vector tail
+        { 3, 1, 9, 7, 3, 2, 1, 1 },      // stride 2, odd sizes, rows narrower than a vector
+        { 2, 1, 6, 6, 5, 1, 3, 1 },      // padding larger than 1
+        { 2, 1, 11, 12, 3, 1, 2, 2 },    // dilation
+        { 2, 1, 14, 14, 7, 3, 3, 1 },
+        { 3, 1, 9, 70, 3, 2, 1, 1 },     // strided rows wide enough for every vector width
+        { 2, 1, 7, 101, 5, 3, 2, 2 },    // stride 3 with dilation, a tail
+        { 4, 2, 10, 40, 3, 1, 1, 1 },    // two output channels per input channel
+        { 5, 1, 33, 33, 3, 2, 1, 1 },    // stride 2 on odd sizes with 16-wide rows
+        { 1, 1, 1, 1, 3, 1, 1, 1 },      // a single pixel
+    };
+
     [Theory]
-    [InlineData(8, 8, 3, 1, 1, 1)]
-    [InlineData(13, 21, 3, 1, 1, 1)]   // widths that leave a vector tail
-    [InlineData(9, 7, 3, 2, 1, 1)]     // stride 2, odd sizes
-    [InlineData(6, 6, 5, 1, 3, 1)]     // padding larger than 1
-    [InlineData(11, 12, 3, 1, 2, 2)]   // dilation
-    [InlineData(14, 14, 7, 3, 3, 1)]
-    [InlineData(9, 70, 3, 2, 1, 1)]    // strided rows wide enough for the vector path
-    [InlineData(7, 101, 5, 3, 2, 2)]   // stride 3 with dilation, a tail
-    public void ConvolveMatchesPlainLoops(int height, int width, int kernel, int stride, int padding, int dilation)
+    [MemberData(nameof(Shapes))]
+    public void ConvolveMatchesPlainLoops(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int dilation)
     {
         int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
         int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outChannels = channels * multiplier, outPlane = outHeight * outWidth;
+        var shape = new ConvolutionShape(channels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, channels);
         var random = new Random(height * 31 + width);
-        float[] plane = Values(random, height * width), taps = Values(random, kernel * kernel), residual = Values(random, outHeight * outWidth);
+        float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
+        float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outPlane);
         foreach (var activation in new[] { Activation.None, Activation.Relu, Activation.Relu6 })
         {
             foreach (bool withResidual in new[] { false, true })
             {
-                var actual = new float[outHeight * outWidth];
-                DepthwiseKernel.Convolve(plane, height, width, taps, kernel, stride, padding, dilation, outHeight, outWidth, 0.25f, withResidual ? residual : default, activation, actual);
+                var actual = new float[outChannels * outPlane];
+                actual.AsSpan().Fill(float.NaN); // every output must be written
+                DepthwiseKernel.Convolve(shape, input, weight, bias, withResidual ? residual : default, activation, actual, null);
+                for (int oc = 0; oc < outChannels; oc++)
                 for (int oy = 0; oy < outHeight; oy++)
+                for (int ox = 0; ox < outWidth; ox++)
                 {
-                    for (int ox = 0; ox < outWidth; ox++)
+                    double sum = bias[oc];
+                    for (int ky = 0; ky < kernel; ky++)
+                    for (int kx = 0; kx < kernel; kx++)
                     {
-                        double sum = 0.25;
-                        for (int ky = 0; ky < kernel; ky++)
-                        {
-                            for (int kx = 0; kx < kernel; kx++)
-                            {
-                                int iy = oy * stride - padding + ky * dilation, ix = ox * stride - padding + kx * dilation;
-                                if (iy >= 0 && iy < height && ix >= 0 && ix < width) sum += (double)taps[ky * kernel + kx] * plane[iy * width + ix];
-                            }
-                        }
-                        if (withResidual) sum += residual[oy * outWidth + ox];
-                        if (activation != Activation.None) sum = Math.Max(sum, 0);
-                        if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
-                        Assert.True(Math.Abs(sum - actual[oy * outWidth + ox]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"({oy},{ox}): {actual[oy * outWidth + ox]} vs {sum}");
+                        int iy = oy * stride - padding + ky * dilation, ix = ox * stride - padding + kx * dilation;
+                        if (iy >= 0 && iy < height && ix >= 0 && ix < width) sum += (double)weight[(oc * kernel + ky) * kernel + kx] * input[((oc / multiplier) * height + iy) * width + ix];
                     }
+                    int at = oc * outPlane + oy * outWidth + ox;
+                    if (withResidual) sum += residual[at];
+                    if (activation != Activation.None) sum = Math.Max(sum, 0);
+                    if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
+                    Assert.True(Math.Abs(sum - actual[at]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"({oc},{oy},{ox}): {actual[at]} vs {sum} ({activation}, residual {withResidual})");
                 }
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ThreadsGiveTheSameBits(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int dilation)
+    {
+        int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outChannels = channels * multiplier;
+        var shape = new ConvolutionShape(channels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, channels);
+        var random = new Random(11);
+        float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
+        var alone = new float[outChannels * outHeight * outWidth];
+        var shared = new float[alone.Length];
+        DepthwiseKernel.Convolve(shape, input, weight, default, default, Activation.Relu6, alone, null);
+        DepthwiseKernel.Convolve(shape, input, weight, default, default, Activation.Relu6, shared, new WorkerTeam(3));
+        Assert.Equal(alone, shared);
+    }
+
+    [Fact]
+    public void OnlyDepthwiseShapesAreAccepted()
+    {
+        var grouped = new ConvolutionShape(4, 6, 6, 4, 6, 6, 3, 1, 1, 1, 2);
+        var error = Assert.Throws<ArgumentException>(() => DepthwiseKernel.Convolve(grouped, new float[144], new float[72], default, default, Activation.None, new float[144], null));
+        Assert.Contains("depthwise", error.Message);
     }
 
     private static float[] Values(Random random, int count)

@@ -2,7 +2,7 @@ using GroupNetDsl.Kernels;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
-/// <summary>The packed matrix product and im2col agree with plain loops written here, on every tile and tail shape.</summary>
+/// <summary>The packed matrix product agrees with plain loops written here, on every tile and tail shape.</summary>
 public class PackedGemmTests
 {
     [Theory]
@@ -52,31 +52,33 @@ public class PackedGemmTests
         Assert.Equal(new float[] { 7, 10, 0, 0, 0, 0 }, packed.Skip(18).Take(6));
     }
 
-    [Theory]
-    [InlineData(3, 7, 9, 3, 1, 1, 1)]
-    [InlineData(2, 8, 5, 3, 2, 1, 1)]
-    [InlineData(1, 6, 6, 5, 3, 3, 1)]   // padding larger than the stride
-    [InlineData(2, 9, 7, 3, 1, 2, 2)]   // dilation
-    [InlineData(4, 5, 5, 1, 2, 0, 1)]   // a strided 1x1 conv is a subsampling
-    public void Im2ColReadsWhatEachTapSees(int channels, int height, int width, int kernel, int stride, int padding, int dilation)
+    [Fact]
+    public void RowStartsReadOverlappingRowsInPlace()
     {
-        int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
-        int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
-        var input = Values(new Random(7), channels * height * width);
-        var columns = new float[channels * kernel * kernel * outHeight * outWidth];
-        columns.AsSpan().Fill(float.NaN); // everything must be written, padding included
-        PackedGemm.Im2Col(input, channels, height, width, kernel, stride, padding, dilation, outHeight, outWidth, columns);
-        for (int c = 0; c < channels; c++)
-        for (int ky = 0; ky < kernel; ky++)
-        for (int kx = 0; kx < kernel; kx++)
-        for (int oy = 0; oy < outHeight; oy++)
-        for (int ox = 0; ox < outWidth; ox++)
+        // B's row k is b[k .. k + columns): every row a shifted view of one array, as a convolution reads its input.
+        const int rows = 9, depth = 5, columns = 70;
+        var random = new Random(3);
+        float[] a = Values(random, rows * depth), b = Values(random, columns + depth);
+        int[] starts = Enumerable.Range(0, depth).ToArray();
+        var actual = new float[rows * columns];
+        PackedGemm.Multiply(PackedGemm.Pack(a, 1, rows, depth), rows, depth, b, starts, columns, default, default, Activation.None, actual);
+        for (int m = 0; m < rows; m++)
         {
-            int iy = oy * stride - padding + ky * dilation, ix = ox * stride - padding + kx * dilation;
-            float expected = iy >= 0 && iy < height && ix >= 0 && ix < width ? input[(c * height + iy) * width + ix] : 0f;
-            int row = (c * kernel + ky) * kernel + kx;
-            Assert.Equal(expected, columns[row * outHeight * outWidth + oy * outWidth + ox]);
+            for (int n = 0; n < columns; n++)
+            {
+                double sum = 0;
+                for (int k = 0; k < depth; k++) sum += (double)a[m * depth + k] * b[k + n];
+                Assert.True(Math.Abs(sum - actual[m * columns + n]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"c[{m},{n}] = {actual[m * columns + n]}, expected {sum}");
+            }
         }
+    }
+
+    [Fact]
+    public void RowStartsOutsideBAreRejected()
+    {
+        var a = PackedGemm.Pack(new float[2], 1, 1, 2);
+        var c = new float[4];
+        Assert.Throws<ArgumentException>(() => PackedGemm.Multiply(a, 1, 2, new float[5], new[] { 0, 2 }, 4, default, default, Activation.None, c));
     }
 
     private static float[] Values(Random random, int count)

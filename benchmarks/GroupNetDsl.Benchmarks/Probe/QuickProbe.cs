@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using GroupNetDsl.Benchmarks.Cases;
+using GroupNetDsl.Benchmarks.Engines;
+using GroupNetDsl.Benchmarks.Suites;
+
+namespace GroupNetDsl.Benchmarks.Probe;
+
+/// <summary>
+/// A rough side-by-side timing for development (<c>--quick</c>): ours and ONNX Runtime alternate, and the best of several
+/// short rounds is printed. It takes seconds instead of minutes and writes no report; the numbers quoted anywhere come
+/// from the BenchmarkDotNet run.
+/// </summary>
+public static class QuickProbe
+{
+    /// <summary>Times every case whose name contains <paramref name="filter"/> at batch 1 (and 8), on 1 and 2 threads.</summary>
+    public static void Run(string filter, int[] batches)
+    {
+        Console.WriteLine($"{"case",-16} {"batch",5} {"thr",3} {"ours µs",10} {"ORT µs",10} {"ORT/ours",8} {"ours GMAC/s",11}");
+        foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (int batch in batches)
+            {
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    float[] input = RandomInput.Create(batch * network.InputLength);
+                    float[] ours = new float[batch * network.OutputLength], theirs = new float[batch * network.OutputLength];
+                    // One engine at a time: ONNX Runtime's pool keeps spinning after a run and would steal our cores.
+                    BatchForward forward = network.Load(threads);
+                    double oursBest = Best(() => forward(input, ours, batch));
+                    double ortBest;
+                    using (var ort = new OnnxRuntimeEngine(network.OnnxPath, threads, [batch, network.InputChannels, network.InputHeight, network.InputWidth], input, theirs))
+                    {
+                        ortBest = Best(ort.Run);
+                    }
+                    Agreement.Check(network.Name, theirs, ours);
+                    double gmacs = network.MultiplyAccumulates * batch / (oursBest * 1e3);
+                    Console.WriteLine($"{network.Name,-16} {batch,5} {threads,3} {oursBest,10:F1} {ortBest,10:F1} {ortBest / oursBest,8:F2} {gmacs,11:F1}");
+                }
+            }
+        }
+    }
+
+    private static double Best(Action action)
+    {
+        action();
+        double best = double.MaxValue;
+        for (int round = 0; round < 7; round++) best = Math.Min(best, Time(action));
+        return best;
+    }
+
+    // Mean microseconds per call over about 40 ms.
+    private static double Time(Action action)
+    {
+        long budget = Stopwatch.Frequency / 25;
+        int calls = 0;
+        long start = Stopwatch.GetTimestamp();
+        do
+        {
+            action();
+            calls++;
+        }
+        while (Stopwatch.GetTimestamp() - start < budget);
+        return (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / calls;
+    }
+}

@@ -1,0 +1,376 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>The sizes of one convolution; generated code passes them as constants.</summary>
+/// <param name="InChannels">Input channels.</param>
+/// <param name="Height">Input height.</param>
+/// <param name="Width">Input width.</param>
+/// <param name="OutChannels">Output channels.</param>
+/// <param name="OutputHeight">Output height.</param>
+/// <param name="OutputWidth">Output width.</param>
+/// <param name="Kernel">Square kernel size.</param>
+/// <param name="Stride">Stride.</param>
+/// <param name="Padding">Zero padding on each side.</param>
+/// <param name="Dilation">Dilation.</param>
+/// <param name="Groups">Groups: input and output channels are split into this many independent slices.</param>
+public readonly record struct ConvolutionShape(int InChannels, int Height, int Width, int OutChannels, int OutputHeight, int OutputWidth,
+    int Kernel, int Stride, int Padding, int Dilation, int Groups)
+{
+    /// <summary>Input channels per group.</summary>
+    public int InPerGroup => InChannels / Groups;
+
+    /// <summary>Output channels per group.</summary>
+    public int OutPerGroup => OutChannels / Groups;
+
+    /// <summary>Rows of B (and columns of A) per group: input channels x kernel taps.</summary>
+    public int Depth => InPerGroup * Kernel * Kernel;
+
+    /// <summary>True when the sizes are those PyTorch's Conv2d gives (floor mode).</summary>
+    public bool IsValid =>
+        InChannels > 0 && OutChannels > 0 && Height > 0 && Width > 0 && Kernel > 0 && Stride > 0 && Padding >= 0 && Dilation > 0 && Groups > 0
+        && InChannels % Groups == 0 && OutChannels % Groups == 0
+        && OutputHeight == (Height + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1 && OutputHeight > 0
+        && OutputWidth == (Width + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1 && OutputWidth > 0;
+}
+
+/// <summary>
+/// Grouped and dense convolutions as one packed matrix product per group (<see cref="PackedGemm"/>), without an
+/// im2col matrix: the group's input is copied once into zero-padded phase planes (one per stride phase a tap
+/// reads), and row (channel, ky, kx) of B is then the plane shifted by the tap, so the product reads B's rows
+/// in place. Columns run over output rows at the planes' pitch; the few columns past each output row are
+/// computed and dropped.
+/// </summary>
+/// <remarks>
+/// With a team, each thread takes whole groups (its own planes, its own outputs); a single group splits its
+/// columns instead. Every output is the same sum in the same order either way, so results do not depend on the
+/// number of threads. Each thread keeps its planes in thread-local buffers, allocated on its first call.
+/// </remarks>
+public static class Convolution
+{
+    [ThreadStatic]
+    private static float[]? t_planes;
+
+    [ThreadStatic]
+    private static float[]? t_wide;
+
+    [ThreadStatic]
+    private static int[]? t_rowStarts;
+
+    /// <summary>
+    /// output = activation(conv(input, weight) + bias + residual) with the weights packed by
+    /// <see cref="PackedGemm.Pack"/>(weight, groups, out per group, depth).
+    /// </summary>
+    /// <param name="shape">The sizes.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="packedWeight">The packed weights.</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add, or empty.</param>
+    /// <param name="activation">Applied last.</param>
+    /// <param name="output">The output, channels x height x width.</param>
+    /// <param name="team">Threads to share the work, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
+        ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
+        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output)) return;
+        for (int g = 0; g < shape.Groups; g++) Group(shape, g, input, packedWeight, bias, residual, activation, output, team);
+    }
+
+    /// <summary>One group: planes, product, then the output rows out of the wide columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Group(in ConvolutionShape shape, int g, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
+        int rows = shape.OutPerGroup, depth = shape.Depth, packed = PackedGemm.PackedLength(1, rows, depth);
+        var groupInput = input.Slice(g * shape.InPerGroup * inPlane, shape.InPerGroup * inPlane);
+        var a = packedWeight.Slice(g * packed, packed);
+        var groupBias = bias.IsEmpty ? default : bias.Slice(g * rows, rows);
+        var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * outPlane, rows * outPlane);
+        var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
+
+        if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0)
+        {
+            // A plain 1x1 conv: B is the input itself.
+            PackedGemm.Multiply(a, rows, depth, groupInput, inPlane, groupBias, groupResidual, activation, groupOutput, team);
+            return;
+        }
+
+        int stride = shape.Stride;
+        int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
+        int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
+        int planeLength = planeRows * pitch;
+
+        // The stride phases (py, px) that some tap reads, numbered in order of first use.
+        Span<int> phaseOf = stackalloc int[stride * stride];
+        phaseOf.Fill(-1);
+        int phases = 0;
+        for (int ky = 0; ky < shape.Kernel; ky++)
+        {
+            for (int kx = 0; kx < shape.Kernel; kx++)
+            {
+                int phase = ky * shape.Dilation % stride * stride + kx * shape.Dilation % stride;
+                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
+            }
+        }
+
+        // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
+        int planesLength = shape.InPerGroup * phases * planeLength + pitch;
+        var planes = t_planes is { } p && p.Length >= planesLength ? p : t_planes = new float[planesLength];
+        var rowStarts = t_rowStarts is { } r && r.Length >= depth ? r : t_rowStarts = new int[depth];
+        for (int channel = 0; channel < shape.InPerGroup; channel++)
+        {
+            for (int phase = 0; phase < phaseOf.Length; phase++)
+            {
+                if (phaseOf[phase] < 0) continue;
+                var plane = planes.AsSpan((channel * phases + phaseOf[phase]) * planeLength, planeLength);
+                FillPlane(groupInput.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride, planeRows, pitch, plane);
+            }
+            for (int ky = 0; ky < shape.Kernel; ky++)
+            {
+                for (int kx = 0; kx < shape.Kernel; kx++)
+                {
+                    int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
+                    int phase = phaseOf[dy % stride * stride + dx % stride];
+                    rowStarts[(channel * shape.Kernel + ky) * shape.Kernel + kx] = (channel * phases + phase) * planeLength + dy / stride * pitch + dx / stride;
+                }
+            }
+        }
+        planes.AsSpan(shape.InPerGroup * phases * planeLength, pitch).Clear();
+
+        var b = planes.AsSpan(0, planesLength);
+        int wideColumns = shape.OutputHeight * pitch;
+        if (pitch == shape.OutputWidth)
+        {
+            // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
+            PackedGemm.Multiply(a, rows, depth, b, rowStarts.AsSpan(0, depth), wideColumns, groupBias, groupResidual, activation, groupOutput, team);
+            return;
+        }
+        int wideLength = rows * wideColumns;
+        var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
+        PackedGemm.Multiply(a, rows, depth, b, rowStarts.AsSpan(0, depth), wideColumns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), team);
+        for (int row = 0; row < rows; row++)
+        {
+            for (int oy = 0; oy < shape.OutputHeight; oy++)
+            {
+                int at = (row * shape.OutputHeight + oy) * shape.OutputWidth;
+                Finish(wide.AsSpan((row * shape.OutputHeight + oy) * pitch, shape.OutputWidth),
+                    groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes phase (py, px) of the zero-padded plane: element (i, j) is padded[i * stride + py][j * stride + px],
+    /// zero where that lies in the padding or past the image.
+    /// </summary>
+    /// <remarks>Rows are short and many (a 14x14 plane has 16): per-row Span calls cost more than the copying.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int planeRows, int pitch, Span<float> plane)
+    {
+        if (source.Length < height * width || plane.Length < planeRows * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        // Columns j whose input column j * stride + px - padding lies in [0, width).
+        int first = Math.Min(pitch, Math.Max(0, (padding - px + stride - 1) / stride));
+        int reach = width - 1 + padding - px;
+        int last = reach < 0 ? first : Math.Max(first, Math.Min(pitch, reach / stride + 1));
+        ref float from0 = ref MemoryMarshal.GetReference(source);
+        ref float to0 = ref MemoryMarshal.GetReference(plane);
+        for (int i = 0; i < planeRows; i++)
+        {
+            ref float to = ref Unsafe.Add(ref to0, i * pitch);
+            int y = i * stride + py - padding;
+            if ((uint)y >= (uint)height)
+            {
+                Zero(ref to, pitch);
+                continue;
+            }
+            Zero(ref to, first);
+            Zero(ref Unsafe.Add(ref to, last), pitch - last);
+            // Every stride-th value from x on, all inside the row as first and last were chosen.
+            int x = first * stride + px - padding;
+            ref float from = ref Unsafe.Add(ref from0, y * width + x);
+            if (stride == 1)
+            {
+                Copy(ref from, ref Unsafe.Add(ref to, first), last - first);
+                continue;
+            }
+            int j = first;
+            if (stride == 2 && Avx512F.IsSupported)
+            {
+                // One two-source permute takes the even values of 32: 16 outputs per instruction. The 32nd
+                // value is not used and may lie in the next row, but not past the plane.
+                var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                int readable = source.Length - y * width - x;
+                for (int read = 0; j + 16 <= last && read + 32 <= readable; j += 16, read += 32)
+                {
+                    var low = Vector512.LoadUnsafe(ref from, (nuint)read);
+                    var high = Vector512.LoadUnsafe(ref from, (nuint)(read + 16));
+                    Avx512F.PermuteVar16x32x2(low, evens, high).StoreUnsafe(ref to, (nuint)j);
+                }
+            }
+            for (int read = (j - first) * stride; j < last; j++, read += stride) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, read);
+        }
+    }
+
+    /// <summary>Zeroes a short run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero(ref float to, int count)
+    {
+        if (count >= 8)
+        {
+            int i = 0;
+            for (; i + 8 <= count; i += 8) Vector256<float>.Zero.StoreUnsafe(ref to, (nuint)i);
+            if (i < count) Vector256<float>.Zero.StoreUnsafe(ref to, (nuint)(count - 8));
+        }
+        else
+        {
+            for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = 0f;
+        }
+    }
+
+    /// <summary>Copies a short run, the last vector overlapping the one before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float from, ref float to, int count)
+    {
+        if (count >= 16 && Vector512.IsHardwareAccelerated)
+        {
+            int i = 0;
+            for (; i + 16 <= count; i += 16) Vector512.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < count) Vector512.LoadUnsafe(ref from, (nuint)(count - 16)).StoreUnsafe(ref to, (nuint)(count - 16));
+        }
+        else if (count >= 8)
+        {
+            int i = 0;
+            for (; i + 8 <= count; i += 8) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < count) Vector256.LoadUnsafe(ref from, (nuint)(count - 8)).StoreUnsafe(ref to, (nuint)(count - 8));
+        }
+        else
+        {
+            for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+        }
+    }
+
+    /// <summary>output = activation(sums + residual), with vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        int count = sums.Length, i = 0;
+        ref float s = ref MemoryMarshal.GetReference(sums);
+        ref float o = ref MemoryMarshal.GetReference(output);
+        bool add = !residual.IsEmpty;
+        ref float r = ref MemoryMarshal.GetReference(residual);
+        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+        {
+            var value = Vector.LoadUnsafe(ref s, (nuint)i);
+            if (add) value += Vector.LoadUnsafe(ref r, (nuint)i);
+            if (activation != Activation.None) value = Vector.Max(value, Vector<float>.Zero);
+            if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
+            value.StoreUnsafe(ref o, (nuint)i);
+        }
+        for (; i < count; i++)
+        {
+            float value = Unsafe.Add(ref s, i);
+            if (add) value += Unsafe.Add(ref r, i);
+            if (activation != Activation.None) value = value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
+            Unsafe.Add(ref o, i) = value;
+        }
+    }
+
+    /// <summary>Each thread's share of the groups.</summary>
+    internal sealed class Work : ConvolutionWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute(int part, int parts)
+        {
+            for (int g = Shape.Groups * part / parts, last = Shape.Groups * (part + 1) / parts; g < last; g++)
+            {
+                Group(Shape, g, Input, Weight, Bias, Residual, Activation, Output, null);
+            }
+        }
+    }
+}
+
+/// <summary>A convolution's arguments as pointers, so that a team's threads can each run a share of it.</summary>
+internal abstract unsafe class ConvolutionWork : TeamWork
+{
+    private float* _input, _weight, _bias, _residual, _output;
+    private int _inputLength, _weightLength, _biasLength, _residualLength, _outputLength;
+
+    protected ConvolutionShape Shape { get; private set; }
+
+    protected Activation Activation { get; private set; }
+
+    protected ReadOnlySpan<float> Input => new(_input, _inputLength);
+
+    protected ReadOnlySpan<float> Weight => new(_weight, _weightLength);
+
+    protected ReadOnlySpan<float> Bias => new(_bias, _biasLength);
+
+    protected ReadOnlySpan<float> Residual => new(_residual, _residualLength);
+
+    protected Span<float> Output => new(_output, _outputLength);
+
+    /// <summary>Throws unless every span is as long as the sizes require.</summary>
+    public static void CheckLengths(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int weightLength,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> output)
+    {
+        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        if (input.Length < shape.InChannels * shape.Height * shape.Width || output.Length < outputLength || weight.Length < weightLength
+            || (bias.Length != 0 && bias.Length < shape.OutChannels) || (residual.Length != 0 && residual.Length < outputLength))
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+    }
+
+    /// <summary>
+    /// Runs a <typeparamref name="TWork"/> over the arguments on the team's threads when there is a team, the
+    /// work is worth splitting and the team is free; false (nothing done) otherwise.
+    /// </summary>
+    public static bool TryRun<TWork>(WorkerTeam? team, bool worthSplitting, in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        where TWork : ConvolutionWork, new()
+    {
+        if (team is null || !worthSplitting || !team.TryAcquire()) return false;
+        try
+        {
+            fixed (float* inputPointer = input, weightPointer = weight, biasPointer = bias, residualPointer = residual, outputPointer = output)
+            {
+                var work = team.WorkOf<TWork>();
+                work.Set(shape, inputPointer, input.Length, weightPointer, weight.Length, biasPointer, bias.Length,
+                    residualPointer, residual.Length, activation, outputPointer, output.Length);
+                team.Run(work);
+            }
+            return true;
+        }
+        finally
+        {
+            team.Release();
+        }
+    }
+
+    /// <summary>Points at the arguments; they must stay fixed until the team has run the work.</summary>
+    private void Set(in ConvolutionShape shape, float* input, int inputLength, float* weight, int weightLength, float* bias, int biasLength,
+        float* residual, int residualLength, Activation activation, float* output, int outputLength)
+    {
+        Shape = shape;
+        _input = input;
+        _inputLength = inputLength;
+        _weight = weight;
+        _weightLength = weightLength;
+        _bias = bias;
+        _biasLength = biasLength;
+        _residual = residual;
+        _residualLength = residualLength;
+        Activation = activation;
+        _output = output;
+        _outputLength = outputLength;
+    }
+}

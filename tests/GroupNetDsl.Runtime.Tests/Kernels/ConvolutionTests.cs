@@ -1,0 +1,104 @@
+using GroupNetDsl.Kernels;
+
+namespace GroupNetDsl.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The grouped product over phase planes agrees with a direct convolution written here (plain loops in double), on
+/// every kind of geometry: padding wider than the kernel reach, strides with odd sizes, dilation, groups, widths
+/// that fill no whole vector, and the same output on 1 and 3 threads.
+/// </summary>
+public class ConvolutionTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        // in, height, width, out, kernel, stride, padding, dilation, groups
+        { 3, 9, 7, 5, 3, 1, 1, 1, 1 },
+        { 8, 14, 14, 8, 3, 1, 1, 1, 2 },
+        { 16, 13, 11, 16, 3, 2, 1, 1, 4 },    // stride 2, odd sizes
+        { 6, 10, 9, 12, 5, 3, 3, 1, 3 },      // stride 3, padding 3
+        { 4, 12, 12, 4, 3, 1, 2, 2, 1 },      // dilation 2
+        { 8, 9, 9, 6, 3, 2, 2, 2, 2 },        // stride and dilation
+        { 12, 7, 5, 12, 1, 2, 0, 1, 1 },      // a strided 1x1 conv: a subsampling, no dropped columns
+        { 10, 6, 6, 20, 1, 1, 0, 1, 5 },      // a plain grouped 1x1 conv
+        { 4, 5, 5, 8, 3, 1, 4, 1, 1 },        // padding wider than the kernel reach: whole rows of zeros
+        { 32, 8, 8, 32, 3, 1, 1, 1, 8 },      // 4 channels per group, as in ResNeXt
+        { 2, 1, 1, 3, 3, 1, 1, 1, 1 },        // a single pixel
+        { 3, 40, 37, 7, 7, 2, 3, 1, 1 },      // a 7x7 stem: many panels and a column tail
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ConvolveMatchesDirectLoops(int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        var shape = new ConvolutionShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
+        var random = new Random(inChannels * 31 + height * 7 + kernel);
+        int depth = inChannels / groups * kernel * kernel;
+        float[] input = Values(random, inChannels * height * width), weight = Values(random, outChannels * depth);
+        float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outHeight * outWidth);
+        float[] packed = PackedGemm.Pack(weight, groups, outChannels / groups, depth);
+
+        foreach (var activation in new[] { Activation.None, Activation.Relu6 })
+        {
+            foreach (bool withResidual in new[] { false, true })
+            {
+                var actual = new float[outChannels * outHeight * outWidth];
+                actual.AsSpan().Fill(float.NaN); // every output must be written
+                Convolution.Convolve(shape, input, packed, bias, withResidual ? residual : default, activation, actual, null);
+                for (int oc = 0; oc < outChannels; oc++)
+                for (int oy = 0; oy < outHeight; oy++)
+                for (int ox = 0; ox < outWidth; ox++)
+                {
+                    int g = oc / (outChannels / groups), inPerGroup = inChannels / groups;
+                    double sum = bias[oc];
+                    for (int ic = 0; ic < inPerGroup; ic++)
+                    for (int ky = 0; ky < kernel; ky++)
+                    for (int kx = 0; kx < kernel; kx++)
+                    {
+                        int iy = oy * stride - padding + ky * dilation, ix = ox * stride - padding + kx * dilation;
+                        if (iy < 0 || iy >= height || ix < 0 || ix >= width) continue;
+                        sum += (double)weight[((oc * inPerGroup + ic) * kernel + ky) * kernel + kx] * input[((g * inPerGroup + ic) * height + iy) * width + ix];
+                    }
+                    int at = (oc * outHeight + oy) * outWidth + ox;
+                    if (withResidual) sum += residual[at];
+                    if (activation == Activation.Relu6) sum = Math.Min(Math.Max(sum, 0), 6);
+                    Assert.True(Math.Abs(sum - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"out[{oc},{oy},{ox}] = {actual[at]}, expected {sum} ({activation}, residual {withResidual})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ThreadsGiveTheSameBits(int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        var shape = new ConvolutionShape(inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
+        var random = new Random(5);
+        int depth = inChannels / groups * kernel * kernel;
+        float[] input = Values(random, inChannels * height * width);
+        float[] packed = PackedGemm.Pack(Values(random, outChannels * depth), groups, outChannels / groups, depth);
+        var alone = new float[outChannels * outHeight * outWidth];
+        var shared = new float[alone.Length];
+        Convolution.Convolve(shape, input, packed, default, default, Activation.Relu, alone, null);
+        Convolution.Convolve(shape, input, packed, default, default, Activation.Relu, shared, new WorkerTeam(3));
+        Assert.Equal(alone, shared);
+    }
+
+    [Fact]
+    public void ShapesPyTorchWouldNotGiveAreRejected()
+    {
+        var shape = new ConvolutionShape(4, 8, 8, 4, 7, 8, 3, 1, 1, 1, 1); // the output height should be 8
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Convolve(shape, new float[256], new float[1024], default, default, Activation.None, new float[256], null));
+        Assert.Contains("does not describe a convolution", error.Message);
+    }
+
+    private static float[] Values(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
