@@ -25,30 +25,57 @@ public enum Activation
 /// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise; see <see cref="Convolution"/>).
 /// </summary>
 /// <remarks>
-/// A register-blocked micro-kernel computes 6 rows x 2 vectors of columns at a time: 12 accumulators, two
-/// loads of B and six broadcasts of A per step of depth, so the FMA units, not memory, set the pace. The
-/// vector width is <see cref="Vector{T}"/>'s, chosen by the JIT for the machine (8 floats with AVX2); the
-/// same code runs, slower, where nothing is accelerated.
+/// A register-blocked micro-kernel computes 12 accumulators at a time, 4 rows x 3 vectors of columns or
+/// 6 rows x 2 vectors (<see cref="BlockRows"/> picks the one that pads fewer rows): per step of depth a few
+/// loads of B and broadcasts of A feed 12 FMAs, so the FMA units, not memory, set the pace. Vectors are
+/// 512 bits wide where AVX-512 is accelerated, else <see cref="Vector{T}"/>'s width (8 floats with AVX2);
+/// the same code runs, slower, where nothing is accelerated.
 /// </remarks>
 public static class PackedGemm
 {
-    /// <summary>Rows of A computed together by the micro-kernel.</summary>
-    public const int RowBlock = 6;
+    /// <summary>
+    /// Rows of A the micro-kernel computes together for a product with <paramref name="rows"/> rows: 6 (with 2
+    /// vectors of columns), unless 6-row blocks would pad the rows by more than a quarter (8 rows per group
+    /// would compute 12), then 4 (with 3 vectors). Measured: 6 x 2 is faster where both fit, as its narrower
+    /// panels leave smaller column tails.
+    /// </summary>
+    /// <param name="rows">Rows of A.</param>
+    /// <returns>4 or 6.</returns>
+    public static int BlockRows(int rows) => 4 * ((rows + 5) / 6 * 6) > 5 * rows ? 4 : 6;
+
+    // Vectors of columns per tile for each block height: 12 accumulators either way.
+    private static int PanelWidth(int blockRows) => (blockRows == 4 ? 3 : 2) * VectorWidth;
+
+    private static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
 
     // One B panel per thread, grown to the largest depth seen: after the first call nothing is allocated.
     [ThreadStatic]
     private static float[]? t_panel;
+
+    // Row starts of the panel (k x width) and of a row-major B (k x columns), per thread.
+    [ThreadStatic]
+    private static int[]? t_panelStarts;
+
+    [ThreadStatic]
+    private static int[]? t_rowMajorStarts;
+
+    // Row blocks from which copying B's panel first pays: below it, tiles read B's rows where they are.
+    private const int GatherBlocks = 4;
 
     /// <summary>Floats that <see cref="Pack"/> produces for the given sizes.</summary>
     /// <param name="groups">Independent groups.</param>
     /// <param name="rows">Rows (output channels) per group.</param>
     /// <param name="depth">Depth (input channels x kernel taps) per group.</param>
     /// <returns>The packed length.</returns>
-    public static int PackedLength(int groups, int rows, int depth) => groups * ((rows + RowBlock - 1) / RowBlock) * depth * RowBlock;
+    public static int PackedLength(int groups, int rows, int depth)
+    {
+        int blockRows = BlockRows(rows);
+        return groups * ((rows + blockRows - 1) / blockRows) * depth * blockRows;
+    }
 
     /// <summary>
     /// Reorders weights laid out [groups][rows][depth] (PyTorch's conv weight order) into
-    /// [groups][row block][depth][6], padding the last block with zero rows.
+    /// [groups][row block][depth][<see cref="BlockRows"/>], padding the last block with zero rows.
     /// </summary>
     /// <param name="weight">The weights.</param>
     /// <param name="groups">Independent groups.</param>
@@ -58,16 +85,17 @@ public static class PackedGemm
     public static float[] Pack(ReadOnlySpan<float> weight, int groups, int rows, int depth)
     {
         if (weight.Length != groups * rows * depth) throw new ArgumentException($"Expected {groups * rows * depth} weights but got {weight.Length}.", nameof(weight));
-        int blocks = (rows + RowBlock - 1) / RowBlock;
+        int blockRows = BlockRows(rows);
+        int blocks = (rows + blockRows - 1) / blockRows;
         var packed = new float[PackedLength(groups, rows, depth)];
         for (int g = 0; g < groups; g++)
         {
             for (int row = 0; row < rows; row++)
             {
-                int block = row / RowBlock, lane = row % RowBlock;
+                int block = row / blockRows, lane = row % blockRows;
                 int source = (g * rows + row) * depth;
-                int target = ((g * blocks + block) * depth) * RowBlock + lane;
-                for (int k = 0; k < depth; k++) packed[target + k * RowBlock] = weight[source + k];
+                int target = ((g * blocks + block) * depth) * blockRows + lane;
+                for (int k = 0; k < depth; k++) packed[target + k * blockRows] = weight[source + k];
             }
         }
         return packed;
@@ -108,8 +136,7 @@ public static class PackedGemm
     public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, WorkerTeam? team = null)
     {
-        int blocks = (rows + RowBlock - 1) / RowBlock;
-        if (packedA.Length < blocks * depth * RowBlock || c.Length < rows * columns
+        if (packedA.Length < PackedLength(1, rows, depth) || c.Length < rows * columns
             || (bias.Length != 0 && bias.Length < rows) || (residual.Length != 0 && residual.Length < rows * columns))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
@@ -127,8 +154,7 @@ public static class PackedGemm
             }
         }
 
-        int width = PanelWidth;
-        int panels = columns / width;
+        int panels = columns / PanelWidth(BlockRows(rows));
         if (team is not null && panels >= 2 * team.Threads && team.TryAcquire())
         {
             try
@@ -156,35 +182,52 @@ public static class PackedGemm
     private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int first, int last)
     {
-        int blocks = (rows + RowBlock - 1) / RowBlock;
-        int width = PanelWidth;
+        int blockRows = BlockRows(rows);
+        int blocks = (rows + blockRows - 1) / blockRows;
+        int width = PanelWidth(blockRows);
         int n = first;
         int end = first + (last - first) / width * width;
-        if (end - n >= width && (blocks >= 2 || !rowStarts.IsEmpty))
+        if (end - n >= width && blocks >= GatherBlocks)
         {
-            // Copy each panel of B (depth x width) into a contiguous buffer first: read in place, its rows sit a
-            // whole image row apart and, at power-of-two sizes, evict each other from the L1 cache. The copy
-            // pays off once two or more row blocks reuse the panel, and gathers B's rows when they are given
-            // by their starts.
+            // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
+            // read in place, its rows lie far apart (an image row or a plane apart) and, at power-of-two sizes,
+            // evict each other from the L1 cache.
             int panelLength = depth * width;
             var panel = t_panel is { } buffer && buffer.Length >= panelLength ? buffer : t_panel = new float[panelLength];
+            var panelStarts = Starts(ref t_panelStarts, depth, width);
             for (; n < end; n += width)
             {
                 GatherPanel(b, rowStarts, columns, depth, n, width, width, panel);
                 for (int block = 0; block < blocks; block++)
                 {
-                    Tile(packedA.Slice(block * depth * RowBlock), depth, panel, 0, width, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
+                    int firstRow = block * blockRows;
+                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, firstRow, Math.Min(blockRows, rows - firstRow), columns, n, bias, residual, activation, c);
                 }
             }
         }
-        for (; n < end; n += width)
+        if (n < end)
         {
-            for (int block = 0; block < blocks; block++)
+            // Few row blocks: the tiles read B's rows in place, at their starts.
+            var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
+            for (; n < end; n += width)
             {
-                Tile(packedA.Slice(block * depth * RowBlock), depth, b, n, columns, n, block * RowBlock, Math.Min(RowBlock, rows - block * RowBlock), columns, bias, residual, activation, c);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int firstRow = block * blockRows;
+                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, n, firstRow, Math.Min(blockRows, rows - firstRow), columns, n, bias, residual, activation, c);
+                }
             }
         }
         if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, bias, residual, activation, c);
+    }
+
+    /// <summary>The row starts k x pitch for k below depth, in a per-thread buffer.</summary>
+    private static ReadOnlySpan<int> Starts(ref int[]? buffer, int depth, int pitch)
+    {
+        if (buffer is null || buffer.Length < depth) buffer = new int[Math.Max(depth, 64)];
+        var starts = buffer.AsSpan(0, depth);
+        for (int k = 0; k < depth; k++) starts[k] = k * pitch;
+        return starts;
     }
 
     /// <summary>Copies columns [n, n + count) of B's rows into a [depth x width] panel, zero-filling past count.</summary>
@@ -250,7 +293,7 @@ public static class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            int width = PanelWidth;
+            int width = PanelWidth(BlockRows(_rows));
             int first = _panels * part / parts * width;
             int last = part == parts - 1 ? _columns : _panels * (part + 1) / parts * width;
             Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<int>(_starts, _startsLength), _columns,
@@ -259,36 +302,140 @@ public static class PackedGemm
         }
     }
 
-    /// <summary>Columns one micro-kernel tile covers: two of the widest vectors the machine accelerates.</summary>
-    private static int PanelWidth => Vector512.IsHardwareAccelerated ? 2 * Vector512<float>.Count : 2 * Vector<float>.Count;
-
+    /// <summary>
+    /// One tile of C: a block of rows x a panel of columns, with the micro-kernel the block height calls for. B's
+    /// row k is read at source[starts[k] + first], a panel wide.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
+    private static void Tile(int blockRows, ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, ReadOnlySpan<int> starts, int first, int firstRow, int validRows, int columns, int n,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
-        if (Vector512.IsHardwareAccelerated) MicroKernel512(a, depth, source, first, stride, n, firstRow, validRows, columns, bias, residual, activation, c);
-        else MicroKernel(a, depth, source, first, stride, n, firstRow, validRows, columns, bias, residual, activation, c);
+        // Callers pass starts whose rows lie inside source for the panel (Multiply checked rowStarts); A holds depth x blockRows weights.
+        if (starts.Length < depth || a.Length < depth * blockRows) throw new ArgumentException("A span is shorter than the sizes require.");
+        var tile = new TileTarget(firstRow, validRows, columns, n, bias, residual, activation, c);
+        ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
+        ref int rowStart = ref MemoryMarshal.GetReference(starts);
+        if (blockRows == 4)
+        {
+            if (Vector512.IsHardwareAccelerated) Kernel4x3Wide(a, depth, ref b, ref rowStart, ref tile);
+            else Kernel4x3(a, depth, ref b, ref rowStart, ref tile);
+        }
+        else
+        {
+            if (Vector512.IsHardwareAccelerated) Kernel6x2Wide(a, depth, ref b, ref rowStart, ref tile);
+            else Kernel6x2(a, depth, ref b, ref rowStart, ref tile);
+        }
     }
 
-    /// <summary>
-    /// The micro-kernel with 512-bit vectors (AVX-512): the same 6 x 2 tile, twice the columns. Kept apart from
-    /// <see cref="MicroKernel"/> because <see cref="Vector{T}"/> stays 256 bits wide even where 512 are fast.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel512(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
+    /// <summary>Where a tile's sums go, and what the epilogue adds on the way.</summary>
+    private readonly ref struct TileTarget(int firstRow, int validRows, int columns, int n,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
-        int v = Vector512<float>.Count;
-        if (source.Length < first + (depth - 1) * stride + 2 * v || a.Length < depth * RowBlock) throw new ArgumentException("A span is shorter than the sizes require.");
+        private readonly ReadOnlySpan<float> _bias = bias;
+        private readonly ReadOnlySpan<float> _residual = residual;
+        private readonly Span<float> _c = c;
+
+        /// <summary>Stores one vector of row <paramref name="row"/> of the tile at column offset <paramref name="column"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> sum, int row, int column)
+        {
+            if (row >= validRows) return;
+            int offset = (firstRow + row) * columns + n + column;
+            if (_bias.Length != 0) sum += Vector512.Create(_bias[firstRow + row]);
+            if (_residual.Length != 0) sum += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_residual), (nuint)offset);
+            if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
+            if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
+            sum.StoreUnsafe(ref MemoryMarshal.GetReference(_c), (nuint)offset);
+        }
+
+        /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector<float> sum, int row, int column)
+        {
+            if (row >= validRows) return;
+            int offset = (firstRow + row) * columns + n + column;
+            if (_bias.Length != 0) sum += new Vector<float>(_bias[firstRow + row]);
+            if (_residual.Length != 0) sum += Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_residual), (nuint)offset);
+            if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
+            if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
+            sum.StoreUnsafe(ref MemoryMarshal.GetReference(_c), (nuint)offset);
+        }
+    }
+
+    // The four micro-kernels differ only in block shape and vector type (.NET has no generic vector math to
+    // write them once); each keeps its 12 accumulators in registers across the whole depth.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x3Wide(ReadOnlySpan<float> a, int depth, ref float bp, ref int rowStart, ref TileTarget tile)
+    {
+        const int v = 16;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        ref float ap = ref MemoryMarshal.GetReference(a);
+        for (int k = 0; k < depth; k++)
+        {
+            ref float bk = ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k));
+            var b0 = Vector512.LoadUnsafe(ref bk);
+            var b1 = Vector512.LoadUnsafe(ref bk, v);
+            var b2 = Vector512.LoadUnsafe(ref bk, 2 * v);
+            ref float ak = ref Unsafe.Add(ref ap, k * 4);
+            var w = Vector512.Create(ak);
+            c00 = Vector512.FusedMultiplyAdd(w, b0, c00); c01 = Vector512.FusedMultiplyAdd(w, b1, c01); c02 = Vector512.FusedMultiplyAdd(w, b2, c02);
+            w = Vector512.Create(Unsafe.Add(ref ak, 1));
+            c10 = Vector512.FusedMultiplyAdd(w, b0, c10); c11 = Vector512.FusedMultiplyAdd(w, b1, c11); c12 = Vector512.FusedMultiplyAdd(w, b2, c12);
+            w = Vector512.Create(Unsafe.Add(ref ak, 2));
+            c20 = Vector512.FusedMultiplyAdd(w, b0, c20); c21 = Vector512.FusedMultiplyAdd(w, b1, c21); c22 = Vector512.FusedMultiplyAdd(w, b2, c22);
+            w = Vector512.Create(Unsafe.Add(ref ak, 3));
+            c30 = Vector512.FusedMultiplyAdd(w, b0, c30); c31 = Vector512.FusedMultiplyAdd(w, b1, c31); c32 = Vector512.FusedMultiplyAdd(w, b2, c32);
+        }
+        tile.Store(c00, 0, 0); tile.Store(c01, 0, v); tile.Store(c02, 0, 2 * v);
+        tile.Store(c10, 1, 0); tile.Store(c11, 1, v); tile.Store(c12, 1, 2 * v);
+        tile.Store(c20, 2, 0); tile.Store(c21, 2, v); tile.Store(c22, 2, 2 * v);
+        tile.Store(c30, 3, 0); tile.Store(c31, 3, v); tile.Store(c32, 3, 2 * v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x3(ReadOnlySpan<float> a, int depth, ref float bp, ref int rowStart, ref TileTarget tile)
+    {
+        int v = Vector<float>.Count;
+        Vector<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        ref float ap = ref MemoryMarshal.GetReference(a);
+        for (int k = 0; k < depth; k++)
+        {
+            ref float bk = ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k));
+            var b0 = Vector.LoadUnsafe(ref bk);
+            var b1 = Vector.LoadUnsafe(ref bk, (nuint)v);
+            var b2 = Vector.LoadUnsafe(ref bk, (nuint)(2 * v));
+            ref float ak = ref Unsafe.Add(ref ap, k * 4);
+            var w = new Vector<float>(ak);
+            c00 = Madd(w, b0, c00); c01 = Madd(w, b1, c01); c02 = Madd(w, b2, c02);
+            w = new Vector<float>(Unsafe.Add(ref ak, 1));
+            c10 = Madd(w, b0, c10); c11 = Madd(w, b1, c11); c12 = Madd(w, b2, c12);
+            w = new Vector<float>(Unsafe.Add(ref ak, 2));
+            c20 = Madd(w, b0, c20); c21 = Madd(w, b1, c21); c22 = Madd(w, b2, c22);
+            w = new Vector<float>(Unsafe.Add(ref ak, 3));
+            c30 = Madd(w, b0, c30); c31 = Madd(w, b1, c31); c32 = Madd(w, b2, c32);
+        }
+        tile.Store(c00, 0, 0); tile.Store(c01, 0, v); tile.Store(c02, 0, 2 * v);
+        tile.Store(c10, 1, 0); tile.Store(c11, 1, v); tile.Store(c12, 1, 2 * v);
+        tile.Store(c20, 2, 0); tile.Store(c21, 2, v); tile.Store(c22, 2, 2 * v);
+        tile.Store(c30, 3, 0); tile.Store(c31, 3, v); tile.Store(c32, 3, 2 * v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x2Wide(ReadOnlySpan<float> a, int depth, ref float bp, ref int rowStart, ref TileTarget tile)
+    {
+        const int v = 16;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         ref float ap = ref MemoryMarshal.GetReference(a);
-        ref float bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
         for (int k = 0; k < depth; k++)
         {
-            var b0 = Vector512.LoadUnsafe(ref bp, (nuint)(k * stride));
-            var b1 = Vector512.LoadUnsafe(ref bp, (nuint)(k * stride + v));
-            ref float ak = ref Unsafe.Add(ref ap, k * RowBlock);
+            ref float bk = ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k));
+            var b0 = Vector512.LoadUnsafe(ref bk);
+            var b1 = Vector512.LoadUnsafe(ref bk, v);
+            ref float ak = ref Unsafe.Add(ref ap, k * 6);
             var w = Vector512.Create(ak);
             c00 = Vector512.FusedMultiplyAdd(w, b0, c00); c01 = Vector512.FusedMultiplyAdd(w, b1, c01);
             w = Vector512.Create(Unsafe.Add(ref ak, 1));
@@ -302,67 +449,27 @@ public static class PackedGemm
             w = Vector512.Create(Unsafe.Add(ref ak, 5));
             c50 = Vector512.FusedMultiplyAdd(w, b0, c50); c51 = Vector512.FusedMultiplyAdd(w, b1, c51);
         }
-        Store512(c00, c01, firstRow, columns, n, bias, residual, activation, c);
-        if (validRows > 1) Store512(c10, c11, firstRow + 1, columns, n, bias, residual, activation, c);
-        if (validRows > 2) Store512(c20, c21, firstRow + 2, columns, n, bias, residual, activation, c);
-        if (validRows > 3) Store512(c30, c31, firstRow + 3, columns, n, bias, residual, activation, c);
-        if (validRows > 4) Store512(c40, c41, firstRow + 4, columns, n, bias, residual, activation, c);
-        if (validRows > 5) Store512(c50, c51, firstRow + 5, columns, n, bias, residual, activation, c);
+        tile.Store(c00, 0, 0); tile.Store(c01, 0, v);
+        tile.Store(c10, 1, 0); tile.Store(c11, 1, v);
+        tile.Store(c20, 2, 0); tile.Store(c21, 2, v);
+        tile.Store(c30, 3, 0); tile.Store(c31, 3, v);
+        tile.Store(c40, 4, 0); tile.Store(c41, 4, v);
+        tile.Store(c50, 5, 0); tile.Store(c51, 5, v);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(Vector512<float> low, Vector512<float> high, int row, int columns, int n,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
-    {
-        int v = Vector512<float>.Count;
-        int offset = row * columns + n;
-        if (bias.Length != 0)
-        {
-            var value = Vector512.Create(bias[row]);
-            low += value;
-            high += value;
-        }
-        if (residual.Length != 0)
-        {
-            ref float r = ref MemoryMarshal.GetReference(residual);
-            low += Vector512.LoadUnsafe(ref r, (nuint)offset);
-            high += Vector512.LoadUnsafe(ref r, (nuint)(offset + v));
-        }
-        if (activation != Activation.None)
-        {
-            low = Vector512.Max(low, Vector512<float>.Zero);
-            high = Vector512.Max(high, Vector512<float>.Zero);
-            if (activation == Activation.Relu6)
-            {
-                var six = Vector512.Create(6f);
-                low = Vector512.Min(low, six);
-                high = Vector512.Min(high, six);
-            }
-        }
-        ref float cp = ref MemoryMarshal.GetReference(c);
-        low.StoreUnsafe(ref cp, (nuint)offset);
-        high.StoreUnsafe(ref cp, (nuint)(offset + v));
-    }
-
-    /// <summary>
-    /// 6 rows x 2 vectors of C (columns n..) from a packed A block and B read at <paramref name="first"/> with
-    /// <paramref name="stride"/> floats between rows (a packed panel, or B itself).
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, int first, int stride, int n, int firstRow, int validRows, int columns,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
+    private static void Kernel6x2(ReadOnlySpan<float> a, int depth, ref float bp, ref int rowStart, ref TileTarget tile)
     {
         int v = Vector<float>.Count;
-        if (source.Length < first + (depth - 1) * stride + 2 * v || a.Length < depth * RowBlock) throw new ArgumentException("A span is shorter than the sizes require.");
         Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         ref float ap = ref MemoryMarshal.GetReference(a);
-        ref float bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
         for (int k = 0; k < depth; k++)
         {
-            var b0 = Vector.LoadUnsafe(ref bp, (nuint)(k * stride));
-            var b1 = Vector.LoadUnsafe(ref bp, (nuint)(k * stride + v));
-            ref float ak = ref Unsafe.Add(ref ap, k * RowBlock);
+            ref float bk = ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k));
+            var b0 = Vector.LoadUnsafe(ref bk);
+            var b1 = Vector.LoadUnsafe(ref bk, (nuint)v);
+            ref float ak = ref Unsafe.Add(ref ap, k * 6);
             var w = new Vector<float>(ak);
             c00 = Madd(w, b0, c00); c01 = Madd(w, b1, c01);
             w = new Vector<float>(Unsafe.Add(ref ak, 1));
@@ -376,50 +483,16 @@ public static class PackedGemm
             w = new Vector<float>(Unsafe.Add(ref ak, 5));
             c50 = Madd(w, b0, c50); c51 = Madd(w, b1, c51);
         }
-        Store(c00, c01, firstRow, columns, n, bias, residual, activation, c);
-        if (validRows > 1) Store(c10, c11, firstRow + 1, columns, n, bias, residual, activation, c);
-        if (validRows > 2) Store(c20, c21, firstRow + 2, columns, n, bias, residual, activation, c);
-        if (validRows > 3) Store(c30, c31, firstRow + 3, columns, n, bias, residual, activation, c);
-        if (validRows > 4) Store(c40, c41, firstRow + 4, columns, n, bias, residual, activation, c);
-        if (validRows > 5) Store(c50, c51, firstRow + 5, columns, n, bias, residual, activation, c);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> low, Vector<float> high, int row, int columns, int n,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
-    {
-        int v = Vector<float>.Count;
-        int offset = row * columns + n;
-        if (bias.Length != 0)
-        {
-            var value = new Vector<float>(bias[row]);
-            low += value;
-            high += value;
-        }
-        if (residual.Length != 0)
-        {
-            ref float r = ref MemoryMarshal.GetReference(residual);
-            low += Vector.LoadUnsafe(ref r, (nuint)offset);
-            high += Vector.LoadUnsafe(ref r, (nuint)(offset + v));
-        }
-        if (activation != Activation.None)
-        {
-            low = Vector.Max(low, Vector<float>.Zero);
-            high = Vector.Max(high, Vector<float>.Zero);
-            if (activation == Activation.Relu6)
-            {
-                var six = new Vector<float>(6f);
-                low = Vector.Min(low, six);
-                high = Vector.Min(high, six);
-            }
-        }
-        ref float cp = ref MemoryMarshal.GetReference(c);
-        low.StoreUnsafe(ref cp, (nuint)offset);
-        high.StoreUnsafe(ref cp, (nuint)(offset + v));
+        tile.Store(c00, 0, 0); tile.Store(c01, 0, v);
+        tile.Store(c10, 1, 0); tile.Store(c11, 1, v);
+        tile.Store(c20, 2, 0); tile.Store(c21, 2, v);
+        tile.Store(c30, 3, 0); tile.Store(c31, 3, v);
+        tile.Store(c40, 4, 0); tile.Store(c41, 4, v);
+        tile.Store(c50, 5, 0); tile.Store(c51, 5, v);
     }
 
     /// <summary>
-    /// The columns that do not fill a whole micro-kernel tile (fewer than <see cref="PanelWidth"/>): copied into a
+    /// The columns that do not fill a whole micro-kernel tile (fewer than a panel): copied into a
     /// zero-padded panel and run through the same micro-kernel into a small tile, of which the valid columns are kept.
     /// A scalar loop here cost as much as the rest of a 784-column product.
     /// </summary>
@@ -427,17 +500,19 @@ public static class PackedGemm
     private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c)
     {
-        int width = PanelWidth, count = last - first;
+        int blockRows = BlockRows(rows);
+        int width = PanelWidth(blockRows), count = last - first;
         int panelLength = depth * width;
         var buffer = t_panel is { } existing && existing.Length >= panelLength ? existing : t_panel = new float[panelLength];
         GatherPanel(b, rowStarts, columns, depth, first, count, width, buffer);
         var panel = buffer.AsSpan(0, panelLength);
-        Span<float> tile = stackalloc float[RowBlock * width];
-        int blocks = (rows + RowBlock - 1) / RowBlock;
+        var panelStarts = Starts(ref t_panelStarts, depth, width);
+        Span<float> tile = stackalloc float[blockRows * width];
+        int blocks = (rows + blockRows - 1) / blockRows;
         for (int block = 0; block < blocks; block++)
         {
-            int firstRow = block * RowBlock, valid = Math.Min(RowBlock, rows - firstRow);
-            Tile(a.Slice(block * depth * RowBlock), depth, panel, 0, width, 0, 0, valid, width,
+            int firstRow = block * blockRows, valid = Math.Min(blockRows, rows - firstRow);
+            Tile(blockRows, a.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, 0, valid, width, 0,
                 bias.Length != 0 ? bias.Slice(firstRow, valid) : default, default, Activation.None, tile);
             for (int row = 0; row < valid; row++)
             {

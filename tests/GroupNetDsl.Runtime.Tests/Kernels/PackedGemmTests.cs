@@ -12,6 +12,9 @@ public class PackedGemmTests
     [InlineData(13, 27, 64)]    // three row blocks: the packed-panel path
     [InlineData(64, 64, 256)]
     [InlineData(20, 3, 33)]
+    [InlineData(8, 40, 100)]    // 4-row blocks, read in place
+    [InlineData(16, 9, 97)]     // 6-row blocks, read in place, a tail
+    [InlineData(32, 12, 50)]    // 6-row blocks through a copied panel
     public void MultiplyMatchesPlainLoops(int rows, int depth, int columns)
     {
         var random = new Random(rows * 1000 + depth * 10 + columns);
@@ -44,12 +47,25 @@ public class PackedGemmTests
     [Fact]
     public void PackKeepsGroupsApart()
     {
-        // Two groups of 2 rows x 3 depth: packed as [group][block][depth][6] with zero rows 2..5.
+        // Two groups of 2 rows x 3 depth: 4-row blocks, packed as [group][block][depth][4] with zero rows 2..3.
         float[] weight = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
         var packed = PackedGemm.Pack(weight, 2, 2, 3);
-        Assert.Equal(2 * 3 * 6, packed.Length);
-        Assert.Equal(new float[] { 1, 4, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 3, 6, 0, 0, 0, 0 }, packed.Take(18));
-        Assert.Equal(new float[] { 7, 10, 0, 0, 0, 0 }, packed.Skip(18).Take(6));
+        Assert.Equal(2 * 3 * 4, packed.Length);
+        Assert.Equal(new float[] { 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0 }, packed.Take(12));
+        Assert.Equal(new float[] { 7, 10, 0, 0 }, packed.Skip(12).Take(4));
+    }
+
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(4, 4)]
+    [InlineData(6, 6)]
+    [InlineData(8, 4)]      // 6-row blocks would compute 12 rows
+    [InlineData(16, 6)]     // 18 rows: within a quarter
+    [InlineData(64, 6)]
+    public void BlockHeightPadsAtMostAQuarterOfTheRows(int rows, int expected)
+    {
+        Assert.Equal(expected, PackedGemm.BlockRows(rows));
+        Assert.Equal((rows + expected - 1) / expected * expected * 5, PackedGemm.PackedLength(1, rows, 5));
     }
 
     [Fact]
