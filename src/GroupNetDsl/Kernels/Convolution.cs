@@ -81,12 +81,28 @@ public static class Convolution
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
         if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output)) return;
-        for (int g = 0; g < shape.Groups; g++) Group(shape, g, input, packedWeight, bias, residual, activation, output, team);
+        bool direct = IsPlainPointwise(shape);
+        // One group (a dense conv): the threads take bands of output rows, planes and all, unless the product can
+        // read the input in place and split its columns itself.
+        bool bands = shape.Groups == 1 && !direct && team is not null && shape.OutputHeight >= 2 * team.Threads;
+        if (ConvolutionWork.TryRun<BandWork>(team, bands, shape, input, packedWeight, bias, residual, activation, output)) return;
+        for (int g = 0; g < shape.Groups; g++) Group(shape, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, team);
     }
 
-    /// <summary>One group: planes, product, then the output rows out of the wide columns.</summary>
+    /// <summary>Output rows [firstRow, lastRow) of a one-group convolution, on the calling thread.</summary>
+    internal static void Band(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output) =>
+        Group(shape, 0, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, null);
+
+    /// <summary>A 1x1 conv with stride 1 and no padding: B is the input itself.</summary>
+    private static bool IsPlainPointwise(in ConvolutionShape shape) => shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0;
+
+    /// <summary>
+    /// Output rows [firstRow, lastRow) of one group: the planes' rows they read, then the product over bands of
+    /// output rows small enough for the L2 cache, each band's rows taken out of its wide columns at once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group(in ConvolutionShape shape, int g, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    private static void Group(in ConvolutionShape shape, int g, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
     {
         int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
@@ -97,9 +113,8 @@ public static class Convolution
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * outPlane, rows * outPlane);
         var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
 
-        if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0)
+        if (IsPlainPointwise(shape))
         {
-            // A plain 1x1 conv: B is the input itself.
             PackedGemm.Multiply(a, rows, depth, groupInput, inPlane, groupBias, groupResidual, activation, groupOutput, team);
             return;
         }
@@ -126,13 +141,16 @@ public static class Convolution
         int planesLength = shape.InPerGroup * phases * planeLength + pitch;
         var planes = t_planes is { } p && p.Length >= planesLength ? p : t_planes = new float[planesLength];
         var rowStarts = t_rowStarts is { } r && r.Length >= depth ? r : t_rowStarts = new int[depth];
+        // Output row oy reads plane rows oy .. oy + reach; rows past lastRow + reach are read only for dropped columns.
+        int reach = (shape.Kernel - 1) * shape.Dilation / stride;
+        int fillFirst = firstRow, fillLast = Math.Min(planeRows, lastRow + reach);
         for (int channel = 0; channel < shape.InPerGroup; channel++)
         {
             for (int phase = 0; phase < phaseOf.Length; phase++)
             {
                 if (phaseOf[phase] < 0) continue;
                 var plane = planes.AsSpan((channel * phases + phaseOf[phase]) * planeLength, planeLength);
-                FillPlane(groupInput.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride, planeRows, pitch, plane);
+                FillPlane(groupInput.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride, fillFirst, fillLast, pitch, plane);
             }
             for (int ky = 0; ky < shape.Kernel; ky++)
             {
@@ -147,43 +165,53 @@ public static class Convolution
         planes.AsSpan(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
         var b = planes.AsSpan(0, planesLength);
-        int wideColumns = shape.OutputHeight * pitch;
-        if (pitch == shape.OutputWidth)
+        var starts = rowStarts.AsSpan(0, depth);
+        // Bands of at least 512 columns (whole panels), else about 16K floats of wide output (64 KB).
+        int bandRows = Math.Max((512 + pitch - 1) / pitch, 16384 / (rows * pitch));
+        for (int oy = firstRow; oy < lastRow; oy += bandRows)
         {
-            // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
-            PackedGemm.Multiply(a, rows, depth, b, rowStarts.AsSpan(0, depth), wideColumns, groupBias, groupResidual, activation, groupOutput, team);
-            return;
-        }
-        int wideLength = rows * wideColumns;
-        var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
-        PackedGemm.Multiply(a, rows, depth, b, rowStarts.AsSpan(0, depth), wideColumns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), team);
-        for (int row = 0; row < rows; row++)
-        {
-            for (int oy = 0; oy < shape.OutputHeight; oy++)
+            int count = Math.Min(bandRows, lastRow - oy);
+            int columns = count * pitch;
+            var bandB = b.Slice(oy * pitch);
+            if (pitch == shape.OutputWidth)
             {
-                int at = (row * shape.OutputHeight + oy) * shape.OutputWidth;
-                Finish(wide.AsSpan((row * shape.OutputHeight + oy) * pitch, shape.OutputWidth),
-                    groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
+                // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
+                int at = oy * shape.OutputWidth;
+                PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
+                    groupOutput.Slice(at), outPlane, team);
+                continue;
+            }
+            int wideLength = rows * columns;
+            var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
+            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), columns, team);
+            for (int row = 0; row < rows; row++)
+            {
+                for (int y = 0; y < count; y++)
+                {
+                    int at = row * outPlane + (oy + y) * shape.OutputWidth;
+                    Finish(wide.AsSpan(row * columns + y * pitch, shape.OutputWidth),
+                        groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
+                }
             }
         }
     }
 
     /// <summary>
-    /// Writes phase (py, px) of the zero-padded plane: element (i, j) is padded[i * stride + py][j * stride + px],
-    /// zero where that lies in the padding or past the image.
+    /// Writes rows [firstRow, lastRow) of phase (py, px) of the zero-padded plane: element (i, j) is
+    /// padded[i * stride + py][j * stride + px], zero where that lies in the padding or past the image.
     /// </summary>
     /// <remarks>Rows are short and many (a 14x14 plane has 16): per-row Span calls cost more than the copying.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int planeRows, int pitch, Span<float> plane)
+    internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int firstRow, int lastRow, int pitch, Span<float> plane)
     {
-        if (source.Length < height * width || plane.Length < planeRows * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        if (firstRow < 0 || source.Length < height * width || plane.Length < lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
         // Columns j whose input column j * stride + px - padding lies in [0, width).
         int first = Math.Min(pitch, Math.Max(0, (padding - px + stride - 1) / stride));
         int reach = width - 1 + padding - px;
         int last = reach < 0 ? first : Math.Max(first, Math.Min(pitch, reach / stride + 1));
         ref float from0 = ref MemoryMarshal.GetReference(source);
         ref float to0 = ref MemoryMarshal.GetReference(plane);
-        for (int i = 0; i < planeRows; i++)
+        for (int i = firstRow; i < lastRow; i++)
         {
             ref float to = ref Unsafe.Add(ref to0, i * pitch);
             int y = i * stride + py - padding;
@@ -292,10 +320,18 @@ public static class Convolution
         {
             for (int g = Shape.Groups * part / parts, last = Shape.Groups * (part + 1) / parts; g < last; g++)
             {
-                Group(Shape, g, Input, Weight, Bias, Residual, Activation, Output, null);
+                Group(Shape, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, null);
             }
         }
     }
+}
+
+/// <summary>Each thread's band of output rows of a one-group convolution.</summary>
+internal sealed class BandWork : ConvolutionWork
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Execute(int part, int parts) =>
+        Convolution.Band(Shape, Shape.OutputHeight * part / parts, Shape.OutputHeight * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output);
 }
 
 /// <summary>A convolution's arguments as pointers, so that a team's threads can each run a share of it.</summary>

@@ -83,7 +83,7 @@ public static class DepthwiseKernel
                 {
                     if (phaseOf[phase] < 0) continue;
                     Convolution.FillPlane(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride,
-                        planeRows, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
+                        0, planeRows, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
                 }
                 filled = channel;
             }

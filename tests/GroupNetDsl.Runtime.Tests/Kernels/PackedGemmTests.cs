@@ -47,7 +47,7 @@ public class PackedGemmTests
     [Fact]
     public void PackKeepsGroupsApart()
     {
-        // Two groups of 2 rows x 3 depth: 4-row blocks, packed as [group][block][depth][4] with zero rows 2..3.
+        // Two groups of 2 rows x 3 depth: 4-row blocks (on any hardware), packed as [group][block][depth][4] with zero rows 2..3.
         float[] weight = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
         var packed = PackedGemm.Pack(weight, 2, 2, 3);
         Assert.Equal(2 * 3 * 4, packed.Length);
@@ -56,35 +56,48 @@ public class PackedGemmTests
     }
 
     [Theory]
-    [InlineData(1, 4)]
-    [InlineData(4, 4)]
-    [InlineData(6, 6)]
-    [InlineData(8, 4)]      // 6-row blocks would compute 12 rows
-    [InlineData(16, 6)]     // 18 rows: within a quarter
-    [InlineData(64, 6)]
-    public void BlockHeightPadsAtMostAQuarterOfTheRows(int rows, int expected)
+    [InlineData(1, 4, 4)]
+    [InlineData(4, 4, 4)]
+    [InlineData(6, 6, 6)]
+    [InlineData(8, 4, 8)]       // 6-row blocks would compute 12 rows
+    [InlineData(16, 6, 8)]      // 18 rows: within a quarter
+    [InlineData(20, 6, 6)]
+    [InlineData(64, 6, 8)]
+    public void BlockHeightPadsAtMostAQuarterOfTheRows(int rows, int without512, int with512)
     {
+        // 8-row blocks need 24 accumulators: only with AVX-512's 32 vector registers.
+        int expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? with512 : without512;
         Assert.Equal(expected, PackedGemm.BlockRows(rows));
         Assert.Equal((rows + expected - 1) / expected * expected * 5, PackedGemm.PackedLength(1, rows, 5));
     }
 
-    [Fact]
-    public void RowStartsReadOverlappingRowsInPlace()
+    [Theory]
+    [InlineData(9, 5, 70)]      // 4-row blocks, read in place
+    [InlineData(48, 7, 100)]    // 8- or 6-row blocks through a copied panel, a tail
+    public void RowStartsReadOverlappingRowsInPlaceAndOutputRowsKeepTheirStride(int rows, int depth, int columns)
     {
-        // B's row k is b[k .. k + columns): every row a shifted view of one array, as a convolution reads its input.
-        const int rows = 9, depth = 5, columns = 70;
-        var random = new Random(3);
-        float[] a = Values(random, rows * depth), b = Values(random, columns + depth);
+        // B's row k is b[k .. k + columns): every row a shifted view of one array, as a convolution reads its
+        // input. C's rows lie columns + 3 apart; the 3 floats between them must stay untouched.
+        int stride = columns + 3;
+        var random = new Random(rows + depth);
+        float[] a = Values(random, rows * depth), b = Values(random, columns + depth), bias = Values(random, rows), residual = Values(random, rows * stride);
         int[] starts = Enumerable.Range(0, depth).ToArray();
-        var actual = new float[rows * columns];
-        PackedGemm.Multiply(PackedGemm.Pack(a, 1, rows, depth), rows, depth, b, starts, columns, default, default, Activation.None, actual);
+        var actual = new float[rows * stride];
+        actual.AsSpan().Fill(float.NaN);
+        PackedGemm.Multiply(PackedGemm.Pack(a, 1, rows, depth), rows, depth, b, starts, columns, bias, residual, Activation.Relu, actual, stride);
         for (int m = 0; m < rows; m++)
         {
-            for (int n = 0; n < columns; n++)
+            for (int n = 0; n < stride; n++)
             {
-                double sum = 0;
+                if (n >= columns)
+                {
+                    Assert.True(float.IsNaN(actual[m * stride + n]), $"c[{m},{n}] lies between rows but was written");
+                    continue;
+                }
+                double sum = bias[m];
                 for (int k = 0; k < depth; k++) sum += (double)a[m * depth + k] * b[k + n];
-                Assert.True(Math.Abs(sum - actual[m * columns + n]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"c[{m},{n}] = {actual[m * columns + n]}, expected {sum}");
+                sum = Math.Max(sum + residual[m * stride + n], 0);
+                Assert.True(Math.Abs(sum - actual[m * stride + n]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"c[{m},{n}] = {actual[m * stride + n]}, expected {sum}");
             }
         }
     }
@@ -94,7 +107,7 @@ public class PackedGemmTests
     {
         var a = PackedGemm.Pack(new float[2], 1, 1, 2);
         var c = new float[4];
-        Assert.Throws<ArgumentException>(() => PackedGemm.Multiply(a, 1, 2, new float[5], new[] { 0, 2 }, 4, default, default, Activation.None, c));
+        Assert.Throws<ArgumentException>(() => PackedGemm.Multiply(a, 1, 2, new float[5], new[] { 0, 2 }, 4, default, default, Activation.None, c, 4));
     }
 
     private static float[] Values(Random random, int count)
