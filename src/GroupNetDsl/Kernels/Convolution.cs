@@ -47,12 +47,17 @@ public readonly record struct ConvolutionShape(int InChannels, int Height, int W
 /// computed and dropped.
 /// </summary>
 /// <remarks>
-/// With a team, each thread takes whole groups (its own planes, its own outputs); a single group splits its
-/// columns instead. Every output is the same sum in the same order either way, so results do not depend on the
-/// number of threads. Each thread keeps its planes in thread-local buffers, allocated on its first call.
+/// With a team, each thread takes a band of output rows of every group (its own plane rows, its own outputs), so
+/// that consecutive layers split alike and each thread mostly reads what it wrote; with too few rows, whole
+/// groups. Every output is the same sum in the same order either way, so results do not depend on the number
+/// of threads. Each thread keeps its planes in thread-local buffers, allocated on its first call.
 /// </remarks>
 public static class Convolution
 {
+    // Output pixels per thread below which bands are not worth it: a band's product would be a few panels, its
+    // column tail and per-band setup a large part of it (measured on GroupedBottleneck's 16x16 layers).
+    private const int MinimumBandColumns = 256;
+
     [ThreadStatic]
     private static float[]? t_planes;
 
@@ -80,22 +85,21 @@ public static class Convolution
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
-        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output)) return;
-        bool direct = IsPlainPointwise(shape);
-        // One group (a dense conv): the threads take bands of output rows, planes and all, unless the product can
-        // read the input in place and split its columns itself.
-        bool bands = shape.Groups == 1 && !direct && team is not null && shape.OutputHeight >= 2 * team.Threads;
+        // Threads take bands of output rows (of every group): every layer splits its output alike, so each thread
+        // mostly reads what it wrote itself, from its own core's cache. With too few rows, whole groups; with
+        // one group, the product splits its columns.
+        bool bands = team is not null && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandColumns;
         if (ConvolutionWork.TryRun<BandWork>(team, bands, shape, input, packedWeight, bias, residual, activation, output)) return;
+        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output)) return;
         for (int g = 0; g < shape.Groups; g++) Group(shape, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, team);
     }
 
-    /// <summary>Output rows [firstRow, lastRow) of a one-group convolution, on the calling thread.</summary>
+    /// <summary>Output rows [firstRow, lastRow) of every group, on the calling thread.</summary>
     internal static void Band(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output) =>
-        Group(shape, 0, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, null);
-
-    /// <summary>A 1x1 conv with stride 1 and no padding: B is the input itself.</summary>
-    private static bool IsPlainPointwise(in ConvolutionShape shape) => shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0;
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        for (int g = 0; g < shape.Groups; g++) Group(shape, g, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, null);
+    }
 
     /// <summary>
     /// Output rows [firstRow, lastRow) of one group: the planes' rows they read, then the product over bands of
@@ -113,9 +117,14 @@ public static class Convolution
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * outPlane, rows * outPlane);
         var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
 
-        if (IsPlainPointwise(shape))
+        var rowStarts = t_rowStarts is { } r && r.Length >= depth ? r : t_rowStarts = new int[depth];
+        if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0)
         {
-            PackedGemm.Multiply(a, rows, depth, groupInput, inPlane, groupBias, groupResidual, activation, groupOutput, team);
+            // A plain 1x1 conv: B is the input itself, row k a channel, read from the band's first pixel.
+            for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
+            int at = firstRow * shape.OutputWidth;
+            PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts.AsSpan(0, depth), (lastRow - firstRow) * shape.OutputWidth, groupBias,
+                groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team);
             return;
         }
 
@@ -140,7 +149,6 @@ public static class Convolution
         // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
         int planesLength = shape.InPerGroup * phases * planeLength + pitch;
         var planes = t_planes is { } p && p.Length >= planesLength ? p : t_planes = new float[planesLength];
-        var rowStarts = t_rowStarts is { } r && r.Length >= depth ? r : t_rowStarts = new int[depth];
         // Output row oy reads plane rows oy .. oy + reach; rows past lastRow + reach are read only for dropped columns.
         int reach = (shape.Kernel - 1) * shape.Dilation / stride;
         int fillFirst = firstRow, fillLast = Math.Min(planeRows, lastRow + reach);
@@ -326,7 +334,7 @@ public static class Convolution
     }
 }
 
-/// <summary>Each thread's band of output rows of a one-group convolution.</summary>
+/// <summary>Each thread's band of output rows, in every group.</summary>
 internal sealed class BandWork : ConvolutionWork
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -16,7 +16,8 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Vectors are 512 bits wide where AVX-512 is accelerated and the rows are at least 16 wide, else
 /// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
-/// scalar tail. With a team, each thread takes a contiguous run of channels.
+/// scalar tail. With a team, each thread takes a band of output rows of every channel: layers split alike keep
+/// each thread's data in its own core's cache (a pointwise conv after it splits its columns, the same pixels).
 /// </remarks>
 public static class DepthwiseKernel
 {
@@ -41,20 +42,23 @@ public static class DepthwiseKernel
     {
         if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        if (ConvolutionWork.TryRun<Work>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output)) return;
-        Channels(shape, 0, shape.OutChannels, input, weight, bias, residual, activation, output);
+        if (ConvolutionWork.TryRun<Work>(team, team is not null && shape.OutputHeight >= 2 * team.Threads, shape, input, weight, bias, residual, activation, output)) return;
+        Rows(shape, 0, shape.OutputHeight, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth);
     }
 
-    /// <summary>Output channels [first, last).</summary>
+    /// <summary>
+    /// Output rows [firstRow, lastRow) of every channel, written to <paramref name="output"/> with channel oc's row
+    /// firstRow at oc x <paramref name="channelStride"/> (the residual laid out alike).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Channels(in ConvolutionShape shape, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    private static void Rows(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
         int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
         int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
         int planeLength = planeRows * pitch;
-        int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
+        int inPlane = shape.Height * shape.Width;
 
         // The phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
@@ -73,8 +77,11 @@ public static class DepthwiseKernel
         }
         var planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
 
+        // Output row oy reads plane rows oy .. oy + reach.
+        int reach = (kernel - 1) * shape.Dilation / stride;
+        int fillLast = Math.Min(planeRows, lastRow + reach);
         int filled = -1;
-        for (int oc = first; oc < last; oc++)
+        for (int oc = 0; oc < shape.OutChannels; oc++)
         {
             int channel = oc / shape.OutPerGroup;
             if (channel != filled)
@@ -83,38 +90,40 @@ public static class DepthwiseKernel
                 {
                     if (phaseOf[phase] < 0) continue;
                     Convolution.FillPlane(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride,
-                        0, planeRows, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
+                        firstRow, fillLast, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
                 }
                 filled = channel;
             }
-            var channelOutput = output.Slice(oc * outPlane, outPlane);
-            var channelResidual = residual.IsEmpty ? default : residual.Slice(oc * outPlane, outPlane);
+            int written = (lastRow - firstRow) * shape.OutputWidth;
+            var channelOutput = output.Slice(oc * channelStride, written);
+            var channelResidual = residual.IsEmpty ? default : residual.Slice(oc * channelStride, written);
             float channelBias = bias.IsEmpty ? 0f : bias[oc];
             var filter = weight.Slice(oc * taps, taps);
             if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
             {
-                if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
-                else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+                if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
             }
             else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
             {
-                if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
-                else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+                if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
             }
             else
             {
-                PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, shape.OutputHeight, shape.OutputWidth, channelOutput);
+                PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
             }
         }
     }
 
-    // The plane kernels below read planes[start[tap] + oy * pitch + ox] for ox < outputWidth only: inside the
-    // planes by construction (see Convolution), so they read without bounds checks.
+    // The plane kernels write output row oy at (oy - firstRow) x outputWidth, and read planes[start[tap] +
+    // oy * pitch + ox] for ox < outputWidth only: inside the planes by construction (see Convolution), so
+    // they read without bounds checks.
 
     /// <summary>A 3x3 filter with 512-bit vectors: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3Wide(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         const int v = 16;
         var w0 = Vector512.Create(filter[0]); var w1 = Vector512.Create(filter[1]); var w2 = Vector512.Create(filter[2]);
@@ -126,7 +135,7 @@ public static class DepthwiseKernel
         ref float o = ref MemoryMarshal.GetReference(output);
         ref float r = ref MemoryMarshal.GetReference(residual);
         bool add = !residual.IsEmpty;
-        for (int oy = 0; oy < outputHeight; oy++)
+        for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
             for (int next = 0; next < outputWidth; next += v)
@@ -142,7 +151,7 @@ public static class DepthwiseKernel
                 sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, (nuint)s8), sum);
-                nuint index = (nuint)(oy * outputWidth + ox);
+                nuint index = (nuint)((oy - firstRow) * outputWidth + ox);
                 if (add) sum += Vector512.LoadUnsafe(ref r, index);
                 if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
                 if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
@@ -154,14 +163,14 @@ public static class DepthwiseKernel
     /// <summary>Any filter with 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PlaneWide(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         const int v = 16;
         ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
         ref float o = ref MemoryMarshal.GetReference(output);
         ref float r = ref MemoryMarshal.GetReference(residual);
         bool add = !residual.IsEmpty;
-        for (int oy = 0; oy < outputHeight; oy++)
+        for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
             for (int next = 0; next < outputWidth; next += v)
@@ -170,7 +179,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = Vector512.Create(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(filter[tap]), Vector512.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                nuint index = (nuint)(oy * outputWidth + ox);
+                nuint index = (nuint)((oy - firstRow) * outputWidth + ox);
                 if (add) sum += Vector512.LoadUnsafe(ref r, index);
                 if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
                 if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
@@ -182,7 +191,7 @@ public static class DepthwiseKernel
     /// <summary>A 3x3 filter with <see cref="Vector{T}"/>: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         int v = Vector<float>.Count;
         var w0 = new Vector<float>(filter[0]); var w1 = new Vector<float>(filter[1]); var w2 = new Vector<float>(filter[2]);
@@ -194,7 +203,7 @@ public static class DepthwiseKernel
         ref float o = ref MemoryMarshal.GetReference(output);
         ref float r = ref MemoryMarshal.GetReference(residual);
         bool add = !residual.IsEmpty;
-        for (int oy = 0; oy < outputHeight; oy++)
+        for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
             for (int next = 0; next < outputWidth; next += v)
@@ -210,7 +219,7 @@ public static class DepthwiseKernel
                 sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
-                nuint index = (nuint)(oy * outputWidth + ox);
+                nuint index = (nuint)((oy - firstRow) * outputWidth + ox);
                 if (add) sum += Vector.LoadUnsafe(ref r, index);
                 if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
                 if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
@@ -222,14 +231,14 @@ public static class DepthwiseKernel
     /// <summary>Any filter with <see cref="Vector{T}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         int v = Vector<float>.Count;
         ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
         ref float o = ref MemoryMarshal.GetReference(output);
         ref float r = ref MemoryMarshal.GetReference(residual);
         bool add = !residual.IsEmpty;
-        for (int oy = 0; oy < outputHeight; oy++)
+        for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
             for (int next = 0; next < outputWidth; next += v)
@@ -238,7 +247,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = new Vector<float>(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Madd(new Vector<float>(filter[tap]), Vector.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                nuint index = (nuint)(oy * outputWidth + ox);
+                nuint index = (nuint)((oy - firstRow) * outputWidth + ox);
                 if (add) sum += Vector.LoadUnsafe(ref r, index);
                 if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
                 if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
@@ -250,16 +259,16 @@ public static class DepthwiseKernel
     /// <summary>Rows narrower than a vector, or no vectors at all.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PlaneScalar(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int outputHeight, int outputWidth, Span<float> output)
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
-        for (int oy = 0; oy < outputHeight; oy++)
+        for (int oy = firstRow; oy < lastRow; oy++)
         {
             for (int ox = 0; ox < outputWidth; ox++)
             {
                 int at = oy * pitch + ox;
                 float sum = bias;
                 for (int tap = 0; tap < starts.Length; tap++) sum += filter[tap] * planes[starts[tap] + at];
-                int index = oy * outputWidth + ox;
+                int index = (oy - firstRow) * outputWidth + ox;
                 if (!residual.IsEmpty) sum += residual[index];
                 if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
                 output[index] = sum;
@@ -274,11 +283,14 @@ public static class DepthwiseKernel
             ? Vector.FusedMultiplyAdd(a, b, c)
             : a * b + c;
 
-    /// <summary>Each thread's share of the channels.</summary>
+    /// <summary>Each thread's band of output rows, in every channel: the rows the next layer's share reads.</summary>
     internal sealed class Work : ConvolutionWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Execute(int part, int parts) =>
-            Channels(Shape, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output);
+        public override void Execute(int part, int parts)
+        {
+            int first = Shape.OutputHeight * part / parts, last = Shape.OutputHeight * (part + 1) / parts, at = first * Shape.OutputWidth;
+            Rows(Shape, first, last, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at), Shape.OutputHeight * Shape.OutputWidth);
+        }
     }
 }

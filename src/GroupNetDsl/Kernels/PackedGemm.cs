@@ -298,9 +298,11 @@ public static class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
+            // Units of work are whole panels plus, last, the column tail (about a panel's work too).
             int width = PanelWidth(BlockRows(_rows));
-            int first = _panels * part / parts * width;
-            int last = part == parts - 1 ? _columns : _panels * (part + 1) / parts * width;
+            int units = _panels + (_columns > _panels * width ? 1 : 0);
+            int first = Math.Min(_columns, units * part / parts * width);
+            int last = part == parts - 1 ? _columns : Math.Min(_columns, units * (part + 1) / parts * width);
             Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<int>(_starts, _startsLength), _columns,
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
                 new Span<float>(_c, _cLength), _outputStride, first, last);
