@@ -78,6 +78,7 @@ public static class MarkdownReport
         WriteChart(page, results, batch: 8, threads: 2);
 
         WriteTargets(page, results);
+        WriteAnalysis(page);
 
         if (results.Failed.Count > 0)
         {
@@ -117,8 +118,8 @@ public static class MarkdownReport
         page.AppendLine(Invariant, $"- **Peak** (an assumption, not a measurement): {PeakGmacPerCore:0} GMAC/s per core, i.e. 100 GFLOP/s fp32 (2 FMA units x 8 lanes");
         page.AppendLine("  of AVX2 at about 3.1 GHz), as issue 5 states it for this kind of machine (2 cores, AVX2 + FMA). \"% peak\" is relative to");
         page.AppendLine("  that per-core figure times the threads the engine really used. This CPU also has AVX-512 (see the instruction");
-        page.AppendLine("  sets above), which ONNX Runtime's kernels use and .NET's `Vector256` code does not: the measured FMA peak below");
-        page.AppendLine("  shows what one core sustains at 256 and at 512 bits, so a figure above 100% is possible.");
+        page.AppendLine("  sets above), which both ONNX Runtime's kernels and ours (`Vector512` where it is accelerated) use: the measured");
+        page.AppendLine("  FMA peak below shows what one core sustains at 256 and at 512 bits, so a figure above 100% is possible.");
         page.AppendLine("- **GMAC/s** = the generated class's `MultiplyAccumulates` constant (per image) x batch / mean time. Both engines are");
         page.AppendLine("  credited with the same MACs (convolutions and linear layers, as PyTorch-style counters count them).");
         page.AppendLine("- **ORT/ours** = ORT's mean time / ours: above 1.0 the generated code is faster.");
@@ -263,6 +264,19 @@ public static class MarkdownReport
         long? worst = oursRows.Count == 0 ? null : oursRows.Max(m => m.AllocatedBytes ?? long.MaxValue);
         string allocationVerdict = worst is null ? "not measured" : worst == 0 ? "met" : "**missed**";
         page.AppendLine(Invariant, $"| 0 B allocated per Forward | all {oursRows.Count} rows of ours | {(worst is null or long.MaxValue ? "n/a" : worst.Value.ToString("N0", Invariant) + " B max")} | {allocationVerdict} |");
+        page.AppendLine();
+    }
+
+    /// <summary>
+    /// The hand-written account of where the time goes (benchmarks/ANALYSIS.md): profiles and experiments that explain
+    /// the targets above. It names the commit it was measured at; the tables above are this run's.
+    /// </summary>
+    private static void WriteAnalysis(StringBuilder page)
+    {
+        string? root = RepositoryPaths.FindRoot();
+        string path = root is null ? "" : Path.Combine(root, "benchmarks", "ANALYSIS.md");
+        if (!File.Exists(path)) return;
+        page.AppendLine(File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd());
         page.AppendLine();
     }
 

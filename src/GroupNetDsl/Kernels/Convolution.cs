@@ -251,6 +251,15 @@ public static class Convolution
                     var high = Vector512.LoadUnsafe(ref from, (nuint)(read + 16));
                     Avx512F.PermuteVar16x32x2(low, evens, high).StoreUnsafe(ref to, (nuint)j);
                 }
+                // The row's last 16 outputs, overlapping those already written (same values), instead of a scalar tail.
+                int tail = last - 16, tailRead = (tail - first) * 2;
+                if (j < last && tail >= first && tailRead + 32 <= readable)
+                {
+                    var low = Vector512.LoadUnsafe(ref from, (nuint)tailRead);
+                    var high = Vector512.LoadUnsafe(ref from, (nuint)(tailRead + 16));
+                    Avx512F.PermuteVar16x32x2(low, evens, high).StoreUnsafe(ref to, (nuint)tail);
+                    j = last;
+                }
             }
             for (int read = (j - first) * stride; j < last; j++, read += stride) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, read);
         }

@@ -24,6 +24,8 @@ public class ConvolutionTests
         { 32, 8, 8, 32, 3, 1, 1, 1, 8 },      // 4 channels per group, as in ResNeXt
         { 2, 1, 1, 3, 3, 1, 1, 1, 1 },        // a single pixel
         { 3, 40, 37, 7, 7, 2, 3, 1, 1 },      // a 7x7 stem: many panels and a column tail
+        { 4, 48, 48, 8, 3, 1, 1, 1, 2 },      // tall enough for threads to take bands of rows
+        { 3, 64, 64, 8, 3, 2, 1, 1, 1 },      // bands of a strided conv
     };
 
     [Theory]

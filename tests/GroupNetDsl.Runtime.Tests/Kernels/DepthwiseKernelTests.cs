@@ -19,6 +19,8 @@ public class DepthwiseKernelTests
         { 4, 2, 10, 40, 3, 1, 1, 1 },    // two output channels per input channel
         { 5, 1, 33, 33, 3, 2, 1, 1 },    // stride 2 on odd sizes with 16-wide rows
         { 1, 1, 1, 1, 3, 1, 1, 1 },      // a single pixel
+        { 2, 1, 40, 40, 3, 1, 1, 1 },    // tall enough for threads to take bands of rows
+        { 3, 1, 72, 72, 3, 2, 1, 1 },    // bands of a strided conv, rows ending on an overlapping vector
     };
 
     [Theory]
