@@ -267,7 +267,7 @@ public static class Convolution
 
     /// <summary>Zeroes a short run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Zero(ref float to, int count)
+    internal static void Zero(ref float to, int count)
     {
         if (count >= 8)
         {
@@ -283,7 +283,7 @@ public static class Convolution
 
     /// <summary>Copies a short run, the last vector overlapping the one before it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref float from, ref float to, int count)
+    internal static void Copy(ref float from, ref float to, int count)
     {
         if (count >= 16 && Vector512.IsHardwareAccelerated)
         {
@@ -305,7 +305,7 @@ public static class Convolution
 
     /// <summary>output = activation(sums + residual), with vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    internal static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
         int count = sums.Length, i = 0;
         ref float s = ref MemoryMarshal.GetReference(sums);

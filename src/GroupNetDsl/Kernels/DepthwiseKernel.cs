@@ -23,7 +23,7 @@ public static class DepthwiseKernel
 {
     // Output pixels per thread per channel below which threads split channels instead of rows (measured on the
     // 28x28 and 14x14 layers of the benchmark suite).
-    private const int MinimumBandPixels = 256;
+    private const int MinimumBandPixels = 1024;
 
     [ThreadStatic]
     private static float[]? t_planes;

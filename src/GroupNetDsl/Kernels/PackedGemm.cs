@@ -258,8 +258,9 @@ public static class PackedGemm
             }
             else
             {
-                for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
-                for (int i = count; i < width; i++) Unsafe.Add(ref to, i) = 0f;
+                // A column tail: zero the panel row, then copy what there is (never reading past it).
+                Convolution.Zero(ref to, width);
+                Convolution.Copy(ref from, ref to, count);
             }
         }
     }
@@ -570,16 +571,8 @@ public static class PackedGemm
                 bias.Length != 0 ? bias.Slice(firstRow, valid) : default, default, Activation.None, tile);
             for (int row = 0; row < valid; row++)
             {
-                var sums = tile.Slice(row * width, count);
-                var target = c.Slice((firstRow + row) * outputStride + first, count);
-                var added = residual.Length != 0 ? residual.Slice((firstRow + row) * outputStride + first, count) : default;
-                for (int j = 0; j < count; j++)
-                {
-                    float sum = sums[j];
-                    if (added.Length != 0) sum += added[j];
-                    if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
-                    target[j] = sum;
-                }
+                int at = (firstRow + row) * outputStride + first;
+                Convolution.Finish(tile.Slice(row * width, count), residual.Length != 0 ? residual.Slice(at, count) : default, activation, c.Slice(at, count));
             }
         }
     }
