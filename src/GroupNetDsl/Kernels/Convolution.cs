@@ -75,7 +75,7 @@ public static class Convolution
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="packedWeight">The packed weights.</param>
     /// <param name="bias">One value per output channel, or empty.</param>
-    /// <param name="residual">A tensor the size of the output to add, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the work, or null.</param>
@@ -307,11 +307,23 @@ public static class Convolution
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
+        if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
         int count = sums.Length, i = 0;
         ref float s = ref MemoryMarshal.GetReference(sums);
         ref float o = ref MemoryMarshal.GetReference(output);
         bool add = !residual.IsEmpty;
         ref float r = ref MemoryMarshal.GetReference(residual);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<float>.Count <= count; i += Vector512<float>.Count)
+            {
+                var value = Vector512.LoadUnsafe(ref s, (nuint)i);
+                if (add) value += Vector512.LoadUnsafe(ref r, (nuint)i);
+                if (activation != Activation.None) value = Vector512.Max(value, Vector512<float>.Zero);
+                if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
+                value.StoreUnsafe(ref o, (nuint)i);
+            }
+        }
         for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
         {
             var value = Vector.LoadUnsafe(ref s, (nuint)i);

@@ -36,7 +36,7 @@ public static class DepthwiseKernel
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
     /// <param name="bias">One value per output channel, or empty.</param>
-    /// <param name="residual">A tensor the size of the output to add, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>

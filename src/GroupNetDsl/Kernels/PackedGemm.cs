@@ -110,7 +110,7 @@ public static class PackedGemm
     /// <param name="b">B, [depth x columns] row-major.</param>
     /// <param name="columns">Columns of B and C.</param>
     /// <param name="bias">One value per row, or empty for none.</param>
-    /// <param name="residual">A [rows x columns] tensor to add, or empty for none.</param>
+    /// <param name="residual">A [rows x columns] tensor to add (not overlapping <paramref name="c"/>), or empty for none.</param>
     /// <param name="activation">Applied last.</param>
     /// <param name="c">The output, [rows x columns].</param>
     /// <param name="team">Threads to split the columns among, or null for the calling thread alone.</param>
@@ -130,7 +130,7 @@ public static class PackedGemm
     /// <param name="rowStarts">Depth offsets into <paramref name="b"/>, or empty for a row-major B.</param>
     /// <param name="columns">Columns of B and C.</param>
     /// <param name="bias">One value per row, or empty for none.</param>
-    /// <param name="residual">A [rows x columns] tensor to add, or empty for none.</param>
+    /// <param name="residual">A [rows x columns] tensor to add (not overlapping <paramref name="c"/>), or empty for none.</param>
     /// <param name="activation">Applied last.</param>
     /// <param name="c">The output: row m at m x <paramref name="outputStride"/>, <paramref name="columns"/> wide.</param>
     /// <param name="outputStride">Floats from one row of C (and of the residual) to the next, at least columns.</param>
