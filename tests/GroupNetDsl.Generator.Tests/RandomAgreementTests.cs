@@ -80,6 +80,28 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void ThreeThreadsGiveTheSameBitsAsOne(string name)
+    {
+        // Every way a layer is split among threads (bands of rows, groups, channels, column panels) and a batch among
+        // images must compute each output with the same sum in the same order as one thread.
+        var spec = RandomNetworks.All.Single(s => s.Name == name);
+        var handle = fixture.Assembly.Network($"{RandomNetworksFixture.RootNamespace}.{name}");
+        var random = new Random(RandomNetworks.Seed + 1000 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
+        byte[] weights = spec.CreateWeights(random).File.ToArray();
+        var alone = handle.Load(weights);
+        var shared = handle.Load(weights, threads: 3);
+        foreach (int batch in new[] { 1, 3 })
+        {
+            var input = new float[batch * spec.Input.Length];
+            for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 12 - 6);
+            var expected = batch == 1 ? alone.Forward(input) : alone.ForwardBatch(input, batch);
+            var actual = batch == 1 ? shared.Forward(input) : shared.ForwardBatch(input, batch);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"Network {name}, batch {batch}: 3 threads differ from 1.\n{spec.GnetText()}");
+        }
+    }
+
     /// <summary>max |actual - expected| &lt;= 1e-4 * max(1, max |expected|).</summary>
     internal static void AssertClose(double[] expected, float[] actual, string context)
     {

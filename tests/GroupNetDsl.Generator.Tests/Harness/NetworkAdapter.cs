@@ -31,6 +31,9 @@ public static class NetworkAdapter
                     /// <summary>Load(ReadOnlyMemory&lt;byte&gt;, string).</summary>
                     public static object Load(byte[] bytes) => {{type}}.Load(new global::System.ReadOnlyMemory<byte>(bytes), "random-weights.safetensors");
 
+                    /// <summary>Load(ReadOnlyMemory&lt;byte&gt;, string, int).</summary>
+                    public static object LoadWithThreads(byte[] bytes, int threads) => {{type}}.Load(new global::System.ReadOnlyMemory<byte>(bytes), "random-weights.safetensors", threads);
+
                     /// <summary>Forward(ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;).</summary>
                     public static void Forward(object network, float[] input, float[] output) => (({{type}})network).Forward(input, output);
 
@@ -49,6 +52,7 @@ public static class NetworkAdapter
 public sealed class NetworkHandle
 {
     private readonly Func<byte[], object> _load;
+    private readonly Func<byte[], int, object> _loadWithThreads;
     private readonly Action<object, float[], float[]> _forward;
     private readonly Action<object, float[], float[], int> _forwardBatch;
     private readonly Action<object, float[], float[], float[]> _forwardWithScratch;
@@ -57,6 +61,7 @@ public sealed class NetworkHandle
     {
         Type = type;
         _load = Bind<Func<byte[], object>>(adapter, "Load");
+        _loadWithThreads = Bind<Func<byte[], int, object>>(adapter, "LoadWithThreads");
         _forward = Bind<Action<object, float[], float[]>>(adapter, "Forward");
         _forwardBatch = Bind<Action<object, float[], float[], int>>(adapter, "ForwardBatch");
         _forwardWithScratch = Bind<Action<object, float[], float[], float[]>>(adapter, "ForwardWithScratch");
@@ -83,6 +88,9 @@ public sealed class NetworkHandle
             : throw new Xunit.Sdk.XunitException($"{Type} has no constant {name}.");
 
     public LoadedNetwork Load(byte[] safetensors) => new(this, _load(safetensors));
+
+    /// <summary>Loads with a team of <paramref name="threads"/> threads.</summary>
+    public LoadedNetwork Load(byte[] safetensors, int threads) => new(this, _loadWithThreads(safetensors, threads));
 
     internal void Forward(object network, float[] input, float[] output) => _forward(network, input, output);
 
