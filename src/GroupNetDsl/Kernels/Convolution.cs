@@ -58,6 +58,9 @@ public static class Convolution
     // column tail and per-band setup a large part of it (measured on GroupedBottleneck's 16x16 layers).
     private const int MinimumBandColumns = 256;
 
+    // Floats between consecutive planes (see Group).
+    private const int PlaneGap = 16;
+
     [ThreadStatic]
     private static float[]? t_planes;
 
@@ -131,7 +134,9 @@ public static class Convolution
         int stride = shape.Stride;
         int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
         int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
-        int planeLength = planeRows * pitch;
+        // Planes sit a little more than their size apart: at sizes like 32x32 they would otherwise be a power of two
+        // apart, and the product, which reads their rows in place, would have them evict each other from the L1 cache.
+        int planeLength = planeRows * pitch + PlaneGap;
 
         // The stride phases (py, px) that some tap reads, numbered in order of first use.
         Span<int> phaseOf = stackalloc int[stride * stride];
@@ -186,12 +191,12 @@ public static class Convolution
                 // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
                 int at = oy * shape.OutputWidth;
                 PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
-                    groupOutput.Slice(at), outPlane, team);
+                    groupOutput.Slice(at), outPlane, team, readRowsInPlace: true);
                 continue;
             }
             int wideLength = rows * columns;
             var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
-            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), columns, team);
+            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), columns, team, readRowsInPlace: true);
             for (int row = 0; row < rows; row++)
             {
                 for (int y = 0; y < count; y++)

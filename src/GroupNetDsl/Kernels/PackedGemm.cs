@@ -135,9 +135,15 @@ public static class PackedGemm
     /// <param name="c">The output: row m at m x <paramref name="outputStride"/>, <paramref name="columns"/> wide.</param>
     /// <param name="outputStride">Floats from one row of C (and of the residual) to the next, at least columns.</param>
     /// <param name="team">Threads to split the columns among, or null for the calling thread alone.</param>
+    /// <param name="readRowsInPlace">
+    /// True when B's rows may be read where they are by every row block: their starts are not a power of two
+    /// apart (rows that are evict each other from the L1 cache, so by default panels of B are copied first once
+    /// four or more row blocks read them).
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, WorkerTeam? team = null)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, WorkerTeam? team = null,
+        bool readRowsInPlace = false)
     {
         int outputLength = (rows - 1) * outputStride + columns;
         if (outputStride < columns || packedA.Length < PackedLength(1, rows, depth) || c.Length < outputLength
@@ -168,7 +174,7 @@ public static class PackedGemm
                 fixed (int* starts = rowStarts)
                 {
                     var work = team.WorkOf<Work>();
-                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, starts, rowStarts.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, outputStride, panels);
+                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, starts, rowStarts.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, outputStride, panels, readRowsInPlace);
                     team.Run(work);
                 }
                 return;
@@ -178,20 +184,20 @@ public static class PackedGemm
                 team.Release();
             }
         }
-        Columns(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, outputStride, 0, columns);
+        Columns(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, outputStride, 0, columns, readRowsInPlace);
     }
 
     /// <summary>The product restricted to output columns [first, last): first is a multiple of the panel width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, int first, int last)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, int first, int last, bool readRowsInPlace)
     {
         int blockRows = BlockRows(rows);
         int blocks = (rows + blockRows - 1) / blockRows;
         int width = PanelWidth(blockRows);
         int n = first;
         int end = first + (last - first) / width * width;
-        if (end - n >= width && blocks >= GatherBlocks)
+        if (end - n >= width && blocks >= GatherBlocks && !readRowsInPlace)
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
             // read in place, its rows lie far apart (an image row or a plane apart) and, at power-of-two sizes,
@@ -271,11 +277,13 @@ public static class PackedGemm
         private float* _a, _b, _bias, _residual, _c;
         private int* _starts;
         private int _aLength, _bLength, _startsLength, _biasLength, _residualLength, _cLength, _outputStride, _rows, _depth, _columns, _panels;
+        private bool _readRowsInPlace;
         private Activation _activation;
 
         public void Set(float* a, int aLength, int rows, int depth, float* b, int bLength, int* starts, int startsLength, int columns, float* bias, int biasLength,
-            float* residual, int residualLength, Activation activation, float* c, int cLength, int outputStride, int panels)
+            float* residual, int residualLength, Activation activation, float* c, int cLength, int outputStride, int panels, bool readRowsInPlace)
         {
+            _readRowsInPlace = readRowsInPlace;
             _outputStride = outputStride;
             _a = a;
             _aLength = aLength;
@@ -306,7 +314,7 @@ public static class PackedGemm
             int last = part == parts - 1 ? _columns : Math.Min(_columns, units * (part + 1) / parts * width);
             Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<int>(_starts, _startsLength), _columns,
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
-                new Span<float>(_c, _cLength), _outputStride, first, last);
+                new Span<float>(_c, _cLength), _outputStride, first, last, _readRowsInPlace);
         }
     }
 
