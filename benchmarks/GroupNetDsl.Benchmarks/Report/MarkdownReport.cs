@@ -35,11 +35,12 @@ public static class MarkdownReport
         page.AppendLine("> command below; re-run it after changing the kernels (issue 5). Written by `benchmarks/GroupNetDsl.Benchmarks` from");
         page.AppendLine("> BenchmarkDotNet's JSON results; do not edit by hand.");
         page.AppendLine();
-        double? load = run is null ? null : Math.Max(run.LoadBefore ?? 0, run.LoadAfter ?? 0);
-        if (load > 0.5 * machine.LogicalCores)
+        // Only the load before the run tells of other processes: the benchmark's own threads (two in the 2-thread rows)
+        // raise the load average that is read after it.
+        if (run?.LoadBefore > 0.5 * machine.LogicalCores)
         {
-            page.AppendLine(Invariant, $"> **Warning: the machine was busy during this run** (1-minute load average {Format(run!.LoadBefore, "0.0")} before and");
-            page.AppendLine(Invariant, $"> {Format(run.LoadAfter, "0.0")} after, on {machine.LogicalCores} cores): other processes competed for the cores, so every time is slower");
+            page.AppendLine(Invariant, $"> **Warning: the machine was busy when this run began** (1-minute load average {Format(run!.LoadBefore, "0.0")} on");
+            page.AppendLine(Invariant, $"> {machine.LogicalCores} cores): other processes competed for the cores, so every time is slower");
             page.AppendLine("> and noisier than on a quiet machine, the 2-thread rows most. Read these numbers as a check that the benchmark");
             page.AppendLine("> runs, not as the kernels' speed; re-run on a quiet machine before drawing conclusions.");
             page.AppendLine();
@@ -106,7 +107,7 @@ public static class MarkdownReport
         if (run is not null)
         {
             page.AppendLine(Invariant, $"| run | {run.Started:yyyy-MM-dd HH:mm} to {run.Ended:HH:mm} UTC, arguments `{run.Arguments}` |");
-            page.AppendLine(Invariant, $"| 1-minute load average before / after | {Format(run.LoadBefore, "0.00")} / {Format(run.LoadAfter, "0.00")} (above ~0.3 something else was running: numbers are slower and noisier) |");
+            page.AppendLine(Invariant, $"| 1-minute load average before / after | {Format(run.LoadBefore, "0.00")} / {Format(run.LoadAfter, "0.00")} (before: above ~0.3 something else was running, and numbers are slower and noisier; after: raised by the benchmark's own threads) |");
         }
         page.AppendLine();
     }
