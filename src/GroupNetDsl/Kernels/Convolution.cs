@@ -131,25 +131,16 @@ public static class Convolution
             return;
         }
 
-        int stride = shape.Stride;
-        int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
-        int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
+        int stride = shape.Stride, taps = shape.Kernel * shape.Kernel;
+        int pitch = PlanePitch(shape), planeRows = PlaneRows(shape);
         // Planes sit a little more than their size apart: at sizes like 32x32 they would otherwise be a power of two
         // apart, and the product, which reads their rows in place, would have them evict each other from the L1 cache.
         int planeLength = planeRows * pitch + PlaneGap;
 
-        // The stride phases (py, px) that some tap reads, numbered in order of first use.
+        // Channel 0's taps first; channel c's read the same places in its own planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
-        phaseOf.Fill(-1);
-        int phases = 0;
-        for (int ky = 0; ky < shape.Kernel; ky++)
-        {
-            for (int kx = 0; kx < shape.Kernel; kx++)
-            {
-                int phase = ky * shape.Dilation % stride * stride + kx * shape.Dilation % stride;
-                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
-            }
-        }
+        int phases = Phases(shape, planeLength, phaseOf, rowStarts.AsSpan(0, taps));
+        for (int k = taps; k < depth; k++) rowStarts[k] = k / taps * phases * planeLength + rowStarts[k % taps];
 
         // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
         int planesLength = shape.InPerGroup * phases * planeLength + pitch;
@@ -164,15 +155,6 @@ public static class Convolution
                 if (phaseOf[phase] < 0) continue;
                 var plane = planes.AsSpan((channel * phases + phaseOf[phase]) * planeLength, planeLength);
                 FillPlane(groupInput.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride, fillFirst, fillLast, pitch, plane);
-            }
-            for (int ky = 0; ky < shape.Kernel; ky++)
-            {
-                for (int kx = 0; kx < shape.Kernel; kx++)
-                {
-                    int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
-                    int phase = phaseOf[dy % stride * stride + dx % stride];
-                    rowStarts[(channel * shape.Kernel + ky) * shape.Kernel + kx] = (channel * phases + phase) * planeLength + dy / stride * pitch + dx / stride;
-                }
             }
         }
         planes.AsSpan(shape.InPerGroup * phases * planeLength, pitch).Clear();
@@ -207,6 +189,37 @@ public static class Convolution
                 }
             }
         }
+    }
+
+    /// <summary>Floats per row of a channel's zero-padded phase planes.</summary>
+    internal static int PlanePitch(in ConvolutionShape shape) => (shape.Width + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
+
+    /// <summary>Rows of a channel's zero-padded phase planes.</summary>
+    internal static int PlaneRows(in ConvolutionShape shape) => (shape.Height + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
+
+    /// <summary>
+    /// Numbers the stride phases (py, px) that some tap reads, in order of first use (phaseOf[py * stride + px], -1
+    /// for none), and writes where each tap (ky, kx) reads in one channel's planes, laid out planeLength apart.
+    /// Tap (ky, kx) at output (oy, ox) reads plane phase(ky * dilation % stride, kx * dilation % stride) at row
+    /// oy + ky * dilation / stride, column ox + kx * dilation / stride.
+    /// </summary>
+    /// <returns>The number of phases used.</returns>
+    internal static int Phases(in ConvolutionShape shape, int planeLength, Span<int> phaseOf, Span<int> tapStarts)
+    {
+        int stride = shape.Stride, pitch = PlanePitch(shape);
+        phaseOf.Fill(-1);
+        int phases = 0;
+        for (int ky = 0; ky < shape.Kernel; ky++)
+        {
+            for (int kx = 0; kx < shape.Kernel; kx++)
+            {
+                int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
+                int phase = dy % stride * stride + dx % stride;
+                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
+                tapStarts[ky * shape.Kernel + kx] = phaseOf[phase] * planeLength + dy / stride * pitch + dx / stride;
+            }
+        }
+        return phases;
     }
 
     /// <summary>

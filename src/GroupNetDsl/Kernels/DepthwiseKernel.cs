@@ -64,26 +64,14 @@ public static class DepthwiseKernel
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
-        int pitch = (shape.Width + 2 * shape.Padding + stride - 1) / stride;
-        int planeRows = (shape.Height + 2 * shape.Padding + stride - 1) / stride;
+        int pitch = Convolution.PlanePitch(shape), planeRows = Convolution.PlaneRows(shape);
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
         // The phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
-        phaseOf.Fill(-1);
-        int phases = 0;
         var starts = t_tapStarts is { } s && s.Length >= taps ? s : t_tapStarts = new int[taps];
-        for (int ky = 0; ky < kernel; ky++)
-        {
-            for (int kx = 0; kx < kernel; kx++)
-            {
-                int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
-                int phase = dy % stride * stride + dx % stride;
-                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
-                starts[ky * kernel + kx] = phaseOf[phase] * planeLength + dy / stride * pitch + dx / stride;
-            }
-        }
+        int phases = Convolution.Phases(shape, planeLength, phaseOf, starts.AsSpan(0, taps));
         var planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
 
         // Output row oy reads plane rows oy .. oy + reach.
