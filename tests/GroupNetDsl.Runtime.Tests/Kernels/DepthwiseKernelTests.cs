@@ -21,6 +21,8 @@ public class DepthwiseKernelTests
         { 1, 1, 1, 1, 3, 1, 1, 1 },      // a single pixel
         { 2, 1, 40, 40, 3, 1, 1, 1 },    // tall enough for threads to take bands of rows
         { 3, 1, 72, 72, 3, 2, 1, 1 },    // bands of a strided conv, rows ending on an overlapping vector
+        { 2, 1, 6, 600, 3, 1, 1, 1 },    // bands of two rows (one-row kernel) against four-row blocks on one thread
+        { 2, 1, 7, 19, 3, 1, 1, 1 },     // four-row blocks, the last overlapping, over a row tail
     };
 
     [Theory]
