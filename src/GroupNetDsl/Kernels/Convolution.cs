@@ -150,12 +150,7 @@ public static class Convolution
         int fillFirst = firstRow, fillLast = Math.Min(planeRows, lastRow + reach);
         for (int channel = 0; channel < shape.InPerGroup; channel++)
         {
-            for (int phase = 0; phase < phaseOf.Length; phase++)
-            {
-                if (phaseOf[phase] < 0) continue;
-                var plane = planes.AsSpan((channel * phases + phaseOf[phase]) * planeLength, planeLength);
-                FillPlane(groupInput.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride, fillFirst, fillLast, pitch, plane);
-            }
+            FillPlanes(groupInput.Slice(channel * inPlane, inPlane), shape, phaseOf, fillFirst, fillLast, planes.AsSpan(channel * phases * planeLength, phases * planeLength), planeLength);
         }
         planes.AsSpan(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
@@ -220,6 +215,85 @@ public static class Convolution
             }
         }
         return phases;
+    }
+
+    /// <summary>
+    /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads (numbered by
+    /// <see cref="Phases"/>), the planes planeLength apart.
+    /// </summary>
+    internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> phaseOf, int firstRow, int lastRow, Span<float> planes, int planeLength)
+    {
+        int stride = shape.Stride, pitch = PlanePitch(shape);
+        for (int py = 0; py < stride; py++)
+        {
+            int even = phaseOf[py * stride], odd = stride == 2 ? phaseOf[py * stride + 1] : -1;
+            if (even >= 0 && odd >= 0 && Avx512F.IsSupported && shape.Width >= 32)
+            {
+                // Both column phases of a stride-2 row: one pass over the input row writes both.
+                FillPhasePair(source, shape.Height, shape.Width, shape.Padding, py, firstRow, lastRow, pitch,
+                    planes.Slice(even * planeLength, planeLength), planes.Slice(odd * planeLength, planeLength));
+                continue;
+            }
+            for (int px = 0; px < stride; px++)
+            {
+                int phase = phaseOf[py * stride + px];
+                if (phase >= 0) FillPlane(source, shape.Height, shape.Width, shape.Padding, stride, py, px, firstRow, lastRow, pitch, planes.Slice(phase * planeLength, planeLength));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FillPlane"/> for both column phases (px 0 and 1) of row phase py at stride 2, from one read of each
+    /// input row: two permutes split 32 values into the evens and the odds. Needs AVX-512 and rows of 32 or more.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillPhasePair(ReadOnlySpan<float> source, int height, int width, int padding, int py, int firstRow, int lastRow, int pitch,
+        Span<float> plane0, Span<float> plane1)
+    {
+        if (width < 32 || firstRow < 0 || source.Length < height * width || plane0.Length < lastRow * pitch || plane1.Length < lastRow * pitch)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        // Phase px holds input column x at j = (x + padding - px) / 2: the even columns go to phase padding % 2 from
+        // j = padding / 2 on, the odd ones to the other phase from j = (padding + 1) / 2 on.
+        int evenShift = padding / 2, oddShift = (padding + 1) / 2;
+        int evens = (width + 1) / 2, odds = width / 2;
+        ref float evenTo0 = ref MemoryMarshal.GetReference(padding % 2 == 0 ? plane0 : plane1);
+        ref float oddTo0 = ref MemoryMarshal.GetReference(padding % 2 == 0 ? plane1 : plane0);
+        ref float from0 = ref MemoryMarshal.GetReference(source);
+        var evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var oddIndex = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        for (int i = firstRow; i < lastRow; i++)
+        {
+            ref float evenTo = ref Unsafe.Add(ref evenTo0, i * pitch);
+            ref float oddTo = ref Unsafe.Add(ref oddTo0, i * pitch);
+            int y = i * 2 + py - padding;
+            if ((uint)y >= (uint)height)
+            {
+                Zero(ref evenTo, pitch);
+                Zero(ref oddTo, pitch);
+                continue;
+            }
+            Zero(ref evenTo, evenShift);
+            Zero(ref Unsafe.Add(ref evenTo, evenShift + evens), pitch - evenShift - evens);
+            Zero(ref oddTo, oddShift);
+            Zero(ref Unsafe.Add(ref oddTo, oddShift + odds), pitch - oddShift - odds);
+            ref float from = ref Unsafe.Add(ref from0, y * width);
+            // Chunks of 32 from even columns; the last one, if the row is not a multiple of 32, ends at the row's
+            // last even column and overlaps the one before (same values).
+            int lastChunk = (width - 32) & ~1;
+            for (int next = 0; ; next += 32)
+            {
+                int x = Math.Min(next, lastChunk);
+                var low = Vector512.LoadUnsafe(ref from, (nuint)x);
+                var high = Vector512.LoadUnsafe(ref from, (nuint)(x + 16));
+                Avx512F.PermuteVar16x32x2(low, evenIndex, high).StoreUnsafe(ref evenTo, (nuint)(evenShift + x / 2));
+                Avx512F.PermuteVar16x32x2(low, oddIndex, high).StoreUnsafe(ref oddTo, (nuint)(oddShift + x / 2));
+                if (x == lastChunk) break;
+            }
+            // An odd width leaves the last even column (x = width - 1) past the last chunk.
+            if (width % 2 == 1) Unsafe.Add(ref evenTo, evenShift + evens - 1) = Unsafe.Add(ref from, width - 1);
+        }
     }
 
     /// <summary>

@@ -83,12 +83,7 @@ public static class DepthwiseKernel
             int channel = oc / shape.OutPerGroup;
             if (channel != filled)
             {
-                for (int phase = 0; phase < phaseOf.Length; phase++)
-                {
-                    if (phaseOf[phase] < 0) continue;
-                    Convolution.FillPlane(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, shape.Padding, stride, phase / stride, phase % stride,
-                        firstRow, fillLast, pitch, planes.AsSpan(phaseOf[phase] * planeLength, planeLength));
-                }
+                Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes.AsSpan(0, phases * planeLength), planeLength);
                 filled = channel;
             }
             int written = (lastRow - firstRow) * shape.OutputWidth;

@@ -28,6 +28,8 @@ public class ConvolutionTests
         { 3, 64, 64, 8, 3, 2, 1, 1, 1 },      // bands of a strided conv
         { 8, 10, 10, 64, 3, 1, 1, 1, 1 },     // many row blocks reading the planes' rows in place
         { 16, 9, 9, 96, 1, 2, 0, 1, 2 },      // the same for a strided grouped 1x1 conv
+        { 4, 9, 33, 4, 3, 2, 0, 1, 2 },       // both column phases of stride 2 in one pass: no padding, an odd width
+        { 2, 6, 50, 4, 5, 2, 2, 1, 1 },       // the same with padding 2, a width not a multiple of 32
     };
 
     [Theory]

@@ -23,6 +23,9 @@ public class DepthwiseKernelTests
         { 3, 1, 72, 72, 3, 2, 1, 1 },    // bands of a strided conv, rows ending on an overlapping vector
         { 2, 1, 6, 600, 3, 1, 1, 1 },    // bands of two rows (one-row kernel) against four-row blocks on one thread
         { 2, 1, 7, 19, 3, 1, 1, 1 },     // four-row blocks, the last overlapping, over a row tail
+        { 2, 1, 7, 45, 3, 2, 1, 1 },     // both column phases of stride 2 in one pass, an odd width
+        { 1, 1, 8, 64, 5, 2, 2, 1 },     // the same with padding 2
+        { 1, 1, 5, 33, 3, 2, 0, 1 },     // and with none
     };
 
     [Theory]
