@@ -82,9 +82,36 @@ public static class Convolution
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the work, or null.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team) =>
+        Run(shape, input, packedWeight, bias, residual, activation, output, default, team);
+
+    /// <summary>
+    /// <see cref="Convolve"/> with a global average pool fused in: pooled[c] = the mean of output channel c. Each
+    /// output row is summed as soon as its band is computed, while it is still in cache, into
+    /// <paramref name="rowSums"/>; the means add those sums up in row order, so they do not depend on the threads.
+    /// </summary>
+    /// <param name="shape">The sizes.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="packedWeight">The packed weights.</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied before pooling.</param>
+    /// <param name="output">The convolution's output (working memory: the pool's input).</param>
+    /// <param name="rowSums">Working memory of output channels x output height floats.</param>
+    /// <param name="pooled">One mean per output channel.</param>
+    /// <param name="team">Threads to share the work, or null.</param>
+    public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, Span<float> pooled, WorkerTeam? team)
+    {
+        CheckPoolLengths(shape, rowSums, pooled);
+        Run(shape, input, packedWeight, bias, residual, activation, output, rowSums, team);
+        Pool(shape, rowSums, pooled);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
@@ -92,25 +119,26 @@ public static class Convolution
         // mostly reads what it wrote itself, from its own core's cache. With too few rows, whole groups; with
         // one group, the product splits its columns.
         bool bands = team is not null && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandColumns;
-        if (ConvolutionWork.TryRun<BandWork>(team, bands, shape, input, packedWeight, bias, residual, activation, output)) return;
-        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output)) return;
-        for (int g = 0; g < shape.Groups; g++) Group(shape, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, team);
+        if (ConvolutionWork.TryRun<BandWork>(team, bands, shape, input, packedWeight, bias, residual, activation, output, rowSums)) return;
+        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output, rowSums)) return;
+        for (int g = 0; g < shape.Groups; g++) Group(shape, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, rowSums, team);
     }
 
     /// <summary>Output rows [firstRow, lastRow) of every group, on the calling thread.</summary>
     internal static void Band(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
     {
-        for (int g = 0; g < shape.Groups; g++) Group(shape, g, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, null);
+        for (int g = 0; g < shape.Groups; g++) Group(shape, g, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, rowSums, null);
     }
 
     /// <summary>
     /// Output rows [firstRow, lastRow) of one group: the planes' rows they read, then the product over bands of
-    /// output rows small enough for the L2 cache, each band's rows taken out of its wide columns at once.
+    /// output rows small enough for the L2 cache, each band's rows taken out of its wide columns at once (and
+    /// summed into rowSums, unless empty).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Group(in ConvolutionShape shape, int g, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
         int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
         int rows = shape.OutPerGroup, depth = shape.Depth, packed = PackedGemm.PackedLength(1, rows, depth);
@@ -128,6 +156,7 @@ public static class Convolution
             int at = firstRow * shape.OutputWidth;
             PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts.AsSpan(0, depth), (lastRow - firstRow) * shape.OutputWidth, groupBias,
                 groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team);
+            SumRows(shape, g * rows, rows, firstRow, lastRow, output, rowSums);
             return;
         }
 
@@ -169,6 +198,7 @@ public static class Convolution
                 int at = oy * shape.OutputWidth;
                 PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
                     groupOutput.Slice(at), outPlane, team, readRowsInPlace: true);
+                SumRows(shape, g * rows, rows, oy, oy + count, output, rowSums);
                 continue;
             }
             int wideLength = rows * columns;
@@ -183,6 +213,42 @@ public static class Convolution
                         groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
                 }
             }
+            SumRows(shape, g * rows, rows, oy, oy + count, output, rowSums);
+        }
+    }
+
+    /// <summary>
+    /// rowSums[c x output height + oy] = the sum of output row oy of channel c, for channels [firstChannel,
+    /// firstChannel + channels) and rows [firstRow, lastRow); nothing when rowSums is empty.
+    /// </summary>
+    internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> output, Span<float> rowSums)
+    {
+        if (rowSums.IsEmpty) return;
+        int outPlane = shape.OutputHeight * shape.OutputWidth;
+        for (int c = firstChannel; c < firstChannel + channels; c++)
+        {
+            for (int oy = firstRow; oy < lastRow; oy++) rowSums[c * shape.OutputHeight + oy] = VectorKernels.Sum(output.Slice(c * outPlane + oy * shape.OutputWidth, shape.OutputWidth));
+        }
+    }
+
+    /// <summary>Throws unless the pooling buffers are as long as the sizes require.</summary>
+    internal static void CheckPoolLengths(in ConvolutionShape shape, Span<float> rowSums, Span<float> pooled)
+    {
+        if (rowSums.Length < shape.OutChannels * shape.OutputHeight || pooled.Length < shape.OutChannels)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+    }
+
+    /// <summary>pooled[c] = the mean of channel c, from its row sums added in row order.</summary>
+    internal static void Pool(in ConvolutionShape shape, ReadOnlySpan<float> rowSums, Span<float> pooled)
+    {
+        float pixels = shape.OutputHeight * shape.OutputWidth;
+        for (int c = 0; c < shape.OutChannels; c++)
+        {
+            float total = 0f;
+            for (int oy = 0; oy < shape.OutputHeight; oy++) total += rowSums[c * shape.OutputHeight + oy];
+            pooled[c] = total / pixels;
         }
     }
 
@@ -441,7 +507,7 @@ public static class Convolution
         {
             for (int g = Shape.Groups * part / parts, last = Shape.Groups * (part + 1) / parts; g < last; g++)
             {
-                Group(Shape, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, null);
+                Group(Shape, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, RowSums, null);
             }
         }
     }
@@ -452,14 +518,14 @@ internal sealed class BandWork : ConvolutionWork
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int part, int parts) =>
-        Convolution.Band(Shape, Shape.OutputHeight * part / parts, Shape.OutputHeight * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output);
+        Convolution.Band(Shape, Shape.OutputHeight * part / parts, Shape.OutputHeight * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output, RowSums);
 }
 
 /// <summary>A convolution's arguments as pointers, so that a team's threads can each run a share of it.</summary>
 internal abstract unsafe class ConvolutionWork : TeamWork
 {
-    private float* _input, _weight, _bias, _residual, _output;
-    private int _inputLength, _weightLength, _biasLength, _residualLength, _outputLength;
+    private float* _input, _weight, _bias, _residual, _output, _rowSums;
+    private int _inputLength, _weightLength, _biasLength, _residualLength, _outputLength, _rowSumsLength;
 
     protected ConvolutionShape Shape { get; private set; }
 
@@ -474,6 +540,9 @@ internal abstract unsafe class ConvolutionWork : TeamWork
     protected ReadOnlySpan<float> Residual => new(_residual, _residualLength);
 
     protected Span<float> Output => new(_output, _outputLength);
+
+    /// <summary>Where each output row's sum goes for a fused pool, or empty.</summary>
+    protected Span<float> RowSums => new(_rowSums, _rowSumsLength);
 
     /// <summary>Throws unless every span is as long as the sizes require.</summary>
     public static void CheckLengths(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int weightLength,
@@ -492,17 +561,17 @@ internal abstract unsafe class ConvolutionWork : TeamWork
     /// work is worth splitting and the team is free; false (nothing done) otherwise.
     /// </summary>
     public static bool TryRun<TWork>(WorkerTeam? team, bool worthSplitting, in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
         where TWork : ConvolutionWork, new()
     {
         if (team is null || !worthSplitting || !team.TryAcquire()) return false;
         try
         {
-            fixed (float* inputPointer = input, weightPointer = weight, biasPointer = bias, residualPointer = residual, outputPointer = output)
+            fixed (float* inputPointer = input, weightPointer = weight, biasPointer = bias, residualPointer = residual, outputPointer = output, rowSumsPointer = rowSums)
             {
                 var work = team.WorkOf<TWork>();
                 work.Set(shape, inputPointer, input.Length, weightPointer, weight.Length, biasPointer, bias.Length,
-                    residualPointer, residual.Length, activation, outputPointer, output.Length);
+                    residualPointer, residual.Length, activation, outputPointer, output.Length, rowSumsPointer, rowSums.Length);
                 team.Run(work);
             }
             return true;
@@ -515,7 +584,7 @@ internal abstract unsafe class ConvolutionWork : TeamWork
 
     /// <summary>Points at the arguments; they must stay fixed until the team has run the work.</summary>
     private void Set(in ConvolutionShape shape, float* input, int inputLength, float* weight, int weightLength, float* bias, int biasLength,
-        float* residual, int residualLength, Activation activation, float* output, int outputLength)
+        float* residual, int residualLength, Activation activation, float* output, int outputLength, float* rowSums, int rowSumsLength)
     {
         Shape = shape;
         _input = input;
@@ -529,5 +598,7 @@ internal abstract unsafe class ConvolutionWork : TeamWork
         Activation = activation;
         _output = output;
         _outputLength = outputLength;
+        _rowSums = rowSums;
+        _rowSumsLength = rowSumsLength;
     }
 }

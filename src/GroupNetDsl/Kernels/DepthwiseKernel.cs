@@ -40,9 +40,35 @@ public static class DepthwiseKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team) =>
+        Run(shape, input, weight, bias, residual, activation, output, default, team);
+
+    /// <summary>
+    /// <see cref="Convolve"/> with a global average pool fused in, as <see cref="Convolution.ConvolveAndPool"/>: each
+    /// channel's rows are summed as soon as they are computed.
+    /// </summary>
+    /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied before pooling.</param>
+    /// <param name="output">The convolution's output (working memory: the pool's input).</param>
+    /// <param name="rowSums">Working memory of output channels x output height floats.</param>
+    /// <param name="pooled">One mean per output channel.</param>
+    /// <param name="team">Threads to share the channels, or null.</param>
+    public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, Span<float> pooled, WorkerTeam? team)
+    {
+        Convolution.CheckPoolLengths(shape, rowSums, pooled);
+        Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
+        Convolution.Pool(shape, rowSums, pooled);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
         if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
@@ -50,18 +76,19 @@ public static class DepthwiseKernel
         // thread); when a band would be only a few hundred pixels, per-channel setup outweighs that, and they take
         // runs of channels instead.
         bool bands = team is not null && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
-        if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output)) return;
-        if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output)) return;
-        Rows(shape, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth);
+        if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
+        if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
+        Rows(shape, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);
     }
 
     /// <summary>
     /// Output rows [firstRow, lastRow) of channels [firstChannel, lastChannel), written to <paramref name="output"/>
-    /// with channel oc's row firstRow at oc x <paramref name="channelStride"/> (the residual laid out alike).
+    /// with channel oc's row firstRow at oc x <paramref name="channelStride"/> (the residual laid out alike); each row's
+    /// sum goes to rowSums[oc x output height + oy] unless rowSums is empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(in ConvolutionShape shape, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
         int pitch = Convolution.PlanePitch(shape), planeRows = Convolution.PlaneRows(shape);
@@ -109,6 +136,13 @@ public static class DepthwiseKernel
             else
             {
                 PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+            }
+            if (!rowSums.IsEmpty)
+            {
+                for (int oy = firstRow; oy < lastRow; oy++)
+                {
+                    rowSums[oc * shape.OutputHeight + oy] = VectorKernels.Sum(channelOutput.Slice((oy - firstRow) * shape.OutputWidth, shape.OutputWidth));
+                }
             }
         }
     }
@@ -390,7 +424,7 @@ public static class DepthwiseKernel
         {
             int first = Shape.OutputHeight * part / parts, last = Shape.OutputHeight * (part + 1) / parts, at = first * Shape.OutputWidth;
             Rows(Shape, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
-                Shape.OutputHeight * Shape.OutputWidth);
+                Shape.OutputHeight * Shape.OutputWidth, RowSums);
         }
     }
 
@@ -400,7 +434,7 @@ public static class DepthwiseKernel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts) =>
             Rows(Shape, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
-                Shape.OutputHeight * Shape.OutputWidth);
+                Shape.OutputHeight * Shape.OutputWidth, RowSums);
     }
 }
 

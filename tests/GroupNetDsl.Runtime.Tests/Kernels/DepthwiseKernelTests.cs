@@ -46,25 +46,65 @@ public class DepthwiseKernelTests
                 var actual = new float[outChannels * outPlane];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
                 DepthwiseKernel.Convolve(shape, input, weight, bias, withResidual ? residual : default, activation, actual, null);
-                for (int oc = 0; oc < outChannels; oc++)
-                for (int oy = 0; oy < outHeight; oy++)
-                for (int ox = 0; ox < outWidth; ox++)
+                double[] expected = Direct(shape, multiplier, input, weight, bias, withResidual ? residual : null, activation);
+                for (int at = 0; at < expected.Length; at++)
                 {
-                    double sum = bias[oc];
-                    for (int ky = 0; ky < kernel; ky++)
-                    for (int kx = 0; kx < kernel; kx++)
-                    {
-                        int iy = oy * stride - padding + ky * dilation, ix = ox * stride - padding + kx * dilation;
-                        if (iy >= 0 && iy < height && ix >= 0 && ix < width) sum += (double)weight[(oc * kernel + ky) * kernel + kx] * input[((oc / multiplier) * height + iy) * width + ix];
-                    }
-                    int at = oc * outPlane + oy * outWidth + ox;
-                    if (withResidual) sum += residual[at];
-                    if (activation != Activation.None) sum = Math.Max(sum, 0);
-                    if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
-                    Assert.True(Math.Abs(sum - actual[at]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"({oc},{oy},{ox}): {actual[at]} vs {sum} ({activation}, residual {withResidual})");
+                    Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-5 * Math.Max(1, Math.Abs(expected[at])), $"out[{at}]: {actual[at]} vs {expected[at]} ({activation}, residual {withResidual})");
                 }
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ConvolveAndPoolGivesEachChannelsMean(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int dilation)
+    {
+        int outHeight = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        int outChannels = channels * multiplier, outPlane = outHeight * outWidth;
+        var shape = new ConvolutionShape(channels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, channels);
+        var random = new Random(height * 17 + width);
+        float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
+        float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outPlane);
+        double[] expected = Direct(shape, multiplier, input, weight, bias, residual, Activation.Relu6);
+
+        var pooled = new float[outChannels];
+        var pooledByThreads = new float[outChannels];
+        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooled, null);
+        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooledByThreads, new WorkerTeam(3));
+        for (int oc = 0; oc < outChannels; oc++)
+        {
+            double mean = 0;
+            for (int i = 0; i < outPlane; i++) mean += expected[oc * outPlane + i];
+            mean /= outPlane;
+            Assert.True(Math.Abs(mean - pooled[oc]) <= 1e-5 * Math.Max(1, Math.Abs(mean)), $"pooled[{oc}] = {pooled[oc]}, expected {mean}");
+        }
+        Assert.Equal(pooled, pooledByThreads);
+    }
+
+    /// <summary>The depthwise convolution as plain loops in double precision, with bias, residual (unless null) and activation.</summary>
+    private static double[] Direct(ConvolutionShape shape, int multiplier, float[] input, float[] weight, float[] bias, float[]? residual, Activation activation)
+    {
+        int outPlane = shape.OutputHeight * shape.OutputWidth, kernel = shape.Kernel;
+        var result = new double[shape.OutChannels * outPlane];
+        for (int oc = 0; oc < shape.OutChannels; oc++)
+        for (int oy = 0; oy < shape.OutputHeight; oy++)
+        for (int ox = 0; ox < shape.OutputWidth; ox++)
+        {
+            double sum = bias[oc];
+            for (int ky = 0; ky < kernel; ky++)
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                int iy = oy * shape.Stride - shape.Padding + ky * shape.Dilation, ix = ox * shape.Stride - shape.Padding + kx * shape.Dilation;
+                if (iy >= 0 && iy < shape.Height && ix >= 0 && ix < shape.Width) sum += (double)weight[(oc * kernel + ky) * kernel + kx] * input[((oc / multiplier) * shape.Height + iy) * shape.Width + ix];
+            }
+            int at = oc * outPlane + oy * shape.OutputWidth + ox;
+            if (residual is not null) sum += residual[at];
+            if (activation != Activation.None) sum = Math.Max(sum, 0);
+            if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
+            result[at] = sum;
+        }
+        return result;
     }
 
     [Theory]
