@@ -217,11 +217,11 @@ public static partial class CSharpEmitter
         w.Line("if (input.Length != InputLength) throw new global::System.ArgumentException($\"Expected {InputLength} input floats ({InputChannels}x{InputHeight}x{InputWidth}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != OutputLength) throw new global::System.ArgumentException($\"Expected {OutputLength} output floats but got {output.Length}.\", nameof(output));");
         w.Line("if (scratch.Length < ScratchLength) throw new global::System.ArgumentException($\"Expected at least {ScratchLength} scratch floats but got {scratch.Length}.\", nameof(scratch));");
-        foreach (var step in steps)
+        for (int s = 0; s < steps.Count; s++)
         {
             w.Line();
-            foreach (var line in step.Comment) w.Line("// " + line);
-            w.Line(step.Call(node => Buffer(plan.Buffers[node])));
+            foreach (var line in steps[s].Comment) w.Line("// " + line);
+            w.Line(steps[s].Call(node => Buffer(plan.Buffers[node]), plan.Workspaces[s] is { } workspace ? Buffer(workspace) : null));
         }
         if (plan.CopyToOutput)
         {

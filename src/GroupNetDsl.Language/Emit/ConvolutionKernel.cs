@@ -28,32 +28,39 @@ internal static class ConvolutionKernel
     /// </summary>
     public static bool UsesTaps(Conv2dOp conv) => conv.InChannelsPerGroup == 1;
 
-    public static string Emit(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation) =>
-        UsesTaps(conv) ? EmitTaps(name, conv, input, output, hasBias, residual, activation) : EmitProduct(name, conv, input, output, hasBias, residual, activation);
-
-    /// <summary>One call of the runtime's grouped product with every size a constant (bias, residual and activation fused).</summary>
-    private static string EmitProduct(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    /// <summary>
+    /// The layer's method. With <paramref name="pool"/>, a global average pool is fused in: the method takes a
+    /// workspace (the conv's output, then one sum per output row) and writes one mean per channel.
+    /// </summary>
+    public static string Emit(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation, bool pool)
     {
-        int depth = conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize;
+        string kernel = UsesTaps(conv) ? "DepthwiseKernel" : "Convolution";
         var w = new SourceWriter();
-        w.Line($"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{conv.OutChannelsPerGroup} x {depth}] x [{depth} x {output.Height * output.Width}] product{(residual ? ", + residual" : string.Empty)}{(activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))}.</summary>");
-        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output, global::GroupNetDsl.Kernels.WorkerTeam? team)");
-        w.Line($"global::GroupNetDsl.Kernels.Convolution.Convolve({Shape(conv, input, output)},");
-        w.Line($"    input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationName(activation)}, output, team);");
+        w.Line(UsesTaps(conv)
+            ? $"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, channel by channel{Epilogue(residual, activation, pool)}.</summary>"
+            : $"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{conv.OutChannelsPerGroup} x {conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize}] x [{conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize} x {output.Height * output.Width}] product{Epilogue(residual, activation, pool)}.</summary>");
+        string target = pool ? $"{Span} workspace, {Span} pooled" : $"{Span} output";
+        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{target}, global::GroupNetDsl.Kernels.WorkerTeam? team)");
+        string arguments = $"input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationName(activation)}";
+        if (pool)
+        {
+            int length = output.Length, sums = output.Channels * output.Height;
+            w.Line($"global::GroupNetDsl.Kernels.{kernel}.ConvolveAndPool({Shape(conv, input, output)},");
+            w.Line($"    {arguments}, workspace.Slice(0, {length}), workspace.Slice({length}, {sums}), pooled, team);");
+        }
+        else
+        {
+            w.Line($"global::GroupNetDsl.Kernels.{kernel}.Convolve({Shape(conv, input, output)},");
+            w.Line($"    {arguments}, output, team);");
+        }
         w.Close();
         return w.ToString().TrimEnd('\n');
     }
 
-    private static string EmitTaps(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
-    {
-        var w = new SourceWriter();
-        w.Line($"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, channel by channel{(residual ? ", + residual" : string.Empty)}{(activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))}.</summary>");
-        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output, global::GroupNetDsl.Kernels.WorkerTeam? team)");
-        w.Line($"global::GroupNetDsl.Kernels.DepthwiseKernel.Convolve({Shape(conv, input, output)},");
-        w.Line($"    input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationName(activation)}, output, team);");
-        w.Close();
-        return w.ToString().TrimEnd('\n');
-    }
+    private static string Epilogue(bool residual, ActivationKind? activation, bool pool) =>
+        (residual ? ", + residual" : string.Empty)
+        + (activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))
+        + (pool ? ", then the global average pool" : string.Empty);
 
     private static string Shape(Conv2dOp conv, TensorShape input, TensorShape output) => string.Format(CultureInfo.InvariantCulture,
         "new global::GroupNetDsl.Kernels.ConvolutionShape({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10})",

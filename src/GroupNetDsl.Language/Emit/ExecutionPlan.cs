@@ -17,7 +17,7 @@ public readonly record struct BufferSlice(BufferKind Kind, int Offset, int Lengt
 
 /// <summary>
 /// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
-/// a residual add and an activation applied in its epilogue).
+/// a residual add and an activation applied in its epilogue, a global average pool of a conv's output).
 /// </summary>
 public sealed record Step(
     Node Primary,
@@ -25,11 +25,18 @@ public sealed record Step(
     Node? FusedAdd,
     int ResidualNode,
     ActivationKind? Activation,
+    Node? FusedPool,
     Node Last,
     EquatableArray<int> Inputs)
 {
     /// <summary>Every node this step computes, in order.</summary>
-    public IEnumerable<Node> Nodes => new[] { Primary, FoldedBatchNorm, FusedAdd, Last }.Where(n => n is not null).Select(n => n!).Distinct();
+    public IEnumerable<Node> Nodes => new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, Last }.Where(n => n is not null).Select(n => n!).Distinct();
+
+    /// <summary>
+    /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
+    /// (the pool's input), then one sum per output row.
+    /// </summary>
+    public int WorkspaceLength => FusedPool is null ? 0 : Primary.Output.Length + Primary.Output.Channels * Primary.Output.Height;
 }
 
 /// <summary>
@@ -38,10 +45,11 @@ public sealed record Step(
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, int scratchLength, bool copyToOutput)
+    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, IReadOnlyList<BufferSlice?> workspaces, int scratchLength, bool copyToOutput)
     {
         Steps = steps;
         Buffers = buffers;
+        Workspaces = workspaces;
         ScratchLength = scratchLength;
         CopyToOutput = copyToOutput;
     }
@@ -51,8 +59,11 @@ public sealed class ExecutionPlan
     /// <summary>The buffer holding each node's value (flatten and identity share their input's).</summary>
     public IReadOnlyDictionary<int, BufferSlice> Buffers { get; }
 
+    /// <summary>Each step's workspace (see <see cref="Step.WorkspaceLength"/>), or null.</summary>
+    public IReadOnlyList<BufferSlice?> Workspaces { get; }
+
     /// <summary>
-    /// Floats of scratch one image needs: the planned tensors. (Kernels keep their own small per-thread buffers:
+    /// Floats of scratch one image needs: the planned tensors and step workspaces. (Kernels keep their own small per-thread buffers:
     /// a convolution's padded input planes, a matrix product's panel.)
     /// </summary>
     public int ScratchLength { get; }
@@ -93,7 +104,7 @@ public sealed class ExecutionPlan
                 continue;
             }
 
-            Node? norm = null, add = null;
+            Node? norm = null, add = null, activationNode = null, pool = null;
             int residual = -1;
             ActivationKind? activation = null;
             var last = node;
@@ -116,14 +127,21 @@ public sealed class ExecutionPlan
             if (node.Operation is Conv2dOp or BatchNorm2dOp or AddOp or LinearOp && Single(last.Index, out next) && next.Operation is ActivationOp act)
             {
                 activation = act.Activation;
+                activationNode = next;
+                last = next;
+            }
+            if (node.Operation is Conv2dOp && Single(last.Index, out next) && next.Operation is GlobalAvgPoolOp)
+            {
+                // The conv sums its output rows as it writes them; the full output lives only in the step's workspace.
+                pool = next;
                 last = next;
             }
 
             var inputs = node.Inputs.ToList();
             if (residual >= 0) inputs.Add(residual);
-            var step = new Step(node, norm, add, residual, activation, last, inputs.ToEquatableArray());
+            var step = new Step(node, norm, add, residual, activation, pool, last, inputs.ToEquatableArray());
             steps.Add(step);
-            foreach (var member in new[] { norm, add, last })
+            foreach (var member in new[] { norm, add, activationNode, pool, last })
             {
                 if (member is not null && member.Index != node.Index) fused.Add(member.Index);
             }
@@ -140,15 +158,19 @@ public sealed class ExecutionPlan
 
         var buffers = new Dictionary<int, BufferSlice> { [0] = new BufferSlice(BufferKind.Input, 0, network.Input.Length) };
         var allocator = new ScratchAllocator();
+        var workspaces = new BufferSlice?[steps.Count];
         bool copyToOutput = outputValue == 0 || steps.Count == 0 || steps[steps.Count - 1].Last.Index != outputValue;
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
             int value = step.Last.Index;
             int length = step.Last.Output.Length;
+            // A workspace is live only during its step, next to the step's inputs and output.
+            if (step.WorkspaceLength > 0) workspaces[s] = new BufferSlice(BufferKind.Scratch, allocator.Allocate(step.WorkspaceLength), step.WorkspaceLength);
             buffers[value] = value == outputValue && !copyToOutput
                 ? new BufferSlice(BufferKind.Output, 0, length)
                 : new BufferSlice(BufferKind.Scratch, allocator.Allocate(length), length);
+            if (workspaces[s] is { } workspace) allocator.Free(workspace.Offset, workspace.Length);
 
             // Inputs whose last reader is this step are free once it has run.
             foreach (int input in step.Inputs.Select(i => valueOf[i]).Distinct())
@@ -167,7 +189,7 @@ public sealed class ExecutionPlan
         {
             if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset, nodes[i].Output.Length);
         }
-        return new ExecutionPlan(steps, buffers, allocator.HighWater, copyToOutput);
+        return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
     }
 
     private static int Resolve(int[] valueOf, int index)

@@ -12,9 +12,9 @@ public static partial class CSharpEmitter
     /// <summary>The code of one step: its weight fields, how they load, its comment and its call in Forward.</summary>
     internal sealed class StepCode
     {
-        private readonly Func<Func<int, string>, string> _call;
+        private readonly Func<Func<int, string>, string?, string> _call;
 
-        private StepCode(List<string> fields, List<string> load, List<string> comment, Func<Func<int, string>, string> call)
+        private StepCode(List<string> fields, List<string> load, List<string> comment, Func<Func<int, string>, string?, string> call)
         {
             Fields = fields;
             Load = load;
@@ -28,8 +28,8 @@ public static partial class CSharpEmitter
 
         public List<string> Comment { get; }
 
-        /// <summary>The call statement, given how to name the buffer of a node.</summary>
-        public string Call(Func<int, string> buffer) => _call(buffer);
+        /// <summary>The call statement, given how to name the buffer of a node and the step's workspace (null for none).</summary>
+        public string Call(Func<int, string> buffer, string? workspace) => _call(buffer, workspace);
 
         public static StepCode Create(Step step, Network network, FieldNames names, SortedDictionary<string, string> methods)
         {
@@ -43,14 +43,16 @@ public static partial class CSharpEmitter
                 + (node.MultiplyAccumulates > 0 ? $", {SummaryTable.Number(node.MultiplyAccumulates)} MACs" : string.Empty));
             if (step.FoldedBatchNorm is { } bn) comment.Add($"  + {CSharpEmitter.Comment(bn.Path)}: batchnorm folded into the weights at load");
             if (step.FusedAdd is { } add) comment.Add($"  + {CSharpEmitter.Comment(add.Path)}: residual add of {CSharpEmitter.Comment(network.Nodes[step.ResidualNode].Path)} in the epilogue");
-            if (step.Activation is { } act) comment.Add($"  + {CSharpEmitter.Comment(step.Last.Path)}: {(act == ActivationKind.ReLU ? "relu" : "relu6")} in the epilogue");
+            var activationNode = step.FusedPool is null ? step.Last : network.Nodes[step.FusedPool.Inputs[0]];
+            if (step.Activation is { } act) comment.Add($"  + {CSharpEmitter.Comment(activationNode.Path)}: {(act == ActivationKind.ReLU ? "relu" : "relu6")} in the epilogue");
+            if (step.FusedPool is not null) comment.Add($"  + {CSharpEmitter.Comment(step.FusedPool.Path)}: global average pool, each output row summed as the conv writes it");
 
             string epilogue = (step.FusedAdd is not null ? "_Residual" : string.Empty) + (step.Activation switch
             {
                 ActivationKind.ReLU => "_Relu",
                 ActivationKind.ReLU6 => "_Relu6",
                 _ => string.Empty,
-            });
+            }) + (step.FusedPool is not null ? "_Pool" : string.Empty);
             string residualArgument(Func<int, string> buffer) => step.FusedAdd is not null ? buffer(step.ResidualNode) + ", " : string.Empty;
 
             switch (node.Operation)
@@ -84,9 +86,10 @@ public static partial class CSharpEmitter
                         load.Add($"{weight} = global::GroupNetDsl.Kernels.PackedGemm.Pack({weight}, {conv.Groups}, {conv.OutChannelsPerGroup}, {conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize});");
                     }
                     string method = ConvolutionKernel.Name(conv, input, node.Output, hasBias) + epilogue;
-                    if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
-                    return new StepCode(fields, load, comment, buffer =>
-                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+                    bool pooled = step.FusedPool is not null;
+                    if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation, pooled);
+                    return new StepCode(fields, load, comment, (buffer, workspace) =>
+                        $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
                 }
                 case BatchNorm2dOp norm:
                 {
@@ -101,7 +104,7 @@ public static partial class CSharpEmitter
                     load.Add($"weights.Ignore({Literal(WeightLayout.Key(node.Path, "num_batches_tracked"))});");
                     string method = $"ScaleShift_{Shape(input)}{epilogue}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.ScaleShift(method, input, step.FusedAdd is not null, step.Activation);
-                    return new StepCode(fields, load, comment, buffer =>
+                    return new StepCode(fields, load, comment, (buffer, _) =>
                         $"{method}({buffer(node.Inputs[0])}, {scale}, {shift}, {residualArgument(buffer)}{buffer(step.Last.Index)});");
                 }
                 case LinearOp linear:
@@ -117,33 +120,33 @@ public static partial class CSharpEmitter
                     }
                     string method = $"Linear_{linear.InFeatures}_{linear.OutFeatures}{(bias is null ? "_NoBias" : string.Empty)}{epilogue}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.Linear(method, linear, step.Activation);
-                    return new StepCode(fields, load, comment, buffer =>
+                    return new StepCode(fields, load, comment, (buffer, _) =>
                         $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {buffer(step.Last.Index)});");
                 }
                 case AddOp:
                 {
                     string method = $"Add_{node.Output.Length}{epilogue}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.Add(method, node.Output, step.Activation);
-                    return new StepCode(fields, load, comment, buffer =>
+                    return new StepCode(fields, load, comment, (buffer, _) =>
                         $"{method}({buffer(node.Inputs[0])}, {buffer(node.Inputs[1])}, {buffer(step.Last.Index)});");
                 }
                 case ActivationOp activation:
                 {
                     string method = $"{(activation.Activation == ActivationKind.ReLU ? "Relu" : "Relu6")}_{node.Output.Length}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.Activation(method, node.Output, activation.Activation);
-                    return new StepCode(fields, load, comment, buffer => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+                    return new StepCode(fields, load, comment, (buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
                 }
                 case Pool2dOp pool:
                 {
                     string method = $"{(pool.Pool == PoolKind.Max ? "MaxPool" : "AvgPool")}_{Shape(input)}_k{pool.KernelSize}_s{pool.Stride}_p{pool.Padding}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.Pool(method, pool, input, node.Output);
-                    return new StepCode(fields, load, comment, buffer => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+                    return new StepCode(fields, load, comment, (buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
                 }
                 case GlobalAvgPoolOp:
                 {
                     string method = $"GlobalAvgPool_{Shape(input)}";
                     if (!methods.ContainsKey(method)) methods[method] = ElementwiseKernels.GlobalAveragePool(method, input);
-                    return new StepCode(fields, load, comment, buffer => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+                    return new StepCode(fields, load, comment, (buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
                 }
                 default:
                     throw new InvalidOperationException($"No code for {node.Operation.OpName} at {node.Path}.");

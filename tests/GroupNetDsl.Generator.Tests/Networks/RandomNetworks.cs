@@ -227,6 +227,19 @@ public static class RandomNetworks
             ("act", new ActivationLayer(Activation.Relu)),
             ("fc2", new LinearLayer(12, 5, bias: false)),
         ]);
+        // A global pool fused into a depthwise conv, and a pool that is the network's output.
+        yield return new NetworkSpec("DepthwiseIntoPool", new Shape(4, 9, 21),
+        [
+            ("dw", new ConvUnit(new ConvConfig(4, 8, 3, Padding: 1, Groups: 4, Bias: false), batchNorm: true, Activation.Relu6)),
+            ("pool", new GlobalAvgPoolLayer()),
+            ("flat", new FlattenLayer()),
+            ("fc", new LinearLayer(8, 3, bias: true)),
+        ]);
+        yield return new NetworkSpec("PoolIsTheOutput", new Shape(3, 11, 6),
+        [
+            ("conv", new ConvUnit(new ConvConfig(3, 5, 3, Stride: 2, Padding: 2), batchNorm: false, Activation.None)),
+            ("pool", new GlobalAvgPoolLayer()),
+        ]);
         yield return new NetworkSpec("FlattenIntoLinear", new Shape(2, 3, 5),
         [
             ("flat", new FlattenLayer()),

@@ -1,0 +1,53 @@
+using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Tests;
+
+/// <summary>The plan of calls and buffers behind Forward: what is fused, and where each tensor lives.</summary>
+public class ExecutionPlanTests
+{
+    [Fact]
+    public void MiniGroupNetsGlobalPoolIsFusedIntoTheConvBeforeIt()
+    {
+        var network = Gnet.Network(Gnet.MiniGroupNetText);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.DoesNotContain(plan.Steps, step => step.Primary.Operation is GlobalAvgPoolOp);
+        int s = plan.Steps.ToList().FindIndex(step => step.FusedPool is not null);
+        var fused = plan.Steps[s];
+        // stage2's skip conv comes last in the forward order, so the add, the relu and the pool all join its step.
+        Assert.Equal("stage2.skip.0", fused.Primary.Path);
+        Assert.Equal("pool", fused.FusedPool!.Path);
+        Assert.Same(fused.FusedPool, fused.Last);
+
+        // The workspace holds the 256x16x16 output, then one sum per row of each channel.
+        var workspace = plan.Workspaces[s]!.Value;
+        Assert.Equal(256 * 16 * 16 + 256 * 16, workspace.Length);
+        Assert.Equal(workspace.Length, fused.WorkspaceLength);
+        Assert.Equal(256, plan.Buffers[fused.Last.Index].Length);
+        foreach (int node in fused.Inputs.Append(fused.Last.Index))
+        {
+            var slice = plan.Buffers[node];
+            bool apart = slice.Kind != BufferKind.Scratch || slice.Offset + slice.Length <= workspace.Offset || workspace.Offset + workspace.Length <= slice.Offset;
+            Assert.True(apart, $"The workspace [{workspace.Offset}, +{workspace.Length}) overlaps node {node}'s buffer [{slice.Offset}, +{slice.Length}).");
+        }
+        Assert.True(plan.ScratchLength >= workspace.Offset + workspace.Length);
+        Assert.All(plan.Workspaces.Where((_, i) => i != s), other => Assert.Null(other));
+    }
+
+    [Fact]
+    public void APoolAfterSomethingOtherThanAConvStaysItsOwnStep()
+    {
+        var network = Gnet.Network("""
+            network PoolAfterNorm(input: 4x6x6) {
+                norm = batchnorm(4)
+                pool = avgpool
+                forward(x) = pool(norm(x))
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.FusedPool));
+        Assert.Contains(plan.Steps, step => step.Primary.Operation is GlobalAvgPoolOp);
+    }
+}
