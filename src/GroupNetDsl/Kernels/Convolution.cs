@@ -221,6 +221,7 @@ public static class Convolution
     /// rowSums[c x output height + oy] = the sum of output row oy of channel c, for channels [firstChannel,
     /// firstChannel + channels) and rows [firstRow, lastRow); nothing when rowSums is empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> output, Span<float> rowSums)
     {
         if (rowSums.IsEmpty) return;
@@ -241,6 +242,7 @@ public static class Convolution
     }
 
     /// <summary>pooled[c] = the mean of channel c, from its row sums added in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pool(in ConvolutionShape shape, ReadOnlySpan<float> rowSums, Span<float> pooled)
     {
         float pixels = shape.OutputHeight * shape.OutputWidth;
@@ -287,6 +289,7 @@ public static class Convolution
     /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads (numbered by
     /// <see cref="Phases"/>), the planes planeLength apart.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> phaseOf, int firstRow, int lastRow, Span<float> planes, int planeLength)
     {
         int stride = shape.Stride, pitch = PlanePitch(shape);
