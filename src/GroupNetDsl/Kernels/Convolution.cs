@@ -464,36 +464,46 @@ public static class Convolution
         }
     }
 
-    /// <summary>output = activation(sums + residual), with vectors.</summary>
+    /// <summary>
+    /// output = activation(sums + residual), with vectors; a row's last vector overlaps the one before it instead
+    /// of leaving a scalar tail (output overlaps neither sums nor residual, so the values written twice agree).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
         if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
-        int count = sums.Length, i = 0;
+        int count = sums.Length;
         ref float s = ref MemoryMarshal.GetReference(sums);
         ref float o = ref MemoryMarshal.GetReference(output);
         bool add = !residual.IsEmpty;
         ref float r = ref MemoryMarshal.GetReference(residual);
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
         {
-            for (; i + Vector512<float>.Count <= count; i += Vector512<float>.Count)
+            for (int next = 0; next < count; next += Vector512<float>.Count)
             {
-                var value = Vector512.LoadUnsafe(ref s, (nuint)i);
-                if (add) value += Vector512.LoadUnsafe(ref r, (nuint)i);
+                nuint i = (nuint)Math.Min(next, count - Vector512<float>.Count);
+                var value = Vector512.LoadUnsafe(ref s, i);
+                if (add) value += Vector512.LoadUnsafe(ref r, i);
                 if (activation != Activation.None) value = Vector512.Max(value, Vector512<float>.Zero);
                 if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
-                value.StoreUnsafe(ref o, (nuint)i);
+                value.StoreUnsafe(ref o, i);
             }
+            return;
         }
-        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+        if (Vector.IsHardwareAccelerated && count >= Vector<float>.Count)
         {
-            var value = Vector.LoadUnsafe(ref s, (nuint)i);
-            if (add) value += Vector.LoadUnsafe(ref r, (nuint)i);
-            if (activation != Activation.None) value = Vector.Max(value, Vector<float>.Zero);
-            if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
-            value.StoreUnsafe(ref o, (nuint)i);
+            for (int next = 0; next < count; next += Vector<float>.Count)
+            {
+                nuint i = (nuint)Math.Min(next, count - Vector<float>.Count);
+                var value = Vector.LoadUnsafe(ref s, i);
+                if (add) value += Vector.LoadUnsafe(ref r, i);
+                if (activation != Activation.None) value = Vector.Max(value, Vector<float>.Zero);
+                if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
+                value.StoreUnsafe(ref o, i);
+            }
+            return;
         }
-        for (; i < count; i++)
+        for (int i = 0; i < count; i++)
         {
             float value = Unsafe.Add(ref s, i);
             if (add) value += Unsafe.Add(ref r, i);
