@@ -156,7 +156,7 @@ public static class Convolution
             int at = firstRow * shape.OutputWidth;
             PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts.AsSpan(0, depth), (lastRow - firstRow) * shape.OutputWidth, groupBias,
                 groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team);
-            SumRows(shape, g * rows, rows, firstRow, lastRow, output, rowSums);
+            SumRows(shape, g * rows, rows, firstRow, lastRow, groupOutput.Slice(at), outPlane, rowSums);
             return;
         }
 
@@ -198,7 +198,7 @@ public static class Convolution
                 int at = oy * shape.OutputWidth;
                 PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
                     groupOutput.Slice(at), outPlane, team, readRowsInPlace: true);
-                SumRows(shape, g * rows, rows, oy, oy + count, output, rowSums);
+                SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(at), outPlane, rowSums);
                 continue;
             }
             int wideLength = rows * columns;
@@ -213,22 +213,26 @@ public static class Convolution
                         groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
                 }
             }
-            SumRows(shape, g * rows, rows, oy, oy + count, output, rowSums);
+            SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
         }
     }
 
     /// <summary>
     /// rowSums[c x output height + oy] = the sum of output row oy of channel c, for channels [firstChannel,
-    /// firstChannel + channels) and rows [firstRow, lastRow); nothing when rowSums is empty.
+    /// firstChannel + channels) and rows [firstRow, lastRow), where <paramref name="rows"/> starts at row firstRow of
+    /// channel firstChannel and channels lie <paramref name="channelStride"/> apart; nothing when rowSums is empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> output, Span<float> rowSums)
+    internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> rows, int channelStride, Span<float> rowSums)
     {
         if (rowSums.IsEmpty) return;
-        int outPlane = shape.OutputHeight * shape.OutputWidth;
-        for (int c = firstChannel; c < firstChannel + channels; c++)
+        int width = shape.OutputWidth;
+        for (int c = 0; c < channels; c++)
         {
-            for (int oy = firstRow; oy < lastRow; oy++) rowSums[c * shape.OutputHeight + oy] = VectorKernels.Sum(output.Slice(c * outPlane + oy * shape.OutputWidth, shape.OutputWidth));
+            for (int oy = firstRow; oy < lastRow; oy++)
+            {
+                rowSums[(firstChannel + c) * shape.OutputHeight + oy] = VectorKernels.Sum(rows.Slice(c * channelStride + (oy - firstRow) * width, width));
+            }
         }
     }
 

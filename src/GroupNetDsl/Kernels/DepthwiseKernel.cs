@@ -137,13 +137,7 @@ public static class DepthwiseKernel
             {
                 PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
             }
-            if (!rowSums.IsEmpty)
-            {
-                for (int oy = firstRow; oy < lastRow; oy++)
-                {
-                    rowSums[oc * shape.OutputHeight + oy] = VectorKernels.Sum(channelOutput.Slice((oy - firstRow) * shape.OutputWidth, shape.OutputWidth));
-                }
-            }
+            Convolution.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
     }
 

@@ -72,13 +72,7 @@ public class DepthwiseKernelTests
         var pooledByThreads = new float[outChannels];
         DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooled, null);
         DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooledByThreads, new WorkerTeam(3));
-        for (int oc = 0; oc < outChannels; oc++)
-        {
-            double mean = 0;
-            for (int i = 0; i < outPlane; i++) mean += expected[oc * outPlane + i];
-            mean /= outPlane;
-            Assert.True(Math.Abs(mean - pooled[oc]) <= 1e-5 * Math.Max(1, Math.Abs(mean)), $"pooled[{oc}] = {pooled[oc]}, expected {mean}");
-        }
+        PooledMeans.Match(expected, pooled, outPlane, 1e-5);
         Assert.Equal(pooled, pooledByThreads);
     }
 
