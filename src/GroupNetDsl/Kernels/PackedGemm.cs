@@ -355,30 +355,89 @@ public static class PackedGemm
         private readonly ReadOnlySpan<float> _residual = residual;
         private readonly Span<float> _c = c;
 
-        /// <summary>Stores one vector of row <paramref name="row"/> of the tile at column offset <paramref name="column"/>.</summary>
+        /// <summary>
+        /// Stores row <paramref name="row"/> of the tile: <paramref name="vectors"/> (2 or 3) sums plus the bias
+        /// (and residual), activated. Everything that is the same along the row is read once, into locals: the
+        /// fields sit behind a reference the JIT must reload after every store.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector512<float> sum, int row, int column)
+        public void StoreRow(int row, int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2)
         {
             if (row >= validRows) return;
-            int offset = (firstRow + row) * outputStride + n + column;
-            if (_bias.Length != 0) sum += Vector512.Create(_bias[firstRow + row]);
-            if (_residual.Length != 0) sum += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_residual), (nuint)offset);
-            if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
-            if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
-            sum.StoreUnsafe(ref MemoryMarshal.GetReference(_c), (nuint)offset);
+            int offset = (firstRow + row) * outputStride + n;
+            var act = activation;
+            var bias = _bias.Length != 0 ? Vector512.Create(_bias[firstRow + row]) : Vector512<float>.Zero;
+            ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
+            if (_residual.Length != 0)
+            {
+                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
+                // Bias first, then the residual: the order the other paths add them in.
+                s0 = s0 + bias + Vector512.LoadUnsafe(ref residual);
+                s1 = s1 + bias + Vector512.LoadUnsafe(ref residual, 16);
+                if (vectors == 3) s2 = s2 + bias + Vector512.LoadUnsafe(ref residual, 32);
+            }
+            else
+            {
+                s0 += bias;
+                s1 += bias;
+                s2 += bias;
+            }
+            if (act != Activation.None)
+            {
+                s0 = Vector512.Max(s0, Vector512<float>.Zero);
+                s1 = Vector512.Max(s1, Vector512<float>.Zero);
+                s2 = Vector512.Max(s2, Vector512<float>.Zero);
+                if (act == Activation.Relu6)
+                {
+                    s0 = Vector512.Min(s0, Vector512.Create(6f));
+                    s1 = Vector512.Min(s1, Vector512.Create(6f));
+                    s2 = Vector512.Min(s2, Vector512.Create(6f));
+                }
+            }
+            s0.StoreUnsafe(ref target);
+            s1.StoreUnsafe(ref target, 16);
+            if (vectors == 3) s2.StoreUnsafe(ref target, 32);
         }
 
         /// <summary>The same with <see cref="Vector{T}"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector<float> sum, int row, int column)
+        public void StoreRow(int row, int vectors, Vector<float> s0, Vector<float> s1, Vector<float> s2)
         {
             if (row >= validRows) return;
-            int offset = (firstRow + row) * outputStride + n + column;
-            if (_bias.Length != 0) sum += new Vector<float>(_bias[firstRow + row]);
-            if (_residual.Length != 0) sum += Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_residual), (nuint)offset);
-            if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
-            if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
-            sum.StoreUnsafe(ref MemoryMarshal.GetReference(_c), (nuint)offset);
+            int offset = (firstRow + row) * outputStride + n;
+            var act = activation;
+            nuint v = (nuint)Vector<float>.Count;
+            var bias = _bias.Length != 0 ? new Vector<float>(_bias[firstRow + row]) : Vector<float>.Zero;
+            ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
+            if (_residual.Length != 0)
+            {
+                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
+                // Bias first, then the residual: the order the other paths add them in.
+                s0 = s0 + bias + Vector.LoadUnsafe(ref residual);
+                s1 = s1 + bias + Vector.LoadUnsafe(ref residual, v);
+                if (vectors == 3) s2 = s2 + bias + Vector.LoadUnsafe(ref residual, 2 * v);
+            }
+            else
+            {
+                s0 += bias;
+                s1 += bias;
+                s2 += bias;
+            }
+            if (act != Activation.None)
+            {
+                s0 = Vector.Max(s0, Vector<float>.Zero);
+                s1 = Vector.Max(s1, Vector<float>.Zero);
+                s2 = Vector.Max(s2, Vector<float>.Zero);
+                if (act == Activation.Relu6)
+                {
+                    s0 = Vector.Min(s0, new Vector<float>(6f));
+                    s1 = Vector.Min(s1, new Vector<float>(6f));
+                    s2 = Vector.Min(s2, new Vector<float>(6f));
+                }
+            }
+            s0.StoreUnsafe(ref target);
+            s1.StoreUnsafe(ref target, v);
+            if (vectors == 3) s2.StoreUnsafe(ref target, 2 * v);
         }
     }
 
@@ -418,14 +477,14 @@ public static class PackedGemm
             w = Vector512.Create(Unsafe.Add(ref ak, 7));
             c70 = Vector512.FusedMultiplyAdd(w, b0, c70); c71 = Vector512.FusedMultiplyAdd(w, b1, c71); c72 = Vector512.FusedMultiplyAdd(w, b2, c72);
         }
-        tile.Store(c00, 0, 0); tile.Store(c01, 0, v); tile.Store(c02, 0, 2 * v);
-        tile.Store(c10, 1, 0); tile.Store(c11, 1, v); tile.Store(c12, 1, 2 * v);
-        tile.Store(c20, 2, 0); tile.Store(c21, 2, v); tile.Store(c22, 2, 2 * v);
-        tile.Store(c30, 3, 0); tile.Store(c31, 3, v); tile.Store(c32, 3, 2 * v);
-        tile.Store(c40, 4, 0); tile.Store(c41, 4, v); tile.Store(c42, 4, 2 * v);
-        tile.Store(c50, 5, 0); tile.Store(c51, 5, v); tile.Store(c52, 5, 2 * v);
-        tile.Store(c60, 6, 0); tile.Store(c61, 6, v); tile.Store(c62, 6, 2 * v);
-        tile.Store(c70, 7, 0); tile.Store(c71, 7, v); tile.Store(c72, 7, 2 * v);
+        tile.StoreRow(0, 3, c00, c01, c02);
+        tile.StoreRow(1, 3, c10, c11, c12);
+        tile.StoreRow(2, 3, c20, c21, c22);
+        tile.StoreRow(3, 3, c30, c31, c32);
+        tile.StoreRow(4, 3, c40, c41, c42);
+        tile.StoreRow(5, 3, c50, c51, c52);
+        tile.StoreRow(6, 3, c60, c61, c62);
+        tile.StoreRow(7, 3, c70, c71, c72);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -451,10 +510,10 @@ public static class PackedGemm
             w = Vector512.Create(Unsafe.Add(ref ak, 3));
             c30 = Vector512.FusedMultiplyAdd(w, b0, c30); c31 = Vector512.FusedMultiplyAdd(w, b1, c31); c32 = Vector512.FusedMultiplyAdd(w, b2, c32);
         }
-        tile.Store(c00, 0, 0); tile.Store(c01, 0, v); tile.Store(c02, 0, 2 * v);
-        tile.Store(c10, 1, 0); tile.Store(c11, 1, v); tile.Store(c12, 1, 2 * v);
-        tile.Store(c20, 2, 0); tile.Store(c21, 2, v); tile.Store(c22, 2, 2 * v);
-        tile.Store(c30, 3, 0); tile.Store(c31, 3, v); tile.Store(c32, 3, 2 * v);
+        tile.StoreRow(0, 3, c00, c01, c02);
+        tile.StoreRow(1, 3, c10, c11, c12);
+        tile.StoreRow(2, 3, c20, c21, c22);
+        tile.StoreRow(3, 3, c30, c31, c32);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -480,10 +539,10 @@ public static class PackedGemm
             w = new Vector<float>(Unsafe.Add(ref ak, 3));
             c30 = Madd(w, b0, c30); c31 = Madd(w, b1, c31); c32 = Madd(w, b2, c32);
         }
-        tile.Store(c00, 0, 0); tile.Store(c01, 0, v); tile.Store(c02, 0, 2 * v);
-        tile.Store(c10, 1, 0); tile.Store(c11, 1, v); tile.Store(c12, 1, 2 * v);
-        tile.Store(c20, 2, 0); tile.Store(c21, 2, v); tile.Store(c22, 2, 2 * v);
-        tile.Store(c30, 3, 0); tile.Store(c31, 3, v); tile.Store(c32, 3, 2 * v);
+        tile.StoreRow(0, 3, c00, c01, c02);
+        tile.StoreRow(1, 3, c10, c11, c12);
+        tile.StoreRow(2, 3, c20, c21, c22);
+        tile.StoreRow(3, 3, c30, c31, c32);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -512,12 +571,12 @@ public static class PackedGemm
             w = Vector512.Create(Unsafe.Add(ref ak, 5));
             c50 = Vector512.FusedMultiplyAdd(w, b0, c50); c51 = Vector512.FusedMultiplyAdd(w, b1, c51);
         }
-        tile.Store(c00, 0, 0); tile.Store(c01, 0, v);
-        tile.Store(c10, 1, 0); tile.Store(c11, 1, v);
-        tile.Store(c20, 2, 0); tile.Store(c21, 2, v);
-        tile.Store(c30, 3, 0); tile.Store(c31, 3, v);
-        tile.Store(c40, 4, 0); tile.Store(c41, 4, v);
-        tile.Store(c50, 5, 0); tile.Store(c51, 5, v);
+        tile.StoreRow(0, 2, c00, c01, default);
+        tile.StoreRow(1, 2, c10, c11, default);
+        tile.StoreRow(2, 2, c20, c21, default);
+        tile.StoreRow(3, 2, c30, c31, default);
+        tile.StoreRow(4, 2, c40, c41, default);
+        tile.StoreRow(5, 2, c50, c51, default);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -546,12 +605,12 @@ public static class PackedGemm
             w = new Vector<float>(Unsafe.Add(ref ak, 5));
             c50 = Madd(w, b0, c50); c51 = Madd(w, b1, c51);
         }
-        tile.Store(c00, 0, 0); tile.Store(c01, 0, v);
-        tile.Store(c10, 1, 0); tile.Store(c11, 1, v);
-        tile.Store(c20, 2, 0); tile.Store(c21, 2, v);
-        tile.Store(c30, 3, 0); tile.Store(c31, 3, v);
-        tile.Store(c40, 4, 0); tile.Store(c41, 4, v);
-        tile.Store(c50, 5, 0); tile.Store(c51, 5, v);
+        tile.StoreRow(0, 2, c00, c01, default);
+        tile.StoreRow(1, 2, c10, c11, default);
+        tile.StoreRow(2, 2, c20, c21, default);
+        tile.StoreRow(3, 2, c30, c31, default);
+        tile.StoreRow(4, 2, c40, c41, default);
+        tile.StoreRow(5, 2, c50, c51, default);
     }
 
     /// <summary>
