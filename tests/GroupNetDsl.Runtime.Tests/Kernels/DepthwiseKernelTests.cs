@@ -26,6 +26,9 @@ public class DepthwiseKernelTests
         { 2, 1, 7, 45, 3, 2, 1, 1 },     // both column phases of stride 2 in one pass, an odd width
         { 1, 1, 8, 64, 5, 2, 2, 1 },     // the same with padding 2
         { 1, 1, 5, 33, 3, 2, 0, 1 },     // and with none
+        { 2, 1, 9, 16, 3, 1, 1, 1 },     // stride 1 read in place: one vector, padding shifted in on both sides
+        { 2, 1, 4, 48, 3, 1, 1, 1 },     // the same with a middle vector and exactly four rows
+        { 1, 1, 6, 17, 3, 1, 1, 1 },     // and two vectors overlapping by all but one column
     };
 
     [Theory]
