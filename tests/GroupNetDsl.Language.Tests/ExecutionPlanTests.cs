@@ -50,4 +50,41 @@ public class ExecutionPlanTests
         Assert.All(plan.Steps, step => Assert.Null(step.FusedPool));
         Assert.Contains(plan.Steps, step => step.Primary.Operation is GlobalAvgPoolOp);
     }
+
+    [Fact]
+    public void ADepthwiseConvRunsWithThe1x1ConvThatAloneReadsIt()
+    {
+        var network = Gnet.Network("network Block(input: 32x64x64) = DepthwiseSeparableConv(32, 64)");
+        var plan = ExecutionPlan.Create(network);
+
+        // One step: the 1x1 conv (with its batchnorm and relu) carrying the depthwise conv, reading the input.
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal("pw", step.Primary.Path);
+        Assert.Equal("dw", step.Depthwise!.Primary.Path);
+        Assert.Equal(0, step.Inputs[0]);
+        Assert.Equal(new[] { "dw", "pw", "bn", "act" }, step.Nodes.Select(n => n.Path));
+        // The depthwise output is never stored: no scratch at all.
+        Assert.False(plan.Buffers.ContainsKey(step.Depthwise.Last.Index));
+        Assert.Equal(0, plan.ScratchLength);
+    }
+
+    [Fact]
+    public void ADepthwiseConvReadTwiceKeepsItsOwnStep()
+    {
+        var network = Gnet.Network("""
+            block Mix(c) {
+                pw = conv(c, c, 1)
+                forward(y) = pw(y) + y
+            }
+            network TwoReaders(input: 8x10x10) {
+                dw  = conv(8, 8, 3, padding: 1, groups: 8)
+                mix = Mix(8)
+                forward(x) = mix(dw(x))
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.Depthwise));
+        Assert.Contains(plan.Steps, step => step.Primary.Path == "dw");
+    }
 }

@@ -57,6 +57,24 @@ internal static class ConvolutionKernel
         return w.ToString().TrimEnd('\n');
     }
 
+    /// <summary>
+    /// A depthwise conv and the 1x1 conv that alone reads it, as one method: SeparableKernel runs them band by band
+    /// of output rows.
+    /// </summary>
+    public static string EmitSeparable(string name, Conv2dOp depthwise, TensorShape input, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
+        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    {
+        var w = new SourceWriter();
+        w.Line($"/// <summary>depthwise conv {depthwise.InChannels}->{depthwise.OutChannels}, {depthwise.KernelSize}x{depthwise.KernelSize}, stride {depthwise.Stride}, pad {depthwise.Padding}, dilation {depthwise.Dilation}: {input} -> {middle}{Epilogue(false, depthwiseActivation, false)},"
+            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
+        w.Open($"private static void {name}({ReadOnlySpan} input, {ReadOnlySpan} depthwiseWeight, {ReadOnlySpan} depthwiseBias, {ReadOnlySpan} weight, {ReadOnlySpan} bias, {(residual ? ReadOnlySpan + " residual, " : string.Empty)}{Span} output, global::GroupNetDsl.Kernels.WorkerTeam? team)");
+        w.Line($"global::GroupNetDsl.Kernels.SeparableKernel.Convolve({Shape(depthwise, input, middle)},");
+        w.Line($"    input, depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationName(depthwiseActivation)},");
+        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationName(activation)}, output, team);");
+        w.Close();
+        return w.ToString().TrimEnd('\n');
+    }
+
     private static string Epilogue(bool residual, ActivationKind? activation, bool pool) =>
         (residual ? ", + residual" : string.Empty)
         + (activation is null ? string.Empty : ", " + (activation == ActivationKind.ReLU ? "relu" : "relu6"))

@@ -17,7 +17,9 @@ public readonly record struct BufferSlice(BufferKind Kind, int Offset, int Lengt
 
 /// <summary>
 /// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
-/// a residual add and an activation applied in its epilogue, a global average pool of a conv's output).
+/// a residual add and an activation applied in its epilogue, a global average pool of a conv's output), and for
+/// a 1x1 conv, the depthwise conv step whose output it alone reads (<see cref="Depthwise"/>: the two run band by
+/// band, and the depthwise output never has a buffer).
 /// </summary>
 public sealed record Step(
     Node Primary,
@@ -27,10 +29,12 @@ public sealed record Step(
     ActivationKind? Activation,
     Node? FusedPool,
     Node Last,
-    EquatableArray<int> Inputs)
+    EquatableArray<int> Inputs,
+    Step? Depthwise = null)
 {
     /// <summary>Every node this step computes, in order.</summary>
-    public IEnumerable<Node> Nodes => new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, Last }.Where(n => n is not null).Select(n => n!).Distinct();
+    public IEnumerable<Node> Nodes => (Depthwise?.Nodes ?? Enumerable.Empty<Node>())
+        .Concat(new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
 
     /// <summary>
     /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
@@ -140,6 +144,14 @@ public sealed class ExecutionPlan
             var inputs = node.Inputs.ToList();
             if (residual >= 0) inputs.Add(residual);
             var step = new Step(node, norm, add, residual, activation, pool, last, inputs.ToEquatableArray());
+            if (pool is null && steps.Count > 0 && ReadsDepthwiseAlone(steps[steps.Count - 1], node, consumers, network.OutputNode))
+            {
+                // The depthwise step becomes this step's first half: its input is this step's input.
+                var depthwise = steps[steps.Count - 1];
+                steps.RemoveAt(steps.Count - 1);
+                inputs[0] = depthwise.Primary.Inputs[0];
+                step = step with { Inputs = inputs.ToEquatableArray(), Depthwise = depthwise };
+            }
             steps.Add(step);
             foreach (var member in new[] { norm, add, activationNode, pool, last })
             {
@@ -191,6 +203,16 @@ public sealed class ExecutionPlan
         }
         return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
     }
+
+    /// <summary>
+    /// True when <paramref name="node"/> is a plain 1x1 conv (stride 1, no padding, one group) that is the only reader of
+    /// <paramref name="previous"/>, a depthwise conv step with nothing added to or pooled from its output.
+    /// </summary>
+    private static bool ReadsDepthwiseAlone(Step previous, Node node, List<int>[] consumers, int outputNode) =>
+        node.Operation is Conv2dOp { KernelSize: 1, Stride: 1, Padding: 0, Groups: 1 }
+        && previous.Primary.Operation is Conv2dOp { IsDepthwise: true } && previous.Depthwise is null
+        && previous.FusedAdd is null && previous.FusedPool is null
+        && node.Inputs[0] == previous.Last.Index && previous.Last.Index != outputNode && consumers[previous.Last.Index].Count == 1;
 
     private static int Resolve(int[] valueOf, int index)
     {

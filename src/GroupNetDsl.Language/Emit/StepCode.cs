@@ -38,52 +38,34 @@ public static partial class CSharpEmitter
             var comment = new List<string>();
             var node = step.Primary;
             var input = network.Nodes[node.Inputs[0]].Output;
+            if (step.Depthwise is { } first) Describe(first, network, comment);
+            Describe(step, network, comment);
 
-            comment.Add($"{CSharpEmitter.Comment(node.Path)}: {node.Operation.OpName} {CSharpEmitter.Comment(SummaryTable.Describe(node.Operation))}, in {input}, out {node.Output}"
-                + (node.MultiplyAccumulates > 0 ? $", {SummaryTable.Number(node.MultiplyAccumulates)} MACs" : string.Empty));
-            if (step.FoldedBatchNorm is { } bn) comment.Add($"  + {CSharpEmitter.Comment(bn.Path)}: batchnorm folded into the weights at load");
-            if (step.FusedAdd is { } add) comment.Add($"  + {CSharpEmitter.Comment(add.Path)}: residual add of {CSharpEmitter.Comment(network.Nodes[step.ResidualNode].Path)} in the epilogue");
-            var activationNode = step.FusedPool is null ? step.Last : network.Nodes[step.FusedPool.Inputs[0]];
-            if (step.Activation is { } act) comment.Add($"  + {CSharpEmitter.Comment(activationNode.Path)}: {(act == ActivationKind.ReLU ? "relu" : "relu6")} in the epilogue");
-            if (step.FusedPool is not null) comment.Add($"  + {CSharpEmitter.Comment(step.FusedPool.Path)}: global average pool, each output row summed as the conv writes it");
-
-            string epilogue = (step.FusedAdd is not null ? "_Residual" : string.Empty) + (step.Activation switch
-            {
-                ActivationKind.ReLU => "_Relu",
-                ActivationKind.ReLU6 => "_Relu6",
-                _ => string.Empty,
-            }) + (step.FusedPool is not null ? "_Pool" : string.Empty);
+            string epilogue = (step.FusedAdd is not null ? "_Residual" : string.Empty) + ActivationSuffix(step.Activation) + (step.FusedPool is not null ? "_Pool" : string.Empty);
             string residualArgument(Func<int, string> buffer) => step.FusedAdd is not null ? buffer(step.ResidualNode) + ", " : string.Empty;
 
             switch (node.Operation)
             {
                 case Conv2dOp conv:
                 {
-                    string weight = names.For(node.Path, "weight");
-                    bool hasBias = conv.Bias || step.FoldedBatchNorm is not null;
-                    string? bias = hasBias ? names.For(node.Path, "bias") : null;
-                    fields.Add(weight);
-                    if (bias is not null) fields.Add(bias);
-                    load.Add($"{weight} = weights.Take({Literal(WeightLayout.Key(node.Path, "weight"))}, {conv.OutChannels}, {conv.InChannelsPerGroup}, {conv.KernelSize}, {conv.KernelSize});");
-                    if (step.FoldedBatchNorm is { } norm)
+                    // A fused depthwise conv's weights come first, as its layer does.
+                    var (dwWeight, dwBias) = step.Depthwise is { } before ? ConvWeights(before, (Conv2dOp)before.Primary.Operation, names, fields, load) : (string.Empty, null);
+                    var (weight, bias) = ConvWeights(step, conv, names, fields, load);
+                    bool hasBias = bias is not null;
+                    if (step.Depthwise is { } dwStep)
                     {
-                        var bnOp = (BatchNorm2dOp)norm.Operation;
-                        string originalBias = conv.Bias ? $"weights.Take({Literal(WeightLayout.Key(node.Path, "bias"))}, {conv.OutChannels})" : "global::System.ReadOnlySpan<float>.Empty";
-                        load.Add($"{bias} = new float[{conv.OutChannels}];");
-                        load.Add($"{WeightsNamespace}.BatchNormFolding.FoldIntoConvolution({weight}, {bias}, {conv.OutChannels},");
-                        load.Add($"    {TakeVector(norm.Path, "weight", bnOp.NumFeatures)}, {TakeVector(norm.Path, "bias", bnOp.NumFeatures)},");
-                        load.Add($"    {TakeVector(norm.Path, "running_mean", bnOp.NumFeatures)}, {TakeVector(norm.Path, "running_var", bnOp.NumFeatures)},");
-                        load.Add($"    {Double(bnOp.Epsilon)}, {originalBias});");
-                        load.Add($"weights.Ignore({Literal(WeightLayout.Key(norm.Path, "num_batches_tracked"))});");
-                    }
-                    else if (conv.Bias)
-                    {
-                        load.Add($"{bias} = {TakeVector(node.Path, "bias", conv.OutChannels)};");
-                    }
-                    if (!ConvolutionKernel.UsesTaps(conv))
-                    {
-                        // The matrix-product path reads weights in micro-kernel order: reorder them once, here.
-                        load.Add($"{weight} = global::GroupNetDsl.Kernels.PackedGemm.Pack({weight}, {conv.Groups}, {conv.OutChannelsPerGroup}, {conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize});");
+                        var dwNode = dwStep.Primary;
+                        var dwConv = (Conv2dOp)dwNode.Operation;
+                        var dwInput = network.Nodes[dwNode.Inputs[0]].Output;
+                        string dwName = ConvolutionKernel.Name(dwConv, dwInput, dwNode.Output, dwBias is not null) + ActivationSuffix(dwStep.Activation);
+                        string separable = $"{dwName}_Then_{ConvolutionKernel.Name(conv, input, node.Output, hasBias)}{epilogue}";
+                        if (!methods.ContainsKey(separable))
+                        {
+                            methods[separable] = ConvolutionKernel.EmitSeparable(separable, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
+                                conv, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
+                        }
+                        return new StepCode(fields, load, comment, (buffer, _) =>
+                            $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {(dwBias ?? "default")}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
                     }
                     string method = ConvolutionKernel.Name(conv, input, node.Output, hasBias) + epilogue;
                     bool pooled = step.FusedPool is not null;
@@ -151,6 +133,61 @@ public static partial class CSharpEmitter
                 default:
                     throw new InvalidOperationException($"No code for {node.Operation.OpName} at {node.Path}.");
             }
+        }
+
+        private static string ActivationSuffix(ActivationKind? activation) => activation switch
+        {
+            ActivationKind.ReLU => "_Relu",
+            ActivationKind.ReLU6 => "_Relu6",
+            _ => string.Empty,
+        };
+
+        /// <summary>The fields a conv's weights (and bias, with a batchnorm folded in) load into, and how they load.</summary>
+        private static (string Weight, string? Bias) ConvWeights(Step step, Conv2dOp conv, FieldNames names, List<string> fields, List<string> load)
+        {
+            var node = step.Primary;
+            string weight = names.For(node.Path, "weight");
+            bool hasBias = conv.Bias || step.FoldedBatchNorm is not null;
+            string? bias = hasBias ? names.For(node.Path, "bias") : null;
+            fields.Add(weight);
+            if (bias is not null) fields.Add(bias);
+            load.Add($"{weight} = weights.Take({Literal(WeightLayout.Key(node.Path, "weight"))}, {conv.OutChannels}, {conv.InChannelsPerGroup}, {conv.KernelSize}, {conv.KernelSize});");
+            if (step.FoldedBatchNorm is { } norm)
+            {
+                var bnOp = (BatchNorm2dOp)norm.Operation;
+                string originalBias = conv.Bias ? $"weights.Take({Literal(WeightLayout.Key(node.Path, "bias"))}, {conv.OutChannels})" : "global::System.ReadOnlySpan<float>.Empty";
+                load.Add($"{bias} = new float[{conv.OutChannels}];");
+                load.Add($"{WeightsNamespace}.BatchNormFolding.FoldIntoConvolution({weight}, {bias}, {conv.OutChannels},");
+                load.Add($"    {TakeVector(norm.Path, "weight", bnOp.NumFeatures)}, {TakeVector(norm.Path, "bias", bnOp.NumFeatures)},");
+                load.Add($"    {TakeVector(norm.Path, "running_mean", bnOp.NumFeatures)}, {TakeVector(norm.Path, "running_var", bnOp.NumFeatures)},");
+                load.Add($"    {Double(bnOp.Epsilon)}, {originalBias});");
+                load.Add($"weights.Ignore({Literal(WeightLayout.Key(norm.Path, "num_batches_tracked"))});");
+            }
+            else if (conv.Bias)
+            {
+                load.Add($"{bias} = {TakeVector(node.Path, "bias", conv.OutChannels)};");
+            }
+            if (!ConvolutionKernel.UsesTaps(conv))
+            {
+                // The matrix-product path reads weights in micro-kernel order: reorder them once, here.
+                load.Add($"{weight} = global::GroupNetDsl.Kernels.PackedGemm.Pack({weight}, {conv.Groups}, {conv.OutChannelsPerGroup}, {conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize});");
+            }
+            return (weight, bias);
+        }
+
+        /// <summary>The step's lines of the comment above its call: the layer, then what is fused into it.</summary>
+        private static void Describe(Step step, Network network, List<string> comment)
+        {
+            var node = step.Primary;
+            var input = network.Nodes[node.Inputs[0]].Output;
+            comment.Add($"{CSharpEmitter.Comment(node.Path)}: {node.Operation.OpName} {CSharpEmitter.Comment(SummaryTable.Describe(node.Operation))}, in {input}, out {node.Output}"
+                + (node.MultiplyAccumulates > 0 ? $", {SummaryTable.Number(node.MultiplyAccumulates)} MACs" : string.Empty));
+            if (step.FoldedBatchNorm is { } bn) comment.Add($"  + {CSharpEmitter.Comment(bn.Path)}: batchnorm folded into the weights at load");
+            if (step.FusedAdd is { } add) comment.Add($"  + {CSharpEmitter.Comment(add.Path)}: residual add of {CSharpEmitter.Comment(network.Nodes[step.ResidualNode].Path)} in the epilogue");
+            var activationNode = step.FusedPool is null ? step.Last : network.Nodes[step.FusedPool.Inputs[0]];
+            if (step.Activation is { } act) comment.Add($"  + {CSharpEmitter.Comment(activationNode.Path)}: {(act == ActivationKind.ReLU ? "relu" : "relu6")} in the epilogue");
+            if (step.FusedPool is not null) comment.Add($"  + {CSharpEmitter.Comment(step.FusedPool.Path)}: global average pool, each output row summed as the conv writes it");
+            if (step.Depthwise is not null) comment.Add("  + run band by band with the depthwise conv above: its output is never written out whole");
         }
 
         private static string TakeVector(string path, string name, int length) => $"weights.Take({Literal(WeightLayout.Key(path, name))}, {length})";

@@ -227,6 +227,21 @@ public static class RandomNetworks
             ("act", new ActivationLayer(Activation.Relu)),
             ("fc2", new LinearLayer(12, 5, bias: false)),
         ]);
+        // Depthwise convs run band by band with the 1x1 conv after them: with a residual added in the 1x1 conv's
+        // epilogue, and at stride 2 with two output channels per input channel.
+        yield return new NetworkSpec("SeparableWithResidual", new Shape(6, 20, 23),
+        [
+            ("res", new ResidualLayer("SeparableWithResidual_Block",
+            [
+                new ConvUnit(new ConvConfig(6, 6, 3, Padding: 1, Groups: 6, Bias: false), batchNorm: true, Activation.Relu6),
+                new ConvUnit(new ConvConfig(6, 6, 1, Bias: false), batchNorm: true, Activation.None),
+            ], skip: null, skipFirst: false, Activation.Relu)),
+        ]);
+        yield return new NetworkSpec("SeparableStride2Multiplier", new Shape(4, 33, 40),
+        [
+            ("dw", new ConvUnit(new ConvConfig(4, 8, 3, Stride: 2, Padding: 1, Groups: 4), batchNorm: false, Activation.None)),
+            ("pw", new ConvUnit(new ConvConfig(8, 5, 1), batchNorm: false, Activation.Relu)),
+        ]);
         // A global pool fused into a depthwise conv, and a pool that is the network's output.
         yield return new NetworkSpec("DepthwiseIntoPool", new Shape(4, 9, 21),
         [

@@ -1,0 +1,129 @@
+using GroupNetDsl.Kernels;
+
+namespace GroupNetDsl.Runtime.Tests.Kernels;
+
+/// <summary>
+/// A depthwise conv and the 1x1 conv after it, band by band: the same as the two written as plain loops here, and
+/// bit for bit the same as the two kernels run one after the other, on 1 and 3 threads.
+/// </summary>
+public class SeparableKernelTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        // channels, multiplier, height, width, kernel, stride, padding, pointwise output channels
+        { 32, 1, 64, 64, 3, 1, 1, 64 },   // the seed's block: bands of 12 rows, the last one of 4
+        { 5, 1, 13, 21, 3, 1, 1, 7 },     // one band; odd channel counts; a column tail in the product
+        { 6, 2, 17, 19, 3, 2, 1, 10 },    // stride 2 on odd sizes, two depthwise outputs per input channel
+        { 3, 1, 12, 9, 5, 1, 2, 4 },      // a 5x5 filter, padding 2
+        { 48, 1, 30, 40, 3, 1, 1, 24 },   // bands of 12, 12 and 6 rows
+        { 64, 1, 7, 400, 3, 1, 1, 8 },    // rows so wide that each band is one row
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesPlainLoops(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int outChannels)
+    {
+        var (depthwise, random) = Setup(channels, multiplier, height, width, kernel, stride, padding);
+        int middle = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        float[] input = Values(random, channels * height * width), dwWeight = Values(random, middle * kernel * kernel), dwBias = Values(random, middle);
+        float[] weight = Values(random, outChannels * middle), bias = Values(random, outChannels), residual = Values(random, outChannels * pixels);
+        var packed = PackedGemm.Pack(weight, 1, outChannels, middle);
+        foreach (var dwActivation in new[] { Activation.None, Activation.Relu6 })
+        {
+            foreach (bool withResidual in new[] { false, true })
+            {
+                var actual = new float[outChannels * pixels];
+                actual.AsSpan().Fill(float.NaN); // every output must be written
+                SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, dwActivation, outChannels, packed, bias, withResidual ? residual : default, Activation.Relu, actual, null);
+                var expected = Direct(depthwise, multiplier, input, dwWeight, dwBias, dwActivation, outChannels, weight, bias, withResidual ? residual : null);
+                for (int at = 0; at < expected.Length; at++)
+                {
+                    Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])),
+                        $"out[{at}]: {actual[at]} vs {expected[at]} (depthwise {dwActivation}, residual {withResidual})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void GivesTheBitsOfTheTwoKernelsOnAnyThreads(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int outChannels)
+    {
+        var (depthwise, random) = Setup(channels, multiplier, height, width, kernel, stride, padding);
+        int middle = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        float[] input = Values(random, channels * height * width), dwWeight = Values(random, middle * kernel * kernel), dwBias = Values(random, middle);
+        float[] bias = Values(random, outChannels), residual = Values(random, outChannels * pixels);
+        var packed = PackedGemm.Pack(Values(random, outChannels * middle), 1, outChannels, middle);
+
+        var between = new float[middle * pixels];
+        var apart = new float[outChannels * pixels];
+        DepthwiseKernel.Convolve(depthwise, input, dwWeight, dwBias, default, Activation.Relu, between, null);
+        var pointwise = new ConvolutionShape(middle, depthwise.OutputHeight, depthwise.OutputWidth, outChannels, depthwise.OutputHeight, depthwise.OutputWidth, 1, 1, 0, 1, 1);
+        Convolution.Convolve(pointwise, between, packed, bias, residual, Activation.Relu6, apart, null);
+
+        var alone = new float[apart.Length];
+        var shared = new float[apart.Length];
+        SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, alone, null);
+        SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, shared, new WorkerTeam(3));
+        Assert.Equal(apart, alone);
+        Assert.Equal(apart, shared);
+    }
+
+    [Fact]
+    public void RejectsWhatItCannotRun()
+    {
+        var grouped = new ConvolutionShape(4, 8, 8, 4, 8, 8, 3, 1, 1, 1, 2); // 2 channels per group: not depthwise
+        var error = Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(grouped, new float[256], new float[72], default, Activation.None, 4, new float[64], default, default, Activation.None, new float[256], null));
+        Assert.Contains("does not describe a depthwise convolution", error.Message);
+        var depthwise = new ConvolutionShape(4, 8, 8, 4, 8, 8, 3, 1, 1, 1, 4);
+        var packed = PackedGemm.Pack(new float[16], 1, 4, 4);
+        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, new float[256], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[255], null));
+        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, new float[255], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[256], null));
+    }
+
+    private static (ConvolutionShape Depthwise, Random Random) Setup(int channels, int multiplier, int height, int width, int kernel, int stride, int padding)
+    {
+        int outHeight = (height + 2 * padding - kernel) / stride + 1, outWidth = (width + 2 * padding - kernel) / stride + 1;
+        return (new ConvolutionShape(channels, height, width, channels * multiplier, outHeight, outWidth, kernel, stride, padding, 1, channels), new Random(height * 31 + width));
+    }
+
+    /// <summary>The depthwise conv, its activation, then the 1x1 conv with bias, residual (unless null) and ReLU, as plain loops in double.</summary>
+    private static double[] Direct(ConvolutionShape dw, int multiplier, float[] input, float[] dwWeight, float[] dwBias, Activation dwActivation,
+        int outChannels, float[] weight, float[] bias, float[]? residual)
+    {
+        int pixels = dw.OutputHeight * dw.OutputWidth, k = dw.Kernel;
+        var middle = new double[dw.OutChannels * pixels];
+        for (int c = 0; c < dw.OutChannels; c++)
+        for (int oy = 0; oy < dw.OutputHeight; oy++)
+        for (int ox = 0; ox < dw.OutputWidth; ox++)
+        {
+            double sum = dwBias[c];
+            for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+            {
+                int iy = oy * dw.Stride - dw.Padding + ky, ix = ox * dw.Stride - dw.Padding + kx;
+                if (iy < 0 || iy >= dw.Height || ix < 0 || ix >= dw.Width) continue;
+                sum += (double)dwWeight[(c * k + ky) * k + kx] * input[(c / multiplier * dw.Height + iy) * dw.Width + ix];
+            }
+            if (dwActivation != Activation.None) sum = Math.Min(Math.Max(sum, 0), dwActivation == Activation.Relu6 ? 6 : double.MaxValue);
+            middle[c * pixels + oy * dw.OutputWidth + ox] = sum;
+        }
+        var result = new double[outChannels * pixels];
+        for (int o = 0; o < outChannels; o++)
+        for (int p = 0; p < pixels; p++)
+        {
+            double sum = bias[o];
+            for (int c = 0; c < dw.OutChannels; c++) sum += weight[o * dw.OutChannels + c] * middle[c * pixels + p];
+            if (residual is not null) sum += residual[o * pixels + p];
+            result[o * pixels + p] = Math.Max(sum, 0);
+        }
+        return result;
+    }
+
+    private static float[] Values(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
