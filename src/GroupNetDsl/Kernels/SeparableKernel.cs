@@ -11,13 +11,15 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Each band's outputs are the sums the two kernels compute on their own (<see cref="DepthwiseKernel"/>, then
 /// <see cref="PackedGemm"/> over the band's columns), in the same order, so results do not depend on the band
-/// size or the number of threads. With a team, each thread takes a run of bands.
+/// size or the number of threads. With a team, each thread takes an even share of the rows, in bands.
 /// </remarks>
 public static class SeparableKernel
 {
-    // Depthwise outputs per band buffer, at most: 32 channels x 12 rows of 64 (96 KB) measured best on 64x64
-    // (bands of 4, 6, 8, 12 and 16 rows); larger bands leave the L2 cache, smaller ones repeat per-band work.
+    // Depthwise outputs per band buffer, at most, on one thread and in a team: measured on 32 channels of 64x64
+    // (bands of 4 to 24 rows), 12 rows (96 KB) were best on one thread and 8 rows (64 KB) on two: larger bands
+    // fall out of the caches, which this machine's two threads seem to share, and smaller ones repeat per-band work.
     private const int BandFloats = 32 * 12 * 64;
+    private const int TeamBandFloats = 32 * 8 * 64;
 
     [ThreadStatic]
     private static float[]? t_band;
@@ -50,9 +52,7 @@ public static class SeparableKernel
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
-        int bandRows = BandRows(depthwise);
-        int bands = (depthwise.OutputHeight + bandRows - 1) / bandRows;
-        if (team is not null && bands >= team.Threads && team.TryAcquire())
+        if (team is not null && depthwise.OutputHeight >= team.Threads && team.TryAcquire())
         {
             try
             {
@@ -61,7 +61,8 @@ public static class SeparableKernel
                 {
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
-                        outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length, bandRows);
+                        outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
+                        BandRows(depthwise, TeamBandFloats));
                     team.Run(work);
                 }
                 return;
@@ -71,12 +72,12 @@ public static class SeparableKernel
                 team.Release();
             }
         }
-        Bands(depthwise, 0, depthwise.OutputHeight, bandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+        Bands(depthwise, 0, depthwise.OutputHeight, BandRows(depthwise, BandFloats), input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
     }
 
-    /// <summary>Output rows per band: as many as fit the band buffer, at least one.</summary>
-    private static int BandRows(in ConvolutionShape depthwise) =>
-        Math.Max(1, Math.Min(depthwise.OutputHeight, BandFloats / (depthwise.OutChannels * depthwise.OutputWidth)));
+    /// <summary>Output rows per band: as many as fit in <paramref name="floats"/>, at least one.</summary>
+    private static int BandRows(in ConvolutionShape depthwise, int floats) =>
+        Math.Max(1, Math.Min(depthwise.OutputHeight, floats / (depthwise.OutChannels * depthwise.OutputWidth)));
 
     /// <summary>Output rows [firstRow, lastRow), band by band.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -95,8 +96,9 @@ public static class SeparableKernel
             var rows = band.AsSpan(0, channels * columns);
             DepthwiseKernel.Rows(depthwise, first, last, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, columns, default);
             int at = first * width;
+            // The band's rows are read in place unless a power of two apart (they would evict each other from L1).
             PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, columns, bias,
-                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels);
+                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (columns & (columns - 1)) != 0);
         }
     }
 
@@ -135,10 +137,8 @@ public static class SeparableKernel
 
         public override void Execute(int part, int parts)
         {
-            // Each part is a run of whole bands.
-            int bands = (_depthwise.OutputHeight + _bandRows - 1) / _bandRows;
-            int first = Math.Min(_depthwise.OutputHeight, bands * part / parts * _bandRows);
-            int last = Math.Min(_depthwise.OutputHeight, bands * (part + 1) / parts * _bandRows);
+            // Each part is an even share of the rows, in bands.
+            int first = _depthwise.OutputHeight * part / parts, last = _depthwise.OutputHeight * (part + 1) / parts;
             Bands(_depthwise, first, last, _bandRows, new ReadOnlySpan<float>(_input, _inputLength), new ReadOnlySpan<float>(_weight, _weightLength),
                 new ReadOnlySpan<float>(_depthwiseBias, _depthwiseBiasLength), _depthwiseActivation, _outChannels, new ReadOnlySpan<float>(_packed, _packedLength),
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation, new Span<float>(_output, _outputLength));
