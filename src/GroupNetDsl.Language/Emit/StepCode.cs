@@ -46,27 +46,28 @@ public static partial class CSharpEmitter
 
             switch (node.Operation)
             {
+                case Conv2dOp conv when step.Depthwise is { } dwStep:
+                {
+                    // A depthwise conv and the 1x1 conv that alone reads it: one method, the depthwise weights first.
+                    var dwNode = dwStep.Primary;
+                    var dwConv = (Conv2dOp)dwNode.Operation;
+                    var (dwWeight, dwBias) = ConvWeights(dwStep, dwConv, names, fields, load);
+                    var (weight, bias) = ConvWeights(step, conv, names, fields, load);
+                    var dwInput = network.Nodes[dwNode.Inputs[0]].Output;
+                    string dwName = ConvolutionKernel.Name(dwConv, dwInput, dwNode.Output, dwBias is not null) + ActivationSuffix(dwStep.Activation);
+                    string method = $"{dwName}_Then_{ConvolutionKernel.Name(conv, input, node.Output, bias is not null)}{epilogue}";
+                    if (!methods.ContainsKey(method))
+                    {
+                        methods[method] = ConvolutionKernel.EmitSeparable(method, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
+                            conv, node.Output, bias is not null, step.FusedAdd is not null, step.Activation);
+                    }
+                    return new StepCode(fields, load, comment, (buffer, _) =>
+                        $"{method}({buffer(dwNode.Inputs[0])}, {dwWeight}, {(dwBias ?? "default")}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+                }
                 case Conv2dOp conv:
                 {
-                    // A fused depthwise conv's weights come first, as its layer does.
-                    var (dwWeight, dwBias) = step.Depthwise is { } before ? ConvWeights(before, (Conv2dOp)before.Primary.Operation, names, fields, load) : (string.Empty, null);
                     var (weight, bias) = ConvWeights(step, conv, names, fields, load);
                     bool hasBias = bias is not null;
-                    if (step.Depthwise is { } dwStep)
-                    {
-                        var dwNode = dwStep.Primary;
-                        var dwConv = (Conv2dOp)dwNode.Operation;
-                        var dwInput = network.Nodes[dwNode.Inputs[0]].Output;
-                        string dwName = ConvolutionKernel.Name(dwConv, dwInput, dwNode.Output, dwBias is not null) + ActivationSuffix(dwStep.Activation);
-                        string separable = $"{dwName}_Then_{ConvolutionKernel.Name(conv, input, node.Output, hasBias)}{epilogue}";
-                        if (!methods.ContainsKey(separable))
-                        {
-                            methods[separable] = ConvolutionKernel.EmitSeparable(separable, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
-                                conv, node.Output, hasBias, step.FusedAdd is not null, step.Activation);
-                        }
-                        return new StepCode(fields, load, comment, (buffer, _) =>
-                            $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {(dwBias ?? "default")}, {weight}, {(bias ?? "default")}, {residualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
-                    }
                     string method = ConvolutionKernel.Name(conv, input, node.Output, hasBias) + epilogue;
                     bool pooled = step.FusedPool is not null;
                     if (!methods.ContainsKey(method)) methods[method] = ConvolutionKernel.Emit(method, conv, input, node.Output, hasBias, step.FusedAdd is not null, step.Activation, pooled);
