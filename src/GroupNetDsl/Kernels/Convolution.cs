@@ -204,16 +204,62 @@ public static class Convolution
             int wideLength = rows * columns;
             var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
             PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), columns, team, readRowsInPlace: true);
+            TakeRows(wide.AsSpan(0, wideLength), rows, count, pitch, shape.OutputWidth, outPlane, oy * shape.OutputWidth, groupResidual, activation, groupOutput);
+            SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> output rows of each of <paramref name="rows"/> channels out of a band's wide
+    /// columns (row r's output row y at r x count x pitch + y x pitch), adding the residual and applying the
+    /// activation on the way, into the output at <paramref name="at"/> of each channel plane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TakeRows(ReadOnlySpan<float> wide, int rows, int count, int pitch, int width, int outPlane, int at,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        const int v = 16;
+        if (!Vector512.IsHardwareAccelerated || width < v)
+        {
             for (int row = 0; row < rows; row++)
             {
                 for (int y = 0; y < count; y++)
                 {
-                    int at = row * outPlane + (oy + y) * shape.OutputWidth;
-                    Finish(wide.AsSpan(row * columns + y * pitch, shape.OutputWidth),
-                        groupResidual.IsEmpty ? default : groupResidual.Slice(at, shape.OutputWidth), activation, groupOutput.Slice(at, shape.OutputWidth));
+                    int to = row * outPlane + at + y * width;
+                    Finish(wide.Slice((row * count + y) * pitch, width), residual.IsEmpty ? default : residual.Slice(to, width), activation, output.Slice(to, width));
                 }
             }
-            SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
+            return;
+        }
+        // One bounds check for everything this reads and writes; the loops then go by reference.
+        if (wide.Length < ((rows - 1) * count + count - 1) * pitch + width || output.Length < (rows - 1) * outPlane + at + count * width
+            || (!residual.IsEmpty && residual.Length < (rows - 1) * outPlane + at + count * width))
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        bool add = !residual.IsEmpty;
+        ref float source = ref MemoryMarshal.GetReference(wide);
+        ref float target = ref MemoryMarshal.GetReference(output);
+        ref float extra = ref MemoryMarshal.GetReference(residual);
+        for (int row = 0; row < rows; row++)
+        {
+            for (int y = 0; y < count; y++)
+            {
+                ref float from = ref Unsafe.Add(ref source, (row * count + y) * pitch);
+                int to = row * outPlane + at + y * width;
+                ref float into = ref Unsafe.Add(ref target, to);
+                ref float plus = ref Unsafe.Add(ref extra, add ? to : 0);
+                // The row's last vector overlaps the one before it instead of a scalar tail.
+                for (int next = 0; next < width; next += v)
+                {
+                    nuint i = (nuint)Math.Min(next, width - v);
+                    var value = Vector512.LoadUnsafe(ref from, i);
+                    if (add) value += Vector512.LoadUnsafe(ref plus, i);
+                    if (activation != Activation.None) value = Vector512.Max(value, Vector512<float>.Zero);
+                    if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
+                    value.StoreUnsafe(ref into, i);
+                }
+            }
         }
     }
 
