@@ -216,41 +216,18 @@ public static class DepthwiseKernel
         for (int next = firstRow; next < lastRow; next += 4)
         {
             int oy = Math.Min(next, lastRow - 4);
-            ref float top = ref Unsafe.Add(ref p, oy * pitch);
-            int outAt = (oy - firstRow) * outputWidth;
+            // Plane rows oy .. oy + 5, each from its second column: the block's "one column left" is the plane's first.
+            ref float r0 = ref Unsafe.Add(ref p, oy * pitch + 1);
+            ref float r1 = ref Unsafe.Add(ref r0, pitch);
+            ref float r2 = ref Unsafe.Add(ref r1, pitch);
+            ref float r3 = ref Unsafe.Add(ref r2, pitch);
+            ref float r4 = ref Unsafe.Add(ref r3, pitch);
+            ref float r5 = ref Unsafe.Add(ref r4, pitch);
+            int index = (oy - firstRow) * outputWidth;
             for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += v)
             {
                 int ox = Math.Min(nextColumn, outputWidth - v);
-                ref float at = ref Unsafe.Add(ref top, ox);
-                // Plane row 0 feeds output row 0 (filter row 0); row 1 rows 0-1; row 2 rows 0-2; ... row 5 row 3.
-                var x0 = Vector512.LoadUnsafe(ref at); var x1 = Vector512.LoadUnsafe(ref at, 1); var x2 = Vector512.LoadUnsafe(ref at, 2);
-                var s0 = Vector512.FusedMultiplyAdd(w2, x2, Vector512.FusedMultiplyAdd(w1, x1, Vector512.FusedMultiplyAdd(w0, x0, b)));
-                at = ref Unsafe.Add(ref at, pitch);
-                x0 = Vector512.LoadUnsafe(ref at); x1 = Vector512.LoadUnsafe(ref at, 1); x2 = Vector512.LoadUnsafe(ref at, 2);
-                s0 = Vector512.FusedMultiplyAdd(w5, x2, Vector512.FusedMultiplyAdd(w4, x1, Vector512.FusedMultiplyAdd(w3, x0, s0)));
-                var s1 = Vector512.FusedMultiplyAdd(w2, x2, Vector512.FusedMultiplyAdd(w1, x1, Vector512.FusedMultiplyAdd(w0, x0, b)));
-                at = ref Unsafe.Add(ref at, pitch);
-                x0 = Vector512.LoadUnsafe(ref at); x1 = Vector512.LoadUnsafe(ref at, 1); x2 = Vector512.LoadUnsafe(ref at, 2);
-                s0 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s0)));
-                s1 = Vector512.FusedMultiplyAdd(w5, x2, Vector512.FusedMultiplyAdd(w4, x1, Vector512.FusedMultiplyAdd(w3, x0, s1)));
-                var s2 = Vector512.FusedMultiplyAdd(w2, x2, Vector512.FusedMultiplyAdd(w1, x1, Vector512.FusedMultiplyAdd(w0, x0, b)));
-                at = ref Unsafe.Add(ref at, pitch);
-                x0 = Vector512.LoadUnsafe(ref at); x1 = Vector512.LoadUnsafe(ref at, 1); x2 = Vector512.LoadUnsafe(ref at, 2);
-                s1 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s1)));
-                s2 = Vector512.FusedMultiplyAdd(w5, x2, Vector512.FusedMultiplyAdd(w4, x1, Vector512.FusedMultiplyAdd(w3, x0, s2)));
-                var s3 = Vector512.FusedMultiplyAdd(w2, x2, Vector512.FusedMultiplyAdd(w1, x1, Vector512.FusedMultiplyAdd(w0, x0, b)));
-                at = ref Unsafe.Add(ref at, pitch);
-                x0 = Vector512.LoadUnsafe(ref at); x1 = Vector512.LoadUnsafe(ref at, 1); x2 = Vector512.LoadUnsafe(ref at, 2);
-                s2 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s2)));
-                s3 = Vector512.FusedMultiplyAdd(w5, x2, Vector512.FusedMultiplyAdd(w4, x1, Vector512.FusedMultiplyAdd(w3, x0, s3)));
-                at = ref Unsafe.Add(ref at, pitch);
-                x0 = Vector512.LoadUnsafe(ref at); x1 = Vector512.LoadUnsafe(ref at, 1); x2 = Vector512.LoadUnsafe(ref at, 2);
-                s3 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s3)));
-                int index = outAt + ox;
-                Store(s0, residual, activation, output, index);
-                Store(s1, residual, activation, output, index + outputWidth);
-                Store(s2, residual, activation, output, index + 2 * outputWidth);
-                Store(s3, residual, activation, output, index + 3 * outputWidth);
+                FourRowsBlock(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ox, false, false, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, outputWidth);
             }
         }
     }
@@ -342,15 +319,15 @@ public static class DepthwiseKernel
             int index = (oy - firstRow) * width;
             // The first vector has the left padding; the middle ones read their neighbors in place; the last vector
             // (overlapping the one before it) has the right padding.
-            FourRowsInPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, 0, true, width == v, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
+            FourRowsBlock(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, 0, true, width == v, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
             int ox = v;
             for (; ox + v < width; ox += v)
             {
-                FourRowsInPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ox, false, false, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
+                FourRowsBlock(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ox, false, false, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
             }
             if (width > v)
             {
-                FourRowsInPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, width - v, false, true, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
+                FourRowsBlock(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, width - v, false, true, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, residual, activation, output, index, width);
             }
         }
     }
@@ -360,14 +337,18 @@ public static class DepthwiseKernel
     private static ref float InputRow(ref float source, ref float zero, int row, int height, int width) =>
         ref (uint)row < (uint)height ? ref Unsafe.Add(ref source, row * width) : ref zero;
 
-    /// <summary>One vector of columns of four output rows for <see cref="FourRows3x3InPlace"/>; the edge flags are constants where it is inlined.</summary>
+    /// <summary>
+    /// One vector of columns of four output rows of a 3x3 filter at stride 1, from the six rows r0 .. r5 that they
+    /// read, each at one column left of, at and right of <paramref name="ox"/>; at an edge, the column beyond the row
+    /// is a zero rotated in instead of a load. The edge flags are constants where it is inlined.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FourRowsInPlace(ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, int ox, bool leftEdge, bool rightEdge,
+    private static void FourRowsBlock(ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, int ox, bool leftEdge, bool rightEdge,
         Vector512<float> w0, Vector512<float> w1, Vector512<float> w2, Vector512<float> w3, Vector512<float> w4, Vector512<float> w5,
         Vector512<float> w6, Vector512<float> w7, Vector512<float> w8, Vector512<float> b,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index, int width)
     {
-        // The same order of terms as FourRows3x3Wide (the plane's zeros are the shifted-in zeros here).
+        // Each output sums its taps in the one-row kernels' order.
         var x1 = Vector512.LoadUnsafe(ref r0, (nuint)ox); var x0 = Left(ref r0, ox, x1, leftEdge); var x2 = Right(ref r0, ox, x1, rightEdge);
         var s0 = Vector512.FusedMultiplyAdd(w2, x2, Vector512.FusedMultiplyAdd(w1, x1, Vector512.FusedMultiplyAdd(w0, x0, b)));
         x1 = Vector512.LoadUnsafe(ref r1, (nuint)ox); x0 = Left(ref r1, ox, x1, leftEdge); x2 = Right(ref r1, ox, x1, rightEdge);
