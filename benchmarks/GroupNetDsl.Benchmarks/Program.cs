@@ -10,6 +10,12 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
 //   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
+//   --alloc               bytes the process allocates over 2,000 Forward calls of each case
+if (args.Length > 0 && args[0] == "--alloc")
+{
+    GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run();
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--quick")
 {
     GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1]);
