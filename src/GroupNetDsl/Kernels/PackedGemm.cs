@@ -38,7 +38,7 @@ public static class PackedGemm
     /// vectors (32 registers) and rows a multiple of 8: 8 rows x 3 vectors, 24 accumulators. Otherwise 6 (with 2
     /// vectors of columns), unless 6-row blocks would pad the rows by more than a quarter (8 rows per group
     /// would compute 12), then 4 (with 3 vectors). Measured: 8 x 3 is 10-20% faster than 6 x 2 where it fits,
-    /// and 6 x 2 faster than 4 x 3, as its narrower panels leave smaller column tails.
+    /// and 6 x 2 faster than 4 x 3, as its narrower panels left smaller column tails (measured when tails were padded).
     /// </summary>
     /// <param name="rows">Rows of A.</param>
     /// <returns>4, 6 or 8.</returns>
@@ -196,7 +196,9 @@ public static class PackedGemm
         int blocks = (rows + blockRows - 1) / blockRows;
         int width = PanelWidth(blockRows);
         int n = first;
-        int end = first + (last - first) / width * width;
+        // With at least a panel of columns, the last panel ends at last, overlapping the one before it (those columns
+        // get the same sums twice) instead of leaving a column tail; below a panel, Remainder pads one.
+        int end = last - first >= width ? last : first;
         if (end - n >= width && blocks >= GatherBlocks && !readRowsInPlace)
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
@@ -207,11 +209,12 @@ public static class PackedGemm
             var panelStarts = Starts(ref t_panelStarts, depth, width);
             for (; n < end; n += width)
             {
-                GatherPanel(b, rowStarts, columns, depth, n, width, width, panel);
+                int at = Math.Min(n, last - width);
+                GatherPanel(b, rowStarts, columns, depth, at, width, width, panel);
                 for (int block = 0; block < blocks; block++)
                 {
                     int firstRow = block * blockRows;
-                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, n, bias, residual, activation, c);
+                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
                 }
             }
         }
@@ -221,10 +224,11 @@ public static class PackedGemm
             var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
             for (; n < end; n += width)
             {
+                int at = Math.Min(n, last - width);
                 for (int block = 0; block < blocks; block++)
                 {
                     int firstRow = block * blockRows;
-                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, n, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, n, bias, residual, activation, c);
+                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, at, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
                 }
             }
         }
@@ -307,7 +311,7 @@ public static class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            // Units of work are whole panels plus, last, the column tail (about a panel's work too).
+            // Units of work are whole panels plus, last, the partial panel (a whole panel's work, overlapping).
             int width = PanelWidth(BlockRows(_rows));
             int units = _panels + (_columns > _panels * width ? 1 : 0);
             int first = Math.Min(_columns, units * part / parts * width);
@@ -614,9 +618,9 @@ public static class PackedGemm
     }
 
     /// <summary>
-    /// The columns that do not fill a whole micro-kernel tile (fewer than a panel): copied into a
-    /// zero-padded panel and run through the same micro-kernel into a small tile, of which the valid columns are kept.
-    /// A scalar loop here cost as much as the rest of a 784-column product.
+    /// A product narrower than one panel (wider ones end on a panel overlapping the one before it): its columns are
+    /// copied into a zero-padded panel and run through the same micro-kernel into a small tile, of which the valid
+    /// columns are kept. A scalar loop here cost as much as the rest of a 784-column product.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
