@@ -218,20 +218,7 @@ public static class Convolution
     private static void TakeRows(ReadOnlySpan<float> wide, int rows, int count, int pitch, int width, int outPlane, int at,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
-        const int v = 16;
-        if (!Vector512.IsHardwareAccelerated || width < v)
-        {
-            for (int row = 0; row < rows; row++)
-            {
-                for (int y = 0; y < count; y++)
-                {
-                    int to = row * outPlane + at + y * width;
-                    Finish(wide.Slice((row * count + y) * pitch, width), residual.IsEmpty ? default : residual.Slice(to, width), activation, output.Slice(to, width));
-                }
-            }
-            return;
-        }
-        // One bounds check for everything this reads and writes; the loops then go by reference.
+        // One bounds check for everything this reads and writes; the rows then go by reference.
         if (wide.Length < ((rows - 1) * count + count - 1) * pitch + width || output.Length < (rows - 1) * outPlane + at + count * width
             || (!residual.IsEmpty && residual.Length < (rows - 1) * outPlane + at + count * width))
         {
@@ -245,20 +232,8 @@ public static class Convolution
         {
             for (int y = 0; y < count; y++)
             {
-                ref float from = ref Unsafe.Add(ref source, (row * count + y) * pitch);
                 int to = row * outPlane + at + y * width;
-                ref float into = ref Unsafe.Add(ref target, to);
-                ref float plus = ref Unsafe.Add(ref extra, add ? to : 0);
-                // The row's last vector overlaps the one before it instead of a scalar tail.
-                for (int next = 0; next < width; next += v)
-                {
-                    nuint i = (nuint)Math.Min(next, width - v);
-                    var value = Vector512.LoadUnsafe(ref from, i);
-                    if (add) value += Vector512.LoadUnsafe(ref plus, i);
-                    if (activation != Activation.None) value = Vector512.Max(value, Vector512<float>.Zero);
-                    if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
-                    value.StoreUnsafe(ref into, i);
-                }
+                Finish(ref Unsafe.Add(ref source, (row * count + y) * pitch), ref Unsafe.Add(ref extra, add ? to : 0), add, activation, ref Unsafe.Add(ref target, to), width);
             }
         }
     }
@@ -522,11 +497,13 @@ public static class Convolution
     internal static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
         if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
-        int count = sums.Length;
-        ref float s = ref MemoryMarshal.GetReference(sums);
-        ref float o = ref MemoryMarshal.GetReference(output);
-        bool add = !residual.IsEmpty;
-        ref float r = ref MemoryMarshal.GetReference(residual);
+        Finish(ref MemoryMarshal.GetReference(sums), ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), sums.Length);
+    }
+
+    /// <summary><see cref="Finish(ReadOnlySpan{float}, ReadOnlySpan{float}, Activation, Span{float})"/> on references the caller has checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(ref float s, ref float r, bool add, Activation activation, ref float o, int count)
+    {
         if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
         {
             for (int next = 0; next < count; next += Vector512<float>.Count)
