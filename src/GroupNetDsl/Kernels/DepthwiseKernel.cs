@@ -101,60 +101,65 @@ public static class DepthwiseKernel
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
-        // The phases some tap reads, and where each tap's run starts in the channel's planes.
+        // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
+        // registers): copying each channel into a padded plane first took a third of the layer's time.
+        bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
+            && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
+
+        // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
-        var starts = t_tapStarts is { } s && s.Length >= taps ? s : t_tapStarts = new int[taps];
-        int phases = Convolution.Phases(shape, planeLength, phaseOf, starts.AsSpan(0, taps));
-        var planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
+        int[] starts = [];
+        float[] planes = [];
+        int phases = 0;
+        if (!inPlace)
+        {
+            starts = t_tapStarts is { } s && s.Length >= taps ? s : t_tapStarts = new int[taps];
+            phases = Convolution.Phases(shape, planeLength, phaseOf, starts.AsSpan(0, taps));
+            planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
+        }
 
         // Output row oy reads plane rows oy .. oy + reach.
         int reach = (kernel - 1) * shape.Dilation / stride;
         int fillLast = Math.Min(planeRows, lastRow + reach);
         int filled = -1;
-        // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
-        // registers): copying each channel into a padded plane first took a third of the layer's time.
-        bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
-            && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
         for (int oc = firstChannel; oc < lastChannel; oc++)
         {
             int channel = oc / shape.OutPerGroup;
-            if (inPlace)
-            {
-                int count = (lastRow - firstRow) * shape.OutputWidth;
-                var target = output.Slice(oc * channelStride, count);
-                FourRows3x3InPlace(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, weight.Slice(oc * taps, taps), bias.IsEmpty ? 0f : bias[oc],
-                    residual.IsEmpty ? default : residual.Slice(oc * channelStride, count), activation, firstRow, lastRow, target);
-                Convolution.SumRows(shape, oc, 1, firstRow, lastRow, target, count, rowSums);
-                continue;
-            }
-            if (channel != filled)
-            {
-                Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes.AsSpan(0, phases * planeLength), planeLength);
-                filled = channel;
-            }
             int written = (lastRow - firstRow) * shape.OutputWidth;
             var channelOutput = output.Slice(oc * channelStride, written);
             var channelResidual = residual.IsEmpty ? default : residual.Slice(oc * channelStride, written);
             float channelBias = bias.IsEmpty ? 0f : bias[oc];
             var filter = weight.Slice(oc * taps, taps);
-            // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
-            // they read, 18 loads for 36 multiply-adds instead of 36.
-            bool fourRows = taps == 9 && stride == 1 && shape.Dilation == 1 && lastRow - firstRow >= 4;
-            if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
+            if (inPlace)
             {
-                if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                else if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-            }
-            else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
-            {
-                if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                else if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                FourRows3x3InPlace(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, filter, channelBias, channelResidual, activation, firstRow, lastRow, channelOutput);
             }
             else
             {
-                PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                if (channel != filled)
+                {
+                    Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes.AsSpan(0, phases * planeLength), planeLength);
+                    filled = channel;
+                }
+                // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
+                // they read, 18 loads for 36 multiply-adds instead of 36.
+                bool fourRows = taps == 9 && stride == 1 && shape.Dilation == 1 && lastRow - firstRow >= 4;
+                if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
+                {
+                    if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                }
+                else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
+                {
+                    if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                }
+                else
+                {
+                    PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                }
             }
             Convolution.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
