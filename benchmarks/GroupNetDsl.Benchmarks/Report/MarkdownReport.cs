@@ -131,6 +131,9 @@ public static class MarkdownReport
         page.AppendLine("- **Threads**: " + (GeneratedThreads.Supported
             ? "the generated code ran with the same thread count as ORT."
             : "the generated classes have no thread option yet, so ours ran on one thread in every row; rows asking for 2 threads say \"ours: 1 thread\" (ORT used 2)."));
+        page.AppendLine("- **Processes**: each row runs in its own process (BenchmarkDotNet's default). Both engines run once there to check");
+        page.AppendLine("  that they agree; before ours is timed, the ONNX Runtime session is closed, since its pool's spinning threads took");
+        page.AppendLine("  our second core (before ORT is timed, our threads have long stopped spinning: they block 2 ms after their last work).");
         page.AppendLine("- **Job**: one launch, 3 warmup and 5 measured iterations of about 250 ms each (a short job, so means can move by a few");
         page.AppendLine("  percent between runs). Times are means; the input is uniform random in [-1, 1).");
         page.AppendLine();

@@ -29,6 +29,7 @@ public class DepthwiseKernelTests
         { 2, 1, 9, 16, 3, 1, 1, 1 },     // stride 1 read in place: one vector, padding shifted in on both sides
         { 2, 1, 4, 48, 3, 1, 1, 1 },     // the same with a middle vector and exactly four rows
         { 1, 1, 6, 17, 3, 1, 1, 1 },     // and two vectors overlapping by all but one column
+        { 2, 1, 5, 64, 3, 1, 1, 1 },     // and four vectors a row, the last four-row block overlapping
         { 2, 1, 9, 20, 3, 1, 0, 1 },     // four-row blocks over padded planes: no padding
         { 2, 1, 8, 18, 3, 1, 2, 1 },     // and padding 2
     };
