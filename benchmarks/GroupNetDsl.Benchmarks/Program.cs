@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using GroupNetDsl.Benchmarks;
+using GroupNetDsl.Benchmarks.Probe;
 using GroupNetDsl.Benchmarks.Report;
 using GroupNetDsl.Benchmarks.Suites;
 
@@ -9,8 +10,16 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --report-only         no benchmarks: rewrite the report from the JSON results already in BenchmarkDotNet.Artifacts
 //   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
+//   --wait-for-cores <minutes>  before running, wait up to that long for two threads to get two cores' throughput
 //   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
+//   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
+if (args.Length > 0 && args[0] == "--cores")
+{
+    var check = CoreCheck.Measure();
+    Console.WriteLine(check);
+    return check.Scaling >= CoreCheck.TwoCores ? 0 : 1;
+}
 if (args.Length > 0 && args[0] == "--alloc")
 {
     GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run();
@@ -29,11 +38,15 @@ DateTime started = DateTime.UtcNow;
 if (!options.ReportOnly)
 {
     if (!benchmarkArgs.Any(a => a is "--filter" or "-f")) benchmarkArgs = [.. benchmarkArgs, "--filter", "*"];
+    var coresBefore = CoreCheck.WaitForTwoCores(options.WaitForCores);
     double? loadBefore = RunInfo.LoadAverage();
     BenchmarkSwitcher
         .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());
-    new RunInfo(started, DateTime.UtcNow, loadBefore, RunInfo.LoadAverage(), string.Join(' ', benchmarkArgs)).Save(resultsDirectory);
+    double? loadAfter = RunInfo.LoadAverage();
+    var coresAfter = CoreCheck.Measure();
+    Console.WriteLine($"Two threads after the run: {coresAfter}");
+    new RunInfo(started, DateTime.UtcNow, loadBefore, loadAfter, string.Join(' ', benchmarkArgs), coresBefore, coresAfter).Save(resultsDirectory);
 }
 
 var results = BenchmarkResults.Read(resultsDirectory, options.ReportOnly ? DateTime.MinValue : started);

@@ -45,6 +45,14 @@ public static class MarkdownReport
             page.AppendLine("> runs, not as the kernels' speed; re-run on a quiet machine before drawing conclusions.");
             page.AppendLine();
         }
+        if (run is not null && (Shared(run.CoresBefore) || Shared(run.CoresAfter)))
+        {
+            page.AppendLine(Invariant, $"> **Warning: two threads did not get two cores** (an FMA loop on two threads at once made {Scaling(run.CoresBefore)} before");
+            page.AppendLine(Invariant, $"> the run and {Scaling(run.CoresAfter)} after it of one thread's throughput, against about 2 on two real cores): the host ran the");
+            page.AppendLine("> two vCPUs on less than two cores for at least part of the run, so the 2-thread rows measure that, for both engines.");
+            page.AppendLine("> Re-run when `-- --cores` reports two cores (`--wait-for-cores <minutes>` waits for it).");
+            page.AppendLine();
+        }
         page.AppendLine("The generated code (\"ours\") against ONNX Runtime (\"ORT\") on the same networks, weights and input, side by side in");
         page.AppendLine("one BenchmarkDotNet run, plus the naive nested-loop reference on the seed networks. The weights (`.safetensors`)");
         page.AppendLine("and the ONNX files are exported from the same PyTorch modules by `tests/reference/export.py` and");
@@ -91,6 +99,10 @@ public static class MarkdownReport
         return page.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
     }
 
+    private static bool Shared(Probe.CoreCheck? check) => check is not null && check.Scaling < Probe.CoreCheck.TwoCores;
+
+    private static string Scaling(Probe.CoreCheck? check) => check is null ? "not measured" : check.Scaling.ToString("0.00x", CultureInfo.InvariantCulture);
+
     private static void WriteMachine(StringBuilder page, MachineInfo machine, RunInfo? run)
     {
         page.AppendLine("## Machine");
@@ -108,6 +120,7 @@ public static class MarkdownReport
         {
             page.AppendLine(Invariant, $"| run | {run.Started:yyyy-MM-dd HH:mm} to {run.Ended:HH:mm} UTC, arguments `{run.Arguments}` |");
             page.AppendLine(Invariant, $"| 1-minute load average before / after | {Format(run.LoadBefore, "0.00")} / {Format(run.LoadAfter, "0.00")} (before: above ~0.3 something else was running, and numbers are slower and noisier; after: raised by the benchmark's own threads) |");
+            page.AppendLine(Invariant, $"| two threads at once, FMA loop, before / after | {Scaling(run.CoresBefore)} / {Scaling(run.CoresAfter)} of one thread's throughput (about 2 when the two vCPUs are two cores; this VM's host at times runs them on one) |");
         }
         page.AppendLine();
     }
