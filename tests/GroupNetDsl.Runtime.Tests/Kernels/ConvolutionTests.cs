@@ -25,6 +25,7 @@ public class ConvolutionTests
         { 2, 1, 1, 3, 3, 1, 1, 1, 1 },        // a single pixel
         { 3, 40, 37, 7, 7, 2, 3, 1, 1 },      // a 7x7 stem: many panels and a column tail
         { 4, 48, 48, 8, 3, 1, 1, 1, 2 },      // tall enough for threads to take bands of rows
+        { 24, 30, 30, 24, 3, 1, 1, 1, 6 },    // tall enough for bands, but groups of 4 channels: whole groups per thread
         { 3, 64, 64, 8, 3, 2, 1, 1, 1 },      // bands of a strided conv
         { 8, 10, 10, 64, 3, 1, 1, 1, 1 },     // many row blocks reading the planes' rows in place
         { 16, 9, 9, 96, 1, 2, 0, 1, 2 },      // the same for a strided grouped 1x1 conv
