@@ -158,13 +158,13 @@ public static class Convolution
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * outPlane, rows * outPlane);
         var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
 
-        var rowStarts = t_rowStarts is { } r && r.Length >= depth ? r : t_rowStarts = new int[depth];
+        var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0)
         {
             // A plain 1x1 conv: B is the input itself, row k a channel, read from the band's first pixel.
             for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
             int at = firstRow * shape.OutputWidth;
-            PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts.AsSpan(0, depth), (lastRow - firstRow) * shape.OutputWidth, groupBias,
+            PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts, (lastRow - firstRow) * shape.OutputWidth, groupBias,
                 groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team);
             SumRows(shape, g * rows, rows, firstRow, lastRow, groupOutput.Slice(at), outPlane, rowSums);
             return;
@@ -178,23 +178,23 @@ public static class Convolution
 
         // Channel 0's taps first; channel c's read the same places in its own planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
-        int phases = Phases(shape, planeLength, phaseOf, rowStarts.AsSpan(0, taps));
+        int phases = Phases(shape, planeLength, phaseOf, rowStarts.Slice(0, taps));
         for (int k = taps; k < depth; k++) rowStarts[k] = k / taps * phases * planeLength + rowStarts[k % taps];
 
         // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
         int planesLength = shape.InPerGroup * phases * planeLength + pitch;
-        var planes = t_planes is { } p && p.Length >= planesLength ? p : t_planes = new float[planesLength];
+        var planes = ThreadScratch.Get(ref t_planes, planesLength);
         // Output row oy reads plane rows oy .. oy + reach; rows past lastRow + reach are read only for dropped columns.
         int reach = (shape.Kernel - 1) * shape.Dilation / stride;
         int fillFirst = firstRow, fillLast = Math.Min(planeRows, lastRow + reach);
         for (int channel = 0; channel < shape.InPerGroup; channel++)
         {
-            FillPlanes(groupInput.Slice(channel * inPlane, inPlane), shape, phaseOf, fillFirst, fillLast, planes.AsSpan(channel * phases * planeLength, phases * planeLength), planeLength);
+            FillPlanes(groupInput.Slice(channel * inPlane, inPlane), shape, phaseOf, fillFirst, fillLast, planes.Slice(channel * phases * planeLength, phases * planeLength), planeLength);
         }
-        planes.AsSpan(shape.InPerGroup * phases * planeLength, pitch).Clear();
+        planes.Slice(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
-        var b = planes.AsSpan(0, planesLength);
-        var starts = rowStarts.AsSpan(0, depth);
+        var b = planes;
+        var starts = rowStarts;
         // Bands of at least 512 columns (whole panels), else about 16K floats of wide output (64 KB).
         int bandRows = Math.Max((512 + pitch - 1) / pitch, 16384 / (rows * pitch));
         for (int oy = firstRow; oy < lastRow; oy += bandRows)
@@ -212,9 +212,9 @@ public static class Convolution
                 continue;
             }
             int wideLength = rows * columns;
-            var wide = t_wide is { } w && w.Length >= wideLength ? w : t_wide = new float[wideLength];
-            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide.AsSpan(0, wideLength), columns, team, readRowsInPlace: true);
-            TakeRows(wide.AsSpan(0, wideLength), rows, count, pitch, shape.OutputWidth, outPlane, oy * shape.OutputWidth, groupResidual, activation, groupOutput);
+            var wide = ThreadScratch.Get(ref t_wide, wideLength);
+            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true);
+            TakeRows(wide, rows, count, pitch, shape.OutputWidth, outPlane, oy * shape.OutputWidth, groupResidual, activation, groupOutput);
             SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
         }
     }

@@ -108,14 +108,14 @@ public static class DepthwiseKernel
 
         // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
-        int[] starts = [];
-        float[] planes = [];
+        Span<int> starts = default;
+        Span<float> planes = default;
         int phases = 0;
         if (!inPlace)
         {
-            starts = t_tapStarts is { } s && s.Length >= taps ? s : t_tapStarts = new int[taps];
-            phases = Convolution.Phases(shape, planeLength, phaseOf, starts.AsSpan(0, taps));
-            planes = t_planes is { } p && p.Length >= phases * planeLength ? p : t_planes = new float[phases * planeLength];
+            starts = ThreadScratch.Get(ref t_tapStarts, taps);
+            phases = Convolution.Phases(shape, planeLength, phaseOf, starts);
+            planes = ThreadScratch.Get(ref t_planes, phases * planeLength);
         }
 
         // Output row oy reads plane rows oy .. oy + reach.
@@ -138,7 +138,7 @@ public static class DepthwiseKernel
             {
                 if (channel != filled)
                 {
-                    Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes.AsSpan(0, phases * planeLength), planeLength);
+                    Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
                 // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
@@ -148,17 +148,17 @@ public static class DepthwiseKernel
                 {
                     if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else PlaneWide(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
                 {
                     if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else Plane(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else Plane(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else
                 {
-                    PlaneScalar(planes, starts.AsSpan(0, taps), pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    PlaneScalar(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
             }
             Convolution.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
@@ -171,7 +171,7 @@ public static class DepthwiseKernel
 
     /// <summary>A 3x3 filter with 512-bit vectors: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Plane3x3Wide(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void Plane3x3Wide(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         const int v = 16;
@@ -180,7 +180,7 @@ public static class DepthwiseKernel
         var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
         int s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3], s4 = starts[4], s5 = starts[5], s6 = starts[6], s7 = starts[7], s8 = starts[8];
         var b = Vector512.Create(bias);
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
@@ -209,7 +209,7 @@ public static class DepthwiseKernel
     /// its taps in the one-row kernels' order, so results do not depend on how rows are blocked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows3x3Wide(float[] planes, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void FourRows3x3Wide(ReadOnlySpan<float> planes, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         const int v = 16;
@@ -217,7 +217,7 @@ public static class DepthwiseKernel
         var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]); var w5 = Vector512.Create(filter[5]);
         var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
         var b = Vector512.Create(bias);
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int next = firstRow; next < lastRow; next += 4)
         {
             int oy = Math.Min(next, lastRow - 4);
@@ -239,7 +239,7 @@ public static class DepthwiseKernel
 
     /// <summary>The four-row 3x3 kernel with <see cref="Vector{T}"/> (see <see cref="FourRows3x3Wide"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows3x3(float[] planes, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void FourRows3x3(ReadOnlySpan<float> planes, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         int v = Vector<float>.Count;
@@ -247,7 +247,7 @@ public static class DepthwiseKernel
         var w3 = new Vector<float>(filter[3]); var w4 = new Vector<float>(filter[4]); var w5 = new Vector<float>(filter[5]);
         var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]);
         var b = new Vector<float>(bias);
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int next = firstRow; next < lastRow; next += 4)
         {
             int oy = Math.Min(next, lastRow - 4);
@@ -308,9 +308,9 @@ public static class DepthwiseKernel
         var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]); var w5 = Vector512.Create(filter[5]);
         var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
         var b = Vector512.Create(bias);
-        var zeros = t_zeroRow is { } z && z.Length >= width ? z : t_zeroRow = new float[width];
+        var zeros = ThreadScratch.Get(ref t_zeroRow, width);
         ref float source = ref MemoryMarshal.GetReference(channel);
-        ref float zero = ref MemoryMarshal.GetArrayDataReference(zeros);
+        ref float zero = ref MemoryMarshal.GetReference(zeros);
         for (int next = firstRow; next < lastRow; next += 4)
         {
             int oy = Math.Min(next, lastRow - 4);
@@ -411,11 +411,11 @@ public static class DepthwiseKernel
 
     /// <summary>Any filter with 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PlaneWide(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void PlaneWide(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         const int v = 16;
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
@@ -432,7 +432,7 @@ public static class DepthwiseKernel
 
     /// <summary>A 3x3 filter with <see cref="Vector{T}"/>: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Plane3x3(float[] planes, int[] starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void Plane3x3(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         int v = Vector<float>.Count;
@@ -441,7 +441,7 @@ public static class DepthwiseKernel
         var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]);
         int s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3], s4 = starts[4], s5 = starts[5], s6 = starts[6], s7 = starts[7], s8 = starts[8];
         var b = new Vector<float>(bias);
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
@@ -465,11 +465,11 @@ public static class DepthwiseKernel
 
     /// <summary>Any filter with <see cref="Vector{T}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Plane(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void Plane(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         int v = Vector<float>.Count;
-        ref float p = ref MemoryMarshal.GetArrayDataReference(planes);
+        ref float p = ref MemoryMarshal.GetReference(planes);
         for (int oy = firstRow; oy < lastRow; oy++)
         {
             ref float row = ref Unsafe.Add(ref p, oy * pitch);
@@ -486,7 +486,7 @@ public static class DepthwiseKernel
 
     /// <summary>Rows narrower than a vector, or no vectors at all.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PlaneScalar(float[] planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+    private static void PlaneScalar(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
     {
         for (int oy = firstRow; oy < lastRow; oy++)

@@ -205,7 +205,7 @@ public static class PackedGemm
             // read in place, its rows lie far apart (an image row or a plane apart) and, at power-of-two sizes,
             // evict each other from the L1 cache.
             int panelLength = depth * width;
-            var panel = t_panel is { } buffer && buffer.Length >= panelLength ? buffer : t_panel = new float[panelLength];
+            var panel = ThreadScratch.Get(ref t_panel, panelLength);
             var panelStarts = Starts(ref t_panelStarts, depth, width);
             for (; n < end; n += width)
             {
@@ -238,18 +238,17 @@ public static class PackedGemm
     /// <summary>The row starts k x pitch for k below depth, in a per-thread buffer.</summary>
     private static ReadOnlySpan<int> Starts(ref int[]? buffer, int depth, int pitch)
     {
-        if (buffer is null || buffer.Length < depth) buffer = new int[Math.Max(depth, 64)];
-        var starts = buffer.AsSpan(0, depth);
+        var starts = ThreadScratch.Get(ref buffer, depth);
         for (int k = 0; k < depth; k++) starts[k] = k * pitch;
         return starts;
     }
 
     /// <summary>Copies columns [n, n + count) of B's rows into a [depth x width] panel, zero-filling past count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GatherPanel(ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int depth, int n, int count, int width, float[] panel)
+    private static void GatherPanel(ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int depth, int n, int count, int width, Span<float> panel)
     {
         ref float source = ref MemoryMarshal.GetReference(b);
-        ref float target = ref MemoryMarshal.GetArrayDataReference(panel);
+        ref float target = ref MemoryMarshal.GetReference(panel);
         bool rowMajor = rowStarts.IsEmpty;
         for (int k = 0; k < depth; k++)
         {
@@ -629,9 +628,8 @@ public static class PackedGemm
         int blockRows = BlockRows(rows);
         int width = PanelWidth(blockRows), count = last - first;
         int panelLength = depth * width;
-        var buffer = t_panel is { } existing && existing.Length >= panelLength ? existing : t_panel = new float[panelLength];
-        GatherPanel(b, rowStarts, columns, depth, first, count, width, buffer);
-        var panel = buffer.AsSpan(0, panelLength);
+        var panel = ThreadScratch.Get(ref t_panel, panelLength);
+        GatherPanel(b, rowStarts, columns, depth, first, count, width, panel);
         var panelStarts = Starts(ref t_panelStarts, depth, width);
         Span<float> tile = stackalloc float[blockRows * width];
         int blocks = (rows + blockRows - 1) / blockRows;

@@ -87,13 +87,13 @@ public static class SeparableKernel
     {
         int width = depthwise.OutputWidth, channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * width;
         int length = channels * bandRows * width;
-        var band = t_band is { } buffer && buffer.Length >= length ? buffer : t_band = new float[length];
+        var band = ThreadScratch.Get(ref t_band, length);
         for (int first = firstRow; first < lastRow; first += bandRows)
         {
             int last = Math.Min(lastRow, first + bandRows);
             int columns = (last - first) * width;
             // The band's depthwise output: channel c's rows at c x columns, B of the product as it is.
-            var rows = band.AsSpan(0, channels * columns);
+            var rows = band.Slice(0, channels * columns);
             DepthwiseKernel.Rows(depthwise, first, last, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, columns, default);
             int at = first * width;
             // The band's rows are read in place unless a power of two apart (they would evict each other from L1).
