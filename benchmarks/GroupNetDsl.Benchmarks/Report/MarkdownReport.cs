@@ -148,7 +148,10 @@ public static class MarkdownReport
         page.AppendLine("  that they agree; before ours is timed, the ONNX Runtime session is closed, since its pool's spinning threads took");
         page.AppendLine("  our second core (before ORT is timed, our threads have long stopped spinning: they block 2 ms after their last work).");
         page.AppendLine("- **Job**: one launch, 3 warmup and 5 measured iterations of about 250 ms each (a short job, so means can move by a few");
-        page.AppendLine("  percent between runs). Times are means; the input is uniform random in [-1, 1).");
+        page.AppendLine("  percent between runs). Times are means; the input is uniform random in [-1, 1). Tiered compilation is off");
+        page.AppendLine("  (`DOTNET_TieredCompilation=0`) in the benchmark processes: with it on, the runtime's background recompilation");
+        page.AppendLine("  allocated a few bytes during some rows' memory measurement, which the diagnoser counts against the row (the");
+        page.AppendLine("  kernels are compiled fully optimized either way; ONNX Runtime is native code).");
         page.AppendLine();
     }
 
