@@ -22,8 +22,8 @@ namespace GroupNetDsl.Kernels;
 /// </remarks>
 public static class DepthwiseKernel
 {
-    // Output pixels per thread per channel below which threads split channels instead of rows (measured on the
-    // 28x28 and 14x14 layers of the benchmark suite).
+    // With few channels, output pixels per thread per channel below which threads split channels anyway instead of
+    // rows (measured on the 28x28 and 14x14 layers of the benchmark suite).
     private const int MinimumBandPixels = 1024;
 
     [ThreadStatic]
@@ -78,10 +78,12 @@ public static class DepthwiseKernel
     {
         if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        // Threads take bands of output rows of every channel (the pixels a pointwise conv after it reads on the same
-        // thread); when a band would be only a few hundred pixels, per-channel setup outweighs that, and they take
-        // runs of channels instead.
-        bool bands = team is not null && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
+        // Threads take runs of channels: on 2 threads 32 channels of 112x112 took 46-47 µs by channels and 79-87 by
+        // bands of rows of every channel (88-95 on one thread), 32 of 64x64 15 against 32-44. (Bands had been for a
+        // pointwise conv after it to read its rows on the same thread; that pair now runs as one step, SeparableKernel.)
+        // With few channels for the threads, bands of rows, unless a band would be only a few hundred pixels.
+        bool bands = team is not null && shape.OutChannels < 4 * team.Threads
+            && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
         if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
         if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
         Rows(shape, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);

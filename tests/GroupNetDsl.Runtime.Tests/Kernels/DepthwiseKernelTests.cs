@@ -20,6 +20,7 @@ public class DepthwiseKernelTests
         { 5, 1, 33, 33, 3, 2, 1, 1 },    // stride 2 on odd sizes with 16-wide rows
         { 1, 1, 1, 1, 3, 1, 1, 1 },      // a single pixel
         { 2, 1, 40, 40, 3, 1, 1, 1 },    // tall enough for threads to take bands of rows
+        { 16, 1, 40, 40, 3, 1, 1, 1 },   // the same with channels enough for threads to take runs of channels
         { 3, 1, 72, 72, 3, 2, 1, 1 },    // bands of a strided conv, rows ending on an overlapping vector
         { 2, 1, 6, 600, 3, 1, 1, 1 },    // bands of two rows (one-row kernel) against four-row blocks on one thread
         { 2, 1, 7, 19, 3, 1, 1, 1 },     // four-row blocks, the last overlapping, over a row tail
