@@ -193,27 +193,25 @@ public static class Convolution
         }
         planes.Slice(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
-        var b = planes;
-        var starts = rowStarts;
         // Bands of at least 512 columns (whole panels), else about 16K floats of wide output (64 KB).
         int bandRows = Math.Max((512 + pitch - 1) / pitch, 16384 / (rows * pitch));
         for (int oy = firstRow; oy < lastRow; oy += bandRows)
         {
             int count = Math.Min(bandRows, lastRow - oy);
             int columns = count * pitch;
-            var bandB = b.Slice(oy * pitch);
+            var bandB = planes.Slice(oy * pitch);
             if (pitch == shape.OutputWidth)
             {
                 // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
                 int at = oy * shape.OutputWidth;
-                PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
+                PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
                     groupOutput.Slice(at), outPlane, team, readRowsInPlace: true);
                 SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(at), outPlane, rowSums);
                 continue;
             }
             int wideLength = rows * columns;
             var wide = ThreadScratch.Get(ref t_wide, wideLength);
-            PackedGemm.Multiply(a, rows, depth, bandB, starts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true);
+            PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true);
             TakeRows(wide, rows, count, pitch, shape.OutputWidth, outPlane, oy * shape.OutputWidth, groupResidual, activation, groupOutput);
             SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
         }
