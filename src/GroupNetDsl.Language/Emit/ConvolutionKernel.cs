@@ -26,7 +26,7 @@ internal static class ConvolutionKernel
     /// Depthwise convolutions (one input channel per group) filter each plane on its own;
     /// every other convolution is a matrix product per group (<c>PackedGemm</c>), which keeps the FMA units busy.
     /// </summary>
-    public static bool UsesTaps(Conv2dOp conv) => conv.InChannelsPerGroup == 1;
+    public static bool UsesTaps(Conv2dOp conv) => global::GroupNetDsl.Kernels.KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
 
     /// <summary>
     /// The layer's method. With <paramref name="pool"/>, a global average pool is fused in: the method takes a
@@ -44,9 +44,8 @@ internal static class ConvolutionKernel
         string arguments = $"input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationName(activation)}";
         if (pool)
         {
-            int length = output.Length, sums = output.Channels * output.Height;
             w.Line($"global::GroupNetDsl.Kernels.{kernel}.ConvolveAndPool({Shape(conv, input, output)},");
-            w.Line($"    {arguments}, workspace.Slice(0, {length}), workspace.Slice({length}, {sums}), pooled, team);");
+            w.Line($"    {arguments}, workspace, pooled, team);");
         }
         else
         {

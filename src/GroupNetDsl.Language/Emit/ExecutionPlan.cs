@@ -40,7 +40,7 @@ public sealed record Step(
     /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
     /// (the pool's input), then one sum per output row.
     /// </summary>
-    public int WorkspaceLength => FusedPool is null ? 0 : Primary.Output.Length + Primary.Output.Channels * Primary.Output.Height;
+    public int WorkspaceLength => FusedPool is null ? 0 : global::GroupNetDsl.Kernels.KernelLayout.PoolWorkspaceLength(Primary.Output.Channels, Primary.Output.Height, Primary.Output.Width);
 }
 
 /// <summary>

@@ -89,7 +89,7 @@ public static class Convolution
     /// <summary>
     /// <see cref="Convolve"/> with a global average pool fused in: pooled[c] = the mean of output channel c. Each
     /// output row is summed as soon as its band is computed, while it is still in cache, into
-    /// <paramref name="rowSums"/>; the means add those sums up in row order, so they do not depend on the threads.
+    /// the row sums at the end of the workspace; the means add those sums up in row order, so they do not depend on the threads.
     /// </summary>
     /// <param name="shape">The sizes.</param>
     /// <param name="input">The input, channels x height x width.</param>
@@ -97,13 +97,13 @@ public static class Convolution
     /// <param name="bias">One value per output channel, or empty.</param>
     /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
     /// <param name="activation">Applied before pooling.</param>
-    /// <param name="output">The convolution's output (working memory: the pool's input).</param>
-    /// <param name="rowSums">Working memory of output channels x output height floats.</param>
+    /// <param name="workspace">Working memory of <see cref="KernelLayout.PoolWorkspaceLength"/> floats: the convolution's output, then its row sums.</param>
     /// <param name="pooled">One mean per output channel.</param>
     /// <param name="team">Threads to share the work, or null.</param>
     public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, Span<float> pooled, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
+        Convolution.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
         CheckPoolLengths(shape, rowSums, pooled);
         Run(shape, input, packedWeight, bias, residual, activation, output, rowSums, team);
         Pool(shape, rowSums, pooled);
@@ -265,10 +265,22 @@ public static class Convolution
         }
     }
 
+    /// <summary>The convolution's output and its row sums in a pool workspace, laid out as <see cref="KernelLayout.PoolWorkspaceLength"/> sizes it.</summary>
+    internal static void SplitPoolWorkspace(in ConvolutionShape shape, Span<float> workspace, out Span<float> output, out Span<float> rowSums)
+    {
+        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        if (workspace.Length < KernelLayout.PoolWorkspaceLength(shape.OutChannels, shape.OutputHeight, shape.OutputWidth))
+        {
+            throw new ArgumentException("The workspace is shorter than KernelLayout.PoolWorkspaceLength.", nameof(workspace));
+        }
+        output = workspace.Slice(0, outputLength);
+        rowSums = workspace.Slice(outputLength, KernelLayout.PoolRowSumsLength(shape.OutChannels, shape.OutputHeight));
+    }
+
     /// <summary>Throws unless the pooling buffers are as long as the sizes require.</summary>
     internal static void CheckPoolLengths(in ConvolutionShape shape, Span<float> rowSums, Span<float> pooled)
     {
-        if (rowSums.Length < shape.OutChannels * shape.OutputHeight || pooled.Length < shape.OutChannels)
+        if (rowSums.Length < KernelLayout.PoolRowSumsLength(shape.OutChannels, shape.OutputHeight) || pooled.Length < shape.OutChannels)
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }

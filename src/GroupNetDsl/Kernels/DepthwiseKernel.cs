@@ -60,13 +60,13 @@ public static class DepthwiseKernel
     /// <param name="bias">One value per output channel, or empty.</param>
     /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
     /// <param name="activation">Applied before pooling.</param>
-    /// <param name="output">The convolution's output (working memory: the pool's input).</param>
-    /// <param name="rowSums">Working memory of output channels x output height floats.</param>
+    /// <param name="workspace">Working memory of <see cref="KernelLayout.PoolWorkspaceLength"/> floats: the convolution's output, then its row sums.</param>
     /// <param name="pooled">One mean per output channel.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
     public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, Span<float> pooled, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
+        Convolution.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
         Convolution.CheckPoolLengths(shape, rowSums, pooled);
         Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
         Convolution.Pool(shape, rowSums, pooled);

@@ -78,8 +78,8 @@ public class ConvolutionTests
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
-        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[outChannels * outPlane], new float[outChannels * outHeight], pooled, null);
-        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[outChannels * outPlane], new float[outChannels * outHeight], pooledByThreads, new WorkerTeam(3));
+        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
+        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-4);
         Assert.Equal(pooled, pooledByThreads);
     }

@@ -77,8 +77,8 @@ public class DepthwiseKernelTests
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
-        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooled, null);
-        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[outChannels * outPlane], new float[outChannels * outHeight], pooledByThreads, new WorkerTeam(3));
+        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
+        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-5);
         Assert.Equal(pooled, pooledByThreads);
     }
