@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Reflection;
 using System.Text;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Reporting;
@@ -51,9 +52,10 @@ public static partial class CSharpEmitter
         w.Line("/// Thread-safe after loading: weights are read-only and each thread gets its own scratch buffer, so one");
         w.Line("/// instance may serve many threads at once. Forward allocates nothing after a thread's first call.");
         w.Line("/// Loaded with threads &gt; 1, an instance splits each matrix product (and the images of a batch) among");
-        w.Line("/// that many threads; the results are bit-identical to one thread.");
+        w.Line("/// that many threads; the results are bit-identical to one thread. Dispose stops those threads; a disposed");
+        w.Line("/// instance throws ObjectDisposedException from Forward.");
         w.Line("/// </remarks>");
-        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"0.1.0\")]");
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"{GeneratorVersion}\")]");
         w.Open(target.Standalone ? $"public sealed partial class {className} : {KernelsNamespace}.IImageNetwork" : $"partial class {className} : {KernelsNamespace}.IImageNetwork");
 
         EmitConstants(w, network, plan);
@@ -61,6 +63,7 @@ public static partial class CSharpEmitter
         w.Line("private static float[]? t_groupNetScratch;");
         w.Line();
         w.Line($"private readonly {KernelsNamespace}.WorkerTeam? _groupNetTeam;");
+        w.Line("private volatile bool _groupNetDisposed;");
         w.Line();
         w.Line("/// <summary>The threads each Forward call uses (set at load).</summary>");
         w.Line("public int Threads => _groupNetTeam?.Threads ?? 1;");
@@ -93,8 +96,26 @@ public static partial class CSharpEmitter
     {
         "InputChannels", "InputHeight", "InputWidth", "InputLength", "OutputChannels", "OutputHeight", "OutputWidth", "OutputLength",
         "ParameterCount", "MultiplyAccumulates", "ScratchLength", "Summary", "t_groupNetScratch", "Load", "Forward",
-        "Threads", "_groupNetTeam",
+        "Threads", "_groupNetTeam", "_groupNetDisposed", "Dispose", "RunLayers",
     };
+
+    /// <summary>
+    /// The version written in [GeneratedCode]: the language assembly's informational version without its
+    /// "+commit" suffix (so that the text does not change with every commit), else its assembly version.
+    /// </summary>
+    public static readonly string GeneratorVersion = ReadGeneratorVersion();
+
+    private static string ReadGeneratorVersion()
+    {
+        var assembly = typeof(CSharpEmitter).Assembly;
+        string? informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (informational is { Length: > 0 })
+        {
+            int plus = informational.IndexOf('+');
+            return plus < 0 ? informational : informational.Substring(0, plus);
+        }
+        return assembly.GetName().Version?.ToString() ?? "0.0.0";
+    }
 
     /// <summary>
     /// Every member name the class emitted for <paramref name="network"/> declares: the fixed ones, the weight fields
@@ -141,7 +162,7 @@ public static partial class CSharpEmitter
         w.Line();
         w.Line("/// <summary>The layer table: path, op, configuration, output shape, parameters, MACs (the same as `gnet summary`).</summary>");
         string summary = SummaryTable.Format(network) + $"Scratch: {SummaryTable.Number(plan.ScratchLength)} floats per image\n";
-        w.Line($"public static string Summary => {Literal(summary)};");
+        WriteStringProperty(w, "public static string Summary", summary);
         w.Line();
     }
 
@@ -150,6 +171,7 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>Reads every weight with its expected shape, folds batchnorms, and rejects anything unexpected.</summary>");
         w.Open($"private {className}({WeightsNamespace}.WeightLoader weights, int threads)");
         w.Line("if (threads < 1) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, \"Use at least one thread.\");");
+        w.Line("// One thread needs no team; more get one whose background threads run until Dispose.");
         w.Line($"_groupNetTeam = threads == 1 ? null : new {KernelsNamespace}.WorkerTeam(threads);");
         foreach (var step in steps)
         {
@@ -164,7 +186,7 @@ public static partial class CSharpEmitter
     {
         w.Line("/// <summary>Loads the network from a .safetensors file saved from the PyTorch module's state_dict.</summary>");
         w.Line("/// <param name=\"path\">The weight file.</param>");
-        w.Line("/// <returns>A ready network.</returns>");
+        w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
         w.Line($"/// <exception cref=\"{WeightsNamespace}.WeightFileException\">The file is missing, malformed, or does not match the network (the message names the key).</exception>");
         w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
         w.Line($"public static {className} Load(string path, int threads = 1) => new({WeightsNamespace}.WeightLoader.Open(path), threads);");
@@ -172,14 +194,14 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>Loads the network from a stream holding a .safetensors file.</summary>");
         w.Line("/// <param name=\"stream\">The stream, read to its end.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
-        w.Line("/// <returns>A ready network.</returns>");
+        w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
         w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
         w.Line($"public static {className} Load(global::System.IO.Stream stream, string sourceName = \"stream\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Read(stream, sourceName)), threads);");
         w.Line();
         w.Line("/// <summary>Loads the network from the bytes of a .safetensors file.</summary>");
         w.Line("/// <param name=\"bytes\">The file's content.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
-        w.Line("/// <returns>A ready network.</returns>");
+        w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
         w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
         w.Line($"public static {className} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Parse(bytes, sourceName)), threads);");
         w.Line();
@@ -187,12 +209,15 @@ public static partial class CSharpEmitter
 
     private static void EmitForward(SourceWriter w, Network network, ExecutionPlan plan, List<StepCode> steps)
     {
+        const string Disposed = "/// <exception cref=\"global::System.ObjectDisposedException\">The network was disposed.</exception>";
+        const string ThrowIfDisposed = "global::System.ObjectDisposedException.ThrowIf(_groupNetDisposed, this);";
         w.Line("/// <summary>Runs one image: input is NCHW with batch 1 (InputLength floats), output gets OutputLength floats.</summary>");
         w.Line("/// <param name=\"input\">The image.</param>");
         w.Line("/// <param name=\"output\">Receives the result.</param>");
+        w.Line(Disposed);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
-        w.Line("float[] scratch = t_groupNetScratch ??= new float[ScratchLength];");
-        w.Line("Forward(input, output, scratch);");
+        w.Line(ThrowIfDisposed);
+        w.Line("RunLayers(input, output, t_groupNetScratch ??= new float[ScratchLength]);");
         w.Close();
         w.Line();
 
@@ -200,7 +225,9 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"input\">batchSize * InputLength floats.</param>");
         w.Line("/// <param name=\"output\">Receives batchSize * OutputLength floats.</param>");
         w.Line("/// <param name=\"batchSize\">The number of images.</param>");
+        w.Line(Disposed);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)");
+        w.Line(ThrowIfDisposed);
         w.Line("if (batchSize < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must not be negative.\");");
         w.Line("if (input.Length != (long)batchSize * InputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * InputLength} input floats ({batchSize} x {InputLength}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != (long)batchSize * OutputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * OutputLength} output floats ({batchSize} x {OutputLength}) but got {output.Length}.\", nameof(output));");
@@ -213,7 +240,33 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"input\">The image (InputLength floats).</param>");
         w.Line("/// <param name=\"output\">Receives OutputLength floats.</param>");
         w.Line("/// <param name=\"scratch\">Working memory; its content is overwritten.</param>");
+        w.Line(Disposed);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)");
+        w.Line(ThrowIfDisposed);
+        w.Line("RunLayers(input, output, scratch);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>One image of a batch that Forward checked: no disposal check, so a batch that started before Dispose finishes.</summary>");
+        w.Line("/// <param name=\"input\">The image.</param>");
+        w.Line("/// <param name=\"output\">Receives the result.</param>");
+        w.Line($"void {KernelsNamespace}.IImageNetwork.ForwardImageOfBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>");
+        w.Line("    RunLayers(input, output, t_groupNetScratch ??= new float[ScratchLength]);");
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// Stops the worker threads of a network loaded with threads &gt; 1; later Forward calls throw ObjectDisposedException.");
+        w.Line("/// Calls already running finish with the same results (on their own thread once the workers have stopped), so");
+        w.Line("/// Dispose never waits for them; calling it again does nothing.");
+        w.Line("/// </summary>");
+        w.Open("public void Dispose()");
+        w.Line("_groupNetDisposed = true;");
+        w.Line("_groupNetTeam?.Dispose();");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>The layers of one image in order, on planned slices of the scratch memory; every Forward ends here.</summary>");
+        w.Open("private void RunLayers(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)");
         w.Line("if (input.Length != InputLength) throw new global::System.ArgumentException($\"Expected {InputLength} input floats ({InputChannels}x{InputHeight}x{InputWidth}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != OutputLength) throw new global::System.ArgumentException($\"Expected {OutputLength} output floats but got {output.Length}.\", nameof(output));");
         w.Line("if (scratch.Length < ScratchLength) throw new global::System.ArgumentException($\"Expected at least {ScratchLength} scratch floats but got {scratch.Length}.\", nameof(scratch));");
@@ -253,6 +306,39 @@ public static partial class CSharpEmitter
             for (int i = 2; !_used.Add(candidate); i++) candidate = name + "_" + i.ToString(CultureInfo.InvariantCulture);
             return candidate;
         }
+    }
+
+    /// <summary>
+    /// Writes <c>declaration =&gt; text;</c> with the text as a multi-line raw string literal, one source line per line of
+    /// text. The delimiter has one quote more than the longest run of quotes in the text, so the text cannot close it;
+    /// braces need nothing (the literal is not interpolated). Text with characters a raw literal would not keep as they
+    /// are (control characters other than line feed, non-ASCII) is written as an escaped literal instead.
+    /// </summary>
+    private static void WriteStringProperty(SourceWriter w, string declaration, string text)
+    {
+        if (text.Length == 0 || text.Any(c => c != '\n' && (c < 32 || c > 126)))
+        {
+            w.Line($"{declaration} => {Literal(text)};");
+            return;
+        }
+        string quotes = new('"', Math.Max(3, LongestRun(text, '"') + 1));
+        w.Line($"{declaration} => {quotes}");
+        w.Indent++;
+        // The line break before the closing quotes is not part of the value: a final line feed needs an empty line.
+        foreach (string line in text.Split('\n')) w.Line(line);
+        w.Line(quotes + ";");
+        w.Indent--;
+    }
+
+    private static int LongestRun(string text, char c)
+    {
+        int longest = 0, run = 0;
+        foreach (char x in text)
+        {
+            run = x == c ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
     }
 
     /// <summary>A C# string literal for any text: nothing in it can end the literal or the line.</summary>

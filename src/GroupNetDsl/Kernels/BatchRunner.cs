@@ -3,13 +3,17 @@ using System.Runtime.CompilerServices;
 
 namespace GroupNetDsl.Kernels;
 
-/// <summary>A network that runs one image at a time; generated classes implement it.</summary>
-public interface IImageNetwork
+/// <summary>A generated network as <see cref="BatchRunner"/> sees it; disposing it stops its threads.</summary>
+public interface IImageNetwork : IDisposable
 {
-    /// <summary>Runs one image.</summary>
+    /// <summary>
+    /// Runs one image of a batch on the calling thread's scratch. Unlike the network's Forward, it does not check
+    /// for disposal: the images of a batch that started before Dispose all finish (on a worker thread an exception
+    /// would end the process).
+    /// </summary>
     /// <param name="input">One image, NCHW.</param>
     /// <param name="output">Its result.</param>
-    void Forward(ReadOnlySpan<float> input, Span<float> output);
+    void ForwardImageOfBatch(ReadOnlySpan<float> input, Span<float> output);
 }
 
 /// <summary>Runs the images of a batch on a team's threads, each image whole on one thread.</summary>
@@ -47,7 +51,7 @@ public static class BatchRunner
         }
         for (int image = 0; image < batchSize; image++)
         {
-            network.Forward(input.Slice(image * inputLength, inputLength), output.Slice(image * outputLength, outputLength));
+            network.ForwardImageOfBatch(input.Slice(image * inputLength, inputLength), output.Slice(image * outputLength, outputLength));
         }
     }
 
@@ -73,7 +77,7 @@ public static class BatchRunner
             // Images part, part + parts, ...: each image is computed exactly as alone.
             for (int image = part; image < _batchSize; image += parts)
             {
-                _network!.Forward(new ReadOnlySpan<float>(_input + (long)image * _inputLength, _inputLength), new Span<float>(_output + (long)image * _outputLength, _outputLength));
+                _network!.ForwardImageOfBatch(new ReadOnlySpan<float>(_input + (long)image * _inputLength, _inputLength), new Span<float>(_output + (long)image * _outputLength, _outputLength));
             }
         }
     }
