@@ -91,7 +91,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
         var random = new Random(RandomNetworks.Seed + 1000 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
         byte[] weights = spec.CreateWeights(random).File.ToArray();
         var alone = handle.Load(weights);
-        var shared = handle.Load(weights, threads: 3);
+        using var shared = handle.Load(weights, threads: 3);
         foreach (int batch in new[] { 1, 3 })
         {
             var input = new float[batch * spec.Input.Length];

@@ -160,7 +160,7 @@ public class ThreadingTests
         // Callers that find the team busy compute alone; every caller still gets the exact result.
         var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
         float[] input = file.ReadFloat32("input").AsSpan(0, MiniGroupNetAttributes.InputLength).ToArray();
-        var network = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 2);
+        using var network = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 2);
         var expected = new float[MiniGroupNetAttributes.OutputLength];
         MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors")).Forward(input, expected);
         var results = new float[4][];

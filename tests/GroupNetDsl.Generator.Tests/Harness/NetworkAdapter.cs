@@ -42,6 +42,9 @@ public static class NetworkAdapter
 
                     /// <summary>Forward(ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;, Span&lt;float&gt;).</summary>
                     public static void ForwardWithScratch(object network, float[] input, float[] output, float[] scratch) => (({{type}})network).Forward(input, output, scratch);
+
+                    /// <summary>Dispose().</summary>
+                    public static void Dispose(object network) => (({{type}})network).Dispose();
                 }
             }
             """;
@@ -56,6 +59,7 @@ public sealed class NetworkHandle
     private readonly Action<object, float[], float[]> _forward;
     private readonly Action<object, float[], float[], int> _forwardBatch;
     private readonly Action<object, float[], float[], float[]> _forwardWithScratch;
+    private readonly Action<object> _dispose;
 
     public NetworkHandle(Type type, Type adapter)
     {
@@ -65,6 +69,7 @@ public sealed class NetworkHandle
         _forward = Bind<Action<object, float[], float[]>>(adapter, "Forward");
         _forwardBatch = Bind<Action<object, float[], float[], int>>(adapter, "ForwardBatch");
         _forwardWithScratch = Bind<Action<object, float[], float[], float[]>>(adapter, "ForwardWithScratch");
+        _dispose = Bind<Action<object>>(adapter, "Dispose");
     }
 
     public Type Type { get; }
@@ -98,12 +103,14 @@ public sealed class NetworkHandle
 
     internal void ForwardWithScratch(object network, float[] input, float[] output, float[] scratch) => _forwardWithScratch(network, input, output, scratch);
 
+    internal void Dispose(object network) => _dispose(network);
+
     private static T Bind<T>(Type adapter, string name) where T : Delegate =>
         (adapter.GetMethod(name, BindingFlags.Public | BindingFlags.Static) ?? throw new Xunit.Sdk.XunitException($"{adapter} has no {name}.")).CreateDelegate<T>();
 }
 
 /// <summary>An instance of a generated network with weights loaded.</summary>
-public sealed class LoadedNetwork(NetworkHandle handle, object instance)
+public sealed class LoadedNetwork(NetworkHandle handle, object instance) : IDisposable
 {
     public NetworkHandle Handle { get; } = handle;
 
@@ -129,4 +136,7 @@ public sealed class LoadedNetwork(NetworkHandle handle, object instance)
 
     /// <summary>Forward(ReadOnlySpan, Span, Span): one image with caller-provided scratch.</summary>
     public void ForwardWithScratch(float[] input, float[] output, float[] scratch) => Handle.ForwardWithScratch(Instance, input, output, scratch);
+
+    /// <summary>Dispose(): stops the network's threads.</summary>
+    public void Dispose() => Handle.Dispose(Instance);
 }

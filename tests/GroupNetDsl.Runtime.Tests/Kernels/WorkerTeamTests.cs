@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GroupNetDsl.Kernels;
@@ -44,10 +45,129 @@ public class WorkerTeamTests
         Assert.Throws<InvalidOperationException>(() => team.Run(new CountingWork()));
     }
 
+    [Theory]
+    [InlineData(0)]   // workers still spinning after their last work
+    [InlineData(20)]  // workers blocked (they spin 2 ms)
+    public void DisposeEndsEveryWorker(int pauseMilliseconds)
+    {
+        var team = new WorkerTeam(3);
+        var workers = RunOnce(team);
+        Assert.All(workers, worker => Assert.True(worker.IsAlive && worker.IsBackground));
+        Thread.Sleep(pauseMilliseconds);
+
+        team.Dispose();
+
+        // Dispose of a free team joins its workers: they have ended when it returns.
+        Assert.All(workers, worker => Assert.False(worker.IsAlive, $"{worker.Name} still runs after Dispose."));
+        Assert.False(team.TryAcquire());
+        team.Dispose();   // twice: nothing more to do
+    }
+
+    [Fact]
+    public void DisposeOfATeamInUseStopsTheWorkersWhenTheOwnerReleasesIt()
+    {
+        var team = new WorkerTeam(3);
+        var workers = RunOnce(team);
+        Assert.True(team.TryAcquire());
+
+        team.Dispose();   // returns at once: the owner is still using the team
+
+        var work = new CountingWork();
+        team.Run(work);   // the owner's work still runs on every thread
+        Assert.Equal([1, 1, 1], work.Runs);
+        Assert.All(workers, worker => Assert.True(worker.IsAlive));
+        team.Release();
+        Assert.All(workers, worker => Assert.False(worker.IsAlive, $"{worker.Name} still runs after Release."));
+        Assert.False(team.TryAcquire());
+    }
+
+    [Fact]
+    public void ATeamOfOneThreadCanBeDisposed()
+    {
+        var team = new WorkerTeam(1);
+        Assert.False(team.TryAcquire());
+        team.Dispose();
+        team.Dispose();
+        Assert.False(team.TryAcquire());
+    }
+
+    [Fact]
+    public void RunningWorkAfterDisposeIsRejectedRatherThanWaitingForever()
+    {
+        var team = new WorkerTeam(2);
+        team.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => team.Run(new CountingWork()));
+    }
+
+    [Fact]
+    public async Task DisposeWhileOtherThreadsUseTheTeamNeitherHangsNorLosesWork()
+    {
+        var team = new WorkerTeam(3);
+        var workers = RunOnce(team);
+        using var started = new CountdownEvent(2);
+        // Two callers that take the team when they can and work alone when they cannot, as the kernels do; each
+        // call must run every part exactly once whether the team is disposed before, during or after it.
+        var callers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            var work = new CountingWork();
+            for (int call = 1; call <= 2000; call++)
+            {
+                if (call == 10) started.Signal();
+                if (team.TryAcquire())
+                {
+                    try
+                    {
+                        team.Run(work);
+                    }
+                    finally
+                    {
+                        team.Release();
+                    }
+                }
+                else
+                {
+                    for (int part = 0; part < 3; part++) work.Execute(part, 3);
+                }
+                for (int part = 0; part < 3; part++) Assert.Equal(call, work.Runs[part]);
+            }
+        })).ToArray();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "The callers did not start.");
+        team.Dispose();
+
+        var all = Task.WhenAll(callers);
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(finished == all, "A caller did not finish after Dispose.");
+        await all;
+        Assert.All(workers, worker => Assert.False(worker.IsAlive, $"{worker.Name} still runs after Dispose and the last Release."));
+    }
+
+    /// <summary>Runs one piece of work on the team and returns the background threads that ran its parts.</summary>
+    private static Thread[] RunOnce(WorkerTeam team)
+    {
+        var work = new ThreadRecordingWork(team.Threads);
+        Assert.True(team.TryAcquire());
+        try
+        {
+            team.Run(work);
+        }
+        finally
+        {
+            team.Release();
+        }
+        return work.Threads.Skip(1).Select(thread => thread!).ToArray();
+    }
+
     private sealed class CountingWork : TeamWork
     {
         public int[] Runs { get; } = new int[3];
 
         public override void Execute(int part, int parts) => Interlocked.Increment(ref Runs[part]);
+    }
+
+    private sealed class ThreadRecordingWork(int parts) : TeamWork
+    {
+        public Thread?[] Threads { get; } = new Thread?[parts];
+
+        public override void Execute(int part, int parts) => Threads[part] = Thread.CurrentThread;
     }
 }
