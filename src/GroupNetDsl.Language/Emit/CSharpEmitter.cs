@@ -314,7 +314,7 @@ public static partial class CSharpEmitter
     /// braces need nothing (the literal is not interpolated). Text with characters a raw literal would not keep as they
     /// are (control characters other than line feed, non-ASCII) is written as an escaped literal instead.
     /// </summary>
-    private static void WriteStringProperty(SourceWriter w, string declaration, string text)
+    public static void WriteStringProperty(SourceWriter w, string declaration, string text)
     {
         if (text.Length == 0 || text.Any(c => c != '\n' && (c < 32 || c > 126)))
         {

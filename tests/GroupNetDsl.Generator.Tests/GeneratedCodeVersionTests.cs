@@ -1,0 +1,23 @@
+using System.Reflection;
+using GroupNetDsl.Language.Emit;
+
+namespace GroupNetDsl.Generator.Tests;
+
+/// <summary>The version in [GeneratedCode] is the generator's own, read from its assembly, and does not change with each commit.</summary>
+public sealed class GeneratedCodeVersionTests
+{
+    [Fact]
+    public void GeneratedCodeNamesTheLanguageAssemblysVersionWithoutTheCommit()
+    {
+        var assembly = typeof(CSharpEmitter).Assembly;
+        string informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        var version = assembly.GetName().Version!;
+
+        var run = SeedNetworks.Project().Run();
+        string text = run.Source(SeedNetworks.SeparableBlockHint);
+
+        string expected = informational.Split('+')[0];
+        Assert.StartsWith($"{version.Major}.{version.Minor}.{version.Build}", expected);
+        Assert.Contains($"[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"{expected}\")]", text);
+    }
+}
