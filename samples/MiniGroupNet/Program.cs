@@ -18,7 +18,7 @@ foreach (var (score, index) in logits.Select((score, index) => (score, index)).O
     Console.WriteLine($"  class {index}: {score:F5}");
 }
 Console.WriteLine($"Time per image: {TimePerImage(() => network.Forward(input, logits)):F3} ms (1 thread)");
-var twoThreads = MiniGroupNet.Load(Path.Combine(weights, "minigroupnet_g8.safetensors"), threads: 2);
+using var twoThreads = MiniGroupNet.Load(Path.Combine(weights, "minigroupnet_g8.safetensors"), threads: 2);
 Console.WriteLine($"Time per image: {TimePerImage(() => twoThreads.Forward(input, logits)):F3} ms (2 threads)");
 
 // The .gnet form: samples/MiniGroupNet/SeparableBlock.gnet becomes the class SeparableBlock.

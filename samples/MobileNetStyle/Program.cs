@@ -33,7 +33,7 @@ Console.WriteLine($"Time per image: {TimePerImage(() => network.Forward(image, l
 int threads = Environment.ProcessorCount;
 if (threads > 1)
 {
-    var parallel = MobileNetStyle.Load(weights, "random weights", threads);
+    using var parallel = MobileNetStyle.Load(weights, "random weights", threads);
     Console.WriteLine($"Time per image: {TimePerImage(() => parallel.Forward(image, logits)):F3} ms ({threads} threads)");
 }
 
