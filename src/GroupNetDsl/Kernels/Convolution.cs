@@ -241,7 +241,7 @@ public static class Convolution
             for (int y = 0; y < count; y++)
             {
                 int to = row * outPlane + at + y * width;
-                Finish(ref Unsafe.Add(ref source, (row * count + y) * pitch), ref Unsafe.Add(ref extra, add ? to : 0), add, activation, ref Unsafe.Add(ref target, to), width);
+                Epilogue.StoreRun(ref Unsafe.Add(ref source, (row * count + y) * pitch), ref Unsafe.Add(ref extra, add ? to : 0), add, activation, ref Unsafe.Add(ref target, to), width);
             }
         }
     }
@@ -384,14 +384,14 @@ public static class Convolution
             int y = i * 2 + py - padding;
             if ((uint)y >= (uint)height)
             {
-                Zero(ref evenTo, pitch);
-                Zero(ref oddTo, pitch);
+                ShortRuns.Zero(ref evenTo, pitch);
+                ShortRuns.Zero(ref oddTo, pitch);
                 continue;
             }
-            Zero(ref evenTo, evenShift);
-            Zero(ref Unsafe.Add(ref evenTo, evenShift + evens), pitch - evenShift - evens);
-            Zero(ref oddTo, oddShift);
-            Zero(ref Unsafe.Add(ref oddTo, oddShift + odds), pitch - oddShift - odds);
+            ShortRuns.Zero(ref evenTo, evenShift);
+            ShortRuns.Zero(ref Unsafe.Add(ref evenTo, evenShift + evens), pitch - evenShift - evens);
+            ShortRuns.Zero(ref oddTo, oddShift);
+            ShortRuns.Zero(ref Unsafe.Add(ref oddTo, oddShift + odds), pitch - oddShift - odds);
             ref float from = ref Unsafe.Add(ref from0, y * width);
             // Chunks of 32 from even columns; the last one, if the row is not a multiple of 32, ends at the row's
             // last even column and overlaps the one before (same values).
@@ -431,17 +431,17 @@ public static class Convolution
             int y = i * stride + py - padding;
             if ((uint)y >= (uint)height)
             {
-                Zero(ref to, pitch);
+                ShortRuns.Zero(ref to, pitch);
                 continue;
             }
-            Zero(ref to, first);
-            Zero(ref Unsafe.Add(ref to, last), pitch - last);
+            ShortRuns.Zero(ref to, first);
+            ShortRuns.Zero(ref Unsafe.Add(ref to, last), pitch - last);
             // Every stride-th value from x on, all inside the row as first and last were chosen.
             int x = first * stride + px - padding;
             ref float from = ref Unsafe.Add(ref from0, y * width + x);
             if (stride == 1)
             {
-                Copy(ref from, ref Unsafe.Add(ref to, first), last - first);
+                ShortRuns.Copy(ref from, ref Unsafe.Add(ref to, first), last - first);
                 continue;
             }
             int j = first;
@@ -468,94 +468,6 @@ public static class Convolution
                 }
             }
             for (int read = (j - first) * stride; j < last; j++, read += stride) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, read);
-        }
-    }
-
-    /// <summary>Zeroes a short run.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Zero(ref float to, int count)
-    {
-        if (count >= 8)
-        {
-            int i = 0;
-            for (; i + 8 <= count; i += 8) Vector256<float>.Zero.StoreUnsafe(ref to, (nuint)i);
-            if (i < count) Vector256<float>.Zero.StoreUnsafe(ref to, (nuint)(count - 8));
-        }
-        else
-        {
-            for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = 0f;
-        }
-    }
-
-    /// <summary>Copies a short run, the last vector overlapping the one before it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Copy(ref float from, ref float to, int count)
-    {
-        if (count >= 16 && Vector512.IsHardwareAccelerated)
-        {
-            int i = 0;
-            for (; i + 16 <= count; i += 16) Vector512.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
-            if (i < count) Vector512.LoadUnsafe(ref from, (nuint)(count - 16)).StoreUnsafe(ref to, (nuint)(count - 16));
-        }
-        else if (count >= 8)
-        {
-            int i = 0;
-            for (; i + 8 <= count; i += 8) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
-            if (i < count) Vector256.LoadUnsafe(ref from, (nuint)(count - 8)).StoreUnsafe(ref to, (nuint)(count - 8));
-        }
-        else
-        {
-            for (int i = 0; i < count; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
-        }
-    }
-
-    /// <summary>
-    /// output = activation(sums + residual), with vectors; a row's last vector overlaps the one before it instead
-    /// of leaving a scalar tail (output overlaps neither sums nor residual, so the values written twice agree).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Finish(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
-    {
-        if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
-        Finish(ref MemoryMarshal.GetReference(sums), ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), sums.Length);
-    }
-
-    /// <summary><see cref="Finish(ReadOnlySpan{float}, ReadOnlySpan{float}, Activation, Span{float})"/> on references the caller has checked.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(ref float s, ref float r, bool add, Activation activation, ref float o, int count)
-    {
-        if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
-        {
-            for (int next = 0; next < count; next += Vector512<float>.Count)
-            {
-                nuint i = (nuint)Math.Min(next, count - Vector512<float>.Count);
-                var value = Vector512.LoadUnsafe(ref s, i);
-                if (add) value += Vector512.LoadUnsafe(ref r, i);
-                if (activation != Activation.None) value = Vector512.Max(value, Vector512<float>.Zero);
-                if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
-                value.StoreUnsafe(ref o, i);
-            }
-            return;
-        }
-        if (Vector.IsHardwareAccelerated && count >= Vector<float>.Count)
-        {
-            for (int next = 0; next < count; next += Vector<float>.Count)
-            {
-                nuint i = (nuint)Math.Min(next, count - Vector<float>.Count);
-                var value = Vector.LoadUnsafe(ref s, i);
-                if (add) value += Vector.LoadUnsafe(ref r, i);
-                if (activation != Activation.None) value = Vector.Max(value, Vector<float>.Zero);
-                if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
-                value.StoreUnsafe(ref o, i);
-            }
-            return;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            float value = Unsafe.Add(ref s, i);
-            if (add) value += Unsafe.Add(ref r, i);
-            if (activation != Activation.None) value = value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
-            Unsafe.Add(ref o, i) = value;
         }
     }
 

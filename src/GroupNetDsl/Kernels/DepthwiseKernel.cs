@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static GroupNetDsl.Kernels.VectorMath;
 
 namespace GroupNetDsl.Kernels;
 
@@ -199,7 +200,7 @@ public static class DepthwiseKernel
                 sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, (nuint)s8), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -283,10 +284,10 @@ public static class DepthwiseKernel
                 x0 = Vector.LoadUnsafe(ref at); x1 = Vector.LoadUnsafe(ref at, 1); x2 = Vector.LoadUnsafe(ref at, 2);
                 s3 = Madd(w8, x2, Madd(w7, x1, Madd(w6, x0, s3)));
                 int index = outAt + ox;
-                Store(s0, residual, activation, output, index);
-                Store(s1, residual, activation, output, index + outputWidth);
-                Store(s2, residual, activation, output, index + 2 * outputWidth);
-                Store(s3, residual, activation, output, index + 3 * outputWidth);
+                Epilogue.Store(s0, residual, activation, output, index);
+                Epilogue.Store(s1, residual, activation, output, index + outputWidth);
+                Epilogue.Store(s2, residual, activation, output, index + 2 * outputWidth);
+                Epilogue.Store(s3, residual, activation, output, index + 3 * outputWidth);
             }
         }
     }
@@ -375,10 +376,10 @@ public static class DepthwiseKernel
         x1 = Vector512.LoadUnsafe(ref r5, (nuint)ox); x0 = Left(ref r5, ox, x1, leftEdge); x2 = Right(ref r5, ox, x1, rightEdge);
         s3 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s3)));
         int at = index + ox;
-        Store(s0, residual, activation, output, at);
-        Store(s1, residual, activation, output, at + width);
-        Store(s2, residual, activation, output, at + 2 * width);
-        Store(s3, residual, activation, output, at + 3 * width);
+        Epilogue.Store(s0, residual, activation, output, at);
+        Epilogue.Store(s1, residual, activation, output, at + width);
+        Epilogue.Store(s2, residual, activation, output, at + 2 * width);
+        Epilogue.Store(s3, residual, activation, output, at + 3 * width);
     }
 
     /// <summary>The row's values one column to the left of <paramref name="center"/>: a zero shifted in at the left edge.</summary>
@@ -390,26 +391,6 @@ public static class DepthwiseKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Right(ref float row, int ox, Vector512<float> center, bool edge) =>
         edge ? Avx512F.AlignRight32(Vector512<int>.Zero, center.AsInt32(), 1).AsSingle() : Vector512.LoadUnsafe(ref row, (nuint)(ox + 1));
-
-    /// <summary>output[index..] = activation(sum + residual[index..]), one 512-bit vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
-    {
-        if (!residual.IsEmpty) sum += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(residual), (nuint)index);
-        if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
-        if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
-        sum.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)index);
-    }
-
-    /// <summary>output[index..] = activation(sum + residual[index..]), one <see cref="Vector{T}"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
-    {
-        if (!residual.IsEmpty) sum += Vector.LoadUnsafe(ref MemoryMarshal.GetReference(residual), (nuint)index);
-        if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
-        if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
-        sum.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)index);
-    }
 
     /// <summary>Any filter with 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -427,7 +408,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = Vector512.Create(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(filter[tap]), Vector512.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -460,7 +441,7 @@ public static class DepthwiseKernel
                 sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -481,7 +462,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = new Vector<float>(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Madd(new Vector<float>(filter[tap]), Vector.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -498,20 +479,10 @@ public static class DepthwiseKernel
                 int at = oy * pitch + ox;
                 float sum = bias;
                 for (int tap = 0; tap < starts.Length; tap++) sum += filter[tap] * planes[starts[tap] + at];
-                int index = (oy - firstRow) * outputWidth + ox;
-                if (!residual.IsEmpty) sum += residual[index];
-                if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
-                output[index] = sum;
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
-
-    /// <summary>a * b + c, fused where the hardware has FMA (the JIT folds the check away).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Madd(Vector<float> a, Vector<float> b, Vector<float> c) =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
-            ? Vector.FusedMultiplyAdd(a, b, c)
-            : a * b + c;
 
     /// <summary>Each thread's band of output rows, in every channel: the rows the next layer's share reads.</summary>
     internal sealed class Work : ConvolutionWork

@@ -3,21 +3,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static GroupNetDsl.Kernels.VectorMath;
 
 namespace GroupNetDsl.Kernels;
-
-/// <summary>What a kernel applies to each output after the bias (and residual) are added.</summary>
-public enum Activation
-{
-    /// <summary>Nothing.</summary>
-    None,
-
-    /// <summary>max(x, 0).</summary>
-    Relu,
-
-    /// <summary>min(max(x, 0), 6).</summary>
-    Relu6,
-}
 
 /// <summary>
 /// The matrix product behind every non-depthwise convolution: C = A x B + bias (+ residual), then an
@@ -268,8 +256,8 @@ public static class PackedGemm
             else
             {
                 // A column tail: zero the panel row, then copy what there is (never reading past it).
-                Convolution.Zero(ref to, width);
-                Convolution.Copy(ref from, ref to, count);
+                ShortRuns.Zero(ref to, width);
+                ShortRuns.Copy(ref from, ref to, count);
             }
         }
     }
@@ -359,9 +347,9 @@ public static class PackedGemm
         private readonly Span<float> _c = c;
 
         /// <summary>
-        /// Stores row <paramref name="row"/> of the tile: <paramref name="vectors"/> (2 or 3) sums plus the bias
-        /// (and residual), activated. Everything that is the same along the row is read once, into locals: the
-        /// fields sit behind a reference the JIT must reload after every store.
+        /// Stores row <paramref name="row"/> of the tile: <paramref name="vectors"/> (2 or 3) sums plus the bias,
+        /// through the <see cref="Epilogue"/>. Everything that is the same along the row is read once, into locals:
+        /// the fields sit behind a reference the JIT must reload after every store.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void StoreRow(int row, int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2)
@@ -369,37 +357,13 @@ public static class PackedGemm
             if (row >= validRows) return;
             int offset = (firstRow + row) * outputStride + n;
             var act = activation;
+            bool add = _residual.Length != 0;
             var bias = _bias.Length != 0 ? Vector512.Create(_bias[firstRow + row]) : Vector512<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
-            if (_residual.Length != 0)
-            {
-                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
-                // Bias first, then the residual: the order the other paths add them in.
-                s0 = s0 + bias + Vector512.LoadUnsafe(ref residual);
-                s1 = s1 + bias + Vector512.LoadUnsafe(ref residual, 16);
-                if (vectors == 3) s2 = s2 + bias + Vector512.LoadUnsafe(ref residual, 32);
-            }
-            else
-            {
-                s0 += bias;
-                s1 += bias;
-                s2 += bias;
-            }
-            if (act != Activation.None)
-            {
-                s0 = Vector512.Max(s0, Vector512<float>.Zero);
-                s1 = Vector512.Max(s1, Vector512<float>.Zero);
-                s2 = Vector512.Max(s2, Vector512<float>.Zero);
-                if (act == Activation.Relu6)
-                {
-                    s0 = Vector512.Min(s0, Vector512.Create(6f));
-                    s1 = Vector512.Min(s1, Vector512.Create(6f));
-                    s2 = Vector512.Min(s2, Vector512.Create(6f));
-                }
-            }
-            s0.StoreUnsafe(ref target);
-            s1.StoreUnsafe(ref target, 16);
-            if (vectors == 3) s2.StoreUnsafe(ref target, 32);
+            ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
+            Epilogue.Store(s0 + bias, ref residual, add, act, ref target, 0);
+            Epilogue.Store(s1 + bias, ref residual, add, act, ref target, 16);
+            if (vectors == 3) Epilogue.Store(s2 + bias, ref residual, add, act, ref target, 32);
         }
 
         /// <summary>The same with <see cref="Vector{T}"/>.</summary>
@@ -409,38 +373,14 @@ public static class PackedGemm
             if (row >= validRows) return;
             int offset = (firstRow + row) * outputStride + n;
             var act = activation;
+            bool add = _residual.Length != 0;
             nuint v = (nuint)Vector<float>.Count;
             var bias = _bias.Length != 0 ? new Vector<float>(_bias[firstRow + row]) : Vector<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
-            if (_residual.Length != 0)
-            {
-                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
-                // Bias first, then the residual: the order the other paths add them in.
-                s0 = s0 + bias + Vector.LoadUnsafe(ref residual);
-                s1 = s1 + bias + Vector.LoadUnsafe(ref residual, v);
-                if (vectors == 3) s2 = s2 + bias + Vector.LoadUnsafe(ref residual, 2 * v);
-            }
-            else
-            {
-                s0 += bias;
-                s1 += bias;
-                s2 += bias;
-            }
-            if (act != Activation.None)
-            {
-                s0 = Vector.Max(s0, Vector<float>.Zero);
-                s1 = Vector.Max(s1, Vector<float>.Zero);
-                s2 = Vector.Max(s2, Vector<float>.Zero);
-                if (act == Activation.Relu6)
-                {
-                    s0 = Vector.Min(s0, new Vector<float>(6f));
-                    s1 = Vector.Min(s1, new Vector<float>(6f));
-                    s2 = Vector.Min(s2, new Vector<float>(6f));
-                }
-            }
-            s0.StoreUnsafe(ref target);
-            s1.StoreUnsafe(ref target, v);
-            if (vectors == 3) s2.StoreUnsafe(ref target, 2 * v);
+            ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
+            Epilogue.Store(s0 + bias, ref residual, add, act, ref target, 0);
+            Epilogue.Store(s1 + bias, ref residual, add, act, ref target, v);
+            if (vectors == 3) Epilogue.Store(s2 + bias, ref residual, add, act, ref target, 2 * v);
         }
     }
 
@@ -641,15 +581,8 @@ public static class PackedGemm
             for (int row = 0; row < valid; row++)
             {
                 int at = (firstRow + row) * outputStride + first;
-                Convolution.Finish(tile.Slice(row * width, count), residual.Length != 0 ? residual.Slice(at, count) : default, activation, c.Slice(at, count));
+                Epilogue.StoreRun(tile.Slice(row * width, count), residual.Length != 0 ? residual.Slice(at, count) : default, activation, c.Slice(at, count));
             }
         }
     }
-
-    /// <summary>a * b + c, fused where the hardware has FMA (the JIT folds the check away).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Madd(Vector<float> a, Vector<float> b, Vector<float> c) =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
-            ? Vector.FusedMultiplyAdd(a, b, c)
-            : a * b + c;
 }

@@ -1,0 +1,127 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>
+/// What every kernel does to a sum on its way out: add the residual, apply the activation, store. The bias is
+/// already in the sum (the kernels start from it or add it first), so every kernel and vector width computes
+/// activation((sum + bias) + residual) in that order and gives the same floats.
+/// </summary>
+/// <remarks>
+/// Every member inlines into the kernels' loops: whether there is a residual and which activation are the same for
+/// a whole call, so their tests are per vector (not per element) and always predicted.
+/// </remarks>
+internal static class Epilogue
+{
+    /// <summary>The activation of 16 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Activate(Vector512<float> value, Activation activation)
+    {
+        if (activation != Activation.None)
+        {
+            value = Vector512.Max(value, Vector512<float>.Zero);
+            if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
+        }
+        return value;
+    }
+
+    /// <summary>The activation of one <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Activate(Vector<float> value, Activation activation)
+    {
+        if (activation != Activation.None)
+        {
+            value = Vector.Max(value, Vector<float>.Zero);
+            if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
+        }
+        return value;
+    }
+
+    /// <summary>The activation of one value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Activate(float value, Activation activation) =>
+        activation == Activation.None ? value : value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
+
+    /// <summary>output[index..] = activation(sum + residual[index..]), the residual added only when <paramref name="addResidual"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> sum, ref float residual, bool addResidual, Activation activation, ref float output, nuint index)
+    {
+        if (addResidual) sum += Vector512.LoadUnsafe(ref residual, index);
+        Activate(sum, activation).StoreUnsafe(ref output, index);
+    }
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> sum, ref float residual, bool addResidual, Activation activation, ref float output, nuint index)
+    {
+        if (addResidual) sum += Vector.LoadUnsafe(ref residual, index);
+        Activate(sum, activation).StoreUnsafe(ref output, index);
+    }
+
+    /// <summary>
+    /// output[index..] = activation(sum + residual[index..]), one 512-bit vector, no residual when it is empty. The
+    /// caller has checked that a vector at index lies inside both spans.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index) =>
+        Store(sum, ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), (nuint)index);
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index) =>
+        Store(sum, ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), (nuint)index);
+
+    /// <summary>The same for one value, bounds checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
+    {
+        if (!residual.IsEmpty) sum += residual[index];
+        output[index] = Activate(sum, activation);
+    }
+
+    /// <summary>
+    /// output = activation(sums + residual), no residual when it is empty; a run's last vector overlaps the one
+    /// before it instead of leaving a scalar tail (output overlaps neither sums nor residual, so the values written
+    /// twice agree).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRun(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
+        StoreRun(ref MemoryMarshal.GetReference(sums), ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), sums.Length);
+    }
+
+    /// <summary><see cref="StoreRun(ReadOnlySpan{float}, ReadOnlySpan{float}, Activation, Span{float})"/> on references the caller has checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRun(ref float sums, ref float residual, bool addResidual, Activation activation, ref float output, int count)
+    {
+        if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
+        {
+            for (int next = 0; next < count; next += Vector512<float>.Count)
+            {
+                nuint i = (nuint)Math.Min(next, count - Vector512<float>.Count);
+                Store(Vector512.LoadUnsafe(ref sums, i), ref residual, addResidual, activation, ref output, i);
+            }
+            return;
+        }
+        if (Vector.IsHardwareAccelerated && count >= Vector<float>.Count)
+        {
+            for (int next = 0; next < count; next += Vector<float>.Count)
+            {
+                nuint i = (nuint)Math.Min(next, count - Vector<float>.Count);
+                Store(Vector.LoadUnsafe(ref sums, i), ref residual, addResidual, activation, ref output, i);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            float value = Unsafe.Add(ref sums, i);
+            if (addResidual) value += Unsafe.Add(ref residual, i);
+            Unsafe.Add(ref output, i) = Activate(value, activation);
+        }
+    }
+}
