@@ -63,6 +63,65 @@ internal static class Epilogue
     }
 
     /// <summary>
+    /// <see cref="Store(Vector512{float}, ref float, bool, Activation, ref float, nuint)"/> for <paramref name="vectors"/>
+    /// (2 or 3) consecutive vectors, each test made once for all of them: the packed product's tile rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
+    {
+        const int v = 16;
+        if (addResidual)
+        {
+            s0 += Vector512.LoadUnsafe(ref residual);
+            s1 += Vector512.LoadUnsafe(ref residual, v);
+            if (vectors == 3) s2 += Vector512.LoadUnsafe(ref residual, 2 * v);
+        }
+        if (activation != Activation.None)
+        {
+            s0 = Vector512.Max(s0, Vector512<float>.Zero);
+            s1 = Vector512.Max(s1, Vector512<float>.Zero);
+            s2 = Vector512.Max(s2, Vector512<float>.Zero);
+            if (activation == Activation.Relu6)
+            {
+                s0 = Vector512.Min(s0, Vector512.Create(6f));
+                s1 = Vector512.Min(s1, Vector512.Create(6f));
+                s2 = Vector512.Min(s2, Vector512.Create(6f));
+            }
+        }
+        s0.StoreUnsafe(ref output);
+        s1.StoreUnsafe(ref output, v);
+        if (vectors == 3) s2.StoreUnsafe(ref output, 2 * v);
+    }
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(int vectors, Vector<float> s0, Vector<float> s1, Vector<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
+    {
+        nuint v = (nuint)Vector<float>.Count;
+        if (addResidual)
+        {
+            s0 += Vector.LoadUnsafe(ref residual);
+            s1 += Vector.LoadUnsafe(ref residual, v);
+            if (vectors == 3) s2 += Vector.LoadUnsafe(ref residual, 2 * v);
+        }
+        if (activation != Activation.None)
+        {
+            s0 = Vector.Max(s0, Vector<float>.Zero);
+            s1 = Vector.Max(s1, Vector<float>.Zero);
+            s2 = Vector.Max(s2, Vector<float>.Zero);
+            if (activation == Activation.Relu6)
+            {
+                s0 = Vector.Min(s0, new Vector<float>(6f));
+                s1 = Vector.Min(s1, new Vector<float>(6f));
+                s2 = Vector.Min(s2, new Vector<float>(6f));
+            }
+        }
+        s0.StoreUnsafe(ref output);
+        s1.StoreUnsafe(ref output, v);
+        if (vectors == 3) s2.StoreUnsafe(ref output, 2 * v);
+    }
+
+    /// <summary>
     /// output[index..] = activation(sum + residual[index..]), one 512-bit vector, no residual when it is empty. The
     /// caller has checked that a vector at index lies inside both spans.
     /// </summary>

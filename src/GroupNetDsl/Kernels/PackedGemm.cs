@@ -361,9 +361,7 @@ public static class PackedGemm
             var bias = _bias.Length != 0 ? Vector512.Create(_bias[firstRow + row]) : Vector512<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
             ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
-            Epilogue.Store(s0 + bias, ref residual, add, act, ref target, 0);
-            Epilogue.Store(s1 + bias, ref residual, add, act, ref target, 16);
-            if (vectors == 3) Epilogue.Store(s2 + bias, ref residual, add, act, ref target, 32);
+            Epilogue.Store(vectors, s0 + bias, s1 + bias, s2 + bias, ref residual, add, act, ref target);
         }
 
         /// <summary>The same with <see cref="Vector{T}"/>.</summary>
@@ -374,13 +372,10 @@ public static class PackedGemm
             int offset = (firstRow + row) * outputStride + n;
             var act = activation;
             bool add = _residual.Length != 0;
-            nuint v = (nuint)Vector<float>.Count;
             var bias = _bias.Length != 0 ? new Vector<float>(_bias[firstRow + row]) : Vector<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
             ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
-            Epilogue.Store(s0 + bias, ref residual, add, act, ref target, 0);
-            Epilogue.Store(s1 + bias, ref residual, add, act, ref target, v);
-            if (vectors == 3) Epilogue.Store(s2 + bias, ref residual, add, act, ref target, 2 * v);
+            Epilogue.Store(vectors, s0 + bias, s1 + bias, s2 + bias, ref residual, add, act, ref target);
         }
     }
 
