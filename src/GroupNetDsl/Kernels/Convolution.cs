@@ -55,8 +55,17 @@ public readonly record struct ConvolutionShape(int InChannels, int Height, int W
 public static class Convolution
 {
     // Output pixels per thread below which bands are not worth it: a band's product would be a few panels, its
-    // column tail and per-band setup a large part of it (measured on GroupedBottleneck's 16x16 layers).
+    // column tail and per-band setup a large part of it.
     private const int MinimumBandColumns = 256;
+
+    // Output channels per group up to which threads take whole groups instead of bands (see SmallGroups).
+    private const int SmallGroupChannels = 4;
+
+    // Columns of a band's product at least (whole panels, so the column tail stays small) ...
+    private const int MinimumBandProductColumns = 512;
+
+    // ... else as many rows as keep the band's wide output near 64 KB, inside the L2 cache beside the planes.
+    private const int BandWideFloats = 16 * 1024;
 
     // Floats between consecutive planes (see Group).
     private const int PlaneGap = 16;
@@ -126,13 +135,12 @@ public static class Convolution
     }
 
     /// <summary>
-    /// Groups of at most 4 output channels that the threads can share evenly: each thread takes whole groups. A band's
-    /// share of such a group is a few tiles of the 4-row micro-kernel after the group's fixed work (its planes, its
-    /// copy-out), and two threads banding the same groups at once each took 66-80 µs where one band alone took 43
-    /// (GC3_128_G32_28, 32 groups of 4: 83-93 µs by bands on 2 threads, 40 by groups, 77 on one thread). With 8 or
-    /// more channels per group, bands and groups measured alike, and bands keep the next layer's reads local.
+    /// Groups of at most <see cref="SmallGroupChannels"/> output channels that the threads can share evenly: each thread
+    /// takes whole groups. A band's share of such a group is a few tiles of the 4-row micro-kernel after the group's
+    /// fixed work (its planes, its copy-out), and two threads banding the same small groups at once slow each other
+    /// down; with more channels per group, bands cost no more than groups and keep the next layer's reads local.
     /// </summary>
-    private static bool SmallGroups(in ConvolutionShape shape, int threads) => shape.OutPerGroup <= 4 && shape.Groups % threads == 0;
+    private static bool SmallGroups(in ConvolutionShape shape, int threads) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % threads == 0;
 
     /// <summary>Output rows [firstRow, lastRow) of every group, on the calling thread.</summary>
     internal static void Band(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
@@ -193,8 +201,7 @@ public static class Convolution
         }
         planes.Slice(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
-        // Bands of at least 512 columns (whole panels), else about 16K floats of wide output (64 KB).
-        int bandRows = Math.Max((512 + pitch - 1) / pitch, 16384 / (rows * pitch));
+        int bandRows = Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (rows * pitch));
         for (int oy = firstRow; oy < lastRow; oy += bandRows)
         {
             int count = Math.Min(bandRows, lastRow - oy);

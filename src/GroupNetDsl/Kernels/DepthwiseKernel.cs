@@ -23,8 +23,12 @@ namespace GroupNetDsl.Kernels;
 /// </remarks>
 public static class DepthwiseKernel
 {
-    // With few channels, output pixels per thread per channel below which threads split channels anyway instead of
-    // rows (measured on the 28x28 and 14x14 layers of the benchmark suite).
+    // Channels per thread from which threads take runs of channels: two threads taking bands of rows of the same
+    // channels slow each other down.
+    private const int MinimumChannelsPerThread = 4;
+
+    // With fewer channels, output pixels per thread per channel below which threads split channels anyway instead of
+    // rows: a band's fixed work (filling its plane rows) would outweigh its few pixels.
     private const int MinimumBandPixels = 1024;
 
     [ThreadStatic]
@@ -79,11 +83,9 @@ public static class DepthwiseKernel
     {
         if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        // Threads take runs of channels: on 2 threads 32 channels of 112x112 took 46-47 µs by channels and 79-87 by
-        // bands of rows of every channel (88-95 on one thread), 32 of 64x64 15 against 32-44. (Bands had been for a
-        // pointwise conv after it to read its rows on the same thread; that pair now runs as one step, SeparableKernel.)
-        // With few channels for the threads, bands of rows, unless a band would be only a few hundred pixels.
-        bool bands = team is not null && shape.OutChannels < 4 * team.Threads
+        // Threads take runs of channels; with few channels for the threads, bands of rows, unless a band would be only
+        // a few hundred pixels.
+        bool bands = team is not null && shape.OutChannels < MinimumChannelsPerThread * team.Threads
             && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
         if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
         if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
@@ -105,7 +107,7 @@ public static class DepthwiseKernel
         int inPlane = shape.Height * shape.Width;
 
         // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
-        // registers): copying each channel into a padded plane first took a third of the layer's time.
+        // registers): copying each channel into a padded plane first is a large share of such a layer's time.
         bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
             && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
 

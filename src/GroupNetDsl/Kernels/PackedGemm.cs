@@ -10,7 +10,7 @@ namespace GroupNetDsl.Kernels;
 /// <summary>
 /// The matrix product behind every non-depthwise convolution: C = A x B + bias (+ residual), then an
 /// activation, with A the weights of one group ([rows x depth], packed at load) and B the group's input
-/// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise; see <see cref="Convolution"/>).
+/// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise).
 /// </summary>
 /// <remarks>
 /// A register-blocked micro-kernel computes 12 accumulators at a time, 4 rows x 3 vectors of columns or
@@ -21,20 +21,27 @@ namespace GroupNetDsl.Kernels;
 /// </remarks>
 public static class PackedGemm
 {
+    // The block heights of the micro-kernels. 8 rows x 3 vectors (24 accumulators) needs AVX-512's 32 registers and is
+    // the fastest where it fits; 6 x 2 and 4 x 3 keep 12 accumulators, and 6 x 2's narrower panels leave smaller column tails.
+    private const int WideBlockRows = 8;
+    private const int DefaultBlockRows = 6;
+    private const int NarrowBlockRows = 4;
+
     /// <summary>
     /// Rows of A the micro-kernel computes together for a product with <paramref name="rows"/> rows. With 512-bit
     /// vectors (32 registers) and rows a multiple of 8: 8 rows x 3 vectors, 24 accumulators. Otherwise 6 (with 2
     /// vectors of columns), unless 6-row blocks would pad the rows by more than a quarter (8 rows per group
-    /// would compute 12), then 4 (with 3 vectors). Measured: 8 x 3 is 10-20% faster than 6 x 2 where it fits,
-    /// and 6 x 2 faster than 4 x 3, as its narrower panels left smaller column tails (measured when tails were padded).
+    /// would compute 12), then 4 (with 3 vectors).
     /// </summary>
     /// <param name="rows">Rows of A.</param>
     /// <returns>4, 6 or 8.</returns>
     public static int BlockRows(int rows) =>
-        Vector512.IsHardwareAccelerated && rows % 8 == 0 ? 8 : 4 * ((rows + 5) / 6 * 6) > 5 * rows ? 4 : 6;
+        Vector512.IsHardwareAccelerated && rows % WideBlockRows == 0 ? WideBlockRows
+        : 4 * ((rows + DefaultBlockRows - 1) / DefaultBlockRows * DefaultBlockRows) > 5 * rows ? NarrowBlockRows
+        : DefaultBlockRows;
 
-    // Vectors of columns per tile for each block height: 12 accumulators either way.
-    private static int PanelWidth(int blockRows) => (blockRows == 6 ? 2 : 3) * VectorWidth;
+    // Vectors of columns per tile for each block height: 12 accumulators either way (24 for the wide block).
+    private static int PanelWidth(int blockRows) => (blockRows == DefaultBlockRows ? 2 : 3) * VectorWidth;
 
     private static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
 
@@ -322,11 +329,11 @@ public static class PackedGemm
         var tile = new TileTarget(firstRow, validRows, outputStride, n, bias, residual, activation, c);
         ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
         ref int rowStart = ref MemoryMarshal.GetReference(starts);
-        if (blockRows == 8)
+        if (blockRows == WideBlockRows)
         {
             Kernel8x3Wide(a, depth, ref b, ref rowStart, ref tile); // BlockRows picks 8 only with 512-bit vectors
         }
-        else if (blockRows == 4)
+        else if (blockRows == NarrowBlockRows)
         {
             if (Vector512.IsHardwareAccelerated) Kernel4x3Wide(a, depth, ref b, ref rowStart, ref tile);
             else Kernel4x3(a, depth, ref b, ref rowStart, ref tile);
@@ -554,7 +561,7 @@ public static class PackedGemm
     /// <summary>
     /// A product narrower than one panel (wider ones end on a panel overlapping the one before it): its columns are
     /// copied into a zero-padded panel and run through the same micro-kernel into a small tile, of which the valid
-    /// columns are kept. A scalar loop here cost as much as the rest of a 784-column product.
+    /// columns are kept, so that the tail runs at the micro-kernel's speed, not a scalar loop's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
