@@ -10,7 +10,7 @@ namespace GroupNetDsl.Kernels;
 
 /// <summary>
 /// Depthwise convolutions (one input channel per group), channel by channel. Each input channel is first copied
-/// into zero-padded phase planes (<see cref="Convolution"/>'s layout: one plane per stride phase that a tap
+/// into zero-padded phase planes (<see cref="PhasePlanes"/>: one plane per stride phase that a tap
 /// reads), so every tap reads a contiguous run of a plane at any stride, with no edge tests. Each output vector
 /// keeps its sum in a register across the taps (a 3x3 filter's nine weights stay in registers for the whole
 /// plane) and is stored once, with the residual and activation applied on the way out.
@@ -71,10 +71,10 @@ public static class DepthwiseKernel
     public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
-        Convolution.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
-        Convolution.CheckPoolLengths(shape, rowSums, pooled);
+        FusedPool.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
+        FusedPool.CheckPoolLengths(shape, rowSums, pooled);
         Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
-        Convolution.Pool(shape, rowSums, pooled);
+        FusedPool.Pool(shape, rowSums, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -102,7 +102,7 @@ public static class DepthwiseKernel
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
-        int pitch = Convolution.PlanePitch(shape), planeRows = Convolution.PlaneRows(shape);
+        int pitch = PhasePlanes.PlanePitch(shape), planeRows = PhasePlanes.PlaneRows(shape);
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
@@ -119,7 +119,7 @@ public static class DepthwiseKernel
         if (!inPlace)
         {
             starts = ThreadScratch.Get(ref t_tapStarts, taps);
-            phases = Convolution.Phases(shape, planeLength, phaseOf, starts);
+            phases = PhasePlanes.Phases(shape, planeLength, phaseOf, starts);
             planes = ThreadScratch.Get(ref t_planes, phases * planeLength);
         }
 
@@ -143,7 +143,7 @@ public static class DepthwiseKernel
             {
                 if (channel != filled)
                 {
-                    Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
+                    PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
                 // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
@@ -166,7 +166,7 @@ public static class DepthwiseKernel
                     PlaneScalar(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
             }
-            Convolution.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
+            FusedPool.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
     }
 
