@@ -8,12 +8,12 @@ namespace GroupNetDsl.Kernels;
 
 /// <summary>
 /// What every kernel does to a sum on its way out: add the residual, apply the activation, store. The bias is
-/// already in the sum (the kernels start from it or add it first), so every kernel and vector width computes
-/// activation((sum + bias) + residual) in that order and gives the same floats.
+/// already in the sum (the kernels start from it or add it first), so in every kernel and at every vector width the
+/// residual is added last, then the activation applied.
 /// </summary>
 /// <remarks>
 /// Every member inlines into the kernels' loops: whether there is a residual and which activation are the same for
-/// a whole call, so their tests are per vector (not per element) and always predicted.
+/// a whole call, so their tests are made per vector or per row of vectors and are always predicted.
 /// </remarks>
 internal static class Epilogue
 {
