@@ -6,16 +6,16 @@ using GroupNetDsl.Benchmarks.Suites;
 
 namespace GroupNetDsl.Benchmarks.Report;
 
-/// <summary>Writes docs/benchmarks.md from the results: tables, a chart, the issue's targets, the command and the machine.</summary>
+/// <summary>
+/// Writes docs/benchmarks.md from the results: the command, the machine, the tables and a chart, then the hand-written
+/// benchmarks/ANALYSIS.md (how to read the tables, the targets, where the time goes).
+/// </summary>
 public static class MarkdownReport
 {
     /// <summary>The command that runs every suite and rewrites the report.</summary>
     public const string Command = "dotnet run -c Release --project benchmarks/GroupNetDsl.Benchmarks";
 
-    /// <summary>
-    /// The assumed peak of one core in multiply-accumulates per second: 2 FMA units x 8 fp32 lanes (AVX2) x ~3.1 GHz,
-    /// i.e. 100 GFLOP/s, as issue 5 states it for this kind of machine.
-    /// </summary>
+    /// <summary>The assumed peak of one core, in GMAC/s, behind "% peak": 2 FMA units x 8 fp32 lanes (AVX2) x about 3.1 GHz.</summary>
     public const double PeakGmacPerCore = 50.0;
 
     private const string OursMethod = "Ours";
@@ -31,46 +31,33 @@ public static class MarkdownReport
         var page = new StringBuilder();
         page.AppendLine("# Benchmarks");
         page.AppendLine();
-        page.AppendLine(Invariant, $"> **Results of {machine.Date:yyyy-MM-dd}, kernels as of commit {machine.KernelsCommit}.** They are rewritten by every run of the");
-        page.AppendLine("> command below; re-run it after changing the kernels (issue 5). Written by `benchmarks/GroupNetDsl.Benchmarks` from");
-        page.AppendLine("> BenchmarkDotNet's JSON results; do not edit by hand.");
+        page.AppendLine(Invariant, $"> **Results of {machine.Date:yyyy-MM-dd}, kernels as of commit {machine.KernelsCommit}.** Written by `benchmarks/GroupNetDsl.Benchmarks`");
+        page.AppendLine("> from BenchmarkDotNet's JSON results by the command below; do not edit by hand.");
         page.AppendLine();
         // Only the load before the run tells of other processes: the benchmark's own threads (two in the 2-thread rows)
         // raise the load average that is read after it.
         if (run?.LoadBefore > 0.5 * machine.LogicalCores)
         {
-            page.AppendLine(Invariant, $"> **Warning: the machine was busy when this run began** (1-minute load average {Format(run!.LoadBefore, "0.0")} on");
-            page.AppendLine(Invariant, $"> {machine.LogicalCores} cores): other processes competed for the cores, so every time is slower");
-            page.AppendLine("> and noisier than on a quiet machine, the 2-thread rows most. Read these numbers as a check that the benchmark");
-            page.AppendLine("> runs, not as the kernels' speed; re-run on a quiet machine before drawing conclusions.");
+            page.AppendLine(Invariant, $"> **Warning: the machine was busy when this run began** (1-minute load average {Format(run!.LoadBefore, "0.0")} on {machine.LogicalCores} cores).");
             page.AppendLine();
         }
         if (run is not null && (Shared(run.CoresBefore) || Shared(run.CoresAfter)))
         {
-            page.AppendLine(Invariant, $"> **Warning: two threads did not get two cores** (an FMA loop on two threads at once made {Scaling(run.CoresBefore)} before");
-            page.AppendLine(Invariant, $"> the run and {Scaling(run.CoresAfter)} after it of one thread's throughput, against about 2 on two real cores): the host ran the");
-            page.AppendLine("> two vCPUs on less than two cores for at least part of the run, so the 2-thread rows measure that, for both engines.");
-            page.AppendLine("> Re-run when `-- --cores` reports two cores (`--wait-for-cores <minutes>` waits for it).");
+            page.AppendLine(Invariant, $"> **Warning: two threads did not get two cores** ({Scaling(run.CoresBefore)} before the run, {Scaling(run.CoresAfter)} after it).");
             page.AppendLine();
         }
-        page.AppendLine("The generated code (\"ours\") against ONNX Runtime (\"ORT\") on the same networks, weights and input, side by side in");
-        page.AppendLine("one BenchmarkDotNet run, plus the naive nested-loop reference on the seed networks. The weights (`.safetensors`)");
-        page.AppendLine("and the ONNX files are exported from the same PyTorch modules by `tests/reference/export.py` and");
-        page.AppendLine("`tests/reference/export_layers.py`; before timing, each case checks that ours and ORT (and the naive reference)");
-        page.AppendLine("give the same output.");
-        page.AppendLine();
         page.AppendLine("## Reproduce");
         page.AppendLine();
         page.AppendLine("```bash");
         page.AppendLine(Command);
         page.AppendLine("```");
         page.AppendLine();
-        string duration = run is null ? "" : $"The run below took {(run.Ended - run.Started).TotalMinutes:0} minutes for {results.Measurements.Count} cases. ";
-        page.AppendLine(Invariant, $"{duration}`-- --report-only` rewrites this page from the last results without running;");
-        page.AppendLine("see [benchmarks/README.md](../benchmarks/README.md).");
-        page.AppendLine();
+        if (run is not null)
+        {
+            page.AppendLine(Invariant, $"The run below took {(run.Ended - run.Started).TotalMinutes:0} minutes for {results.Measurements.Count} cases.");
+            page.AppendLine();
+        }
         WriteMachine(page, machine, run);
-        WriteMethod(page);
         WritePeak(page, results);
 
         page.AppendLine("## Seed networks");
@@ -86,7 +73,6 @@ public static class MarkdownReport
         WriteChart(page, results, batch: 1, threads: 1);
         WriteChart(page, results, batch: 8, threads: 2);
 
-        WriteTargets(page, results);
         WriteAnalysis(page);
 
         if (results.Failed.Count > 0)
@@ -119,39 +105,9 @@ public static class MarkdownReport
         if (run is not null)
         {
             page.AppendLine(Invariant, $"| run | {run.Started:yyyy-MM-dd HH:mm} to {run.Ended:HH:mm} UTC, arguments `{run.Arguments}` |");
-            page.AppendLine(Invariant, $"| 1-minute load average before / after | {Format(run.LoadBefore, "0.00")} / {Format(run.LoadAfter, "0.00")} (before: above ~0.3 something else was running, and numbers are slower and noisier; after: raised by the benchmark's own threads) |");
-            page.AppendLine(Invariant, $"| two threads at once, FMA loop, before / after | {Scaling(run.CoresBefore)} / {Scaling(run.CoresAfter)} of one thread's throughput (about 2 when the two vCPUs are two cores; this VM's host at times runs them on one) |");
+            page.AppendLine(Invariant, $"| 1-minute load average before / after | {Format(run.LoadBefore, "0.00")} / {Format(run.LoadAfter, "0.00")} |");
+            page.AppendLine(Invariant, $"| two threads at once, FMA loop, before / after | {Scaling(run.CoresBefore)} / {Scaling(run.CoresAfter)} of one thread's throughput |");
         }
-        page.AppendLine();
-    }
-
-    private static void WriteMethod(StringBuilder page)
-    {
-        page.AppendLine("## How to read it");
-        page.AppendLine();
-        page.AppendLine(Invariant, $"- **Peak** (an assumption, not a measurement): {PeakGmacPerCore:0} GMAC/s per core, i.e. 100 GFLOP/s fp32 (2 FMA units x 8 lanes");
-        page.AppendLine("  of AVX2 at about 3.1 GHz), as issue 5 states it for this kind of machine (2 cores, AVX2 + FMA). \"% peak\" is relative to");
-        page.AppendLine("  that per-core figure times the threads the engine really used. This CPU also has AVX-512 (see the instruction");
-        page.AppendLine("  sets above), which both ONNX Runtime's kernels and ours (`Vector512` where it is accelerated) use: the measured");
-        page.AppendLine("  FMA peak below shows what one core sustains at 256 and at 512 bits, so a figure above 100% is possible.");
-        page.AppendLine("- **GMAC/s** = the generated class's `MultiplyAccumulates` constant (per image) x batch / mean time. Both engines are");
-        page.AppendLine("  credited with the same MACs (convolutions and linear layers, as PyTorch-style counters count them).");
-        page.AppendLine("- **ORT/ours** = ORT's mean time / ours: above 1.0 the generated code is faster.");
-        page.AppendLine("- **B/op** = bytes allocated on the managed heap per call (BenchmarkDotNet's memory diagnoser). ORT's native allocations");
-        page.AppendLine("  are not visible to it; ORT runs with its input and output bound once through `OrtIoBinding` to pinned arrays.");
-        page.AppendLine("- **ORT settings**: `IntraOpNumThreads` = threads, `InterOpNumThreads` = 1, sequential execution, `GraphOptimizationLevel`");
-        page.AppendLine("  `ORT_ENABLE_ALL`, CPU execution provider, default (spinning) thread pool.");
-        page.AppendLine("- **Threads**: " + (GeneratedThreads.Supported
-            ? "the generated code ran with the same thread count as ORT."
-            : "the generated classes have no thread option yet, so ours ran on one thread in every row; rows asking for 2 threads say \"ours: 1 thread\" (ORT used 2)."));
-        page.AppendLine("- **Processes**: each row runs in its own process (BenchmarkDotNet's default). Both engines run once there to check");
-        page.AppendLine("  that they agree; before ours is timed, the ONNX Runtime session is closed, since its pool's spinning threads took");
-        page.AppendLine("  our second core (before ORT is timed, our threads have long stopped spinning: they block 2 ms after their last work).");
-        page.AppendLine("- **Job**: one launch, 3 warmup and 5 measured iterations of about 250 ms each (a short job, so means can move by a few");
-        page.AppendLine("  percent between runs). Times are means; the input is uniform random in [-1, 1). Tiered compilation is off");
-        page.AppendLine("  (`DOTNET_TieredCompilation=0`) in the benchmark processes: with it on, the runtime's background recompilation");
-        page.AppendLine("  allocated a few bytes during some rows' memory measurement, which the diagnoser counts against the row (the");
-        page.AppendLine("  kernels are compiled fully optimized either way; ONNX Runtime is native code).");
         page.AppendLine();
     }
 
@@ -162,8 +118,7 @@ public static class MarkdownReport
         if (v256 is null && v512 is null) return;
         page.AppendLine("## Measured FMA peak (one core)");
         page.AppendLine();
-        page.AppendLine("`FmaPeakBenchmarks`: 12 independent accumulators, nothing but fp32 fused multiply-adds in registers. What one core");
-        page.AppendLine("really sustains, beside the assumed peak that the percentages below use:");
+        page.AppendLine("`FmaPeakBenchmarks`: 12 independent accumulators, nothing but fp32 fused multiply-adds in registers.");
         page.AppendLine();
         page.AppendLine("| loop | GMAC/s | of the assumed peak |");
         page.AppendLine("| --- | ---: | ---: |");
@@ -251,46 +206,7 @@ public static class MarkdownReport
         page.AppendLine();
     }
 
-    private static void WriteTargets(StringBuilder page, BenchmarkResults results)
-    {
-        page.AppendLine("## Targets of issue 5");
-        page.AppendLine();
-        page.AppendLine("Checked from the tables above by the report writer. A missed target needs its reason found by measurement (kernel");
-        page.AppendLine("by kernel), not guessed.");
-        page.AppendLine();
-        page.AppendLine("| target | case | value | |");
-        page.AppendLine("| --- | --- | ---: | --- |");
-        foreach (NetworkCase network in NetworkCatalog.SeedNetworks)
-        {
-            double required = network.Name == nameof(SeparableBlock) ? 1.5 : 1.0;
-            foreach (int threads in ThreadCounts)
-            {
-                double? ratio = RatioValue(results.Find(OnnxRuntimeMethod, network.Name, 1, threads), results.Find(OursMethod, network.Name, 1, threads));
-                int oursThreads = GeneratedThreads.Effective(threads);
-                string threadText = oursThreads == threads ? $"{threads} thread{(threads == 1 ? "" : "s")}" : $"{threads} threads (ours: {oursThreads} thread)";
-                page.AppendLine(Invariant, $"| ORT/ours >= {required:0.0} | {network.Name}, batch 1, {threadText} | {Format(ratio, "0.00")} | {Verdict(ratio, required)} |");
-            }
-        }
-        foreach (NetworkCase network in NetworkCatalog.Layers.Where(l => l.Name.StartsWith("PW", StringComparison.Ordinal) || l.Name.StartsWith("GC", StringComparison.Ordinal)))
-        {
-            foreach (int batch in Batches)
-            {
-                Measurement? ours = results.Find(OursMethod, network.Name, batch, 1);
-                double? fraction = GmacsValue(network, ours) / PeakGmacPerCore;
-                page.AppendLine(Invariant, $"| ours >= 60% of peak, 1 thread | {network.Name}, batch {batch} | {Format(fraction * 100, "0")}{(fraction is null ? "" : "%")} | {Verdict(fraction, 0.6)} |");
-            }
-        }
-        var oursRows = results.Measurements.Where(m => m.Method == OursMethod).ToList();
-        long? worst = oursRows.Count == 0 ? null : oursRows.Max(m => m.AllocatedBytes ?? long.MaxValue);
-        string allocationVerdict = worst is null ? "not measured" : worst == 0 ? "met" : "**missed**";
-        page.AppendLine(Invariant, $"| 0 B allocated per Forward | all {oursRows.Count} rows of ours | {(worst is null or long.MaxValue ? "n/a" : worst.Value.ToString("N0", Invariant) + " B max")} | {allocationVerdict} |");
-        page.AppendLine();
-    }
-
-    /// <summary>
-    /// The hand-written account of where the time goes (benchmarks/ANALYSIS.md): profiles and experiments that explain
-    /// the targets above. It names the commit it was measured at; the tables above are this run's.
-    /// </summary>
+    /// <summary>The hand-written benchmarks/ANALYSIS.md, as it is.</summary>
     private static void WriteAnalysis(StringBuilder page)
     {
         string? root = RepositoryPaths.FindRoot();
@@ -299,8 +215,6 @@ public static class MarkdownReport
         page.AppendLine(File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd());
         page.AppendLine();
     }
-
-    private static string Verdict(double? value, double required) => value is null ? "not measured" : value >= required ? "met" : "**missed**";
 
     private static string Time(Measurement? m)
     {

@@ -4,12 +4,13 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static GroupNetDsl.Kernels.VectorMath;
 
 namespace GroupNetDsl.Kernels;
 
 /// <summary>
 /// Depthwise convolutions (one input channel per group), channel by channel. Each input channel is first copied
-/// into zero-padded phase planes (<see cref="Convolution"/>'s layout: one plane per stride phase that a tap
+/// into zero-padded phase planes (<see cref="PhasePlanes"/>: one plane per stride phase that a tap
 /// reads), so every tap reads a contiguous run of a plane at any stride, with no edge tests. Each output vector
 /// keeps its sum in a register across the taps (a 3x3 filter's nine weights stay in registers for the whole
 /// plane) and is stored once, with the residual and activation applied on the way out.
@@ -22,8 +23,12 @@ namespace GroupNetDsl.Kernels;
 /// </remarks>
 public static class DepthwiseKernel
 {
-    // With few channels, output pixels per thread per channel below which threads split channels anyway instead of
-    // rows (measured on the 28x28 and 14x14 layers of the benchmark suite).
+    // Channels per thread from which threads take runs of channels: two threads taking bands of rows of the same
+    // channels slow each other down.
+    private const int MinimumChannelsPerThread = 4;
+
+    // With fewer channels, output pixels per thread per channel below which threads split channels anyway instead of
+    // rows: a band's fixed work (filling its plane rows) would outweigh its few pixels.
     private const int MinimumBandPixels = 1024;
 
     [ThreadStatic]
@@ -66,10 +71,10 @@ public static class DepthwiseKernel
     public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
-        Convolution.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
-        Convolution.CheckPoolLengths(shape, rowSums, pooled);
+        FusedPool.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
+        FusedPool.CheckPoolLengths(shape, rowSums, pooled);
         Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
-        Convolution.Pool(shape, rowSums, pooled);
+        FusedPool.Pool(shape, rowSums, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -78,11 +83,9 @@ public static class DepthwiseKernel
     {
         if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        // Threads take runs of channels: on 2 threads 32 channels of 112x112 took 46-47 µs by channels and 79-87 by
-        // bands of rows of every channel (88-95 on one thread), 32 of 64x64 15 against 32-44. (Bands had been for a
-        // pointwise conv after it to read its rows on the same thread; that pair now runs as one step, SeparableKernel.)
-        // With few channels for the threads, bands of rows, unless a band would be only a few hundred pixels.
-        bool bands = team is not null && shape.OutChannels < 4 * team.Threads
+        // Threads take runs of channels; with few channels for the threads, bands of rows, unless a band would be only
+        // a few hundred pixels.
+        bool bands = team is not null && shape.OutChannels < MinimumChannelsPerThread * team.Threads
             && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
         if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
         if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
@@ -99,12 +102,12 @@ public static class DepthwiseKernel
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
-        int pitch = Convolution.PlanePitch(shape), planeRows = Convolution.PlaneRows(shape);
+        int pitch = PhasePlanes.PlanePitch(shape), planeRows = PhasePlanes.PlaneRows(shape);
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
         // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
-        // registers): copying each channel into a padded plane first took a third of the layer's time.
+        // registers): copying each channel into a padded plane first is a large share of such a layer's time.
         bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
             && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
 
@@ -116,7 +119,7 @@ public static class DepthwiseKernel
         if (!inPlace)
         {
             starts = ThreadScratch.Get(ref t_tapStarts, taps);
-            phases = Convolution.Phases(shape, planeLength, phaseOf, starts);
+            phases = PhasePlanes.Phases(shape, planeLength, phaseOf, starts);
             planes = ThreadScratch.Get(ref t_planes, phases * planeLength);
         }
 
@@ -140,7 +143,7 @@ public static class DepthwiseKernel
             {
                 if (channel != filled)
                 {
-                    Convolution.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
+                    PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
                 // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
@@ -163,7 +166,7 @@ public static class DepthwiseKernel
                     PlaneScalar(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
             }
-            Convolution.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
+            FusedPool.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
     }
 
@@ -199,7 +202,7 @@ public static class DepthwiseKernel
                 sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, (nuint)s8), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -283,10 +286,10 @@ public static class DepthwiseKernel
                 x0 = Vector.LoadUnsafe(ref at); x1 = Vector.LoadUnsafe(ref at, 1); x2 = Vector.LoadUnsafe(ref at, 2);
                 s3 = Madd(w8, x2, Madd(w7, x1, Madd(w6, x0, s3)));
                 int index = outAt + ox;
-                Store(s0, residual, activation, output, index);
-                Store(s1, residual, activation, output, index + outputWidth);
-                Store(s2, residual, activation, output, index + 2 * outputWidth);
-                Store(s3, residual, activation, output, index + 3 * outputWidth);
+                Epilogue.Store(s0, residual, activation, output, index);
+                Epilogue.Store(s1, residual, activation, output, index + outputWidth);
+                Epilogue.Store(s2, residual, activation, output, index + 2 * outputWidth);
+                Epilogue.Store(s3, residual, activation, output, index + 3 * outputWidth);
             }
         }
     }
@@ -375,10 +378,10 @@ public static class DepthwiseKernel
         x1 = Vector512.LoadUnsafe(ref r5, (nuint)ox); x0 = Left(ref r5, ox, x1, leftEdge); x2 = Right(ref r5, ox, x1, rightEdge);
         s3 = Vector512.FusedMultiplyAdd(w8, x2, Vector512.FusedMultiplyAdd(w7, x1, Vector512.FusedMultiplyAdd(w6, x0, s3)));
         int at = index + ox;
-        Store(s0, residual, activation, output, at);
-        Store(s1, residual, activation, output, at + width);
-        Store(s2, residual, activation, output, at + 2 * width);
-        Store(s3, residual, activation, output, at + 3 * width);
+        Epilogue.Store(s0, residual, activation, output, at);
+        Epilogue.Store(s1, residual, activation, output, at + width);
+        Epilogue.Store(s2, residual, activation, output, at + 2 * width);
+        Epilogue.Store(s3, residual, activation, output, at + 3 * width);
     }
 
     /// <summary>The row's values one column to the left of <paramref name="center"/>: a zero shifted in at the left edge.</summary>
@@ -390,26 +393,6 @@ public static class DepthwiseKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Right(ref float row, int ox, Vector512<float> center, bool edge) =>
         edge ? Avx512F.AlignRight32(Vector512<int>.Zero, center.AsInt32(), 1).AsSingle() : Vector512.LoadUnsafe(ref row, (nuint)(ox + 1));
-
-    /// <summary>output[index..] = activation(sum + residual[index..]), one 512-bit vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
-    {
-        if (!residual.IsEmpty) sum += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(residual), (nuint)index);
-        if (activation != Activation.None) sum = Vector512.Max(sum, Vector512<float>.Zero);
-        if (activation == Activation.Relu6) sum = Vector512.Min(sum, Vector512.Create(6f));
-        sum.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)index);
-    }
-
-    /// <summary>output[index..] = activation(sum + residual[index..]), one <see cref="Vector{T}"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
-    {
-        if (!residual.IsEmpty) sum += Vector.LoadUnsafe(ref MemoryMarshal.GetReference(residual), (nuint)index);
-        if (activation != Activation.None) sum = Vector.Max(sum, Vector<float>.Zero);
-        if (activation == Activation.Relu6) sum = Vector.Min(sum, new Vector<float>(6f));
-        sum.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)index);
-    }
 
     /// <summary>Any filter with 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -427,7 +410,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = Vector512.Create(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(filter[tap]), Vector512.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -460,7 +443,7 @@ public static class DepthwiseKernel
                 sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -481,7 +464,7 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = new Vector<float>(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Madd(new Vector<float>(filter[tap]), Vector.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
-                Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
@@ -498,20 +481,10 @@ public static class DepthwiseKernel
                 int at = oy * pitch + ox;
                 float sum = bias;
                 for (int tap = 0; tap < starts.Length; tap++) sum += filter[tap] * planes[starts[tap] + at];
-                int index = (oy - firstRow) * outputWidth + ox;
-                if (!residual.IsEmpty) sum += residual[index];
-                if (activation != Activation.None) sum = sum > 0f ? (activation == Activation.Relu6 && sum > 6f ? 6f : sum) : 0f;
-                output[index] = sum;
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
     }
-
-    /// <summary>a * b + c, fused where the hardware has FMA (the JIT folds the check away).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Madd(Vector<float> a, Vector<float> b, Vector<float> c) =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
-            ? Vector.FusedMultiplyAdd(a, b, c)
-            : a * b + c;
 
     /// <summary>Each thread's band of output rows, in every channel: the rows the next layer's share reads.</summary>
     internal sealed class Work : ConvolutionWork

@@ -3,26 +3,14 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static GroupNetDsl.Kernels.VectorMath;
 
 namespace GroupNetDsl.Kernels;
-
-/// <summary>What a kernel applies to each output after the bias (and residual) are added.</summary>
-public enum Activation
-{
-    /// <summary>Nothing.</summary>
-    None,
-
-    /// <summary>max(x, 0).</summary>
-    Relu,
-
-    /// <summary>min(max(x, 0), 6).</summary>
-    Relu6,
-}
 
 /// <summary>
 /// The matrix product behind every non-depthwise convolution: C = A x B + bias (+ residual), then an
 /// activation, with A the weights of one group ([rows x depth], packed at load) and B the group's input
-/// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise; see <see cref="Convolution"/>).
+/// ([depth x columns]: channels x pixels for a 1x1 conv, shifted views of the input otherwise).
 /// </summary>
 /// <remarks>
 /// A register-blocked micro-kernel computes 12 accumulators at a time, 4 rows x 3 vectors of columns or
@@ -33,20 +21,27 @@ public enum Activation
 /// </remarks>
 public static class PackedGemm
 {
+    // The block heights of the micro-kernels. 8 rows x 3 vectors (24 accumulators) needs AVX-512's 32 registers and is
+    // the fastest where it fits; 6 x 2 and 4 x 3 keep 12 accumulators, and 6 x 2's narrower panels leave smaller column tails.
+    private const int WideBlockRows = 8;
+    private const int DefaultBlockRows = 6;
+    private const int NarrowBlockRows = 4;
+
     /// <summary>
     /// Rows of A the micro-kernel computes together for a product with <paramref name="rows"/> rows. With 512-bit
     /// vectors (32 registers) and rows a multiple of 8: 8 rows x 3 vectors, 24 accumulators. Otherwise 6 (with 2
     /// vectors of columns), unless 6-row blocks would pad the rows by more than a quarter (8 rows per group
-    /// would compute 12), then 4 (with 3 vectors). Measured: 8 x 3 is 10-20% faster than 6 x 2 where it fits,
-    /// and 6 x 2 faster than 4 x 3, as its narrower panels left smaller column tails (measured when tails were padded).
+    /// would compute 12), then 4 (with 3 vectors).
     /// </summary>
     /// <param name="rows">Rows of A.</param>
     /// <returns>4, 6 or 8.</returns>
     public static int BlockRows(int rows) =>
-        Vector512.IsHardwareAccelerated && rows % 8 == 0 ? 8 : 4 * ((rows + 5) / 6 * 6) > 5 * rows ? 4 : 6;
+        Vector512.IsHardwareAccelerated && rows % WideBlockRows == 0 ? WideBlockRows
+        : 4 * ((rows + DefaultBlockRows - 1) / DefaultBlockRows * DefaultBlockRows) > 5 * rows ? NarrowBlockRows
+        : DefaultBlockRows;
 
-    // Vectors of columns per tile for each block height: 12 accumulators either way.
-    private static int PanelWidth(int blockRows) => (blockRows == 6 ? 2 : 3) * VectorWidth;
+    // Vectors of columns per tile for each block height: 12 accumulators either way (24 for the wide block).
+    private static int PanelWidth(int blockRows) => (blockRows == DefaultBlockRows ? 2 : 3) * VectorWidth;
 
     private static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
 
@@ -268,8 +263,8 @@ public static class PackedGemm
             else
             {
                 // A column tail: zero the panel row, then copy what there is (never reading past it).
-                Convolution.Zero(ref to, width);
-                Convolution.Copy(ref from, ref to, count);
+                ShortRuns.Zero(ref to, width);
+                ShortRuns.Copy(ref from, ref to, count);
             }
         }
     }
@@ -334,11 +329,11 @@ public static class PackedGemm
         var tile = new TileTarget(firstRow, validRows, outputStride, n, bias, residual, activation, c);
         ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
         ref int rowStart = ref MemoryMarshal.GetReference(starts);
-        if (blockRows == 8)
+        if (blockRows == WideBlockRows)
         {
             Kernel8x3Wide(a, depth, ref b, ref rowStart, ref tile); // BlockRows picks 8 only with 512-bit vectors
         }
-        else if (blockRows == 4)
+        else if (blockRows == NarrowBlockRows)
         {
             if (Vector512.IsHardwareAccelerated) Kernel4x3Wide(a, depth, ref b, ref rowStart, ref tile);
             else Kernel4x3(a, depth, ref b, ref rowStart, ref tile);
@@ -359,9 +354,9 @@ public static class PackedGemm
         private readonly Span<float> _c = c;
 
         /// <summary>
-        /// Stores row <paramref name="row"/> of the tile: <paramref name="vectors"/> (2 or 3) sums plus the bias
-        /// (and residual), activated. Everything that is the same along the row is read once, into locals: the
-        /// fields sit behind a reference the JIT must reload after every store.
+        /// Stores row <paramref name="row"/> of the tile: <paramref name="vectors"/> (2 or 3) sums plus the bias,
+        /// through the <see cref="Epilogue"/>. Everything that is the same along the row is read once, into locals:
+        /// the fields sit behind a reference the JIT must reload after every store.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void StoreRow(int row, int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2)
@@ -369,37 +364,11 @@ public static class PackedGemm
             if (row >= validRows) return;
             int offset = (firstRow + row) * outputStride + n;
             var act = activation;
+            bool add = _residual.Length != 0;
             var bias = _bias.Length != 0 ? Vector512.Create(_bias[firstRow + row]) : Vector512<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
-            if (_residual.Length != 0)
-            {
-                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
-                // Bias first, then the residual: the order the other paths add them in.
-                s0 = s0 + bias + Vector512.LoadUnsafe(ref residual);
-                s1 = s1 + bias + Vector512.LoadUnsafe(ref residual, 16);
-                if (vectors == 3) s2 = s2 + bias + Vector512.LoadUnsafe(ref residual, 32);
-            }
-            else
-            {
-                s0 += bias;
-                s1 += bias;
-                s2 += bias;
-            }
-            if (act != Activation.None)
-            {
-                s0 = Vector512.Max(s0, Vector512<float>.Zero);
-                s1 = Vector512.Max(s1, Vector512<float>.Zero);
-                s2 = Vector512.Max(s2, Vector512<float>.Zero);
-                if (act == Activation.Relu6)
-                {
-                    s0 = Vector512.Min(s0, Vector512.Create(6f));
-                    s1 = Vector512.Min(s1, Vector512.Create(6f));
-                    s2 = Vector512.Min(s2, Vector512.Create(6f));
-                }
-            }
-            s0.StoreUnsafe(ref target);
-            s1.StoreUnsafe(ref target, 16);
-            if (vectors == 3) s2.StoreUnsafe(ref target, 32);
+            ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
+            Epilogue.Store(vectors, s0 + bias, s1 + bias, s2 + bias, ref residual, add, act, ref target);
         }
 
         /// <summary>The same with <see cref="Vector{T}"/>.</summary>
@@ -409,38 +378,11 @@ public static class PackedGemm
             if (row >= validRows) return;
             int offset = (firstRow + row) * outputStride + n;
             var act = activation;
-            nuint v = (nuint)Vector<float>.Count;
+            bool add = _residual.Length != 0;
             var bias = _bias.Length != 0 ? new Vector<float>(_bias[firstRow + row]) : Vector<float>.Zero;
             ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
-            if (_residual.Length != 0)
-            {
-                ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), offset);
-                // Bias first, then the residual: the order the other paths add them in.
-                s0 = s0 + bias + Vector.LoadUnsafe(ref residual);
-                s1 = s1 + bias + Vector.LoadUnsafe(ref residual, v);
-                if (vectors == 3) s2 = s2 + bias + Vector.LoadUnsafe(ref residual, 2 * v);
-            }
-            else
-            {
-                s0 += bias;
-                s1 += bias;
-                s2 += bias;
-            }
-            if (act != Activation.None)
-            {
-                s0 = Vector.Max(s0, Vector<float>.Zero);
-                s1 = Vector.Max(s1, Vector<float>.Zero);
-                s2 = Vector.Max(s2, Vector<float>.Zero);
-                if (act == Activation.Relu6)
-                {
-                    s0 = Vector.Min(s0, new Vector<float>(6f));
-                    s1 = Vector.Min(s1, new Vector<float>(6f));
-                    s2 = Vector.Min(s2, new Vector<float>(6f));
-                }
-            }
-            s0.StoreUnsafe(ref target);
-            s1.StoreUnsafe(ref target, v);
-            if (vectors == 3) s2.StoreUnsafe(ref target, 2 * v);
+            ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
+            Epilogue.Store(vectors, s0 + bias, s1 + bias, s2 + bias, ref residual, add, act, ref target);
         }
     }
 
@@ -619,7 +561,7 @@ public static class PackedGemm
     /// <summary>
     /// A product narrower than one panel (wider ones end on a panel overlapping the one before it): its columns are
     /// copied into a zero-padded panel and run through the same micro-kernel into a small tile, of which the valid
-    /// columns are kept. A scalar loop here cost as much as the rest of a 784-column product.
+    /// columns are kept, so that the tail runs at the micro-kernel's speed, not a scalar loop's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
@@ -641,15 +583,8 @@ public static class PackedGemm
             for (int row = 0; row < valid; row++)
             {
                 int at = (firstRow + row) * outputStride + first;
-                Convolution.Finish(tile.Slice(row * width, count), residual.Length != 0 ? residual.Slice(at, count) : default, activation, c.Slice(at, count));
+                Epilogue.StoreRun(tile.Slice(row * width, count), residual.Length != 0 ? residual.Slice(at, count) : default, activation, c.Slice(at, count));
             }
         }
     }
-
-    /// <summary>a * b + c, fused where the hardware has FMA (the JIT folds the check away).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Madd(Vector<float> a, Vector<float> b, Vector<float> c) =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported
-            ? Vector.FusedMultiplyAdd(a, b, c)
-            : a * b + c;
 }

@@ -15,9 +15,8 @@ namespace GroupNetDsl.Kernels;
 /// </remarks>
 public static class SeparableKernel
 {
-    // Depthwise outputs per band buffer, at most, on one thread and in a team: measured on 32 channels of 64x64
-    // (bands of 4 to 24 rows), 12 rows (96 KB) were best on one thread and 8 rows (64 KB) on two: larger bands
-    // fall out of the caches, which this machine's two threads seem to share, and smaller ones repeat per-band work.
+    // Depthwise outputs per band buffer, at most, on one thread (12 rows of 32 channels x 64, 96 KB) and in a team
+    // (8 rows, 64 KB, as the threads share caches): larger bands fall out of the caches, smaller ones repeat per-band work.
     private const int BandFloats = 32 * 12 * 64;
     private const int TeamBandFloats = 32 * 8 * 64;
 

@@ -8,14 +8,13 @@ namespace GroupNetDsl.Kernels;
 /// for, so nothing is allocated after the first calls, and keeps 16 KB clear of any other object on the heap.
 /// </summary>
 /// <remarks>
-/// The buffers of a team's threads are allocated at about the same time and could sit next to each other. Close
-/// together they slowed both threads: MiniGroupNet's layers timed one at a time on 2 threads went from 944 to 805-806
-/// µs with 16 KB around each buffer (the stem 104-105 -> 69-70 µs, GC3_256_G8_14 157-160 -> 107); 4 KB around each
-/// did not help the stem, and one thread did not change. What couples them (a prefetcher, cache sets) was not found
-/// without hardware counters; the guard costs 32 KB per buffer and thread.
+/// The buffers of a team's threads are allocated at about the same time and could sit next to each other; close
+/// together they slowed both threads (benchmarks/ANALYSIS.md has the measurements). The guard costs 32 KB per buffer
+/// and thread.
 /// </remarks>
 internal static class ThreadScratch
 {
+    // Clear space before and after each buffer: 4 KB was not enough.
     private const int GuardBytes = 16 * 1024;
 
     /// <summary>The first <paramref name="length"/> elements of the thread's buffer, reallocated when too short.</summary>

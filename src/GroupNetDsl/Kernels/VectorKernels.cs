@@ -7,60 +7,11 @@ namespace GroupNetDsl.Kernels;
 
 /// <summary>
 /// Row-level building blocks that generated code calls with compile-time sizes and offsets. They are shared
-/// because they need no specializing: the generator specializes the loops around them. Each picks the widest
-/// vector the machine accelerates (Vector256, else Vector128, else scalar); the JIT removes the other paths.
+/// because they need no specializing: the generator specializes the loops around them. The vectorized ones pick
+/// the widest vector the machine accelerates (Vector256, else Vector128, else scalar); the JIT removes the other paths.
 /// </summary>
 public static class VectorKernels
 {
-    /// <summary>y[i] += a * x[i] for i &lt; y.Length.</summary>
-    /// <param name="x">Source row (at least y.Length long).</param>
-    /// <param name="a">The scalar weight.</param>
-    /// <param name="y">Destination row.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
-    {
-        int n = y.Length;
-        if ((uint)x.Length < (uint)n) ThrowTooShort();
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var va = Vector256.Create(a);
-            for (; i <= n - 8; i += 8)
-            {
-                var v = Vector256.LoadUnsafe(ref yr, (nuint)i) + va * Vector256.LoadUnsafe(ref xr, (nuint)i);
-                v.StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var va = Vector128.Create(a);
-            for (; i <= n - 4; i += 4)
-            {
-                var v = Vector128.LoadUnsafe(ref yr, (nuint)i) + va * Vector128.LoadUnsafe(ref xr, (nuint)i);
-                v.StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i);
-    }
-
-    /// <summary>y[i] += a * x[i * stride] for i &lt; y.Length: a strided convolution tap.</summary>
-    /// <param name="x">Source row starting at the first sampled element.</param>
-    /// <param name="stride">Distance between sampled elements.</param>
-    /// <param name="a">The scalar weight.</param>
-    /// <param name="y">Destination row.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyAddStrided(ReadOnlySpan<float> x, int stride, float a, Span<float> y)
-    {
-        int n = y.Length;
-        if (n == 0) return;
-        if ((long)(n - 1) * stride >= x.Length) ThrowTooShort();
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i * stride);
-    }
-
     /// <summary>y[i] += x[i]: a residual connection.</summary>
     /// <param name="x">The tensor to add.</param>
     /// <param name="y">The tensor added to, in place.</param>

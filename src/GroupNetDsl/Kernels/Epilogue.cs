@@ -1,0 +1,186 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>
+/// What every kernel does to a sum on its way out: add the residual, apply the activation, store. The bias is
+/// already in the sum (the kernels start from it or add it first), so in every kernel and at every vector width the
+/// residual is added last, then the activation applied.
+/// </summary>
+/// <remarks>
+/// Every member inlines into the kernels' loops: whether there is a residual and which activation are the same for
+/// a whole call, so their tests are made per vector or per row of vectors and are always predicted.
+/// </remarks>
+internal static class Epilogue
+{
+    /// <summary>The activation of 16 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Activate(Vector512<float> value, Activation activation)
+    {
+        if (activation != Activation.None)
+        {
+            value = Vector512.Max(value, Vector512<float>.Zero);
+            if (activation == Activation.Relu6) value = Vector512.Min(value, Vector512.Create(6f));
+        }
+        return value;
+    }
+
+    /// <summary>The activation of one <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Activate(Vector<float> value, Activation activation)
+    {
+        if (activation != Activation.None)
+        {
+            value = Vector.Max(value, Vector<float>.Zero);
+            if (activation == Activation.Relu6) value = Vector.Min(value, new Vector<float>(6f));
+        }
+        return value;
+    }
+
+    /// <summary>The activation of one value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Activate(float value, Activation activation) =>
+        activation == Activation.None ? value : value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
+
+    /// <summary>output[index..] = activation(sum + residual[index..]), the residual added only when <paramref name="addResidual"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> sum, ref float residual, bool addResidual, Activation activation, ref float output, nuint index)
+    {
+        if (addResidual) sum += Vector512.LoadUnsafe(ref residual, index);
+        Activate(sum, activation).StoreUnsafe(ref output, index);
+    }
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> sum, ref float residual, bool addResidual, Activation activation, ref float output, nuint index)
+    {
+        if (addResidual) sum += Vector.LoadUnsafe(ref residual, index);
+        Activate(sum, activation).StoreUnsafe(ref output, index);
+    }
+
+    /// <summary>
+    /// <see cref="Store(Vector512{float}, ref float, bool, Activation, ref float, nuint)"/> for <paramref name="vectors"/>
+    /// (2 or 3) consecutive vectors, each test made once for all of them: the packed product's tile rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
+    {
+        const int v = 16;
+        if (addResidual)
+        {
+            s0 += Vector512.LoadUnsafe(ref residual);
+            s1 += Vector512.LoadUnsafe(ref residual, v);
+            if (vectors == 3) s2 += Vector512.LoadUnsafe(ref residual, 2 * v);
+        }
+        if (activation != Activation.None)
+        {
+            s0 = Vector512.Max(s0, Vector512<float>.Zero);
+            s1 = Vector512.Max(s1, Vector512<float>.Zero);
+            s2 = Vector512.Max(s2, Vector512<float>.Zero);
+            if (activation == Activation.Relu6)
+            {
+                s0 = Vector512.Min(s0, Vector512.Create(6f));
+                s1 = Vector512.Min(s1, Vector512.Create(6f));
+                s2 = Vector512.Min(s2, Vector512.Create(6f));
+            }
+        }
+        s0.StoreUnsafe(ref output);
+        s1.StoreUnsafe(ref output, v);
+        if (vectors == 3) s2.StoreUnsafe(ref output, 2 * v);
+    }
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(int vectors, Vector<float> s0, Vector<float> s1, Vector<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
+    {
+        nuint v = (nuint)Vector<float>.Count;
+        if (addResidual)
+        {
+            s0 += Vector.LoadUnsafe(ref residual);
+            s1 += Vector.LoadUnsafe(ref residual, v);
+            if (vectors == 3) s2 += Vector.LoadUnsafe(ref residual, 2 * v);
+        }
+        if (activation != Activation.None)
+        {
+            s0 = Vector.Max(s0, Vector<float>.Zero);
+            s1 = Vector.Max(s1, Vector<float>.Zero);
+            s2 = Vector.Max(s2, Vector<float>.Zero);
+            if (activation == Activation.Relu6)
+            {
+                s0 = Vector.Min(s0, new Vector<float>(6f));
+                s1 = Vector.Min(s1, new Vector<float>(6f));
+                s2 = Vector.Min(s2, new Vector<float>(6f));
+            }
+        }
+        s0.StoreUnsafe(ref output);
+        s1.StoreUnsafe(ref output, v);
+        if (vectors == 3) s2.StoreUnsafe(ref output, 2 * v);
+    }
+
+    /// <summary>
+    /// output[index..] = activation(sum + residual[index..]), one 512-bit vector, no residual when it is empty. The
+    /// caller has checked that a vector at index lies inside both spans.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index) =>
+        Store(sum, ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), (nuint)index);
+
+    /// <summary>The same with <see cref="Vector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index) =>
+        Store(sum, ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), (nuint)index);
+
+    /// <summary>The same for one value, bounds checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
+    {
+        if (!residual.IsEmpty) sum += residual[index];
+        output[index] = Activate(sum, activation);
+    }
+
+    /// <summary>
+    /// output = activation(sums + residual), no residual when it is empty; a run's last vector overlaps the one
+    /// before it instead of leaving a scalar tail (output overlaps neither sums nor residual, so the values written
+    /// twice agree).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRun(ReadOnlySpan<float> sums, ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        if (output.Length < sums.Length || (!residual.IsEmpty && residual.Length < sums.Length)) throw new ArgumentException("A span is shorter than the sizes require.");
+        StoreRun(ref MemoryMarshal.GetReference(sums), ref MemoryMarshal.GetReference(residual), !residual.IsEmpty, activation, ref MemoryMarshal.GetReference(output), sums.Length);
+    }
+
+    /// <summary><see cref="StoreRun(ReadOnlySpan{float}, ReadOnlySpan{float}, Activation, Span{float})"/> on references the caller has checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRun(ref float sums, ref float residual, bool addResidual, Activation activation, ref float output, int count)
+    {
+        if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
+        {
+            for (int next = 0; next < count; next += Vector512<float>.Count)
+            {
+                nuint i = (nuint)Math.Min(next, count - Vector512<float>.Count);
+                Store(Vector512.LoadUnsafe(ref sums, i), ref residual, addResidual, activation, ref output, i);
+            }
+            return;
+        }
+        if (Vector.IsHardwareAccelerated && count >= Vector<float>.Count)
+        {
+            for (int next = 0; next < count; next += Vector<float>.Count)
+            {
+                nuint i = (nuint)Math.Min(next, count - Vector<float>.Count);
+                Store(Vector.LoadUnsafe(ref sums, i), ref residual, addResidual, activation, ref output, i);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            float value = Unsafe.Add(ref sums, i);
+            if (addResidual) value += Unsafe.Add(ref residual, i);
+            Unsafe.Add(ref output, i) = Activate(value, activation);
+        }
+    }
+}

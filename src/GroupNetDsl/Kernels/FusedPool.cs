@@ -1,0 +1,65 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>
+/// A global average pool fused into the convolution before it (<c>ConvolveAndPool</c>): each output row is summed as
+/// soon as it is computed, while it is still in cache, and the means add those row sums up in row order, so they do
+/// not depend on the threads. The workspace holds the convolution's output, then the row sums (<see cref="KernelLayout.PoolWorkspaceLength"/>).
+/// </summary>
+internal static class FusedPool
+{
+    /// <summary>
+    /// rowSums[c x output height + oy] = the sum of output row oy of channel c, for channels [firstChannel,
+    /// firstChannel + channels) and rows [firstRow, lastRow), where <paramref name="rows"/> starts at row firstRow of
+    /// channel firstChannel and channels lie <paramref name="channelStride"/> apart; nothing when rowSums is empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> rows, int channelStride, Span<float> rowSums)
+    {
+        if (rowSums.IsEmpty) return;
+        int width = shape.OutputWidth;
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oy = firstRow; oy < lastRow; oy++)
+            {
+                rowSums[(firstChannel + c) * shape.OutputHeight + oy] = VectorKernels.Sum(rows.Slice(c * channelStride + (oy - firstRow) * width, width));
+            }
+        }
+    }
+
+    /// <summary>The convolution's output and its row sums in a pool workspace, laid out as <see cref="KernelLayout.PoolWorkspaceLength"/> sizes it.</summary>
+    internal static void SplitPoolWorkspace(in ConvolutionShape shape, Span<float> workspace, out Span<float> output, out Span<float> rowSums)
+    {
+        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        if (workspace.Length < KernelLayout.PoolWorkspaceLength(shape.OutChannels, shape.OutputHeight, shape.OutputWidth))
+        {
+            throw new ArgumentException("The workspace is shorter than KernelLayout.PoolWorkspaceLength.", nameof(workspace));
+        }
+        output = workspace.Slice(0, outputLength);
+        rowSums = workspace.Slice(outputLength, KernelLayout.PoolRowSumsLength(shape.OutChannels, shape.OutputHeight));
+    }
+
+    /// <summary>Throws unless the pooling buffers are as long as the sizes require.</summary>
+    internal static void CheckPoolLengths(in ConvolutionShape shape, Span<float> rowSums, Span<float> pooled)
+    {
+        if (rowSums.Length < KernelLayout.PoolRowSumsLength(shape.OutChannels, shape.OutputHeight) || pooled.Length < shape.OutChannels)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+    }
+
+    /// <summary>pooled[c] = the mean of channel c, from its row sums added in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Pool(in ConvolutionShape shape, ReadOnlySpan<float> rowSums, Span<float> pooled)
+    {
+        float pixels = shape.OutputHeight * shape.OutputWidth;
+        for (int c = 0; c < shape.OutChannels; c++)
+        {
+            float total = 0f;
+            for (int oy = 0; oy < shape.OutputHeight; oy++) total += rowSums[c * shape.OutputHeight + oy];
+            pooled[c] = total / pixels;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>
+/// A channel copied into zero-padded stride-phase planes: plane (py, px) holds every stride-th value of the padded
+/// channel from row py and column px, so every tap of a convolution reads a contiguous run of one plane at any
+/// stride, with no edge tests. The grouped and the depthwise convolutions read their input this way.
+/// </summary>
+internal static class PhasePlanes
+{
+    /// <summary>Floats per row of a channel's zero-padded phase planes.</summary>
+    internal static int PlanePitch(in ConvolutionShape shape) => (shape.Width + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
+
+    /// <summary>Rows of a channel's zero-padded phase planes.</summary>
+    internal static int PlaneRows(in ConvolutionShape shape) => (shape.Height + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
+
+    /// <summary>
+    /// Numbers the stride phases (py, px) that some tap reads, in order of first use (phaseOf[py * stride + px], -1
+    /// for none), and writes where each tap (ky, kx) reads in one channel's planes, laid out planeLength apart.
+    /// Tap (ky, kx) at output (oy, ox) reads plane phase(ky * dilation % stride, kx * dilation % stride) at row
+    /// oy + ky * dilation / stride, column ox + kx * dilation / stride.
+    /// </summary>
+    /// <returns>The number of phases used.</returns>
+    internal static int Phases(in ConvolutionShape shape, int planeLength, Span<int> phaseOf, Span<int> tapStarts)
+    {
+        int stride = shape.Stride, pitch = PlanePitch(shape);
+        phaseOf.Fill(-1);
+        int phases = 0;
+        for (int ky = 0; ky < shape.Kernel; ky++)
+        {
+            for (int kx = 0; kx < shape.Kernel; kx++)
+            {
+                int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
+                int phase = dy % stride * stride + dx % stride;
+                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
+                tapStarts[ky * shape.Kernel + kx] = phaseOf[phase] * planeLength + dy / stride * pitch + dx / stride;
+            }
+        }
+        return phases;
+    }
+
+    /// <summary>
+    /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads (numbered by
+    /// <see cref="Phases"/>), the planes planeLength apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> phaseOf, int firstRow, int lastRow, Span<float> planes, int planeLength)
+    {
+        int stride = shape.Stride, pitch = PlanePitch(shape);
+        for (int py = 0; py < stride; py++)
+        {
+            int even = phaseOf[py * stride], odd = stride == 2 ? phaseOf[py * stride + 1] : -1;
+            if (even >= 0 && odd >= 0 && Avx512F.IsSupported && shape.Width >= 32)
+            {
+                // Both column phases of a stride-2 row: one pass over the input row writes both.
+                FillPhasePair(source, shape.Height, shape.Width, shape.Padding, py, firstRow, lastRow, pitch,
+                    planes.Slice(even * planeLength, planeLength), planes.Slice(odd * planeLength, planeLength));
+                continue;
+            }
+            for (int px = 0; px < stride; px++)
+            {
+                int phase = phaseOf[py * stride + px];
+                if (phase >= 0) FillPlane(source, shape.Height, shape.Width, shape.Padding, stride, py, px, firstRow, lastRow, pitch, planes.Slice(phase * planeLength, planeLength));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FillPlane"/> for both column phases (px 0 and 1) of row phase py at stride 2, from one read of each
+    /// input row: two permutes split 32 values into the evens and the odds. Needs AVX-512 and rows of 32 or more.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillPhasePair(ReadOnlySpan<float> source, int height, int width, int padding, int py, int firstRow, int lastRow, int pitch,
+        Span<float> plane0, Span<float> plane1)
+    {
+        if (width < 32 || firstRow < 0 || source.Length < height * width || plane0.Length < lastRow * pitch || plane1.Length < lastRow * pitch)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        // Phase px holds input column x at j = (x + padding - px) / 2: the even columns go to phase padding % 2 from
+        // j = padding / 2 on, the odd ones to the other phase from j = (padding + 1) / 2 on.
+        int evenShift = padding / 2, oddShift = (padding + 1) / 2;
+        int evens = (width + 1) / 2, odds = width / 2;
+        ref float evenTo0 = ref MemoryMarshal.GetReference(padding % 2 == 0 ? plane0 : plane1);
+        ref float oddTo0 = ref MemoryMarshal.GetReference(padding % 2 == 0 ? plane1 : plane0);
+        ref float from0 = ref MemoryMarshal.GetReference(source);
+        var evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var oddIndex = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        for (int i = firstRow; i < lastRow; i++)
+        {
+            ref float evenTo = ref Unsafe.Add(ref evenTo0, i * pitch);
+            ref float oddTo = ref Unsafe.Add(ref oddTo0, i * pitch);
+            int y = i * 2 + py - padding;
+            if ((uint)y >= (uint)height)
+            {
+                ShortRuns.Zero(ref evenTo, pitch);
+                ShortRuns.Zero(ref oddTo, pitch);
+                continue;
+            }
+            ShortRuns.Zero(ref evenTo, evenShift);
+            ShortRuns.Zero(ref Unsafe.Add(ref evenTo, evenShift + evens), pitch - evenShift - evens);
+            ShortRuns.Zero(ref oddTo, oddShift);
+            ShortRuns.Zero(ref Unsafe.Add(ref oddTo, oddShift + odds), pitch - oddShift - odds);
+            ref float from = ref Unsafe.Add(ref from0, y * width);
+            // Chunks of 32 from even columns; the last one, if the row is not a multiple of 32, ends at the row's
+            // last even column and overlaps the one before (same values).
+            int lastChunk = (width - 32) & ~1;
+            for (int next = 0; ; next += 32)
+            {
+                int x = Math.Min(next, lastChunk);
+                var low = Vector512.LoadUnsafe(ref from, (nuint)x);
+                var high = Vector512.LoadUnsafe(ref from, (nuint)(x + 16));
+                Avx512F.PermuteVar16x32x2(low, evenIndex, high).StoreUnsafe(ref evenTo, (nuint)(evenShift + x / 2));
+                Avx512F.PermuteVar16x32x2(low, oddIndex, high).StoreUnsafe(ref oddTo, (nuint)(oddShift + x / 2));
+                if (x == lastChunk) break;
+            }
+            // An odd width leaves the last even column (x = width - 1) past the last chunk.
+            if (width % 2 == 1) Unsafe.Add(ref evenTo, evenShift + evens - 1) = Unsafe.Add(ref from, width - 1);
+        }
+    }
+
+    /// <summary>
+    /// Writes rows [firstRow, lastRow) of phase (py, px) of the zero-padded plane: element (i, j) is
+    /// padded[i * stride + py][j * stride + px], zero where that lies in the padding or past the image.
+    /// </summary>
+    /// <remarks>Rows are short and many (a 14x14 plane has 16): per-row Span calls cost more than the copying.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int firstRow, int lastRow, int pitch, Span<float> plane)
+    {
+        if (firstRow < 0 || source.Length < height * width || plane.Length < lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        // Columns j whose input column j * stride + px - padding lies in [0, width).
+        int first = Math.Min(pitch, Math.Max(0, (padding - px + stride - 1) / stride));
+        int reach = width - 1 + padding - px;
+        int last = reach < 0 ? first : Math.Max(first, Math.Min(pitch, reach / stride + 1));
+        ref float from0 = ref MemoryMarshal.GetReference(source);
+        ref float to0 = ref MemoryMarshal.GetReference(plane);
+        for (int i = firstRow; i < lastRow; i++)
+        {
+            ref float to = ref Unsafe.Add(ref to0, i * pitch);
+            int y = i * stride + py - padding;
+            if ((uint)y >= (uint)height)
+            {
+                ShortRuns.Zero(ref to, pitch);
+                continue;
+            }
+            ShortRuns.Zero(ref to, first);
+            ShortRuns.Zero(ref Unsafe.Add(ref to, last), pitch - last);
+            // Every stride-th value from x on, all inside the row as first and last were chosen.
+            int x = first * stride + px - padding;
+            ref float from = ref Unsafe.Add(ref from0, y * width + x);
+            if (stride == 1)
+            {
+                ShortRuns.Copy(ref from, ref Unsafe.Add(ref to, first), last - first);
+                continue;
+            }
+            int j = first;
+            if (stride == 2 && Avx512F.IsSupported)
+            {
+                // One two-source permute takes the even values of 32: 16 outputs per instruction. The 32nd
+                // value is not used and may lie in the next row, but not past the plane.
+                var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                int readable = source.Length - y * width - x;
+                for (int read = 0; j + 16 <= last && read + 32 <= readable; j += 16, read += 32)
+                {
+                    var low = Vector512.LoadUnsafe(ref from, (nuint)read);
+                    var high = Vector512.LoadUnsafe(ref from, (nuint)(read + 16));
+                    Avx512F.PermuteVar16x32x2(low, evens, high).StoreUnsafe(ref to, (nuint)j);
+                }
+                // The row's last 16 outputs, overlapping those already written (same values), instead of a scalar tail.
+                int tail = last - 16, tailRead = (tail - first) * 2;
+                if (j < last && tail >= first && tailRead + 32 <= readable)
+                {
+                    var low = Vector512.LoadUnsafe(ref from, (nuint)tailRead);
+                    var high = Vector512.LoadUnsafe(ref from, (nuint)(tailRead + 16));
+                    Avx512F.PermuteVar16x32x2(low, evens, high).StoreUnsafe(ref to, (nuint)tail);
+                    j = last;
+                }
+            }
+            for (int read = (j - first) * stride; j < last; j++, read += stride) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, read);
+        }
+    }
+}
