@@ -1,6 +1,7 @@
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;
 
@@ -54,7 +55,7 @@ public sealed class MiniGroupNetFixture : IDisposable
         }
         weights.Uniform("fc.weight", [10, 256], -1 / 16.0, 1 / 16.0);
         weights.Uniform("fc.bias", [10], -0.5, 0.5);
-        return weights.File.ToArray();
+        return weights.File.ToBytes();
     }
 }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;
 
@@ -68,7 +69,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
         // Weights and inputs from a seed fixed per network (its position), so a failure replays exactly.
         var random = new Random(RandomNetworks.Seed + 1 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
         var weights = spec.CreateWeights(random);
-        var network = handle.Load(weights.File.ToArray());
+        var network = handle.Load(weights.File.ToBytes());
 
         foreach (int batch in new[] { 1, 3 })
         {
@@ -89,7 +90,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
         var spec = RandomNetworks.All.Single(s => s.Name == name);
         var handle = fixture.Assembly.Network($"{RandomNetworksFixture.RootNamespace}.{name}");
         var random = new Random(RandomNetworks.Seed + 1000 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
-        byte[] weights = spec.CreateWeights(random).File.ToArray();
+        byte[] weights = spec.CreateWeights(random).File.ToBytes();
         var alone = handle.Load(weights);
         var shared = handle.Load(weights, threads: 3);
         foreach (int batch in new[] { 1, 3 })

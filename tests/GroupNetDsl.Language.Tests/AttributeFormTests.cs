@@ -1,5 +1,6 @@
 using GroupNetDsl.Language.Attributes;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Language.Tests;
 
@@ -10,21 +11,8 @@ namespace GroupNetDsl.Language.Tests;
 /// </summary>
 public class AttributeFormTests
 {
-    /// <summary>The seed's MiniGroupNet(groups=8) in the attribute form of issue 2.</summary>
-    private const string MiniGroupNetClass = """
-        [GroupNet(Input = "3x64x64")]
-        [Conv2d(3, 64, 3, Padding = 1, Bias = false, Name = "stem.0")]
-        [BatchNorm2d(Name = "stem.1")]
-        [ReLU(Name = "stem.2")]
-        [GroupedBottleneck(64, 128, Groups = 8, Stride = 2, Name = "stage1")]
-        [GroupedBottleneck(128, 256, Groups = 8, Stride = 2, Name = "stage2")]
-        [GlobalAvgPool(Name = "pool")]
-        [Flatten(Name = "flatten")]
-        [Linear(256, 10, Name = "fc")]
-        public partial class MiniGroupNet
-        {
-        }
-        """;
+    /// <summary>The seed's MiniGroupNet(groups=8) in the attribute form, as samples/MiniGroupNet declares it.</summary>
+    private static string MiniGroupNetClass => SeedNetworkSources.MiniGroupNetDeclaration;
 
     private static NetworkResult Compile(string csharp, string className = "Net") =>
         GnetCompiler.CompileAttributes(AttributeSource.Read(className, csharp));

@@ -1,4 +1,5 @@
 using GroupNetDsl.Weights;
+using MiniGroupNetAttributes = MiniGroupNetSample.MiniGroupNet;
 
 namespace GroupNetDsl.PyTorchParity.Tests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;
 
