@@ -190,6 +190,16 @@ public sealed class FlattenLayer : Layer
     public override Tensor Run(Tensor input, string path, WeightSet weights) => NaiveReference.Flatten(input);
 }
 
+/// <summary>nn.Identity: the same values.</summary>
+public sealed class IdentityLayer : Layer
+{
+    public override string Expression => "identity";
+
+    public override Shape Output(Shape input) => input;
+
+    public override Tensor Run(Tensor input, string path, WeightSet weights) => input;
+}
+
 public sealed class LinearLayer(int inFeatures, int outFeatures, bool bias) : Layer
 {
     public override string Expression => $"linear({inFeatures}, {outFeatures}, bias: {(bias ? "true" : "false")})";
