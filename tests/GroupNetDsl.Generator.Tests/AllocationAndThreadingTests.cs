@@ -68,7 +68,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     private const int InputLength = 3 * 64 * 64;
 
     [Fact]
-    public void ForwardAllocatesNothingAfterWarmUp()
+    public void Forward_allocates_nothing_after_warm_up()
     {
         var network = fixture.Network;
         var input = MiniGroupNetFixture.RandomInput(1, InputLength);
@@ -106,7 +106,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     }
 
     [Fact]
-    public void ConcurrentCallsOnOneInstanceGiveTheSingleThreadedResults()
+    public void Concurrent_calls_on_one_instance_give_the_single_threaded_results()
     {
         const int threads = 4;
         const int callsPerThread = 3;
@@ -147,7 +147,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     }
 
     [Fact]
-    public void ForwardDoesNotDependOnWhatScratchHolds()
+    public void Forward_does_not_depend_on_what_scratch_holds()
     {
         var network = fixture.Network;
         var input = MiniGroupNetFixture.RandomInput(7, InputLength);

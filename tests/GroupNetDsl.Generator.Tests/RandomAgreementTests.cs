@@ -45,7 +45,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
     }
 
     [Fact]
-    public void EveryNetworkIsGeneratedAndCompilesWithoutWarnings()
+    public void Every_network_is_generated_and_compiles_without_warnings()
     {
         fixture.Run.AssertCompilesCleanly();
         var expected = RandomNetworks.All.Select(s => $"{RandomNetworksFixture.RootNamespace}.{s.Name}.gnet.g.cs").Order(StringComparer.Ordinal);
@@ -54,7 +54,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void GeneratedCodeAgreesWithTheNaiveReference(string name)
+    public void Generated_code_agrees_with_the_naive_reference(string name)
     {
         var spec = RandomNetworks.All.Single(s => s.Name == name);
         string context = $"Network {name}:\n{spec.GnetText()}";
@@ -83,7 +83,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void ThreeThreadsGiveTheSameBitsAsOne(string name)
+    public void Three_threads_give_the_same_bits_as_one(string name)
     {
         // Every way a layer is split among threads (bands of rows, groups, channels, column panels) and a batch among
         // images must compute each output with the same sum in the same order as one thread.

@@ -9,7 +9,7 @@ public sealed class BatchNormFoldTests(FeatureNetworksFixture fixture)
     private static readonly ExecutionPlan Plan = FeatureNetworks.Plan(FeatureNetworks.BatchNormFold);
 
     [Fact]
-    public void TheBatchNormJoinsTheConvsStep()
+    public void The_batchnorm_joins_the_convs_step()
     {
         var step = Assert.Single(Plan.Steps);
         Assert.Equal("c.0", step.Primary.Path);
@@ -23,6 +23,6 @@ public sealed class BatchNormFoldTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void TheFoldedNetworkComputesTheUnfoldedBatchNorm() =>
+    public void The_folded_network_computes_the_unfolded_batchnorm() =>
         fixture.AssertAgreesWithTheNaiveReference(FeatureNetworks.BatchNormFold, Plan);
 }

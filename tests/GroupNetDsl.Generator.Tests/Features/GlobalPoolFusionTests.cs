@@ -10,7 +10,7 @@ public sealed class GlobalPoolFusionTests(FeatureNetworksFixture fixture)
     private static readonly ExecutionPlan Plan = FeatureNetworks.Plan(FeatureNetworks.GlobalPoolFusion);
 
     [Fact]
-    public void ThePoolJoinsTheConvsStep()
+    public void The_pool_joins_the_convs_step()
     {
         var step = Assert.Single(Plan.Steps);
         Assert.Equal("conv.0", step.Primary.Path);
@@ -28,6 +28,6 @@ public sealed class GlobalPoolFusionTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void TheFusedPoolComputesTheMeansOfTheConvOutput() =>
+    public void The_fused_pool_computes_the_means_of_the_conv_output() =>
         fixture.AssertAgreesWithTheNaiveReference(FeatureNetworks.GlobalPoolFusion, Plan);
 }

@@ -10,7 +10,7 @@ public sealed class ResidualEpilogueTests(FeatureNetworksFixture fixture)
     private static readonly ExecutionPlan Plan = FeatureNetworks.Plan(FeatureNetworks.ResidualEpilogue);
 
     [Fact]
-    public void TheAddAndTheReluJoinTheConvsStep()
+    public void The_add_and_the_relu_join_the_convs_step()
     {
         var step = Assert.Single(Plan.Steps);
         Assert.Equal("res.main0.0", step.Primary.Path);
@@ -25,6 +25,6 @@ public sealed class ResidualEpilogueTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void TheEpilogueComputesConvPlusSkipThenRelu() =>
+    public void The_epilogue_computes_conv_plus_skip_then_relu() =>
         fixture.AssertAgreesWithTheNaiveReference(FeatureNetworks.ResidualEpilogue, Plan);
 }

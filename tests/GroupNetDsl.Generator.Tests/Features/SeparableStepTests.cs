@@ -10,7 +10,7 @@ public sealed class SeparableStepTests(FeatureNetworksFixture fixture)
     private static readonly ExecutionPlan Plan = FeatureNetworks.Plan(FeatureNetworks.SeparableStep);
 
     [Fact]
-    public void TheDepthwiseConvIsThePointwiseStepsFirstHalf()
+    public void The_depthwise_conv_is_the_pointwise_steps_first_half()
     {
         var step = Assert.Single(Plan.Steps);
         Assert.Equal("pw.0", step.Primary.Path);
@@ -31,6 +31,6 @@ public sealed class SeparableStepTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void TheSeparableStepComputesBothConvs() =>
+    public void The_separable_step_computes_both_convs() =>
         fixture.AssertAgreesWithTheNaiveReference(FeatureNetworks.SeparableStep, Plan);
 }

@@ -7,7 +7,7 @@ namespace GroupNetDsl.Generator.Tests.Features;
 public sealed class ViewOpTests(FeatureNetworksFixture fixture)
 {
     [Fact]
-    public void FlattenAndIdentityShareTheirInputsBuffer()
+    public void Flatten_and_identity_share_their_inputs_buffer()
     {
         var network = FeatureNetworks.Model(FeatureNetworks.ViewOps);
         var plan = ExecutionPlan.Create(network);
@@ -22,7 +22,7 @@ public sealed class ViewOpTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void AConvWhoseFlattenIsTheOutputWritesTheOutput()
+    public void A_conv_whose_flatten_is_the_output_writes_the_output()
     {
         var network = FeatureNetworks.Model(FeatureNetworks.ViewIsTheOutput);
         var plan = ExecutionPlan.Create(network);
@@ -34,7 +34,7 @@ public sealed class ViewOpTests(FeatureNetworksFixture fixture)
     }
 
     [Fact]
-    public void AViewOfTheInputIsCopiedToTheOutput()
+    public void A_view_of_the_input_is_copied_to_the_output()
     {
         var plan = FeatureNetworks.Plan(FeatureNetworks.ViewOfTheInput);
 
@@ -47,7 +47,7 @@ public sealed class ViewOpTests(FeatureNetworksFixture fixture)
     [InlineData(nameof(FeatureNetworks.ViewOps))]
     [InlineData(nameof(FeatureNetworks.ViewIsTheOutput))]
     [InlineData(nameof(FeatureNetworks.ViewOfTheInput))]
-    public void ViewsGiveTheValuesOfTheirInputs(string name)
+    public void Views_give_the_values_of_their_inputs(string name)
     {
         var spec = FeatureNetworks.All.Single(spec => spec.Name == name);
         fixture.AssertAgreesWithTheNaiveReference(spec, FeatureNetworks.Plan(spec));
