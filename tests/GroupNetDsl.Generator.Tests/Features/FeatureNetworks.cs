@@ -1,10 +1,8 @@
-using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Text;
-using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Generator.Tests.Features;
 
@@ -83,51 +81,5 @@ public static class FeatureNetworks
     public static Node Node(Network network, string path) => Assert.Single(network.Nodes, node => node.Path == path);
 }
 
-/// <summary>The feature networks as .gnet files of one project, generated, compiled and loaded once.</summary>
-public sealed class FeatureNetworksFixture : IDisposable
-{
-    public const string RootNamespace = "FeatureNets";
-
-    public FeatureNetworksFixture()
-    {
-        var harness = GeneratorHarness.Create().WithRootNamespace(RootNamespace);
-        foreach (var spec in FeatureNetworks.All)
-        {
-            harness.WithGnet($"/project/features/{spec.Name}.gnet", spec.GnetText());
-            harness.WithAdapterFor($"{RootNamespace}.{spec.Name}");
-        }
-        Run = harness.Run();
-        Assembly = Run.Load();
-    }
-
-    public GeneratorRun Run { get; }
-
-    public LoadedAssembly Assembly { get; }
-
-    public NetworkHandle Network(NetworkSpec spec) => Assembly.Network($"{RootNamespace}.{spec.Name}");
-
-    /// <summary>
-    /// The generated network's output for a random image and random weights, against the naive reference's (every op
-    /// as its formula, batchnorm unfolded, in double); also checks that the generated scratch size is the plan's.
-    /// </summary>
-    public void AssertAgreesWithTheNaiveReference(NetworkSpec spec, ExecutionPlan plan)
-    {
-        var handle = Network(spec);
-        Assert.Equal(plan.ScratchLength, handle.ScratchLength);
-        var random = new Random(spec.Name.Length * 7919 + 13);
-        var weights = spec.CreateWeights(random);
-        var network = handle.Load(weights.File.ToBytes());
-        var input = new float[spec.Input.Length];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 4 - 2);
-        var expected = spec.Run(Tensor.FromFloats(input, 1, spec.Input.Channels, spec.Input.Height, spec.Input.Width), weights).Data;
-        RandomAgreementTests.AssertClose(expected, network.Forward(input), $"Network {spec.Name}:\n{spec.GnetText()}");
-    }
-
-    public void Dispose() => Assembly.Dispose();
-}
-
-[CollectionDefinition(Name)]
-public sealed class FeatureNetworksCollection : ICollectionFixture<FeatureNetworksFixture>
-{
-    public const string Name = "Feature networks";
-}
+/// <summary>The feature networks, compiled once.</summary>
+public sealed class FeatureNetworksFixture() : CompiledNetworks("FeatureNets", FeatureNetworks.All);
