@@ -59,7 +59,7 @@ public sealed class InspectCommandTests : IDisposable
     public void Shapes_with_brackets_and_odd_names_are_printed_literally()
     {
         string path = _directory.File("odd.safetensors");
-        SafeTensorsTestWriter.Write(path, new[] { new TensorSpec("[bold]x[/]", "F16", new long[] { 2, 3 }), new TensorSpec("scalar", "F64", Array.Empty<long>()) });
+        TensorSpec.Write(path, new[] { new TensorSpec("[bold]x[/]", "F16", new long[] { 2, 3 }), new TensorSpec("scalar", "F64", Array.Empty<long>()) });
 
         var run = Gnet.Run("inspect", path);
 
@@ -89,7 +89,7 @@ public sealed class InspectCommandTests : IDisposable
     public void A_file_that_is_not_safetensors_exits_2_with_one_line_naming_it(int length)
     {
         string path = _directory.File("broken.safetensors");
-        File.WriteAllBytes(path, SafeTensorsTestWriter.NotSafeTensors.Take(length).ToArray());
+        File.WriteAllBytes(path, TensorSpec.NotSafeTensors.Take(length).ToArray());
 
         var run = Gnet.Run("inspect", path);
 

@@ -25,7 +25,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void A_missing_tensor_fails_and_is_named_with_its_expected_shape()
     {
         string path = _directory.File("missing-key.safetensors");
-        SafeTensorsTestWriter.Write(path, StateDictWithout(t => t.Name == "stage1.group_conv.0.weight"));
+        TensorSpec.Write(path, StateDictWithout(t => t.Name == "stage1.group_conv.0.weight"));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 
@@ -42,7 +42,7 @@ public sealed class VerifyCommandTests : IDisposable
         string path = _directory.File("wrong-shape.safetensors");
         var tensors = StateDictWithout(_ => false)
             .Select(t => t.Name == "stage1.group_conv.0.weight" ? t with { Shape = new long[] { 64, 64, 3, 3 } } : t);
-        SafeTensorsTestWriter.Write(path, tensors);
+        TensorSpec.Write(path, tensors);
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 
@@ -55,7 +55,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void An_unexpected_tensor_fails_and_is_named()
     {
         string path = _directory.File("extra.safetensors");
-        SafeTensorsTestWriter.Write(path, StateDictWithout(_ => false).Append(new TensorSpec("head.weight", "F32", new long[] { 10, 256 })));
+        TensorSpec.Write(path, StateDictWithout(_ => false).Append(new TensorSpec("head.weight", "F32", new long[] { 10, 256 })));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 
@@ -67,7 +67,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void A_weight_that_is_not_floating_point_fails()
     {
         string path = _directory.File("integer.safetensors");
-        SafeTensorsTestWriter.Write(path, StateDictWithout(_ => false).Select(t => t.Name == "fc.bias" ? t with { DataType = "I32" } : t));
+        TensorSpec.Write(path, StateDictWithout(_ => false).Select(t => t.Name == "fc.bias" ? t with { DataType = "I32" } : t));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 
@@ -82,7 +82,7 @@ public sealed class VerifyCommandTests : IDisposable
         var tensors = StateDictWithout(t => t.Name is "stem.0.weight" or "fc.bias")
             .Select(t => t.Name == "fc.weight" ? t with { Shape = new long[] { 10, 128 } } : t)
             .Append(new TensorSpec("module.stem.0.weight", "F32", new long[] { 64, 3, 3, 3 }));
-        SafeTensorsTestWriter.Write(path, tensors);
+        TensorSpec.Write(path, tensors);
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 
@@ -103,7 +103,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void Batchnorm_step_counters_may_be_absent()
     {
         string path = _directory.File("no-counters.safetensors");
-        SafeTensorsTestWriter.Write(path, StateDictWithout(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)));
+        TensorSpec.Write(path, StateDictWithout(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
 

@@ -1,6 +1,7 @@
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;
 
@@ -54,7 +55,7 @@ public sealed class MiniGroupNetFixture : IDisposable
         }
         weights.Uniform("fc.weight", [10, 256], -1 / 16.0, 1 / 16.0);
         weights.Uniform("fc.bias", [10], -0.5, 0.5);
-        return weights.File.ToArray();
+        return weights.File.ToBytes();
     }
 }
 
@@ -67,7 +68,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     private const int InputLength = 3 * 64 * 64;
 
     [Fact]
-    public void ForwardAllocatesNothingAfterWarmUp()
+    public void Forward_allocates_nothing_after_warm_up()
     {
         var network = fixture.Network;
         var input = MiniGroupNetFixture.RandomInput(1, InputLength);
@@ -105,7 +106,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     }
 
     [Fact]
-    public void ConcurrentCallsOnOneInstanceGiveTheSingleThreadedResults()
+    public void Concurrent_calls_on_one_instance_give_the_single_threaded_results()
     {
         const int threads = 4;
         const int callsPerThread = 3;
@@ -146,7 +147,7 @@ public sealed class AllocationAndThreadingTests(MiniGroupNetFixture fixture) : I
     }
 
     [Fact]
-    public void ForwardDoesNotDependOnWhatScratchHolds()
+    public void Forward_does_not_depend_on_what_scratch_holds()
     {
         var network = fixture.Network;
         var input = MiniGroupNetFixture.RandomInput(7, InputLength);

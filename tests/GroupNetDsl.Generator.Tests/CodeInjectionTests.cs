@@ -44,7 +44,7 @@ public sealed class CodeInjectionTests
 
     [Theory]
     [MemberData(nameof(GnetCases))]
-    public void GnetTextCannotInjectCode(string description, string text, string? className)
+    public void Gnet_text_cannot_inject_code(string description, string text, string? className)
     {
         var harness = GeneratorHarness.Create().WithRootNamespace(Root).WithGnet($"/p/{description}\n*/.gnet", text);
         if (className is not null) harness.WithSource("Usage.cs", Usage(className));
@@ -84,7 +84,7 @@ public sealed class CodeInjectionTests
 
     [Theory]
     [MemberData(nameof(MemberNameCases))]
-    public void NetworksNamedLikeAGeneratedMemberGetNoCode(string description, string text)
+    public void Networks_named_like_a_generated_member_get_no_code(string description, string text)
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(Root)
@@ -112,7 +112,7 @@ public sealed class CodeInjectionTests
 
     [Theory]
     [MemberData(nameof(ClassCases))]
-    public void ClassNamesCannotInjectCode(string description, string declaration, string className)
+    public void Class_names_cannot_inject_code(string description, string declaration, string className)
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(Root)
@@ -126,7 +126,7 @@ public sealed class CodeInjectionTests
     }
 
     [Fact]
-    public void ClassesWhoseNamesSanitizeAlikeBothGetCode()
+    public void Classes_whose_names_sanitize_alike_both_get_code()
     {
         // '@class' and '_class' are different classes; their generated files must not collide.
         var run = GeneratorHarness.Create()
@@ -152,7 +152,7 @@ public sealed class CodeInjectionTests
 
     [Theory]
     [MemberData(nameof(RootNamespaces))]
-    public void RootNamespaceCannotInjectCode(string rootNamespace)
+    public void Root_namespace_cannot_inject_code(string rootNamespace)
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(rootNamespace)

@@ -9,7 +9,7 @@ namespace GroupNetDsl.Generator.Tests;
 public sealed class DeterminismTests
 {
     [Fact]
-    public void TwoFreshRunsGenerateIdenticalText()
+    public void Two_fresh_runs_generate_identical_text()
     {
         var first = Generate(Project(), order: null);
         var second = Generate(Project(), order: null);
@@ -18,7 +18,7 @@ public sealed class DeterminismTests
     }
 
     [Fact]
-    public void TheOrderOfAdditionalFilesDoesNotMatter()
+    public void The_order_of_additional_files_does_not_matter()
     {
         var inOrder = Generate(Project(), order: null);
         var reversed = Generate(Project(), order: texts => texts.Reverse().ToImmutableArray());

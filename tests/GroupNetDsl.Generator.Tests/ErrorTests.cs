@@ -12,7 +12,7 @@ public sealed class ErrorTests
     private const string Root = "Errors";
 
     [Fact]
-    public void NetworksWithErrorsGetNoCodeAndTheValidOnesStillDo()
+    public void Networks_with_errors_get_no_code_and_the_valid_ones_still_do()
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(Root)
@@ -108,7 +108,7 @@ public sealed class ErrorTests
 
     [Theory]
     [MemberData(nameof(BrokenTexts))]
-    public void BrokenDeclarationsNeverCrashTheGenerator(string text)
+    public void Broken_declarations_never_crash_the_generator(string text)
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(Root)

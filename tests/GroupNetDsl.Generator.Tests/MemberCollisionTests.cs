@@ -6,7 +6,7 @@ namespace GroupNetDsl.Generator.Tests;
 public class MemberCollisionTests
 {
     [Fact]
-    public void AClassWithItsOwnForwardGetsNoCodeAndItsNeighbourDoes()
+    public void A_class_with_its_own_forward_gets_no_code_and_its_neighbour_does()
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace("Collisions")

@@ -1,33 +1,13 @@
 using System.Globalization;
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;
 
-/// <summary>All the test networks as .gnet files of one project, generated, compiled and loaded once.</summary>
-public sealed class RandomNetworksFixture : IDisposable
-{
-    public const string RootNamespace = "RandomNets";
-
-    public RandomNetworksFixture()
-    {
-        var harness = GeneratorHarness.Create().WithRootNamespace(RootNamespace);
-        foreach (var spec in RandomNetworks.All)
-        {
-            harness.WithGnet($"/project/nets/{spec.Name}.gnet", spec.GnetText());
-            harness.WithAdapterFor($"{RootNamespace}.{spec.Name}");
-        }
-        Run = harness.Run();
-        Assembly = Run.Load();
-    }
-
-    public GeneratorRun Run { get; }
-
-    public LoadedAssembly Assembly { get; }
-
-    public void Dispose() => Assembly.Dispose();
-}
+/// <summary>All the random and corner-case test networks, compiled once.</summary>
+public sealed class RandomNetworksFixture() : CompiledNetworks("RandomNets", RandomNetworks.All);
 
 /// <summary>
 /// Proves that the generated code computes what PyTorch's definitions say: for fixed corner cases and seeded random
@@ -44,20 +24,20 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
     }
 
     [Fact]
-    public void EveryNetworkIsGeneratedAndCompilesWithoutWarnings()
+    public void Every_network_is_generated_and_compiles_without_warnings()
     {
         fixture.Run.AssertCompilesCleanly();
-        var expected = RandomNetworks.All.Select(s => $"{RandomNetworksFixture.RootNamespace}.{s.Name}.gnet.g.cs").Order(StringComparer.Ordinal);
+        var expected = RandomNetworks.All.Select(s => $"{fixture.RootNamespace}.{s.Name}.gnet.g.cs").Order(StringComparer.Ordinal);
         Assert.Equal(expected, fixture.Run.HintNames.Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void GeneratedCodeAgreesWithTheNaiveReference(string name)
+    public void Generated_code_agrees_with_the_naive_reference(string name)
     {
         var spec = RandomNetworks.All.Single(s => s.Name == name);
         string context = $"Network {name}:\n{spec.GnetText()}";
-        var handle = fixture.Assembly.Network($"{RandomNetworksFixture.RootNamespace}.{name}");
+        var handle = fixture.Network(name);
 
         // Constants, from arithmetic on the declaration.
         Assert.True(spec.Input.Length == handle.InputLength, $"InputLength {handle.InputLength}, expected {spec.Input.Length}. {context}");
@@ -68,7 +48,7 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
         // Weights and inputs from a seed fixed per network (its position), so a failure replays exactly.
         var random = new Random(RandomNetworks.Seed + 1 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
         var weights = spec.CreateWeights(random);
-        var network = handle.Load(weights.File.ToArray());
+        var network = handle.Load(weights.File.ToBytes());
 
         foreach (int batch in new[] { 1, 3 })
         {
@@ -82,14 +62,14 @@ public sealed class RandomAgreementTests(RandomNetworksFixture fixture) : IClass
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void ThreeThreadsGiveTheSameBitsAsOne(string name)
+    public void Three_threads_give_the_same_bits_as_one(string name)
     {
         // Every way a layer is split among threads (bands of rows, groups, channels, column panels) and a batch among
         // images must compute each output with the same sum in the same order as one thread.
         var spec = RandomNetworks.All.Single(s => s.Name == name);
-        var handle = fixture.Assembly.Network($"{RandomNetworksFixture.RootNamespace}.{name}");
+        var handle = fixture.Network(name);
         var random = new Random(RandomNetworks.Seed + 1000 + RandomNetworks.All.ToList().FindIndex(s => s.Name == name));
-        byte[] weights = spec.CreateWeights(random).File.ToArray();
+        byte[] weights = spec.CreateWeights(random).File.ToBytes();
         var alone = handle.Load(weights);
         using var shared = handle.Load(weights, threads: 3);
         foreach (int batch in new[] { 1, 3 })

@@ -1,4 +1,5 @@
 using GroupNetDsl.Generator.Tests.Harness;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Generator.Tests;
 
@@ -19,9 +20,8 @@ public static class SeedNetworks
     public const string SeparableBlockHint = "MiniGroupNetSample.SeparableBlock.gnet.g.cs";
     public const string BottleneckHint = "MiniGroupNetSample.Bottleneck.gnet.g.cs";
 
-    /// <summary>samples/MiniGroupNet/MiniGroupNetAttributes.cs, copied next to the test assembly by the project file.</summary>
-    public static string MiniGroupNetAttributes =>
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Seeds", "MiniGroupNetAttributes.cs.txt"));
+    /// <summary>samples/MiniGroupNet/MiniGroupNetAttributes.cs, read from the sample.</summary>
+    public static string MiniGroupNetAttributes => SeedNetworkSources.MiniGroupNetAttributesFile;
 
     /// <summary>A project with the three seed networks.</summary>
     public static GeneratorHarness Project() => GeneratorHarness.Create()

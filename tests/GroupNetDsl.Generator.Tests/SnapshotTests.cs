@@ -14,7 +14,7 @@ public sealed class SnapshotTests
     public const string UpdateVariable = "GROUPNETDSL_UPDATE_SNAPSHOTS";
 
     [Fact]
-    public void SeedNetworksMatchTheirSnapshots()
+    public void Seed_networks_match_their_snapshots()
     {
         var run = SeedNetworks.Project().Run();
         run.AssertCompilesCleanly();

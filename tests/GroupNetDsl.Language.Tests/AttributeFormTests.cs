@@ -1,5 +1,6 @@
 using GroupNetDsl.Language.Attributes;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Language.Tests;
 
@@ -10,27 +11,14 @@ namespace GroupNetDsl.Language.Tests;
 /// </summary>
 public class AttributeFormTests
 {
-    /// <summary>The seed's MiniGroupNet(groups=8) in the attribute form of issue 2.</summary>
-    private const string MiniGroupNetClass = """
-        [GroupNet(Input = "3x64x64")]
-        [Conv2d(3, 64, 3, Padding = 1, Bias = false, Name = "stem.0")]
-        [BatchNorm2d(Name = "stem.1")]
-        [ReLU(Name = "stem.2")]
-        [GroupedBottleneck(64, 128, Groups = 8, Stride = 2, Name = "stage1")]
-        [GroupedBottleneck(128, 256, Groups = 8, Stride = 2, Name = "stage2")]
-        [GlobalAvgPool(Name = "pool")]
-        [Flatten(Name = "flatten")]
-        [Linear(256, 10, Name = "fc")]
-        public partial class MiniGroupNet
-        {
-        }
-        """;
+    /// <summary>The seed's MiniGroupNet(groups=8) in the attribute form, as samples/MiniGroupNet declares it.</summary>
+    private static string MiniGroupNetClass => SeedNetworkSources.MiniGroupNetDeclaration;
 
     private static NetworkResult Compile(string csharp, string className = "Net") =>
         GnetCompiler.CompileAttributes(AttributeSource.Read(className, csharp));
 
     [Fact]
-    public void AttributeMiniGroupNetLowersToTheGnetMiniGroupNetNodeForNode()
+    public void Attribute_MiniGroupNet_lowers_to_the_gnet_MiniGroupNet_node_for_node()
     {
         var fromGnet = Gnet.Network(Gnet.MiniGroupNetText);
         var result = Compile(MiniGroupNetClass, "MiniGroupNet");
@@ -45,7 +33,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void AttributeMiniGroupNetEqualsTheGnetModelInEverythingButSourceLocations()
+    public void Attribute_MiniGroupNet_equals_the_gnet_model_in_everything_but_source_locations()
     {
         var fromGnet = Gnet.Network(Gnet.MiniGroupNetText);
         var fromAttributes = Compile(MiniGroupNetClass, "MiniGroupNet").Network!;
@@ -54,7 +42,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void AttributeMiniGroupNetHasPyTorchsTotals()
+    public void Attribute_MiniGroupNet_has_PyTorchs_totals()
     {
         var pytorch = Reference.Model("minigroupnet_g8");
         var network = Compile(MiniGroupNetClass, "MiniGroupNet").Network!;
@@ -67,7 +55,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void AttributeNodesAreLocatedAtTheirAttributesInTheCSharpFile()
+    public void Attribute_nodes_are_located_at_their_attributes_in_the_CSharp_file()
     {
         var network = Compile(MiniGroupNetClass, "MiniGroupNet").Network!;
 
@@ -78,7 +66,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void UnnamedLayersAreNamedByTheirPositionLikeTheChildrenOfNnSequential()
+    public void Unnamed_layers_are_named_by_their_position_like_the_children_of_nn_Sequential()
     {
         var network = Compile("""
             [GroupNet(Input = "3x8x8")]
@@ -92,7 +80,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void PascalCasePropertiesAreThePyTorchArgumentsInSnakeCase()
+    public void PascalCase_properties_are_the_PyTorch_arguments_in_snake_case()
     {
         var network = Compile("""
             [GroupNet(Input = "64x8x8")]
@@ -249,7 +237,7 @@ public class AttributeFormTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void AMistakeIsReportedOnceAtTheAttributeOrItsArgument(string name)
+    public void A_mistake_is_reported_once_at_the_attribute_or_its_argument(string name)
     {
         var example = Cases[name];
         var result = Compile(example.Failing);
@@ -266,7 +254,7 @@ public class AttributeFormTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void TheCorrectedClassCompilesWithoutAnyDiagnostic(string name)
+    public void The_corrected_class_compiles_without_any_diagnostic(string name)
     {
         var result = Compile(Cases[name].Corrected);
 
@@ -275,7 +263,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void LayersOfOneSequentialOutOfOrderAreInvalidLayerNames()
+    public void Layers_of_one_sequential_out_of_order_are_invalid_layer_names()
     {
         const string csharp = """
             [GroupNet(Input = "3x8x8")]
@@ -298,7 +286,7 @@ public class AttributeFormTests
     }
 
     [Fact]
-    public void ARejectedLayerDoesNotMakeItsNeighboursReportShapeErrors()
+    public void A_rejected_layer_does_not_make_its_neighbours_report_shape_errors()
     {
         // Without the 16-channel layer, the last conv would receive 8 channels: an error the user never made.
         var result = Compile("""

@@ -575,7 +575,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void FailingDeclarationReportsTheRuleOnceAtItsExactPlaceWithItsArgumentsAndNothingElse(string name)
+    public void Failing_declaration_reports_the_rule_once_at_its_exact_place_with_its_arguments_and_nothing_else(string name)
     {
         var example = Cases[name];
         var result = Gnet.Compile(example.Failing);
@@ -592,7 +592,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void ErrorsLeaveNoModelWhileAdviceKeepsIt(string name)
+    public void Errors_leave_no_model_while_advice_keeps_it(string name)
     {
         var example = Cases[name];
         var result = Gnet.Compile(example.Failing);
@@ -605,7 +605,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void CorrectedDeclarationCompilesWithoutAnyDiagnostic(string name)
+    public void Corrected_declaration_compiles_without_any_diagnostic(string name)
     {
         var example = Cases[name];
         var result = Gnet.Compile(example.Corrected);
@@ -616,7 +616,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void EveryRuleOfTheLanguageHasAFailingAndACorrectedExample()
+    public void Every_rule_of_the_language_has_a_failing_and_a_corrected_example()
     {
         var languageRules = DiagnosticDescriptors.All
             .Select(d => d.Id)
@@ -627,7 +627,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ErrorsWarningsAndInfoHaveTheCatalogsSeverities()
+    public void Errors_warnings_and_info_have_the_catalogs_severities()
     {
         Assert.All(DiagnosticDescriptors.All.Where(d => d.Id.StartsWith("GNET01", StringComparison.Ordinal) || d.Id.StartsWith("GNET02", StringComparison.Ordinal)),
             d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
@@ -638,7 +638,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ASecondNetworkOfTheSameNameIsIgnoredAndTheFirstKeepsItsModel()
+    public void A_second_network_of_the_same_name_is_ignored_and_the_first_keeps_its_model()
     {
         var result = Gnet.Compile(Cases["GNET0211 duplicate network"].Failing);
 
@@ -649,7 +649,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ANetworkUsingABlockDeclaredTwiceGetsNoModel()
+    public void A_network_using_a_block_declared_twice_gets_no_model()
     {
         var result = Gnet.Compile(Cases["GNET0211 duplicate block"].Failing);
 
@@ -659,7 +659,7 @@ public class DiagnosticTests
     // ---------------------------------------------------------------- syntax errors: all of them, and only them
 
     [Fact]
-    public void EverySyntaxErrorOfAFileIsReportedNotJustTheFirst()
+    public void Every_syntax_error_of_a_file_is_reported_not_just_the_first()
     {
         const string text = """
             network A(input: 3x8x8) {
@@ -688,7 +688,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void MembersBesideASyntaxErrorAreStillCheckedForTheirOwnErrors()
+    public void Members_beside_a_syntax_error_are_still_checked_for_their_own_errors()
     {
         const string text = """
             network N(input: 3x8x8) {
@@ -702,7 +702,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ABrokenMemberDoesNotMakeItsNeighboursReportShapeErrors()
+    public void A_broken_member_does_not_make_its_neighbours_report_shape_errors()
     {
         // Without 'a' the chain would feed 3 channels to 'b', which expects 8: an error the user never made.
         const string text = """
@@ -717,7 +717,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ABrokenForwardDoesNotTurnItsMembersIntoASequence()
+    public void A_broken_forward_does_not_turn_its_members_into_a_sequence()
     {
         // Run in order, 'skip' would receive 16 channels and report a mismatch; nor is any member unused.
         const string text = """
@@ -737,7 +737,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void AControlCharacterIsShownAsAnEscapeInTheMessage()
+    public void A_control_character_is_shown_as_an_escape_in_the_message()
     {
         var result = Gnet.Compile("network N(input: 3x8x8) {\n    r = relu \u0001\n}\n");
 
@@ -747,7 +747,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void SelfRecursionIsACycleOfOneBlock()
+    public void Self_recursion_is_a_cycle_of_one_block()
     {
         var result = Gnet.Compile("block Loop(n) { again = Loop(n) }\nnetwork N(input: 3x8x8) { l = Loop(1) }\n");
 
@@ -775,7 +775,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(DeepNestings))]
-    public void TenThousandLevelsOfNestingGiveGnet0104AndNoStackOverflow(string kind, string open, string innermost, string close)
+    public void Ten_thousand_levels_of_nesting_give_GNET0104_and_no_stack_overflow(string kind, string open, string innermost, string close)
     {
         string text = "network N(input: 3x8x8) {\n    c = " + Repeat(open, 10_000) + innermost + Repeat(close, 10_000) + "\n    r = relu\n}\n";
 
@@ -789,7 +789,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void NestingLimitCountsTheMembersOwnLevelSoMaxNestingMinusOneParenthesesAreAllowed()
+    public void Nesting_limit_counts_the_members_own_level_so_max_nesting_minus_one_parentheses_are_allowed()
     {
         string Nested(int depth) => "network N(input: 3x8x8) {\n    c = " + Repeat("(", depth) + "relu" + Repeat(")", depth) + "\n}\n";
 
@@ -798,7 +798,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void LongChainsOfOperatorsBeyondTheLimitAreTooDeepAndShortOnesAreFine()
+    public void Long_chains_of_operators_beyond_the_limit_are_too_deep_and_short_ones_are_fine()
     {
         string Sum(int terms) => "block B(n) { c = conv(1, n, 1) }\nnetwork N(input: 1x8x8) {\n    b = B(" + string.Join(" + ", Enumerable.Repeat("1", terms)) + ")\n}\n";
 
@@ -808,7 +808,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void ThousandsOfBlocksCallingEachOtherStopAtTheBlockDepthLimit()
+    public void Thousands_of_blocks_calling_each_other_stop_at_the_block_depth_limit()
     {
         const int blocks = 2_000;
         var text = new System.Text.StringBuilder();
@@ -840,7 +840,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(HugeNumbers))]
-    public void HugeNumbersAreDiagnosedAtTheNumber(string member, string id, string covered)
+    public void Huge_numbers_are_diagnosed_at_the_number(string member, string id, string covered)
     {
         string text = "network N(input: 3x8x8) {\n    " + member + "\n}\n";
 
@@ -852,7 +852,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void AnUnknownNameOfAMillionCharactersIsReportedWithoutASuggestion()
+    public void An_unknown_name_of_a_million_characters_is_reported_without_a_suggestion()
     {
         string name = new('a', 1_000_000);
 
@@ -864,7 +864,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void AValueBeyondTheSupportedRangeSaysTheUpperLimitNotTheLowerOne()
+    public void A_value_beyond_the_supported_range_says_the_upper_limit_not_the_lower_one()
     {
         var diagnostic = Assert.Single(Gnet.Compile("network N(input: 3x8x8) {\n    c = conv(3, 8, 2147483647)\n}\n").Diagnostics);
 
@@ -879,7 +879,7 @@ public class DiagnosticTests
     [InlineData("# only a comment\n# and another")]
     [InlineData("\uFEFF")]
     [InlineData("block Unused(n) { r = relu }")]
-    public void AFileWithoutNetworksCompilesToNoNetworksAndNoDiagnostics(string text)
+    public void A_file_without_networks_compiles_to_no_networks_and_no_diagnostics(string text)
     {
         var result = Gnet.Compile(text);
 
@@ -888,7 +888,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void NoDocumentsAtAllCompileToNothing()
+    public void No_documents_at_all_compile_to_nothing()
     {
         var result = GnetCompiler.Compile(Array.Empty<Text.SourceDocument>());
 
@@ -912,7 +912,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(InvalidShapes))]
-    public void AnInvalidInputShapeIsGnet0105AtTheShape(string shape)
+    public void An_invalid_input_shape_is_GNET0105_at_the_shape(string shape)
     {
         string text = $"network N(input: {shape}) {{\n    r = relu\n}}\n";
 
@@ -928,7 +928,7 @@ public class DiagnosticTests
     [InlineData("network N(input: image) { r = relu }", 1, 18, "image", "an input shape such as 3x64x64")]
     [InlineData("network N(input 3x8x8) { r = relu }", 1, 17, "3x8x8", "':'")]
     [InlineData("network N(shape: 3x8x8) { r = relu }", 1, 11, "shape", "')'")]
-    public void AMisspelledInputDeclarationIsASyntaxError(string text, int line, int column, string covered, string expected)
+    public void A_misspelled_input_declaration_is_a_syntax_error(string text, int line, int column, string covered, string expected)
     {
         var result = Gnet.Compile(text);
 
@@ -939,7 +939,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void TheLargestSupportedInputIsAccepted()
+    public void The_largest_supported_input_is_accepted()
     {
         var network = Gnet.Network("network N(input: 1x16384x16384) { r = relu }");
 

@@ -58,7 +58,7 @@ public class DocumentationTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void ExampleCompiles(string file, int index)
+    public void Example_compiles(string file, int index)
     {
         var result = GnetCompiler.Compile(new SourceDocument(file, GnetBlocks(file)[index]));
         Assert.Empty(result.Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Error).Select(d => d.ToString()));
@@ -67,7 +67,7 @@ public class DocumentationTests
     }
 
     [Fact]
-    public void EveryOpAppearsInTheLanguageReference()
+    public void Every_op_appears_in_the_language_reference()
     {
         string reference = File.ReadAllText(RepositoryFile("docs/language.md"));
         foreach (var op in new[] { "conv", "batchnorm", "linear", "relu", "relu6", "identity", "add", "maxpool", "avgpool", "flatten" })

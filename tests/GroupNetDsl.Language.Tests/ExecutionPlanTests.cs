@@ -7,7 +7,7 @@ namespace GroupNetDsl.Language.Tests;
 public class ExecutionPlanTests
 {
     [Fact]
-    public void MiniGroupNetsGlobalPoolIsFusedIntoTheConvBeforeIt()
+    public void MiniGroupNets_global_pool_is_fused_into_the_conv_before_it()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
         var plan = ExecutionPlan.Create(network);
@@ -36,7 +36,7 @@ public class ExecutionPlanTests
     }
 
     [Fact]
-    public void APoolAfterSomethingOtherThanAConvStaysItsOwnStep()
+    public void A_pool_after_something_other_than_a_conv_stays_its_own_step()
     {
         var network = Gnet.Network("""
             network PoolAfterNorm(input: 4x6x6) {
@@ -52,7 +52,7 @@ public class ExecutionPlanTests
     }
 
     [Fact]
-    public void ADepthwiseConvRunsWithThe1x1ConvThatAloneReadsIt()
+    public void A_depthwise_conv_runs_with_the_1x1_conv_that_alone_reads_it()
     {
         var network = Gnet.Network("network Block(input: 32x64x64) = DepthwiseSeparableConv(32, 64)");
         var plan = ExecutionPlan.Create(network);
@@ -69,7 +69,7 @@ public class ExecutionPlanTests
     }
 
     [Fact]
-    public void ADepthwiseConvReadTwiceKeepsItsOwnStep()
+    public void A_depthwise_conv_read_twice_keeps_its_own_step()
     {
         var network = Gnet.Network("""
             block Mix(c) {

@@ -1,6 +1,7 @@
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Language.Tests;
 
@@ -22,7 +23,7 @@ internal static class Gnet
     }
 
     /// <summary>The seed's MiniGroupNet as shipped in samples/MiniGroupNet/MiniGroupNet.gnet.</summary>
-    public static string MiniGroupNetText => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "MiniGroupNet.gnet"));
+    public static string MiniGroupNetText => SeedNetworkSources.MiniGroupNetGnet;
 
     public static IReadOnlyList<GnetDiagnostic> Errors(CompilationResult result) =>
         result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

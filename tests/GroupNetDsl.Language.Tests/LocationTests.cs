@@ -9,7 +9,7 @@ namespace GroupNetDsl.Language.Tests;
 public class LocationTests
 {
     [Fact]
-    public void AChannelMismatchInsideAStandardLibraryBlockPointsAtTheUsersCallAndNamesTheInnerLayer()
+    public void A_channel_mismatch_inside_a_standard_library_block_points_at_the_users_call_and_names_the_inner_layer()
     {
         const string text = """
             network N(input: 32x16x16) {
@@ -26,7 +26,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void AGroupsErrorInsideAStandardLibraryBlockPointsAtTheUsersCall()
+    public void A_groups_error_inside_a_standard_library_block_points_at_the_users_call()
     {
         const string text = """
             network N(input: 32x16x16) {
@@ -47,7 +47,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void AStandardLibraryBlockCalledFromAUserBlockReportsAtTheCallInsideTheUserBlock()
+    public void A_standard_library_block_called_from_a_user_block_reports_at_the_call_inside_the_user_block()
     {
         const string text = """
             block Stage(cin) {
@@ -65,7 +65,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void AdviceAboutAStandardLibraryLayerPointsAtTheUsersCall()
+    public void Advice_about_a_standard_library_layer_points_at_the_users_call()
     {
         const string text = """
             network N(input: 8x8x8) {
@@ -81,7 +81,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void EveryMiniGroupNetNodeIsLocatedInTheUsersFileAndBlockLayersAtTheBlockCall()
+    public void Every_MiniGroupNet_node_is_located_in_the_users_file_and_block_layers_at_the_block_call()
     {
         string text = Gnet.MiniGroupNetText;
         var network = Gnet.Network(text);
@@ -96,7 +96,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void LinesAndColumnsAreTheSameWithWindowsLineEndings()
+    public void Lines_and_columns_are_the_same_with_Windows_line_endings()
     {
         const string text = "network N(input: 6x8x8) {\n    c = conv(6, 8, 3, groups: 4)\n}\n";
         string windows = text.Replace("\n", "\r\n");
@@ -110,7 +110,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void ATabIsOneColumn()
+    public void A_tab_is_one_column()
     {
         var location = Assert.Single(Gnet.Compile("network N(input: 6x8x8) {\n\tc = conv(6, 8, 3, groups: 4)\n}\n").Diagnostics).Location;
 
@@ -118,7 +118,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void ASpanOverSeveralLinesEndsOnItsLastLine()
+    public void A_span_over_several_lines_ends_on_its_last_line()
     {
         const string text = """
             network N(input: 3x4x4) {
@@ -133,7 +133,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void ADiagnosticPrintsAsAnMsBuildLine()
+    public void A_diagnostic_prints_as_an_MSBuild_line()
     {
         var diagnostic = Assert.Single(Gnet.Compile("network N(input: 6x8x8) {\n    c = conv(6, 8, 3, groups: 4)\n}\n").Diagnostics);
 
@@ -143,7 +143,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void DiagnosticsAreOrderedByFileThenPosition()
+    public void Diagnostics_are_ordered_by_file_then_position()
     {
         var first = new SourceDocument("b.gnet", "network B(input: 3x8x8) {\n    c = conv(4, 8, 1)\n    d = conv2d(1)\n}\n");
         var second = new SourceDocument("a.gnet", "network A(input: 3x8x8) {\n    c = conv(3, 8, 1) $\n}\n");
@@ -156,7 +156,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void ABlockFromOneFileServesANetworkInAnotherAndItsErrorsPointIntoItsOwnFile()
+    public void A_block_from_one_file_serves_a_network_in_another_and_its_errors_point_into_its_own_file()
     {
         var blocks = new SourceDocument("blocks.gnet", "block Grouped(cin, g) {\n    c = conv(cin, 8, 3, groups: g)\n}\n");
         var networks = new SourceDocument("net.gnet", "network N(input: 6x8x8) {\n    b = Grouped(6, 4)\n}\nnetwork M(input: 6x8x8) {\n    b = Grouped(6, 2)\n}\n");
@@ -171,7 +171,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void EachNetworkResultCarriesOnlyItsOwnDiagnostics()
+    public void Each_network_result_carries_only_its_own_diagnostics()
     {
         const string text = """
             network Good(input: 3x8x8) {
@@ -191,7 +191,7 @@ public class LocationTests
     }
 
     [Fact]
-    public void NoDiagnosticEverPointsIntoTheStandardLibrary()
+    public void No_diagnostic_ever_points_into_the_standard_library()
     {
         // One error of each kind that the standard library's own layers can raise.
         const string text = """

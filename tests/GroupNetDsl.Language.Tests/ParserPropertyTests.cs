@@ -63,7 +63,7 @@ public class ParserPropertyTests
     // ---------------------------------------------------------------- bad text never throws
 
     [Fact]
-    public void RandomTokenSoupNeverThrowsAndEveryDiagnosticLiesInsideTheText()
+    public void Random_token_soup_never_throws_and_every_diagnostic_lies_inside_the_text()
     {
         Gen.Select(Token, Separator).Array[0, 80]
             .Select(pairs => string.Concat(pairs.Select(p => p.Item1 + p.Item2)))
@@ -71,7 +71,7 @@ public class ParserPropertyTests
     }
 
     [Fact]
-    public void TokenSoupInsideANetworkBodyNeverThrows()
+    public void Token_soup_inside_a_network_body_never_throws()
     {
         Gen.Select(Token, Separator).Array[0, 40]
             .Select(pairs => "network N(input: 3x8x8) {\n    a = " + string.Concat(pairs.Select(p => p.Item1 + p.Item2)) + "\n    b = relu\n}\n")
@@ -79,7 +79,7 @@ public class ParserPropertyTests
     }
 
     [Fact]
-    public void RandomCharactersNeverThrow()
+    public void Random_characters_never_throw()
     {
         Gen.String[Gen.Char, 0, 200].Sample(text => { AssertCompilesSafely(text); }, iter: 2_000);
     }
@@ -95,7 +95,7 @@ public class ParserPropertyTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void TheSeedTextsAreValidBeforeTheyAreMutated(string seed)
+    public void The_seed_texts_are_valid_before_they_are_mutated(string seed)
     {
         var result = Gnet.Compile(Seed(seed));
 
@@ -105,7 +105,7 @@ public class ParserPropertyTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void MutatedValidTextNeverThrowsAndEveryDiagnosticLiesInsideTheText(string seed)
+    public void Mutated_valid_text_never_throws_and_every_diagnostic_lies_inside_the_text(string seed)
     {
         string original = Seed(seed);
         var mutation = Gen.Select(Gen.Int[0, 4], Gen.Double.Unit, Gen.Int[1, 12], Token)
@@ -123,7 +123,7 @@ public class ParserPropertyTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void EveryTruncationOfAValidTextNeverThrows(string seed)
+    public void Every_truncation_of_a_valid_text_never_throws(string seed)
     {
         string original = Seed(seed);
 
@@ -131,7 +131,7 @@ public class ParserPropertyTests
     }
 
     [Fact]
-    public void RandomDeepNestingNeverThrowsAndBeyondTheLimitIsGnet0104()
+    public void Random_deep_nesting_never_throws_and_beyond_the_limit_is_GNET0104()
     {
         var openers = new[] { ("(", ")"), ("[", "]"), ("-", ""), ("!", ""), ("max(1, ", ")"), ("if true then ", " else 1"), ("1 + ", ""), ("[relu, ", "]") };
 
@@ -150,7 +150,7 @@ public class ParserPropertyTests
     }
 
     [Fact]
-    public void RandomAttributeNetworksNeverThrowAndDiagnosticsPointAtTheirAttributes()
+    public void Random_attribute_networks_never_throw_and_diagnostics_point_at_their_attributes()
     {
         var names = Gen.OneOf("stem.0", "stem.1", "stem.2", "stage1", "fc", "a-b", "1x", "", "pool", "x.y.z", "stem.9");
         var attribute = Gen.OneOf("Conv2d", "BatchNorm2d", "ReLU", "ReLU6", "Identity", "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Flatten", "Linear", "DepthwiseSeparableConv", "GroupedBottleneck", "Conv3d");
@@ -204,7 +204,7 @@ public class ParserPropertyTests
                 Height: c.Item1, Width: c.Item2));
 
     [Fact]
-    public void AValidConvolutionHasPyTorchsOutputSizeParametersAndMacsOrCollapses()
+    public void A_valid_convolution_has_PyTorchs_output_size_parameters_and_macs_or_collapses()
     {
         ValidConvolution.Sample(conv =>
         {
@@ -226,7 +226,7 @@ public class ParserPropertyTests
     }
 
     [Fact]
-    public void AnyGroupsIsAcceptedExactlyWhenItDividesBothChannelCountsAndOtherwiseTheValidOnesAreListed()
+    public void Any_groups_is_accepted_exactly_when_it_divides_both_channel_counts_and_otherwise_the_valid_ones_are_listed()
     {
         Gen.Select(Gen.Int[1, 48], Gen.Int[1, 48], Gen.Int[1, 48]).Sample(t =>
         {

@@ -26,7 +26,7 @@ public class SeedNumbersTests
     [InlineData(16, 4_608)]
     [InlineData(32, 2_304)]
     [InlineData(64, 1_152)]
-    public void GroupedConvHasPyTorchsParameterCountForEveryGroupsThatDividesBothChannelCounts(int groups, long notebookFigure)
+    public void Grouped_conv_has_PyTorchs_parameter_count_for_every_groups_that_divides_both_channel_counts(int groups, long notebookFigure)
     {
         var pytorch = Reference.GroupedConvRow(groups);
         Assert.Equal(notebookFigure, pytorch.GetProperty("params").GetInt64()); // the notebook printed what PyTorch counts
@@ -47,7 +47,7 @@ public class SeedNumbersTests
     [InlineData(1)]
     [InlineData(8)]
     [InlineData(64)]
-    public void GroupedConvWithBiasAddsOneParameterPerOutputChannel(int groups)
+    public void Grouped_conv_with_bias_adds_one_parameter_per_output_channel(int groups)
     {
         var network = Gnet.Network(GroupedConv(groups, bias: true));
 
@@ -57,7 +57,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void GroupsThreeIsRejectedWithTheDivisibilityDiagnosticThatNamesTheLayerTheNumbersAndTheValidGroups()
+    public void Groups_three_is_rejected_with_the_divisibility_diagnostic_that_names_the_layer_the_numbers_and_the_valid_groups()
     {
         Assert.Contains("divisible by groups", Reference.GroupedConvRow(3).GetProperty("error").GetString()); // PyTorch refuses it too
 
@@ -82,7 +82,7 @@ public class SeedNumbersTests
     // ---------------------------------------------------------------- MiniGroupNet(groups=8) on 3x64x64
 
     [Fact]
-    public void MiniGroupNetTotalsAreTheNotebooks132170ParametersAnd83626496Macs()
+    public void MiniGroupNet_totals_are_the_notebooks_132170_parameters_and_83626496_macs()
     {
         var pytorch = Reference.Model("minigroupnet_g8");
         var network = Gnet.Network(Gnet.MiniGroupNetText);
@@ -98,7 +98,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void EveryMiniGroupNetLayerHasPyTorchsPathTypeOutputShapeParametersAndMacs()
+    public void Every_MiniGroupNet_layer_has_PyTorchs_path_type_output_shape_parameters_and_macs()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
 
@@ -106,7 +106,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void TheOnlyMiniGroupNetNodesWithoutAPyTorchModuleAreTheInputAndTheFunctionalOpsOfForward()
+    public void The_only_MiniGroupNet_nodes_without_a_PyTorch_module_are_the_input_and_the_functional_ops_of_forward()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
         var modules = Reference.Layers("minigroupnet_g8").Select(l => l.Path).ToHashSet();
@@ -118,7 +118,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void BottleneckResidualAddsTheExpandedPathToTheSkipPathOfTheSameInput()
+    public void Bottleneck_residual_adds_the_expanded_path_to_the_skip_path_of_the_same_input()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
         int Index(string path) => Gnet.Node(network, path).Index;
@@ -133,7 +133,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void MiniGroupNetWeightsAreTheStateDictOfThePyTorchModuleKeyForKeyInOrder()
+    public void MiniGroupNet_weights_are_the_state_dict_of_the_PyTorch_module_key_for_key_in_order()
     {
         var stateDict = Reference.StateDict("minigroupnet_g8.safetensors");
         var network = Gnet.Network(Gnet.MiniGroupNetText);
@@ -142,7 +142,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void MiniGroupNetWeightRolesSplitTheStateDictIntoPyTorchsParametersAndBuffers()
+    public void MiniGroupNet_weight_roles_split_the_state_dict_into_PyTorchs_parameters_and_buffers()
     {
         var pytorch = Reference.Model("minigroupnet_g8");
         var dataTypes = Reference.StateDict("minigroupnet_g8.safetensors").ToDictionary(t => t.Key, t => t.DataType);
@@ -155,7 +155,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void BatchnormWithoutNumFeaturesTakesItsInputsChannelsAndKeepsItsStateDictPlace()
+    public void Batchnorm_without_num_features_takes_its_inputs_channels_and_keeps_its_state_dict_place()
     {
         // nn.BatchNorm2d(64) written as 'batchnorm': its size comes from the conv before it, but its
         // weights still follow stem.0.weight, as PyTorch registers them, not the layers declared after it.
@@ -173,7 +173,7 @@ public class SeedNumbersTests
     // ---------------------------------------------------------------- the seed's blocks, each alone
 
     [Fact]
-    public void DepthwiseSeparableConv32To64On32x64x64Has2464ParametersAnd9568256Macs()
+    public void DepthwiseSeparableConv_32_to_64_on_32x64x64_has_2464_parameters_and_9568256_macs()
     {
         var pytorch = Reference.Model("dsconv_32_64");
         var network = Gnet.Network("""
@@ -192,7 +192,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void GroupedBottleneck64To128Groups8Stride2On64x32x32Has25856ParametersAndOutput128x16x16()
+    public void GroupedBottleneck_64_to_128_groups_8_stride_2_on_64x32x32_has_25856_parameters_and_output_128x16x16()
     {
         var pytorch = Reference.Model("bottleneck_64_128_g8_s2");
         var network = Gnet.Network("""
@@ -213,7 +213,7 @@ public class SeedNumbersTests
     [Theory]
     [InlineData("network Alone(input: 32x64x64) = DepthwiseSeparableConv(32, 64)", "dsconv_32_64")]
     [InlineData("network Alone(input: 64x32x32) = GroupedBottleneck(64, 128, groups: 8, stride: 2)", "bottleneck_64_128_g8_s2")]
-    public void ANetworkThatIsOneBlockHasTheBlocksOwnStateDictAndCounts(string text, string pytorchModule)
+    public void A_network_that_is_one_block_has_the_blocks_own_state_dict_and_counts(string text, string pytorchModule)
     {
         var pytorch = Reference.Model(pytorchModule);
         var network = Gnet.Network(text);
@@ -225,7 +225,7 @@ public class SeedNumbersTests
     }
 
     [Fact]
-    public void GroupedBottleneckWithoutStrideOrChannelChangeSkipsThroughIdentityAndOwnsNoSkipWeights()
+    public void GroupedBottleneck_without_stride_or_channel_change_skips_through_identity_and_owns_no_skip_weights()
     {
         // if stride != 1 or cin != cout: skip = Sequential(conv, bn) else: skip = nn.Identity()
         var network = Gnet.Network("""
@@ -244,7 +244,7 @@ public class SeedNumbersTests
     [InlineData(0.25, 32)]
     [InlineData(0.5, 64)]
     [InlineData(0.3, 38)] // Python: int(round(128 * 0.3)) = int(round(38.4)) = 38
-    public void GroupedBottleneckHiddenWidthIsPythonsRoundOfCoutTimesRatio(double ratio, int hidden)
+    public void GroupedBottleneck_hidden_width_is_Pythons_round_of_cout_times_ratio(double ratio, int hidden)
     {
         var network = Gnet.Network($$"""
             network Alone(input: 64x8x8) {
@@ -281,7 +281,7 @@ public class SeedNumbersTests
 public class FloorDivisionTests
 {
     [Fact]
-    public void DoubleSlashIsFloorDivisionNotAComment()
+    public void Double_slash_is_floor_division_not_a_comment()
     {
         // hidden = 64 // 3 = 21 in Python; were '//' a comment, hidden would be 64.
         var result = GnetCompiler.Compile(new GroupNetDsl.Language.Text.SourceDocument("floor.gnet", """

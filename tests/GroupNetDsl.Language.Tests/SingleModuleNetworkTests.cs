@@ -6,7 +6,7 @@ namespace GroupNetDsl.Language.Tests;
 public class SingleModuleNetworkTests
 {
     [Fact]
-    public void WeightsSitAtTheRootOfTheStateDict()
+    public void Weights_sit_at_the_root_of_the_state_dict()
     {
         var network = GnetCompiler.Compile(new SourceDocument("one.gnet", "network One(input: 4x8x8) = conv(4, 8, 3, padding: 1)")).Networks[0].Network!;
         Assert.Equal(new[] { "weight", "bias" }, network.Weights.Select(w => w.Key));
@@ -15,7 +15,7 @@ public class SingleModuleNetworkTests
     }
 
     [Fact]
-    public void MessagesNameTheNetworkWhenTheLayerHasNoPath()
+    public void Messages_name_the_network_when_the_layer_has_no_path()
     {
         var result = GnetCompiler.Compile(new SourceDocument("one.gnet", "network One(input: 3x8x8) = conv(3, 8, 3, groups: 2)"));
         var error = Assert.Single(result.Diagnostics, d => d.Id == "GNET0201");

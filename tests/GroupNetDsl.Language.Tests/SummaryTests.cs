@@ -7,7 +7,7 @@ namespace GroupNetDsl.Language.Tests;
 public class SummaryTests
 {
     [Fact]
-    public void MiniGroupNetSummaryPrintsTheNotebooksTotalsWithThousandsSeparators()
+    public void MiniGroupNet_summary_prints_the_notebooks_totals_with_thousands_separators()
     {
         string table = SummaryTable.Format(Gnet.Network(Gnet.MiniGroupNetText));
 
@@ -17,7 +17,7 @@ public class SummaryTests
     }
 
     [Fact]
-    public void TheTotalsAreFormattedTheSameWhateverTheCurrentCulture()
+    public void The_totals_are_formatted_the_same_whatever_the_current_culture()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
         var saved = CultureInfo.CurrentCulture;
@@ -36,7 +36,7 @@ public class SummaryTests
     }
 
     [Fact]
-    public void ThereIsOneRowPerNodeWithItsPathOpShapeParametersAndMacs()
+    public void There_is_one_row_per_node_with_its_path_op_shape_parameters_and_macs()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);
         var rows = SummaryTable.Rows(network);
@@ -49,7 +49,7 @@ public class SummaryTests
     }
 
     [Fact]
-    public void EveryRowOfTheTableIsPrintedWithItsFormattedCounts()
+    public void Every_row_of_the_table_is_printed_with_its_formatted_counts()
     {
         string table = SummaryTable.Format(Gnet.Network(Gnet.MiniGroupNetText));
         var lines = table.Split('\n');
@@ -62,7 +62,7 @@ public class SummaryTests
     }
 
     [Fact]
-    public void DepthwiseConvolutionIsNamedSoInItsConfiguration()
+    public void Depthwise_convolution_is_named_so_in_its_configuration()
     {
         var network = Gnet.Network("network N(input: 32x64x64) { module = DepthwiseSeparableConv(32, 64) }");
 

@@ -1,4 +1,5 @@
 using GroupNetDsl.Weights;
+using MiniGroupNetAttributes = MiniGroupNetSample.MiniGroupNet;
 
 namespace GroupNetDsl.PyTorchParity.Tests;
 
@@ -27,7 +28,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void SeparableBlockMatchesPyTorch()
+    public void SeparableBlock_matches_PyTorch()
     {
         var (input, expected) = InputOutput("dsconv_32_64.io.safetensors");
         var network = SeparableBlock.Load(Reference("dsconv_32_64.safetensors"));
@@ -37,7 +38,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void BottleneckMatchesPyTorch()
+    public void Bottleneck_matches_PyTorch()
     {
         var (input, expected) = InputOutput("bottleneck_64_128_g8_s2.io.safetensors");
         var network = Bottleneck.Load(Reference("bottleneck_64_128_g8_s2.safetensors"));
@@ -47,7 +48,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void MiniGroupNetAttributeFormMatchesPyTorch()
+    public void MiniGroupNet_attribute_form_matches_PyTorch()
     {
         var (input, expected) = InputOutput("minigroupnet_g8.io.safetensors");
         var network = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"));
@@ -57,7 +58,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void MiniGroupNetGnetFormMatchesPyTorch()
+    public void MiniGroupNet_gnet_form_matches_PyTorch()
     {
         var (input, expected) = InputOutput("minigroupnet_g8.io.safetensors");
         var network = MiniGroupNetFromFile.Load(Reference("minigroupnet_g8.safetensors"));
@@ -69,7 +70,7 @@ public class ParityTests
     [Theory]
     [InlineData("minigroupnet_g8.f16")]
     [InlineData("minigroupnet_g8.bf16")]
-    public void HalfPrecisionWeightsAreConvertedAtLoad(string name)
+    public void Half_precision_weights_are_converted_at_load(string name)
     {
         // PyTorch's expected output was computed with the weights rounded to f16/bf16 and widened back.
         var (input, expected) = InputOutput(name + ".io.safetensors");
@@ -80,7 +81,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void LoadFromStreamAndBytesGiveTheSameNetwork()
+    public void Load_from_stream_and_bytes_give_the_same_network()
     {
         var (input, expected) = InputOutput("minigroupnet_g8.io.safetensors");
         byte[] bytes = File.ReadAllBytes(Reference("minigroupnet_g8.safetensors"));
@@ -94,7 +95,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void WeightsOfAnotherNetworkAreRejectedWithTheKey()
+    public void Weights_of_another_network_are_rejected_with_the_key()
     {
         var error = Assert.Throws<WeightFileException>(() => Bottleneck.Load(Reference("dsconv_32_64.safetensors")));
         Assert.Contains("dsconv_32_64.safetensors", error.Message);
@@ -102,7 +103,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void ConstantsMatchTheSeedArithmetic()
+    public void Constants_match_the_seed_arithmetic()
     {
         // MiniGroupNet: 3x64x64 in, 10 logits out; totals from PyTorch (tests/reference/data/counts.json).
         Assert.Equal(3 * 64 * 64, MiniGroupNetAttributes.InputLength);
@@ -116,7 +117,7 @@ public class ParityTests
     }
 
     [Fact]
-    public void WrongSpanLengthsAreRejected()
+    public void Wrong_span_lengths_are_rejected()
     {
         var network = SeparableBlock.Load(Reference("dsconv_32_64.safetensors"));
         var error = Assert.Throws<ArgumentException>(() => network.Forward(new float[10], new float[SeparableBlock.OutputLength]));
@@ -134,7 +135,7 @@ public class ThreadingTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
-    public void ThreadedForwardIsBitIdentical(int threads)
+    public void Threaded_forward_is_bit_identical(int threads)
     {
         var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
         float[] input = file.ReadFloat32("input");
@@ -155,7 +156,7 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void ThreadedInstanceServesConcurrentCallers()
+    public void Threaded_instance_serves_concurrent_callers()
     {
         // Callers that find the team busy compute alone; every caller still gets the exact result.
         var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
@@ -174,7 +175,7 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void ZeroThreadsIsRejected()
+    public void Zero_threads_is_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 0));
     }

@@ -1,4 +1,4 @@
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Benchmarks.Engines;

@@ -1,4 +1,5 @@
 using GroupNetDsl.Analyzers.Tests.Infrastructure;
+using GroupNetDsl.TestSupport.Samples;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace GroupNetDsl.Analyzers.Tests.Diagnostics;
@@ -211,18 +212,7 @@ public class AttributeDiagnosticTests
     {
         var test = new GroupNetAnalyzerTest
         {
-            TestCode = Usings + """
-                [GroupNet(Input = "3x64x64")]
-                [Conv2d(3, 64, 3, Padding = 1, Bias = false, Name = "stem.0")]
-                [BatchNorm2d(Name = "stem.1")]
-                [ReLU(Name = "stem.2")]
-                [GroupedBottleneck(64, 128, Groups = 8, Stride = 2, Name = "stage1")]
-                [GroupedBottleneck(128, 256, Groups = 8, Stride = 2, Name = "stage2")]
-                [GlobalAvgPool(Name = "pool")]
-                [Flatten(Name = "flatten")]
-                [Linear(256, 10, Name = "fc")]
-                public partial class MiniGroupNet;
-                """,
+            TestCode = SeedNetworkSources.MiniGroupNetAttributesFile,
         };
         await test.RunAsync();
     }

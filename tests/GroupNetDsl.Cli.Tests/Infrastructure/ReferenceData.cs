@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Cli.Tests.Infrastructure;
 
@@ -19,7 +20,8 @@ public static class ReferenceData
 {
     private static readonly Lazy<JsonDocument> Counts = new(() => JsonDocument.Parse(File.ReadAllText(PathOf("counts.json"))));
 
-    public static string MiniGroupNetSource => PathOf("MiniGroupNet.gnet");
+    /// <summary>samples/MiniGroupNet/MiniGroupNet.gnet, where it is in the repository.</summary>
+    public static string MiniGroupNetSource => RepositoryFiles.PathOf("samples/MiniGroupNet/MiniGroupNet.gnet");
 
     public static string MiniGroupNetWeights => PathOf("minigroupnet_g8.safetensors");
 

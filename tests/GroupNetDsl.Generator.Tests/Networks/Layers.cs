@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;
 
@@ -187,6 +188,16 @@ public sealed class FlattenLayer : Layer
     public override Shape Output(Shape input) => new(input.Length, 1, 1, Flat: true);
 
     public override Tensor Run(Tensor input, string path, WeightSet weights) => NaiveReference.Flatten(input);
+}
+
+/// <summary>nn.Identity: the same values.</summary>
+public sealed class IdentityLayer : Layer
+{
+    public override string Expression => "identity";
+
+    public override Shape Output(Shape input) => input;
+
+    public override Tensor Run(Tensor input, string path, WeightSet weights) => input;
 }
 
 public sealed class LinearLayer(int inFeatures, int outFeatures, bool bias) : Layer

@@ -1,5 +1,6 @@
 using System.Text;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;
 

@@ -1,4 +1,5 @@
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;
 
@@ -19,7 +20,7 @@ public sealed class WeightSet(Random random, WeightDataType dataType)
         int count = shape.Aggregate(1, (a, b) => a * b);
         var values = new float[count];
         for (int i = 0; i < count; i++) values[i] = (float)(low + (high - low) * random.NextDouble());
-        _values[key] = File.Add(key, shape, values, dataType);
+        _values[key] = File.AddRounded(key, shape, values, dataType);
     }
 
     /// <summary>A batchnorm's five state_dict entries, with statistics far from the identity so that folding matters.</summary>

@@ -53,7 +53,7 @@ public class ConvolutionTests
                 var actual = new float[outChannels * outHeight * outWidth];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
                 Convolution.Convolve(shape, input, packed, bias, withResidual ? residual : default, activation, actual, null);
-                double[] expected = Direct(shape, input, weight, bias, withResidual ? residual : null, activation);
+                double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, withResidual ? residual : null, activation);
                 for (int at = 0; at < expected.Length; at++)
                 {
                     Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])), $"out[{at}] = {actual[at]}, expected {expected[at]} ({activation}, residual {withResidual})");
@@ -74,7 +74,7 @@ public class ConvolutionTests
         float[] input = Values(random, inChannels * height * width), weight = Values(random, outChannels * depth);
         float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outPlane);
         float[] packed = PackedGemm.Pack(weight, groups, outChannels / groups, depth);
-        double[] expected = Direct(shape, input, weight, bias, residual, Activation.Relu);
+        double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, residual, Activation.Relu);
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
@@ -82,34 +82,6 @@ public class ConvolutionTests
         Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-4);
         Assert.Equal(pooled, pooledByThreads);
-    }
-
-    /// <summary>The convolution as plain loops in double precision, with bias, residual (unless null) and activation.</summary>
-    private static double[] Direct(ConvolutionShape shape, float[] input, float[] weight, float[] bias, float[]? residual, Activation activation)
-    {
-        int outPlane = shape.OutputHeight * shape.OutputWidth, inPerGroup = shape.InPerGroup, kernel = shape.Kernel;
-        var result = new double[shape.OutChannels * outPlane];
-        for (int oc = 0; oc < shape.OutChannels; oc++)
-        for (int oy = 0; oy < shape.OutputHeight; oy++)
-        for (int ox = 0; ox < shape.OutputWidth; ox++)
-        {
-            int g = oc / shape.OutPerGroup;
-            double sum = bias[oc];
-            for (int ic = 0; ic < inPerGroup; ic++)
-            for (int ky = 0; ky < kernel; ky++)
-            for (int kx = 0; kx < kernel; kx++)
-            {
-                int iy = oy * shape.Stride - shape.Padding + ky * shape.Dilation, ix = ox * shape.Stride - shape.Padding + kx * shape.Dilation;
-                if (iy < 0 || iy >= shape.Height || ix < 0 || ix >= shape.Width) continue;
-                sum += (double)weight[((oc * inPerGroup + ic) * kernel + ky) * kernel + kx] * input[((g * inPerGroup + ic) * shape.Height + iy) * shape.Width + ix];
-            }
-            int at = oc * outPlane + oy * shape.OutputWidth + ox;
-            if (residual is not null) sum += residual[at];
-            if (activation != Activation.None) sum = Math.Max(sum, 0);
-            if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
-            result[at] = sum;
-        }
-        return result;
     }
 
     [Theory]

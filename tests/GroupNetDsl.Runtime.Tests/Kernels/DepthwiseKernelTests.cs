@@ -53,7 +53,7 @@ public class DepthwiseKernelTests
                 var actual = new float[outChannels * outPlane];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
                 DepthwiseKernel.Convolve(shape, input, weight, bias, withResidual ? residual : default, activation, actual, null);
-                double[] expected = Direct(shape, multiplier, input, weight, bias, withResidual ? residual : null, activation);
+                double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, withResidual ? residual : null, activation);
                 for (int at = 0; at < expected.Length; at++)
                 {
                     Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-5 * Math.Max(1, Math.Abs(expected[at])), $"out[{at}]: {actual[at]} vs {expected[at]} ({activation}, residual {withResidual})");
@@ -73,7 +73,7 @@ public class DepthwiseKernelTests
         var random = new Random(height * 17 + width);
         float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
         float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outPlane);
-        double[] expected = Direct(shape, multiplier, input, weight, bias, residual, Activation.Relu6);
+        double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, residual, Activation.Relu6);
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
@@ -81,31 +81,6 @@ public class DepthwiseKernelTests
         DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-5);
         Assert.Equal(pooled, pooledByThreads);
-    }
-
-    /// <summary>The depthwise convolution as plain loops in double precision, with bias, residual (unless null) and activation.</summary>
-    private static double[] Direct(ConvolutionShape shape, int multiplier, float[] input, float[] weight, float[] bias, float[]? residual, Activation activation)
-    {
-        int outPlane = shape.OutputHeight * shape.OutputWidth, kernel = shape.Kernel;
-        var result = new double[shape.OutChannels * outPlane];
-        for (int oc = 0; oc < shape.OutChannels; oc++)
-        for (int oy = 0; oy < shape.OutputHeight; oy++)
-        for (int ox = 0; ox < shape.OutputWidth; ox++)
-        {
-            double sum = bias[oc];
-            for (int ky = 0; ky < kernel; ky++)
-            for (int kx = 0; kx < kernel; kx++)
-            {
-                int iy = oy * shape.Stride - shape.Padding + ky * shape.Dilation, ix = ox * shape.Stride - shape.Padding + kx * shape.Dilation;
-                if (iy >= 0 && iy < shape.Height && ix >= 0 && ix < shape.Width) sum += (double)weight[(oc * kernel + ky) * kernel + kx] * input[((oc / multiplier) * shape.Height + iy) * shape.Width + ix];
-            }
-            int at = oc * outPlane + oy * shape.OutputWidth + ox;
-            if (residual is not null) sum += residual[at];
-            if (activation != Activation.None) sum = Math.Max(sum, 0);
-            if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
-            result[at] = sum;
-        }
-        return result;
     }
 
     [Theory]

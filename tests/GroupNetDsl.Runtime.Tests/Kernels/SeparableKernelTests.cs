@@ -1,4 +1,5 @@
 using GroupNetDsl.Kernels;
+using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
@@ -35,7 +36,7 @@ public class SeparableKernelTests
                 var actual = new float[outChannels * pixels];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
                 SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, dwActivation, outChannels, packed, bias, withResidual ? residual : default, Activation.Relu, actual, null);
-                var expected = Direct(depthwise, multiplier, input, dwWeight, dwBias, dwActivation, outChannels, weight, bias, withResidual ? residual : null);
+                var expected = Direct(depthwise, input, dwWeight, dwBias, dwActivation, outChannels, weight, bias, withResidual ? residual : null);
                 for (int at = 0; at < expected.Length; at++)
                 {
                     Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])),
@@ -87,37 +88,13 @@ public class SeparableKernelTests
         return (new ConvolutionShape(channels, height, width, channels * multiplier, outHeight, outWidth, kernel, stride, padding, 1, channels), new Random(height * 31 + width));
     }
 
-    /// <summary>The depthwise conv, its activation, then the 1x1 conv with bias, residual (unless null) and ReLU, as plain loops in double.</summary>
-    private static double[] Direct(ConvolutionShape dw, int multiplier, float[] input, float[] dwWeight, float[] dwBias, Activation dwActivation,
+    /// <summary>The depthwise conv and its activation, then the 1x1 conv with bias, residual (unless null) and ReLU, in double.</summary>
+    private static double[] Direct(ConvolutionShape dw, float[] input, float[] dwWeight, float[] dwBias, Activation dwActivation,
         int outChannels, float[] weight, float[] bias, float[]? residual)
     {
-        int pixels = dw.OutputHeight * dw.OutputWidth, k = dw.Kernel;
-        var middle = new double[dw.OutChannels * pixels];
-        for (int c = 0; c < dw.OutChannels; c++)
-        for (int oy = 0; oy < dw.OutputHeight; oy++)
-        for (int ox = 0; ox < dw.OutputWidth; ox++)
-        {
-            double sum = dwBias[c];
-            for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++)
-            {
-                int iy = oy * dw.Stride - dw.Padding + ky, ix = ox * dw.Stride - dw.Padding + kx;
-                if (iy < 0 || iy >= dw.Height || ix < 0 || ix >= dw.Width) continue;
-                sum += (double)dwWeight[(c * k + ky) * k + kx] * input[(c / multiplier * dw.Height + iy) * dw.Width + ix];
-            }
-            if (dwActivation != Activation.None) sum = Math.Min(Math.Max(sum, 0), dwActivation == Activation.Relu6 ? 6 : double.MaxValue);
-            middle[c * pixels + oy * dw.OutputWidth + ox] = sum;
-        }
-        var result = new double[outChannels * pixels];
-        for (int o = 0; o < outChannels; o++)
-        for (int p = 0; p < pixels; p++)
-        {
-            double sum = bias[o];
-            for (int c = 0; c < dw.OutChannels; c++) sum += weight[o * dw.OutChannels + c] * middle[c * pixels + p];
-            if (residual is not null) sum += residual[o * pixels + p];
-            result[o * pixels + p] = Math.Max(sum, 0);
-        }
-        return result;
+        var middle = ExpectedConvolution.Of(dw, Tensor.FromFloats(input, 1, dw.InChannels, dw.Height, dw.Width), dwWeight, dwBias, null, dwActivation);
+        var pointwise = new ConvolutionShape(dw.OutChannels, dw.OutputHeight, dw.OutputWidth, outChannels, dw.OutputHeight, dw.OutputWidth, 1, 1, 0, 1, 1);
+        return ExpectedConvolution.Of(pointwise, middle, weight, bias, residual, Activation.Relu).Data;
     }
 
     private static float[] Values(Random random, int count)

@@ -1,3 +1,4 @@
+using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Runtime.Tests.Weights;
@@ -149,39 +150,9 @@ public sealed class BatchNormFoldingTests
     }
 
     /// <summary>
-    /// A direct grouped convolution, stride 1, no padding, accumulated in double: input [C_in, size, size],
-    /// weight [C_out, C_in / groups, k, k], output [C_out, size - k + 1, size - k + 1].
+    /// The shared naive reference's grouped convolution, stride 1, no padding, accumulated in double: input
+    /// [C_in, size, size], weight [C_out, C_in / groups, k, k], output [C_out, size - k + 1, size - k + 1].
     /// </summary>
-    private static double[] Convolve(float[] input, int inputChannels, int size, float[] weight, float[] bias, int outputChannels, int groups, int kernel)
-    {
-        int outputSize = size - kernel + 1;
-        int inputsPerGroup = inputChannels / groups;
-        int outputsPerGroup = outputChannels / groups;
-        var output = new double[outputChannels * outputSize * outputSize];
-        for (int o = 0; o < outputChannels; o++)
-        {
-            int group = o / outputsPerGroup;
-            for (int y = 0; y < outputSize; y++)
-            {
-                for (int x = 0; x < outputSize; x++)
-                {
-                    double sum = bias.Length == 0 ? 0 : bias[o];
-                    for (int g = 0; g < inputsPerGroup; g++)
-                    {
-                        int i = group * inputsPerGroup + g;
-                        for (int ky = 0; ky < kernel; ky++)
-                        {
-                            for (int kx = 0; kx < kernel; kx++)
-                            {
-                                sum += (double)weight[((o * inputsPerGroup + g) * kernel + ky) * kernel + kx]
-                                    * input[(i * size + y + ky) * size + x + kx];
-                            }
-                        }
-                    }
-                    output[(o * outputSize + y) * outputSize + x] = sum;
-                }
-            }
-        }
-        return output;
-    }
+    private static double[] Convolve(float[] input, int inputChannels, int size, float[] weight, float[] bias, int outputChannels, int groups, int kernel) =>
+        NaiveReference.Conv2d(Tensor.FromFloats(input, 1, inputChannels, size, size), weight, bias.Length == 0 ? null : bias, outputChannels, kernel, 1, 0, 1, groups).Data;
 }

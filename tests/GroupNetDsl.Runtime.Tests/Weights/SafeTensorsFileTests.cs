@@ -1,4 +1,5 @@
 using System.Text;
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Runtime.Tests.Weights;
@@ -11,7 +12,7 @@ public sealed class SafeTensorsFileTests
     public void Float32_values_read_back_bit_for_bit()
     {
         float[] values = [1.5f, -0.0f, float.MaxValue, float.Epsilon, -123.456f, float.NaN];
-        var file = Parse(new SafeTensorsBuilder().AddFloat32("w", [2, 3], values));
+        var file = Parse(new SafeTensorsWriter().AddFloat32("w", [2, 3], values));
 
         float[] read = file.ReadFloat32("w");
 
@@ -24,7 +25,7 @@ public sealed class SafeTensorsFileTests
         // Expected values worked out from the IEEE half layout (1 sign, 5 exponent bits biased by 15, 10 mantissa bits).
         ushort[] bits = [0x3C00, 0xC000, 0x3555, 0x7BFF, 0x0001, 0x7C00, 0x8000];
         float[] expected = [1.0f, -2.0f, (1 + 341 / 1024f) / 4, 65504f, MathF.Pow(2, -24), float.PositiveInfinity, -0.0f];
-        var file = Parse(new SafeTensorsBuilder().AddFloat16("h", [7], bits));
+        var file = Parse(new SafeTensorsWriter().AddFloat16("h", [7], bits));
 
         float[] read = file.ReadFloat32("h");
 
@@ -35,7 +36,7 @@ public sealed class SafeTensorsFileTests
     public void Float16_values_match_System_Half()
     {
         Half[] halves = [(Half)0.1f, (Half)(-3.75f), Half.Epsilon, Half.MaxValue, (Half)1e-3f];
-        var file = Parse(new SafeTensorsBuilder().AddFloat16("h", [5], halves.Select(BitConverter.HalfToUInt16Bits).ToArray()));
+        var file = Parse(new SafeTensorsWriter().AddFloat16("h", [5], halves.Select(BitConverter.HalfToUInt16Bits).ToArray()));
 
         Assert.Equal(halves.Select(half => (float)half), file.ReadFloat32("h"));
     }
@@ -44,7 +45,7 @@ public sealed class SafeTensorsFileTests
     public void BFloat16_values_are_the_upper_half_of_a_float()
     {
         ushort[] bits = [0x3F80, 0xC040, 0x4049, 0x7F80, 0x0001, 0x7FC0];
-        var file = Parse(new SafeTensorsBuilder().AddBFloat16("b", [2, 3], bits));
+        var file = Parse(new SafeTensorsWriter().AddBFloat16("b", [2, 3], bits));
 
         float[] read = file.ReadFloat32("b");
 
@@ -59,7 +60,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Float64_values_round_to_the_nearest_float()
     {
-        var file = Parse(new SafeTensorsBuilder().AddFloat64("d", [3], 0.1, -2.5, 1e300));
+        var file = Parse(new SafeTensorsWriter().AddFloat64("d", [3], 0.1, -2.5, 1e300));
 
         Assert.Equal([(float)0.1, -2.5f, float.PositiveInfinity], file.ReadFloat32("d"));
     }
@@ -67,7 +68,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Reading_into_a_span_fills_it()
     {
-        var file = Parse(new SafeTensorsBuilder().AddFloat32("w", [2], 7f, 8f));
+        var file = Parse(new SafeTensorsWriter().AddFloat32("w", [2], 7f, 8f));
         Span<float> destination = stackalloc float[2];
 
         file.ReadFloat32("w", destination);
@@ -78,7 +79,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Reading_into_a_span_of_the_wrong_length_is_an_argument_error()
     {
-        var file = Parse(new SafeTensorsBuilder().AddFloat32("w", [2], 7f, 8f));
+        var file = Parse(new SafeTensorsWriter().AddFloat32("w", [2], 7f, 8f));
 
         Assert.Throws<ArgumentException>(() => file.ReadFloat32("w", new float[3]));
     }
@@ -86,7 +87,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Tensors_are_listed_in_header_order_with_shape_type_and_byte_range()
     {
-        var file = Parse(new SafeTensorsBuilder()
+        var file = Parse(new SafeTensorsWriter()
             .AddFloat32("conv.weight", [2, 1, 1, 1], 1f, 2f)
             .AddBFloat16("conv.bias", [2], 0x3F80, 0x3F80)
             .AddInt64("bn.num_batches_tracked", [], 42));
@@ -111,7 +112,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void TryGet_finds_listed_tensors_only()
     {
-        var file = Parse(new SafeTensorsBuilder().AddFloat32("w", [1], 1f));
+        var file = Parse(new SafeTensorsWriter().AddFloat32("w", [1], 1f));
 
         Assert.True(file.TryGet("w", out var tensor));
         Assert.Equal("w", tensor.Name);
@@ -124,7 +125,7 @@ public sealed class SafeTensorsFileTests
     public void Tensors_may_be_stored_in_another_order_than_the_header_lists_them()
     {
         // "a" lives after "b" in the buffer; the header order is kept.
-        var bytes = SafeTensorsBuilder.Assemble(
+        var bytes = SafeTensorsWriter.Assemble(
             """{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""",
             [.. BitConverter.GetBytes(2f), .. BitConverter.GetBytes(1f)]);
 
@@ -138,7 +139,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Empty_tensors_take_no_bytes_and_read_as_empty()
     {
-        var file = Parse(new SafeTensorsBuilder()
+        var file = Parse(new SafeTensorsWriter()
             .AddFloat32("empty", [0, 3])
             .AddFloat32("w", [1], 5f)
             .AddFloat32("also_empty", [3, 0]));
@@ -151,7 +152,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void A_header_without_tensors_is_a_valid_empty_file()
     {
-        var file = SafeTensorsFile.Parse(SafeTensorsBuilder.Assemble("{}", []), FileName);
+        var file = SafeTensorsFile.Parse(SafeTensorsWriter.Assemble("{}", []), FileName);
 
         Assert.Empty(file.Tensors);
         Assert.Empty(file.Metadata);
@@ -163,7 +164,7 @@ public sealed class SafeTensorsFileTests
         // A 9-byte header (not padded) puts the buffer at file offset 17, so the floats are unaligned.
         byte[] header = Encoding.UTF8.GetBytes("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""" + " ");
         Assert.NotEqual(0, header.Length % 4);
-        var bytes = SafeTensorsBuilder.Assemble((ulong)header.Length, header, [.. BitConverter.GetBytes(3.25f), .. BitConverter.GetBytes(-1f)]);
+        var bytes = SafeTensorsWriter.Assemble((ulong)header.Length, header, [.. BitConverter.GetBytes(3.25f), .. BitConverter.GetBytes(-1f)]);
 
         Assert.Equal([3.25f, -1f], SafeTensorsFile.Parse(bytes, FileName).ReadFloat32("w"));
     }
@@ -171,7 +172,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Metadata_is_read_as_strings()
     {
-        var file = Parse(new SafeTensorsBuilder()
+        var file = Parse(new SafeTensorsWriter()
             .AddMetadata("format", "pt")
             .AddMetadata("note", "ünïcode \"quoted\"")
             .AddFloat32("w", [1], 1f));
@@ -185,13 +186,13 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Metadata_is_empty_when_the_header_has_none()
     {
-        Assert.Empty(Parse(new SafeTensorsBuilder().AddFloat32("w", [1], 1f)).Metadata);
+        Assert.Empty(Parse(new SafeTensorsWriter().AddFloat32("w", [1], 1f)).Metadata);
     }
 
     [Fact]
     public void Escaped_names_are_unescaped()
     {
-        var bytes = SafeTensorsBuilder.Assemble(
+        var bytes = SafeTensorsWriter.Assemble(
             """{"layer\u002e0":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", BitConverter.GetBytes(1f));
 
         Assert.Equal("layer.0", SafeTensorsFile.Parse(bytes, FileName).Tensors[0].Name);
@@ -200,7 +201,7 @@ public sealed class SafeTensorsFileTests
     [Fact]
     public void Read_takes_the_whole_stream()
     {
-        var bytes = new SafeTensorsBuilder().AddFloat32("w", [2], 1f, 2f).ToBytes();
+        var bytes = new SafeTensorsWriter().AddFloat32("w", [2], 1f, 2f).ToBytes();
         using var stream = new MemoryStream(bytes);
 
         var file = SafeTensorsFile.Read(stream, "stream.safetensors");
@@ -215,7 +216,7 @@ public sealed class SafeTensorsFileTests
         string path = Path.Combine(Path.GetTempPath(), $"groupnetdsl-{Guid.NewGuid():N}.safetensors");
         try
         {
-            File.WriteAllBytes(path, new SafeTensorsBuilder().AddFloat32("w", [1], 9f).ToBytes());
+            File.WriteAllBytes(path, new SafeTensorsWriter().AddFloat32("w", [1], 9f).ToBytes());
 
             var file = SafeTensorsFile.Open(path);
 
@@ -262,5 +263,5 @@ public sealed class SafeTensorsFileTests
         Assert.False(SafeTensorDataType.Int32.CanReadAsFloat32());
     }
 
-    private static SafeTensorsFile Parse(SafeTensorsBuilder builder) => SafeTensorsFile.Parse(builder.ToBytes(), FileName);
+    private static SafeTensorsFile Parse(SafeTensorsWriter builder) => SafeTensorsFile.Parse(builder.ToBytes(), FileName);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Weights;
 using Xunit.Abstractions;
 
@@ -21,7 +22,7 @@ public sealed class SafeTensorsMutationTests(ITestOutputHelper output)
     [InlineData(3)]
     public void Random_mutations_only_ever_throw_WeightFileException(int seed)
     {
-        byte[] original = new SafeTensorsBuilder()
+        byte[] original = new SafeTensorsWriter()
             .AddMetadata("format", "pt")
             .AddFloat32("stem.0.weight", [2, 1, 3, 3], Enumerable.Range(0, 18).Select(i => i * 0.25f).ToArray())
             .AddFloat16("stem.1.weight", [2], 0x3C00, 0xC000)

@@ -1,4 +1,5 @@
 using System.Text;
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Runtime.Tests.Weights;
@@ -23,7 +24,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void A_header_length_over_100_MiB_is_rejected()
     {
-        var bytes = SafeTensorsBuilder.Assemble(100 * 1024 * 1024 + 1, [], new byte[16]);
+        var bytes = SafeTensorsWriter.Assemble(100 * 1024 * 1024 + 1, [], new byte[16]);
 
         var error = Rejects(bytes, key: null);
 
@@ -33,7 +34,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void A_header_length_of_almost_2_to_the_64_is_rejected_without_overflow()
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble(ulong.MaxValue, [], new byte[16]), key: null);
+        var error = Rejects(SafeTensorsWriter.Assemble(ulong.MaxValue, [], new byte[16]), key: null);
 
         Assert.Contains("more than the 100 MiB", error.Message);
     }
@@ -41,7 +42,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void A_header_length_larger_than_the_file_is_rejected()
     {
-        var bytes = SafeTensorsBuilder.Assemble(64, Encoding.UTF8.GetBytes("{}"), []);
+        var bytes = SafeTensorsWriter.Assemble(64, Encoding.UTF8.GetBytes("{}"), []);
 
         var error = Rejects(bytes, key: null);
 
@@ -60,7 +61,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("""{"w\ud800":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""")]
     public void A_header_that_is_not_JSON_is_rejected(string header)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble(header, new byte[4]), key: null);
+        var error = Rejects(SafeTensorsWriter.Assemble(header, new byte[4]), key: null);
 
         Assert.Contains("the header is not valid JSON", error.Message);
         Assert.Contains(Damaged, error.Message);
@@ -71,7 +72,7 @@ public sealed class SafeTensorsStrictnessTests
     {
         byte[] header = [.. Encoding.UTF8.GetBytes("{\"w"), 0xFF, .. Encoding.UTF8.GetBytes("\":{}}")];
 
-        var error = Rejects(SafeTensorsBuilder.Assemble((ulong)header.Length, header, []), key: null);
+        var error = Rejects(SafeTensorsWriter.Assemble((ulong)header.Length, header, []), key: null);
 
         Assert.Contains("the header is not valid UTF-8", error.Message);
     }
@@ -83,7 +84,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("42", "a number")]
     public void A_header_that_is_not_an_object_is_rejected(string header, string found)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble(header, []), key: null);
+        var error = Rejects(SafeTensorsWriter.Assemble(header, []), key: null);
 
         Assert.Contains($"the header must be a JSON object mapping tensor names to entries, but it is {found}", error.Message);
     }
@@ -94,7 +95,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("null", "null")]
     public void An_entry_that_is_not_an_object_is_rejected(string entry, string found)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$"""{"stem.0.weight":{{entry}}}""", []), "stem.0.weight");
+        var error = Rejects(SafeTensorsWriter.Assemble($$"""{"stem.0.weight":{{entry}}}""", []), "stem.0.weight");
 
         Assert.Contains($"the entry for tensor 'stem.0.weight' must be a JSON object with \"dtype\", \"shape\" and \"data_offsets\", but it is {found}", error.Message);
     }
@@ -106,7 +107,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("""{}""", "dtype")]
     public void An_entry_missing_a_field_is_rejected(string entry, string field)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
+        var error = Rejects(SafeTensorsWriter.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
 
         Assert.Contains($"the entry for tensor 'w' has no \"{field}\" field", error.Message);
     }
@@ -121,7 +122,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("""{"dtype":null,"shape":[1],"data_offsets":[0,4]}""", "dtype", "a string such as \"F32\"", "null")]
     public void A_field_of_the_wrong_JSON_type_is_rejected(string entry, string field, string expected, string found)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
+        var error = Rejects(SafeTensorsWriter.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
 
         Assert.Contains($"\"{field}\" of tensor 'w' must be {expected}", error.Message);
         Assert.Contains($"but it is {found}", error.Message);
@@ -131,7 +132,7 @@ public sealed class SafeTensorsStrictnessTests
     public void An_unknown_field_is_rejected()
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"stride":[1]}}""", new byte[4]), "w");
+            SafeTensorsWriter.Assemble("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"stride":[1]}}""", new byte[4]), "w");
 
         Assert.Contains("the entry for tensor 'w' has the unknown field \"stride\"", error.Message);
     }
@@ -144,7 +145,7 @@ public sealed class SafeTensorsStrictnessTests
     public void An_unknown_dtype_is_rejected(string dataType)
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble($$$"""{"w":{"dtype":"{{{dataType}}}","shape":[1],"data_offsets":[0,4]}}""", new byte[4]), "w");
+            SafeTensorsWriter.Assemble($$$"""{"w":{"dtype":"{{{dataType}}}","shape":[1],"data_offsets":[0,4]}}""", new byte[4]), "w");
 
         Assert.Contains($"tensor 'w' has unknown dtype '{dataType}'", error.Message);
         Assert.Contains("F32, F64, I64", error.Message);
@@ -159,7 +160,7 @@ public sealed class SafeTensorsStrictnessTests
     public void A_negative_or_fractional_dimension_is_rejected(string shape, int position, string value)
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble($$$"""{"w":{"dtype":"F32","shape":{{{shape}}},"data_offsets":[0,4]}}""", new byte[4]), "w");
+            SafeTensorsWriter.Assemble($$$"""{"w":{"dtype":"F32","shape":{{{shape}}},"data_offsets":[0,4]}}""", new byte[4]), "w");
 
         Assert.Contains($"dimension {position} of the shape of tensor 'w' is {value}; dimensions must be non-negative integers", error.Message);
     }
@@ -168,7 +169,7 @@ public sealed class SafeTensorsStrictnessTests
     public void A_shape_too_large_to_count_is_rejected()
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble("""{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}""", new byte[4]), "w");
+            SafeTensorsWriter.Assemble("""{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}""", new byte[4]), "w");
 
         Assert.Contains("tensor 'w' has shape [4294967296, 4294967296], more bytes than any file can hold", error.Message);
     }
@@ -183,7 +184,7 @@ public sealed class SafeTensorsStrictnessTests
     public void Invalid_data_offsets_are_rejected(string offsets, string wording)
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble($$$"""{"w":{"dtype":"F32","shape":[1],"data_offsets":{{{offsets}}}}}""", new byte[8]), "w");
+            SafeTensorsWriter.Assemble($$$"""{"w":{"dtype":"F32","shape":[1],"data_offsets":{{{offsets}}}}}""", new byte[8]), "w");
 
         Assert.Contains($"data_offsets of tensor 'w' {wording}", error.Message);
     }
@@ -196,7 +197,7 @@ public sealed class SafeTensorsStrictnessTests
     public void A_byte_range_that_does_not_fit_dtype_and_shape_is_rejected(string dataType, string shape, string offsets, int expectedBytes)
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble($$$"""{"w":{"dtype":"{{{dataType}}}","shape":{{{shape}}},"data_offsets":{{{offsets}}}}}""", new byte[32]), "w");
+            SafeTensorsWriter.Assemble($$$"""{"w":{"dtype":"{{{dataType}}}","shape":{{{shape}}},"data_offsets":{{{offsets}}}}}""", new byte[32]), "w");
 
         Assert.Contains($"tensor 'w' has dtype {dataType} and shape", error.Message);
         Assert.Contains($"which take {expectedBytes} bytes, but its data_offsets", error.Message);
@@ -206,7 +207,7 @@ public sealed class SafeTensorsStrictnessTests
     public void Offsets_past_the_end_of_the_buffer_are_rejected()
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble(
+            SafeTensorsWriter.Assemble(
                 """{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[100,108]}}""",
                 new byte[8]),
             "b");
@@ -217,7 +218,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void A_truncated_file_is_rejected_naming_the_tensor_that_ends_last()
     {
-        var complete = new SafeTensorsBuilder()
+        var complete = new SafeTensorsWriter()
             .AddFloat32("last", [4], 1f, 2f, 3f, 4f)
             .AddFloat32("first", [1], 5f)
             .ToBytes();
@@ -239,7 +240,7 @@ public sealed class SafeTensorsStrictnessTests
     public void Overlapping_byte_ranges_are_rejected(string first, string second, string reported, string other)
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble(
+            SafeTensorsWriter.Assemble(
                 $$$"""{"a":{"dtype":"U8","shape":[{{{Length(first)}}}],"data_offsets":{{{first}}}},"b":{"dtype":"U8","shape":[{{{Length(second)}}}],"data_offsets":{{{second}}}}}""",
                 new byte[16]),
             reported);
@@ -252,7 +253,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void Adjacent_and_empty_ranges_do_not_overlap()
     {
-        var bytes = SafeTensorsBuilder.Assemble(
+        var bytes = SafeTensorsWriter.Assemble(
             """
             {"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
              "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},
@@ -268,7 +269,7 @@ public sealed class SafeTensorsStrictnessTests
     public void Duplicate_tensor_keys_are_rejected()
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble(
+            SafeTensorsWriter.Assemble(
                 """{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""",
                 new byte[8]),
             "w");
@@ -280,7 +281,7 @@ public sealed class SafeTensorsStrictnessTests
     public void Duplicate_keys_that_differ_only_in_escaping_are_rejected()
     {
         var error = Rejects(
-            SafeTensorsBuilder.Assemble(
+            SafeTensorsWriter.Assemble(
                 """{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0077":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""",
                 new byte[8]),
             "w");
@@ -294,7 +295,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("""{"dtype":"F32","shape":[1],"data_offsets":[0,4],"data_offsets":[0,4]}""", "data_offsets")]
     public void Duplicate_fields_in_an_entry_are_rejected(string entry, string field)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
+        var error = Rejects(SafeTensorsWriter.Assemble($$"""{"w":{{entry}}}""", new byte[4]), "w");
 
         Assert.Contains($"the entry for tensor 'w' has the field \"{field}\" twice (duplicate key)", error.Message);
     }
@@ -302,7 +303,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void Duplicate_metadata_keys_are_rejected()
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble("""{"__metadata__":{"format":"pt","format":"np"}}""", []), "__metadata__");
+        var error = Rejects(SafeTensorsWriter.Assemble("""{"__metadata__":{"format":"pt","format":"np"}}""", []), "__metadata__");
 
         Assert.Contains("'__metadata__' has the key 'format' twice (duplicate key)", error.Message);
     }
@@ -310,7 +311,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void Two_metadata_objects_are_rejected()
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble("""{"__metadata__":{},"__metadata__":{}}""", []), "__metadata__");
+        var error = Rejects(SafeTensorsWriter.Assemble("""{"__metadata__":{},"__metadata__":{}}""", []), "__metadata__");
 
         Assert.Contains("the header lists the key '__metadata__' twice", error.Message);
     }
@@ -321,7 +322,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("null", "null")]
     public void Metadata_that_is_not_an_object_is_rejected(string metadata, string found)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$"""{"__metadata__":{{metadata}}}""", []), "__metadata__");
+        var error = Rejects(SafeTensorsWriter.Assemble($$"""{"__metadata__":{{metadata}}}""", []), "__metadata__");
 
         Assert.Contains($"'__metadata__' must be a JSON object of string values, but it is {found}", error.Message);
     }
@@ -332,7 +333,7 @@ public sealed class SafeTensorsStrictnessTests
     [InlineData("true", "true")]
     public void Metadata_values_that_are_not_strings_are_rejected(string value, string found)
     {
-        var error = Rejects(SafeTensorsBuilder.Assemble($$$"""{"__metadata__":{"epoch":{{{value}}}}}""", []), "__metadata__");
+        var error = Rejects(SafeTensorsWriter.Assemble($$$"""{"__metadata__":{"epoch":{{{value}}}}}""", []), "__metadata__");
 
         Assert.Contains($"the value of 'epoch' in '__metadata__' must be a string, but it is {found}", error.Message);
     }
@@ -340,7 +341,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void Reading_an_integer_tensor_as_float_is_an_unsupported_dtype()
     {
-        var file = SafeTensorsFile.Parse(new SafeTensorsBuilder().AddInt64("bn.num_batches_tracked", [], 7).ToBytes(), FileName);
+        var file = SafeTensorsFile.Parse(new SafeTensorsWriter().AddInt64("bn.num_batches_tracked", [], 7).ToBytes(), FileName);
 
         var error = Assert.Throws<WeightFileException>(() => file.ReadFloat32("bn.num_batches_tracked"));
 
@@ -352,7 +353,7 @@ public sealed class SafeTensorsStrictnessTests
     [Fact]
     public void Reading_a_tensor_the_file_does_not_have_names_it()
     {
-        var file = SafeTensorsFile.Parse(new SafeTensorsBuilder().AddFloat32("w", [1], 1f).ToBytes(), FileName);
+        var file = SafeTensorsFile.Parse(new SafeTensorsWriter().AddFloat32("w", [1], 1f).ToBytes(), FileName);
 
         var error = Assert.Throws<WeightFileException>(() => file.ReadFloat32("stem.0.weight"));
 
@@ -368,7 +369,7 @@ public sealed class SafeTensorsStrictnessTests
         {
             string name = dataType.GetFormatName();
             int size = dataType.GetSizeInBytes();
-            var bytes = SafeTensorsBuilder.Assemble(
+            var bytes = SafeTensorsWriter.Assemble(
                 $$$"""{"t":{"dtype":"{{{name}}}","shape":[3],"data_offsets":[0,{{{3 * size}}}]}}""", new byte[3 * size]);
 
             var tensor = SafeTensorsFile.Parse(bytes, FileName).Tensors.Single();

@@ -1,3 +1,4 @@
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Runtime.Tests.Weights;
@@ -9,7 +10,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void Take_returns_the_values_of_a_tensor_with_the_expected_shape()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddFloat32("stem.0.weight", [2, 1, 1, 1], 0.5f, -0.5f));
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("stem.0.weight", [2, 1, 1, 1], 0.5f, -0.5f));
 
         Assert.Equal([0.5f, -0.5f], loader.Take("stem.0.weight", 2, 1, 1, 1));
     }
@@ -17,7 +18,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void TakeInto_fills_memory_the_caller_owns()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddBFloat16("head.bias", [2], 0x3F80, 0x4000));
+        var loader = Loader(new SafeTensorsWriter().AddBFloat16("head.bias", [2], 0x3F80, 0x4000));
         var destination = new float[2];
 
         loader.TakeInto("head.bias", [2], destination);
@@ -29,7 +30,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void A_missing_tensor_is_named_with_its_expected_shape()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddFloat32("stem.1.weight", [1], 1f));
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("stem.1.weight", [1], 1f));
 
         var error = Assert.Throws<WeightFileException>(() => loader.Take("stem.0.weight", 64, 3, 3, 3));
 
@@ -45,7 +46,7 @@ public sealed class WeightLoaderTests
     public void A_wrong_shape_shows_the_actual_and_expected_shapes(long[] actual, int[] expected, string actualText, string expectedText)
     {
         int elements = (int)actual.Aggregate(1L, (product, dimension) => product * dimension);
-        var loader = Loader(new SafeTensorsBuilder().AddFloat32("blocks.0.depthwise.weight", actual, new float[elements]));
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("blocks.0.depthwise.weight", actual, new float[elements]));
 
         var error = Assert.Throws<WeightFileException>(() => loader.Take("blocks.0.depthwise.weight", expected));
 
@@ -57,7 +58,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void Taking_an_integer_tensor_is_an_unsupported_dtype()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddInt64("steps", [1], 3));
+        var loader = Loader(new SafeTensorsWriter().AddInt64("steps", [1], 3));
 
         var error = Assert.Throws<WeightFileException>(() => loader.Take("steps", 1));
 
@@ -68,7 +69,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void Every_untaken_key_is_listed_in_file_order_and_the_first_is_the_key()
     {
-        var loader = Loader(new SafeTensorsBuilder()
+        var loader = Loader(new SafeTensorsWriter()
             .AddFloat32("stem.weight", [1], 1f)
             .AddFloat32("classifier.weight", [1], 1f)
             .AddFloat32("stem.bias", [1], 1f)
@@ -86,7 +87,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void A_single_untaken_key_is_reported_in_the_singular()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddFloat32("extra", [1], 1f));
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("extra", [1], 1f));
 
         var error = Assert.Throws<WeightFileException>(loader.EnsureNoUnexpectedKeys);
 
@@ -96,7 +97,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void Ignored_keys_are_not_unexpected_and_ignoring_an_absent_key_is_fine()
     {
-        var loader = Loader(new SafeTensorsBuilder()
+        var loader = Loader(new SafeTensorsWriter()
             .AddFloat32("w", [1], 1f)
             .AddFloat32("aux_head.weight", [1], 1f));
         loader.Take("w", 1);
@@ -109,7 +110,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void Batch_norm_step_counters_are_ignored_without_being_asked()
     {
-        var loader = Loader(new SafeTensorsBuilder()
+        var loader = Loader(new SafeTensorsWriter()
             .AddFloat32("bn.weight", [1], 1f)
             .AddInt64("bn.num_batches_tracked", [], 1000)
             .AddInt64("num_batches_tracked_by_hand", [], 1));
@@ -126,7 +127,7 @@ public sealed class WeightLoaderTests
     [Fact]
     public void A_file_fully_taken_passes_the_final_check()
     {
-        var loader = Loader(new SafeTensorsBuilder().AddFloat32("a", [1], 1f).AddFloat16("b", [1], 0x3C00));
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("a", [1], 1f).AddFloat16("b", [1], 0x3C00));
         loader.Take("a", 1);
         loader.Take("b", 1);
         loader.Take("a", 1); // Taking twice is allowed (shared weights).
@@ -146,7 +147,7 @@ public sealed class WeightLoaderTests
         Assert.Contains(path, error.Message);
     }
 
-    private static WeightLoader Loader(SafeTensorsBuilder builder) => new(SafeTensorsFile.Parse(builder.ToBytes(), FileName));
+    private static WeightLoader Loader(SafeTensorsWriter builder) => new(SafeTensorsFile.Parse(builder.ToBytes(), FileName));
 
     private static void AssertNames(WeightFileException error, string key)
     {
