@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.Generator.Tests.Reference;
+using GroupNetDsl.TestSupport.Reference;
+using GroupNetDsl.TestSupport.SafeTensors;
 using Microsoft.CodeAnalysis;
 
 namespace GroupNetDsl.Generator.Tests;
@@ -33,7 +34,7 @@ public sealed class SeparableBlockFixture : IDisposable
         weights.Uniform("dw.weight", [32, 1, 3, 3], -1 / 3.0, 1 / 3.0);
         weights.Uniform("pw.weight", [64, 32, 1, 1], -1 / Math.Sqrt(32), 1 / Math.Sqrt(32));
         weights.BatchNorm("bn", 64);
-        return weights.File.ToArray();
+        return weights.File.ToBytes();
     }
 
     public void Dispose() => Assembly.Dispose();
