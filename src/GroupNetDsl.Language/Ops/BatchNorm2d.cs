@@ -90,6 +90,11 @@ public sealed class BatchNorm2d : OpDescriptor
 
     public override bool Absorbs(Operation operation, FusionRole role) => role is FusionRole.ResidualAdd or FusionRole.Activation;
 
+    /// <summary>The runtime's <c>BatchNormKeys</c> of the batchnorm at <paramref name="path"/>: its state_dict keys and eps.</summary>
+    internal static string Keys(string path, BatchNorm2dOp norm) =>
+        $"new {CSharpEmitter.WeightsNamespace}.BatchNormKeys({StepCode.Key(path, "weight")}, {StepCode.Key(path, "bias")}, "
+        + $"{StepCode.Key(path, "running_mean")}, {StepCode.Key(path, "running_var")}, {StepCode.Key(path, "num_batches_tracked")}, {StepCode.Double(norm.Epsilon)})";
+
     internal override void Emit(StepCode code)
     {
         var step = code.Step;
@@ -98,11 +103,8 @@ public sealed class BatchNorm2d : OpDescriptor
         var input = code.Input;
         string scale = code.Field(node.Path, "scale");
         string shift = code.Field(node.Path, "shift");
-        code.Load.Add($"{scale} = new float[{norm.NumFeatures}];");
-        code.Load.Add($"{shift} = new float[{norm.NumFeatures}];");
-        code.Load.Add($"{CSharpEmitter.WeightsNamespace}.BatchNormFolding.ToScaleShift({StepCode.TakeVector(node.Path, "weight", norm.NumFeatures)}, {StepCode.TakeVector(node.Path, "bias", norm.NumFeatures)},");
-        code.Load.Add($"    {StepCode.TakeVector(node.Path, "running_mean", norm.NumFeatures)}, {StepCode.TakeVector(node.Path, "running_var", norm.NumFeatures)}, {StepCode.Double(norm.Epsilon)}, {scale}, {shift});");
-        code.Load.Add($"weights.Ignore({StepCode.Key(node.Path, "num_batches_tracked")});");
+        code.Load.Add($"({scale}, {shift}) = {CSharpEmitter.WeightsNamespace}.BatchNormFolding.LoadScaleShift(weights,");
+        code.Load.Add($"    {Keys(node.Path, norm)}, channels: {norm.NumFeatures});");
 
         bool residual = step.FusedAdd is not null;
         string name = $"ScaleShift_{StepCode.Shape(input)}{code.EpilogueSuffix}";

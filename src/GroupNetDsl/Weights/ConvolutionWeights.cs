@@ -3,18 +3,6 @@ using GroupNetDsl.Kernels;
 
 namespace GroupNetDsl.Weights;
 
-/// <summary>
-/// The state_dict keys and eps of a batchnorm that follows a convolution and is folded into its weights at load.
-/// The keys are passed as they are: their naming is the generator's.
-/// </summary>
-/// <param name="WeightKey">gamma, e.g. "stem.1.weight".</param>
-/// <param name="BiasKey">beta.</param>
-/// <param name="RunningMeanKey">The running mean.</param>
-/// <param name="RunningVarianceKey">The running variance.</param>
-/// <param name="NumBatchesTrackedKey">The step counter, not needed for inference.</param>
-/// <param name="Epsilon">eps.</param>
-public sealed record BatchNormToFold(string WeightKey, string BiasKey, string RunningMeanKey, string RunningVarianceKey, string NumBatchesTrackedKey, double Epsilon);
-
 /// <summary>Loads a convolution's weights in the layout its kernel reads.</summary>
 public static class ConvolutionWeights
 {
@@ -34,7 +22,7 @@ public static class ConvolutionWeights
     /// <param name="batchNorm">The batchnorm to fold in, or null.</param>
     /// <returns>The weight for the kernel, and the bias (empty when there is neither a bias nor a batchnorm).</returns>
     public static (float[] Weight, float[] Bias) Load(WeightLoader weights, string weightKey, string? biasKey,
-        int outChannels, int inChannelsPerGroup, int kernelSize, int groups, BatchNormToFold? batchNorm = null)
+        int outChannels, int inChannelsPerGroup, int kernelSize, int groups, BatchNormKeys? batchNorm = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);

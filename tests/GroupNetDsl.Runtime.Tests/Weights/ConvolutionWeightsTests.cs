@@ -44,7 +44,7 @@ public sealed class ConvolutionWeightsTests
             .AddFloat32("bn.running_mean", [2], 0.5f, -2f)
             .AddFloat32("bn.running_var", [2], 3f, 0.25f)
             .AddInt64("bn.num_batches_tracked", [], 7));
-        var norm = new BatchNormToFold("bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", eps);
+        var norm = new BatchNormKeys("bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", eps);
 
         var (weight, bias) = ConvolutionWeights.Load(loader, "conv.weight", "conv.bias", outChannels: 2, inChannelsPerGroup: 1, kernelSize: 1, groups: 2, norm);
 
@@ -64,7 +64,7 @@ public sealed class ConvolutionWeightsTests
             .AddFloat32("bn.running_mean", [1], 3f)
             .AddFloat32("bn.running_var", [1], 4f)
             .AddInt64("bn.num_batches_tracked", [], 1));
-        var norm = new BatchNormToFold("bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", 0);
+        var norm = new BatchNormKeys("bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", 0);
 
         // s = 2 / sqrt(4) = 1: the weight is unchanged (then packed), the bias is (0 - 3) * 1 + 1.
         var (_, bias) = ConvolutionWeights.Load(loader, "conv.weight", biasKey: null, outChannels: 1, inChannelsPerGroup: 2, kernelSize: 1, groups: 1, norm);
