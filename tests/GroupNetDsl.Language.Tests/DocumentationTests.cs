@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Tests;
@@ -66,13 +67,29 @@ public class DocumentationTests
         Assert.All(result.Networks, n => Assert.NotNull(n.Network));
     }
 
-    [Fact]
-    public void Every_op_appears_in_the_language_reference()
+    /// <summary>The rows of the op table in docs/language.md, backticks removed: usage, PyTorch, arguments.</summary>
+    private static List<string[]> OpTableRows()
     {
-        string reference = File.ReadAllText(RepositoryFile("docs/language.md"));
-        foreach (var op in new[] { "conv", "batchnorm", "linear", "relu", "relu6", "identity", "add", "maxpool", "avgpool", "flatten" })
+        var lines = File.ReadAllLines(RepositoryFile("docs/language.md"));
+        int header = Array.FindIndex(lines, line => line.StartsWith("| .gnet | PyTorch | arguments (defaults) |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "docs/language.md has no op table.");
+        return lines.Skip(header + 2).TakeWhile(line => line.StartsWith('|'))
+            .Select(line => line.Trim('|').Split('|').Select(cell => cell.Replace("`", string.Empty).Trim()).ToArray())
+            .ToList();
+    }
+
+    [Fact]
+    public void Every_op_has_its_row_in_the_language_reference_with_its_descriptors_signature()
+    {
+        var rows = OpTableRows();
+        var documented = OpRegistry.All.SelectMany(op => op.Documentation).ToList();
+        foreach (var expected in documented)
         {
-            Assert.Contains($"| `{op}", reference);
+            var row = rows.SingleOrDefault(r => r[0] == expected.Usage);
+            Assert.True(row is not null, $"docs/language.md has no op row for '{expected.Usage}'.");
+            Assert.StartsWith(expected.TorchName, row![1], StringComparison.Ordinal);
+            Assert.Equal(expected.Arguments, row[2]);
         }
+        Assert.Equal(documented.Select(d => d.Usage), rows.Select(r => r[0]));
     }
 }

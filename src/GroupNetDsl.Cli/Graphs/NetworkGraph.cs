@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Language.Reporting;
 
 namespace GroupNetDsl.Cli.Graphs;

@@ -17,22 +17,14 @@ namespace GroupNetDsl.Language.Attributes;
 /// </summary>
 public static class AttributeForm
 {
-    /// <summary>Attribute type name (without the Attribute suffix) to the .gnet op or block it declares.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Layers = new Dictionary<string, string>
-    {
-        ["Conv2d"] = "conv",
-        ["BatchNorm2d"] = "batchnorm",
-        ["Linear"] = "linear",
-        ["ReLU"] = "relu",
-        ["ReLU6"] = "relu6",
-        ["Identity"] = "identity",
-        ["MaxPool2d"] = "maxpool",
-        ["AvgPool2d"] = "avgpool",
-        ["GlobalAvgPool"] = "avgpool",
-        ["Flatten"] = "flatten",
-        ["DepthwiseSeparableConv"] = "DepthwiseSeparableConv",
-        ["GroupedBottleneck"] = "GroupedBottleneck",
-    };
+    /// <summary>
+    /// Attribute type name (without the Attribute suffix) to the .gnet op or block it declares: each op's attributes
+    /// (<see cref="OpDescriptor.Attributes"/>), then each standard-library block under its own name.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Layers = OpRegistry.All
+        .SelectMany(op => op.Attributes.Select(attribute => (Attribute: attribute.Name, Declares: op.Name)))
+        .Concat(StandardLibrary.Blocks.Select(block => (Attribute: block.Name, Declares: block.Name)))
+        .ToDictionary(pair => pair.Attribute, pair => pair.Declares);
 
     /// <summary>The named property that sets a layer's name (its state_dict prefix).</summary>
     public const string NameProperty = "Name";

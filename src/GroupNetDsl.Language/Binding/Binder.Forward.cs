@@ -77,7 +77,7 @@ internal sealed partial class Binder
             {
                 var left = EvaluateTensor(binary.Left, scope);
                 var right = EvaluateTensor(binary.Right, scope);
-                var module = new OpModule(AnonymousPath(scope.Path, "add"), Place(binary.Location), "add", new Dictionary<string, BoundArgument>());
+                var module = new OpModule(AnonymousPath(scope.Path, "add"), Place(binary.Location), Add.Descriptor, new Dictionary<string, BoundArgument>());
                 return left is TensorValue a && right is TensorValue b ? ApplyOp(module, new[] { a, b }) : ErrorValue.Instance;
             }
             case IfSyntax conditional:
@@ -117,7 +117,7 @@ internal sealed partial class Binder
             return Apply(member.Module, input, call.Location);
         }
 
-        if (OpCatalog.TryGet(name, out var op))
+        if (OpRegistry.TryGet(name, out var op))
         {
             if (op.HasWeights)
             {
@@ -139,7 +139,7 @@ internal sealed partial class Binder
             }
             var bound = BindArguments(name, op.Parameters, call.Arguments, scope, call.Location, skipPositional: op.TensorInputs);
             if (failed || bound is null) return ErrorValue.Instance;
-            var module = new OpModule(AnonymousPath(scope.Path, name), Place(call.Location), name, bound);
+            var module = new OpModule(AnonymousPath(scope.Path, name), Place(call.Location), op, bound);
             module.Operation = CreateOperation(module, inputChannels: null);
             if (module.Operation is null && !IsDeferred(module)) return ErrorValue.Instance;
             return ApplyOp(module, inputs.ToArray());
@@ -183,19 +183,8 @@ internal sealed partial class Binder
         }
 
         var operation = module.Operation;
-        long parameters = operation switch
-        {
-            Conv2dOp conv => conv.ParameterCount,
-            LinearOp linear => linear.ParameterCount,
-            BatchNorm2dOp norm => 2L * norm.NumFeatures,
-            _ => 0,
-        };
-        long macs = operation switch
-        {
-            Conv2dOp conv => shape.ElementCount * conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize,
-            LinearOp linear => (long)linear.InFeatures * linear.OutFeatures,
-            _ => 0,
-        };
+        long parameters = module.Descriptor.ParameterCount(operation);
+        long macs = module.Descriptor.MultiplyAccumulates(operation, shape);
         int index = _nodes.Count;
         _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs, module.Location));
         return new TensorValue(index, shape);
@@ -203,7 +192,7 @@ internal sealed partial class Binder
 
     private void DeclareWeights(OpModule module)
     {
-        foreach (var weight in WeightLayout.For(module.Path, module.Operation!))
+        foreach (var weight in module.Descriptor.Weights(module.Path, module.Operation!))
         {
             if (_weightKeys.Add(weight.Key)) _weights.Add((module.Order, weight));
         }

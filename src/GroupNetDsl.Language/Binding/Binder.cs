@@ -129,7 +129,7 @@ internal sealed partial class Binder
             }
             case CallSyntax call when !scope.TryGet(call.Callee.Name, out _) && !Builtins.IsFunction(call.Callee.Name):
                 return CreateModule(call.Callee.Name, call.Callee.Location, call.Arguments, call.Location, scope, path);
-            case NameSyntax name when !scope.TryGet(name.Name, out _) && (OpCatalog.TryGet(name.Name, out _) || _blocks.ContainsKey(name.Name)):
+            case NameSyntax name when !scope.TryGet(name.Name, out _) && (OpRegistry.TryGet(name.Name, out _) || _blocks.ContainsKey(name.Name)):
                 return CreateModule(name.Name, name.Location, Array.Empty<ArgumentSyntax>(), name.Location, scope, path);
             case IfSyntax conditional:
             {
@@ -150,7 +150,7 @@ internal sealed partial class Binder
     /// <summary>Creates an op or block instance from <c>name(arguments)</c> written where <paramref name="path"/> will live.</summary>
     private Value CreateModule(string name, SourceLocation nameLocation, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location, Scope scope, string path)
     {
-        if (OpCatalog.TryGet(name, out var op))
+        if (OpRegistry.TryGet(name, out var op))
         {
             if (op.TensorInputs > 1)
             {
@@ -159,7 +159,7 @@ internal sealed partial class Binder
             }
             var bound = BindArguments(name, op.Parameters, arguments, scope, location, skipPositional: 0);
             if (bound is null) return ErrorValue.Instance;
-            var module = new OpModule(path, Place(location), name, bound) { Order = _declaredModules++ };
+            var module = new OpModule(path, Place(location), op, bound) { Order = _declaredModules++ };
             // A deferred op (batchnorm without num_features) is created at its first call, from its input.
             module.Operation = IsDeferred(module) ? null : CreateOperation(module, inputChannels: null);
             if (module.Operation is not null) DeclareWeights(module);
@@ -191,7 +191,7 @@ internal sealed partial class Binder
         }
 
         // Block parameters: positional or by name; defaults may refer to earlier parameters.
-        var specs = block.Parameters.Select(p => new ParameterSpec(p.Name, ArgumentType.Any, p.DefaultValue is null)).ToArray();
+        var specs = block.Parameters.Select(p => OpParameter.BlockParameter(p.Name, p.DefaultValue is null)).ToList();
         var duplicates = block.Parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1);
         foreach (var duplicate in duplicates) Report(DiagnosticDescriptors.DuplicateName, duplicate.Skip(1).First().Location, duplicate.Key);
         var bound = BindArguments(block.Name, specs, arguments, callerScope, location, skipPositional: 0);
@@ -230,7 +230,7 @@ internal sealed partial class Binder
     /// call is unusable; reports every problem. <paramref name="skipPositional"/> positional arguments
     /// are tensors that the caller handles.
     /// </summary>
-    private Dictionary<string, BoundArgument>? BindArguments(string callee, ParameterSpec[] specs, IReadOnlyList<ArgumentSyntax> arguments, Scope scope, SourceLocation location, int skipPositional)
+    private Dictionary<string, BoundArgument>? BindArguments(string callee, IReadOnlyList<OpParameter> specs, IReadOnlyList<ArgumentSyntax> arguments, Scope scope, SourceLocation location, int skipPositional)
     {
         var bound = new Dictionary<string, BoundArgument>(StringComparer.Ordinal);
         bool ok = true;
@@ -238,12 +238,12 @@ internal sealed partial class Binder
         for (int i = skipPositional; i < arguments.Count; i++)
         {
             var argument = arguments[i];
-            ParameterSpec? spec;
+            OpParameter? spec;
             if (argument.Name is null)
             {
-                if (positional >= specs.Length)
+                if (positional >= specs.Count)
                 {
-                    Report(DiagnosticDescriptors.TooManyArguments, argument.Location, callee, specs.Length, arguments.Count(a => a.Name is null) - skipPositional);
+                    Report(DiagnosticDescriptors.TooManyArguments, argument.Location, callee, specs.Count, arguments.Count(a => a.Name is null) - skipPositional);
                     ok = false;
                     break;
                 }
@@ -254,7 +254,7 @@ internal sealed partial class Binder
                 spec = specs.FirstOrDefault(s => s.Name == argument.Name);
                 if (spec is null)
                 {
-                    Report(DiagnosticDescriptors.UnknownArgument, argument.Location, callee, argument.Name, specs.Length == 0 ? "none" : string.Join(", ", specs.Select(s => s.Name)));
+                    Report(DiagnosticDescriptors.UnknownArgument, argument.Location, callee, argument.Name, specs.Count == 0 ? "none" : string.Join(", ", specs.Select(s => s.Name)));
                     ok = false;
                     continue;
                 }
@@ -380,14 +380,14 @@ internal sealed partial class Binder
 
     private void ReportUnknown(string name, SourceLocation location, Scope scope)
     {
-        var candidates = scope.Names.Concat(OpCatalog.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct().ToList();
+        var candidates = scope.Names.Concat(OpRegistry.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct().ToList();
         int tolerance = Math.Max(1, name.Length / 3);
         // The edit distance is at least the difference in length: skipping the hopeless candidates first
         // keeps a name of a million characters from allocating a million-row table per candidate.
         var closest = candidates.Where(c => Math.Abs(c.Length - name.Length) <= tolerance)
             .OrderBy(c => Distance(c, name)).FirstOrDefault(c => Distance(c, name) <= tolerance);
         string hint = closest is null
-            ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpCatalog.All.Select(o => o.Name)) + ")"
+            ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpRegistry.All.Select(o => o.Name)) + ")"
             : $"did you mean '{closest}'?";
         Report(DiagnosticDescriptors.UnknownName, location, "name", name, hint);
     }

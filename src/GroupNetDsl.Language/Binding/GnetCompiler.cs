@@ -90,7 +90,7 @@ public static class GnetCompiler
     {
         var blocks = new Dictionary<string, BlockSyntax>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var block in StandardLibrarySyntax.Blocks) blocks[block.Name] = block;
+        foreach (var block in StandardLibrary.Blocks) blocks[block.Name] = block;
 
         // User blocks shadow standard-library blocks of the same name; two user blocks may not share one.
         var userNames = new HashSet<string>(StringComparer.Ordinal);
@@ -119,9 +119,4 @@ public static class GnetCompiler
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ThenBy(d => d.Message, StringComparer.Ordinal)
             .ToEquatableArray();
-
-    private static class StandardLibrarySyntax
-    {
-        public static readonly IReadOnlyList<BlockSyntax> Blocks = Parser.Parse(StandardLibrary.Document, new DiagnosticBag()).Blocks;
-    }
 }

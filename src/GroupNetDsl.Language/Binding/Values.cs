@@ -91,13 +91,15 @@ internal abstract class Module
 
 internal sealed class OpModule : Module
 {
-    public OpModule(string path, SourceLocation location, string opName, Dictionary<string, BoundArgument> arguments) : base(path, location)
+    public OpModule(string path, SourceLocation location, OpDescriptor descriptor, Dictionary<string, BoundArgument> arguments) : base(path, location)
     {
-        OpName = opName;
+        Descriptor = descriptor;
         Arguments = arguments;
     }
 
-    public string OpName { get; }
+    public OpDescriptor Descriptor { get; }
+
+    public string OpName => Descriptor.Name;
 
     public Dictionary<string, BoundArgument> Arguments { get; }
 

@@ -20,14 +20,13 @@ public sealed record EmitTarget(string? Namespace, string ClassName, bool Standa
 public static partial class CSharpEmitter
 {
     public const string WeightsNamespace = "global::GroupNetDsl.Weights";
-    public const string KernelsType = "global::GroupNetDsl.Kernels.VectorKernels";
     public const string KernelsNamespace = "global::GroupNetDsl.Kernels";
 
     public static string Emit(Network network, EmitTarget target)
     {
         var plan = ExecutionPlan.Create(network);
         var fields = new FieldNames();
-        var methods = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var methods = new LayerMethods();
         var stepCode = plan.Steps.Select(step => StepCode.Create(step, network, fields, methods)).ToList();
 
         var w = new SourceWriter();
@@ -78,7 +77,7 @@ public static partial class CSharpEmitter
         EmitLoaders(w, className);
         EmitForward(w, network, plan, stepCode);
 
-        foreach (var method in methods.Values)
+        foreach (var method in methods.Bodies)
         {
             w.Line();
             foreach (var line in method.Split('\n'))
@@ -125,10 +124,10 @@ public static partial class CSharpEmitter
     public static ISet<string> MemberNames(Network network)
     {
         var fields = new FieldNames();
-        var methods = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var methods = new LayerMethods();
         var steps = ExecutionPlan.Create(network).Steps.Select(step => StepCode.Create(step, network, fields, methods)).ToList();
         var names = new HashSet<string>(FixedMemberNames, StringComparer.Ordinal);
-        names.UnionWith(methods.Keys);
+        names.UnionWith(methods.Names);
         names.UnionWith(steps.SelectMany(step => step.Fields));
         return names;
     }

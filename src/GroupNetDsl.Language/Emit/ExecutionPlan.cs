@@ -102,22 +102,31 @@ public sealed class ExecutionPlan
         {
             valueOf[node.Index] = node.Index;
             if (node.Index == 0 || fused.Contains(node.Index)) continue;
-            if (node.Operation is FlattenOp or IdentityOp)
+            var operation = node.Operation;
+            var op = operation.Descriptor;
+            if (op.IsView)
             {
                 valueOf[node.Index] = valueOf[node.Inputs[0]];
                 continue;
+            }
+
+            // What follows this node joins its step when the step can take it and it can ride in a step (see FusionRole).
+            bool Takes(Node after, FusionRole role, out Node next)
+            {
+                next = null!;
+                return op.Absorbs(operation, role) && Single(after.Index, out next) && next.Operation.Descriptor.FusesAs(next.Operation) == role;
             }
 
             Node? norm = null, add = null, activationNode = null, pool = null;
             int residual = -1;
             ActivationKind? activation = null;
             var last = node;
-            if (node.Operation is Conv2dOp && Single(node.Index, out var next) && next.Operation is BatchNorm2dOp)
+            if (Takes(node, FusionRole.FoldedNormalization, out var next))
             {
                 norm = next;
                 last = next;
             }
-            if (node.Operation is Conv2dOp or BatchNorm2dOp && Single(last.Index, out next) && next.Operation is AddOp)
+            if (Takes(last, FusionRole.ResidualAdd, out next))
             {
                 // The add can run in this step's epilogue when its other operand is already computed.
                 int other = next.Inputs[0] == last.Index ? next.Inputs[1] : next.Inputs[0];
@@ -128,15 +137,15 @@ public sealed class ExecutionPlan
                     last = next;
                 }
             }
-            if (node.Operation is Conv2dOp or BatchNorm2dOp or AddOp or LinearOp && Single(last.Index, out next) && next.Operation is ActivationOp act)
+            if (Takes(last, FusionRole.Activation, out next))
             {
-                activation = act.Activation;
+                activation = next.Operation.Descriptor.EpilogueActivation(next.Operation);
                 activationNode = next;
                 last = next;
             }
-            if (node.Operation is Conv2dOp && Single(last.Index, out next) && next.Operation is GlobalAvgPoolOp)
+            if (Takes(last, FusionRole.GlobalPool, out next))
             {
-                // The conv sums its output rows as it writes them; the full output lives only in the step's workspace.
+                // The step sums its output rows as it writes them; the full output lives only in the step's workspace.
                 pool = next;
                 last = next;
             }
@@ -205,12 +214,12 @@ public sealed class ExecutionPlan
     }
 
     /// <summary>
-    /// True when <paramref name="node"/> is a plain 1x1 conv (stride 1, no padding, one group) that is the only reader of
-    /// <paramref name="previous"/>, a depthwise conv step with nothing added to or pooled from its output.
+    /// True when <paramref name="node"/> can be a separable step's second half (a plain 1x1 conv) and is the only reader of
+    /// <paramref name="previous"/>, a first half (a depthwise conv) with nothing added to or pooled from its output.
     /// </summary>
     private static bool ReadsDepthwiseAlone(Step previous, Node node, List<int>[] consumers, int outputNode) =>
-        node.Operation is Conv2dOp { KernelSize: 1, Stride: 1, Padding: 0, Groups: 1 }
-        && previous.Primary.Operation is Conv2dOp { IsDepthwise: true } && previous.Depthwise is null
+        node.Operation.Descriptor.IsSeparableSecondHalf(node.Operation)
+        && previous.Primary.Operation.Descriptor.IsSeparableFirstHalf(previous.Primary.Operation) && previous.Depthwise is null
         && previous.FusedAdd is null && previous.FusedPool is null
         && node.Inputs[0] == previous.Last.Index && previous.Last.Index != outputNode && consumers[previous.Last.Index].Count == 1;
 

@@ -5,6 +5,10 @@ namespace GroupNetDsl.Language.Emit;
 /// <summary>Writes C# with consistent indentation and '\n' line endings (output must not depend on the OS).</summary>
 public sealed class SourceWriter
 {
+    /// <summary>The span types of layer method signatures.</summary>
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string Span = "global::System.Span<float>";
+
     private readonly StringBuilder _text = new();
 
     public int Indent { get; set; }
@@ -29,6 +33,9 @@ public sealed class SourceWriter
         Indent--;
         return Line("}" + suffix);
     }
+
+    /// <summary>The text without its final line break: one member, to be written into a class.</summary>
+    public string Text => _text.ToString().TrimEnd('\n');
 
     public override string ToString() => _text.ToString();
 }

@@ -19,24 +19,7 @@ public static class SummaryTable
         network.Nodes.Select(n => new SummaryRow(n.Path.Length == 0 ? network.Name : n.Path, n.Operation.OpName, Describe(n.Operation), n.Output.ToString(), n.Parameters, n.MultiplyAccumulates)).ToList();
 
     /// <summary>A short description of an op's configuration, e.g. "64->64, 3x3, stride 2, pad 1, groups 8".</summary>
-    public static string Describe(Operation operation) => operation switch
-    {
-        Conv2dOp c => string.Join(", ", new[]
-            {
-                $"{c.InChannels}->{c.OutChannels}",
-                $"{c.KernelSize}x{c.KernelSize}",
-                c.Stride != 1 ? $"stride {c.Stride}" : null,
-                c.Padding != 0 ? $"pad {c.Padding}" : null,
-                c.Dilation != 1 ? $"dilation {c.Dilation}" : null,
-                c.IsDepthwise ? $"depthwise ({c.Groups} groups)" : c.Groups != 1 ? $"groups {c.Groups} ({c.Groups} groups of {c.InChannelsPerGroup}->{c.OutChannelsPerGroup})" : null,
-                c.Bias ? "bias" : null,
-            }.Where(s => s is not null)),
-        BatchNorm2dOp b => $"{b.NumFeatures}, eps {b.Epsilon.ToString("G", CultureInfo.InvariantCulture)}",
-        Pool2dOp p => $"{p.KernelSize}x{p.KernelSize}" + (p.Stride != p.KernelSize ? $", stride {p.Stride}" : string.Empty) + (p.Padding != 0 ? $", pad {p.Padding}" : string.Empty),
-        GlobalAvgPoolOp => "global",
-        LinearOp l => $"{l.InFeatures}->{l.OutFeatures}" + (l.Bias ? ", bias" : string.Empty),
-        _ => string.Empty,
-    };
+    public static string Describe(Operation operation) => operation.Descriptor.Describe(operation);
 
     /// <summary>The table as plain text with aligned columns and totals.</summary>
     public static string Format(Network network)

@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.IO;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language;
@@ -10,8 +13,12 @@ public static class StandardLibrary
     public const string FilePath = "<GroupNetDsl>/Blocks.gnet";
 
     private static SourceDocument? _document;
+    private static IReadOnlyList<BlockSyntax>? _blocks;
 
     public static SourceDocument Document => _document ??= Load();
+
+    /// <summary>The blocks, parsed once.</summary>
+    public static IReadOnlyList<BlockSyntax> Blocks => _blocks ??= Parser.Parse(Document, new DiagnosticBag()).Blocks;
 
     private static SourceDocument Load()
     {

@@ -45,8 +45,6 @@ public readonly record struct Token(TokenKind Kind, string Text, int Start, int 
 {
     public int Length => Text.Length;
 
-    public int End => Start + Text.Length;
-
     public string Describe() => Kind switch
     {
         TokenKind.EndOfFile => "end of file",

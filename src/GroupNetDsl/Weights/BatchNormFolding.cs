@@ -4,6 +4,18 @@ using System.Globalization;
 namespace GroupNetDsl.Weights;
 
 /// <summary>
+/// The state_dict keys and eps of a batchnorm, for loading it in one call. The keys are passed as they are: their
+/// naming is the generator's.
+/// </summary>
+/// <param name="WeightKey">gamma, e.g. "stem.1.weight".</param>
+/// <param name="BiasKey">beta.</param>
+/// <param name="RunningMeanKey">The running mean.</param>
+/// <param name="RunningVarianceKey">The running variance.</param>
+/// <param name="NumBatchesTrackedKey">The step counter, not needed for inference.</param>
+/// <param name="Epsilon">eps.</param>
+public sealed record BatchNormKeys(string WeightKey, string BiasKey, string RunningMeanKey, string RunningVarianceKey, string NumBatchesTrackedKey, double Epsilon);
+
+/// <summary>
 /// Turns inference-mode batch normalization into plain arithmetic the emitted code can apply for free:
 /// folded into the weights of the convolution before it, or reduced to one scale and shift per channel.
 /// </summary>
@@ -123,6 +135,25 @@ public static class BatchNormFolding
             scale[channel] = (float)channelScale;
             shift[channel] = (float)(beta[channel] - runningMean[channel] * channelScale);
         }
+    }
+
+    /// <summary>
+    /// Loads a batchnorm that follows no convolution as one scale and shift per channel (<see cref="ToScaleShift(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, double, Span{float}, Span{float})"/>).
+    /// </summary>
+    /// <param name="weights">The loader, which checks each tensor's shape.</param>
+    /// <param name="batchNorm">The batchnorm's keys and eps.</param>
+    /// <param name="channels">Its channels (num_features).</param>
+    /// <returns>The multiplier and the addend per channel.</returns>
+    public static (float[] Scale, float[] Shift) LoadScaleShift(WeightLoader weights, BatchNormKeys batchNorm, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(batchNorm);
+        var scale = new float[channels];
+        var shift = new float[channels];
+        ToScaleShift(weights.Take(batchNorm.WeightKey, channels), weights.Take(batchNorm.BiasKey, channels),
+            weights.Take(batchNorm.RunningMeanKey, channels), weights.Take(batchNorm.RunningVarianceKey, channels), batchNorm.Epsilon, scale, shift);
+        weights.Ignore(batchNorm.NumBatchesTrackedKey);
+        return (scale, shift);
     }
 
     private static double Scale(ReadOnlySpan<float> gamma, ReadOnlySpan<float> runningVariance, double epsilon, int channel)

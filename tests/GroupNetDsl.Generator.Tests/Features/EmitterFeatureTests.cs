@@ -1,5 +1,6 @@
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Ops;
 using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Generator.Tests.Features;

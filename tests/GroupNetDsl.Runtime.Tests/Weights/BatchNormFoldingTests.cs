@@ -1,3 +1,4 @@
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.Weights;
 
@@ -5,6 +6,25 @@ namespace GroupNetDsl.Runtime.Tests.Weights;
 
 public sealed class BatchNormFoldingTests
 {
+    [Fact]
+    public void A_batchnorm_loads_as_scale_and_shift_in_one_call()
+    {
+        // gamma 4, var 3, eps 1: scale = 2, shift = beta - mean * scale = -1 - 0.5 * 2; gamma 1, var 0, eps 1: scale 1, shift 3 - 1.
+        var loader = new WeightLoader(SafeTensorsFile.Parse(new SafeTensorsWriter()
+            .AddFloat32("bn.weight", [2], 4f, 1f)
+            .AddFloat32("bn.bias", [2], -1f, 3f)
+            .AddFloat32("bn.running_mean", [2], 0.5f, 1f)
+            .AddFloat32("bn.running_var", [2], 3f, 0f)
+            .AddInt64("bn.num_batches_tracked", [], 5)
+            .ToBytes(), "bn.safetensors"));
+
+        var (scale, shift) = BatchNormFolding.LoadScaleShift(loader, new BatchNormKeys("bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", 1), channels: 2);
+
+        Assert.Equal([2f, 1f], scale);
+        Assert.Equal([-2f, 2f], shift);
+        Assert.Empty(loader.GetUnusedKeys());
+    }
+
     [Fact]
     public void Folding_numbers_chosen_to_be_exact()
     {

@@ -1,0 +1,274 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Ops;
+
+/// <summary>nn.Conv2d with square kernel, stride, padding and dilation.</summary>
+public sealed record Conv2dOp(int InChannels, int OutChannels, int KernelSize, int Stride, int Padding, int Dilation, int Groups, bool Bias) : Operation
+{
+    public override string OpName => "conv";
+
+    public override string TorchName => "Conv2d";
+
+    public override OpDescriptor Descriptor => Conv2d.Descriptor;
+
+    public int InChannelsPerGroup => InChannels / Groups;
+
+    public int OutChannelsPerGroup => OutChannels / Groups;
+
+    /// <summary>groups == in_channels: every input channel is filtered on its own (possibly with a channel multiplier).</summary>
+    public bool IsDepthwise => Groups == InChannels && Groups > 1;
+
+    /// <summary>Parameters as nn.Module.parameters() counts them.</summary>
+    public long ParameterCount => (long)OutChannels * InChannelsPerGroup * KernelSize * KernelSize + (Bias ? OutChannels : 0);
+}
+
+/// <summary>
+/// conv: every convolution, dense, grouped or depthwise. Its step takes in a batchnorm after it (folded into its
+/// weights at load), a residual add and an activation (in its epilogue), a global average pool (summed as rows are
+/// written), and a depthwise conv before it when it is a plain 1x1 conv (the separable step).
+/// </summary>
+public sealed class Conv2d : OpDescriptor
+{
+    private const string Kernels = "global::GroupNetDsl.Kernels";
+
+    public static readonly Conv2d Descriptor = new();
+
+    private static readonly OpParameter[] Signature =
+    {
+        OpParameter.RequiredInteger("in_channels"),
+        OpParameter.RequiredInteger("out_channels"),
+        OpParameter.RequiredInteger("kernel_size"),
+        OpParameter.Integer("stride", 1),
+        OpParameter.Integer("padding", 0, minimum: 0),
+        OpParameter.Integer("dilation", 1),
+        OpParameter.Integer("groups", 1),
+        OpParameter.Boolean("bias", true),
+    };
+
+    public override string Name => "conv";
+
+    public override string TorchName => "nn.Conv2d";
+
+    public override bool HasWeights => true;
+
+    public override IReadOnlyList<OpParameter> Parameters => Signature;
+
+    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Conv2d") };
+
+    internal override Operation? Create(OpSite site)
+    {
+        int inChannels = site.Int("in_channels");
+        int outChannels = site.Int("out_channels");
+        int kernel = site.Int("kernel_size");
+        int stride = site.Int("stride");
+        int padding = site.Int("padding");
+        int dilation = site.Int("dilation");
+        int groups = site.Int("groups");
+        bool bias = site.Flag("bias");
+        if (!site.Ok) return null;
+        var groupsLocation = site.LocationOf("groups");
+        if (inChannels % groups != 0)
+        {
+            site.Report(DiagnosticDescriptors.InChannelsNotDivisible, groupsLocation, site.DisplayName, inChannels, groups, ValidGroups(inChannels, outChannels));
+        }
+        if (outChannels % groups != 0)
+        {
+            site.Report(DiagnosticDescriptors.OutChannelsNotDivisible, groupsLocation, site.DisplayName, outChannels, groups, ValidGroups(inChannels, outChannels));
+        }
+        return site.Ok ? new Conv2dOp(inChannels, outChannels, kernel, stride, padding, dilation, groups, bias) : null;
+    }
+
+    /// <summary>The groups values that divide both channel counts: the divisors of their gcd.</summary>
+    internal static string ValidGroups(int inChannels, int outChannels)
+    {
+        int a = inChannels, b = outChannels;
+        while (b != 0) (a, b) = (b, a % b);
+        var divisors = new List<int>();
+        for (int d = 1; d <= a; d++)
+        {
+            if (a % d == 0) divisors.Add(d);
+        }
+        string list = divisors.Count > 12
+            ? string.Join(", ", divisors.Take(6)) + ", ..., " + string.Join(", ", divisors.Skip(divisors.Count - 3))
+            : string.Join(", ", divisors);
+        return "valid: " + list;
+    }
+
+    internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
+    {
+        var conv = (Conv2dOp)operation;
+        var input = inputs[0];
+        if (!site.RequireImage(input, "flatten comes last, before linear")) return null;
+        if (input.Channels != conv.InChannels)
+        {
+            site.Report(DiagnosticDescriptors.ChannelMismatch, site.LocationOf("in_channels"), site.DisplayName, conv.InChannels, input.Channels, $"input {input}");
+            return null;
+        }
+        int extent = conv.Dilation * (conv.KernelSize - 1) + 1;
+        return site.Spatial(input, conv.OutChannels, extent, conv.Stride, conv.Padding);
+    }
+
+    public override long ParameterCount(Operation operation) => ((Conv2dOp)operation).ParameterCount;
+
+    public override long MultiplyAccumulates(Operation operation, TensorShape output)
+    {
+        var conv = (Conv2dOp)operation;
+        return output.ElementCount * conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize;
+    }
+
+    public override IEnumerable<WeightTensor> Weights(string path, Operation operation)
+    {
+        var conv = (Conv2dOp)operation;
+        yield return Weight(path, "weight", WeightRole.Parameter, conv.OutChannels, conv.InChannelsPerGroup, conv.KernelSize, conv.KernelSize);
+        if (conv.Bias) yield return Weight(path, "bias", WeightRole.Parameter, conv.OutChannels);
+    }
+
+    public override string Describe(Operation operation)
+    {
+        var c = (Conv2dOp)operation;
+        return string.Join(", ", new[]
+        {
+            $"{c.InChannels}->{c.OutChannels}",
+            $"{c.KernelSize}x{c.KernelSize}",
+            c.Stride != 1 ? $"stride {c.Stride}" : null,
+            c.Padding != 0 ? $"pad {c.Padding}" : null,
+            c.Dilation != 1 ? $"dilation {c.Dilation}" : null,
+            c.IsDepthwise ? $"depthwise ({c.Groups} groups)" : c.Groups != 1 ? $"groups {c.Groups} ({c.Groups} groups of {c.InChannelsPerGroup}->{c.OutChannelsPerGroup})" : null,
+            c.Bias ? "bias" : null,
+        }.Where(s => s is not null));
+    }
+
+    public override bool Absorbs(Operation operation, FusionRole role) => role != FusionRole.None;
+
+    public override bool IsSeparableFirstHalf(Operation operation) => ((Conv2dOp)operation).IsDepthwise;
+
+    /// <summary>A plain 1x1 conv (stride 1, no padding, one group): the product the separable kernel runs on each band of depthwise rows.</summary>
+    public override bool IsSeparableSecondHalf(Operation operation) => operation is Conv2dOp { KernelSize: 1, Stride: 1, Padding: 0, Groups: 1 };
+
+    // ------------------------------------------------------------------ emission
+    // The code of a conv step: one load call per conv (the runtime folds and packs), and a layer method per
+    // configuration that calls the runtime kernel with every size a constant. Grouped and dense convs are G matrix
+    // products (Convolution); depthwise convs run channel by channel (DepthwiseKernel); a depthwise conv and the 1x1
+    // conv that alone reads it run band by band (SeparableKernel).
+
+    internal override void Emit(StepCode code)
+    {
+        var step = code.Step;
+        var node = step.Primary;
+        var conv = (Conv2dOp)node.Operation;
+        var input = code.Input;
+        bool residual = step.FusedAdd is not null;
+
+        if (step.Depthwise is { } dwStep)
+        {
+            // A depthwise conv and the 1x1 conv that alone reads it: one method, the depthwise weights first.
+            var dwNode = dwStep.Primary;
+            var dwConv = (Conv2dOp)dwNode.Operation;
+            var dwInput = code.Network.Nodes[dwNode.Inputs[0]].Output;
+            var (dwWeight, dwBias) = LoadWeights(code, dwStep, dwConv);
+            var (pwWeight, pwBias) = LoadWeights(code, step, conv);
+            string name = $"{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
+                + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}";
+            string separable = code.Methods.Add(name, () => SeparableMethod(name, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
+                conv, node.Output, pwBias is not null, residual, step.Activation));
+            code.CallWith((buffer, _) =>
+                $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+            return;
+        }
+
+        var (weight, bias) = LoadWeights(code, step, conv);
+        bool pooled = step.FusedPool is not null;
+        string method = MethodName(conv, input, node.Output, bias is not null) + code.EpilogueSuffix;
+        code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled));
+        code.CallWith((buffer, workspace) =>
+            $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
+    }
+
+    /// <summary>
+    /// The conv's weight fields (and bias, also with a batchnorm folded in) and their one load call: the runtime
+    /// takes the tensors by key, folds the batchnorm and packs for the product kernel.
+    /// </summary>
+    private static (string Weight, string? Bias) LoadWeights(StepCode code, Step step, Conv2dOp conv)
+    {
+        string path = step.Primary.Path;
+        string weight = code.Field(path, "weight");
+        string? bias = conv.Bias || step.FoldedBatchNorm is not null ? code.Field(path, "bias") : null;
+        code.Load.Add($"({weight}, {bias ?? "_"}) = {CSharpEmitter.WeightsNamespace}.ConvolutionWeights.Load(weights, {StepCode.Key(path, "weight")}, biasKey: {(conv.Bias ? StepCode.Key(path, "bias") : "null")},");
+        string shape = string.Format(CultureInfo.InvariantCulture, "outChannels: {0}, inChannelsPerGroup: {1}, kernelSize: {2}, groups: {3}",
+            conv.OutChannels, conv.InChannelsPerGroup, conv.KernelSize, conv.Groups);
+        if (step.FoldedBatchNorm is { } norm)
+        {
+            code.Load.Add($"    {shape},");
+            code.Load.Add($"    batchNorm: {BatchNorm2d.Keys(norm.Path, (BatchNorm2dOp)norm.Operation)});");
+        }
+        else
+        {
+            code.Load.Add($"    {shape});");
+        }
+        return (weight, bias);
+    }
+
+    private static string MethodName(Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias) =>
+        string.Format(CultureInfo.InvariantCulture, "{0}_{1}x{2}x{3}_to_{4}x{5}x{6}_k{7}_s{8}_p{9}{10}{11}{12}",
+            conv.IsDepthwise ? "DepthwiseConv" : conv.Groups > 1 ? "GroupedConv" : conv.KernelSize == 1 ? "PointwiseConv" : "Conv",
+            input.Channels, input.Height, input.Width, output.Channels, output.Height, output.Width,
+            conv.KernelSize, conv.Stride, conv.Padding,
+            conv.Dilation != 1 ? "_d" + conv.Dilation.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            conv.Groups != 1 ? "_g" + conv.Groups.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            hasBias ? string.Empty : "_NoBias");
+
+    /// <summary>
+    /// The layer's method. With <paramref name="pool"/>, a global average pool is fused in: the method takes a
+    /// workspace (the conv's output, then one sum per output row) and writes one mean per channel.
+    /// </summary>
+    private static string ConvolutionMethod(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation, bool pool)
+    {
+        bool depthwise = global::GroupNetDsl.Kernels.KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
+        int depth = conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize;
+        var w = new SourceWriter();
+        w.Line(depthwise
+            ? $"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, channel by channel{Epilogue(residual, activation, pool)}.</summary>"
+            : $"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{conv.OutChannelsPerGroup} x {depth}] x [{depth} x {output.Height * output.Width}] product{Epilogue(residual, activation, pool)}.</summary>");
+        string target = pool ? $"{SourceWriter.Span} workspace, {SourceWriter.Span} pooled" : $"{SourceWriter.Span} output";
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{target}, {Kernels}.WorkerTeam? team)");
+        string arguments = $"input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}";
+        string kernel = depthwise ? "DepthwiseKernel" : "Convolution";
+        w.Line($"{Kernels}.{kernel}.{(pool ? "ConvolveAndPool" : "Convolve")}({Shape(conv, input, output)},");
+        w.Line(pool ? $"    {arguments}, workspace, pooled, team);" : $"    {arguments}, output, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    /// <summary>
+    /// A depthwise conv and the 1x1 conv that alone reads it, as one method: SeparableKernel runs them band by band
+    /// of output rows.
+    /// </summary>
+    private static string SeparableMethod(string name, Conv2dOp depthwise, TensorShape input, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
+        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    {
+        var w = new SourceWriter();
+        w.Line($"/// <summary>depthwise conv {depthwise.InChannels}->{depthwise.OutChannels}, {depthwise.KernelSize}x{depthwise.KernelSize}, stride {depthwise.Stride}, pad {depthwise.Padding}, dilation {depthwise.Dilation}: {input} -> {middle}{Epilogue(false, depthwiseActivation, false)},"
+            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
+        w.Line($"{Kernels}.SeparableKernel.Convolve({Shape(depthwise, input, middle)},");
+        w.Line($"    input, depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
+        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    private static string Epilogue(bool residual, ActivationKind? activation, bool pool) =>
+        (residual ? ", + residual" : string.Empty)
+        + (activation is { } kind ? ", " + ActivationDescriptor.For(kind).Name : string.Empty)
+        + (pool ? ", then the global average pool" : string.Empty);
+
+    /// <summary>The kernel's shape argument, every size named.</summary>
+    private static string Shape(Conv2dOp conv, TensorShape input, TensorShape output) => string.Format(CultureInfo.InvariantCulture,
+        "new {0}.ConvolutionShape(InChannels: {1}, Height: {2}, Width: {3}, OutChannels: {4}, OutputHeight: {5}, OutputWidth: {6}, Kernel: {7}, Stride: {8}, Padding: {9}, Dilation: {10}, Groups: {11})",
+        Kernels, input.Channels, input.Height, input.Width, output.Channels, output.Height, output.Width, conv.KernelSize, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
+}

@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Ops;
+
+/// <summary>nn.Linear on a flat input.</summary>
+public sealed record LinearOp(int InFeatures, int OutFeatures, bool Bias) : Operation
+{
+    public override string OpName => "linear";
+
+    public override string TorchName => "Linear";
+
+    public override OpDescriptor Descriptor => Linear.Descriptor;
+
+    public long ParameterCount => (long)InFeatures * OutFeatures + (Bias ? OutFeatures : 0);
+}
+
+/// <summary>linear: one dot product per output feature, with an activation in its epilogue when one follows.</summary>
+public sealed class Linear : OpDescriptor
+{
+    public static readonly Linear Descriptor = new();
+
+    private static readonly OpParameter[] Signature =
+    {
+        OpParameter.RequiredInteger("in_features"),
+        OpParameter.RequiredInteger("out_features"),
+        OpParameter.Boolean("bias", true),
+    };
+
+    public override string Name => "linear";
+
+    public override string TorchName => "nn.Linear";
+
+    public override bool HasWeights => true;
+
+    public override IReadOnlyList<OpParameter> Parameters => Signature;
+
+    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Linear") };
+
+    internal override Operation? Create(OpSite site)
+    {
+        int inFeatures = site.Int("in_features");
+        int outFeatures = site.Int("out_features");
+        return site.Ok ? new LinearOp(inFeatures, outFeatures, site.Flag("bias")) : null;
+    }
+
+    internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
+    {
+        var linear = (LinearOp)operation;
+        var input = inputs[0];
+        if (!input.IsFlat)
+        {
+            site.Report(DiagnosticDescriptors.WrongRank, site.Location, site.DisplayName, "a flat", $"an image {input}", "flatten it first, for example fc(flatten(x))");
+            return null;
+        }
+        if (input.Channels != linear.InFeatures)
+        {
+            site.Report(DiagnosticDescriptors.LinearFeatureMismatch, site.LocationOf("in_features"), site.DisplayName, linear.InFeatures, input.Channels, $"input {input}");
+            return null;
+        }
+        return TensorShape.Flat(linear.OutFeatures);
+    }
+
+    public override long ParameterCount(Operation operation) => ((LinearOp)operation).ParameterCount;
+
+    public override long MultiplyAccumulates(Operation operation, TensorShape output) => (long)((LinearOp)operation).InFeatures * ((LinearOp)operation).OutFeatures;
+
+    public override IEnumerable<WeightTensor> Weights(string path, Operation operation)
+    {
+        var linear = (LinearOp)operation;
+        yield return Weight(path, "weight", WeightRole.Parameter, linear.OutFeatures, linear.InFeatures);
+        if (linear.Bias) yield return Weight(path, "bias", WeightRole.Parameter, linear.OutFeatures);
+    }
+
+    public override string Describe(Operation operation)
+    {
+        var linear = (LinearOp)operation;
+        return $"{linear.InFeatures}->{linear.OutFeatures}" + (linear.Bias ? ", bias" : string.Empty);
+    }
+
+    public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.Activation;
+
+    internal override void Emit(StepCode code)
+    {
+        var step = code.Step;
+        var node = step.Primary;
+        var linear = (LinearOp)node.Operation;
+        string weight = code.Field(node.Path, "weight");
+        code.Load.Add($"{weight} = weights.Take({StepCode.Key(node.Path, "weight")}, {linear.OutFeatures}, {linear.InFeatures});");
+        string? bias = null;
+        if (linear.Bias)
+        {
+            bias = code.Field(node.Path, "bias");
+            code.Load.Add($"{bias} = {StepCode.TakeVector(node.Path, "bias", linear.OutFeatures)};");
+        }
+        string name = $"Linear_{linear.InFeatures}_{linear.OutFeatures}{(bias is null ? "_NoBias" : string.Empty)}{code.EpilogueSuffix}";
+        string method = code.Methods.Add(name, () =>
+        {
+            var w = new SourceWriter();
+            w.Line($"/// <summary>linear {linear.InFeatures}->{linear.OutFeatures}.</summary>");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {SourceWriter.Span} output)");
+            w.Open($"for (int o = 0; o < {linear.OutFeatures}; o++)");
+            w.Line($"float value = {(linear.Bias ? "bias[o] + " : string.Empty)}global::GroupNetDsl.Kernels.VectorKernels.Dot(weight.Slice(o * {linear.InFeatures}, {linear.InFeatures}), input.Slice(0, {linear.InFeatures}));");
+            w.Line($"output[o] = {(step.Activation is { } kind ? ActivationDescriptor.For(kind).Scalar("value") : "value")};");
+            w.Close();
+            w.Close();
+            return w.Text;
+        });
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {buffer(step.Last.Index)});");
+    }
+}

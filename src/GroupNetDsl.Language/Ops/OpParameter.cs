@@ -1,0 +1,127 @@
+using System.Globalization;
+
+namespace GroupNetDsl.Language.Ops;
+
+/// <summary>The type an argument must have.</summary>
+public enum ArgumentType
+{
+    Integer,
+    Number,
+    Boolean,
+    Any,
+}
+
+/// <summary>
+/// One formal argument of an op, named as in PyTorch: its type, whether it may be left out and what it is then.
+/// The descriptor's list of them is the only statement of an op's signature and defaults.
+/// </summary>
+public sealed class OpParameter
+{
+    /// <summary>The largest integer argument accepted: sizes beyond it cannot make a tensor that fits.</summary>
+    public const int MaximumInteger = 1 << 24;
+
+    private OpParameter(string name, ArgumentType type, bool required, object? defaultValue, string? derived, int minimum, bool hasEffect)
+    {
+        Name = name;
+        Type = type;
+        Required = required;
+        DefaultValue = defaultValue;
+        Derived = derived;
+        Minimum = minimum;
+        HasEffect = hasEffect;
+    }
+
+    public string Name { get; }
+
+    public ArgumentType Type { get; }
+
+    public bool Required { get; }
+
+    /// <summary>long, double or bool when left out; null when required or <see cref="Derived"/>.</summary>
+    public object? DefaultValue { get; }
+
+    /// <summary>What a left-out argument becomes when no constant says it (e.g. "= kernel_size"), as the docs write it.</summary>
+    public string? Derived { get; }
+
+    /// <summary>The smallest integer value accepted.</summary>
+    public int Minimum { get; }
+
+    /// <summary>False for arguments accepted for PyTorch's sake that change nothing in inference (inplace, momentum).</summary>
+    public bool HasEffect { get; }
+
+    /// <summary>The attribute form's property for this argument: PyTorch's name in PascalCase.</summary>
+    public string PropertyName => PascalCase(Name);
+
+    /// <summary>How the docs' op table writes it: <c>stride = 1</c>, <c>in_channels</c>, <c>momentum (ignored)</c>.</summary>
+    public string Signature =>
+        !HasEffect ? Name + " (ignored)"
+        : Derived is not null ? Name + " " + Derived
+        : DefaultValue is null ? Name
+        : Name + " = " + Format(DefaultValue);
+
+    public static OpParameter RequiredInteger(string name, int minimum = 1) => new(name, ArgumentType.Integer, true, null, null, minimum, true);
+
+    public static OpParameter Integer(string name, long defaultValue, int minimum = 1) => new(name, ArgumentType.Integer, false, defaultValue, null, minimum, true);
+
+    /// <summary>An integer whose value, when left out, comes from the input or another argument (<paramref name="derived"/> says which).</summary>
+    public static OpParameter DerivedInteger(string name, string derived, int minimum = 1) => new(name, ArgumentType.Integer, false, null, derived, minimum, true);
+
+    public static OpParameter Boolean(string name, bool defaultValue) => new(name, ArgumentType.Boolean, false, defaultValue, null, 0, true);
+
+    public static OpParameter Number(string name, double defaultValue) => new(name, ArgumentType.Number, false, defaultValue, null, 0, true);
+
+    /// <summary>An argument PyTorch has that changes nothing in inference: accepted and ignored.</summary>
+    public static OpParameter Ignored(string name, ArgumentType type) => new(name, type, false, null, null, 0, false);
+
+    /// <summary>A block's parameter: any scalar, required unless it has a default expression.</summary>
+    internal static OpParameter BlockParameter(string name, bool required) => new(name, ArgumentType.Any, required, null, null, 0, true);
+
+    private static string Format(object value) => value switch
+    {
+        bool flag => flag ? "true" : "false",
+        // 1e-5, not 1E-05: as the docs and Python write it.
+        double number => number.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant().Replace("e-0", "e-").Replace("e+0", "e+"),
+        _ => System.Convert.ToString(value, CultureInfo.InvariantCulture)!,
+    };
+
+    private static string PascalCase(string name)
+    {
+        var builder = new System.Text.StringBuilder();
+        bool upper = true;
+        foreach (char c in name)
+        {
+            if (c == '_')
+            {
+                upper = true;
+                continue;
+            }
+            builder.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>
+/// A layer attribute of the runtime (<c>[Conv2d(...)]</c>) that declares this op. Its constructor takes
+/// <see cref="ConstructorParameters"/> and its settable properties are <see cref="Properties"/>, both PyTorch's names.
+/// </summary>
+public sealed class OpAttribute
+{
+    public OpAttribute(string name, string[] constructorParameters, string[] properties)
+    {
+        Name = name;
+        ConstructorParameters = constructorParameters;
+        Properties = properties;
+    }
+
+    /// <summary>The attribute's type name without the Attribute suffix.</summary>
+    public string Name { get; }
+
+    public string[] ConstructorParameters { get; }
+
+    public string[] Properties { get; }
+}
+
+/// <summary>One row of the docs' op table (docs/language.md): how it is written, PyTorch's equivalent, its arguments.</summary>
+public sealed record OpDocumentation(string Usage, string TorchName, string Arguments);

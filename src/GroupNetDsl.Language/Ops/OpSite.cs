@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GroupNetDsl.Language.Binding;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Ops;
+
+/// <summary>
+/// One use of an op as the binder sees it: its bound arguments, where it is written, and where to report. A
+/// descriptor reads its arguments here (defaults from its own parameter list) and reports each broken rule.
+/// </summary>
+internal sealed class OpSite
+{
+    private readonly OpDescriptor _op;
+    private readonly IReadOnlyDictionary<string, BoundArgument> _arguments;
+    private readonly Action<DiagnosticDescriptor, SourceLocation, object[]> _report;
+
+    public OpSite(OpDescriptor op, string displayName, SourceLocation location, IReadOnlyDictionary<string, BoundArgument> arguments, int? inputChannels,
+        Action<DiagnosticDescriptor, SourceLocation, object[]> report)
+    {
+        _op = op;
+        DisplayName = displayName;
+        Location = location;
+        _arguments = arguments;
+        InputChannels = inputChannels;
+        _report = report;
+    }
+
+    /// <summary>The layer's path (or the network's name), as diagnostics name it.</summary>
+    public string DisplayName { get; }
+
+    public SourceLocation Location { get; }
+
+    /// <summary>Channels of the input when the op is created at its first call, else null.</summary>
+    public int? InputChannels { get; }
+
+    /// <summary>False once an argument was reported.</summary>
+    public bool Ok { get; private set; } = true;
+
+    public IEnumerable<string> GivenArguments => _arguments.Keys;
+
+    public bool Has(string name) => _arguments.ContainsKey(name);
+
+    /// <summary>Where the argument is written, or the op itself when it was left out.</summary>
+    public SourceLocation LocationOf(string name) => _arguments.TryGetValue(name, out var argument) ? argument.Location : Location;
+
+    /// <summary>An integer argument, its parameter's default when left out; reported when out of range.</summary>
+    public int Int(string name) => Int(name, Parameter(name).DefaultValue is long value ? (int)value : Parameter(name).Minimum);
+
+    /// <summary>An integer argument whose value when left out is <paramref name="derived"/> (see <see cref="OpParameter.Derived"/>).</summary>
+    public int Int(string name, int derived)
+    {
+        if (!_arguments.TryGetValue(name, out var argument)) return derived;
+        long value = ((IntValue)argument.Value).Value;
+        int minimum = Parameter(name).Minimum;
+        if (value < minimum || value > OpParameter.MaximumInteger)
+        {
+            Report(DiagnosticDescriptors.InvalidValue, argument.Location, DisplayName, name,
+                value < minimum ? (minimum == 0 ? "0 or more" : $"at least {minimum}") : $"at most {OpParameter.MaximumInteger}", value);
+            return derived;
+        }
+        return (int)value;
+    }
+
+    public bool Flag(string name) => _arguments.TryGetValue(name, out var argument) ? ((BoolValue)argument.Value).Value : (bool)Parameter(name).DefaultValue!;
+
+    public double Number(string name) => _arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;
+
+    /// <summary>Reports a broken rule; the op is then not created.</summary>
+    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments)
+    {
+        _report(descriptor, location, arguments);
+        Ok = false;
+    }
+
+    /// <summary>True for an image input; else reports that the op needs one.</summary>
+    public bool RequireImage(TensorShape input, string hint)
+    {
+        if (!input.IsFlat) return true;
+        Report(DiagnosticDescriptors.WrongRank, Location, DisplayName, "an image (channels x height x width)", $"a flat vector of {input.Channels}", hint);
+        return false;
+    }
+
+    /// <summary>The output of a sliding window (conv, pool) over <paramref name="input"/>, or null after reporting why there is none.</summary>
+    public TensorShape? Spatial(TensorShape input, int channels, int extent, int stride, int padding)
+    {
+        // PyTorch: floor((size + 2 * padding - extent) / stride) + 1, computed in 64 bits.
+        long height = ((long)input.Height + 2L * padding - extent) / stride + 1;
+        long width = ((long)input.Width + 2L * padding - extent) / stride + 1;
+        if (input.Height + 2L * padding - extent < 0) height = 0;
+        if (input.Width + 2L * padding - extent < 0) width = 0;
+        if (height <= 0 || width <= 0)
+        {
+            Report(DiagnosticDescriptors.SpatialCollapse, Location, DisplayName, $"{height}x{width}", input);
+            return null;
+        }
+        if (height > 1 << 20 || width > 1 << 20 || (long)channels * height * width > TensorShape.MaxElements)
+        {
+            Report(DiagnosticDescriptors.TensorTooLarge, Location, DisplayName, $"{channels}x{height}x{width}", (long)channels * height * width, TensorShape.MaxElements);
+            return null;
+        }
+        return TensorShape.Chw(channels, (int)height, (int)width);
+    }
+
+    private OpParameter Parameter(string name) => _op.Parameters.First(p => p.Name == name);
+}

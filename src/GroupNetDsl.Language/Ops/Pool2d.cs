@@ -1,0 +1,93 @@
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Model;
+
+namespace GroupNetDsl.Language.Ops;
+
+public enum PoolKind
+{
+    Max,
+    Average,
+}
+
+/// <summary>nn.MaxPool2d / nn.AvgPool2d (ceil_mode false; average counts padding, as PyTorch's default).</summary>
+public sealed record Pool2dOp(PoolKind Pool, int KernelSize, int Stride, int Padding) : Operation
+{
+    public override string OpName => Pool == PoolKind.Max ? "maxpool" : "avgpool";
+
+    public override string TorchName => Pool == PoolKind.Max ? "MaxPool2d" : "AvgPool2d";
+
+    public override OpDescriptor Descriptor => Pool == PoolKind.Max ? MaxPool2d.Descriptor : AvgPool2d.Descriptor;
+}
+
+/// <summary>What maxpool and avgpool with a window share: the window's checks, the output size and the emitted loop.</summary>
+public abstract class Pool2dDescriptor : OpDescriptor
+{
+    protected abstract PoolKind Kind { get; }
+
+    /// <summary>A pool with a window: kernel_size, stride (the kernel size when left out) and padding (at most half the kernel).</summary>
+    internal Operation? CreateWindow(OpSite site)
+    {
+        int kernel = site.Int("kernel_size");
+        int stride = site.Int("stride", derived: kernel);
+        int padding = site.Int("padding");
+        if (site.Ok && padding > kernel / 2)
+        {
+            site.Report(DiagnosticDescriptors.InvalidValue, site.LocationOf("padding"), site.DisplayName, "padding", $"at most half the kernel size ({kernel / 2})", padding);
+        }
+        return site.Ok ? new Pool2dOp(Kind, kernel, stride, padding) : null;
+    }
+
+    internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
+    {
+        var pool = (Pool2dOp)operation;
+        if (!site.RequireImage(inputs[0], "pool before flatten")) return null;
+        return site.Spatial(inputs[0], inputs[0].Channels, pool.KernelSize, pool.Stride, pool.Padding);
+    }
+
+    public override string Describe(Operation operation)
+    {
+        var pool = (Pool2dOp)operation;
+        return $"{pool.KernelSize}x{pool.KernelSize}" + (pool.Stride != pool.KernelSize ? $", stride {pool.Stride}" : string.Empty) + (pool.Padding != 0 ? $", pad {pool.Padding}" : string.Empty);
+    }
+
+    internal override void Emit(StepCode code)
+    {
+        var node = code.Step.Primary;
+        var pool = (Pool2dOp)node.Operation;
+        var input = code.Input;
+        var output = node.Output;
+        int k = pool.KernelSize, s = pool.Stride, p = pool.Padding;
+        bool max = pool.Pool == PoolKind.Max;
+        string name = $"{(max ? "MaxPool" : "AvgPool")}_{StepCode.Shape(input)}_k{k}_s{s}_p{p}";
+        string method = code.Methods.Add(name, () =>
+        {
+            var w = new SourceWriter();
+            w.Line($"/// <summary>{(max ? "max" : "average")} pool {k}x{k}, stride {s}, pad {p}: {input} -> {output}.</summary>");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output)");
+            w.Open($"for (int c = 0; c < {input.Channels}; c++)");
+            w.Line($"{SourceWriter.ReadOnlySpan} source = input.Slice(c * {input.Height * input.Width}, {input.Height * input.Width});");
+            w.Open($"for (int oy = 0; oy < {output.Height}; oy++)");
+            w.Open($"for (int ox = 0; ox < {output.Width}; ox++)");
+            w.Line(max ? "float value = float.NegativeInfinity;" : "float value = 0f;");
+            w.Open($"for (int ky = 0; ky < {k}; ky++)");
+            w.Line($"int iy = oy * {s} - {p} + ky;");
+            w.Line($"if ((uint)iy >= {input.Height}u) continue;");
+            w.Open($"for (int kx = 0; kx < {k}; kx++)");
+            w.Line($"int ix = ox * {s} - {p} + kx;");
+            w.Line($"if ((uint)ix >= {input.Width}u) continue;");
+            w.Line($"float x = source[iy * {input.Width} + ix];");
+            w.Line(max ? "if (x > value || float.IsNaN(x)) value = x;" : "value += x;");
+            w.Close();
+            w.Close();
+            // PyTorch's AvgPool2d counts padded positions (count_include_pad=True); with ceil_mode off every window has k*k of them.
+            w.Line(max ? $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value;" : $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value / {k * k}f;");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Close();
+            return w.Text;
+        });
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+    }
+}
