@@ -9,9 +9,7 @@ public static class StandardLibrary
     /// <summary>The pseudo-path of the standard library; diagnostics never point here, they point at the call site.</summary>
     public const string FilePath = "<GroupNetDsl>/Blocks.gnet";
 
-    private static SourceDocument? _document;
-
-    public static SourceDocument Document => _document ??= Load();
+    public static SourceDocument Document { get; } = Load();
 
     private static SourceDocument Load()
     {
