@@ -39,7 +39,7 @@ public abstract class ActivationDescriptor : OpDescriptor
 
     public override System.Collections.Generic.IReadOnlyList<OpParameter> Parameters => Signature;
 
-    public override System.Collections.Generic.IReadOnlyList<OpAttribute> Attributes => new[] { Attribute(TorchName.Substring("nn.".Length)) };
+    public override System.Collections.Generic.IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute(TorchName.Substring("nn.".Length)) };
 
     /// <summary>The descriptor of <paramref name="kind"/>, from the registry.</summary>
     public static ActivationDescriptor For(ActivationKind kind) => OpRegistry.All.OfType<ActivationDescriptor>().First(a => a.Kind == kind);

@@ -40,10 +40,10 @@ public sealed class AvgPool2d : Pool2dDescriptor
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
     /// <summary>[AvgPool2d(k)] needs the kernel size; [GlobalAvgPool] takes nothing.</summary>
-    public override IReadOnlyList<OpAttribute> Attributes => new[]
+    public override IReadOnlyList<LayerAttributeForm> Attributes { get; } = new[]
     {
-        new OpAttribute("AvgPool2d", new[] { "kernel_size" }, new[] { "stride", "padding" }),
-        new OpAttribute("GlobalAvgPool", new string[0], new string[0]),
+        new LayerAttributeForm("AvgPool2d", ["kernel_size"], ["stride", "padding"]),
+        new LayerAttributeForm("GlobalAvgPool", [], []),
     };
 
     public override IReadOnlyList<OpDocumentation> Documentation => new[]

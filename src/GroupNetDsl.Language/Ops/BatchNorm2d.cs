@@ -36,7 +36,7 @@ public sealed class BatchNorm2d : OpDescriptor
 
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("BatchNorm2d") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("BatchNorm2d") };
 
     internal override bool IsDeferred(OpSite site) => !site.Has("num_features");
 

@@ -58,7 +58,7 @@ public sealed class Conv2d : OpDescriptor
 
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Conv2d") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Conv2d") };
 
     internal override Operation? Create(OpSite site)
     {

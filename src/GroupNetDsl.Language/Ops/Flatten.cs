@@ -22,7 +22,7 @@ public sealed class Flatten : OpDescriptor
 
     public override string TorchName => "torch.flatten(x, 1)";
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Flatten") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Flatten") };
 
     internal override Operation? Create(OpSite site) => new FlattenOp();
 

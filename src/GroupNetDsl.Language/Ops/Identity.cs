@@ -21,7 +21,7 @@ public sealed class Identity : OpDescriptor
 
     public override string TorchName => "nn.Identity";
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Identity") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Identity") };
 
     internal override Operation? Create(OpSite site) => new IdentityOp();
 

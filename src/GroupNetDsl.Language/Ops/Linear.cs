@@ -37,7 +37,7 @@ public sealed class Linear : OpDescriptor
 
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("Linear") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Linear") };
 
     internal override Operation? Create(OpSite site)
     {

@@ -22,7 +22,7 @@ public sealed class MaxPool2d : Pool2dDescriptor
 
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
-    public override IReadOnlyList<OpAttribute> Attributes => new[] { Attribute("MaxPool2d") };
+    public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("MaxPool2d") };
 
     internal override Operation? Create(OpSite site) => CreateWindow(site);
 }

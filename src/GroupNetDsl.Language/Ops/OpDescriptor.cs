@@ -48,13 +48,13 @@ public abstract class OpDescriptor
     public virtual IReadOnlyList<OpParameter> Parameters => Array.Empty<OpParameter>();
 
     /// <summary>The runtime's layer attributes that declare this op (none: it has no attribute form).</summary>
-    public virtual IReadOnlyList<OpAttribute> Attributes => Array.Empty<OpAttribute>();
+    public virtual IReadOnlyList<LayerAttributeForm> Attributes => Array.Empty<LayerAttributeForm>();
 
     /// <summary>The op's rows in the docs' op table.</summary>
     public virtual IReadOnlyList<OpDocumentation> Documentation => new[] { new OpDocumentation(Name, TorchName, ArgumentsText(Parameters)) };
 
     /// <summary>An attribute whose constructor takes the required arguments and whose properties are the others that have an effect.</summary>
-    protected OpAttribute Attribute(string name) => new(name,
+    protected LayerAttributeForm Attribute(string name) => new(name,
         Parameters.Where(p => p.Required).Select(p => p.Name).ToArray(),
         Parameters.Where(p => !p.Required && p.HasEffect).Select(p => p.Name).ToArray());
 

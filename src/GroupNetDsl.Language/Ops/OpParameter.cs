@@ -106,9 +106,9 @@ public sealed class OpParameter
 /// A layer attribute of the runtime (<c>[Conv2d(...)]</c>) that declares this op. Its constructor takes
 /// <see cref="ConstructorParameters"/> and its settable properties are <see cref="Properties"/>, both PyTorch's names.
 /// </summary>
-public sealed class OpAttribute
+public sealed class LayerAttributeForm
 {
-    public OpAttribute(string name, string[] constructorParameters, string[] properties)
+    public LayerAttributeForm(string name, string[] constructorParameters, string[] properties)
     {
         Name = name;
         ConstructorParameters = constructorParameters;

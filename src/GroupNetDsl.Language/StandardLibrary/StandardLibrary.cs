@@ -12,13 +12,10 @@ public static class StandardLibrary
     /// <summary>The pseudo-path of the standard library; diagnostics never point here, they point at the call site.</summary>
     public const string FilePath = "<GroupNetDsl>/Blocks.gnet";
 
-    private static SourceDocument? _document;
-    private static IReadOnlyList<BlockSyntax>? _blocks;
-
-    public static SourceDocument Document => _document ??= Load();
+    public static SourceDocument Document { get; } = Load();
 
     /// <summary>The blocks, parsed once.</summary>
-    public static IReadOnlyList<BlockSyntax> Blocks => _blocks ??= Parser.Parse(Document, new DiagnosticBag()).Blocks;
+    public static IReadOnlyList<BlockSyntax> Blocks { get; } = Parser.Parse(Document, new DiagnosticBag()).Blocks;
 
     private static SourceDocument Load()
     {

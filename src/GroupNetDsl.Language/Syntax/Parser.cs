@@ -363,7 +363,7 @@ public sealed class Parser
         }
     }
 
-    private ExpressionSyntax ParseCall(NameSyntax callee)
+    private CallSyntax ParseCall(NameSyntax callee)
     {
         _position++; // '('
         var arguments = new List<ArgumentSyntax>();

@@ -8,10 +8,11 @@ public static class RepositorySources
 
     /// <summary>
     /// What <c>dotnet pack src/GroupNetDsl</c> and <c>dotnet pack src/GroupNetDsl.Cli</c> need: the projects in the
-    /// packages, the projects they build, the shared props and the SDK pin.
+    /// packages, the projects they build, the shared props, the analyzer settings and the SDK pin.
     /// </summary>
     public static readonly IReadOnlyList<string> PackageInputs =
     [
+        ".editorconfig",
         "Directory.Build.props",
         "Directory.Packages.props",
         "global.json",
