@@ -197,7 +197,8 @@ internal sealed partial class Binder
             _ => 0,
         };
         int index = _nodes.Count;
-        _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs, module.Location));
+        _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs));
+        _nodeLocations.Add(module.Location);
         return new TensorValue(index, shape);
     }
 

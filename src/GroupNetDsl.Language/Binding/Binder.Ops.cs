@@ -51,12 +51,12 @@ internal sealed partial class Binder
                 var groupsLocation = arguments.TryGetValue("groups", out var g) ? g.Location : module.Location;
                 if (inChannels % groups != 0)
                 {
-                    Report(DiagnosticDescriptors.InChannelsNotDivisible, groupsLocation, path, inChannels, groups, ValidGroups(inChannels, outChannels));
+                    Report(DiagnosticDescriptors.InChannelsNotDivisible, DiagnosticProperties.ForGroups(inChannels, outChannels, groups), groupsLocation, path, inChannels, groups, ValidGroups(inChannels, outChannels));
                     ok = false;
                 }
                 if (outChannels % groups != 0)
                 {
-                    Report(DiagnosticDescriptors.OutChannelsNotDivisible, groupsLocation, path, outChannels, groups, ValidGroups(inChannels, outChannels));
+                    Report(DiagnosticDescriptors.OutChannelsNotDivisible, DiagnosticProperties.ForGroups(inChannels, outChannels, groups), groupsLocation, path, outChannels, groups, ValidGroups(inChannels, outChannels));
                     ok = false;
                 }
                 return ok ? new Conv2dOp(inChannels, outChannels, kernel, stride, padding, dilation, groups, bias) : null;

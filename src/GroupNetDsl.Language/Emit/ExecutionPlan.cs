@@ -78,12 +78,7 @@ public sealed class ExecutionPlan
     public static ExecutionPlan Create(Network network)
     {
         var nodes = network.Nodes;
-        var consumers = new List<int>[nodes.Count];
-        for (int i = 0; i < nodes.Count; i++) consumers[i] = new List<int>();
-        foreach (var node in nodes)
-        {
-            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
-        }
+        var consumers = network.Consumers();
 
         // A node may be fused into its producer only when nobody else reads the producer's value.
         bool Single(int index, out Node next)
@@ -208,7 +203,7 @@ public sealed class ExecutionPlan
     /// True when <paramref name="node"/> is a plain 1x1 conv (stride 1, no padding, one group) that is the only reader of
     /// <paramref name="previous"/>, a depthwise conv step with nothing added to or pooled from its output.
     /// </summary>
-    private static bool ReadsDepthwiseAlone(Step previous, Node node, List<int>[] consumers, int outputNode) =>
+    private static bool ReadsDepthwiseAlone(Step previous, Node node, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode) =>
         node.Operation is Conv2dOp { KernelSize: 1, Stride: 1, Padding: 0, Groups: 1 }
         && previous.Primary.Operation is Conv2dOp { IsDepthwise: true } && previous.Depthwise is null
         && previous.FusedAdd is null && previous.FusedPool is null
