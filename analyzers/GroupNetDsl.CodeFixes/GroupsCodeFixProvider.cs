@@ -6,13 +6,13 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using GroupNetDsl.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using Properties = GroupNetDsl.Language.Diagnostics.DiagnosticProperties;
 using Rules = GroupNetDsl.Language.Diagnostics.DiagnosticDescriptors;
 
 namespace GroupNetDsl.CodeFixes;
@@ -47,10 +47,10 @@ public sealed class GroupsCodeFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var diagnostic = context.Diagnostics.FirstOrDefault(d => d.Properties.ContainsKey(ModelDiagnostics.ChannelDivisorProperty));
+        var diagnostic = context.Diagnostics.FirstOrDefault(d => d.Properties.ContainsKey(Properties.ChannelDivisor));
         if (diagnostic is null || !diagnostic.Location.IsInSource) return;
-        if (!TryGetInt(diagnostic, ModelDiagnostics.GroupsProperty, out int groups) || !TryGetInt(diagnostic, ModelDiagnostics.ChannelDivisorProperty, out int divisor)) return;
-        int? depthwise = TryGetInt(diagnostic, ModelDiagnostics.DepthwiseGroupsProperty, out int channels) ? channels : null;
+        if (!TryGetInt(diagnostic, Properties.Groups, out int groups) || !TryGetInt(diagnostic, Properties.ChannelDivisor, out int divisor)) return;
+        int? depthwise = TryGetInt(diagnostic, Properties.DepthwiseGroups, out int channels) ? channels : null;
 
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         if (root is null || FindTarget(root, diagnostic.Location.SourceSpan) is not { } target) return;

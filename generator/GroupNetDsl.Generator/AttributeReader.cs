@@ -3,26 +3,13 @@ using System.Linq;
 using System.Threading;
 using GroupNetDsl.Language.Attributes;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GroupNetDsl.Generator;
-
-/// <summary>What a [GroupNet] class declares, as an equatable model with no Roslyn symbols or syntax in it.</summary>
-public sealed record NetworkClass(
-    string? Namespace,
-    string ClassName,
-    string FullName,
-    bool IsPartial,
-    bool IsNested,
-    bool IsGeneric,
-    bool IsStatic,
-    string? BoundNetwork,
-    AttributeNetwork? Attributes,
-    SourceLocation Location,
-    EquatableArray<string> MemberNames);
 
 /// <summary>
 /// Reads a class's [GroupNet] and layer attributes into a <see cref="NetworkClass"/>. Shared (as a linked

@@ -1,26 +1,29 @@
 using System;
-using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace GroupNetDsl.Generator;
 
-/// <summary>A network ready to emit: where the code goes and the validated model.</summary>
+/// <summary>
+/// One network ready to emit: where the code goes, the validated model and the name of the generated file. It holds
+/// no source position (the model keeps only its file's name, for the header), so an edit that only moves a
+/// declaration leaves it equal and its output cached.
+/// </summary>
 public sealed record EmitRequest(EmitTarget Target, Network Network, string HintName);
 
 /// <summary>
 /// Emits inference code for every network of the project: classes marked [GroupNet] (attribute form, or
-/// bound by name to a .gnet network) and every .gnet network not bound to a class. It reports nothing:
-/// the analyzers report every diagnostic; a network with errors simply gets no code.
+/// bound by name to a .gnet network) and every .gnet network not bound to a class, one output per network.
+/// It reports nothing: the analyzers report every diagnostic; a network with errors simply gets no code.
+/// Which class or network gets code, and where, is decided by <see cref="CodeTargets"/>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class GroupNetGenerator : IIncrementalGenerator
@@ -30,12 +33,12 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         public const string Classes = nameof(Classes);
         public const string GnetFiles = nameof(GnetFiles);
         public const string GnetCompilation = nameof(GnetCompilation);
+        public const string GnetNetworks = nameof(GnetNetworks);
+        public const string BoundNetworks = nameof(BoundNetworks);
         public const string RootNamespace = nameof(RootNamespace);
         public const string ClassRequests = nameof(ClassRequests);
         public const string FileRequests = nameof(FileRequests);
     }
-
-    public const string DefaultNamespace = "GroupNetDsl.Networks";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -53,6 +56,8 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .Select(static (text, token) => new GnetFile(text.Path, text.GetText(token)?.ToString() ?? string.Empty))
             .WithTrackingName(TrackingNames.GnetFiles);
 
+        // All files are compiled together (blocks are shared across files), then split again: one item per network,
+        // so an edit to one file re-emits only the networks whose model it changes.
         var compilation = files.Collect()
             .Select(static (files, token) =>
             {
@@ -61,25 +66,34 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             })
             .WithTrackingName(TrackingNames.GnetCompilation);
 
+        var networks = compilation
+            .SelectMany(static (result, _) => result.Networks)
+            .WithTrackingName(TrackingNames.GnetNetworks);
+
+        var boundNetworks = classes
+            .Select(static (c, _) => c.BoundNetwork)
+            .Collect()
+            .Select(static (names, _) => names.Where(n => n is not null).Select(n => n!).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.BoundNetworks);
+
         var rootNamespace = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && IsNamespace(ns) ? EscapeKeywords(ns!) : DefaultNamespace)
+            .Select(static (options, _) => CodeTargets.NamespaceFor(options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null))
             .WithTrackingName(TrackingNames.RootNamespace);
 
         var classRequests = classes.Combine(compilation)
-            .Select(static (pair, token) => ForClass(pair.Left, pair.Right))
+            .Select(static (pair, _) => ForClass(pair.Left, pair.Right))
             .Where(static r => r is not null)
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.ClassRequests);
 
-        var fileRequests = compilation.Combine(classes.Collect()).Combine(rootNamespace)
-            .Select(static (input, _) => ForFiles(input.Left.Left, input.Left.Right, input.Right))
+        var fileRequests = networks.Combine(boundNetworks).Combine(rootNamespace)
+            .Select(static (input, _) => ForFile(input.Left.Left, input.Left.Right, input.Right))
+            .Where(static r => r is not null)
+            .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.FileRequests);
 
         context.RegisterSourceOutput(classRequests, static (context, request) => Emit(context, request));
-        context.RegisterSourceOutput(fileRequests, static (context, requests) =>
-        {
-            foreach (var request in requests) Emit(context, request);
-        });
+        context.RegisterSourceOutput(fileRequests, static (context, request) => Emit(context, request));
     }
 
     private static void Emit(SourceProductionContext context, EmitRequest request)
@@ -89,30 +103,18 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         context.AddSource(request.HintName, SourceText.From(source, Encoding.UTF8));
     }
 
-    /// <summary>A [GroupNet] class: its attribute network, or the .gnet network it binds. Null when there is nothing valid to emit.</summary>
+    /// <summary>A [GroupNet] class: its attribute network, or the .gnet network it binds. Null when it gets no code.</summary>
     private static EmitRequest? ForClass(NetworkClass declaration, CompilationResult files)
     {
-        if (!declaration.IsPartial || declaration.IsNested || declaration.IsGeneric || declaration.IsStatic) return null;
-        NetworkResult? result = declaration.BoundNetwork is { } name
-            ? (declaration.Attributes is { Layers.Count: > 0 } ? null : files.Find(name))
-            : declaration.Attributes is { } attributes ? GnetCompiler.CompileAttributes(attributes) : null;
-        if (result?.Network is not { } network || result.HasErrors) return null;
-        // A name the generated code needs is taken (GNET0305, reported by the analyzers): emitting would only add C# errors.
-        var generated = CSharpEmitter.MemberNames(network);
-        if (generated.Contains(declaration.ClassName) || declaration.MemberNames.Any(generated.Contains)) return null;
-        var target = new EmitTarget(declaration.Namespace, declaration.ClassName, Standalone: false);
-        return new EmitRequest(target, network, HintName(declaration.FullName));
+        var check = CodeTargets.ForClass(declaration, files);
+        return check is { Target: { } target, Network.Network: { } network } ? new EmitRequest(target, network, HintName(declaration.FullName)) : null;
     }
 
-    /// <summary>Every valid .gnet network that no class binds becomes a class of its own in the root namespace.</summary>
-    private static EquatableArray<EmitRequest> ForFiles(CompilationResult files, ImmutableArray<NetworkClass> classes, string rootNamespace)
-    {
-        var bound = new HashSet<string>(classes.Where(c => c.BoundNetwork is not null).Select(c => c.BoundNetwork!), StringComparer.Ordinal);
-        return files.Networks
-            .Where(n => n.Network is not null && !n.HasErrors && !bound.Contains(n.Name) && !CSharpEmitter.MemberNames(n.Network).Contains(n.Name))
-            .Select(n => new EmitRequest(new EmitTarget(rootNamespace, n.Name, Standalone: true), n.Network!, HintName(rootNamespace + "." + n.Name + ".gnet")))
-            .ToEquatableArray();
-    }
+    /// <summary>A valid .gnet network that no class binds becomes a class of its own in the root namespace.</summary>
+    private static EmitRequest? ForFile(NetworkResult network, EquatableArray<string> boundNetworks, string rootNamespace) =>
+        CodeTargets.ForNetwork(network, boundNetworks.ToList(), rootNamespace) is { } target
+            ? new EmitRequest(target, network.Network!, HintName(rootNamespace + "." + network.Name + ".gnet"))
+            : null;
 
     private static string HintName(string fullName)
     {
@@ -124,13 +126,6 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         }
         return builder.Append(".g.cs").ToString();
     }
-
-    /// <summary>"My.class" is a valid RootNamespace for MSBuild; in C# it must be written "My.@class".</summary>
-    private static string EscapeKeywords(string ns) =>
-        string.Join(".", ns.Split('.').Select(part => SyntaxFacts.GetKeywordKind(part) != SyntaxKind.None ? "@" + part : part));
-
-    private static bool IsNamespace(string? text) =>
-        !string.IsNullOrEmpty(text) && text!.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
 }
 
 /// <summary>The path and text of one .gnet additional file.</summary>

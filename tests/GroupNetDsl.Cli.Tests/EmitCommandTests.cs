@@ -132,8 +132,21 @@ public sealed class EmitCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("My.class", "namespace My.@class;")]
+    [InlineData("var.Nets", "namespace @var.Nets;")]
+    public void A_keyword_in_the_namespace_is_escaped_as_the_generator_escapes_a_root_namespace(string ns, string expected)
+    {
+        string file = _directory.Write("Separable.gnet", SeparableBlock);
+
+        var run = Gnet.Run("emit", file, "--namespace", ns);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains(expected, run.OutputLines);
+    }
+
+    [Theory]
     [InlineData("My..Networks")]
-    [InlineData("My.class")]
+    [InlineData("My.@class")]
     [InlineData("1Networks")]
     public void A_namespace_that_is_not_dotted_identifiers_cannot_run(string ns)
     {

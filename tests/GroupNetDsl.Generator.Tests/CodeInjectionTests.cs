@@ -164,6 +164,19 @@ public sealed class CodeInjectionTests
         Assert.True(run.CompilationProblems().Count == 0, $"RootNamespace '{rootNamespace}':\n{run.Describe(run.CompilationProblems())}\n\n{run.Files[0].Text}");
     }
 
+    [Theory]
+    [InlineData("My.class", "namespace My.@class;")]
+    [InlineData("var.Nets", "namespace @var.Nets;")]
+    public void AKeywordInTheRootNamespaceIsEscapedAsGnetEmitEscapesIt(string rootNamespace, string expected)
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(rootNamespace)
+            .WithGnet("/p/Net.gnet", "network Net(input: 3x8x8) = relu\n")
+            .Run();
+
+        Assert.Contains(expected, run.Files.Single().Text.Split('\n').Select(line => line.TrimEnd('\r')));
+    }
+
     /// <summary>Code that uses the generated members through the user's own name for the class.</summary>
     private static string Usage(string className) => $$"""
         internal static class UsageOfTheGeneratedClass

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using GroupNetDsl.Generator.Tests.Harness;
+using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -74,6 +75,53 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void EditingOneGnetFileLeavesTheOtherNetworksOutputCached()
+    {
+        var harness = SeedNetworks.Project();
+        var compilation = harness.CreateCompilation();
+        var texts = harness.AdditionalTexts();
+        var driver = harness.CreateDriver(texts).RunGenerators(compilation);
+        string before = SourceOf(driver, SeedNetworks.SeparableBlockHint);
+        var old = texts.Single(t => t.Path == "Bottleneck.gnet");
+        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, SeedNetworks.BottleneckGnet.Replace("groups: 8", "groups: 4", StringComparison.Ordinal)));
+        driver = driver.RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+
+        Assert.Equal(before, SourceOf(driver, SeedNetworks.SeparableBlockHint));
+        AssertOutputCached(result, "SeparableBlock");
+        Assert.Contains(IncrementalStepRunReason.Modified, OutputReasons(result, "Bottleneck")); // the control: the edited network is re-emitted
+    }
+
+    [Fact]
+    public void AddingACommentAboveAGroupNetClassLeavesItsOutputCached()
+    {
+        var harness = SeedNetworks.Project();
+        var compilation = harness.CreateCompilation();
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+        string before = SourceOf(driver, SeedNetworks.MiniGroupNetHint);
+
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "MiniGroupNetAttributes.cs");
+        int attribute = tree.GetText().ToString().IndexOf("[GroupNet(", StringComparison.Ordinal);
+        var edited = tree.WithChangedText(tree.GetText().WithChanges(new TextChange(new TextSpan(attribute, 0), "// A comment that moves the class one line down.\n")));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, edited));
+        var result = driver.GetRunResult().Results.Single();
+
+        Assert.Equal(before, SourceOf(driver, SeedNetworks.MiniGroupNetHint));
+        AssertOutputCached(result, "MiniGroupNet");
+    }
+
+    [Fact]
+    public void NoOutputStepInputHoldsSourcePositions()
+    {
+        var harness = SeedNetworks.Project();
+        var result = harness.CreateDriver().RunGenerators(harness.CreateCompilation()).GetRunResult().Results.Single();
+
+        var inputs = OutputSteps(result).SelectMany(step => step.Inputs).Select(input => input.Source.Outputs[input.OutputIndex].Value).ToList();
+        Assert.Equal(3, inputs.Count);
+        foreach (var value in inputs) RoslynObjectFinder.AssertNone(value, "input of an output step", typeof(SourceLocation));
+    }
+
+    [Fact]
     public void NoStepOutputHoldsRoslynObjects()
     {
         var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
@@ -107,6 +155,30 @@ public sealed class IncrementalityTests
         Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(new[] { tree.GetRoot().GetLocation() }, "sample"));
         Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(compilation.Assembly, "sample"));
         Assert.ThrowsAny<Exception>(() => RoslynObjectFinder.AssertNone(new KeyValuePair<string, object>("c", compilation), "sample"));
+    }
+
+    private static string SourceOf(GeneratorDriver driver, string hintName) =>
+        driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+
+    private static IEnumerable<IncrementalGeneratorRunStep> OutputSteps(GeneratorRunResult result) =>
+        result.TrackedOutputSteps.TryGetValue(WellKnownGeneratorOutputs.SourceOutput, out var steps) ? steps : [];
+
+    /// <summary>
+    /// The reasons of the output steps that emit only <paramref name="network"/>: an output step's input is the item it
+    /// emits, which names its class; a step whose input holds several networks is not one of them.
+    /// </summary>
+    private static List<IncrementalStepRunReason> OutputReasons(GeneratorRunResult result, string network) =>
+        OutputSteps(result)
+            .Where(step => step.Inputs.Length == 1 && step.Inputs[0].Source.Outputs[step.Inputs[0].OutputIndex].Value is GroupNetDsl.Generator.EmitRequest request && request.Target.ClassName == network)
+            .SelectMany(step => step.Outputs.Select(o => o.Reason))
+            .ToList();
+
+    private static void AssertOutputCached(GeneratorRunResult result, string network)
+    {
+        Assert.Null(result.Exception);
+        var reasons = OutputReasons(result, network);
+        Assert.True(reasons.Count > 0, $"No output step emits {network} alone.");
+        Assert.All(reasons, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"The output of {network} ran again: {reason}."));
     }
 
     private static void AssertEveryStepCached(GeneratorRunResult result)
@@ -146,17 +218,18 @@ internal static class RoslynObjectFinder
 {
     private static readonly Type[] Forbidden = [typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxReference)];
 
-    public static void AssertNone(object? root, string where)
+    /// <summary>Fails on any Roslyn object, and on any object of the <paramref name="alsoForbidden"/> types.</summary>
+    public static void AssertNone(object? root, string where, params Type[] alsoForbidden)
     {
         var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        Walk(root, where, visited, depth: 0);
+        Walk(root, where, visited, depth: 0, [.. Forbidden, .. alsoForbidden]);
     }
 
-    private static void Walk(object? value, string path, HashSet<object> visited, int depth)
+    private static void Walk(object? value, string path, HashSet<object> visited, int depth, Type[] forbiddenTypes)
     {
         if (value is null) return;
         var type = value.GetType();
-        if (Forbidden.FirstOrDefault(f => f.IsAssignableFrom(type)) is { } forbidden)
+        if (forbiddenTypes.FirstOrDefault(f => f.IsAssignableFrom(type)) is { } forbidden)
         {
             throw new Xunit.Sdk.XunitException($"{path} holds a {forbidden.Name} ({type.FullName}).");
         }
@@ -176,14 +249,14 @@ internal static class RoslynObjectFinder
             {
                 return; // a default ImmutableArray: nothing inside
             }
-            while (enumerator.MoveNext()) Walk(enumerator.Current, $"{path}[{index++}]", visited, depth + 1);
+            while (enumerator.MoveNext()) Walk(enumerator.Current, $"{path}[{index++}]", visited, depth + 1, forbiddenTypes);
             if (type.Namespace?.StartsWith("System.Collections", StringComparison.Ordinal) == true || type.IsArray) return;
         }
 
         // Every field, private ones too (a record's backing fields, a wrapper's array): a symbol can hide anywhere.
         foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
         {
-            Walk(field.GetValue(value), $"{path}.{field.Name}", visited, depth + 1);
+            Walk(field.GetValue(value), $"{path}.{field.Name}", visited, depth + 1, forbiddenTypes);
         }
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -197,7 +270,7 @@ internal static class RoslynObjectFinder
             {
                 continue;
             }
-            Walk(propertyValue, $"{path}.{property.Name}", visited, depth + 1);
+            Walk(propertyValue, $"{path}.{property.Name}", visited, depth + 1, forbiddenTypes);
         }
     }
 }

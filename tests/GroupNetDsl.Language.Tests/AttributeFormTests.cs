@@ -57,11 +57,11 @@ public class AttributeFormTests
     [Fact]
     public void Attribute_nodes_are_located_at_their_attributes_in_the_CSharp_file()
     {
-        var network = Compile(MiniGroupNetClass, "MiniGroupNet").Network!;
+        var network = Compile(MiniGroupNetClass, "MiniGroupNet");
 
-        Assert.All(network.Nodes, n => Assert.Equal(AttributeSource.FilePath, n.Location.FilePath));
-        Assert.Equal("Conv2d(3, 64, 3, Padding = 1, Bias = false, Name = \"stem.0\")", Covered(Gnet.Node(network, "stem.0").Location));
-        Assert.Equal("GroupedBottleneck(64, 128, Groups = 8, Stride = 2, Name = \"stage1\")", Covered(Gnet.Node(network, "stage1.group_conv.0").Location));
+        Assert.All(network.NodeLocations, location => Assert.Equal(AttributeSource.FilePath, location.FilePath));
+        Assert.Equal("Conv2d(3, 64, 3, Padding = 1, Bias = false, Name = \"stem.0\")", Covered(Gnet.NodeLocation(network, "stem.0")));
+        Assert.Equal("GroupedBottleneck(64, 128, Groups = 8, Stride = 2, Name = \"stage1\")", Covered(Gnet.NodeLocation(network, "stage1.group_conv.0")));
         Assert.Equal("GroupNet(Input = \"3x64x64\")", Covered(network.Location));
     }
 
@@ -301,13 +301,6 @@ public class AttributeFormTests
 
     private string Covered(Text.SourceLocation location) => MiniGroupNetClass.Substring(location.Start, location.Length);
 
-    private static Network WithoutLocations(Network network)
-    {
-        var nowhere = Text.SourceLocation.None("nowhere");
-        return network with
-        {
-            Location = nowhere,
-            Nodes = network.Nodes.Select(n => n with { Location = nowhere }).ToEquatableArray(),
-        };
-    }
+    /// <summary>The model with its one trace of the source, the declaring file's name, removed.</summary>
+    private static Network WithoutLocations(Network network) => network with { SourceFileName = "nowhere" };
 }

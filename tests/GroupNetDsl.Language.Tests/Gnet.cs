@@ -35,6 +35,9 @@ internal static class Gnet
 
     public static Node Node(Network network, string path) => Assert.Single(network.Nodes, n => n.Path == path);
 
+    /// <summary>Where the node at <paramref name="path"/> was declared (positions are kept beside the model, not in it).</summary>
+    public static SourceLocation NodeLocation(NetworkResult result, string path) => result.NodeLocations[Node(result.Network!, path).Index];
+
     /// <summary>A shape as PyTorch prints it without the batch dimension: [C, H, W] or [features].</summary>
     public static int[] Dimensions(TensorShape shape) => shape.IsFlat ? new[] { shape.Channels } : new[] { shape.Channels, shape.Height, shape.Width };
 }

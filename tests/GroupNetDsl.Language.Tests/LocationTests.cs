@@ -84,14 +84,15 @@ public class LocationTests
     public void Every_MiniGroupNet_node_is_located_in_the_users_file_and_block_layers_at_the_block_call()
     {
         string text = Gnet.MiniGroupNetText;
-        var network = Gnet.Network(text);
+        var network = Assert.Single(Gnet.Compile(text).Networks);
 
-        Assert.All(network.Nodes, n => Assert.Equal(Gnet.FilePath, n.Location.FilePath));
-        Assert.Equal("3x64x64", Gnet.Covered(text, Gnet.Node(network, "input").Location));
-        Assert.Equal("conv(3, 64, 3, padding: 1, bias: false)", Gnet.Covered(text, Gnet.Node(network, "stem.0").Location));
-        Assert.Equal("GroupedBottleneck(64, 128, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.Node(network, "stage1.group_conv.0").Location));
-        Assert.Equal("GroupedBottleneck(128, 256, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.Node(network, "stage2.add").Location));
-        Assert.Equal("flatten(pool(stage2(stage1(stem(x)))))", Gnet.Covered(text, Gnet.Node(network, "flatten").Location));
+        Assert.Equal(network.Network!.Nodes.Count, network.NodeLocations.Count);
+        Assert.All(network.NodeLocations, location => Assert.Equal(Gnet.FilePath, location.FilePath));
+        Assert.Equal("3x64x64", Gnet.Covered(text, Gnet.NodeLocation(network, "input")));
+        Assert.Equal("conv(3, 64, 3, padding: 1, bias: false)", Gnet.Covered(text, Gnet.NodeLocation(network, "stem.0")));
+        Assert.Equal("GroupedBottleneck(64, 128, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.NodeLocation(network, "stage1.group_conv.0")));
+        Assert.Equal("GroupedBottleneck(128, 256, groups: 8, stride: 2)", Gnet.Covered(text, Gnet.NodeLocation(network, "stage2.add")));
+        Assert.Equal("flatten(pool(stage2(stage1(stem(x)))))", Gnet.Covered(text, Gnet.NodeLocation(network, "flatten")));
         Assert.Equal("MiniGroupNet", Gnet.Covered(text, network.Location));
     }
 

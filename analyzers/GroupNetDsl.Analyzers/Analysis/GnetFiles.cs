@@ -48,7 +48,7 @@ internal sealed class GnetFiles
         {
             if (diagnostic.Location.FilePath != path) continue;
             var location = Place(path, text, diagnostic.Location);
-            context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, location, diagnostics));
+            context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, location));
         }
     }
 

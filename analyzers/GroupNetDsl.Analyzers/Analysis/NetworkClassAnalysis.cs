@@ -4,7 +4,8 @@ using System.Linq;
 using System.Threading;
 using GroupNetDsl.Analyzers.Diagnostics;
 using GroupNetDsl.Generator;
-using GroupNetDsl.Language;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,9 +16,10 @@ using Rules = GroupNetDsl.Language.Diagnostics.DiagnosticDescriptors;
 namespace GroupNetDsl.Analyzers.Analysis;
 
 /// <summary>
-/// Checks one [GroupNet] class: reads it with the generator's <see cref="AttributeReader"/>, reports the
-/// network model's diagnostics at the attribute or argument that causes each, and the C#-side rules
-/// (GNET03xx) that only a C# class can break.
+/// Checks one [GroupNet] class: reads it with the generator's <see cref="AttributeReader"/>, asks
+/// <see cref="CodeTargets.ForClass"/> (the generator's own check) what keeps it from getting code, and reports
+/// each reason as its GNET03xx rule, plus the network model's diagnostics at the attribute or argument that
+/// causes each.
 /// </summary>
 internal sealed class NetworkClassAnalysis
 {
@@ -63,45 +65,35 @@ internal sealed class NetworkClassAnalysis
         if (declaration is null) return;
         var classLocation = Place(declaration.Location) ?? type.Locations.FirstOrDefault() ?? Location.None;
 
-        if (!declaration.IsPartial) Report(context, Rules.ClassNotPartial, classLocation, declaration.ClassName);
-        if (Unsupported(type, declaration) is { } what) Report(context, Rules.UnsupportedClass, classLocation, declaration.ClassName, what);
         bool argumentsComplete = ReportArgumentErrors(context, type, groupNet);
+        var check = CodeTargets.ForClass(declaration, _files.Result, argumentsComplete);
 
-        NetworkResult? network = null;
-        if (declaration.BoundNetwork is { } bound)
+        if (check.Problems.Contains(ClassProblem.NotPartial)) Report(context, Rules.ClassNotPartial, classLocation, declaration.ClassName);
+        if (Unsupported(type, check.Problems) is { } what) Report(context, Rules.UnsupportedClass, classLocation, declaration.ClassName, what);
+
+        Location NetworkArgument() => NamedArgumentLocation(groupNet, NetworkProperty, token) ?? classLocation;
+        if (check.Problems.Contains(ClassProblem.MixedForms)) Report(context, Rules.MixedForms, NetworkArgument(), declaration.ClassName, declaration.BoundNetwork!);
+        if (check.Problems.Contains(ClassProblem.NetworkNotFound)) Report(context, Rules.NetworkNotFound, NetworkArgument(), declaration.BoundNetwork!, DeclaredNetworks());
+
+        // A bound network's own diagnostics are reported in its .gnet file; an attribute network's, here.
+        if (declaration.BoundNetwork is null && check.Network is { } network)
         {
-            var networkArgument = NamedArgumentLocation(groupNet, NetworkProperty, token) ?? classLocation;
-            if (declaration.Attributes is { Layers.Count: > 0 })
-            {
-                Report(context, Rules.MixedForms, networkArgument, declaration.ClassName, bound);
-            }
-            else
-            {
-                // The bound network's own diagnostics are reported in its .gnet file.
-                network = _files.Result.Find(bound);
-                if (network is null) Report(context, Rules.NetworkNotFound, networkArgument, bound, DeclaredNetworks());
-            }
-        }
-        else if (declaration.Attributes is { } attributes && argumentsComplete)
-        {
-            network = GnetCompiler.CompileAttributes(attributes);
             foreach (var diagnostic in network.Diagnostics)
             {
-                context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, Place(diagnostic.Location) ?? classLocation, network.Diagnostics));
+                context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, Place(diagnostic.Location) ?? classLocation));
             }
         }
 
-        var generated = GeneratedMembers.For(network is { HasErrors: false } ? network.Network : null);
-        ReportCollisions(context, type, declaration, generated, classLocation);
+        ReportCollisions(context, type, declaration, check.Collisions, classLocation);
     }
 
-    /// <summary>What makes the class unsupported (nested, generic, static), or null.</summary>
-    private static string? Unsupported(INamedTypeSymbol type, NetworkClass declaration)
+    /// <summary>What makes the class unsupported (nested, generic, static), or null: the second argument of GNET0302.</summary>
+    private static string? Unsupported(INamedTypeSymbol type, EquatableArray<ClassProblem> problems)
     {
         var reasons = new List<string>();
-        if (declaration.IsNested) reasons.Add($"nested in '{type.ContainingType.Name}'");
-        if (declaration.IsGeneric) reasons.Add("generic");
-        if (declaration.IsStatic) reasons.Add("static");
+        if (problems.Contains(ClassProblem.Nested)) reasons.Add($"nested in '{type.ContainingType.Name}'");
+        if (problems.Contains(ClassProblem.Generic)) reasons.Add("generic");
+        if (problems.Contains(ClassProblem.Static)) reasons.Add("static");
         return reasons.Count switch
         {
             0 => null,
@@ -111,16 +103,19 @@ internal sealed class NetworkClassAnalysis
     }
 
     /// <summary>
-    /// GNET0305 at each member the user declared with a name the generated code needs, and at the class when
-    /// its own name is one of them (a member may not be named like its class, CS0542; the generator then
-    /// writes nothing).
+    /// GNET0305 at the class when its own name is one the generated code needs (a member may not be named like its
+    /// class, CS0542; the generator then writes nothing), and at each such member the user declared (in the
+    /// analyzers' compilation the generated members are there too: they are not the user's).
     /// </summary>
-    private static void ReportCollisions(SymbolAnalysisContext context, INamedTypeSymbol type, NetworkClass declaration, ISet<string> generated, Location classLocation)
+    private static void ReportCollisions(SymbolAnalysisContext context, INamedTypeSymbol type, NetworkClass declaration, EquatableArray<string> collisions, Location classLocation)
     {
-        if (generated.Contains(declaration.ClassName)) Report(context, Rules.MemberCollision, classLocation, declaration.ClassName, declaration.ClassName);
-        foreach (string name in declaration.MemberNames)
+        foreach (string name in collisions)
         {
-            if (!generated.Contains(name)) continue;
+            if (name == declaration.ClassName)
+            {
+                Report(context, Rules.MemberCollision, classLocation, declaration.ClassName, declaration.ClassName);
+                continue;
+            }
             var member = type.GetMembers(name).FirstOrDefault(m => GeneratedMembers.IsDeclaredByUser(m, context.CancellationToken));
             if (member is null) continue;
             Report(context, Rules.MemberCollision, member.Locations.FirstOrDefault(l => l.IsInSource), declaration.ClassName, name);

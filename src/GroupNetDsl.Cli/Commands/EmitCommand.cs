@@ -4,6 +4,7 @@ using System.Linq;
 using GroupNetDsl.Cli.Input;
 using GroupNetDsl.Cli.Output;
 using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Targets;
 
 namespace GroupNetDsl.Cli.Commands;
 
@@ -18,12 +19,6 @@ namespace GroupNetDsl.Cli.Commands;
 /// </remarks>
 public static class EmitCommand
 {
-    /// <summary>
-    /// The namespace when <c>--namespace</c> is not given: the one the generator uses for a project without a
-    /// RootNamespace (<c>GroupNetGenerator.DefaultNamespace</c>; a project normally has one, its name).
-    /// </summary>
-    public const string DefaultNamespace = "GroupNetDsl.Networks";
-
     public static Command Create(Terminal terminal)
     {
         var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
@@ -31,9 +26,9 @@ public static class EmitCommand
         var include = CommonOptions.Include();
         var ns = new Option<string>("--namespace")
         {
-            Description = $"The namespace of the class: the project's RootNamespace in a build (default {DefaultNamespace}).",
+            Description = $"The namespace of the class: the project's RootNamespace in a build (default {CodeTargets.DefaultNamespace}).",
             HelpName = "NS",
-            DefaultValueFactory = _ => DefaultNamespace,
+            DefaultValueFactory = _ => CodeTargets.DefaultNamespace,
         };
         var command = new Command("emit", "Print the C# the source generator writes for a network of a .gnet file.")
         {
@@ -53,32 +48,32 @@ public static class EmitCommand
 
     public static int Run(Terminal terminal, NetworkSource source, string ns)
     {
-        CheckNamespace(ns);
+        string csharpNamespace = CheckNamespace(ns);
         var network = NetworkLoader.LoadOne(terminal, source);
 
         // The generator skips such a network (a class cannot declare a member of its own name, CS0542): say so
         // instead of printing code that would not compile.
-        if (CSharpEmitter.MemberNames(network).Contains(network.Name))
+        if (CodeTargets.IsNamedLikeItsMember(network))
         {
             throw new CommandFailedException(
                 $"network {network.Name} is named like a member of its own generated class, which C# does not allow, so the generator writes no code for it; rename the network.",
                 ExitCodes.ProblemsFound);
         }
 
-        terminal.Output.Write(CSharpEmitter.Emit(network, new EmitTarget(ns, network.Name, Standalone: true)));
+        terminal.Output.Write(CSharpEmitter.Emit(network, new EmitTarget(csharpNamespace, network.Name, Standalone: true)));
         return ExitCodes.Success;
     }
 
-    /// <summary>A dotted name of plain C# identifiers; keywords would need '@', which a project's RootNamespace does not have.</summary>
-    private static void CheckNamespace(string ns)
+    /// <summary>
+    /// The namespace as C# writes it, keywords escaped as the generator escapes a RootNamespace ("My.class" becomes
+    /// "My.@class"); a dotted name of identifiers, or the command fails.
+    /// </summary>
+    private static string CheckNamespace(string ns)
     {
-        var parts = ns.Split('.');
-        var bad = parts.FirstOrDefault(part => part.Length == 0 || CSharpEmitter.Identifier(part) != part);
-        if (bad is not null)
-        {
-            throw new CommandFailedException(bad.Length == 0
-                ? $"--namespace '{ns}' has an empty part; write dotted identifiers such as My.Networks."
-                : $"--namespace '{ns}': '{bad}' is not a C# identifier or is a keyword; write dotted identifiers such as My.Networks.");
-        }
+        if (CodeTargets.TryNamespace(ns, out var csharpNamespace)) return csharpNamespace;
+        var bad = ns.Split('.').First(part => !CodeTargets.TryNamespace(part, out _));
+        throw new CommandFailedException(bad.Length == 0
+            ? $"--namespace '{ns}' has an empty part; write dotted identifiers such as My.Networks."
+            : $"--namespace '{ns}': '{bad}' is not a C# identifier; write dotted identifiers such as My.Networks.");
     }
 }

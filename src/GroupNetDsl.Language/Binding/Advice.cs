@@ -2,20 +2,19 @@ using System.Collections.Generic;
 using System.Linq;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Binding;
 
 /// <summary>The seed's design advice, checked on a valid graph: warnings the user may silence.</summary>
 internal static class Advice
 {
-    public static void Check(Network network, DiagnosticBag diagnostics)
+    /// <param name="network">The valid graph.</param>
+    /// <param name="locations">Where each node was declared, by node index: each warning is placed at its node.</param>
+    /// <param name="diagnostics">Where the warnings go.</param>
+    public static void Check(Network network, IReadOnlyList<SourceLocation> locations, DiagnosticBag diagnostics)
     {
-        var consumers = new List<int>[network.Nodes.Count];
-        for (int i = 0; i < consumers.Length; i++) consumers[i] = new List<int>();
-        foreach (var node in network.Nodes)
-        {
-            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
-        }
+        var consumers = network.Consumers();
 
         foreach (var node in network.Nodes)
         {
@@ -24,20 +23,20 @@ internal static class Advice
             // A depthwise conv mixes no channels: some later dense conv must, before the head.
             if (conv.IsDepthwise && ReachesHeadUnmixed(network, consumers, node.Index))
             {
-                diagnostics.Report(DiagnosticDescriptors.DepthwiseWithoutPointwise, node.Location, node.Path);
+                diagnostics.Report(DiagnosticDescriptors.DepthwiseWithoutPointwise, locations[node.Index], node.Path);
             }
 
             // Two grouped convs in a row keep every group's channels apart.
             var previous = PreviousConvolution(network, node.Index);
             if (previous is { Operation: Conv2dOp { Groups: > 1 } })
             {
-                diagnostics.Report(DiagnosticDescriptors.StackedGroupedConvs, node.Location, node.Path, previous.Path);
+                diagnostics.Report(DiagnosticDescriptors.StackedGroupedConvs, locations[node.Index], node.Path, previous.Path);
             }
         }
     }
 
     /// <summary>True when some path from the node reaches linear or the output through no conv with groups == 1.</summary>
-    private static bool ReachesHeadUnmixed(Network network, List<int>[] consumers, int start)
+    private static bool ReachesHeadUnmixed(Network network, IReadOnlyList<IReadOnlyList<int>> consumers, int start)
     {
         var stack = new Stack<int>(consumers[start]);
         var visited = new HashSet<int>();

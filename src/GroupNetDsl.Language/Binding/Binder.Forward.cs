@@ -186,7 +186,8 @@ internal sealed partial class Binder
         long parameters = module.Descriptor.ParameterCount(operation);
         long macs = module.Descriptor.MultiplyAccumulates(operation, shape);
         int index = _nodes.Count;
-        _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs, module.Location));
+        _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs));
+        _nodeLocations.Add(module.Location);
         return new TensorValue(index, shape);
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class Binder
     private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
     private readonly DiagnosticBag _diagnostics;
     private readonly List<Node> _nodes = new();
+    private readonly List<SourceLocation> _nodeLocations = new();
     // Each weight with the declaration order of its module: state_dict order is registration order, also
     // for a module whose weights are only known at its first call (batchnorm without num_features).
     private readonly List<(int Order, WeightTensor Weight)> _weights = new();
@@ -43,6 +44,9 @@ internal sealed partial class Binder
     /// <summary>Blocks this network used, so callers can tell whether a broken block affects it.</summary>
     public HashSet<string> UsedBlocks { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where each node of the bound network was declared, by node index.</summary>
+    public EquatableArray<SourceLocation> NodeLocations => _nodeLocations.ToEquatableArray();
+
     public Network? BindNetwork(NetworkSyntax syntax)
     {
         int errorsBefore = _diagnostics.ErrorCount;
@@ -63,7 +67,8 @@ internal sealed partial class Binder
         var root = InstantiateBody(syntax, new Scope(string.Empty), string.Empty, syntax.NameLocation);
         if (input.Channels == 0 || root is null) return null;
 
-        _nodes.Add(new Node(0, "input", new InputOp(), EquatableArray<int>.Empty, input, 0, 0, syntax.InputLocation ?? syntax.NameLocation));
+        _nodes.Add(new Node(0, "input", new InputOp(), EquatableArray<int>.Empty, input, 0, 0));
+        _nodeLocations.Add(syntax.InputLocation ?? syntax.NameLocation);
         var output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
         // After an error, forward stopped early: members it never reached are not unused.
         if (output is TensorValue && _diagnostics.ErrorCount == errorsBefore) ReportUnusedMembers();
@@ -78,7 +83,7 @@ internal sealed partial class Binder
         var weights = _weights.OrderBy(w => w.Order).Select(w => w.Weight).ToEquatableArray(); // stable: a module's own order stays
         long parameters = weights.Where(w => w.Role == WeightRole.Parameter).Sum(w => w.ElementCount);
         long macs = _nodes.Sum(n => n.MultiplyAccumulates);
-        return new Network(syntax.Name, syntax.NameLocation, input, _nodes.ToEquatableArray(), result.Node, weights, parameters, macs);
+        return new Network(syntax.Name, syntax.NameLocation.FileName, input, _nodes.ToEquatableArray(), result.Node, weights, parameters, macs);
     }
 
     // ---------------------------------------------------------------- instantiation (module declarations)
@@ -377,6 +382,9 @@ internal sealed partial class Binder
 
     internal void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
         _diagnostics.Report(descriptor, Place(location), arguments);
+
+    internal void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments) =>
+        _diagnostics.Report(descriptor, properties, Place(location), arguments);
 
     private void ReportUnknown(string name, SourceLocation location, Scope scope)
     {

@@ -10,8 +10,12 @@ using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language;
 
-/// <summary>One network's outcome: the model when it is valid, and the diagnostics that belong to it.</summary>
-public sealed record NetworkResult(string Name, SourceLocation Location, Network? Network, EquatableArray<GnetDiagnostic> Diagnostics)
+/// <summary>
+/// One network's outcome: the model when it is valid, where its name and each of its nodes (by index) were declared,
+/// and the diagnostics that belong to it. Positions live here, beside the model, so the model stays equal when a
+/// declaration only moves.
+/// </summary>
+public sealed record NetworkResult(string Name, SourceLocation Location, Network? Network, EquatableArray<SourceLocation> NodeLocations, EquatableArray<GnetDiagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }
@@ -78,12 +82,13 @@ public static class GnetCompiler
         var own = new DiagnosticBag();
         var binder = new Binder(blocks, own, network.NameLocation);
         var model = binder.BindNetwork(network);
-        if (model is not null) Advice.Check(model, own);
-        foreach (var diagnostic in own.Items) shared.Report(diagnostic.Descriptor, diagnostic.Location, diagnostic.Arguments.Cast<object>().ToArray());
+        if (model is not null) Advice.Check(model, binder.NodeLocations, own);
+        foreach (var diagnostic in own.Items) shared.Report(diagnostic);
 
         // A syntax error may have dropped a member silently: never hand out a model built from broken text.
         bool broken = hasSyntaxErrors || binder.UsedBlocks.Any(brokenBlocks.Contains);
-        return new NetworkResult(network.Name, network.NameLocation, broken ? null : model, Sorted(own.Items));
+        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, Sorted(own.Items));
+        return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, Sorted(own.Items));
     }
 
     private static (Dictionary<string, BlockSyntax> Blocks, HashSet<string> Broken) CollectBlocks(List<(DocumentSyntax Syntax, bool HasSyntaxErrors)> parsed, DiagnosticBag diagnostics)

@@ -14,17 +14,26 @@ public sealed class DiagnosticBag
 
     public IReadOnlyList<GnetDiagnostic> Items => _items;
 
-    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments)
+    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
+        Report(descriptor, EquatableArray<DiagnosticProperty>.Empty, location, arguments);
+
+    /// <summary>Reports with the properties a code fix reads (see <see cref="DiagnosticProperties"/>).</summary>
+    public void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
     {
         var texts = new string[arguments.Length];
         for (int i = 0; i < arguments.Length; i++)
         {
             texts[i] = System.Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
         }
-        var diagnostic = new GnetDiagnostic(descriptor, location, new EquatableArray<string>(texts));
+        Report(new GnetDiagnostic(descriptor, location, new EquatableArray<string>(texts)) { Properties = properties });
+    }
+
+    /// <summary>Reports a diagnostic as it is (one stage handing its diagnostics to another).</summary>
+    public void Report(GnetDiagnostic diagnostic)
+    {
         // A block instantiated twice with the same bad arguments would report twice at one place.
         if (!_seen.Add(diagnostic)) return;
         _items.Add(diagnostic);
-        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) ErrorCount++;
+        if (diagnostic.Severity == DiagnosticSeverity.Error) ErrorCount++;
     }
 }

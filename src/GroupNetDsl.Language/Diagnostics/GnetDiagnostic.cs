@@ -4,9 +4,14 @@ using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Diagnostics;
 
-/// <summary>A diagnostic found in a declaration: the rule, where, and the values that fill its message.</summary>
+/// <summary>
+/// A diagnostic found in a declaration: the rule, where, the values that fill its message, and the typed values a
+/// code fix needs (<see cref="Properties"/>, named in <see cref="DiagnosticProperties"/>).
+/// </summary>
 public sealed record GnetDiagnostic(DiagnosticDescriptor Descriptor, SourceLocation Location, EquatableArray<string> Arguments)
 {
+    public EquatableArray<DiagnosticProperty> Properties { get; init; } = EquatableArray<DiagnosticProperty>.Empty;
+
     public string Id => Descriptor.Id;
 
     public DiagnosticSeverity Severity => Descriptor.DefaultSeverity;

@@ -78,12 +78,7 @@ public sealed class ExecutionPlan
     public static ExecutionPlan Create(Network network)
     {
         var nodes = network.Nodes;
-        var consumers = new List<int>[nodes.Count];
-        for (int i = 0; i < nodes.Count; i++) consumers[i] = new List<int>();
-        foreach (var node in nodes)
-        {
-            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
-        }
+        var consumers = network.Consumers();
 
         // A node may be fused into its producer only when nobody else reads the producer's value.
         bool Single(int index, out Node next)
@@ -217,7 +212,7 @@ public sealed class ExecutionPlan
     /// True when <paramref name="node"/> can be a separable step's second half (a plain 1x1 conv) and is the only reader of
     /// <paramref name="previous"/>, a first half (a depthwise conv) with nothing added to or pooled from its output.
     /// </summary>
-    private static bool ReadsDepthwiseAlone(Step previous, Node node, List<int>[] consumers, int outputNode) =>
+    private static bool ReadsDepthwiseAlone(Step previous, Node node, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode) =>
         node.Operation.Descriptor.IsSeparableSecondHalf(node.Operation)
         && previous.Primary.Operation.Descriptor.IsSeparableFirstHalf(previous.Primary.Operation) && previous.Depthwise is null
         && previous.FusedAdd is null && previous.FusedPool is null

@@ -1,4 +1,4 @@
-using GroupNetDsl.Language.Text;
+using System.Collections.Generic;
 
 namespace GroupNetDsl.Language.Model;
 
@@ -6,7 +6,10 @@ namespace GroupNetDsl.Language.Model;
 /// One computation in the network graph. Nodes are in a valid execution order; <see cref="Inputs"/> are
 /// indices of earlier nodes. <see cref="Path"/> is the PyTorch module path, the prefix of its weights.
 /// </summary>
-/// <remarks>Must stay immutable and structurally equal: the generator's incremental cache depends on it.</remarks>
+/// <remarks>
+/// Must stay immutable and structurally equal: the generator's incremental cache depends on it. It holds no source
+/// position (those are in <see cref="NetworkResult.NodeLocations"/>), so moving a declaration leaves it equal.
+/// </remarks>
 public sealed record Node(
     int Index,
     string Path,
@@ -14,8 +17,7 @@ public sealed record Node(
     EquatableArray<int> Inputs,
     TensorShape Output,
     long Parameters,
-    long MultiplyAccumulates,
-    SourceLocation Location);
+    long MultiplyAccumulates);
 
 public enum WeightRole
 {
@@ -44,9 +46,13 @@ public sealed record WeightTensor(string Key, EquatableArray<int> Shape, WeightR
 }
 
 /// <summary>A validated network: the graph, its weights and its totals.</summary>
+/// <remarks>
+/// What the generator's output step receives: no source positions, only the name of the declaring file for the
+/// header of the generated code, so an edit that moves the declaration does not re-emit it.
+/// </remarks>
 public sealed record Network(
     string Name,
-    SourceLocation Location,
+    string SourceFileName,
     TensorShape Input,
     EquatableArray<Node> Nodes,
     int OutputNode,
@@ -55,4 +61,16 @@ public sealed record Network(
     long MultiplyAccumulates)
 {
     public TensorShape Output => Nodes[OutputNode].Output;
+
+    /// <summary>The consumer graph: for each node, the nodes that read its value, in execution order.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> Consumers()
+    {
+        var consumers = new List<int>[Nodes.Count];
+        for (int i = 0; i < consumers.Length; i++) consumers[i] = new List<int>();
+        foreach (var node in Nodes)
+        {
+            foreach (int input in node.Inputs) consumers[input].Add(node.Index);
+        }
+        return consumers;
+    }
 }

@@ -74,11 +74,11 @@ public sealed class Conv2d : OpDescriptor
         var groupsLocation = site.LocationOf("groups");
         if (inChannels % groups != 0)
         {
-            site.Report(DiagnosticDescriptors.InChannelsNotDivisible, groupsLocation, site.DisplayName, inChannels, groups, ValidGroups(inChannels, outChannels));
+            site.Report(DiagnosticDescriptors.InChannelsNotDivisible, DiagnosticProperties.ForGroups(inChannels, outChannels, groups), groupsLocation, site.DisplayName, inChannels, groups, ValidGroups(inChannels, outChannels));
         }
         if (outChannels % groups != 0)
         {
-            site.Report(DiagnosticDescriptors.OutChannelsNotDivisible, groupsLocation, site.DisplayName, outChannels, groups, ValidGroups(inChannels, outChannels));
+            site.Report(DiagnosticDescriptors.OutChannelsNotDivisible, DiagnosticProperties.ForGroups(inChannels, outChannels, groups), groupsLocation, site.DisplayName, outChannels, groups, ValidGroups(inChannels, outChannels));
         }
         return site.Ok ? new Conv2dOp(inChannels, outChannels, kernel, stride, padding, dilation, groups, bias) : null;
     }

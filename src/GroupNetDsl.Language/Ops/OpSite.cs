@@ -16,10 +16,10 @@ internal sealed class OpSite
 {
     private readonly OpDescriptor _op;
     private readonly IReadOnlyDictionary<string, BoundArgument> _arguments;
-    private readonly Action<DiagnosticDescriptor, SourceLocation, object[]> _report;
+    private readonly Action<DiagnosticDescriptor, EquatableArray<DiagnosticProperty>, SourceLocation, object[]> _report;
 
     public OpSite(OpDescriptor op, string displayName, SourceLocation location, IReadOnlyDictionary<string, BoundArgument> arguments, int? inputChannels,
-        Action<DiagnosticDescriptor, SourceLocation, object[]> report)
+        Action<DiagnosticDescriptor, EquatableArray<DiagnosticProperty>, SourceLocation, object[]> report)
     {
         _op = op;
         DisplayName = displayName;
@@ -70,9 +70,13 @@ internal sealed class OpSite
     public double Number(string name) => _arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;
 
     /// <summary>Reports a broken rule; the op is then not created.</summary>
-    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments)
+    public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
+        Report(descriptor, EquatableArray<DiagnosticProperty>.Empty, location, arguments);
+
+    /// <summary>Reports a broken rule with typed properties that code fixes read (see <see cref="DiagnosticProperties"/>).</summary>
+    public void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
     {
-        _report(descriptor, location, arguments);
+        _report(descriptor, properties, location, arguments);
         Ok = false;
     }
 

@@ -6,5 +6,8 @@ public sealed record SourceLocation(string FilePath, int Start, int Length, int 
 {
     public static SourceLocation None(string filePath) => new(filePath, 0, 0, 1, 1, 1, 1);
 
+    /// <summary>The file's name without its folders ('/' or '\\' separated, whatever the current system).</summary>
+    public string FileName => FilePath.Substring(System.Math.Max(FilePath.LastIndexOf('/'), FilePath.LastIndexOf('\\')) + 1);
+
     public override string ToString() => $"{FilePath}({Line},{Column})";
 }
