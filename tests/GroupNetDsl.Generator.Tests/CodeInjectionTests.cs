@@ -167,7 +167,7 @@ public sealed class CodeInjectionTests
     [Theory]
     [InlineData("My.class", "namespace My.@class;")]
     [InlineData("var.Nets", "namespace @var.Nets;")]
-    public void AKeywordInTheRootNamespaceIsEscapedAsGnetEmitEscapesIt(string rootNamespace, string expected)
+    public void A_keyword_in_the_root_namespace_is_escaped_as_gnet_emit_escapes_it(string rootNamespace, string expected)
     {
         var run = GeneratorHarness.Create()
             .WithRootNamespace(rootNamespace)

@@ -58,7 +58,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void EveryForwardOverloadThrowsObjectDisposedExceptionAfterDispose(int threads)
+    public void Every_Forward_overload_throws_ObjectDisposedException_after_Dispose(int threads)
     {
         var network = fixture.Handle.Load(fixture.Weights, threads);
         var input = SeparableInput(1);
@@ -74,7 +74,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void DisposeWhileAnotherThreadRunsForwardLetsItsCallsFinishWithTheirResults()
+    public void Dispose_while_another_thread_runs_Forward_lets_its_calls_finish_with_their_results()
     {
         var inputs = new[] { SeparableInput(2), SeparableInput(3) };
         var batchInput = inputs[0].Concat(inputs[1]).ToArray();
@@ -117,7 +117,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void HundredLoadDisposeCyclesLeaveNoThreadBehind()
+    public void Hundred_Load_Dispose_cycles_leave_no_thread_behind()
     {
         var input = SeparableInput(4);
         var output = new float[OutputLength];
@@ -140,7 +140,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task AProcessWhoseNetworkHasTwoThreadsExitsWhenMainReturns(bool dispose)
+    public async Task A_process_whose_network_has_two_threads_exits_when_main_returns(bool dispose)
     {
         string directory = Directory.CreateTempSubdirectory("groupnetdsl-exit-").FullName;
         try

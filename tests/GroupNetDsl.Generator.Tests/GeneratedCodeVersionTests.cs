@@ -7,7 +7,7 @@ namespace GroupNetDsl.Generator.Tests;
 public sealed class GeneratedCodeVersionTests
 {
     [Fact]
-    public void GeneratedCodeNamesTheLanguageAssemblysVersionWithoutTheCommit()
+    public void Generated_code_names_the_language_assemblys_version_without_the_commit()
     {
         var assembly = typeof(CSharpEmitter).Assembly;
         string informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;

@@ -26,10 +26,10 @@ public sealed class IncrementalityTests
         .ToList();
 
     [Fact]
-    public void TrackingNamesAreFound() => Assert.True(TrackingNames.Count >= 6, "Expected the generator's tracking names; found: " + string.Join(", ", TrackingNames));
+    public void Tracking_names_are_found() => Assert.True(TrackingNames.Count >= 6, "Expected the generator's tracking names; found: " + string.Join(", ", TrackingNames));
 
     [Fact]
-    public void AddingAnUnrelatedFileLeavesEveryStepCached()
+    public void Adding_an_unrelated_file_leaves_every_step_Cached()
     {
         var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
         var compilation = harness.CreateCompilation();
@@ -42,7 +42,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void EditingACommentInAnUnrelatedFileLeavesEveryStepCached()
+    public void Editing_a_comment_in_an_unrelated_file_leaves_every_step_Cached()
     {
         var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
         var compilation = harness.CreateCompilation();
@@ -58,7 +58,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void EditingANetworkIsSeenAsAChange()
+    public void Editing_a_network_is_seen_as_a_change()
     {
         // The control: the same check fails when a network does change, so the two tests above can fail.
         var harness = SeedNetworks.Project();
@@ -75,7 +75,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void EditingOneGnetFileLeavesTheOtherNetworksOutputCached()
+    public void Editing_one_gnet_file_leaves_the_other_networks_output_Cached()
     {
         var harness = SeedNetworks.Project();
         var compilation = harness.CreateCompilation();
@@ -93,7 +93,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void AddingACommentAboveAGroupNetClassLeavesItsOutputCached()
+    public void Adding_a_comment_above_a_GroupNet_class_leaves_its_output_Cached()
     {
         var harness = SeedNetworks.Project();
         var compilation = harness.CreateCompilation();
@@ -111,7 +111,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void NoOutputStepInputHoldsSourcePositions()
+    public void No_output_step_input_holds_source_positions()
     {
         var harness = SeedNetworks.Project();
         var result = harness.CreateDriver().RunGenerators(harness.CreateCompilation()).GetRunResult().Results.Single();
@@ -122,7 +122,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void NoStepOutputHoldsRoslynObjects()
+    public void No_step_output_holds_Roslyn_objects()
     {
         var harness = SeedNetworks.Project().WithSource(UnrelatedPath, UnrelatedSource);
         var compilation = harness.CreateCompilation();
@@ -146,7 +146,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void TheFinderCatchesRoslynObjects()
+    public void The_finder_catches_Roslyn_objects()
     {
         // The walk must see through records, tuples and collections, or the test above would prove nothing.
         var compilation = SeedNetworks.Project().CreateCompilation();

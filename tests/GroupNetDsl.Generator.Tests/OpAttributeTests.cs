@@ -23,7 +23,7 @@ public sealed class OpAttributeTests
     public static TheoryData<string> BlockNames() => new(StandardLibrary.Blocks.Select(block => block.Name));
 
     [Fact]
-    public void EveryLayerAttributeDeclaresAnOpOrAStandardLibraryBlock()
+    public void Every_layer_attribute_declares_an_op_or_a_standard_library_block()
     {
         Assert.NotEmpty(LayerAttributes);
         foreach (var type in LayerAttributes)
@@ -35,7 +35,7 @@ public sealed class OpAttributeTests
 
     [Theory]
     [MemberData(nameof(OpAttributeNames))]
-    public void AnOpAttributeTakesItsDescriptorsArgumentsWithItsDefaults(string name)
+    public void An_op_attribute_takes_its_descriptors_arguments_with_its_defaults(string name)
     {
         var op = OpRegistry.All.Single(o => o.Attributes.Any(a => a.Name == name));
         var form = op.Attributes.Single(a => a.Name == name);
@@ -52,7 +52,7 @@ public sealed class OpAttributeTests
 
     [Theory]
     [MemberData(nameof(BlockNames))]
-    public void ABlockAttributeTakesTheBlocksParametersWithTheirDefaults(string name)
+    public void A_block_attribute_takes_the_blocks_parameters_with_their_defaults(string name)
     {
         var block = StandardLibrary.Blocks.Single(b => b.Name == name);
         var required = block.Parameters.Where(p => p.DefaultValue is null).Select(p => Pascal(p.Name)).ToArray();

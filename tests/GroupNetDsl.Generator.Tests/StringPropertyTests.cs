@@ -29,7 +29,7 @@ public sealed class StringPropertyTests
 
     [Theory]
     [MemberData(nameof(Texts))]
-    public void TheCompiledPropertyReturnsTheTextExactly(string description, string text)
+    public void The_compiled_property_returns_the_text_exactly(string description, string text)
     {
         var w = new SourceWriter();
         w.Open("public static class Holder");
@@ -50,7 +50,7 @@ public sealed class StringPropertyTests
     }
 
     [Fact]
-    public void SeedSummariesAreTheTablesOfGnetSummary()
+    public void Seed_summaries_are_the_tables_of_gnet_summary()
     {
         var run = SeedNetworks.Project()
             .WithAdapterFor("MiniGroupNetSample.SeparableBlock")

@@ -10,7 +10,7 @@ namespace GroupNetDsl.Runtime.Tests.Kernels;
 public class WorkerTeamTests
 {
     [Fact]
-    public async Task EveryPartRunsOnceAlsoAfterTheWorkersBlocked()
+    public async Task Every_part_runs_once_also_after_the_workers_blocked()
     {
         var team = new WorkerTeam(3);
         var work = new CountingWork();
@@ -39,7 +39,7 @@ public class WorkerTeamTests
     }
 
     [Fact]
-    public void RunningWithoutTheTeamIsRejected()
+    public void Running_without_the_team_is_rejected()
     {
         var team = new WorkerTeam(2);
         Assert.Throws<InvalidOperationException>(() => team.Run(new CountingWork()));
@@ -48,7 +48,7 @@ public class WorkerTeamTests
     [Theory]
     [InlineData(0)]   // workers still spinning after their last work
     [InlineData(20)]  // workers blocked (they spin 2 ms)
-    public void DisposeEndsEveryWorker(int pauseMilliseconds)
+    public void Dispose_ends_every_worker(int pauseMilliseconds)
     {
         var team = new WorkerTeam(3);
         var workers = RunOnce(team);
@@ -64,7 +64,7 @@ public class WorkerTeamTests
     }
 
     [Fact]
-    public void DisposeOfATeamInUseStopsTheWorkersWhenTheOwnerReleasesIt()
+    public void Dispose_of_a_team_in_use_stops_the_workers_when_the_owner_releases_it()
     {
         var team = new WorkerTeam(3);
         var workers = RunOnce(team);
@@ -82,7 +82,7 @@ public class WorkerTeamTests
     }
 
     [Fact]
-    public void ATeamOfOneThreadCanBeDisposed()
+    public void A_team_of_one_thread_can_be_disposed()
     {
         var team = new WorkerTeam(1);
         Assert.False(team.TryAcquire());
@@ -92,7 +92,7 @@ public class WorkerTeamTests
     }
 
     [Fact]
-    public void RunningWorkAfterDisposeIsRejectedRatherThanWaitingForever()
+    public void Running_work_after_Dispose_is_rejected_rather_than_waiting_forever()
     {
         var team = new WorkerTeam(2);
         team.Dispose();
@@ -100,7 +100,7 @@ public class WorkerTeamTests
     }
 
     [Fact]
-    public async Task DisposeWhileOtherThreadsUseTheTeamNeitherHangsNorLosesWork()
+    public async Task Dispose_while_other_threads_use_the_team_neither_hangs_nor_loses_work()
     {
         var team = new WorkerTeam(3);
         var workers = RunOnce(team);
