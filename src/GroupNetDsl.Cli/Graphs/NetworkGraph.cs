@@ -30,7 +30,7 @@ public sealed record NetworkGraph(string Name, IReadOnlyList<GraphNode> Nodes, I
         var edges = new List<GraphEdge>();
         foreach (var node in network.Nodes)
         {
-            nodes.Add(new GraphNode(NodeId(node.Index), Label(node), node.Operation is InputOp));
+            nodes.Add(new GraphNode(NodeId(node.Index), Label(node), node.Operation.Descriptor == NetworkInput.Descriptor));
             edges.AddRange(node.Inputs.Select(input => new GraphEdge(NodeId(input), NodeId(node.Index), network.Nodes[input].Output.ToString())));
         }
         nodes.Add(new GraphNode(OutputId, new[] { "output" }, IsTerminal: true));
@@ -40,7 +40,7 @@ public sealed record NetworkGraph(string Name, IReadOnlyList<GraphNode> Nodes, I
 
     private static IReadOnlyList<string> Label(Node node)
     {
-        if (node.Operation is InputOp) return new[] { "input", node.Output.ToString() };
+        if (node.Operation.Descriptor == NetworkInput.Descriptor) return new[] { "input", node.Output.ToString() };
         string details = SummaryTable.Describe(node.Operation);
         return details.Length == 0 ? new[] { node.Path, node.Operation.OpName } : new[] { node.Path, node.Operation.OpName, details };
     }

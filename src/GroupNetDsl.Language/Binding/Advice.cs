@@ -57,7 +57,7 @@ internal static class Advice
     private static Node? PreviousConvolution(Network network, int index)
     {
         var node = network.Nodes[network.Nodes[index].Inputs[0]];
-        while (node.Operation is BatchNorm2dOp or ActivationOp or IdentityOp)
+        while (node.Operation.Descriptor is BatchNorm2d or ActivationDescriptor or Identity)
         {
             node = network.Nodes[node.Inputs[0]];
         }

@@ -67,7 +67,7 @@ internal sealed partial class Binder
         var root = InstantiateBody(syntax, new Scope(string.Empty), string.Empty, syntax.NameLocation);
         if (input.Channels == 0 || root is null) return null;
 
-        _nodes.Add(new Node(0, "input", new InputOp(), EquatableArray<int>.Empty, input, 0, 0));
+        _nodes.Add(new Node(0, "input", new ArgumentlessOperation(NetworkInput.Descriptor), EquatableArray<int>.Empty, input, 0, 0));
         _nodeLocations.Add(syntax.InputLocation ?? syntax.NameLocation);
         var output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
         // After an error, forward stopped early: members it never reached are not unused.

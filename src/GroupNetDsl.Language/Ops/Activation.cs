@@ -1,6 +1,5 @@
 using System.Linq;
 using GroupNetDsl.Language.Emit;
-using GroupNetDsl.Language.Model;
 
 namespace GroupNetDsl.Language.Ops;
 
@@ -14,8 +13,6 @@ public enum ActivationKind
 /// <summary>An elementwise activation, on its own or in the epilogue of the step before it.</summary>
 public sealed record ActivationOp(ActivationKind Activation) : Operation
 {
-    public override string OpName => ActivationDescriptor.For(Activation).Name;
-
     public override string TorchName => ActivationDescriptor.For(Activation).TorchName.Substring("nn.".Length);
 
     public override OpDescriptor Descriptor => ActivationDescriptor.For(Activation);
@@ -25,14 +22,18 @@ public sealed record ActivationOp(ActivationKind Activation) : Operation
 /// What every activation shares: no weights, the input's shape, riding in the epilogue of a conv, batchnorm, add or
 /// linear before it. An activation names itself, its PyTorch module and how the kernels and a scalar apply it.
 /// </summary>
-public abstract class ActivationDescriptor : OpDescriptor
+public abstract class ActivationDescriptor(string name, string torchName, ActivationKind kind, string methodName) : OpDescriptor
 {
     private static readonly OpParameter[] Signature = { OpParameter.Ignored("inplace", ArgumentType.Boolean) };
 
-    public abstract ActivationKind Kind { get; }
+    public override string Name => name;
+
+    public override string TorchName => torchName;
+
+    public ActivationKind Kind => kind;
 
     /// <summary>The member of the runtime's <c>Activation</c> enum and of <c>VectorKernels</c> that applies it: <c>Relu</c>.</summary>
-    public abstract string MethodName { get; }
+    public string MethodName => methodName;
 
     /// <summary>C# that applies it to the float variable <paramref name="value"/>.</summary>
     public abstract string Scalar(string value);

@@ -5,30 +5,17 @@ using GroupNetDsl.Language.Model;
 
 namespace GroupNetDsl.Language.Ops;
 
-/// <summary>Elementwise sum of two tensors of one shape (a residual connection).</summary>
-public sealed record AddOp : Operation
-{
-    public override string OpName => "add";
-
-    public override string TorchName => "add";
-
-    public override OpDescriptor Descriptor => Add.Descriptor;
-}
-
-/// <summary>add, or <c>a + b</c> in forward: a residual add, run in the epilogue of the step that makes one operand when it can.</summary>
-public sealed class Add : OpDescriptor
+/// <summary>
+/// add, or <c>a + b</c> in forward: the elementwise sum of two tensors of one shape (a residual connection), run in
+/// the epilogue of the step that makes one operand when it can.
+/// </summary>
+public sealed class Add() : ArgumentlessOpDescriptor("add", "torch.add", moduleName: "add")
 {
     public static readonly Add Descriptor = new();
-
-    public override string Name => "add";
-
-    public override string TorchName => "torch.add";
 
     public override int TensorInputs => 2;
 
     public override IReadOnlyList<OpDocumentation> Documentation => new[] { new OpDocumentation("add, +", TorchName, "two tensors of one shape") };
-
-    internal override Operation? Create(OpSite site) => new AddOp();
 
     internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
     {

@@ -9,8 +9,6 @@ namespace GroupNetDsl.Language.Ops;
 /// <summary>nn.AdaptiveAvgPool2d(1): the mean of each channel.</summary>
 public sealed record GlobalAvgPoolOp : Operation
 {
-    public override string OpName => "avgpool";
-
     public override string TorchName => "AdaptiveAvgPool2d";
 
     public override OpDescriptor Descriptor => AvgPool2d.Descriptor;
@@ -20,24 +18,11 @@ public sealed record GlobalAvgPoolOp : Operation
 /// avgpool: nn.AvgPool2d with a kernel_size (padding counted in the average), or without one the global average
 /// pool, which a conv before it takes into its own step.
 /// </summary>
-public sealed class AvgPool2d : Pool2dDescriptor
+public sealed class AvgPool2d() : Pool2dDescriptor("avgpool", "nn.AvgPool2d / nn.AdaptiveAvgPool2d(1)", PoolKind.Average)
 {
     public static readonly AvgPool2d Descriptor = new();
 
-    private static readonly OpParameter[] Signature =
-    {
-        OpParameter.DerivedInteger("kernel_size", "(the global average pool when left out)"),
-        OpParameter.DerivedInteger("stride", "= kernel_size"),
-        OpParameter.Integer("padding", 0, minimum: 0),
-    };
-
-    public override string Name => "avgpool";
-
-    public override string TorchName => "nn.AvgPool2d / nn.AdaptiveAvgPool2d(1)";
-
-    protected override PoolKind Kind => PoolKind.Average;
-
-    public override IReadOnlyList<OpParameter> Parameters => Signature;
+    public override IReadOnlyList<OpParameter> Parameters { get; } = WindowParameters(OpParameter.DerivedInteger("kernel_size", "(the global average pool when left out)"));
 
     /// <summary>[AvgPool2d(k)] needs the kernel size; [GlobalAvgPool] takes nothing.</summary>
     public override IReadOnlyList<LayerAttributeForm> Attributes { get; } = new[]
@@ -49,7 +34,7 @@ public sealed class AvgPool2d : Pool2dDescriptor
     public override IReadOnlyList<OpDocumentation> Documentation => new[]
     {
         new OpDocumentation("avgpool", "nn.AdaptiveAvgPool2d(1)", "none"),
-        new OpDocumentation("avgpool(k)", "nn.AvgPool2d", "kernel_size, " + ArgumentsText(Signature.Skip(1))),
+        new OpDocumentation("avgpool(k)", "nn.AvgPool2d", "kernel_size, " + ArgumentsText(Parameters.Skip(1))),
     };
 
     internal override Operation? Create(OpSite site)

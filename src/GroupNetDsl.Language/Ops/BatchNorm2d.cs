@@ -9,8 +9,6 @@ namespace GroupNetDsl.Language.Ops;
 /// <summary>nn.BatchNorm2d in eval mode (running statistics). Folded into the preceding conv when there is one.</summary>
 public sealed record BatchNorm2dOp(int NumFeatures, double Epsilon) : Operation
 {
-    public override string OpName => "batchnorm";
-
     public override string TorchName => "BatchNorm2d";
 
     public override OpDescriptor Descriptor => BatchNorm2d.Descriptor;
@@ -21,20 +19,14 @@ public sealed class BatchNorm2d : OpDescriptor
 {
     public static readonly BatchNorm2d Descriptor = new();
 
-    private static readonly OpParameter[] Signature =
-    {
-        OpParameter.DerivedInteger("num_features", "(inferred when left out)"),
-        OpParameter.Number("eps", 1e-5),
-        OpParameter.Ignored("momentum", ArgumentType.Number),
-    };
-
     public override string Name => "batchnorm";
 
     public override string TorchName => "nn.BatchNorm2d";
 
     public override bool HasWeights => true;
 
-    public override IReadOnlyList<OpParameter> Parameters => Signature;
+    public override IReadOnlyList<OpParameter> Parameters { get; } =
+        [OpParameter.DerivedInteger("num_features", "(inferred when left out)"), OpParameter.Number("eps", 1e-5), OpParameter.Ignored("momentum", ArgumentType.Number)];
 
     public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("BatchNorm2d") };
 

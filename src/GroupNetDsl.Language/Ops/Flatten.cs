@@ -3,30 +3,14 @@ using GroupNetDsl.Language.Model;
 
 namespace GroupNetDsl.Language.Ops;
 
-/// <summary>torch.flatten(x, 1): a view, no data moves.</summary>
-public sealed record FlattenOp : Operation
-{
-    public override string OpName => "flatten";
-
-    public override string TorchName => "Flatten";
-
-    public override OpDescriptor Descriptor => Flatten.Descriptor;
-}
-
-/// <summary>flatten: channels x height x width become one vector, in the same memory.</summary>
-public sealed class Flatten : OpDescriptor
+/// <summary>flatten: torch.flatten(x, 1), channels x height x width become one vector, a view in the same memory.</summary>
+public sealed class Flatten() : ArgumentlessOpDescriptor("flatten", "torch.flatten(x, 1)", moduleName: "Flatten")
 {
     public static readonly Flatten Descriptor = new();
 
-    public override string Name => "flatten";
-
-    public override string TorchName => "torch.flatten(x, 1)";
-
     public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Flatten") };
 
-    internal override Operation? Create(OpSite site) => new FlattenOp();
+    public override bool IsView => true;
 
     internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site) => TensorShape.Flat((int)inputs[0].ElementCount);
-
-    public override bool IsView => true;
 }

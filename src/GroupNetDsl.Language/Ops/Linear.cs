@@ -8,8 +8,6 @@ namespace GroupNetDsl.Language.Ops;
 /// <summary>nn.Linear on a flat input.</summary>
 public sealed record LinearOp(int InFeatures, int OutFeatures, bool Bias) : Operation
 {
-    public override string OpName => "linear";
-
     public override string TorchName => "Linear";
 
     public override OpDescriptor Descriptor => Linear.Descriptor;
@@ -22,20 +20,14 @@ public sealed class Linear : OpDescriptor
 {
     public static readonly Linear Descriptor = new();
 
-    private static readonly OpParameter[] Signature =
-    {
-        OpParameter.RequiredInteger("in_features"),
-        OpParameter.RequiredInteger("out_features"),
-        OpParameter.Boolean("bias", true),
-    };
-
     public override string Name => "linear";
 
     public override string TorchName => "nn.Linear";
 
     public override bool HasWeights => true;
 
-    public override IReadOnlyList<OpParameter> Parameters => Signature;
+    public override IReadOnlyList<OpParameter> Parameters { get; } =
+        [OpParameter.RequiredInteger("in_features"), OpParameter.RequiredInteger("out_features"), OpParameter.Boolean("bias", true)];
 
     public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Linear") };
 

@@ -13,41 +13,19 @@ public enum ArgumentType
 
 /// <summary>
 /// One formal argument of an op, named as in PyTorch: its type, whether it may be left out and what it is then.
-/// The descriptor's list of them is the only statement of an op's signature and defaults.
+/// The descriptor's list of them is the only statement of an op's signature and defaults; the factories below make them.
 /// </summary>
-public sealed class OpParameter
+/// <param name="Name">PyTorch's name of the argument.</param>
+/// <param name="Type">The type its value must have.</param>
+/// <param name="Required">Whether it may not be left out.</param>
+/// <param name="DefaultValue">long, double or bool when left out; null when required or <paramref name="Derived"/>.</param>
+/// <param name="Derived">What a left-out argument becomes when no constant says it (e.g. "= kernel_size"), as the docs write it.</param>
+/// <param name="Minimum">The smallest integer value accepted.</param>
+/// <param name="HasEffect">False for arguments accepted for PyTorch's sake that change nothing in inference (inplace, momentum).</param>
+public sealed record OpParameter(string Name, ArgumentType Type, bool Required, object? DefaultValue, string? Derived, int Minimum, bool HasEffect)
 {
     /// <summary>The largest integer argument accepted: sizes beyond it cannot make a tensor that fits.</summary>
     public const int MaximumInteger = 1 << 24;
-
-    private OpParameter(string name, ArgumentType type, bool required, object? defaultValue, string? derived, int minimum, bool hasEffect)
-    {
-        Name = name;
-        Type = type;
-        Required = required;
-        DefaultValue = defaultValue;
-        Derived = derived;
-        Minimum = minimum;
-        HasEffect = hasEffect;
-    }
-
-    public string Name { get; }
-
-    public ArgumentType Type { get; }
-
-    public bool Required { get; }
-
-    /// <summary>long, double or bool when left out; null when required or <see cref="Derived"/>.</summary>
-    public object? DefaultValue { get; }
-
-    /// <summary>What a left-out argument becomes when no constant says it (e.g. "= kernel_size"), as the docs write it.</summary>
-    public string? Derived { get; }
-
-    /// <summary>The smallest integer value accepted.</summary>
-    public int Minimum { get; }
-
-    /// <summary>False for arguments accepted for PyTorch's sake that change nothing in inference (inplace, momentum).</summary>
-    public bool HasEffect { get; }
 
     /// <summary>The attribute form's property for this argument: PyTorch's name in PascalCase.</summary>
     public string PropertyName => PascalCase(Name);
@@ -104,24 +82,12 @@ public sealed class OpParameter
 
 /// <summary>
 /// A layer attribute of the runtime (<c>[Conv2d(...)]</c>) that declares this op. Its constructor takes
-/// <see cref="ConstructorParameters"/> and its settable properties are <see cref="Properties"/>, both PyTorch's names.
+/// <paramref name="ConstructorParameters"/> and its settable properties are <paramref name="Properties"/>, both PyTorch's names.
 /// </summary>
-public sealed class LayerAttributeForm
-{
-    public LayerAttributeForm(string name, string[] constructorParameters, string[] properties)
-    {
-        Name = name;
-        ConstructorParameters = constructorParameters;
-        Properties = properties;
-    }
-
-    /// <summary>The attribute's type name without the Attribute suffix.</summary>
-    public string Name { get; }
-
-    public string[] ConstructorParameters { get; }
-
-    public string[] Properties { get; }
-}
+/// <param name="Name">The attribute's type name without the Attribute suffix.</param>
+/// <param name="ConstructorParameters">The arguments its constructor takes.</param>
+/// <param name="Properties">The arguments it takes as settable properties.</param>
+public sealed record LayerAttributeForm(string Name, string[] ConstructorParameters, string[] Properties);
 
 /// <summary>One row of the docs' op table (docs/language.md): how it is written, PyTorch's equivalent, its arguments.</summary>
 public sealed record OpDocumentation(string Usage, string TorchName, string Arguments);

@@ -12,40 +12,26 @@ namespace GroupNetDsl.Language.Ops;
 /// One use of an op as the binder sees it: its bound arguments, where it is written, and where to report. A
 /// descriptor reads its arguments here (defaults from its own parameter list) and reports each broken rule.
 /// </summary>
-internal sealed class OpSite
+internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation location, IReadOnlyDictionary<string, BoundArgument> arguments, int? inputChannels,
+    Action<DiagnosticDescriptor, EquatableArray<DiagnosticProperty>, SourceLocation, object[]> report)
 {
-    private readonly OpDescriptor _op;
-    private readonly IReadOnlyDictionary<string, BoundArgument> _arguments;
-    private readonly Action<DiagnosticDescriptor, EquatableArray<DiagnosticProperty>, SourceLocation, object[]> _report;
-
-    public OpSite(OpDescriptor op, string displayName, SourceLocation location, IReadOnlyDictionary<string, BoundArgument> arguments, int? inputChannels,
-        Action<DiagnosticDescriptor, EquatableArray<DiagnosticProperty>, SourceLocation, object[]> report)
-    {
-        _op = op;
-        DisplayName = displayName;
-        Location = location;
-        _arguments = arguments;
-        InputChannels = inputChannels;
-        _report = report;
-    }
-
     /// <summary>The layer's path (or the network's name), as diagnostics name it.</summary>
-    public string DisplayName { get; }
+    public string DisplayName => displayName;
 
-    public SourceLocation Location { get; }
+    public SourceLocation Location => location;
 
     /// <summary>Channels of the input when the op is created at its first call, else null.</summary>
-    public int? InputChannels { get; }
+    public int? InputChannels => inputChannels;
 
     /// <summary>False once an argument was reported.</summary>
     public bool Ok { get; private set; } = true;
 
-    public IEnumerable<string> GivenArguments => _arguments.Keys;
+    public IEnumerable<string> GivenArguments => arguments.Keys;
 
-    public bool Has(string name) => _arguments.ContainsKey(name);
+    public bool Has(string name) => arguments.ContainsKey(name);
 
     /// <summary>Where the argument is written, or the op itself when it was left out.</summary>
-    public SourceLocation LocationOf(string name) => _arguments.TryGetValue(name, out var argument) ? argument.Location : Location;
+    public SourceLocation LocationOf(string name) => arguments.TryGetValue(name, out var argument) ? argument.Location : Location;
 
     /// <summary>An integer argument, its parameter's default when left out; reported when out of range.</summary>
     public int Int(string name) => Int(name, Parameter(name).DefaultValue is long value ? (int)value : Parameter(name).Minimum);
@@ -53,7 +39,7 @@ internal sealed class OpSite
     /// <summary>An integer argument whose value when left out is <paramref name="derived"/> (see <see cref="OpParameter.Derived"/>).</summary>
     public int Int(string name, int derived)
     {
-        if (!_arguments.TryGetValue(name, out var argument)) return derived;
+        if (!arguments.TryGetValue(name, out var argument)) return derived;
         long value = ((IntValue)argument.Value).Value;
         int minimum = Parameter(name).Minimum;
         if (value < minimum || value > OpParameter.MaximumInteger)
@@ -65,9 +51,9 @@ internal sealed class OpSite
         return (int)value;
     }
 
-    public bool Flag(string name) => _arguments.TryGetValue(name, out var argument) ? ((BoolValue)argument.Value).Value : (bool)Parameter(name).DefaultValue!;
+    public bool Flag(string name) => arguments.TryGetValue(name, out var argument) ? ((BoolValue)argument.Value).Value : (bool)Parameter(name).DefaultValue!;
 
-    public double Number(string name) => _arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;
+    public double Number(string name) => arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;
 
     /// <summary>Reports a broken rule; the op is then not created.</summary>
     public void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
@@ -76,7 +62,7 @@ internal sealed class OpSite
     /// <summary>Reports a broken rule with typed properties that code fixes read (see <see cref="DiagnosticProperties"/>).</summary>
     public void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
     {
-        _report(descriptor, properties, location, arguments);
+        report(descriptor, properties, location, arguments);
         Ok = false;
     }
 
@@ -109,5 +95,5 @@ internal sealed class OpSite
         return TensorShape.Chw(channels, (int)height, (int)width);
     }
 
-    private OpParameter Parameter(string name) => _op.Parameters.First(p => p.Name == name);
+    private OpParameter Parameter(string name) => op.Parameters.First(p => p.Name == name);
 }

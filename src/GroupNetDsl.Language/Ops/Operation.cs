@@ -1,15 +1,14 @@
-using GroupNetDsl.Language.Model;
-
 namespace GroupNetDsl.Language.Ops;
 
 /// <summary>
-/// What a node computes, with every argument resolved to a number. One record per op, declared in the op's file
-/// beside its <see cref="OpDescriptor"/>, so that a new op is a new file, not a change to the others.
+/// What a node computes, with every argument resolved to a number. One record per op with arguments, declared in the
+/// op's file beside its <see cref="OpDescriptor"/>, so that a new op is a new file, not a change to the others; ops
+/// without arguments share <see cref="ArgumentlessOperation"/>.
 /// </summary>
 public abstract record Operation
 {
     /// <summary>The .gnet name of the op, used in summaries and generated comments.</summary>
-    public abstract string OpName { get; }
+    public virtual string OpName => Descriptor.Name;
 
     /// <summary>The PyTorch module this op corresponds to.</summary>
     public abstract string TorchName { get; }
@@ -18,23 +17,8 @@ public abstract record Operation
     public abstract OpDescriptor Descriptor { get; }
 }
 
-/// <summary>The network's input. Always node 0; no descriptor lists it, since no declaration can call it.</summary>
-public sealed record InputOp : Operation
+/// <summary>The network's input. Always node 0; the registry does not list it, since no declaration can call it.</summary>
+public sealed class NetworkInput() : ArgumentlessOpDescriptor("input", "input", moduleName: "input")
 {
-    public override string OpName => "input";
-
-    public override string TorchName => "input";
-
-    public override OpDescriptor Descriptor => InputDescriptor.Instance;
-
-    private sealed class InputDescriptor : OpDescriptor
-    {
-        public static readonly InputDescriptor Instance = new();
-
-        public override string Name => "input";
-
-        public override string TorchName => "input";
-
-        internal override Operation? Create(OpSite site) => new InputOp();
-    }
+    public static readonly NetworkInput Descriptor = new();
 }

@@ -13,17 +13,21 @@ public enum PoolKind
 /// <summary>nn.MaxPool2d / nn.AvgPool2d (ceil_mode false; average counts padding, as PyTorch's default).</summary>
 public sealed record Pool2dOp(PoolKind Pool, int KernelSize, int Stride, int Padding) : Operation
 {
-    public override string OpName => Pool == PoolKind.Max ? "maxpool" : "avgpool";
-
     public override string TorchName => Pool == PoolKind.Max ? "MaxPool2d" : "AvgPool2d";
 
     public override OpDescriptor Descriptor => Pool == PoolKind.Max ? MaxPool2d.Descriptor : AvgPool2d.Descriptor;
 }
 
 /// <summary>What maxpool and avgpool with a window share: the window's checks, the output size and the emitted loop.</summary>
-public abstract class Pool2dDescriptor : OpDescriptor
+public abstract class Pool2dDescriptor(string name, string torchName, PoolKind kind) : OpDescriptor
 {
-    protected abstract PoolKind Kind { get; }
+    public override string Name => name;
+
+    public override string TorchName => torchName;
+
+    /// <summary>The signature of a pool with a window: <paramref name="kernelSize"/>, then stride (the kernel size when left out) and padding.</summary>
+    protected static OpParameter[] WindowParameters(OpParameter kernelSize) =>
+        [kernelSize, OpParameter.DerivedInteger("stride", "= kernel_size"), OpParameter.Integer("padding", 0, minimum: 0)];
 
     /// <summary>A pool with a window: kernel_size, stride (the kernel size when left out) and padding (at most half the kernel).</summary>
     internal Operation? CreateWindow(OpSite site)
@@ -35,7 +39,7 @@ public abstract class Pool2dDescriptor : OpDescriptor
         {
             site.Report(DiagnosticDescriptors.InvalidValue, site.LocationOf("padding"), site.DisplayName, "padding", $"at most half the kernel size ({kernel / 2})", padding);
         }
-        return site.Ok ? new Pool2dOp(Kind, kernel, stride, padding) : null;
+        return site.Ok ? new Pool2dOp(kind, kernel, stride, padding) : null;
     }
 
     internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
