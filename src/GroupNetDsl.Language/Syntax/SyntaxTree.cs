@@ -4,240 +4,147 @@ using GroupNetDsl.Language.Text;
 namespace GroupNetDsl.Language.Syntax;
 
 // The parse tree of a .gnet document. The attribute form builds the same tree, so everything after
-// parsing (binding, shapes, checks) exists once. These types are stage-internal and never cached.
+// parsing (binding, shapes, checks) exists once. These types are stage-internal and never cached; they are
+// classes, so a node is equal only to itself.
 
-public sealed class DocumentSyntax
+public sealed class DocumentSyntax(SourceDocument source, IReadOnlyList<BlockSyntax> blocks, IReadOnlyList<NetworkSyntax> networks)
 {
-    public DocumentSyntax(SourceDocument source, IReadOnlyList<BlockSyntax> blocks, IReadOnlyList<NetworkSyntax> networks)
-    {
-        Source = source;
-        Blocks = blocks;
-        Networks = networks;
-    }
+    public SourceDocument Source => source;
 
-    public SourceDocument Source { get; }
+    public IReadOnlyList<BlockSyntax> Blocks => blocks;
 
-    public IReadOnlyList<BlockSyntax> Blocks { get; }
-
-    public IReadOnlyList<NetworkSyntax> Networks { get; }
+    public IReadOnlyList<NetworkSyntax> Networks => networks;
 }
 
 /// <summary>Members and an optional forward: what blocks and networks have in common.</summary>
-public abstract class ModuleBodySyntax
+public abstract class ModuleBodySyntax(string name, SourceLocation nameLocation, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
 {
-    protected ModuleBodySyntax(string name, SourceLocation nameLocation, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
-    {
-        Name = name;
-        NameLocation = nameLocation;
-        Members = members;
-        Forward = forward;
-    }
+    public string Name => name;
 
-    public string Name { get; }
+    public SourceLocation NameLocation => nameLocation;
 
-    public SourceLocation NameLocation { get; }
+    public IReadOnlyList<MemberSyntax> Members => members;
 
-    public IReadOnlyList<MemberSyntax> Members { get; }
-
-    public ForwardSyntax? Forward { get; }
+    public ForwardSyntax? Forward => forward;
 }
 
-public sealed class BlockSyntax : ModuleBodySyntax
+public sealed class BlockSyntax(string name, SourceLocation nameLocation, IReadOnlyList<ParameterSyntax> parameters, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
+    : ModuleBodySyntax(name, nameLocation, members, forward)
 {
-    public BlockSyntax(string name, SourceLocation nameLocation, IReadOnlyList<ParameterSyntax> parameters, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
-        : base(name, nameLocation, members, forward) => Parameters = parameters;
-
-    public IReadOnlyList<ParameterSyntax> Parameters { get; }
+    public IReadOnlyList<ParameterSyntax> Parameters => parameters;
 }
 
-public sealed class NetworkSyntax : ModuleBodySyntax
+public sealed class NetworkSyntax(string name, SourceLocation nameLocation, string? inputShape, SourceLocation? inputLocation, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
+    : ModuleBodySyntax(name, nameLocation, members, forward)
 {
-    public NetworkSyntax(string name, SourceLocation nameLocation, string? inputShape, SourceLocation? inputLocation, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
-        : base(name, nameLocation, members, forward)
-    {
-        InputShape = inputShape;
-        InputLocation = inputLocation;
-    }
-
     /// <summary>The shape text as written (e.g. "3x64x64"), or null when missing.</summary>
-    public string? InputShape { get; }
+    public string? InputShape => inputShape;
 
-    public SourceLocation? InputLocation { get; }
+    public SourceLocation? InputLocation => inputLocation;
 }
 
-public sealed class ParameterSyntax
+public sealed class ParameterSyntax(string name, SourceLocation location, ExpressionSyntax? defaultValue)
 {
-    public ParameterSyntax(string name, SourceLocation location, ExpressionSyntax? defaultValue)
-    {
-        Name = name;
-        Location = location;
-        DefaultValue = defaultValue;
-    }
+    public string Name => name;
 
-    public string Name { get; }
+    public SourceLocation Location => location;
 
-    public SourceLocation Location { get; }
-
-    public ExpressionSyntax? DefaultValue { get; }
+    public ExpressionSyntax? DefaultValue => defaultValue;
 }
 
 /// <summary><c>name = expression</c>. The name may be dotted only when it comes from the attribute form.</summary>
-public sealed class MemberSyntax
+public sealed class MemberSyntax(string name, SourceLocation nameLocation, ExpressionSyntax value)
 {
-    public MemberSyntax(string name, SourceLocation nameLocation, ExpressionSyntax value)
-    {
-        Name = name;
-        NameLocation = nameLocation;
-        Value = value;
-    }
+    public string Name => name;
 
-    public string Name { get; }
+    public SourceLocation NameLocation => nameLocation;
 
-    public SourceLocation NameLocation { get; }
-
-    public ExpressionSyntax Value { get; }
+    public ExpressionSyntax Value => value;
 }
 
 /// <summary><c>forward(x) = expression</c>.</summary>
-public sealed class ForwardSyntax
+public sealed class ForwardSyntax(string parameter, SourceLocation location, ExpressionSyntax body)
 {
-    public ForwardSyntax(string parameter, SourceLocation location, ExpressionSyntax body)
-    {
-        Parameter = parameter;
-        Location = location;
-        Body = body;
-    }
+    public string Parameter => parameter;
 
-    public string Parameter { get; }
+    public SourceLocation Location => location;
 
-    public SourceLocation Location { get; }
-
-    public ExpressionSyntax Body { get; }
+    public ExpressionSyntax Body => body;
 }
 
-public abstract class ExpressionSyntax
+public abstract class ExpressionSyntax(SourceLocation location)
 {
-    protected ExpressionSyntax(SourceLocation location) => Location = location;
-
-    public SourceLocation Location { get; }
+    public SourceLocation Location => location;
 }
 
-public sealed class IntegerSyntax : ExpressionSyntax
+public sealed class IntegerSyntax(long value, SourceLocation location) : ExpressionSyntax(location)
 {
-    public IntegerSyntax(long value, SourceLocation location) : base(location) => Value = value;
-
-    public long Value { get; }
+    public long Value => value;
 }
 
-public sealed class FloatSyntax : ExpressionSyntax
+public sealed class FloatSyntax(double value, SourceLocation location) : ExpressionSyntax(location)
 {
-    public FloatSyntax(double value, SourceLocation location) : base(location) => Value = value;
-
-    public double Value { get; }
+    public double Value => value;
 }
 
-public sealed class BooleanSyntax : ExpressionSyntax
+public sealed class BooleanSyntax(bool value, SourceLocation location) : ExpressionSyntax(location)
 {
-    public BooleanSyntax(bool value, SourceLocation location) : base(location) => Value = value;
-
-    public bool Value { get; }
+    public bool Value => value;
 }
 
-public sealed class NameSyntax : ExpressionSyntax
+public sealed class NameSyntax(string name, SourceLocation location) : ExpressionSyntax(location)
 {
-    public NameSyntax(string name, SourceLocation location) : base(location) => Name = name;
-
-    public string Name { get; }
+    public string Name => name;
 }
 
-public sealed class ArgumentSyntax
+public sealed class ArgumentSyntax(string? name, SourceLocation location, ExpressionSyntax value)
 {
-    public ArgumentSyntax(string? name, SourceLocation location, ExpressionSyntax value)
-    {
-        Name = name;
-        Location = location;
-        Value = value;
-    }
-
     /// <summary>The keyword (<c>stride</c> in <c>stride: 2</c>), or null for a positional argument.</summary>
-    public string? Name { get; }
+    public string? Name => name;
 
-    public SourceLocation Location { get; }
+    public SourceLocation Location => location;
 
-    public ExpressionSyntax Value { get; }
+    public ExpressionSyntax Value => value;
 }
 
 /// <summary><c>callee(arguments)</c>: an op, a block, or (in forward) a member applied to a tensor.</summary>
-public sealed class CallSyntax : ExpressionSyntax
+public sealed class CallSyntax(NameSyntax callee, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location) : ExpressionSyntax(location)
 {
-    public CallSyntax(NameSyntax callee, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location) : base(location)
-    {
-        Callee = callee;
-        Arguments = arguments;
-    }
+    public NameSyntax Callee => callee;
 
-    public NameSyntax Callee { get; }
-
-    public IReadOnlyList<ArgumentSyntax> Arguments { get; }
+    public IReadOnlyList<ArgumentSyntax> Arguments => arguments;
 }
 
 /// <summary><c>[a, b, c]</c>: a sequential whose children are named 0, 1, 2.</summary>
-public sealed class ListSyntax : ExpressionSyntax
+public sealed class ListSyntax(IReadOnlyList<ExpressionSyntax> items, SourceLocation location) : ExpressionSyntax(location)
 {
-    public ListSyntax(IReadOnlyList<ExpressionSyntax> items, SourceLocation location) : base(location) => Items = items;
-
-    public IReadOnlyList<ExpressionSyntax> Items { get; }
+    public IReadOnlyList<ExpressionSyntax> Items => items;
 }
 
-public sealed class UnarySyntax : ExpressionSyntax
+public sealed class UnarySyntax(TokenKind op, ExpressionSyntax operand, SourceLocation location) : ExpressionSyntax(location)
 {
-    public UnarySyntax(TokenKind op, ExpressionSyntax operand, SourceLocation location) : base(location)
-    {
-        Operator = op;
-        Operand = operand;
-    }
+    public TokenKind Operator => op;
 
-    public TokenKind Operator { get; }
-
-    public ExpressionSyntax Operand { get; }
+    public ExpressionSyntax Operand => operand;
 }
 
-public sealed class BinarySyntax : ExpressionSyntax
+public sealed class BinarySyntax(TokenKind op, ExpressionSyntax left, ExpressionSyntax right, SourceLocation location) : ExpressionSyntax(location)
 {
-    public BinarySyntax(TokenKind op, ExpressionSyntax left, ExpressionSyntax right, SourceLocation location) : base(location)
-    {
-        Operator = op;
-        Left = left;
-        Right = right;
-    }
+    public TokenKind Operator => op;
 
-    public TokenKind Operator { get; }
+    public ExpressionSyntax Left => left;
 
-    public ExpressionSyntax Left { get; }
-
-    public ExpressionSyntax Right { get; }
+    public ExpressionSyntax Right => right;
 }
 
-public sealed class IfSyntax : ExpressionSyntax
+public sealed class IfSyntax(ExpressionSyntax condition, ExpressionSyntax whenTrue, ExpressionSyntax whenFalse, SourceLocation location) : ExpressionSyntax(location)
 {
-    public IfSyntax(ExpressionSyntax condition, ExpressionSyntax whenTrue, ExpressionSyntax whenFalse, SourceLocation location) : base(location)
-    {
-        Condition = condition;
-        WhenTrue = whenTrue;
-        WhenFalse = whenFalse;
-    }
+    public ExpressionSyntax Condition => condition;
 
-    public ExpressionSyntax Condition { get; }
+    public ExpressionSyntax WhenTrue => whenTrue;
 
-    public ExpressionSyntax WhenTrue { get; }
-
-    public ExpressionSyntax WhenFalse { get; }
+    public ExpressionSyntax WhenFalse => whenFalse;
 }
 
 /// <summary>Stands in for an expression that failed to parse; binding skips it silently (the parser reported it).</summary>
-public sealed class MissingSyntax : ExpressionSyntax
-{
-    public MissingSyntax(SourceLocation location) : base(location)
-    {
-    }
-}
+public sealed class MissingSyntax(SourceLocation location) : ExpressionSyntax(location);
