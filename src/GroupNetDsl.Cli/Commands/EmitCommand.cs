@@ -21,28 +21,19 @@ public static class EmitCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
-        var network = CommonOptions.Network("The network to emit; required when the file declares several.");
-        var include = CommonOptions.Include();
+        var arguments = new NetworkArguments("The network to emit; required when the file declares several.");
         var ns = new Option<string>("--namespace")
         {
             Description = $"The namespace of the class: the project's RootNamespace in a build (default {CodeTargets.DefaultNamespace}).",
             HelpName = "NS",
             DefaultValueFactory = _ => CodeTargets.DefaultNamespace,
         };
-        var command = new Command("emit", "Print the C# the source generator writes for a network of a .gnet file.")
+        var command = arguments.Command("emit", "Print the C# the source generator writes for a network of a .gnet file.", ns);
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () =>
         {
-            file,
-            network,
-            include,
-            ns,
-        };
-        command.SetAction(parseResult => GnetCommandLine.Execute(
-            terminal,
-            () => Run(
-                terminal,
-                new NetworkSource(Path.GetFullPath(parseResult.GetRequiredValue(file)), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
-                parseResult.GetRequiredValue(ns))));
+            var source = arguments.Read(parseResult);
+            return Run(terminal, source with { Path = Path.GetFullPath(source.Path) }, parseResult.GetRequiredValue(ns));
+        }));
         return command;
     }
 

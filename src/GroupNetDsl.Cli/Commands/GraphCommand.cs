@@ -16,28 +16,15 @@ public static class GraphCommand
 
     public static Command Create(Terminal terminal)
     {
-        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
-        var network = CommonOptions.Network("The network to draw; required when the file declares several.");
-        var include = CommonOptions.Include();
+        var arguments = new NetworkArguments("The network to draw; required when the file declares several.");
         var format = new Option<string>("--format", "-f")
         {
             Description = "mermaid (a flowchart for Markdown) or dot (Graphviz).",
             DefaultValueFactory = _ => Mermaid,
         };
         format.AcceptOnlyFromAmong(Mermaid, Dot);
-        var command = new Command("graph", "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.")
-        {
-            file,
-            network,
-            include,
-            format,
-        };
-        command.SetAction(parseResult => GnetCommandLine.Execute(
-            terminal,
-            () => Run(
-                terminal,
-                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
-                parseResult.GetRequiredValue(format))));
+        var command = arguments.Command("graph", "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.", format);
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetRequiredValue(format))));
         return command;
     }
 

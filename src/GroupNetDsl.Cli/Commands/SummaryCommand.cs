@@ -15,23 +15,10 @@ public static class SummaryCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
-        var network = CommonOptions.Network("The network to summarize; all networks of the file when omitted.");
-        var include = CommonOptions.Include();
+        var arguments = new NetworkArguments("The network to summarize; all networks of the file when omitted.");
         var plain = new Option<bool>("--plain") { Description = "Print plain aligned text instead of a table, for scripts." };
-        var command = new Command("summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.")
-        {
-            file,
-            network,
-            include,
-            plain,
-        };
-        command.SetAction(parseResult => GnetCommandLine.Execute(
-            terminal,
-            () => Run(
-                terminal,
-                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
-                parseResult.GetValue(plain))));
+        var command = arguments.Command("summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.", plain);
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetValue(plain))));
         return command;
     }
 

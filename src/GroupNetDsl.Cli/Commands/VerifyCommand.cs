@@ -18,23 +18,10 @@ public static class VerifyCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
+        var arguments = new NetworkArguments("The network the weights belong to; required when the file declares several.");
         var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
-        var network = CommonOptions.Network("The network the weights belong to; required when the file declares several.");
-        var include = CommonOptions.Include();
-        var command = new Command("verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.")
-        {
-            file,
-            weights,
-            network,
-            include,
-        };
-        command.SetAction(parseResult => GnetCommandLine.Execute(
-            terminal,
-            () => Run(
-                terminal,
-                new NetworkSource(parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(include), parseResult.GetValue(network)),
-                parseResult.GetRequiredValue(weights))));
+        var command = arguments.Command("verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", weights);
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetRequiredValue(weights))));
         return command;
     }
 
