@@ -2,12 +2,8 @@ using GroupNetDsl.Cli.Tests.Infrastructure;
 
 namespace GroupNetDsl.Cli.Tests;
 
-public sealed class CheckCommandTests : IDisposable
+public sealed class CheckCommandTests : CommandTests
 {
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void A_file_with_two_errors_prints_both_as_msbuild_lines_at_their_positions_and_exits_1()
     {
@@ -19,7 +15,7 @@ public sealed class CheckCommandTests : IDisposable
             "    forward(x) = body(stem(x))",
             "}",
         };
-        string path = _directory.Write("two-errors.gnet", string.Join("\n", lines) + "\n");
+        string path = Files.Write("two-errors.gnet", string.Join("\n", lines) + "\n");
 
         var run = Gnet.Run("check", path);
 
@@ -47,7 +43,7 @@ public sealed class CheckCommandTests : IDisposable
     public void Warnings_are_printed_but_do_not_fail_the_check()
     {
         // A depthwise conv straight into the head mixes no channels: advice, not an error.
-        string path = _directory.Write("depthwise.gnet", """
+        string path = Files.Write("depthwise.gnet", """
             network OnlyDepthwise(input: 32x16x16) {
                 dw = conv(32, 32, 3, padding: 1, groups: 32)
                 pool = avgpool
@@ -67,9 +63,9 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public void Files_are_compiled_together_so_a_block_in_one_is_visible_in_another()
     {
-        string library = _directory.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
+        string library = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
         string useLine = "    a = Pointwise(4)";
-        string network = _directory.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n" + useLine + "\n}\n");
+        string network = Files.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n" + useLine + "\n}\n");
 
         var together = Gnet.Run("check", library, network);
         var alone = Gnet.Run("check", network);
@@ -83,7 +79,7 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public void A_missing_file_is_named_and_exits_2_without_checking_the_others()
     {
-        string missing = _directory.File("does-not-exist.gnet");
+        string missing = Files.File("does-not-exist.gnet");
 
         var run = Gnet.Run("check", ReferenceData.MiniGroupNetSource, missing);
 
@@ -95,16 +91,16 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public void A_directory_instead_of_a_file_exits_2()
     {
-        var run = Gnet.Run("check", _directory.Path);
+        var run = Gnet.Run("check", Files.Path);
 
         Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        Assert.Contains(_directory.Path, run.Error, StringComparison.Ordinal);
+        Assert.Contains(Files.Path, run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Garbage_input_yields_diagnostics_not_a_crash()
     {
-        string path = _directory.Write("garbage.gnet", "network ((( }}} \u0000 \"unterminated\n block 12 = = =");
+        string path = Files.Write("garbage.gnet", "network ((( }}} \u0000 \"unterminated\n block 12 = = =");
 
         var run = Gnet.Run("check", path);
 

@@ -10,8 +10,7 @@ public sealed class CommandLineTests
     {
         var run = Gnet.Run();
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.CannotRun);
         Assert.Contains("check", run.Error, StringComparison.Ordinal);
         Assert.Contains("summary", run.Error, StringComparison.Ordinal);
     }

@@ -8,12 +8,8 @@ namespace GroupNetDsl.Cli.Tests;
 /// docs/generated-api.md quotes of the generated class is in what `gnet emit` prints for its example. (The README's
 /// and the language reference's examples are the language tests'.)
 /// </summary>
-public sealed partial class DocumentationExampleTests : IDisposable
+public sealed partial class DocumentationExampleTests : CommandTests
 {
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
@@ -28,7 +24,7 @@ public sealed partial class DocumentationExampleTests : IDisposable
     [MemberData(nameof(Examples))]
     public void Example_passes_gnet_check(string page, int index)
     {
-        string file = _directory.Write("example.gnet", GnetBlocks(page)[index]);
+        string file = Files.Write("example.gnet", GnetBlocks(page)[index]);
 
         var run = Gnet.Run("check", file);
 
@@ -40,7 +36,7 @@ public sealed partial class DocumentationExampleTests : IDisposable
     public void The_generated_api_page_quotes_what_gnet_emit_prints_for_its_example()
     {
         string page = File.ReadAllText(RepositoryFile("docs/generated-api.md"));
-        string file = _directory.Write("tiny.gnet", GnetBlocks("docs/generated-api.md")[0]);
+        string file = Files.Write("tiny.gnet", GnetBlocks("docs/generated-api.md")[0]);
 
         var run = Gnet.Run("emit", file);
 

@@ -6,28 +6,15 @@ namespace GroupNetDsl.Cli.Tests;
 /// <c>gnet emit</c> prints the generator's code for a .gnet network. That it is exactly the text a build compiles is
 /// checked against a real build in tests/GroupNetDsl.Package.Tests; these tests pin the command's contract.
 /// </summary>
-public sealed class EmitCommandTests : IDisposable
+public sealed class EmitCommandTests : CommandTests
 {
     // DepthwiseSeparableConv(32, 64) on 32x8x8: dw is 32->32 depthwise 3x3 pad 1, pw 32->64 1x1, so the output is 64x8x8.
     private const string SeparableBlock = "network SeparableBlock(input: 32x8x8) = DepthwiseSeparableConv(32, 64)\n";
 
-    private const string TwoNetworks = """
-        network First(input: 4x8x8) {
-            a = conv(4, 8, 1)
-        }
-        network Second(input: 4x8x8) {
-            b = conv(4, 16, 1, bias: false)
-        }
-        """;
-
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Emits_a_public_sealed_partial_class_named_after_the_network_in_the_default_namespace()
     {
-        string file = _directory.Write("Separable.gnet", SeparableBlock);
+        string file = Files.Write("Separable.gnet", SeparableBlock);
 
         var run = Gnet.Run("emit", file);
 
@@ -43,7 +30,7 @@ public sealed class EmitCommandTests : IDisposable
     [Fact]
     public void The_code_has_the_shapes_as_constants_and_a_comment_per_layer()
     {
-        string file = _directory.Write("Separable.gnet", SeparableBlock);
+        string file = Files.Write("Separable.gnet", SeparableBlock);
 
         var run = Gnet.Run("emit", file);
 
@@ -60,7 +47,7 @@ public sealed class EmitCommandTests : IDisposable
     [Fact]
     public void Namespace_option_sets_the_namespace_as_a_projects_root_namespace_would()
     {
-        string file = _directory.Write("Separable.gnet", SeparableBlock);
+        string file = Files.Write("Separable.gnet", SeparableBlock);
 
         var run = Gnet.Run("emit", file, "--namespace", "Contoso.Vision");
 
@@ -72,12 +59,12 @@ public sealed class EmitCommandTests : IDisposable
     [Fact]
     public void A_relative_path_emits_the_same_header_as_the_build()
     {
-        _directory.Write("Separable.gnet", SeparableBlock);
+        Files.Write("Separable.gnet", SeparableBlock);
         string previous = Environment.CurrentDirectory;
         GnetRun run;
         try
         {
-            Environment.CurrentDirectory = _directory.Path;
+            Environment.CurrentDirectory = Files.Path;
             run = Gnet.Run("emit", "Separable.gnet");
         }
         finally
@@ -93,13 +80,12 @@ public sealed class EmitCommandTests : IDisposable
     [Fact]
     public void Several_networks_need_network_and_it_picks_one()
     {
-        string file = _directory.Write("Two.gnet", TwoNetworks);
+        string file = Files.Write("Two.gnet", TwoNetworks);
 
         var ambiguous = Gnet.Run("emit", file);
         var second = Gnet.Run("emit", file, "--network", "Second");
 
-        Assert.Equal(ExitCodes.CannotRun, ambiguous.ExitCode);
-        Assert.Equal(string.Empty, ambiguous.Output);
+        ambiguous.AssertFailed(ExitCodes.CannotRun);
         Assert.Contains("declares 2 networks (First, Second); choose one with --network", ambiguous.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Success, second.ExitCode);
         Assert.Contains(second.OutputLines, line => line.StartsWith("public sealed partial class Second", StringComparison.Ordinal));
@@ -110,24 +96,22 @@ public sealed class EmitCommandTests : IDisposable
     public void A_network_with_errors_prints_its_diagnostics_and_no_code()
     {
         // 64 input channels cannot be split into 3 groups.
-        string file = _directory.Write("Bad.gnet", "network Bad(input: 64x8x8) {\n    head = conv(64, 48, 3, groups: 3)\n}\n");
+        string file = Files.Write("Bad.gnet", "network Bad(input: 64x8x8) {\n    head = conv(64, 48, 3, groups: 3)\n}\n");
 
         var run = Gnet.Run("emit", file);
 
-        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.ProblemsFound);
         Assert.Contains(run.ErrorLines, line => line.StartsWith($"{file}(2,", StringComparison.Ordinal) && line.Contains(": error GNET0201: head: in_channels 64 is not divisible by groups 3", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_network_named_like_a_generated_member_gets_no_code_as_in_the_generator()
     {
-        string file = _directory.Write("Summary.gnet", "network Summary(input: 4x8x8) {\n    a = conv(4, 8, 1)\n}\n");
+        string file = Files.Write("Summary.gnet", "network Summary(input: 4x8x8) {\n    a = conv(4, 8, 1)\n}\n");
 
         var run = Gnet.Run("emit", file);
 
-        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.ProblemsFound);
         Assert.Contains("network Summary is named like a member of its own generated class", run.Error, StringComparison.Ordinal);
     }
 
@@ -136,7 +120,7 @@ public sealed class EmitCommandTests : IDisposable
     [InlineData("var.Nets", "namespace @var.Nets;")]
     public void A_keyword_in_the_namespace_is_escaped_as_the_generator_escapes_a_root_namespace(string ns, string expected)
     {
-        string file = _directory.Write("Separable.gnet", SeparableBlock);
+        string file = Files.Write("Separable.gnet", SeparableBlock);
 
         var run = Gnet.Run("emit", file, "--namespace", ns);
 
@@ -150,21 +134,19 @@ public sealed class EmitCommandTests : IDisposable
     [InlineData("1Networks")]
     public void A_namespace_that_is_not_dotted_identifiers_cannot_run(string ns)
     {
-        string file = _directory.Write("Separable.gnet", SeparableBlock);
+        string file = Files.Write("Separable.gnet", SeparableBlock);
 
         var run = Gnet.Run("emit", file, "--namespace", ns);
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.CannotRun);
         Assert.Contains($"--namespace '{ns}'", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_missing_file_cannot_run()
     {
-        var run = Gnet.Run("emit", _directory.File("missing.gnet"));
+        var run = Gnet.Run("emit", Files.File("missing.gnet"));
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.CannotRun);
     }
 }

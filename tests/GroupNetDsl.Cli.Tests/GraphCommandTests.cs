@@ -4,12 +4,8 @@ using GroupNetDsl.Cli.Tests.Infrastructure;
 
 namespace GroupNetDsl.Cli.Tests;
 
-public sealed partial class GraphCommandTests : IDisposable
+public sealed partial class GraphCommandTests : CommandTests
 {
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Mermaid_is_the_default_and_labels_edges_with_the_shapes_pytorch_computes()
     {
@@ -94,7 +90,7 @@ public sealed partial class GraphCommandTests : IDisposable
     [Fact]
     public void A_file_with_several_networks_needs_network()
     {
-        string path = _directory.Write("two.gnet", "network A(input: 1x4x4) {\n    c = conv(1, 2, 1)\n}\nnetwork B(input: 1x4x4) {\n    c = conv(1, 3, 1)\n}\n");
+        string path = Files.Write("two.gnet", "network A(input: 1x4x4) {\n    c = conv(1, 2, 1)\n}\nnetwork B(input: 1x4x4) {\n    c = conv(1, 3, 1)\n}\n");
 
         var ambiguous = Gnet.Run("graph", path);
         var chosen = Gnet.Run("graph", path, "-n", "B", "-f", "dot");

@@ -2,12 +2,8 @@ using GroupNetDsl.Cli.Tests.Infrastructure;
 
 namespace GroupNetDsl.Cli.Tests;
 
-public sealed class InspectCommandTests : IDisposable
+public sealed class InspectCommandTests : CommandTests
 {
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Lists_every_tensor_of_pytorchs_state_dict_with_dtype_and_shape()
     {
@@ -58,7 +54,7 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public void Shapes_with_brackets_and_odd_names_are_printed_literally()
     {
-        string path = _directory.File("odd.safetensors");
+        string path = Files.File("odd.safetensors");
         TensorSpec.Write(path, new[] { new TensorSpec("[bold]x[/]", "F16", new long[] { 2, 3 }), new TensorSpec("scalar", "F64", Array.Empty<long>()) });
 
         var run = Gnet.Run("inspect", path);
@@ -71,7 +67,7 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public void A_missing_file_exits_2_with_one_line_naming_it()
     {
-        string missing = _directory.File("missing.safetensors");
+        string missing = Files.File("missing.safetensors");
 
         var run = Gnet.Run("inspect", missing);
 
@@ -88,7 +84,7 @@ public sealed class InspectCommandTests : IDisposable
     [InlineData(31)]
     public void A_file_that_is_not_safetensors_exits_2_with_one_line_naming_it(int length)
     {
-        string path = _directory.File("broken.safetensors");
+        string path = Files.File("broken.safetensors");
         File.WriteAllBytes(path, TensorSpec.NotSafeTensors.Take(length).ToArray());
 
         var run = Gnet.Run("inspect", path);
@@ -102,7 +98,7 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public void A_truncated_weight_file_exits_2()
     {
-        string path = _directory.File("truncated.safetensors");
+        string path = Files.File("truncated.safetensors");
         byte[] whole = File.ReadAllBytes(ReferenceData.MiniGroupNetWeights);
         File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
 

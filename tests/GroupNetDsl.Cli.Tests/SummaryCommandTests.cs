@@ -2,21 +2,8 @@ using GroupNetDsl.Cli.Tests.Infrastructure;
 
 namespace GroupNetDsl.Cli.Tests;
 
-public sealed class SummaryCommandTests : IDisposable
+public sealed class SummaryCommandTests : CommandTests
 {
-    private const string TwoNetworks = """
-        network First(input: 4x8x8) {
-            a = conv(4, 8, 1)
-        }
-        network Second(input: 4x8x8) {
-            b = conv(4, 16, 1, bias: false)
-        }
-        """;
-
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Plain_summary_of_the_sample_shows_pytorchs_totals()
     {
@@ -68,7 +55,7 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void Without_network_every_network_of_the_file_is_summarized_and_with_it_only_the_one_named()
     {
-        string path = _directory.Write("two.gnet", TwoNetworks);
+        string path = Files.Write("two.gnet", TwoNetworks);
 
         var all = Gnet.Run("summary", path, "--plain");
         var second = Gnet.Run("summary", path, "--plain", "--network", "Second");
@@ -87,7 +74,7 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void An_unknown_network_name_exits_2_and_lists_the_networks_there_are()
     {
-        string path = _directory.Write("two.gnet", TwoNetworks);
+        string path = Files.Write("two.gnet", TwoNetworks);
 
         var run = Gnet.Run("summary", path, "--network", "Third");
 
@@ -98,12 +85,11 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void A_network_with_errors_prints_its_diagnostics_and_exits_1()
     {
-        string path = _directory.Write("broken.gnet", "network Broken(input: 3x8x8) {\n    a = conv(3, 8, 3, groups: 2)\n}\n");
+        string path = Files.Write("broken.gnet", "network Broken(input: 3x8x8) {\n    a = conv(3, 8, 3, groups: 2)\n}\n");
 
         var run = Gnet.Run("summary", path, "--plain");
 
-        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertFailed(ExitCodes.ProblemsFound);
         Assert.StartsWith($"{path}(2,", run.ErrorLines[0], StringComparison.Ordinal);
         Assert.Contains("error GNET0201", run.ErrorLines[0], StringComparison.Ordinal);
         Assert.Equal("error: network Broken has errors (listed above); fix them and run again.", run.ErrorLines[^1]);
@@ -112,8 +98,8 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void Blocks_can_come_from_an_included_file()
     {
-        string library = _directory.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1, bias: false)\n}\n");
-        string path = _directory.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n    a = Pointwise(4)\n}\n");
+        string library = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1, bias: false)\n}\n");
+        string path = Files.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n    a = Pointwise(4)\n}\n");
 
         var run = Gnet.Run("summary", path, "--include", library, "--plain");
 
@@ -125,7 +111,7 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void A_file_with_only_blocks_exits_2()
     {
-        string path = _directory.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
+        string path = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
 
         var run = Gnet.Run("summary", path);
 
@@ -136,7 +122,7 @@ public sealed class SummaryCommandTests : IDisposable
     [Fact]
     public void A_missing_file_is_named_and_exits_2()
     {
-        string missing = _directory.File("nowhere.gnet");
+        string missing = Files.File("nowhere.gnet");
 
         var run = Gnet.Run("summary", missing);
 

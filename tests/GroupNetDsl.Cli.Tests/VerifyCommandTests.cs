@@ -3,12 +3,8 @@ using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Cli.Tests;
 
-public sealed class VerifyCommandTests : IDisposable
+public sealed class VerifyCommandTests : CommandTests
 {
-    private readonly TemporaryDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Pytorchs_weights_for_the_sample_pass()
     {
@@ -24,7 +20,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void A_missing_tensor_fails_and_is_named_with_its_expected_shape()
     {
-        string path = _directory.File("missing-key.safetensors");
+        string path = Files.File("missing-key.safetensors");
         TensorSpec.Write(path, StateDictWithout(t => t.Name == "stage1.group_conv.0.weight"));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
@@ -39,7 +35,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void A_wrong_shape_fails_and_names_the_tensor_and_both_shapes()
     {
         // The weight an ungrouped conv would have: every filter sees all 64 input channels.
-        string path = _directory.File("wrong-shape.safetensors");
+        string path = Files.File("wrong-shape.safetensors");
         var tensors = StateDictWithout(_ => false)
             .Select(t => t.Name == "stage1.group_conv.0.weight" ? t with { Shape = new long[] { 64, 64, 3, 3 } } : t);
         TensorSpec.Write(path, tensors);
@@ -54,7 +50,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void An_unexpected_tensor_fails_and_is_named()
     {
-        string path = _directory.File("extra.safetensors");
+        string path = Files.File("extra.safetensors");
         TensorSpec.Write(path, StateDictWithout(_ => false).Append(new TensorSpec("head.weight", "F32", new long[] { 10, 256 })));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
@@ -66,7 +62,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void A_weight_that_is_not_floating_point_fails()
     {
-        string path = _directory.File("integer.safetensors");
+        string path = Files.File("integer.safetensors");
         TensorSpec.Write(path, StateDictWithout(_ => false).Select(t => t.Name == "fc.bias" ? t with { DataType = "I32" } : t));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
@@ -78,7 +74,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void Every_problem_is_reported_not_just_the_first()
     {
-        string path = _directory.File("several.safetensors");
+        string path = Files.File("several.safetensors");
         var tensors = StateDictWithout(t => t.Name is "stem.0.weight" or "fc.bias")
             .Select(t => t.Name == "fc.weight" ? t with { Shape = new long[] { 10, 128 } } : t)
             .Append(new TensorSpec("module.stem.0.weight", "F32", new long[] { 64, 3, 3, 3 }));
@@ -102,7 +98,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void Batchnorm_step_counters_may_be_absent()
     {
-        string path = _directory.File("no-counters.safetensors");
+        string path = Files.File("no-counters.safetensors");
         TensorSpec.Write(path, StateDictWithout(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)));
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
@@ -114,7 +110,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void A_missing_weight_file_exits_2_with_the_path_in_the_message()
     {
-        string missing = _directory.File("no-such-weights.safetensors");
+        string missing = Files.File("no-such-weights.safetensors");
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, missing);
 
@@ -137,7 +133,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void A_missing_gnet_file_exits_2_with_the_path_in_the_message()
     {
-        string missing = _directory.File("no-such-network.gnet");
+        string missing = Files.File("no-such-network.gnet");
 
         var run = Gnet.Run("verify", missing, ReferenceData.MiniGroupNetWeights);
 

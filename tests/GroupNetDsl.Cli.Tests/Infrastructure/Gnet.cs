@@ -9,6 +9,13 @@ public sealed record GnetRun(int ExitCode, string Output, string Error)
 
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 
+    /// <summary>Asserts that the run failed with <paramref name="exitCode"/> and, as every failure must, printed nothing on standard output.</summary>
+    public void AssertFailed(int exitCode)
+    {
+        Assert.Equal(exitCode, ExitCode);
+        Assert.Equal(string.Empty, Output);
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
 
