@@ -47,18 +47,8 @@ public sealed class BatchNorm2d : OpDescriptor
         return site.Ok ? new BatchNorm2dOp(features, epsilon) : null;
     }
 
-    internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)
-    {
-        var norm = (BatchNorm2dOp)operation;
-        var input = inputs[0];
-        if (!site.RequireImage(input, "batchnorm normalizes the channels of an image")) return null;
-        if (input.Channels != norm.NumFeatures)
-        {
-            site.Report(DiagnosticDescriptors.ChannelMismatch, site.LocationOf("num_features"), site.DisplayName, norm.NumFeatures, input.Channels, $"input {input}");
-            return null;
-        }
-        return input;
-    }
+    internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site) =>
+        site.RequireChannels(inputs[0], ((BatchNorm2dOp)operation).NumFeatures, "num_features", "batchnorm normalizes the channels of an image") ? inputs[0] : null;
 
     public override long ParameterCount(Operation operation) => 2L * ((BatchNorm2dOp)operation).NumFeatures;
 

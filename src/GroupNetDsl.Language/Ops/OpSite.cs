@@ -74,6 +74,15 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
         return false;
     }
 
+    /// <summary>True for an image of <paramref name="channels"/> channels, the value of <paramref name="argument"/>; else reports why not.</summary>
+    public bool RequireChannels(TensorShape input, int channels, string argument, string hint)
+    {
+        if (!RequireImage(input, hint)) return false;
+        if (input.Channels == channels) return true;
+        Report(DiagnosticDescriptors.ChannelMismatch, LocationOf(argument), DisplayName, channels, input.Channels, $"input {input}");
+        return false;
+    }
+
     /// <summary>The output of a sliding window (conv, pool) over <paramref name="input"/>, or null after reporting why there is none.</summary>
     public TensorShape? Spatial(TensorShape input, int channels, int extent, int stride, int padding)
     {
