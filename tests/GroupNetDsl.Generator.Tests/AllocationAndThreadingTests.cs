@@ -6,19 +6,11 @@ using GroupNetDsl.TestSupport.SafeTensors;
 namespace GroupNetDsl.Generator.Tests;
 
 /// <summary>The seed MiniGroupNet (attribute form), generated, compiled and loaded with random weights, once for the class.</summary>
-public sealed class MiniGroupNetFixture : IDisposable
+public sealed class MiniGroupNetFixture : SeedNetworkFixture
 {
     public const string ClassName = "MiniGroupNetSample.MiniGroupNet";
 
-    public MiniGroupNetFixture()
-    {
-        var run = SeedNetworks.Project().WithAdapterFor(ClassName).Run();
-        run.AssertCompilesCleanly();
-        Assembly = run.Load();
-        Network = Assembly.Network(ClassName).Load(RandomWeights(new Random(42)));
-    }
-
-    public LoadedAssembly Assembly { get; }
+    public MiniGroupNetFixture() : base(ClassName) => Network = Handle.Load(RandomWeights(new Random(42)));
 
     public LoadedNetwork Network { get; }
 
@@ -29,8 +21,6 @@ public sealed class MiniGroupNetFixture : IDisposable
         for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
         return input;
     }
-
-    public void Dispose() => Assembly.Dispose();
 
     /// <summary>The state_dict of the seed's MiniGroupNet(groups=8), written out from its PyTorch definition.</summary>
     private static byte[] RandomWeights(Random random)

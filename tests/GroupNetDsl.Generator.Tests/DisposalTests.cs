@@ -8,22 +8,11 @@ using Microsoft.CodeAnalysis;
 namespace GroupNetDsl.Generator.Tests;
 
 /// <summary>The seed SeparableBlock (.gnet), generated, compiled and loaded once for the class, with random weights.</summary>
-public sealed class SeparableBlockFixture : IDisposable
+public sealed class SeparableBlockFixture : SeedNetworkFixture
 {
     public const string ClassName = "MiniGroupNetSample.SeparableBlock";
 
-    public SeparableBlockFixture()
-    {
-        var run = SeedNetworks.Project().WithAdapterFor(ClassName).Run();
-        run.AssertCompilesCleanly();
-        Assembly = run.Load();
-        Handle = Assembly.Network(ClassName);
-        Weights = RandomWeights(new Random(5));
-    }
-
-    public LoadedAssembly Assembly { get; }
-
-    public NetworkHandle Handle { get; }
+    public SeparableBlockFixture() : base(ClassName) => Weights = RandomWeights(new Random(5));
 
     public byte[] Weights { get; }
 
@@ -36,8 +25,6 @@ public sealed class SeparableBlockFixture : IDisposable
         weights.BatchNorm("bn", 64);
         return weights.File.ToBytes();
     }
-
-    public void Dispose() => Assembly.Dispose();
 }
 
 /// <summary>Tests that count the process's threads or start processes, alone so that no other test adds threads meanwhile.</summary>
