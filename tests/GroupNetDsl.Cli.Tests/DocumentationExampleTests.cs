@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GroupNetDsl.Cli.Tests.Infrastructure;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Cli.Tests;
 
@@ -35,7 +36,7 @@ public sealed partial class DocumentationExampleTests : CommandTests
     [Fact]
     public void The_generated_api_page_quotes_what_gnet_emit_prints_for_its_example()
     {
-        string page = File.ReadAllText(RepositoryFile("docs/generated-api.md"));
+        string page = RepositoryFiles.Read("docs/generated-api.md");
         string file = Files.Write("tiny.gnet", GnetBlocks("docs/generated-api.md")[0]);
 
         var run = Gnet.Run("emit", file);
@@ -57,47 +58,9 @@ public sealed partial class DocumentationExampleTests : CommandTests
     }
 
     /// <summary>The fenced blocks of a page marked gnet.</summary>
-    private static List<string> GnetBlocks(string page) => FencedBlocks(page, "gnet");
+    private static List<string> GnetBlocks(string page) => FencedBlocks.Of(page, info => info == "gnet");
 
-    private static List<string> CSharpBlocks(string page) => FencedBlocks(page, "csharp");
-
-    private static List<string> FencedBlocks(string page, string language)
-    {
-        var blocks = new List<string>();
-        List<string>? current = null;
-        bool wanted = false;
-        foreach (string line in File.ReadAllLines(RepositoryFile(page)))
-        {
-            if (line.StartsWith("```", StringComparison.Ordinal))
-            {
-                if (current is null)
-                {
-                    current = [];
-                    wanted = line.Trim() == "```" + language;
-                }
-                else
-                {
-                    if (wanted) blocks.Add(string.Join("\n", current));
-                    current = null;
-                }
-            }
-            else
-            {
-                current?.Add(line);
-            }
-        }
-        return blocks;
-    }
-
-    private static string RepositoryFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            string candidate = Path.Combine(directory.FullName, relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException(relative);
-    }
+    private static List<string> CSharpBlocks(string page) => FencedBlocks.Of(page, info => info == "csharp");
 
     // `_stem_0_weight`, `Conv_3x32x32_to_32x16x16_k3_s2_p1_Relu6`, `Linear_128_10`: fields and layer methods in code spans.
     [GeneratedRegex(@"`(?<name>_[a-z0-9_]+_(weight|bias)|[A-Z][A-Za-z]+_[0-9][A-Za-z0-9_]*)`")]

@@ -71,11 +71,7 @@ public sealed class InspectCommandTests : CommandTests
 
         var run = Gnet.Run("inspect", missing);
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        string line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(missing, line, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertCannotRun(missing);
     }
 
     [Theory]
@@ -89,10 +85,7 @@ public sealed class InspectCommandTests : CommandTests
 
         var run = Gnet.Run("inspect", path);
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        string line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(path, line, StringComparison.Ordinal);
+        run.AssertCannotRun(path);
     }
 
     [Fact]

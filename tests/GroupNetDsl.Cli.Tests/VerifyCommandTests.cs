@@ -114,11 +114,7 @@ public sealed class VerifyCommandTests : CommandTests
 
         var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, missing);
 
-        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        string line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains(missing, line, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, run.Output);
+        run.AssertCannotRun(missing);
     }
 
     [Fact]

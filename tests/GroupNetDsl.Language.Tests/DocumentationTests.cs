@@ -1,51 +1,16 @@
 using System.Text.RegularExpressions;
 using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.TestSupport.Samples;
 
 namespace GroupNetDsl.Language.Tests;
 
 /// <summary>Every .gnet example in the README and the language reference compiles without errors.</summary>
 public class DocumentationTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            string candidate = Path.Combine(directory.FullName, relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException(relative);
-    }
-
     /// <summary>The fenced code blocks of a Markdown file whose info string is empty or "gnet" and that declare something.</summary>
-    private static List<string> GnetBlocks(string file)
-    {
-        var blocks = new List<string>();
-        List<string>? current = null;
-        bool wanted = false;
-        foreach (var line in File.ReadAllLines(RepositoryFile(file)))
-        {
-            if (line.StartsWith("```", StringComparison.Ordinal))
-            {
-                if (current is null)
-                {
-                    current = new List<string>();
-                    wanted = line.Trim() is "```" or "```gnet";
-                }
-                else
-                {
-                    string code = string.Join("\n", current);
-                    if (wanted && Regex.IsMatch(code, "^(network|block) ", RegexOptions.Multiline)) blocks.Add(code);
-                    current = null;
-                }
-            }
-            else
-            {
-                current?.Add(line);
-            }
-        }
-        return blocks;
-    }
+    private static List<string> GnetBlocks(string file) =>
+        FencedBlocks.Of(file, info => info is "" or "gnet").Where(code => Regex.IsMatch(code, "^(network|block) ", RegexOptions.Multiline)).ToList();
 
     public static TheoryData<string, int> Examples()
     {
@@ -70,7 +35,7 @@ public class DocumentationTests
     /// <summary>The rows of the op table in docs/language.md, backticks removed: usage, PyTorch, arguments.</summary>
     private static List<string[]> OpTableRows()
     {
-        var lines = File.ReadAllLines(RepositoryFile("docs/language.md"));
+        var lines = File.ReadAllLines(RepositoryFiles.PathOf("docs/language.md"));
         int header = Array.FindIndex(lines, line => line.StartsWith("| .gnet | PyTorch | arguments (defaults) |", StringComparison.Ordinal));
         Assert.True(header >= 0, "docs/language.md has no op table.");
         return lines.Skip(header + 2).TakeWhile(line => line.StartsWith('|'))

@@ -16,6 +16,15 @@ public sealed record GnetRun(int ExitCode, string Output, string Error)
         Assert.Equal(string.Empty, Output);
     }
 
+    /// <summary>Asserts that the run could not start (exit 2) and said why in one error line that names <paramref name="path"/>.</summary>
+    public void AssertCannotRun(string path)
+    {
+        AssertFailed(ExitCodes.CannotRun);
+        string line = Assert.Single(ErrorLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
 
