@@ -81,16 +81,7 @@ internal sealed partial class Binder
                 return left is TensorValue a && right is TensorValue b ? ApplyOp(module, new[] { a, b }) : ErrorValue.Instance;
             }
             case IfSyntax conditional:
-            {
-                var condition = EvaluateScalar(conditional.Condition, scope);
-                if (condition is ErrorValue) return condition;
-                if (condition is not BoolValue flag)
-                {
-                    Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
-                    return ErrorValue.Instance;
-                }
-                return EvaluateTensor(flag.Value ? conditional.WhenTrue : conditional.WhenFalse, scope);
-            }
+                return Branch(conditional, scope) is { } branch ? EvaluateTensor(branch, scope) : ErrorValue.Instance;
             default:
                 Report(DiagnosticDescriptors.InvalidExpression, expression.Location, "forward", "forward can only call layers on tensors and add tensors with '+'");
                 return ErrorValue.Instance;

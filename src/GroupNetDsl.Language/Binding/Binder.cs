@@ -137,16 +137,7 @@ internal sealed partial class Binder
             case NameSyntax name when !scope.TryGet(name.Name, out _) && (OpRegistry.TryGet(name.Name, out _) || _blocks.ContainsKey(name.Name)):
                 return CreateModule(name.Name, name.Location, Array.Empty<ArgumentSyntax>(), name.Location, scope, path);
             case IfSyntax conditional:
-            {
-                var condition = EvaluateScalar(conditional.Condition, scope);
-                if (condition is ErrorValue) return condition;
-                if (condition is not BoolValue flag)
-                {
-                    Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
-                    return ErrorValue.Instance;
-                }
-                return EvaluateMember(flag.Value ? conditional.WhenTrue : conditional.WhenFalse, scope, path);
-            }
+                return Branch(conditional, scope) is { } branch ? EvaluateMember(branch, scope, path) : ErrorValue.Instance;
             default:
                 return EvaluateScalar(expression, scope);
         }
@@ -343,16 +334,7 @@ internal sealed partial class Binder
             case BinarySyntax binary:
                 return Builtins.Binary(binary, EvaluateScalar(binary.Left, scope), EvaluateScalar(binary.Right, scope), this);
             case IfSyntax conditional:
-            {
-                var condition = EvaluateScalar(conditional.Condition, scope);
-                if (condition is ErrorValue) return condition;
-                if (condition is not BoolValue flag)
-                {
-                    Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
-                    return ErrorValue.Instance;
-                }
-                return EvaluateScalar(flag.Value ? conditional.WhenTrue : conditional.WhenFalse, scope);
-            }
+                return Branch(conditional, scope) is { } branch ? EvaluateScalar(branch, scope) : ErrorValue.Instance;
             case CallSyntax call when Builtins.IsFunction(call.Callee.Name) && !scope.TryGet(call.Callee.Name, out _):
             {
                 var arguments = new List<Value>();
@@ -385,6 +367,15 @@ internal sealed partial class Binder
 
     internal void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments) =>
         _diagnostics.Report(descriptor, properties, Place(location), arguments);
+
+    /// <summary>The branch of <paramref name="conditional"/> that its condition picks, or null (reported unless already an error) when the condition is not true or false.</summary>
+    private ExpressionSyntax? Branch(IfSyntax conditional, Scope scope)
+    {
+        var condition = EvaluateScalar(conditional.Condition, scope);
+        if (condition is BoolValue flag) return flag.Value ? conditional.WhenTrue : conditional.WhenFalse;
+        if (condition is not ErrorValue) Report(DiagnosticDescriptors.WrongType, conditional.Condition.Location, "the condition of 'if'", "true or false", condition.Describe());
+        return null;
+    }
 
     private void ReportUnknown(string name, SourceLocation location, Scope scope)
     {

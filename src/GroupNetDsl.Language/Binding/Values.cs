@@ -21,87 +21,61 @@ internal sealed class ErrorValue : Value
     public override string Describe() => "an invalid value";
 }
 
-internal sealed class IntValue : Value
+internal sealed class IntValue(long value) : Value
 {
-    public IntValue(long value) => Value = value;
-
-    public long Value { get; }
+    public long Value => value;
 
     public override string Describe() => "the integer " + Value.ToString(CultureInfo.InvariantCulture);
 }
 
-internal sealed class FloatValue : Value
+internal sealed class FloatValue(double value) : Value
 {
-    public FloatValue(double value) => Value = value;
-
-    public double Value { get; }
+    public double Value => value;
 
     public override string Describe() => "the number " + Value.ToString("R", CultureInfo.InvariantCulture);
 }
 
-internal sealed class BoolValue : Value
+internal sealed class BoolValue(bool value) : Value
 {
-    public BoolValue(bool value) => Value = value;
-
-    public bool Value { get; }
+    public bool Value => value;
 
     public override string Describe() => Value ? "true" : "false";
 }
 
-internal sealed class ModuleValue : Value
+internal sealed class ModuleValue(Module module) : Value
 {
-    public ModuleValue(Module module) => Module = module;
-
-    public Module Module { get; }
+    public Module Module => module;
 
     public override string Describe() => $"the layer '{Module.Path}'";
 }
 
-internal sealed class TensorValue : Value
+internal sealed class TensorValue(int node, TensorShape shape) : Value
 {
-    public TensorValue(int node, TensorShape shape)
-    {
-        Node = node;
-        Shape = shape;
-    }
+    public int Node => node;
 
-    public int Node { get; }
-
-    public TensorShape Shape { get; }
+    public TensorShape Shape => shape;
 
     public override string Describe() => $"a tensor of shape {Shape}";
 }
 
 /// <summary>A module instance: created where it is declared, applied where forward calls it.</summary>
-internal abstract class Module
+internal abstract class Module(string path, SourceLocation location)
 {
-    protected Module(string path, SourceLocation location)
-    {
-        Path = path;
-        Location = location;
-    }
-
-    public string Path { get; }
+    public string Path => path;
 
     /// <summary>Where the user wrote it (for a module inside a standard-library block: where the block was used).</summary>
-    public SourceLocation Location { get; }
+    public SourceLocation Location => location;
 
     public bool Used { get; set; }
 }
 
-internal sealed class OpModule : Module
+internal sealed class OpModule(string path, SourceLocation location, OpDescriptor descriptor, Dictionary<string, BoundArgument> arguments) : Module(path, location)
 {
-    public OpModule(string path, SourceLocation location, OpDescriptor descriptor, Dictionary<string, BoundArgument> arguments) : base(path, location)
-    {
-        Descriptor = descriptor;
-        Arguments = arguments;
-    }
-
-    public OpDescriptor Descriptor { get; }
+    public OpDescriptor Descriptor => descriptor;
 
     public string OpName => Descriptor.Name;
 
-    public Dictionary<string, BoundArgument> Arguments { get; }
+    public Dictionary<string, BoundArgument> Arguments => arguments;
 
     /// <summary>Position among the modules declared as members: orders the weights as PyTorch registers them.</summary>
     public int Order { get; init; }
@@ -110,45 +84,25 @@ internal sealed class OpModule : Module
     public Operation? Operation { get; set; }
 }
 
-internal sealed class SequentialModule : Module
+internal sealed class SequentialModule(string path, SourceLocation location, List<Module> children) : Module(path, location)
 {
-    public SequentialModule(string path, SourceLocation location, List<Module> children) : base(path, location) => Children = children;
-
-    public List<Module> Children { get; }
+    public List<Module> Children => children;
 }
 
-internal sealed class BlockModule : Module
+internal sealed class BlockModule(string path, SourceLocation location, ModuleBodySyntax syntax, Scope scope, List<(MemberSyntax Member, Module Module)> children)
+    : Module(path, location)
 {
-    public BlockModule(string path, SourceLocation location, ModuleBodySyntax syntax, Scope scope, List<(MemberSyntax Member, Module Module)> children)
-        : base(path, location)
-    {
-        Syntax = syntax;
-        Scope = scope;
-        Children = children;
-    }
+    public ModuleBodySyntax Syntax => syntax;
 
-    public ModuleBodySyntax Syntax { get; }
+    public Scope Scope => scope;
 
-    public Scope Scope { get; }
-
-    public List<(MemberSyntax Member, Module Module)> Children { get; }
+    public List<(MemberSyntax Member, Module Module)> Children => children;
 
     /// <summary>A member's value was an error (already reported): the members cannot run in order.</summary>
     public bool HasFailedMember { get; init; }
 }
 
-internal readonly struct BoundArgument
-{
-    public BoundArgument(Value value, SourceLocation location)
-    {
-        Value = value;
-        Location = location;
-    }
-
-    public Value Value { get; }
-
-    public SourceLocation Location { get; }
-}
+internal readonly record struct BoundArgument(Value Value, SourceLocation Location);
 
 /// <summary>Names visible in a block or network body: parameters, then members in declaration order.</summary>
 internal sealed class Scope
