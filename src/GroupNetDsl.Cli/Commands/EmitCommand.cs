@@ -21,20 +21,19 @@ public static class EmitCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var arguments = new NetworkArguments("The network to emit; required when the file declares several.");
         var ns = new Option<string>("--namespace")
         {
             Description = $"The namespace of the class: the project's RootNamespace in a build (default {CodeTargets.DefaultNamespace}).",
             HelpName = "NS",
             DefaultValueFactory = _ => CodeTargets.DefaultNamespace,
         };
-        var command = arguments.Command("emit", "Print the C# the source generator writes for a network of a .gnet file.", ns);
-        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () =>
-        {
-            var source = arguments.Read(parseResult);
-            return Run(terminal, source with { Path = Path.GetFullPath(source.Path) }, parseResult.GetRequiredValue(ns));
-        }));
-        return command;
+        return NetworkCommand.Create(
+            terminal,
+            "emit",
+            "Print the C# the source generator writes for a network of a .gnet file.",
+            "The network to emit; required when the file declares several.",
+            (source, parseResult) => Run(terminal, source with { Path = Path.GetFullPath(source.Path) }, parseResult.GetRequiredValue(ns)),
+            ns);
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string ns)

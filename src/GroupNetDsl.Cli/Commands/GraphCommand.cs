@@ -16,16 +16,19 @@ public static class GraphCommand
 
     public static Command Create(Terminal terminal)
     {
-        var arguments = new NetworkArguments("The network to draw; required when the file declares several.");
         var format = new Option<string>("--format", "-f")
         {
             Description = "mermaid (a flowchart for Markdown) or dot (Graphviz).",
             DefaultValueFactory = _ => Mermaid,
         };
         format.AcceptOnlyFromAmong(Mermaid, Dot);
-        var command = arguments.Command("graph", "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.", format);
-        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetRequiredValue(format))));
-        return command;
+        return NetworkCommand.Create(
+            terminal,
+            "graph",
+            "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.",
+            "The network to draw; required when the file declares several.",
+            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(format)),
+            format);
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string format)

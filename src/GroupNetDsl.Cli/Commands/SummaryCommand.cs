@@ -15,11 +15,14 @@ public static class SummaryCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var arguments = new NetworkArguments("The network to summarize; all networks of the file when omitted.");
         var plain = new Option<bool>("--plain") { Description = "Print plain aligned text instead of a table, for scripts." };
-        var command = arguments.Command("summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.", plain);
-        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetValue(plain))));
-        return command;
+        return NetworkCommand.Create(
+            terminal,
+            "summary",
+            "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.",
+            "The network to summarize; all networks of the file when omitted.",
+            (source, parseResult) => Run(terminal, source, parseResult.GetValue(plain)),
+            plain);
     }
 
     public static int Run(Terminal terminal, NetworkSource source, bool plain)

@@ -18,11 +18,14 @@ public static class VerifyCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var arguments = new NetworkArguments("The network the weights belong to; required when the file declares several.");
         var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
-        var command = arguments.Command("verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", weights);
-        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, arguments.Read(parseResult), parseResult.GetRequiredValue(weights))));
-        return command;
+        return NetworkCommand.Create(
+            terminal,
+            "verify",
+            "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.",
+            "The network the weights belong to; required when the file declares several.",
+            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights)),
+            weights);
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string weightsPath)
