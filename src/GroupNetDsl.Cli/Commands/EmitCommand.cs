@@ -27,13 +27,8 @@ public static class EmitCommand
             HelpName = "NS",
             DefaultValueFactory = _ => CodeTargets.DefaultNamespace,
         };
-        return NetworkCommand.Create(
-            terminal,
-            "emit",
-            "Print the C# the source generator writes for a network of a .gnet file.",
-            "The network to emit; required when the file declares several.",
-            (source, parseResult) => Run(terminal, source with { Path = Path.GetFullPath(source.Path) }, parseResult.GetRequiredValue(ns)),
-            ns);
+        return NetworkCommand.Create(terminal, "emit", "Print the C# the source generator writes for a network of a .gnet file.", "The network to emit; required when the file declares several.", [ns],
+            (source, parseResult) => Run(terminal, source with { Path = Path.GetFullPath(source.Path) }, parseResult.GetRequiredValue(ns)));
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string ns)

@@ -22,13 +22,8 @@ public static class GraphCommand
             DefaultValueFactory = _ => Mermaid,
         };
         format.AcceptOnlyFromAmong(Mermaid, Dot);
-        return NetworkCommand.Create(
-            terminal,
-            "graph",
-            "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.",
-            "The network to draw; required when the file declares several.",
-            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(format)),
-            format);
+        return NetworkCommand.Create(terminal, "graph", "Print a network's graph as Mermaid or Graphviz DOT, with the tensor shape on every edge.", "The network to draw; required when the file declares several.", [format],
+            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(format)));
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string format)

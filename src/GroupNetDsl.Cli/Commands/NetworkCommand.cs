@@ -16,7 +16,7 @@ public static class NetworkCommand
     /// The command <paramref name="name"/>: FILE and the arguments of <paramref name="more"/>, then --network (which picks
     /// <paramref name="networkDescription"/>), --include and the options of <paramref name="more"/>. Its action is <paramref name="run"/>.
     /// </summary>
-    public static Command Create(Terminal terminal, string name, string description, string networkDescription, Func<NetworkSource, ParseResult, int> run, params Symbol[] more)
+    public static Command Create(Terminal terminal, string name, string description, string networkDescription, Symbol[] more, Func<NetworkSource, ParseResult, int> run)
     {
         var file = new Argument<string>("FILE") { Description = "The .gnet file that declares the network." };
         var network = new Option<string?>("--network", "-n")

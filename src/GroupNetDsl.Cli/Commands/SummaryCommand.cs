@@ -16,13 +16,8 @@ public static class SummaryCommand
     public static Command Create(Terminal terminal)
     {
         var plain = new Option<bool>("--plain") { Description = "Print plain aligned text instead of a table, for scripts." };
-        return NetworkCommand.Create(
-            terminal,
-            "summary",
-            "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.",
-            "The network to summarize; all networks of the file when omitted.",
-            (source, parseResult) => Run(terminal, source, parseResult.GetValue(plain)),
-            plain);
+        return NetworkCommand.Create(terminal, "summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.", "The network to summarize; all networks of the file when omitted.", [plain],
+            (source, parseResult) => Run(terminal, source, parseResult.GetValue(plain)));
     }
 
     public static int Run(Terminal terminal, NetworkSource source, bool plain)

@@ -19,13 +19,8 @@ public static class VerifyCommand
     public static Command Create(Terminal terminal)
     {
         var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
-        return NetworkCommand.Create(
-            terminal,
-            "verify",
-            "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.",
-            "The network the weights belong to; required when the file declares several.",
-            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights)),
-            weights);
+        return NetworkCommand.Create(terminal, "verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", "The network the weights belong to; required when the file declares several.", [weights],
+            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights)));
     }
 
     public static int Run(Terminal terminal, NetworkSource source, string weightsPath)
