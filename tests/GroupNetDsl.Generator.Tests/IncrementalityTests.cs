@@ -65,8 +65,7 @@ public sealed class IncrementalityTests
         var compilation = harness.CreateCompilation();
         var texts = harness.AdditionalTexts();
         var driver = harness.CreateDriver(texts).RunGenerators(compilation);
-        var old = texts.Single(t => t.Path == "Bottleneck.gnet");
-        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, SeedNetworks.BottleneckGnet.Replace("groups: 8", "groups: 4", StringComparison.Ordinal)));
+        driver = WithBottleneckGroups4(driver, texts);
         var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
 
         var reasons = result.TrackedSteps[GroupNetGenerator.TrackingNames.GnetCompilation].SelectMany(s => s.Outputs).Select(o => o.Reason);
@@ -82,8 +81,7 @@ public sealed class IncrementalityTests
         var texts = harness.AdditionalTexts();
         var driver = harness.CreateDriver(texts).RunGenerators(compilation);
         string before = SourceOf(driver, SeedNetworks.SeparableBlockHint);
-        var old = texts.Single(t => t.Path == "Bottleneck.gnet");
-        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, SeedNetworks.BottleneckGnet.Replace("groups: 8", "groups: 4", StringComparison.Ordinal)));
+        driver = WithBottleneckGroups4(driver, texts);
         driver = driver.RunGenerators(compilation);
         var result = driver.GetRunResult().Results.Single();
 
@@ -179,6 +177,13 @@ public sealed class IncrementalityTests
         var reasons = OutputReasons(result, network);
         Assert.True(reasons.Count > 0, $"No output step emits {network} alone.");
         Assert.All(reasons, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"The output of {network} ran again: {reason}."));
+    }
+
+    /// <summary>The driver with Bottleneck.gnet edited: its grouped conv in 4 groups instead of 8.</summary>
+    private static GeneratorDriver WithBottleneckGroups4(GeneratorDriver driver, IEnumerable<AdditionalText> texts)
+    {
+        var old = texts.Single(t => t.Path == "Bottleneck.gnet");
+        return driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, SeedNetworks.BottleneckGnet.Replace("groups: 8", "groups: 4", StringComparison.Ordinal)));
     }
 
     private static void AssertEveryStepCached(GeneratorRunResult result)

@@ -184,11 +184,7 @@ public class SeedNumbersTests
 
         Assert.Equal(2_464, pytorch.GetProperty("total_params").GetInt64());
         Assert.Equal(9_568_256, pytorch.GetProperty("total_macs").GetInt64());
-        Assert.Equal(pytorch.GetProperty("total_params").GetInt64(), network.ParameterCount);
-        Assert.Equal(pytorch.GetProperty("total_macs").GetInt64(), network.MultiplyAccumulates);
-        Assert.Equal(Reference.Ints(pytorch.GetProperty("output_shape")), Gnet.Dimensions(network.Output));
-        AssertLayersMatch(Reference.Layers("dsconv_32_64"), network, prefix: "module.");
-        AssertWeightsMatch(Reference.StateDict("dsconv_32_64.safetensors"), network, prefix: "module.");
+        AssertMatchesPyTorch("dsconv_32_64", network, prefix: "module.");
     }
 
     [Fact]
@@ -203,11 +199,7 @@ public class SeedNumbersTests
 
         Assert.Equal(25_856, pytorch.GetProperty("total_params").GetInt64());
         Assert.Equal(new[] { 128, 16, 16 }, Reference.Ints(pytorch.GetProperty("output_shape")));
-        Assert.Equal(pytorch.GetProperty("total_params").GetInt64(), network.ParameterCount);
-        Assert.Equal(pytorch.GetProperty("total_macs").GetInt64(), network.MultiplyAccumulates);
-        Assert.Equal(Reference.Ints(pytorch.GetProperty("output_shape")), Gnet.Dimensions(network.Output));
-        AssertLayersMatch(Reference.Layers("bottleneck_64_128_g8_s2"), network, prefix: "module.");
-        AssertWeightsMatch(Reference.StateDict("bottleneck_64_128_g8_s2.safetensors"), network, prefix: "module.");
+        AssertMatchesPyTorch("bottleneck_64_128_g8_s2", network, prefix: "module.");
     }
 
     [Theory]
@@ -215,13 +207,7 @@ public class SeedNumbersTests
     [InlineData("network Alone(input: 64x32x32) = GroupedBottleneck(64, 128, groups: 8, stride: 2)", "bottleneck_64_128_g8_s2")]
     public void A_network_that_is_one_block_has_the_blocks_own_state_dict_and_counts(string text, string pytorchModule)
     {
-        var pytorch = Reference.Model(pytorchModule);
-        var network = Gnet.Network(text);
-
-        Assert.Equal(pytorch.GetProperty("total_params").GetInt64(), network.ParameterCount);
-        Assert.Equal(pytorch.GetProperty("total_macs").GetInt64(), network.MultiplyAccumulates);
-        AssertLayersMatch(Reference.Layers(pytorchModule), network, prefix: string.Empty);
-        AssertWeightsMatch(Reference.StateDict(pytorchModule + ".safetensors"), network, prefix: string.Empty);
+        AssertMatchesPyTorch(pytorchModule, Gnet.Network(text), prefix: string.Empty);
     }
 
     [Fact]
@@ -253,6 +239,20 @@ public class SeedNumbersTests
             """);
 
         Assert.Equal(new[] { hidden, 64, 1, 1 }, network.Weights.Single(w => w.Key == "module.reduce.0.weight").Shape.ToArray());
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="network"/> has the parameter and MAC totals, output shape, layers and state_dict
+    /// of PyTorch's <paramref name="pytorchModule"/>, its paths under <paramref name="prefix"/>.
+    /// </summary>
+    private static void AssertMatchesPyTorch(string pytorchModule, Network network, string prefix)
+    {
+        var pytorch = Reference.Model(pytorchModule);
+        Assert.Equal(pytorch.GetProperty("total_params").GetInt64(), network.ParameterCount);
+        Assert.Equal(pytorch.GetProperty("total_macs").GetInt64(), network.MultiplyAccumulates);
+        Assert.Equal(Reference.Ints(pytorch.GetProperty("output_shape")), Gnet.Dimensions(network.Output));
+        AssertLayersMatch(Reference.Layers(pytorchModule), network, prefix);
+        AssertWeightsMatch(Reference.StateDict(pytorchModule + ".safetensors"), network, prefix);
     }
 
     private static void AssertLayersMatch(IReadOnlyList<ReferenceLayer> layers, Network network, string prefix)
