@@ -18,19 +18,14 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Vectors are 512 bits wide where AVX-512 is accelerated and the rows are at least 16 wide, else
 /// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
-/// scalar tail. With a team, each thread takes a band of output rows of every channel: layers split alike keep
-/// each thread's data in its own core's cache (a pointwise conv after it splits its columns, the same pixels).
+/// scalar tail. The variant (in place, four rows or tap by tap) and the thread split (runs of channels or bands of
+/// rows) come from a <see cref="ConvolutionPlan"/> chosen at build time (<see cref="ConvolutionPlanner.PlanDepthwise"/>);
+/// at run time only the instruction set is chosen: the in-place variant needs AVX-512, and without it the same
+/// rows run four at a time over planes, with the same sums. A band of fewer than four rows (a team's last share)
+/// takes the one-row 3x3 kernel, again with the same sums.
 /// </remarks>
 public static class DepthwiseKernel
 {
-    // Channels per thread from which threads take runs of channels: two threads taking bands of rows of the same
-    // channels slow each other down.
-    private const int MinimumChannelsPerThread = 4;
-
-    // With fewer channels, output pixels per thread per channel below which threads split channels anyway instead of
-    // rows: a band's fixed work (filling its plane rows) would outweigh its few pixels.
-    private const int MinimumBandPixels = 1024;
-
     [ThreadStatic]
     private static float[]? t_planes;
 
@@ -44,6 +39,7 @@ public static class DepthwiseKernel
 
     /// <summary>output = activation(conv(input, weight) + bias + residual) for a depthwise convolution.</summary>
     /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanDepthwise"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -51,15 +47,16 @@ public static class DepthwiseKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
-    public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void Convolve(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team) =>
-        Run(shape, input, weight, bias, residual, activation, output, default, team);
+        Run(shape, plan, input, weight, bias, residual, activation, output, default, team);
 
     /// <summary>
     /// <see cref="Convolve"/> with a global average pool fused in, as <see cref="Convolution.ConvolveAndPool"/>: each
     /// channel's rows are summed as soon as they are computed.
     /// </summary>
     /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanDepthwise"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -68,48 +65,50 @@ public static class DepthwiseKernel
     /// <param name="workspace">Working memory of <see cref="KernelLayout.PoolWorkspaceLength"/> floats: the convolution's output, then its row sums.</param>
     /// <param name="pooled">One mean per output channel.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
-    public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void ConvolveAndPool(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
         FusedPool.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
         FusedPool.CheckPoolLengths(shape, rowSums, pooled);
-        Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
+        Run(shape, plan, input, weight, bias, residual, activation, output, rowSums, team);
         FusedPool.Pool(shape, rowSums, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
-        if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
+        ConvolutionPlanner.CheckDepthwise(shape, plan);
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        // Threads take runs of channels; with few channels for the threads, bands of rows, unless a band would be only
-        // a few hundred pixels.
-        bool bands = team is not null && shape.OutChannels < MinimumChannelsPerThread * team.Threads
-            && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
-        if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
-        if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
-        Rows(shape, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);
+        bool shared = plan.Split switch
+        {
+            ThreadSplit.RowBands => ConvolutionWork.TryRun<Work>(team, shape, plan, input, weight, bias, residual, activation, output, rowSums),
+            ThreadSplit.ChannelRuns => ConvolutionWork.TryRun<ChannelWork>(team, shape, plan, input, weight, bias, residual, activation, output, rowSums),
+            _ => false,
+        };
+        if (shared) return;
+        Rows(shape, plan.Variant, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);
     }
 
     /// <summary>
-    /// Output rows [firstRow, lastRow) of channels [firstChannel, lastChannel), written to <paramref name="output"/>
+    /// Output rows [firstRow, lastRow) of channels [firstChannel, lastChannel) with the plan's variant, written to <paramref name="output"/>
     /// with channel oc's row firstRow at oc x <paramref name="channelStride"/> (the residual laid out alike); each row's
     /// sum goes to rowSums[oc x output height + oy] unless rowSums is empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Rows(in ConvolutionShape shape, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+    internal static void Rows(in ConvolutionShape shape, ConvolutionVariant variant, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
-        int pitch = PhasePlanes.PlanePitch(shape), planeRows = PhasePlanes.PlaneRows(shape);
+        int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
-        // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
-        // registers): copying each channel into a padded plane first is a large share of such a layer's time.
-        bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
-            && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
+        // The in-place variant reads the input where it is (the row edges shifted in registers) with AVX-512, four rows
+        // at a time; without AVX-512, or on fewer rows, it runs over planes like the four-row variant.
+        bool fourRows = (variant is ConvolutionVariant.DepthwiseInPlace or ConvolutionVariant.DepthwiseFourRows) && lastRow - firstRow >= 4;
+        bool inPlace = variant == ConvolutionVariant.DepthwiseInPlace && fourRows && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+        bool nineTaps = variant != ConvolutionVariant.DepthwiseTaps;
 
         // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
@@ -146,19 +145,17 @@ public static class DepthwiseKernel
                     PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
-                // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
-                // they read, 18 loads for 36 multiply-adds instead of 36.
-                bool fourRows = taps == 9 && stride == 1 && shape.Dilation == 1 && lastRow - firstRow >= 4;
+                // Four output rows at a time share the plane rows they read: 18 loads for 36 multiply-adds instead of 36.
                 if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
                 {
                     if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
                 {
                     if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else Plane(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else
@@ -493,7 +490,9 @@ public static class DepthwiseKernel
         public override void Execute(int part, int parts)
         {
             int first = Shape.OutputHeight * part / parts, last = Shape.OutputHeight * (part + 1) / parts, at = first * Shape.OutputWidth;
-            Rows(Shape, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
+            // A team larger than the rows leaves some threads none.
+            if (first >= last) return;
+            Rows(Shape, Plan.Variant, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
                 Shape.OutputHeight * Shape.OutputWidth, RowSums);
         }
     }
@@ -503,7 +502,7 @@ public static class DepthwiseKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts) =>
-            Rows(Shape, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
+            Rows(Shape, Plan.Variant, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
                 Shape.OutputHeight * Shape.OutputWidth, RowSums);
     }
 }
