@@ -178,7 +178,7 @@ public sealed class Conv2d : OpDescriptor
             string name = $"{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
                 + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}";
             string separable = code.Methods.Add(name, () => SeparableMethod(name, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
-                conv, node.Output, pwBias is not null, residual, step.Activation));
+                conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
             code.CallWith((buffer, _) =>
                 $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
             return;
@@ -187,7 +187,7 @@ public sealed class Conv2d : OpDescriptor
         var (weight, bias) = LoadWeights(code, step, conv);
         bool pooled = step.FusedPool is not null;
         string method = MethodName(conv, input, node.Output, bias is not null) + code.EpilogueSuffix;
-        code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled));
+        code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled), method + ShapeSuffix, method + PlanSuffix);
         code.CallWith((buffer, workspace) =>
             $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
     }

@@ -44,6 +44,14 @@ public sealed class ConvolutionPlanEmitTests
     }
 
     [Fact]
+    public void Shape_and_plan_fields_are_members_a_class_of_your_own_must_not_declare()
+    {
+        var names = CSharpEmitter.MemberNames(FeatureNetworks.Model(FeatureNetworks.BatchNormFold));
+        Assert.Contains("Conv_3x6x5_to_4x6x5_k3_s1_p1_Shape", names);
+        Assert.Contains("Conv_3x6x5_to_4x6x5_k3_s1_p1_Plan", names);
+    }
+
+    [Fact]
     public void Generated_code_makes_no_claim_of_unrolled_taps()
     {
         foreach (var spec in FeatureNetworks.All) Assert.DoesNotContain("unrolled", Emit(spec), StringComparison.OrdinalIgnoreCase);
