@@ -108,7 +108,7 @@ public static class DepthwiseKernel
         // at a time; without AVX-512, or on fewer rows, it runs over planes like the four-row variant.
         bool fourRows = (variant is ConvolutionVariant.DepthwiseInPlace or ConvolutionVariant.DepthwiseFourRows) && lastRow - firstRow >= 4;
         bool inPlace = variant == ConvolutionVariant.DepthwiseInPlace && fourRows && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
-        bool nineTaps = variant != ConvolutionVariant.DepthwiseTaps;
+        bool nineTaps = variant is not (ConvolutionVariant.DepthwiseTaps or ConvolutionVariant.DepthwiseTaps5x5);
 
         // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
@@ -150,6 +150,7 @@ public static class DepthwiseKernel
                 {
                     if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
@@ -407,6 +408,65 @@ public static class DepthwiseKernel
                 ref float at = ref Unsafe.Add(ref row, ox);
                 var sum = Vector512.Create(bias);
                 for (int tap = 0; tap < starts.Length; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(filter[tap]), Vector512.LoadUnsafe(ref at, (nuint)starts[tap]), sum);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A 5x5 filter with 512-bit vectors, its taps unrolled: the 25 weights stay in registers (the per-tap loop loads
+    /// each weight again for every output vector). Each output sums its taps in <see cref="PlaneWide"/>'s order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane5x5Wide(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        const int v = 16;
+        if (starts.Length < 25 || filter.Length < 25) throw new ArgumentException("A 5x5 filter has 25 taps.");
+        var w0 = Vector512.Create(filter[0]); var w1 = Vector512.Create(filter[1]); var w2 = Vector512.Create(filter[2]); var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]);
+        var w5 = Vector512.Create(filter[5]); var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]); var w9 = Vector512.Create(filter[9]);
+        var w10 = Vector512.Create(filter[10]); var w11 = Vector512.Create(filter[11]); var w12 = Vector512.Create(filter[12]); var w13 = Vector512.Create(filter[13]); var w14 = Vector512.Create(filter[14]);
+        var w15 = Vector512.Create(filter[15]); var w16 = Vector512.Create(filter[16]); var w17 = Vector512.Create(filter[17]); var w18 = Vector512.Create(filter[18]); var w19 = Vector512.Create(filter[19]);
+        var w20 = Vector512.Create(filter[20]); var w21 = Vector512.Create(filter[21]); var w22 = Vector512.Create(filter[22]); var w23 = Vector512.Create(filter[23]); var w24 = Vector512.Create(filter[24]);
+        nuint s0 = (nuint)starts[0], s1 = (nuint)starts[1], s2 = (nuint)starts[2], s3 = (nuint)starts[3], s4 = (nuint)starts[4];
+        nuint s5 = (nuint)starts[5], s6 = (nuint)starts[6], s7 = (nuint)starts[7], s8 = (nuint)starts[8], s9 = (nuint)starts[9];
+        nuint s10 = (nuint)starts[10], s11 = (nuint)starts[11], s12 = (nuint)starts[12], s13 = (nuint)starts[13], s14 = (nuint)starts[14];
+        nuint s15 = (nuint)starts[15], s16 = (nuint)starts[16], s17 = (nuint)starts[17], s18 = (nuint)starts[18], s19 = (nuint)starts[19];
+        nuint s20 = (nuint)starts[20], s21 = (nuint)starts[21], s22 = (nuint)starts[22], s23 = (nuint)starts[23], s24 = (nuint)starts[24];
+        var b = Vector512.Create(bias);
+        ref float p = ref MemoryMarshal.GetReference(planes);
+        for (int oy = firstRow; oy < lastRow; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Vector512.FusedMultiplyAdd(w0, Vector512.LoadUnsafe(ref at, s0), b);
+                sum = Vector512.FusedMultiplyAdd(w1, Vector512.LoadUnsafe(ref at, s1), sum);
+                sum = Vector512.FusedMultiplyAdd(w2, Vector512.LoadUnsafe(ref at, s2), sum);
+                sum = Vector512.FusedMultiplyAdd(w3, Vector512.LoadUnsafe(ref at, s3), sum);
+                sum = Vector512.FusedMultiplyAdd(w4, Vector512.LoadUnsafe(ref at, s4), sum);
+                sum = Vector512.FusedMultiplyAdd(w5, Vector512.LoadUnsafe(ref at, s5), sum);
+                sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, s6), sum);
+                sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, s7), sum);
+                sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, s8), sum);
+                sum = Vector512.FusedMultiplyAdd(w9, Vector512.LoadUnsafe(ref at, s9), sum);
+                sum = Vector512.FusedMultiplyAdd(w10, Vector512.LoadUnsafe(ref at, s10), sum);
+                sum = Vector512.FusedMultiplyAdd(w11, Vector512.LoadUnsafe(ref at, s11), sum);
+                sum = Vector512.FusedMultiplyAdd(w12, Vector512.LoadUnsafe(ref at, s12), sum);
+                sum = Vector512.FusedMultiplyAdd(w13, Vector512.LoadUnsafe(ref at, s13), sum);
+                sum = Vector512.FusedMultiplyAdd(w14, Vector512.LoadUnsafe(ref at, s14), sum);
+                sum = Vector512.FusedMultiplyAdd(w15, Vector512.LoadUnsafe(ref at, s15), sum);
+                sum = Vector512.FusedMultiplyAdd(w16, Vector512.LoadUnsafe(ref at, s16), sum);
+                sum = Vector512.FusedMultiplyAdd(w17, Vector512.LoadUnsafe(ref at, s17), sum);
+                sum = Vector512.FusedMultiplyAdd(w18, Vector512.LoadUnsafe(ref at, s18), sum);
+                sum = Vector512.FusedMultiplyAdd(w19, Vector512.LoadUnsafe(ref at, s19), sum);
+                sum = Vector512.FusedMultiplyAdd(w20, Vector512.LoadUnsafe(ref at, s20), sum);
+                sum = Vector512.FusedMultiplyAdd(w21, Vector512.LoadUnsafe(ref at, s21), sum);
+                sum = Vector512.FusedMultiplyAdd(w22, Vector512.LoadUnsafe(ref at, s22), sum);
+                sum = Vector512.FusedMultiplyAdd(w23, Vector512.LoadUnsafe(ref at, s23), sum);
+                sum = Vector512.FusedMultiplyAdd(w24, Vector512.LoadUnsafe(ref at, s24), sum);
                 Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }

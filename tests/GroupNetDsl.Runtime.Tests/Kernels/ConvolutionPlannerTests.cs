@@ -1,3 +1,4 @@
+using System.Numerics;
 using GroupNetDsl.Kernels;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
@@ -12,6 +13,7 @@ public class ConvolutionPlannerTests
     private const ConvolutionVariant InPlace = ConvolutionVariant.DepthwiseInPlace;
     private const ConvolutionVariant FourRows = ConvolutionVariant.DepthwiseFourRows;
     private const ConvolutionVariant Taps3x3 = ConvolutionVariant.DepthwiseTaps3x3;
+    private const ConvolutionVariant Taps5x5 = ConvolutionVariant.DepthwiseTaps5x5;
     private const ConvolutionVariant Taps = ConvolutionVariant.DepthwiseTaps;
     private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
     private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
@@ -30,9 +32,11 @@ public class ConvolutionPlannerTests
         { 192, 28, 28, 192, 3, 1, 1, 192, InPlace, ThreadSplit.ChannelRuns, 0 },
         { 576, 14, 14, 576, 3, 1, 1, 576, FourRows, ThreadSplit.ChannelRuns, 0 },
         { 960, 7, 7, 960, 3, 1, 1, 960, FourRows, ThreadSplit.ChannelRuns, 0 },
-        // ... at stride 2 and 5x5: over phase planes, a row at a time.
+        // ... at stride 2, 5x5 and 7x7: over phase planes, a row at a time (5x5 unrolled).
         { 96, 112, 112, 96, 3, 2, 1, 96, Taps3x3, ThreadSplit.ChannelRuns, 0 },
-        { 240, 28, 28, 240, 5, 1, 2, 240, Taps, ThreadSplit.ChannelRuns, 0 },
+        { 240, 28, 28, 240, 5, 1, 2, 240, Taps5x5, ThreadSplit.ChannelRuns, 0 },
+        { 72, 56, 56, 72, 5, 2, 2, 72, Taps5x5, ThreadSplit.ChannelRuns, 0 },
+        { 32, 30, 30, 32, 7, 1, 3, 32, Taps, ThreadSplit.ChannelRuns, 0 },
         // Few channels: bands of rows once a thread's band is 1024 pixels (64 / 2 x 64), else channels.
         { 2, 64, 64, 2, 3, 1, 1, 2, InPlace, ThreadSplit.RowBands, 0 },
         { 2, 40, 40, 2, 3, 1, 1, 2, InPlace, ThreadSplit.ChannelRuns, 0 },
@@ -150,6 +154,51 @@ public class ConvolutionPlannerTests
                 Activation.Relu, fused, team);
             Assert.Equal(apart, fused);
         }
+    }
+
+    /// <summary>
+    /// The unrolled 5x5 kernel sums each output's taps in the per-tap kernel's order, so its bits are those of the
+    /// loop written here: from the bias, tap by tap in row-major order, fused where the vector kernels fuse.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 2, 1)]
+    [InlineData(2, 2, 1)]
+    [InlineData(1, 4, 2)]
+    public void A_5x5_depthwise_filter_sums_its_taps_in_order(int stride, int padding, int dilation)
+    {
+        const int channels = 3, size = 40, kernel = 5;
+        int outSize = (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        var shape = new ConvolutionShape(channels, size, size, channels, outSize, outSize, kernel, stride, padding, dilation, channels);
+        var random = new Random(5);
+        float[] input = Values(random, channels * size * size), weight = Values(random, channels * 25), bias = Values(random, channels);
+        var actual = new float[channels * outSize * outSize];
+        DepthwiseKernel.Convolve(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, bias, default, Activation.None, actual, null);
+
+        // Rows of 16 or more run on vectors, which fuse each multiply-add where the hardware has FMA.
+        bool fused = Vector.IsHardwareAccelerated && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+        var expected = new float[actual.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oy = 0; oy < outSize; oy++)
+            {
+                for (int ox = 0; ox < outSize; ox++)
+                {
+                    float sum = bias[c];
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            int y = oy * stride - padding + ky * dilation, x = ox * stride - padding + kx * dilation;
+                            float value = y >= 0 && y < size && x >= 0 && x < size ? input[(c * size + y) * size + x] : 0f;
+                            float w = weight[c * 25 + ky * kernel + kx];
+                            sum = fused ? MathF.FusedMultiplyAdd(w, value, sum) : w * value + sum;
+                        }
+                    }
+                    expected[(c * outSize + oy) * outSize + ox] = sum;
+                }
+            }
+        }
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
