@@ -6,7 +6,7 @@ namespace GroupNetDsl.Runtime.Tests.Kernels;
 /// <summary>
 /// The plans the generator writes: the planner's choice for representative shapes (each expected value worked out
 /// by hand from the rules in ConvolutionPlan.cs), each kernel given its plan against the naive reference and the
-/// same bits on 1, 2 and 3 threads, and a plan that is not the shape's rejected.
+/// same bits on 1, 2, 3 and 6 threads, and a plan that is not the shape's rejected.
 /// </summary>
 public class ConvolutionPlannerTests
 {
@@ -45,6 +45,8 @@ public class ConvolutionPlannerTests
         // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels), column panels at 7x7.
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
+        { 8, 4, 128, 16, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         // A strided 1x1: the planes' rows are the output's rows (pitch (64 + 1) / 2 = 32); 16 rows make 512 columns.
         { 64, 64, 64, 128, 1, 2, 0, 1, Planes, ThreadSplit.RowBands, 16 },
         // 32 groups of 4 output channels: whole groups; a band is the 56 rows (16384 / (4 x 58) = 70 rows, clamped).
@@ -71,6 +73,7 @@ public class ConvolutionPlannerTests
         { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
         { 960, 7, 7, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },
         { 8, 1, 1, 1, Taps3x3, 1, 1, ThreadSplit.None },              // one row: nothing for a second thread
+        { 16, 2, 40, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },        // two rows: a team of 3 or 6 leaves some threads none
     };
 
     [Theory]
@@ -110,7 +113,7 @@ public class ConvolutionPlannerTests
         double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, residual, Activation.Relu6);
 
         float[]? first = null;
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (int threads in new[] { 1, 2, 3, 6 })
         {
             using var team = threads > 1 ? new WorkerTeam(threads) : null;
             var actual = new float[outputLength];
@@ -146,7 +149,7 @@ public class ConvolutionPlannerTests
         var apart = new float[outChannels * pixels];
         DepthwiseKernel.Convolve(depthwise, ConvolutionPlanner.PlanDepthwise(depthwise), input, dwWeight, dwBias, default, Activation.Relu6, between, null);
         Convolution.Convolve(pointwise, ConvolutionPlanner.PlanProduct(pointwise), between, packed, bias, default, Activation.Relu, apart, null);
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (int threads in new[] { 1, 2, 3, 6 })
         {
             using var team = threads > 1 ? new WorkerTeam(threads) : null;
             var fused = new float[outChannels * pixels];
