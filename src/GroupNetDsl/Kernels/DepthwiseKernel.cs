@@ -18,11 +18,12 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Vectors are 512 bits wide where AVX-512 is accelerated and the rows are at least 16 wide, else
 /// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
-/// scalar tail. The variant (in place, four rows or tap by tap) and the thread split (runs of channels or bands of
-/// rows) come from a <see cref="ConvolutionPlan"/> chosen at build time (<see cref="ConvolutionPlanner.PlanDepthwise"/>);
-/// at run time only the instruction set is chosen: the in-place variant needs AVX-512, and without it the same
-/// rows run four at a time over planes, with the same sums. A band of fewer than four rows (a team's last share)
-/// takes the one-row 3x3 kernel, again with the same sums.
+/// scalar tail. The variant (in place, four rows at a time, 3x3 or 5x5 taps unrolled, or tap by tap) and the thread
+/// split (runs of channels or bands of rows) come from a <see cref="ConvolutionPlan"/> chosen at build time
+/// (<see cref="ConvolutionPlanner.PlanDepthwise"/>); at run time only the instruction set is chosen: the in-place and
+/// the unrolled 5x5 variants need AVX-512, and without it the same rows run four at a time over planes, or tap by
+/// tap, with the same sums. A band of fewer than four rows (a team's last share) takes the one-row 3x3 kernel,
+/// again with the same sums.
 /// </remarks>
 public static class DepthwiseKernel
 {
