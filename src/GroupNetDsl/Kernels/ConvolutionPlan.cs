@@ -37,11 +37,7 @@ enum ConvolutionVariant
     /// <summary>Depthwise 3x3 over zero-padded phase planes, a row at a time, the nine weights in registers.</summary>
     DepthwiseTaps3x3,
 
-    /// <summary>
-    /// Depthwise 5x5 over zero-padded phase planes, a row at a time, the 25 taps unrolled with their weights in
-    /// registers. It needs 512-bit vectors (32 registers); without them the runtime runs <see cref="DepthwiseTaps"/>,
-    /// which gives the same sums.
-    /// </summary>
+    /// <summary>Depthwise 5x5 over zero-padded phase planes, a row at a time, the 25 taps unrolled.</summary>
     DepthwiseTaps5x5,
 
     /// <summary>Depthwise, any filter, over zero-padded phase planes, a row at a time, tap by tap.</summary>
@@ -225,7 +221,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.DepthwiseInPlace => "3x3 depthwise reading the input in place, four rows at a time (with 512-bit vectors; else over zero-padded planes, the same sums)",
             ConvolutionVariant.DepthwiseFourRows => "3x3 depthwise over zero-padded planes, four rows at a time",
             ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",
-            ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled (with 512-bit vectors; else tap by tap, the same sums)",
+            ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
             _ => "depthwise over zero-padded phase planes, tap by tap",
         };
         string split = plan.Split switch
@@ -251,7 +247,7 @@ static class ConvolutionPlanner
     /// The depthwise kernel for runs of <paramref name="rows"/> output rows: a 3x3 filter at stride 1 and dilation 1
     /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
     /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
-    /// 5x5 filter has its taps unrolled (the weights stay in registers instead of being loaded per output vector).
+    /// 5x5 filter has its taps unrolled (no loop over the taps; the weights stay in registers where there are enough).
     /// </summary>
     private static ConvolutionVariant DepthwiseVariant(in ConvolutionShape shape, int rows)
     {

@@ -20,10 +20,10 @@ namespace GroupNetDsl.Kernels;
 /// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
 /// scalar tail. The variant (in place, four rows at a time, 3x3 or 5x5 taps unrolled, or tap by tap) and the thread
 /// split (runs of channels or bands of rows) come from a <see cref="ConvolutionPlan"/> chosen at build time
-/// (<see cref="ConvolutionPlanner.PlanDepthwise"/>); at run time only the instruction set is chosen: the in-place and
-/// the unrolled 5x5 variants need AVX-512, and without it the same rows run four at a time over planes, or tap by
-/// tap, with the same sums. A band of fewer than four rows (a team's last share) takes the one-row 3x3 kernel,
-/// again with the same sums.
+/// (<see cref="ConvolutionPlanner.PlanDepthwise"/>); at run time only the instruction set is chosen: the in-place
+/// variant needs AVX-512, and without it the same rows run four at a time over planes, with the same sums; rows
+/// narrower than a vector, or no vectors at all, run tap by tap in scalars. A band of fewer than four rows (a
+/// team's last share) takes the one-row 3x3 kernel, again with the same sums.
 /// </remarks>
 public static class DepthwiseKernel
 {
@@ -158,6 +158,7 @@ public static class DepthwiseKernel
                 {
                     if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else if (nineTaps) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else Plane(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else
@@ -501,6 +502,62 @@ public static class DepthwiseKernel
                 sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+            }
+        }
+    }
+
+    /// <summary>A 5x5 filter with <see cref="Vector{T}"/>, its taps unrolled, in <see cref="Plane"/>'s order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane5x5(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        int v = Vector<float>.Count;
+        if (starts.Length < 25 || filter.Length < 25) throw new ArgumentException("A 5x5 filter has 25 taps.");
+        var w0 = new Vector<float>(filter[0]); var w1 = new Vector<float>(filter[1]); var w2 = new Vector<float>(filter[2]); var w3 = new Vector<float>(filter[3]); var w4 = new Vector<float>(filter[4]);
+        var w5 = new Vector<float>(filter[5]); var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]); var w9 = new Vector<float>(filter[9]);
+        var w10 = new Vector<float>(filter[10]); var w11 = new Vector<float>(filter[11]); var w12 = new Vector<float>(filter[12]); var w13 = new Vector<float>(filter[13]); var w14 = new Vector<float>(filter[14]);
+        var w15 = new Vector<float>(filter[15]); var w16 = new Vector<float>(filter[16]); var w17 = new Vector<float>(filter[17]); var w18 = new Vector<float>(filter[18]); var w19 = new Vector<float>(filter[19]);
+        var w20 = new Vector<float>(filter[20]); var w21 = new Vector<float>(filter[21]); var w22 = new Vector<float>(filter[22]); var w23 = new Vector<float>(filter[23]); var w24 = new Vector<float>(filter[24]);
+        nuint s0 = (nuint)starts[0], s1 = (nuint)starts[1], s2 = (nuint)starts[2], s3 = (nuint)starts[3], s4 = (nuint)starts[4];
+        nuint s5 = (nuint)starts[5], s6 = (nuint)starts[6], s7 = (nuint)starts[7], s8 = (nuint)starts[8], s9 = (nuint)starts[9];
+        nuint s10 = (nuint)starts[10], s11 = (nuint)starts[11], s12 = (nuint)starts[12], s13 = (nuint)starts[13], s14 = (nuint)starts[14];
+        nuint s15 = (nuint)starts[15], s16 = (nuint)starts[16], s17 = (nuint)starts[17], s18 = (nuint)starts[18], s19 = (nuint)starts[19];
+        nuint s20 = (nuint)starts[20], s21 = (nuint)starts[21], s22 = (nuint)starts[22], s23 = (nuint)starts[23], s24 = (nuint)starts[24];
+        var b = new Vector<float>(bias);
+        ref float p = ref MemoryMarshal.GetReference(planes);
+        for (int oy = firstRow; oy < lastRow; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Madd(w0, Vector.LoadUnsafe(ref at, s0), b);
+                sum = Madd(w1, Vector.LoadUnsafe(ref at, s1), sum);
+                sum = Madd(w2, Vector.LoadUnsafe(ref at, s2), sum);
+                sum = Madd(w3, Vector.LoadUnsafe(ref at, s3), sum);
+                sum = Madd(w4, Vector.LoadUnsafe(ref at, s4), sum);
+                sum = Madd(w5, Vector.LoadUnsafe(ref at, s5), sum);
+                sum = Madd(w6, Vector.LoadUnsafe(ref at, s6), sum);
+                sum = Madd(w7, Vector.LoadUnsafe(ref at, s7), sum);
+                sum = Madd(w8, Vector.LoadUnsafe(ref at, s8), sum);
+                sum = Madd(w9, Vector.LoadUnsafe(ref at, s9), sum);
+                sum = Madd(w10, Vector.LoadUnsafe(ref at, s10), sum);
+                sum = Madd(w11, Vector.LoadUnsafe(ref at, s11), sum);
+                sum = Madd(w12, Vector.LoadUnsafe(ref at, s12), sum);
+                sum = Madd(w13, Vector.LoadUnsafe(ref at, s13), sum);
+                sum = Madd(w14, Vector.LoadUnsafe(ref at, s14), sum);
+                sum = Madd(w15, Vector.LoadUnsafe(ref at, s15), sum);
+                sum = Madd(w16, Vector.LoadUnsafe(ref at, s16), sum);
+                sum = Madd(w17, Vector.LoadUnsafe(ref at, s17), sum);
+                sum = Madd(w18, Vector.LoadUnsafe(ref at, s18), sum);
+                sum = Madd(w19, Vector.LoadUnsafe(ref at, s19), sum);
+                sum = Madd(w20, Vector.LoadUnsafe(ref at, s20), sum);
+                sum = Madd(w21, Vector.LoadUnsafe(ref at, s21), sum);
+                sum = Madd(w22, Vector.LoadUnsafe(ref at, s22), sum);
+                sum = Madd(w23, Vector.LoadUnsafe(ref at, s23), sum);
+                sum = Madd(w24, Vector.LoadUnsafe(ref at, s24), sum);
                 Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
