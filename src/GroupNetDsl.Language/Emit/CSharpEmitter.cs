@@ -14,8 +14,9 @@ public sealed record EmitTarget(string? Namespace, string ClassName, bool Standa
 
 /// <summary>
 /// Writes the inference code of one validated network as C#: shapes and sizes as constants, one method per
-/// distinct layer configuration with its filter taps unrolled, and a Forward that calls them on planned
-/// buffers. Pure: the same network always gives the same text.
+/// distinct layer configuration that calls a runtime kernel with its shape and its build-time plan (kernel variant,
+/// thread split, band sizes; see <c>ConvolutionPlanner</c>), and a Forward that calls them on planned buffers.
+/// Pure: the same network always gives the same text.
 /// </summary>
 public static partial class CSharpEmitter
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Language.Reporting;
@@ -12,15 +13,24 @@ internal sealed class LayerMethods
 {
     private readonly List<string> _bodies = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly List<string> _staticFields = new();
 
-    public IEnumerable<string> Names => _names;
+    /// <summary>The methods' names and those of the static fields written with them.</summary>
+    public IEnumerable<string> Names => _names.Concat(_staticFields);
 
     public IReadOnlyList<string> Bodies => _bodies;
 
-    /// <summary>Adds the method <paramref name="name"/> unless a step added it already; returns its name.</summary>
-    public string Add(string name, Func<string> body)
+    /// <summary>
+    /// Adds the method <paramref name="name"/> unless a step added it already, with the static fields its body
+    /// declares beside it; returns its name.
+    /// </summary>
+    public string Add(string name, Func<string> body, params string[] staticFields)
     {
-        if (_names.Add(name)) _bodies.Add(body());
+        if (_names.Add(name))
+        {
+            _bodies.Add(body());
+            _staticFields.AddRange(staticFields);
+        }
         return name;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
@@ -152,9 +153,11 @@ public sealed class Conv2d : OpDescriptor
 
     // ------------------------------------------------------------------ emission
     // The code of a conv step: one load call per conv (the runtime folds and packs), and a layer method per
-    // configuration that calls the runtime kernel with every size a constant. Grouped and dense convs are G matrix
-    // products (Convolution); depthwise convs run channel by channel (DepthwiseKernel); a depthwise conv and the 1x1
-    // conv that alone reads it run band by band (SeparableKernel).
+    // configuration that calls the runtime kernel with its shape and its plan, both static readonly fields of
+    // constants. The plan (kernel variant, thread split, band sizes) is ConvolutionPlanner's, chosen here at build
+    // time; the kernel executes it. Grouped and dense convs are G matrix products (Convolution); depthwise convs run
+    // channel by channel (DepthwiseKernel); a depthwise conv and the 1x1 conv that alone reads it run band by band
+    // (SeparableKernel).
 
     internal override void Emit(StepCode code)
     {
@@ -175,7 +178,7 @@ public sealed class Conv2d : OpDescriptor
             string name = $"{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
                 + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}";
             string separable = code.Methods.Add(name, () => SeparableMethod(name, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
-                conv, node.Output, pwBias is not null, residual, step.Activation));
+                conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
             code.CallWith((buffer, _) =>
                 $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
             return;
@@ -184,7 +187,7 @@ public sealed class Conv2d : OpDescriptor
         var (weight, bias) = LoadWeights(code, step, conv);
         bool pooled = step.FusedPool is not null;
         string method = MethodName(conv, input, node.Output, bias is not null) + code.EpilogueSuffix;
-        code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled));
+        code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled), method + ShapeSuffix, method + PlanSuffix);
         code.CallWith((buffer, workspace) =>
             $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
     }
@@ -228,9 +231,12 @@ public sealed class Conv2d : OpDescriptor
     /// </summary>
     private static string ConvolutionMethod(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation, bool pool)
     {
-        bool depthwise = global::GroupNetDsl.Kernels.KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
+        var shape = ShapeOf(conv, input, output);
+        bool depthwise = KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
+        var plan = depthwise ? ConvolutionPlanner.PlanDepthwise(shape) : ConvolutionPlanner.PlanProduct(shape);
         int depth = conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize;
         var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, plan);
         w.Line(depthwise
             ? $"/// <summary>depthwise conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}: {input} -> {output}, channel by channel{Epilogue(residual, activation, pool)}.</summary>"
             : $"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}; per group a [{conv.OutChannelsPerGroup} x {depth}] x [{depth} x {output.Height * output.Width}] product{Epilogue(residual, activation, pool)}.</summary>");
@@ -238,7 +244,7 @@ public sealed class Conv2d : OpDescriptor
         w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{target}, {Kernels}.WorkerTeam? team)");
         string arguments = $"input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}";
         string kernel = depthwise ? "DepthwiseKernel" : "Convolution";
-        w.Line($"{Kernels}.{kernel}.{(pool ? "ConvolveAndPool" : "Convolve")}({Shape(conv, input, output)},");
+        w.Line($"{Kernels}.{kernel}.{(pool ? "ConvolveAndPool" : "Convolve")}({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line(pool ? $"    {arguments}, workspace, pooled, team);" : $"    {arguments}, output, team);");
         w.Close();
         return w.Text;
@@ -251,11 +257,13 @@ public sealed class Conv2d : OpDescriptor
     private static string SeparableMethod(string name, Conv2dOp depthwise, TensorShape input, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
         Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
     {
+        var shape = ShapeOf(depthwise, input, middle);
         var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanSeparable(shape));
         w.Line($"/// <summary>depthwise conv {depthwise.InChannels}->{depthwise.OutChannels}, {depthwise.KernelSize}x{depthwise.KernelSize}, stride {depthwise.Stride}, pad {depthwise.Padding}, dilation {depthwise.Dilation}: {input} -> {middle}{Epilogue(false, depthwiseActivation, false)},"
             + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
         w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
-        w.Line($"{Kernels}.SeparableKernel.Convolve({Shape(depthwise, input, middle)},");
+        w.Line($"{Kernels}.SeparableKernel.Convolve({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line($"    input, depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
         w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
         w.Close();
@@ -267,8 +275,26 @@ public sealed class Conv2d : OpDescriptor
         + (activation is { } kind ? ", " + ActivationDescriptor.For(kind).Name : string.Empty)
         + (pool ? ", then the global average pool" : string.Empty);
 
-    /// <summary>The kernel's shape argument, every size named.</summary>
-    private static string Shape(Conv2dOp conv, TensorShape input, TensorShape output) => string.Format(CultureInfo.InvariantCulture,
-        "new {0}.ConvolutionShape(InChannels: {1}, Height: {2}, Width: {3}, OutChannels: {4}, OutputHeight: {5}, OutputWidth: {6}, Kernel: {7}, Stride: {8}, Padding: {9}, Dilation: {10}, Groups: {11})",
-        Kernels, input.Channels, input.Height, input.Width, output.Channels, output.Height, output.Width, conv.KernelSize, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
+    private const string ShapeSuffix = "_Shape";
+    private const string PlanSuffix = "_Plan";
+
+    private static ConvolutionShape ShapeOf(Conv2dOp conv, TensorShape input, TensorShape output) =>
+        new(input.Channels, input.Height, input.Width, output.Channels, output.Height, output.Width, conv.KernelSize, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
+
+    /// <summary>
+    /// The layer's shape and plan as static readonly fields, every value named, under a comment that says the plan in
+    /// words.
+    /// </summary>
+    private static void ShapeAndPlan(SourceWriter w, string name, ConvolutionShape shape, ConvolutionPlan plan)
+    {
+        w.Line($"// Plan: {ConvolutionPlanner.Describe(plan)}.");
+        w.Line(string.Format(CultureInfo.InvariantCulture,
+            "private static readonly {0}.ConvolutionShape {1}{2} = new(InChannels: {3}, Height: {4}, Width: {5}, OutChannels: {6}, OutputHeight: {7}, OutputWidth: {8}, Kernel: {9}, Stride: {10}, Padding: {11}, Dilation: {12}, Groups: {13});",
+            Kernels, name, ShapeSuffix, shape.InChannels, shape.Height, shape.Width, shape.OutChannels, shape.OutputHeight, shape.OutputWidth,
+            shape.Kernel, shape.Stride, shape.Padding, shape.Dilation, shape.Groups));
+        w.Line(string.Format(CultureInfo.InvariantCulture,
+            "private static readonly {0}.ConvolutionPlan {1}{2} = new(Variant: {0}.ConvolutionVariant.{3}, Split: {0}.ThreadSplit.{4}, BandRows: {5}, TeamBandRows: {6});",
+            Kernels, name, PlanSuffix, plan.Variant, plan.Split, plan.BandRows, plan.TeamBandRows));
+        w.Line();
+    }
 }

@@ -12,26 +12,13 @@ namespace GroupNetDsl.Kernels;
 /// computed and dropped.
 /// </summary>
 /// <remarks>
-/// With a team, each thread takes a band of output rows of every group (its own plane rows, its own outputs), so
-/// that consecutive layers split alike and each thread mostly reads what it wrote; with too few rows, whole
-/// groups. Every output is the same sum in the same order either way, so results do not depend on the number
-/// of threads. Each thread keeps its planes in thread-local buffers, allocated on its first call.
+/// The variant, the thread split and the band size come from a <see cref="ConvolutionPlan"/> that the generator
+/// chose at build time (<see cref="ConvolutionPlanner.PlanProduct"/>); this code executes it and rejects a plan that is not
+/// the shape's. Every output is the same sum in the same order whichever split runs, so results do not depend on
+/// the number of threads. Each thread keeps its planes in thread-local buffers, allocated on its first call.
 /// </remarks>
 public static class Convolution
 {
-    // Output pixels per thread below which bands are not worth it: a band's product would be a few panels, its
-    // column tail and per-band setup a large part of it.
-    private const int MinimumBandColumns = 256;
-
-    // Output channels per group up to which threads take whole groups instead of bands (see SmallGroups).
-    private const int SmallGroupChannels = 4;
-
-    // Columns of a band's product at least (whole panels, so the column tail stays small) ...
-    private const int MinimumBandProductColumns = 512;
-
-    // ... else as many rows as keep the band's wide output near 64 KB, inside the L2 cache beside the planes.
-    private const int BandWideFloats = 16 * 1024;
-
     // Floats between consecutive planes (see Group).
     private const int PlaneGap = 16;
 
@@ -49,6 +36,7 @@ public static class Convolution
     /// <see cref="PackedGemm.Pack"/>(weight, groups, out per group, depth).
     /// </summary>
     /// <param name="shape">The sizes.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanProduct"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="packedWeight">The packed weights.</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -56,9 +44,9 @@ public static class Convolution
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the work, or null.</param>
-    public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    public static void Convolve(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team) =>
-        Run(shape, input, packedWeight, bias, residual, activation, output, default, team);
+        Run(shape, plan, input, packedWeight, bias, residual, activation, output, default, team);
 
     /// <summary>
     /// <see cref="Convolve"/> with a global average pool fused in: pooled[c] = the mean of output channel c. Each
@@ -66,6 +54,7 @@ public static class Convolution
     /// the row sums at the end of the workspace; the means add those sums up in row order, so they do not depend on the threads.
     /// </summary>
     /// <param name="shape">The sizes.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanProduct"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="packedWeight">The packed weights.</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -74,44 +63,41 @@ public static class Convolution
     /// <param name="workspace">Working memory of <see cref="KernelLayout.PoolWorkspaceLength"/> floats: the convolution's output, then its row sums.</param>
     /// <param name="pooled">One mean per output channel.</param>
     /// <param name="team">Threads to share the work, or null.</param>
-    public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    public static void ConvolveAndPool(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
         FusedPool.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
         FusedPool.CheckPoolLengths(shape, rowSums, pooled);
-        Run(shape, input, packedWeight, bias, residual, activation, output, rowSums, team);
+        Run(shape, plan, input, packedWeight, bias, residual, activation, output, rowSums, team);
         FusedPool.Pool(shape, rowSums, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
+        ConvolutionPlanner.CheckProduct(shape, plan);
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
-        // Threads take bands of output rows (of every group): every layer splits its output alike, so each thread
-        // mostly reads what it wrote itself, from its own core's cache. With too few rows, or with groups too small
-        // for bands (below), whole groups; with one group, the product splits its columns.
-        bool bands = team is not null && !SmallGroups(shape, team.Threads)
-            && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandColumns;
-        if (ConvolutionWork.TryRun<BandWork>(team, bands, shape, input, packedWeight, bias, residual, activation, output, rowSums)) return;
-        if (ConvolutionWork.TryRun<Work>(team, shape.Groups >= 2, shape, input, packedWeight, bias, residual, activation, output, rowSums)) return;
-        for (int g = 0; g < shape.Groups; g++) Group(shape, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, rowSums, team);
+        bool shared = plan.Split switch
+        {
+            ThreadSplit.RowBands => ConvolutionWork.TryRun<BandWork>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),
+            ThreadSplit.WholeGroups => ConvolutionWork.TryRun<Work>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),
+            _ => false,
+        };
+        if (shared) return;
+        // On the calling thread; with one group, the product splits its column panels among the team's threads.
+        var productTeam = plan.Split == ThreadSplit.ColumnPanels ? team : null;
+        for (int g = 0; g < shape.Groups; g++) Group(shape, plan, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, rowSums, productTeam);
     }
 
-    /// <summary>
-    /// Groups of at most <see cref="SmallGroupChannels"/> output channels that the threads can share evenly: each thread
-    /// takes whole groups. A band's share of such a group is a few tiles of the 4-row micro-kernel after the group's
-    /// fixed work (its planes, its copy-out), and two threads banding the same small groups at once slow each other
-    /// down; with more channels per group, bands cost no more than groups and keep the next layer's reads local.
-    /// </summary>
-    private static bool SmallGroups(in ConvolutionShape shape, int threads) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % threads == 0;
-
     /// <summary>Output rows [firstRow, lastRow) of every group, on the calling thread.</summary>
-    internal static void Band(in ConvolutionShape shape, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    internal static void Band(in ConvolutionShape shape, in ConvolutionPlan plan, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
     {
-        for (int g = 0; g < shape.Groups; g++) Group(shape, g, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, rowSums, null);
+        // A team larger than the rows leaves some threads none.
+        if (firstRow >= lastRow) return;
+        for (int g = 0; g < shape.Groups; g++) Group(shape, plan, g, firstRow, lastRow, input, packedWeight, bias, residual, activation, output, rowSums, null);
     }
 
     /// <summary>
@@ -120,7 +106,7 @@ public static class Convolution
     /// summed into rowSums, unless empty).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group(in ConvolutionShape shape, int g, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+    private static void Group(in ConvolutionShape shape, in ConvolutionPlan plan, int g, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
         int inPlane = shape.Height * shape.Width, outPlane = shape.OutputHeight * shape.OutputWidth;
@@ -132,7 +118,7 @@ public static class Convolution
         var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
 
         var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
-        if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0)
+        if (plan.Variant == ConvolutionVariant.PointwiseProduct)
         {
             // A plain 1x1 conv: B is the input itself, row k a channel, read from the band's first pixel.
             for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
@@ -144,7 +130,7 @@ public static class Convolution
         }
 
         int stride = shape.Stride, taps = shape.Kernel * shape.Kernel;
-        int pitch = PhasePlanes.PlanePitch(shape), planeRows = PhasePlanes.PlaneRows(shape);
+        int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         // Planes sit a little more than their size apart: at sizes like 32x32 they would otherwise be a power of two
         // apart, and the product, which reads their rows in place, would have them evict each other from the L1 cache.
         int planeLength = planeRows * pitch + PlaneGap;
@@ -166,13 +152,13 @@ public static class Convolution
         }
         planes.Slice(shape.InPerGroup * phases * planeLength, pitch).Clear();
 
-        int bandRows = Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (rows * pitch));
+        int bandRows = plan.BandRows;
         for (int oy = firstRow; oy < lastRow; oy += bandRows)
         {
             int count = Math.Min(bandRows, lastRow - oy);
             int columns = count * pitch;
             var bandB = planes.Slice(oy * pitch);
-            if (pitch == shape.OutputWidth)
+            if (plan.Variant == ConvolutionVariant.PlaneProduct)
             {
                 // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
                 int at = oy * shape.OutputWidth;
@@ -226,7 +212,7 @@ public static class Convolution
         {
             for (int g = Shape.Groups * part / parts, last = Shape.Groups * (part + 1) / parts; g < last; g++)
             {
-                Group(Shape, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, RowSums, null);
+                Group(Shape, Plan, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, RowSums, null);
             }
         }
     }
@@ -237,5 +223,5 @@ internal sealed class BandWork : ConvolutionWork
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int part, int parts) =>
-        Convolution.Band(Shape, Shape.OutputHeight * part / parts, Shape.OutputHeight * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output, RowSums);
+        Convolution.Band(Shape, Plan, Shape.OutputHeight * part / parts, Shape.OutputHeight * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output, RowSums);
 }

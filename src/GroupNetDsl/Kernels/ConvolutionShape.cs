@@ -12,7 +12,12 @@ namespace GroupNetDsl.Kernels;
 /// <param name="Padding">Zero padding on each side.</param>
 /// <param name="Dilation">Dilation.</param>
 /// <param name="Groups">Groups: input and output channels are split into this many independent slices.</param>
-public readonly record struct ConvolutionShape(int InChannels, int Height, int Width, int OutChannels, int OutputHeight, int OutputWidth,
+#if GROUPNETDSL_LANGUAGE
+internal
+#else
+public
+#endif
+readonly record struct ConvolutionShape(int InChannels, int Height, int Width, int OutChannels, int OutputHeight, int OutputWidth,
     int Kernel, int Stride, int Padding, int Dilation, int Groups)
 {
     /// <summary>Input channels per group.</summary>

@@ -10,6 +10,8 @@ internal abstract unsafe class ConvolutionWork : TeamWork
 
     protected ConvolutionShape Shape { get; private set; }
 
+    protected ConvolutionPlan Plan { get; private set; }
+
     protected Activation Activation { get; private set; }
 
     protected ReadOnlySpan<float> Input => new(_input, _inputLength);
@@ -38,20 +40,20 @@ internal abstract unsafe class ConvolutionWork : TeamWork
     }
 
     /// <summary>
-    /// Runs a <typeparamref name="TWork"/> over the arguments on the team's threads when there is a team, the
-    /// work is worth splitting and the team is free; false (nothing done) otherwise.
+    /// Runs a <typeparamref name="TWork"/> over the arguments on the team's threads when there is a team and it is
+    /// free; false (nothing done) otherwise.
     /// </summary>
-    public static bool TryRun<TWork>(WorkerTeam? team, bool worthSplitting, in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+    public static bool TryRun<TWork>(WorkerTeam? team, in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
         where TWork : ConvolutionWork, new()
     {
-        if (team is null || !worthSplitting || !team.TryAcquire()) return false;
+        if (team is null || !team.TryAcquire()) return false;
         try
         {
             fixed (float* inputPointer = input, weightPointer = weight, biasPointer = bias, residualPointer = residual, outputPointer = output, rowSumsPointer = rowSums)
             {
                 var work = team.WorkOf<TWork>();
-                work.Set(shape, inputPointer, input.Length, weightPointer, weight.Length, biasPointer, bias.Length,
+                work.Set(shape, plan, inputPointer, input.Length, weightPointer, weight.Length, biasPointer, bias.Length,
                     residualPointer, residual.Length, activation, outputPointer, output.Length, rowSumsPointer, rowSums.Length);
                 team.Run(work);
             }
@@ -64,10 +66,11 @@ internal abstract unsafe class ConvolutionWork : TeamWork
     }
 
     /// <summary>Points at the arguments; they must stay fixed until the team has run the work.</summary>
-    private void Set(in ConvolutionShape shape, float* input, int inputLength, float* weight, int weightLength, float* bias, int biasLength,
+    private void Set(in ConvolutionShape shape, in ConvolutionPlan plan, float* input, int inputLength, float* weight, int weightLength, float* bias, int biasLength,
         float* residual, int residualLength, Activation activation, float* output, int outputLength, float* rowSums, int rowSumsLength)
     {
         Shape = shape;
+        Plan = plan;
         _input = input;
         _inputLength = inputLength;
         _weight = weight;

@@ -18,19 +18,15 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Vectors are 512 bits wide where AVX-512 is accelerated and the rows are at least 16 wide, else
 /// <see cref="Vector{T}"/>'s width; a row's last vector overlaps the one before it instead of leaving a
-/// scalar tail. With a team, each thread takes a band of output rows of every channel: layers split alike keep
-/// each thread's data in its own core's cache (a pointwise conv after it splits its columns, the same pixels).
+/// scalar tail. The variant (in place, four rows at a time, 3x3 or 5x5 taps unrolled, or tap by tap) and the thread
+/// split (runs of channels or bands of rows) come from a <see cref="ConvolutionPlan"/> chosen at build time
+/// (<see cref="ConvolutionPlanner.PlanDepthwise"/>); at run time only the instruction set is chosen: the in-place
+/// variant needs AVX-512, and without it the same rows run four at a time over planes, with the same sums; rows
+/// narrower than a vector, or no vectors at all, run tap by tap in scalars. A band of fewer than four rows (a
+/// team's last share) takes the one-row 3x3 kernel, again with the same sums.
 /// </remarks>
 public static class DepthwiseKernel
 {
-    // Channels per thread from which threads take runs of channels: two threads taking bands of rows of the same
-    // channels slow each other down.
-    private const int MinimumChannelsPerThread = 4;
-
-    // With fewer channels, output pixels per thread per channel below which threads split channels anyway instead of
-    // rows: a band's fixed work (filling its plane rows) would outweigh its few pixels.
-    private const int MinimumBandPixels = 1024;
-
     [ThreadStatic]
     private static float[]? t_planes;
 
@@ -44,6 +40,7 @@ public static class DepthwiseKernel
 
     /// <summary>output = activation(conv(input, weight) + bias + residual) for a depthwise convolution.</summary>
     /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanDepthwise"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -51,15 +48,16 @@ public static class DepthwiseKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, channels x height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
-    public static void Convolve(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void Convolve(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team) =>
-        Run(shape, input, weight, bias, residual, activation, output, default, team);
+        Run(shape, plan, input, weight, bias, residual, activation, output, default, team);
 
     /// <summary>
     /// <see cref="Convolve"/> with a global average pool fused in, as <see cref="Convolution.ConvolveAndPool"/>: each
     /// channel's rows are summed as soon as they are computed.
     /// </summary>
     /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanDepthwise"/> of the shape.</param>
     /// <param name="input">The input, channels x height x width.</param>
     /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
     /// <param name="bias">One value per output channel, or empty.</param>
@@ -68,48 +66,50 @@ public static class DepthwiseKernel
     /// <param name="workspace">Working memory of <see cref="KernelLayout.PoolWorkspaceLength"/> floats: the convolution's output, then its row sums.</param>
     /// <param name="pooled">One mean per output channel.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
-    public static void ConvolveAndPool(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void ConvolveAndPool(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> workspace, Span<float> pooled, WorkerTeam? team)
     {
         FusedPool.SplitPoolWorkspace(shape, workspace, out var output, out var rowSums);
         FusedPool.CheckPoolLengths(shape, rowSums, pooled);
-        Run(shape, input, weight, bias, residual, activation, output, rowSums, team);
+        Run(shape, plan, input, weight, bias, residual, activation, output, rowSums, team);
         FusedPool.Pool(shape, rowSums, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
-        if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
+        ConvolutionPlanner.CheckDepthwise(shape, plan);
         ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
-        // Threads take runs of channels; with few channels for the threads, bands of rows, unless a band would be only
-        // a few hundred pixels.
-        bool bands = team is not null && shape.OutChannels < MinimumChannelsPerThread * team.Threads
-            && shape.OutputHeight >= 2 * team.Threads && shape.OutputHeight / team.Threads * shape.OutputWidth >= MinimumBandPixels;
-        if (ConvolutionWork.TryRun<Work>(team, bands, shape, input, weight, bias, residual, activation, output, rowSums)) return;
-        if (ConvolutionWork.TryRun<ChannelWork>(team, shape.OutChannels >= 2, shape, input, weight, bias, residual, activation, output, rowSums)) return;
-        Rows(shape, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);
+        bool shared = plan.Split switch
+        {
+            ThreadSplit.RowBands => ConvolutionWork.TryRun<Work>(team, shape, plan, input, weight, bias, residual, activation, output, rowSums),
+            ThreadSplit.ChannelRuns => ConvolutionWork.TryRun<ChannelWork>(team, shape, plan, input, weight, bias, residual, activation, output, rowSums),
+            _ => false,
+        };
+        if (shared) return;
+        Rows(shape, plan.Variant, 0, shape.OutputHeight, 0, shape.OutChannels, input, weight, bias, residual, activation, output, shape.OutputHeight * shape.OutputWidth, rowSums);
     }
 
     /// <summary>
-    /// Output rows [firstRow, lastRow) of channels [firstChannel, lastChannel), written to <paramref name="output"/>
+    /// Output rows [firstRow, lastRow) of channels [firstChannel, lastChannel) with the plan's variant, written to <paramref name="output"/>
     /// with channel oc's row firstRow at oc x <paramref name="channelStride"/> (the residual laid out alike); each row's
     /// sum goes to rowSums[oc x output height + oy] unless rowSums is empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Rows(in ConvolutionShape shape, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+    internal static void Rows(in ConvolutionShape shape, ConvolutionVariant variant, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
-        int pitch = PhasePlanes.PlanePitch(shape), planeRows = PhasePlanes.PlaneRows(shape);
+        int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         int planeLength = planeRows * pitch;
         int inPlane = shape.Height * shape.Width;
 
-        // A 3x3 filter at stride 1, dilation 1 and padding 1 reads the input where it is (the row edges shifted in
-        // registers): copying each channel into a padded plane first is a large share of such a layer's time.
-        bool inPlace = Avx512F.IsSupported && Vector512.IsHardwareAccelerated && taps == 9 && stride == 1 && shape.Dilation == 1 && shape.Padding == 1
-            && shape.Width >= Vector512<float>.Count && lastRow - firstRow >= 4;
+        // The in-place variant reads the input where it is (the row edges shifted in registers) with AVX-512, four rows
+        // at a time; without AVX-512, or on fewer rows, it runs over planes like the four-row variant.
+        bool fourRows = (variant is ConvolutionVariant.DepthwiseInPlace or ConvolutionVariant.DepthwiseFourRows) && lastRow - firstRow >= 4;
+        bool inPlace = variant == ConvolutionVariant.DepthwiseInPlace && fourRows && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+        bool nineTaps = variant is not (ConvolutionVariant.DepthwiseTaps or ConvolutionVariant.DepthwiseTaps5x5);
 
         // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
         Span<int> phaseOf = stackalloc int[stride * stride];
@@ -146,19 +146,19 @@ public static class DepthwiseKernel
                     PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
-                // A 3x3 filter at stride 1 and dilation 1 takes four output rows at a time: they share the plane rows
-                // they read, 18 loads for 36 multiply-adds instead of 36.
-                bool fourRows = taps == 9 && stride == 1 && shape.Dilation == 1 && lastRow - firstRow >= 4;
+                // Four output rows at a time share the plane rows they read: 18 loads for 36 multiply-adds instead of 36.
                 if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
                 {
                     if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (taps == 9) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
                 {
                     if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (taps == 9) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else Plane(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else
@@ -415,6 +415,65 @@ public static class DepthwiseKernel
         }
     }
 
+    /// <summary>
+    /// A 5x5 filter with 512-bit vectors, its taps unrolled: the 25 weights stay in registers (the per-tap loop loads
+    /// each weight again for every output vector). Each output sums its taps in <see cref="PlaneWide"/>'s order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane5x5Wide(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        const int v = 16;
+        if (starts.Length < 25 || filter.Length < 25) throw new ArgumentException("A 5x5 filter has 25 taps.");
+        var w0 = Vector512.Create(filter[0]); var w1 = Vector512.Create(filter[1]); var w2 = Vector512.Create(filter[2]); var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]);
+        var w5 = Vector512.Create(filter[5]); var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]); var w9 = Vector512.Create(filter[9]);
+        var w10 = Vector512.Create(filter[10]); var w11 = Vector512.Create(filter[11]); var w12 = Vector512.Create(filter[12]); var w13 = Vector512.Create(filter[13]); var w14 = Vector512.Create(filter[14]);
+        var w15 = Vector512.Create(filter[15]); var w16 = Vector512.Create(filter[16]); var w17 = Vector512.Create(filter[17]); var w18 = Vector512.Create(filter[18]); var w19 = Vector512.Create(filter[19]);
+        var w20 = Vector512.Create(filter[20]); var w21 = Vector512.Create(filter[21]); var w22 = Vector512.Create(filter[22]); var w23 = Vector512.Create(filter[23]); var w24 = Vector512.Create(filter[24]);
+        nuint s0 = (nuint)starts[0], s1 = (nuint)starts[1], s2 = (nuint)starts[2], s3 = (nuint)starts[3], s4 = (nuint)starts[4];
+        nuint s5 = (nuint)starts[5], s6 = (nuint)starts[6], s7 = (nuint)starts[7], s8 = (nuint)starts[8], s9 = (nuint)starts[9];
+        nuint s10 = (nuint)starts[10], s11 = (nuint)starts[11], s12 = (nuint)starts[12], s13 = (nuint)starts[13], s14 = (nuint)starts[14];
+        nuint s15 = (nuint)starts[15], s16 = (nuint)starts[16], s17 = (nuint)starts[17], s18 = (nuint)starts[18], s19 = (nuint)starts[19];
+        nuint s20 = (nuint)starts[20], s21 = (nuint)starts[21], s22 = (nuint)starts[22], s23 = (nuint)starts[23], s24 = (nuint)starts[24];
+        var b = Vector512.Create(bias);
+        ref float p = ref MemoryMarshal.GetReference(planes);
+        for (int oy = firstRow; oy < lastRow; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Vector512.FusedMultiplyAdd(w0, Vector512.LoadUnsafe(ref at, s0), b);
+                sum = Vector512.FusedMultiplyAdd(w1, Vector512.LoadUnsafe(ref at, s1), sum);
+                sum = Vector512.FusedMultiplyAdd(w2, Vector512.LoadUnsafe(ref at, s2), sum);
+                sum = Vector512.FusedMultiplyAdd(w3, Vector512.LoadUnsafe(ref at, s3), sum);
+                sum = Vector512.FusedMultiplyAdd(w4, Vector512.LoadUnsafe(ref at, s4), sum);
+                sum = Vector512.FusedMultiplyAdd(w5, Vector512.LoadUnsafe(ref at, s5), sum);
+                sum = Vector512.FusedMultiplyAdd(w6, Vector512.LoadUnsafe(ref at, s6), sum);
+                sum = Vector512.FusedMultiplyAdd(w7, Vector512.LoadUnsafe(ref at, s7), sum);
+                sum = Vector512.FusedMultiplyAdd(w8, Vector512.LoadUnsafe(ref at, s8), sum);
+                sum = Vector512.FusedMultiplyAdd(w9, Vector512.LoadUnsafe(ref at, s9), sum);
+                sum = Vector512.FusedMultiplyAdd(w10, Vector512.LoadUnsafe(ref at, s10), sum);
+                sum = Vector512.FusedMultiplyAdd(w11, Vector512.LoadUnsafe(ref at, s11), sum);
+                sum = Vector512.FusedMultiplyAdd(w12, Vector512.LoadUnsafe(ref at, s12), sum);
+                sum = Vector512.FusedMultiplyAdd(w13, Vector512.LoadUnsafe(ref at, s13), sum);
+                sum = Vector512.FusedMultiplyAdd(w14, Vector512.LoadUnsafe(ref at, s14), sum);
+                sum = Vector512.FusedMultiplyAdd(w15, Vector512.LoadUnsafe(ref at, s15), sum);
+                sum = Vector512.FusedMultiplyAdd(w16, Vector512.LoadUnsafe(ref at, s16), sum);
+                sum = Vector512.FusedMultiplyAdd(w17, Vector512.LoadUnsafe(ref at, s17), sum);
+                sum = Vector512.FusedMultiplyAdd(w18, Vector512.LoadUnsafe(ref at, s18), sum);
+                sum = Vector512.FusedMultiplyAdd(w19, Vector512.LoadUnsafe(ref at, s19), sum);
+                sum = Vector512.FusedMultiplyAdd(w20, Vector512.LoadUnsafe(ref at, s20), sum);
+                sum = Vector512.FusedMultiplyAdd(w21, Vector512.LoadUnsafe(ref at, s21), sum);
+                sum = Vector512.FusedMultiplyAdd(w22, Vector512.LoadUnsafe(ref at, s22), sum);
+                sum = Vector512.FusedMultiplyAdd(w23, Vector512.LoadUnsafe(ref at, s23), sum);
+                sum = Vector512.FusedMultiplyAdd(w24, Vector512.LoadUnsafe(ref at, s24), sum);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+            }
+        }
+    }
+
     /// <summary>A 3x3 filter with <see cref="Vector{T}"/>: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
@@ -443,6 +502,62 @@ public static class DepthwiseKernel
                 sum = Madd(w6, Vector.LoadUnsafe(ref at, (nuint)s6), sum);
                 sum = Madd(w7, Vector.LoadUnsafe(ref at, (nuint)s7), sum);
                 sum = Madd(w8, Vector.LoadUnsafe(ref at, (nuint)s8), sum);
+                Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
+            }
+        }
+    }
+
+    /// <summary>A 5x5 filter with <see cref="Vector{T}"/>, its taps unrolled, in <see cref="Plane"/>'s order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane5x5(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        int v = Vector<float>.Count;
+        if (starts.Length < 25 || filter.Length < 25) throw new ArgumentException("A 5x5 filter has 25 taps.");
+        var w0 = new Vector<float>(filter[0]); var w1 = new Vector<float>(filter[1]); var w2 = new Vector<float>(filter[2]); var w3 = new Vector<float>(filter[3]); var w4 = new Vector<float>(filter[4]);
+        var w5 = new Vector<float>(filter[5]); var w6 = new Vector<float>(filter[6]); var w7 = new Vector<float>(filter[7]); var w8 = new Vector<float>(filter[8]); var w9 = new Vector<float>(filter[9]);
+        var w10 = new Vector<float>(filter[10]); var w11 = new Vector<float>(filter[11]); var w12 = new Vector<float>(filter[12]); var w13 = new Vector<float>(filter[13]); var w14 = new Vector<float>(filter[14]);
+        var w15 = new Vector<float>(filter[15]); var w16 = new Vector<float>(filter[16]); var w17 = new Vector<float>(filter[17]); var w18 = new Vector<float>(filter[18]); var w19 = new Vector<float>(filter[19]);
+        var w20 = new Vector<float>(filter[20]); var w21 = new Vector<float>(filter[21]); var w22 = new Vector<float>(filter[22]); var w23 = new Vector<float>(filter[23]); var w24 = new Vector<float>(filter[24]);
+        nuint s0 = (nuint)starts[0], s1 = (nuint)starts[1], s2 = (nuint)starts[2], s3 = (nuint)starts[3], s4 = (nuint)starts[4];
+        nuint s5 = (nuint)starts[5], s6 = (nuint)starts[6], s7 = (nuint)starts[7], s8 = (nuint)starts[8], s9 = (nuint)starts[9];
+        nuint s10 = (nuint)starts[10], s11 = (nuint)starts[11], s12 = (nuint)starts[12], s13 = (nuint)starts[13], s14 = (nuint)starts[14];
+        nuint s15 = (nuint)starts[15], s16 = (nuint)starts[16], s17 = (nuint)starts[17], s18 = (nuint)starts[18], s19 = (nuint)starts[19];
+        nuint s20 = (nuint)starts[20], s21 = (nuint)starts[21], s22 = (nuint)starts[22], s23 = (nuint)starts[23], s24 = (nuint)starts[24];
+        var b = new Vector<float>(bias);
+        ref float p = ref MemoryMarshal.GetReference(planes);
+        for (int oy = firstRow; oy < lastRow; oy++)
+        {
+            ref float row = ref Unsafe.Add(ref p, oy * pitch);
+            for (int next = 0; next < outputWidth; next += v)
+            {
+                int ox = Math.Min(next, outputWidth - v);
+                ref float at = ref Unsafe.Add(ref row, ox);
+                var sum = Madd(w0, Vector.LoadUnsafe(ref at, s0), b);
+                sum = Madd(w1, Vector.LoadUnsafe(ref at, s1), sum);
+                sum = Madd(w2, Vector.LoadUnsafe(ref at, s2), sum);
+                sum = Madd(w3, Vector.LoadUnsafe(ref at, s3), sum);
+                sum = Madd(w4, Vector.LoadUnsafe(ref at, s4), sum);
+                sum = Madd(w5, Vector.LoadUnsafe(ref at, s5), sum);
+                sum = Madd(w6, Vector.LoadUnsafe(ref at, s6), sum);
+                sum = Madd(w7, Vector.LoadUnsafe(ref at, s7), sum);
+                sum = Madd(w8, Vector.LoadUnsafe(ref at, s8), sum);
+                sum = Madd(w9, Vector.LoadUnsafe(ref at, s9), sum);
+                sum = Madd(w10, Vector.LoadUnsafe(ref at, s10), sum);
+                sum = Madd(w11, Vector.LoadUnsafe(ref at, s11), sum);
+                sum = Madd(w12, Vector.LoadUnsafe(ref at, s12), sum);
+                sum = Madd(w13, Vector.LoadUnsafe(ref at, s13), sum);
+                sum = Madd(w14, Vector.LoadUnsafe(ref at, s14), sum);
+                sum = Madd(w15, Vector.LoadUnsafe(ref at, s15), sum);
+                sum = Madd(w16, Vector.LoadUnsafe(ref at, s16), sum);
+                sum = Madd(w17, Vector.LoadUnsafe(ref at, s17), sum);
+                sum = Madd(w18, Vector.LoadUnsafe(ref at, s18), sum);
+                sum = Madd(w19, Vector.LoadUnsafe(ref at, s19), sum);
+                sum = Madd(w20, Vector.LoadUnsafe(ref at, s20), sum);
+                sum = Madd(w21, Vector.LoadUnsafe(ref at, s21), sum);
+                sum = Madd(w22, Vector.LoadUnsafe(ref at, s22), sum);
+                sum = Madd(w23, Vector.LoadUnsafe(ref at, s23), sum);
+                sum = Madd(w24, Vector.LoadUnsafe(ref at, s24), sum);
                 Epilogue.Store(sum, residual, activation, output, (oy - firstRow) * outputWidth + ox);
             }
         }
@@ -493,7 +608,9 @@ public static class DepthwiseKernel
         public override void Execute(int part, int parts)
         {
             int first = Shape.OutputHeight * part / parts, last = Shape.OutputHeight * (part + 1) / parts, at = first * Shape.OutputWidth;
-            Rows(Shape, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
+            // A team larger than the rows leaves some threads none.
+            if (first >= last) return;
+            Rows(Shape, Plan.Variant, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
                 Shape.OutputHeight * Shape.OutputWidth, RowSums);
         }
     }
@@ -503,7 +620,7 @@ public static class DepthwiseKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts) =>
-            Rows(Shape, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
+            Rows(Shape, Plan.Variant, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
                 Shape.OutputHeight * Shape.OutputWidth, RowSums);
     }
 }

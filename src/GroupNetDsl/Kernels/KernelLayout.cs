@@ -36,4 +36,14 @@ static class KernelLayout
     /// <param name="outputHeight">Output height.</param>
     /// <returns>The row sums' length.</returns>
     public static int PoolRowSumsLength(int outChannels, int outputHeight) => checked(outChannels * outputHeight);
+
+    /// <summary>Floats per row of a channel's zero-padded stride-phase planes (see <c>PhasePlanes</c>).</summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <returns>The plane pitch.</returns>
+    public static int PlanePitch(in ConvolutionShape shape) => (shape.Width + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
+
+    /// <summary>Rows of a channel's zero-padded stride-phase planes (see <c>PhasePlanes</c>).</summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <returns>The plane rows.</returns>
+    public static int PlaneRows(in ConvolutionShape shape) => (shape.Height + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
 }

@@ -159,8 +159,10 @@ public static class PackedGemm
             }
         }
 
+        // The columns are shared only when there are at least two whole panels per thread of a planned team (see
+        // ConvolutionPlanner.PlannedThreads): a product this small is not worth waking the team for.
         int panels = columns / PanelWidth(BlockRows(rows));
-        if (team is not null && panels >= 2 * team.Threads && team.TryAcquire())
+        if (team is not null && panels >= 2 * ConvolutionPlanner.PlannedThreads && team.TryAcquire())
         {
             try
             {

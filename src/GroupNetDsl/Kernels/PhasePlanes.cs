@@ -13,12 +13,6 @@ namespace GroupNetDsl.Kernels;
 /// </summary>
 internal static class PhasePlanes
 {
-    /// <summary>Floats per row of a channel's zero-padded phase planes.</summary>
-    internal static int PlanePitch(in ConvolutionShape shape) => (shape.Width + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
-
-    /// <summary>Rows of a channel's zero-padded phase planes.</summary>
-    internal static int PlaneRows(in ConvolutionShape shape) => (shape.Height + 2 * shape.Padding + shape.Stride - 1) / shape.Stride;
-
     /// <summary>
     /// Numbers the stride phases (py, px) that some tap reads, in order of first use (phaseOf[py * stride + px], -1
     /// for none), and writes where each tap (ky, kx) reads in one channel's planes, laid out planeLength apart.
@@ -28,7 +22,7 @@ internal static class PhasePlanes
     /// <returns>The number of phases used.</returns>
     internal static int Phases(in ConvolutionShape shape, int planeLength, Span<int> phaseOf, Span<int> tapStarts)
     {
-        int stride = shape.Stride, pitch = PlanePitch(shape);
+        int stride = shape.Stride, pitch = KernelLayout.PlanePitch(shape);
         phaseOf.Fill(-1);
         int phases = 0;
         for (int ky = 0; ky < shape.Kernel; ky++)
@@ -51,7 +45,7 @@ internal static class PhasePlanes
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> phaseOf, int firstRow, int lastRow, Span<float> planes, int planeLength)
     {
-        int stride = shape.Stride, pitch = PlanePitch(shape);
+        int stride = shape.Stride, pitch = KernelLayout.PlanePitch(shape);
         for (int py = 0; py < stride; py++)
         {
             int even = phaseOf[py * stride], odd = stride == 2 ? phaseOf[py * stride + 1] : -1;

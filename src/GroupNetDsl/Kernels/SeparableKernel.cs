@@ -11,15 +11,12 @@ namespace GroupNetDsl.Kernels;
 /// <remarks>
 /// Each band's outputs are the sums the two kernels compute on their own (<see cref="DepthwiseKernel"/>, then
 /// <see cref="PackedGemm"/> over the band's columns), in the same order, so results do not depend on the band
-/// size or the number of threads. With a team, each thread takes an even share of the rows, in bands.
+/// size or the number of threads. The depthwise variant and the band sizes come from a <see cref="ConvolutionPlan"/>
+/// chosen at build time (<see cref="ConvolutionPlanner.PlanSeparable"/>); with a team, each thread takes an even
+/// share of the rows, in the plan's team bands.
 /// </remarks>
 public static class SeparableKernel
 {
-    // Depthwise outputs per band buffer, at most, on one thread (12 rows of 32 channels x 64, 96 KB) and in a team
-    // (8 rows, 64 KB, as the threads share caches): larger bands fall out of the caches, smaller ones repeat per-band work.
-    private const int BandFloats = 32 * 12 * 64;
-    private const int TeamBandFloats = 32 * 8 * 64;
-
     [ThreadStatic]
     private static float[]? t_band;
 
@@ -27,6 +24,7 @@ public static class SeparableKernel
     /// output = activation(pointwise(depthwiseActivation(depthwise(input) + depthwiseBias)) + bias + residual).
     /// </summary>
     /// <param name="depthwise">The depthwise convolution's sizes (groups equal to its input channels).</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanSeparable"/> of the depthwise sizes.</param>
     /// <param name="input">Its input, channels x height x width.</param>
     /// <param name="depthwiseWeight">Its weights, [channels][kernel][kernel].</param>
     /// <param name="depthwiseBias">One value per depthwise output channel, or empty.</param>
@@ -38,11 +36,11 @@ public static class SeparableKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, outChannels x the depthwise output's height x width.</param>
     /// <param name="team">Threads to share the bands, or null.</param>
-    public static unsafe void Convolve(in ConvolutionShape depthwise, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight, ReadOnlySpan<float> depthwiseBias,
+    public static unsafe void Convolve(in ConvolutionShape depthwise, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight, ReadOnlySpan<float> depthwiseBias,
         Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Activation activation, Span<float> output, WorkerTeam? team)
     {
-        if (!depthwise.IsValid || depthwise.Groups != depthwise.InChannels) throw new ArgumentException($"{depthwise} does not describe a depthwise convolution.", nameof(depthwise));
+        ConvolutionPlanner.CheckSeparable(depthwise, plan);
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
         if (input.Length < depthwise.InChannels * depthwise.Height * depthwise.Width || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
             || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels) || output.Length < outChannels * pixels
@@ -51,7 +49,7 @@ public static class SeparableKernel
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
-        if (team is not null && depthwise.OutputHeight >= team.Threads && team.TryAcquire())
+        if (team is not null && plan.Split == ThreadSplit.RowBands && team.TryAcquire())
         {
             try
             {
@@ -61,7 +59,7 @@ public static class SeparableKernel
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
                         outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
-                        BandRows(depthwise, TeamBandFloats));
+                        plan.Variant, plan.TeamBandRows);
                     team.Run(work);
                 }
                 return;
@@ -71,16 +69,12 @@ public static class SeparableKernel
                 team.Release();
             }
         }
-        Bands(depthwise, 0, depthwise.OutputHeight, BandRows(depthwise, BandFloats), input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+        Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
     }
-
-    /// <summary>Output rows per band: as many as fit in <paramref name="floats"/>, at least one.</summary>
-    private static int BandRows(in ConvolutionShape depthwise, int floats) =>
-        Math.Max(1, Math.Min(depthwise.OutputHeight, floats / (depthwise.OutChannels * depthwise.OutputWidth)));
 
     /// <summary>Output rows [firstRow, lastRow), band by band.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Bands(in ConvolutionShape depthwise, int firstRow, int lastRow, int bandRows, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
+    private static void Bands(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, int bandRows, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
@@ -93,7 +87,7 @@ public static class SeparableKernel
             int columns = (last - first) * width;
             // The band's depthwise output: channel c's rows at c x columns, B of the product as it is.
             var rows = band.Slice(0, channels * columns);
-            DepthwiseKernel.Rows(depthwise, first, last, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, columns, default);
+            DepthwiseKernel.Rows(depthwise, variant, first, last, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, columns, default);
             int at = first * width;
             // The band's rows are read in place unless a power of two apart (they would evict each other from L1).
             PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, columns, bias,
@@ -107,11 +101,12 @@ public static class SeparableKernel
         private ConvolutionShape _depthwise;
         private float* _input, _weight, _depthwiseBias, _packed, _bias, _residual, _output;
         private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outChannels, _bandRows;
+        private ConvolutionVariant _variant;
         private Activation _depthwiseActivation, _activation;
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
             Activation depthwiseActivation, int outChannels, float* packed, int packedLength, float* bias, int biasLength, float* residual, int residualLength,
-            Activation activation, float* output, int outputLength, int bandRows)
+            Activation activation, float* output, int outputLength, ConvolutionVariant variant, int bandRows)
         {
             _depthwise = depthwise;
             _input = input;
@@ -131,6 +126,7 @@ public static class SeparableKernel
             _activation = activation;
             _output = output;
             _outputLength = outputLength;
+            _variant = variant;
             _bandRows = bandRows;
         }
 
@@ -138,7 +134,7 @@ public static class SeparableKernel
         {
             // Each part is an even share of the rows, in bands.
             int first = _depthwise.OutputHeight * part / parts, last = _depthwise.OutputHeight * (part + 1) / parts;
-            Bands(_depthwise, first, last, _bandRows, new ReadOnlySpan<float>(_input, _inputLength), new ReadOnlySpan<float>(_weight, _weightLength),
+            Bands(_depthwise, _variant, first, last, _bandRows, new ReadOnlySpan<float>(_input, _inputLength), new ReadOnlySpan<float>(_weight, _weightLength),
                 new ReadOnlySpan<float>(_depthwiseBias, _depthwiseBiasLength), _depthwiseActivation, _outChannels, new ReadOnlySpan<float>(_packed, _packedLength),
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation, new Span<float>(_output, _outputLength));
         }

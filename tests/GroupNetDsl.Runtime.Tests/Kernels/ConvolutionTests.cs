@@ -52,7 +52,7 @@ public class ConvolutionTests
             {
                 var actual = new float[outChannels * outHeight * outWidth];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
-                Convolution.Convolve(shape, input, packed, bias, withResidual ? residual : default, activation, actual, null);
+                Convolution.Convolve(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, withResidual ? residual : default, activation, actual, null);
                 double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, withResidual ? residual : null, activation);
                 for (int at = 0; at < expected.Length; at++)
                 {
@@ -78,8 +78,8 @@ public class ConvolutionTests
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
-        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
-        Convolution.ConvolveAndPool(shape, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
+        Convolution.ConvolveAndPool(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
+        Convolution.ConvolveAndPool(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-4);
         Assert.Equal(pooled, pooledByThreads);
     }
@@ -97,8 +97,8 @@ public class ConvolutionTests
         float[] packed = PackedGemm.Pack(Values(random, outChannels * depth), groups, outChannels / groups, depth);
         var alone = new float[outChannels * outHeight * outWidth];
         var shared = new float[alone.Length];
-        Convolution.Convolve(shape, input, packed, default, default, Activation.Relu, alone, null);
-        Convolution.Convolve(shape, input, packed, default, default, Activation.Relu, shared, new WorkerTeam(3));
+        Convolution.Convolve(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, default, default, Activation.Relu, alone, null);
+        Convolution.Convolve(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, default, default, Activation.Relu, shared, new WorkerTeam(3));
         Assert.Equal(alone, shared);
     }
 
@@ -106,7 +106,7 @@ public class ConvolutionTests
     public void ShapesPyTorchWouldNotGiveAreRejected()
     {
         var shape = new ConvolutionShape(4, 8, 8, 4, 7, 8, 3, 1, 1, 1, 1); // the output height should be 8
-        var error = Assert.Throws<ArgumentException>(() => Convolution.Convolve(shape, new float[256], new float[1024], default, default, Activation.None, new float[256], null));
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Convolve(shape, default, new float[256], new float[1024], default, default, Activation.None, new float[256], null));
         Assert.Contains("does not describe a convolution", error.Message);
     }
 

@@ -52,7 +52,7 @@ public class DepthwiseKernelTests
             {
                 var actual = new float[outChannels * outPlane];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
-                DepthwiseKernel.Convolve(shape, input, weight, bias, withResidual ? residual : default, activation, actual, null);
+                DepthwiseKernel.Convolve(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, bias, withResidual ? residual : default, activation, actual, null);
                 double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, withResidual ? residual : null, activation);
                 for (int at = 0; at < expected.Length; at++)
                 {
@@ -77,8 +77,8 @@ public class DepthwiseKernelTests
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
-        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
-        DepthwiseKernel.ConvolveAndPool(shape, input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
+        DepthwiseKernel.ConvolveAndPool(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
+        DepthwiseKernel.ConvolveAndPool(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, bias, residual, Activation.Relu6, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-5);
         Assert.Equal(pooled, pooledByThreads);
     }
@@ -95,8 +95,8 @@ public class DepthwiseKernelTests
         float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
         var alone = new float[outChannels * outHeight * outWidth];
         var shared = new float[alone.Length];
-        DepthwiseKernel.Convolve(shape, input, weight, default, default, Activation.Relu6, alone, null);
-        DepthwiseKernel.Convolve(shape, input, weight, default, default, Activation.Relu6, shared, new WorkerTeam(3));
+        DepthwiseKernel.Convolve(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, default, default, Activation.Relu6, alone, null);
+        DepthwiseKernel.Convolve(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, default, default, Activation.Relu6, shared, new WorkerTeam(3));
         Assert.Equal(alone, shared);
     }
 
@@ -104,7 +104,7 @@ public class DepthwiseKernelTests
     public void OnlyDepthwiseShapesAreAccepted()
     {
         var grouped = new ConvolutionShape(4, 6, 6, 4, 6, 6, 3, 1, 1, 1, 2);
-        var error = Assert.Throws<ArgumentException>(() => DepthwiseKernel.Convolve(grouped, new float[144], new float[72], default, default, Activation.None, new float[144], null));
+        var error = Assert.Throws<ArgumentException>(() => DepthwiseKernel.Convolve(grouped, default, new float[144], new float[72], default, default, Activation.None, new float[144], null));
         Assert.Contains("depthwise", error.Message);
     }
 

@@ -35,7 +35,7 @@ public class SeparableKernelTests
             {
                 var actual = new float[outChannels * pixels];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
-                SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, dwActivation, outChannels, packed, bias, withResidual ? residual : default, Activation.Relu, actual, null);
+                SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, dwActivation, outChannels, packed, bias, withResidual ? residual : default, Activation.Relu, actual, null);
                 var expected = Direct(depthwise, input, dwWeight, dwBias, dwActivation, outChannels, weight, bias, withResidual ? residual : null);
                 for (int at = 0; at < expected.Length; at++)
                 {
@@ -58,14 +58,14 @@ public class SeparableKernelTests
 
         var between = new float[middle * pixels];
         var apart = new float[outChannels * pixels];
-        DepthwiseKernel.Convolve(depthwise, input, dwWeight, dwBias, default, Activation.Relu, between, null);
+        DepthwiseKernel.Convolve(depthwise, ConvolutionPlanner.PlanDepthwise(depthwise), input, dwWeight, dwBias, default, Activation.Relu, between, null);
         var pointwise = new ConvolutionShape(middle, depthwise.OutputHeight, depthwise.OutputWidth, outChannels, depthwise.OutputHeight, depthwise.OutputWidth, 1, 1, 0, 1, 1);
-        Convolution.Convolve(pointwise, between, packed, bias, residual, Activation.Relu6, apart, null);
+        Convolution.Convolve(pointwise, ConvolutionPlanner.PlanProduct(pointwise), between, packed, bias, residual, Activation.Relu6, apart, null);
 
         var alone = new float[apart.Length];
         var shared = new float[apart.Length];
-        SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, alone, null);
-        SeparableKernel.Convolve(depthwise, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, shared, new WorkerTeam(3));
+        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, alone, null);
+        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, shared, new WorkerTeam(3));
         Assert.Equal(apart, alone);
         Assert.Equal(apart, shared);
     }
@@ -74,12 +74,12 @@ public class SeparableKernelTests
     public void RejectsWhatItCannotRun()
     {
         var grouped = new ConvolutionShape(4, 8, 8, 4, 8, 8, 3, 1, 1, 1, 2); // 2 channels per group: not depthwise
-        var error = Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(grouped, new float[256], new float[72], default, Activation.None, 4, new float[64], default, default, Activation.None, new float[256], null));
+        var error = Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(grouped, default, new float[256], new float[72], default, Activation.None, 4, new float[64], default, default, Activation.None, new float[256], null));
         Assert.Contains("does not describe a depthwise convolution", error.Message);
         var depthwise = new ConvolutionShape(4, 8, 8, 4, 8, 8, 3, 1, 1, 1, 4);
         var packed = PackedGemm.Pack(new float[16], 1, 4, 4);
-        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, new float[256], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[255], null));
-        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, new float[255], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[256], null));
+        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[256], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[255], null));
+        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[255], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[256], null));
     }
 
     private static (ConvolutionShape Depthwise, Random Random) Setup(int channels, int multiplier, int height, int width, int kernel, int stride, int padding)

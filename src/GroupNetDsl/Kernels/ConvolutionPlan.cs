@@ -1,0 +1,263 @@
+using System;
+
+namespace GroupNetDsl.Kernels;
+
+/// <summary>Which kernel code runs a convolution; chosen at build time by <see cref="ConvolutionPlanner"/>.</summary>
+#if GROUPNETDSL_LANGUAGE
+internal
+#else
+public
+#endif
+enum ConvolutionVariant
+{
+    /// <summary>A plain 1x1 conv (stride 1, no padding): the packed product reads the input in place.</summary>
+    PointwiseProduct,
+
+    /// <summary>
+    /// The packed product over zero-padded phase planes whose rows are exactly the output's rows (a strided 1x1 conv): it
+    /// writes the output directly.
+    /// </summary>
+    PlaneProduct,
+
+    /// <summary>
+    /// The packed product over zero-padded phase planes, band by band of output rows, into wide columns (a plane row is
+    /// wider than an output row) from which the output rows are taken.
+    /// </summary>
+    WidePlaneProduct,
+
+    /// <summary>
+    /// Depthwise 3x3, stride 1, padding 1, dilation 1, reading the input in place, four output rows at a time. It needs
+    /// 512-bit vectors; without them the runtime runs <see cref="DepthwiseFourRows"/>, which gives the same sums.
+    /// </summary>
+    DepthwiseInPlace,
+
+    /// <summary>Depthwise 3x3, stride 1, dilation 1 over zero-padded planes, four output rows at a time.</summary>
+    DepthwiseFourRows,
+
+    /// <summary>Depthwise 3x3 over zero-padded phase planes, a row at a time, the nine weights in registers.</summary>
+    DepthwiseTaps3x3,
+
+    /// <summary>Depthwise 5x5 over zero-padded phase planes, a row at a time, the 25 taps unrolled.</summary>
+    DepthwiseTaps5x5,
+
+    /// <summary>Depthwise, any filter, over zero-padded phase planes, a row at a time, tap by tap.</summary>
+    DepthwiseTaps,
+}
+
+/// <summary>How a team's threads share a convolution; chosen at build time by <see cref="ConvolutionPlanner"/>.</summary>
+#if GROUPNETDSL_LANGUAGE
+internal
+#else
+public
+#endif
+enum ThreadSplit
+{
+    /// <summary>The calling thread does it all.</summary>
+    None,
+
+    /// <summary>Each thread takes an even share of the output rows, of every group or channel.</summary>
+    RowBands,
+
+    /// <summary>Each thread takes whole groups.</summary>
+    WholeGroups,
+
+    /// <summary>Each thread takes a run of channels.</summary>
+    ChannelRuns,
+
+    /// <summary>One group: each thread takes a run of the product's column panels.</summary>
+    ColumnPanels,
+}
+
+/// <summary>
+/// How a convolution runs: the kernel variant, how a team's threads share it and its band sizes. The generator writes
+/// one per layer, from <see cref="ConvolutionPlanner"/>; the kernels execute it and reject any other.
+/// </summary>
+/// <param name="Variant">The kernel code.</param>
+/// <param name="Split">How a team's threads share the work (the team's size is chosen at load).</param>
+/// <param name="BandRows">Output rows per band of the product (and, fused, of the depthwise rows) on one thread; 0 when the kernel has no bands.</param>
+/// <param name="TeamBandRows">The same within a team's share; 0 when the kernel has no bands.</param>
+#if GROUPNETDSL_LANGUAGE
+internal
+#else
+public
+#endif
+readonly record struct ConvolutionPlan(ConvolutionVariant Variant, ThreadSplit Split, int BandRows, int TeamBandRows);
+
+/// <summary>
+/// The planning rules, one definition: the generator calls them at build time and writes their plans into the
+/// generated code, and the kernels check that a plan they are given is the one these rules make for the shape.
+/// Compiled into the runtime and, linked, into the language library (internal there).
+/// </summary>
+/// <remarks>
+/// The number of threads is known only at load, so a plan fixes the kind of split, not its size. Rules whose natural
+/// form depends on the thread count are written for a team of <see cref="PlannedThreads"/>.
+/// </remarks>
+#if GROUPNETDSL_LANGUAGE
+internal
+#else
+public
+#endif
+static class ConvolutionPlanner
+{
+    /// <summary>The team size the thread-count-dependent rules are written for.</summary>
+    public const int PlannedThreads = 2;
+
+    // Grouped and dense products. Output pixels per thread below which row bands are not worth it: a band's product
+    // would be a few panels, its column tail and per-band setup a large part of it.
+    private const int MinimumBandColumns = 256;
+
+    // Output channels per group up to which threads take whole groups instead of row bands (see SmallGroups).
+    private const int SmallGroupChannels = 4;
+
+    // Columns of a band's product at least (whole panels, so the column tail stays small) ...
+    private const int MinimumBandProductColumns = 512;
+
+    // ... else as many rows as keep the band's wide output near 64 KB, inside the L2 cache beside the planes.
+    private const int BandWideFloats = 16 * 1024;
+
+    // Depthwise. Channels per thread from which threads take runs of channels: two threads taking bands of rows of
+    // the same channels slow each other down.
+    private const int MinimumChannelsPerThread = 4;
+
+    // With fewer channels, output pixels per thread per channel below which threads split channels anyway: a band's
+    // fixed work (filling its plane rows) would outweigh its few pixels.
+    private const int MinimumBandPixels = 1024;
+
+    // Rows the four-row 3x3 kernels take at a time.
+    private const int FourRows = 4;
+
+    // Row width from which the in-place 3x3 kernel runs: one 512-bit vector of floats.
+    private const int InPlaceMinimumWidth = 16;
+
+    // Fused depthwise + pointwise: depthwise outputs per band buffer, at most, on one thread (12 rows of 32 channels x
+    // 64, 96 KB) and in a team (8 rows, 64 KB, as the threads share caches).
+    private const int SeparableBandFloats = 32 * 12 * 64;
+    private const int SeparableTeamBandFloats = 32 * 8 * 64;
+
+    /// <summary>
+    /// The plan for a convolution: on the depthwise kernel when it has one input channel per group
+    /// (<see cref="KernelLayout.RunsOnDepthwiseKernel"/>), else on the packed product.
+    /// </summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <returns>Its plan.</returns>
+    public static ConvolutionPlan Plan(in ConvolutionShape shape) =>
+        KernelLayout.RunsOnDepthwiseKernel(shape.InPerGroup) ? PlanDepthwise(shape) : PlanProduct(shape);
+
+    /// <summary>The plan for a depthwise convolution run by <c>DepthwiseKernel</c>.</summary>
+    /// <param name="shape">The convolution's sizes; groups equal to the input channels.</param>
+    /// <returns>Its plan.</returns>
+    public static ConvolutionPlan PlanDepthwise(in ConvolutionShape shape)
+    {
+        if (!shape.IsValid || shape.Groups != shape.InChannels) throw new ArgumentException($"{shape} does not describe a depthwise convolution.", nameof(shape));
+        // Threads take runs of channels; with few channels for the threads, bands of rows, unless a band would be
+        // only a few hundred pixels.
+        bool bands = shape.OutChannels < MinimumChannelsPerThread * PlannedThreads
+            && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandPixels;
+        var split = bands ? ThreadSplit.RowBands : shape.OutChannels >= 2 ? ThreadSplit.ChannelRuns : ThreadSplit.None;
+        return new ConvolutionPlan(DepthwiseVariant(shape, shape.OutputHeight), split, 0, 0);
+    }
+
+    /// <summary>The plan for a convolution run as one packed product per group by <c>Convolution</c>.</summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <returns>Its plan.</returns>
+    public static ConvolutionPlan PlanProduct(in ConvolutionShape shape)
+    {
+        if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
+        // Threads take bands of output rows (of every group): every layer splits its output alike, so each thread
+        // mostly reads what it wrote itself, from its own core's cache. With too few rows, or with groups too small
+        // for bands, whole groups; with one group, the product splits its columns.
+        bool rowBands = !SmallGroups(shape)
+            && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
+        var threadSplit = rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups : ThreadSplit.ColumnPanels;
+        if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
+        int pitch = KernelLayout.PlanePitch(shape);
+        int bandRows = Math.Min(shape.OutputHeight, Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (shape.OutPerGroup * pitch)));
+        var variant = pitch == shape.OutputWidth ? ConvolutionVariant.PlaneProduct : ConvolutionVariant.WidePlaneProduct;
+        return new ConvolutionPlan(variant, threadSplit, bandRows, bandRows);
+    }
+
+    /// <summary>The plan for a depthwise conv and the 1x1 conv that alone reads it, run band by band by <c>SeparableKernel</c>.</summary>
+    /// <param name="depthwise">The depthwise convolution's sizes.</param>
+    /// <returns>Its plan: the depthwise variant of each band, and the bands.</returns>
+    public static ConvolutionPlan PlanSeparable(in ConvolutionShape depthwise)
+    {
+        if (!depthwise.IsValid || depthwise.Groups != depthwise.InChannels) throw new ArgumentException($"{depthwise} does not describe a depthwise convolution.", nameof(depthwise));
+        int bandRows = SeparableBandRows(depthwise, SeparableBandFloats), teamBandRows = SeparableBandRows(depthwise, SeparableTeamBandFloats);
+        var split = depthwise.OutputHeight >= PlannedThreads ? ThreadSplit.RowBands : ThreadSplit.None;
+        return new ConvolutionPlan(DepthwiseVariant(depthwise, bandRows), split, bandRows, teamBandRows);
+    }
+
+    /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanProduct"/> makes for <paramref name="shape"/>.</summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <param name="plan">The plan to run it with.</param>
+    public static void CheckProduct(in ConvolutionShape shape, in ConvolutionPlan plan) => Require(plan, PlanProduct(shape), shape);
+
+    /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanDepthwise"/> makes for <paramref name="shape"/>.</summary>
+    /// <param name="shape">The convolution's sizes.</param>
+    /// <param name="plan">The plan to run it with.</param>
+    public static void CheckDepthwise(in ConvolutionShape shape, in ConvolutionPlan plan) => Require(plan, PlanDepthwise(shape), shape);
+
+    /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanSeparable"/> makes for <paramref name="depthwise"/>.</summary>
+    /// <param name="depthwise">The depthwise convolution's sizes.</param>
+    /// <param name="plan">The plan to run it with.</param>
+    public static void CheckSeparable(in ConvolutionShape depthwise, in ConvolutionPlan plan) => Require(plan, PlanSeparable(depthwise), depthwise);
+
+    // A kernel runs only the plan these rules make for its shape: its band sizes and reads are sized by them.
+    private static void Require(in ConvolutionPlan plan, in ConvolutionPlan expected, in ConvolutionShape shape)
+    {
+        if (plan != expected) throw new ArgumentException($"{plan} is not the plan for {shape}: that is {expected}.", nameof(plan));
+    }
+
+    /// <summary>The plan in words, for the generated code's comments.</summary>
+    /// <param name="plan">A plan.</param>
+    /// <returns>Which variant and which split.</returns>
+    public static string Describe(in ConvolutionPlan plan)
+    {
+        string variant = plan.Variant switch
+        {
+            ConvolutionVariant.PointwiseProduct => "packed product reading the input in place",
+            ConvolutionVariant.PlaneProduct => $"packed product over zero-padded phase planes, writing the output directly, {plan.BandRows} output rows per band",
+            ConvolutionVariant.WidePlaneProduct => $"packed product over zero-padded phase planes into wide columns, {plan.BandRows} output rows per band",
+            ConvolutionVariant.DepthwiseInPlace => "3x3 depthwise reading the input in place, four rows at a time (with 512-bit vectors; else over zero-padded planes, the same sums)",
+            ConvolutionVariant.DepthwiseFourRows => "3x3 depthwise over zero-padded planes, four rows at a time",
+            ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",
+            ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
+            _ => "depthwise over zero-padded phase planes, tap by tap",
+        };
+        string split = plan.Split switch
+        {
+            ThreadSplit.RowBands => "threads take bands of output rows",
+            ThreadSplit.WholeGroups => "threads take whole groups",
+            ThreadSplit.ChannelRuns => "threads take runs of channels",
+            ThreadSplit.ColumnPanels => "threads take runs of the product's column panels",
+            _ => "one thread",
+        };
+        return variant + "; " + split;
+    }
+
+    /// <summary>
+    /// Groups of at most <see cref="SmallGroupChannels"/> output channels that the threads can share evenly: each thread
+    /// takes whole groups. A band's share of such a group is a few tiles of the 4-row micro-kernel after the group's
+    /// fixed work (its planes, its copy-out), and two threads banding the same small groups at once slow each other
+    /// down; with more channels per group, bands cost no more than groups and keep the next layer's reads local.
+    /// </summary>
+    private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
+
+    /// <summary>
+    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: a 3x3 filter at stride 1 and dilation 1
+    /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
+    /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
+    /// 5x5 filter has its taps unrolled (no loop over the taps; the weights stay in registers where there are enough).
+    /// </summary>
+    private static ConvolutionVariant DepthwiseVariant(in ConvolutionShape shape, int rows)
+    {
+        if (shape.Kernel == 5) return ConvolutionVariant.DepthwiseTaps5x5;
+        if (shape.Kernel != 3) return ConvolutionVariant.DepthwiseTaps;
+        if (shape.Stride != 1 || shape.Dilation != 1 || rows < FourRows) return ConvolutionVariant.DepthwiseTaps3x3;
+        return shape.Padding == 1 && shape.Width >= InPlaceMinimumWidth ? ConvolutionVariant.DepthwiseInPlace : ConvolutionVariant.DepthwiseFourRows;
+    }
+
+    /// <summary>Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one.</summary>
+    private static int SeparableBandRows(in ConvolutionShape depthwise, int floats) =>
+        Math.Max(1, Math.Min(depthwise.OutputHeight, floats / (depthwise.OutChannels * depthwise.OutputWidth)));
+}

@@ -1,0 +1,268 @@
+using System.Numerics;
+using GroupNetDsl.Kernels;
+
+namespace GroupNetDsl.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The plans the generator writes: the planner's choice for representative shapes (each expected value worked out
+/// by hand from the rules in ConvolutionPlan.cs), each kernel given its plan against the naive reference and the
+/// same bits on 1, 2, 3 and 6 threads, and a plan that is not the shape's rejected.
+/// </summary>
+public class ConvolutionPlannerTests
+{
+    private const ConvolutionVariant InPlace = ConvolutionVariant.DepthwiseInPlace;
+    private const ConvolutionVariant FourRows = ConvolutionVariant.DepthwiseFourRows;
+    private const ConvolutionVariant Taps3x3 = ConvolutionVariant.DepthwiseTaps3x3;
+    private const ConvolutionVariant Taps5x5 = ConvolutionVariant.DepthwiseTaps5x5;
+    private const ConvolutionVariant Taps = ConvolutionVariant.DepthwiseTaps;
+    private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
+    private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
+    private const ConvolutionVariant Wide = ConvolutionVariant.WidePlaneProduct;
+
+    /// <summary>
+    /// in channels, height, width, out channels, kernel, stride, padding, groups; the expected variant, split and
+    /// band rows (the same on one thread and in a team).
+    /// </summary>
+    public static Cases Shapes => new()
+    {
+        // MobileNetV2's depthwise 3x3 at stride 1: in place on rows of at least 16, four-row over planes below;
+        // channels enough for runs of channels.
+        { 32, 112, 112, 32, 3, 1, 1, 32, InPlace, ThreadSplit.ChannelRuns, 0 },
+        { 144, 56, 56, 144, 3, 1, 1, 144, InPlace, ThreadSplit.ChannelRuns, 0 },
+        { 192, 28, 28, 192, 3, 1, 1, 192, InPlace, ThreadSplit.ChannelRuns, 0 },
+        { 576, 14, 14, 576, 3, 1, 1, 576, FourRows, ThreadSplit.ChannelRuns, 0 },
+        { 960, 7, 7, 960, 3, 1, 1, 960, FourRows, ThreadSplit.ChannelRuns, 0 },
+        // ... at stride 2, 5x5 and 7x7: over phase planes, a row at a time (5x5 unrolled).
+        { 96, 112, 112, 96, 3, 2, 1, 96, Taps3x3, ThreadSplit.ChannelRuns, 0 },
+        { 240, 28, 28, 240, 5, 1, 2, 240, Taps5x5, ThreadSplit.ChannelRuns, 0 },
+        { 72, 56, 56, 72, 5, 2, 2, 72, Taps5x5, ThreadSplit.ChannelRuns, 0 },
+        { 32, 30, 30, 32, 7, 1, 3, 32, Taps, ThreadSplit.ChannelRuns, 0 },
+        // Few channels: bands of rows once a thread's band is 1024 pixels (64 / 2 x 64), else channels.
+        { 2, 64, 64, 2, 3, 1, 1, 2, InPlace, ThreadSplit.RowBands, 0 },
+        { 2, 40, 40, 2, 3, 1, 1, 2, InPlace, ThreadSplit.ChannelRuns, 0 },
+        { 1, 8, 8, 1, 3, 1, 1, 1, FourRows, ThreadSplit.None, 0 },
+        { 4, 3, 20, 4, 3, 1, 1, 4, Taps3x3, ThreadSplit.ChannelRuns, 0 }, // three rows: no four-row block
+        // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels), column panels at 7x7.
+        { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
+        { 8, 4, 128, 16, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        // A strided 1x1: the planes' rows are the output's rows (pitch (64 + 1) / 2 = 32); 16 rows make 512 columns.
+        { 64, 64, 64, 128, 1, 2, 0, 1, Planes, ThreadSplit.RowBands, 16 },
+        // 32 groups of 4 output channels: whole groups; a band is the 56 rows (16384 / (4 x 58) = 70 rows, clamped).
+        { 128, 56, 56, 128, 3, 1, 1, 32, Wide, ThreadSplit.WholeGroups, 56 },
+        // 32 groups of 8: bands of rows; 16384 / (8 x 30) = 68 rows, clamped to 28.
+        { 256, 28, 28, 256, 3, 1, 1, 32, Wide, ThreadSplit.RowBands, 28 },
+        // Small groups the threads cannot share evenly (3 groups of 2): bands would be 128 pixels, so whole groups.
+        { 6, 16, 16, 6, 3, 1, 1, 3, Wide, ThreadSplit.WholeGroups, 16 },
+        // A stride-2 stem: pitch (224 + 2 + 1) / 2 = 113, bands of max(ceil(512 / 113), 16384 / (32 x 113)) = 5 rows.
+        { 3, 224, 224, 32, 3, 2, 1, 1, Wide, ThreadSplit.RowBands, 5 },
+        // 5x5 dense, 10 rows x 20 per thread < 256: column panels; bands of ceil(512 / 24) = 22 rows, clamped to 20.
+        { 16, 20, 20, 32, 5, 1, 2, 1, Wide, ThreadSplit.ColumnPanels, 20 },
+    };
+
+    /// <summary>
+    /// Depthwise 3x3 then 1x1, as the fused kernel runs them: channels, height, width, stride; the expected depthwise
+    /// variant, band rows on one thread (24576 floats) and in a team (16384 floats), and split.
+    /// </summary>
+    public static TheoryData<int, int, int, int, ConvolutionVariant, int, int, ThreadSplit> SeparableShapes => new()
+    {
+        { 32, 112, 112, 1, InPlace, 6, 4, ThreadSplit.RowBands },     // 24576 / (32 x 112), 16384 / (32 x 112)
+        { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
+        { 144, 56, 56, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },      // bands of fewer than four rows
+        { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
+        { 960, 7, 7, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },
+        { 8, 1, 1, 1, Taps3x3, 1, 1, ThreadSplit.None },              // one row: nothing for a second thread
+        { 16, 2, 40, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },        // two rows: a team of 3 or 6 leaves some threads none
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The_planner_chooses_the_variant_split_and_bands_written_here(int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding,
+        int groups, ConvolutionVariant variant, ThreadSplit split, int bandRows)
+    {
+        var shape = Shape(inChannels, height, width, outChannels, kernel, stride, padding, groups);
+        Assert.Equal(new ConvolutionPlan(variant, split, bandRows, bandRows), ConvolutionPlanner.Plan(shape));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeparableShapes))]
+    public void The_planner_chooses_the_separable_bands_written_here(int channels, int height, int width, int stride, ConvolutionVariant variant, int bandRows, int teamBandRows,
+        ThreadSplit split)
+    {
+        var depthwise = Shape(channels, height, width, channels, 3, stride, 1, channels);
+        Assert.Equal(new ConvolutionPlan(variant, split, bandRows, teamBandRows), ConvolutionPlanner.PlanSeparable(depthwise));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Each_kernel_given_its_plan_matches_the_naive_reference_with_the_same_bits_on_any_threads(int inChannels, int height, int width, int outChannels, int kernel,
+        int stride, int padding, int groups, ConvolutionVariant variant, ThreadSplit split, int bandRows)
+    {
+        _ = bandRows;
+        // The large shapes at a quarter of their channels, which keeps their variant and split.
+        var shape = Smaller(Shape(inChannels, height, width, outChannels, kernel, stride, padding, groups));
+        var plan = ConvolutionPlanner.Plan(shape);
+        Assert.Equal((variant, split), (plan.Variant, plan.Split));
+        var random = new Random(shape.GetHashCode());
+        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        float[] input = Values(random, shape.InChannels * shape.Height * shape.Width), weight = Values(random, shape.OutChannels * shape.InPerGroup * shape.Kernel * shape.Kernel);
+        float[] bias = Values(random, shape.OutChannels), residual = Values(random, outputLength);
+        bool depthwise = KernelLayout.RunsOnDepthwiseKernel(shape.InPerGroup);
+        var packed = PackedGemm.Pack(weight, shape.Groups, shape.OutPerGroup, shape.Depth);
+        double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, residual, Activation.Relu6);
+
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3, 6 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            var actual = new float[outputLength];
+            actual.AsSpan().Fill(float.NaN); // every output must be written
+            if (depthwise) DepthwiseKernel.Convolve(shape, plan, input, weight, bias, residual, Activation.Relu6, actual, team);
+            else Convolution.Convolve(shape, plan, input, packed, bias, residual, Activation.Relu6, actual, team);
+            for (int at = 0; at < expected.Length; at++)
+            {
+                Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])), $"out[{at}]: {actual[at]} vs {expected[at]} ({plan}, {threads} threads)");
+            }
+            first ??= actual;
+            Assert.Equal(first, actual);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SeparableShapes))]
+    public void The_separable_kernel_given_its_plan_gives_the_bits_of_the_two_kernels_on_any_threads(int channels, int height, int width, int stride, ConvolutionVariant variant,
+        int bandRows, int teamBandRows, ThreadSplit split)
+    {
+        _ = (variant, bandRows, teamBandRows, split);
+        var depthwise = Shape(channels, height, width, channels, 3, stride, 1, channels);
+        const int outChannels = 16;
+        int pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        var random = new Random(depthwise.GetHashCode());
+        float[] input = Values(random, channels * height * width), dwWeight = Values(random, channels * 9), dwBias = Values(random, channels);
+        float[] weight = Values(random, outChannels * channels), bias = Values(random, outChannels);
+        var packed = PackedGemm.Pack(weight, 1, outChannels, channels);
+        var pointwise = Shape(channels, depthwise.OutputHeight, depthwise.OutputWidth, outChannels, 1, 1, 0, 1);
+
+        // The two kernels one after the other, each with its own plan: the fused kernel's sums in the same order.
+        var between = new float[channels * pixels];
+        var apart = new float[outChannels * pixels];
+        DepthwiseKernel.Convolve(depthwise, ConvolutionPlanner.PlanDepthwise(depthwise), input, dwWeight, dwBias, default, Activation.Relu6, between, null);
+        Convolution.Convolve(pointwise, ConvolutionPlanner.PlanProduct(pointwise), between, packed, bias, default, Activation.Relu, apart, null);
+        foreach (int threads in new[] { 1, 2, 3, 6 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            var fused = new float[outChannels * pixels];
+            SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu6, outChannels, packed, bias, default,
+                Activation.Relu, fused, team);
+            Assert.Equal(apart, fused);
+        }
+    }
+
+    /// <summary>
+    /// The unrolled 5x5 kernel sums each output's taps in the per-tap kernel's order, so its bits are those of the
+    /// loop written here: from the bias, tap by tap in row-major order, fused where the vector kernels fuse.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 2, 1)]
+    [InlineData(2, 2, 1)]
+    [InlineData(1, 4, 2)]
+    public void A_5x5_depthwise_filter_sums_its_taps_in_order(int stride, int padding, int dilation)
+    {
+        const int channels = 3, size = 40, kernel = 5;
+        int outSize = (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        var shape = new ConvolutionShape(channels, size, size, channels, outSize, outSize, kernel, stride, padding, dilation, channels);
+        var random = new Random(5);
+        float[] input = Values(random, channels * size * size), weight = Values(random, channels * 25), bias = Values(random, channels);
+        var actual = new float[channels * outSize * outSize];
+        DepthwiseKernel.Convolve(shape, ConvolutionPlanner.PlanDepthwise(shape), input, weight, bias, default, Activation.None, actual, null);
+
+        // Rows of 16 or more run on vectors, which fuse each multiply-add where the hardware has FMA.
+        bool fused = Vector.IsHardwareAccelerated && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+        var expected = new float[actual.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oy = 0; oy < outSize; oy++)
+            {
+                for (int ox = 0; ox < outSize; ox++)
+                {
+                    float sum = bias[c];
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            int y = oy * stride - padding + ky * dilation, x = ox * stride - padding + kx * dilation;
+                            float value = y >= 0 && y < size && x >= 0 && x < size ? input[(c * size + y) * size + x] : 0f;
+                            float w = weight[c * 25 + ky * kernel + kx];
+                            sum = fused ? MathF.FusedMultiplyAdd(w, value, sum) : w * value + sum;
+                        }
+                    }
+                    expected[(c * outSize + oy) * outSize + ox] = sum;
+                }
+            }
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_plan_that_is_not_the_shapes_is_rejected()
+    {
+        var grouped = Shape(16, 12, 12, 16, 3, 1, 1, 2);
+        var depthwise = Shape(16, 12, 20, 16, 3, 1, 1, 16);
+        var groupedPlan = ConvolutionPlanner.PlanProduct(grouped);
+        var depthwisePlan = ConvolutionPlanner.PlanDepthwise(depthwise);
+        var separablePlan = ConvolutionPlanner.PlanSeparable(depthwise);
+        var packed = PackedGemm.Pack(new float[16 * 8 * 9], 2, 8, 8 * 9);
+        var input = new float[16 * 12 * 20];
+        var output = new float[16 * 12 * 20];
+
+        // Band rows the shape's planes were not sized for, another variant, another split, the depthwise kernel's plan.
+        foreach (var wrong in new[] { groupedPlan with { BandRows = 100, TeamBandRows = 100 }, groupedPlan with { Variant = ConvolutionVariant.PointwiseProduct },
+            groupedPlan with { Split = ThreadSplit.ColumnPanels }, ConvolutionPlanner.Plan(depthwise) })
+        {
+            var error = Assert.Throws<ArgumentException>(() => Convolution.Convolve(grouped, wrong, input, packed, default, default, Activation.None, output, null));
+            Assert.Equal("plan", error.ParamName);
+        }
+        foreach (var wrong in new[] { depthwisePlan with { Variant = ConvolutionVariant.DepthwiseTaps }, depthwisePlan with { Split = ThreadSplit.RowBands }, separablePlan })
+        {
+            var error = Assert.Throws<ArgumentException>(() => DepthwiseKernel.Convolve(depthwise, wrong, input, new float[16 * 9], default, default, Activation.None, output, null));
+            Assert.Equal("plan", error.ParamName);
+        }
+        foreach (var wrong in new[] { separablePlan with { BandRows = separablePlan.BandRows + 1 }, separablePlan with { TeamBandRows = 0 }, depthwisePlan })
+        {
+            var error = Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, wrong, input, new float[16 * 9], default, Activation.None, 4,
+                PackedGemm.Pack(new float[4 * 16], 1, 4, 16), default, default, Activation.None, output, null));
+            Assert.Equal("plan", error.ParamName);
+        }
+    }
+
+    /// <summary>Rows of theory data longer than TheoryData takes.</summary>
+    public sealed class Cases : IEnumerable<object[]>
+    {
+        private readonly List<object[]> _rows = [];
+
+        public void Add(params object[] row) => _rows.Add(row);
+
+        public IEnumerator<object[]> GetEnumerator() => _rows.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private static ConvolutionShape Shape(int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int groups) =>
+        new(inChannels, height, width, outChannels, (height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1, kernel, stride, padding, 1, groups);
+
+    /// <summary>A shape of more than 64 channels with a quarter of them (and of its groups, keeping their sizes).</summary>
+    private static ConvolutionShape Smaller(ConvolutionShape shape)
+    {
+        if (shape.InChannels <= 64 && shape.OutChannels <= 64) return shape;
+        int groups = shape.Groups % 4 == 0 ? shape.Groups / 4 : shape.Groups;
+        return shape with { InChannels = shape.InChannels / 4, OutChannels = shape.OutChannels / 4, Groups = groups };
+    }
+
+    private static float[] Values(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
