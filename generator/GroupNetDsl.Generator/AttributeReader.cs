@@ -22,8 +22,7 @@ public static class AttributeReader
 
     public static NetworkClass? Read(INamedTypeSymbol type, AttributeData groupNet, CancellationToken cancellationToken)
     {
-        var syntax = type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as ClassDeclarationSyntax;
-        if (syntax is null) return null;
+        if (type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not ClassDeclarationSyntax syntax) return null;
 
         string? input = null, bound = null;
         foreach (var argument in groupNet.NamedArguments)

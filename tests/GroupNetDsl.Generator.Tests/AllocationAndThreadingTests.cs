@@ -1,6 +1,5 @@
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
-using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.TestSupport.SafeTensors;
 using Microsoft.CodeAnalysis;
 
@@ -171,7 +170,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
     /// </summary>
     private static string WriteChildProgram(string directory)
     {
-        const string Program = """
+        const string programText = """
             public static class Program
             {
                 public static int Main(string[] args)
@@ -190,7 +189,7 @@ public sealed class DisposalTests(SeparableBlockFixture fixture) : IClassFixture
         var run = GeneratorHarness.Create()
             .WithRootNamespace(SeedNetworks.RootNamespace)
             .WithGnet("SeparableBlock.gnet", SeedNetworks.SeparableBlockGnet)
-            .WithSource("Program.cs", Program)
+            .WithSource("Program.cs", programText)
             .Run();
         run.AssertCompilesCleanly();
         var compilation = run.Output.WithOptions(run.Output.Options.WithOutputKind(OutputKind.ConsoleApplication)).WithAssemblyName("ExitTest");

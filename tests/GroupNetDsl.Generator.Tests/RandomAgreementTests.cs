@@ -1,8 +1,6 @@
 using System.Globalization;
-using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.Generator.Tests.Networks;
 using GroupNetDsl.TestSupport.Reference;
-using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests;
 

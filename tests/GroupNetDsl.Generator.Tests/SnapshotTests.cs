@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using GroupNetDsl.Generator.Tests.Harness;
 
 namespace GroupNetDsl.Generator.Tests;
 

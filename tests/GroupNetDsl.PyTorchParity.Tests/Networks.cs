@@ -1,5 +1,3 @@
-using GroupNetDsl;
-
 namespace GroupNetDsl.PyTorchParity.Tests;
 
 /// <summary>MiniGroupNet in the .gnet form (samples/MiniGroupNet/MiniGroupNet.gnet), bound by name.</summary>

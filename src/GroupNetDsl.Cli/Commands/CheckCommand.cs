@@ -62,6 +62,6 @@ public static class CheckCommand
             DiagnosticSeverity.Warning => new Style(Color.Yellow, decoration: Decoration.Bold),
             _ => new Style(Color.Blue),
         });
-        terminal.Output.WriteLine(line.Substring(severityEnd));
+        terminal.Output.WriteLine(line.AsSpan(severityEnd));
     }
 }

@@ -33,12 +33,14 @@ public sealed record NetworkGraph(string Name, IReadOnlyList<GraphNode> Nodes, I
             nodes.Add(new GraphNode(NodeId(node.Index), Label(node), node.Operation.Descriptor == NetworkInput.Descriptor));
             edges.AddRange(node.Inputs.Select(input => new GraphEdge(NodeId(input), NodeId(node.Index), network.Nodes[input].Output.ToString())));
         }
-        nodes.Add(new GraphNode(OutputId, new[] { "output" }, IsTerminal: true));
+        nodes.Add(new GraphNode(OutputId, OutputLabel, IsTerminal: true));
         edges.Add(new GraphEdge(NodeId(network.OutputNode), OutputId, network.Output.ToString()));
         return new NetworkGraph(network.Name, nodes, edges);
     }
 
-    private static IReadOnlyList<string> Label(Node node)
+    private static readonly string[] OutputLabel = { "output" };
+
+    private static string[] Label(Node node)
     {
         if (node.Operation.Descriptor == NetworkInput.Descriptor) return new[] { "input", node.Output.ToString() };
         string details = SummaryTable.Describe(node.Operation);

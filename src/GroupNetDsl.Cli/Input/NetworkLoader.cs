@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using GroupNetDsl.Cli.Output;
@@ -36,7 +35,7 @@ public static class NetworkLoader
     public static IReadOnlyList<Network> LoadSome(Terminal terminal, NetworkSource source) =>
         Load(terminal, source, allowSeveral: true);
 
-    private static IReadOnlyList<Network> Load(Terminal terminal, NetworkSource source, bool allowSeveral)
+    private static List<Network> Load(Terminal terminal, NetworkSource source, bool allowSeveral)
     {
         string path = source.Path;
         var documents = DeclarationFiles.ReadAll(new[] { path }.Concat(source.Includes.Where(i => i != path)).Distinct().ToList());
@@ -67,8 +66,7 @@ public static class NetworkLoader
         string available = string.Join(", ", declared.Select(n => n.Name));
         if (networkName is not null)
         {
-            var named = declared.FirstOrDefault(n => n.Name == networkName);
-            if (named is null) throw new CommandFailedException($"'{path}' declares no network named '{networkName}'; it declares {available}.");
+            var named = declared.FirstOrDefault(n => n.Name == networkName) ?? throw new CommandFailedException($"'{path}' declares no network named '{networkName}'; it declares {available}.");
             return new List<NetworkResult> { named };
         }
         if (declared.Count > 1 && !allowSeveral)

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Text;

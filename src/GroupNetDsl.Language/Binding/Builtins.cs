@@ -165,7 +165,7 @@ internal static class Builtins
         return new IntValue((long)value);
     }
 
-    private static Value Overflow(BinarySyntax binary, Binder binder)
+    private static ErrorValue Overflow(BinarySyntax binary, Binder binder)
     {
         binder.Report(DiagnosticDescriptors.InvalidExpression, binary.Location, "arithmetic", $"the result is out of range (beyond {int.MaxValue})");
         return ErrorValue.Instance;

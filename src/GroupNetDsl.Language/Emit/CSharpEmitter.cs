@@ -209,14 +209,14 @@ public static partial class CSharpEmitter
 
     private static void EmitForward(SourceWriter w, Network network, ExecutionPlan plan, List<StepCode> steps)
     {
-        const string Disposed = "/// <exception cref=\"global::System.ObjectDisposedException\">The network was disposed.</exception>";
-        const string ThrowIfDisposed = "global::System.ObjectDisposedException.ThrowIf(_groupNetDisposed, this);";
+        const string disposedRemark = "/// <exception cref=\"global::System.ObjectDisposedException\">The network was disposed.</exception>";
+        const string throwIfDisposed = "global::System.ObjectDisposedException.ThrowIf(_groupNetDisposed, this);";
         w.Line("/// <summary>Runs one image: input is NCHW with batch 1 (InputLength floats), output gets OutputLength floats.</summary>");
         w.Line("/// <param name=\"input\">The image.</param>");
         w.Line("/// <param name=\"output\">Receives the result.</param>");
-        w.Line(Disposed);
+        w.Line(disposedRemark);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
-        w.Line(ThrowIfDisposed);
+        w.Line(throwIfDisposed);
         w.Line("RunLayers(input, output, t_groupNetScratch ??= new float[ScratchLength]);");
         w.Close();
         w.Line();
@@ -225,9 +225,9 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"input\">batchSize * InputLength floats.</param>");
         w.Line("/// <param name=\"output\">Receives batchSize * OutputLength floats.</param>");
         w.Line("/// <param name=\"batchSize\">The number of images.</param>");
-        w.Line(Disposed);
+        w.Line(disposedRemark);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)");
-        w.Line(ThrowIfDisposed);
+        w.Line(throwIfDisposed);
         w.Line("if (batchSize < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size must not be negative.\");");
         w.Line("if (input.Length != (long)batchSize * InputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * InputLength} input floats ({batchSize} x {InputLength}) but got {input.Length}.\", nameof(input));");
         w.Line("if (output.Length != (long)batchSize * OutputLength) throw new global::System.ArgumentException($\"Expected {(long)batchSize * OutputLength} output floats ({batchSize} x {OutputLength}) but got {output.Length}.\", nameof(output));");
@@ -240,9 +240,9 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"input\">The image (InputLength floats).</param>");
         w.Line("/// <param name=\"output\">Receives OutputLength floats.</param>");
         w.Line("/// <param name=\"scratch\">Working memory; its content is overwritten.</param>");
-        w.Line(Disposed);
+        w.Line(disposedRemark);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)");
-        w.Line(ThrowIfDisposed);
+        w.Line(throwIfDisposed);
         w.Line("RunLayers(input, output, scratch);");
         w.Close();
         w.Line();

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using GroupNetDsl.Language.Model;
-using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Language.Reporting;
 
 namespace GroupNetDsl.Language.Emit;

@@ -1,6 +1,5 @@
 using GroupNetDsl.Analyzers.Tests.Infrastructure;
 using GroupNetDsl.CodeFixes;
-using Microsoft.CodeAnalysis.Testing;
 
 namespace GroupNetDsl.Analyzers.Tests.CodeFixes;
 

@@ -1,6 +1,5 @@
 using GroupNetDsl.Analyzers.Tests.Infrastructure;
 using GroupNetDsl.TestSupport.Samples;
-using Microsoft.CodeAnalysis.Testing;
 
 namespace GroupNetDsl.Analyzers.Tests.Diagnostics;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using GroupNetDsl.Analyzers.Analysis;
-using GroupNetDsl.Analyzers.Diagnostics;
 using GroupNetDsl.Analyzers.Tests.Infrastructure;
 using Catalog = GroupNetDsl.Language.Diagnostics.DiagnosticDescriptors;
 using RuleSeverity = GroupNetDsl.Language.Diagnostics.DiagnosticSeverity;

@@ -1,5 +1,4 @@
 using GroupNetDsl.Analyzers.Tests.Infrastructure;
-using Microsoft.CodeAnalysis.Testing;
 
 namespace GroupNetDsl.Analyzers.Tests.Diagnostics;
 

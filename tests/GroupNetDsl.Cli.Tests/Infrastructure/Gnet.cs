@@ -1,5 +1,3 @@
-using GroupNetDsl.Cli;
-
 namespace GroupNetDsl.Cli.Tests.Infrastructure;
 
 /// <summary>What one in-process run of gnet printed and returned.</summary>

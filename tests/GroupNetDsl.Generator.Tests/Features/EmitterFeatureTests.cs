@@ -1,5 +1,4 @@
 using GroupNetDsl.Language.Emit;
-using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Ops;
 using GroupNetDsl.TestSupport.Reference;
 

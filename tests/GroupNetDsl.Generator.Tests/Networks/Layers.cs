@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using GroupNetDsl.TestSupport.Reference;
-using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;
 

@@ -1,4 +1,3 @@
-using GroupNetDsl.TestSupport.Reference;
 using GroupNetDsl.TestSupport.SafeTensors;
 
 namespace GroupNetDsl.Generator.Tests.Networks;

@@ -1,9 +1,4 @@
-using System;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using GroupNetDsl.Kernels;
-using Xunit;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 

@@ -1,5 +1,5 @@
-using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Kernels;
+using GroupNetDsl.TestSupport.SafeTensors;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Runtime.Tests.Weights;

@@ -19,8 +19,8 @@ public static class SeedNetworkSources
         {
             string file = MiniGroupNetAttributesFile.Replace("\r\n", "\n", StringComparison.Ordinal);
             int start = file.IndexOf("[GroupNet(", StringComparison.Ordinal);
-            const string Declaration = "public partial class MiniGroupNet;";
-            int end = file.IndexOf(Declaration, start, StringComparison.Ordinal) + Declaration.Length;
+            const string declaration = "public partial class MiniGroupNet;";
+            int end = file.IndexOf(declaration, start, StringComparison.Ordinal) + declaration.Length;
             return file[start..end] + "\n";
         }
     }
