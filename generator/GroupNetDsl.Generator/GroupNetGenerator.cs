@@ -35,6 +35,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         public const string GnetCompilation = nameof(GnetCompilation);
         public const string GnetNetworks = nameof(GnetNetworks);
         public const string BoundNetworks = nameof(BoundNetworks);
+        public const string ClassNames = nameof(ClassNames);
         public const string RootNamespace = nameof(RootNamespace);
         public const string ClassRequests = nameof(ClassRequests);
         public const string FileRequests = nameof(FileRequests);
@@ -76,6 +77,13 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .Select(static (names, _) => names.Where(n => n is not null).Select(n => n!).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.BoundNetworks);
 
+        // A .gnet network whose class a [GroupNet] class already declares gets no code (GNET0308).
+        var classNames = classes
+            .Select(static (c, _) => CodeTargets.ClassName(c))
+            .Collect()
+            .Select(static (names, _) => names.Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.ClassNames);
+
         var rootNamespace = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => CodeTargets.NamespaceFor(options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null))
             .WithTrackingName(TrackingNames.RootNamespace);
@@ -86,8 +94,8 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.ClassRequests);
 
-        var fileRequests = networks.Combine(boundNetworks).Combine(rootNamespace)
-            .Select(static (input, _) => ForFile(input.Left.Left, input.Left.Right, input.Right))
+        var fileRequests = networks.Combine(boundNetworks).Combine(classNames).Combine(rootNamespace)
+            .Select(static (input, _) => ForFile(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
             .Where(static r => r is not null)
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.FileRequests);
@@ -107,25 +115,14 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
     private static EmitRequest? ForClass(NetworkClass declaration, CompilationResult files)
     {
         var check = CodeTargets.ForClass(declaration, files);
-        return check is { Target: { } target, Network.Network: { } network } ? new EmitRequest(target, network, HintName(declaration.FullName)) : null;
+        return check is { Target: { } target, Network.Network: { } network } ? new EmitRequest(target, network, CodeTargets.HintName(declaration.FullName)) : null;
     }
 
     /// <summary>A valid .gnet network that no class binds becomes a class of its own in the root namespace.</summary>
-    private static EmitRequest? ForFile(NetworkResult network, EquatableArray<string> boundNetworks, string rootNamespace) =>
-        CodeTargets.ForNetwork(network, boundNetworks.ToList(), rootNamespace) is { } target
-            ? new EmitRequest(target, network.Network!, HintName(rootNamespace + "." + network.Name + ".gnet"))
+    private static EmitRequest? ForFile(NetworkResult network, EquatableArray<string> boundNetworks, EquatableArray<string> classNames, string rootNamespace) =>
+        CodeTargets.ForNetwork(network, boundNetworks.ToList(), rootNamespace, classNames.ToList()) is { } target
+            ? new EmitRequest(target, network.Network!, CodeTargets.HintName(rootNamespace + "." + network.Name + ".gnet"))
             : null;
-
-    private static string HintName(string fullName)
-    {
-        var builder = new StringBuilder();
-        // '@' only escapes a keyword ("Ns.@class" is the class "class"): drop it, so that it cannot collide with "Ns._class".
-        foreach (char c in fullName)
-        {
-            if (c != '@') builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
-        }
-        return builder.Append(".g.cs").ToString();
-    }
 }
 
 /// <summary>The path and text of one .gnet additional file.</summary>

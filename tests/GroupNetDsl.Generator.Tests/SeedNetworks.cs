@@ -16,9 +16,9 @@ public static class SeedNetworks
 
     public const string BottleneckGnet = "network Bottleneck(input: 64x32x32) = GroupedBottleneck(64, 128, groups: 8, stride: 2)\n";
 
-    public const string MiniGroupNetHint = "MiniGroupNetSample.MiniGroupNet.g.cs";
-    public const string SeparableBlockHint = "MiniGroupNetSample.SeparableBlock.gnet.g.cs";
-    public const string BottleneckHint = "MiniGroupNetSample.Bottleneck.gnet.g.cs";
+    public const string MiniGroupNetHint = "MiniGroupNetSample.MiniGroupNet.749a7dfd.g.cs";
+    public const string SeparableBlockHint = "MiniGroupNetSample.SeparableBlock.gnet.46b4c16a.g.cs";
+    public const string BottleneckHint = "MiniGroupNetSample.Bottleneck.gnet.15ce1d87.g.cs";
 
     /// <summary>samples/MiniGroupNet/MiniGroupNetAttributes.cs, read from the sample.</summary>
     public static string MiniGroupNetAttributes => SeedNetworkSources.MiniGroupNetAttributesFile;

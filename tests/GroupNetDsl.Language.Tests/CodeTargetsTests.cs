@@ -61,10 +61,49 @@ public class CodeTargetsTests
     {
         var result = Assert.Single(Files.Networks);
 
-        Assert.Equal(new EmitTarget("Ns", "Bound", Standalone: true), CodeTargets.ForNetwork(result, new List<string>(), "Ns"));
-        Assert.Null(CodeTargets.ForNetwork(result, new List<string> { "Bound" }, "Ns"));
-        Assert.Null(CodeTargets.ForNetwork(Assert.Single(Gnet.Compile("network Summary(input: 3x8x8) = relu\n").Networks), new List<string>(), "Ns"));
+        Assert.Equal(new EmitTarget("Ns", "Bound", Standalone: true), CodeTargets.ForNetwork(result, new List<string>(), "Ns", new List<string>()));
+        Assert.Null(CodeTargets.ForNetwork(result, new List<string> { "Bound" }, "Ns", new List<string>()));
+        Assert.Null(CodeTargets.ForNetwork(Assert.Single(Gnet.Compile("network Summary(input: 3x8x8) = relu\n").Networks), new List<string>(), "Ns", new List<string>()));
     }
+
+    [Theory]
+    [InlineData("Forward")]
+    [InlineData("Load")]
+    [InlineData("Summary")]
+    [InlineData("InputLength")]
+    public void A_network_named_like_a_generated_member_gets_GNET0307_at_its_name(string name)
+    {
+        var result = Assert.Single(Gnet.Compile($"network {name}(input: 3x8x8) = relu\n").Networks);
+
+        var problem = Assert.Single(CodeTargets.ForNetworkProblems(result, new List<string>(), "Ns", new List<string>()));
+        Assert.Equal("GNET0307", problem.Id);
+        Assert.Equal(result.Location, problem.Location);
+        Assert.Null(CodeTargets.ForNetwork(result, new List<string>(), "Ns", new List<string>()));
+        // Bound to a class, the network is that class's code: its own name is no member name then.
+        Assert.Empty(CodeTargets.ForNetworkProblems(result, new List<string> { name }, "Ns", new List<string>()));
+    }
+
+    [Fact]
+    public void A_network_with_the_full_name_of_a_GroupNet_class_gets_GNET0308_and_no_class()
+    {
+        var result = Assert.Single(Files.Networks);
+
+        var problem = Assert.Single(CodeTargets.ForNetworkProblems(result, new List<string>(), "Ns", new List<string> { "Ns.Bound" }));
+        Assert.Equal("GNET0308", problem.Id);
+        Assert.Null(CodeTargets.ForNetwork(result, new List<string>(), "Ns", new List<string> { "Ns.Bound" }));
+        Assert.NotNull(CodeTargets.ForNetwork(result, new List<string>(), "Other", new List<string> { "Ns.Bound" }));
+        Assert.NotNull(CodeTargets.ForNetwork(result, new List<string>(), "Ns", new List<string> { "Ns.BOUND" }));
+    }
+
+    [Theory]
+    // Expected hashes: 32-bit FNV-1a over the UTF-16 code units, computed apart (offset 2166136261, prime 16777619).
+    [InlineData("Ns.Net.gnet", "Ns.Net.gnet.0da7141b.g.cs")]
+    [InlineData("Ns.NET.gnet", "Ns.NET.gnet.06c0c55b.g.cs")]
+    [InlineData("Ns.A_", "Ns.A_.8112ea6c.g.cs")]
+    [InlineData("Ns.A\u0301", "Ns.A_.570def4e.g.cs")]
+    [InlineData("Ns.@class", "Ns.class.81e8f8f0.g.cs")]
+    public void Hint_names_keep_names_that_differ_only_in_case_or_in_sanitized_characters_apart(string fullName, string hintName) =>
+        Assert.Equal(hintName, CodeTargets.HintName(fullName));
 
     [Theory]
     [InlineData("My.Networks", "My.Networks")]

@@ -56,9 +56,9 @@ public sealed partial class ConsumerProjectTests(PackedPackages packages)
 
         // Hint names: RootNamespace.Network.gnet for a .gnet network, Namespace.Class for an attribute class.
         Assert.Equal(
-            ["Consumer.AttributeBlock.g.cs", "Consumer.SeparableBlock.gnet.g.cs"],
+            ["Consumer.AttributeBlock.0e5e11c0.g.cs", "Consumer.SeparableBlock.gnet.cf2a3a41.g.cs"],
             Directory.GetFiles(project.GeneratedDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        string separable = File.ReadAllText(Path.Combine(project.GeneratedDirectory, "Consumer.SeparableBlock.gnet.g.cs"));
+        string separable = File.ReadAllText(Path.Combine(project.GeneratedDirectory, "Consumer.SeparableBlock.gnet.cf2a3a41.g.cs"));
         Assert.Contains("namespace Consumer;", separable, StringComparison.Ordinal);
         Assert.Contains("public sealed partial class SeparableBlock", separable, StringComparison.Ordinal);
     }

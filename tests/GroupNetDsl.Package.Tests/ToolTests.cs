@@ -49,7 +49,7 @@ public sealed class ToolTests(PackedPackages packages)
         Assert.True(emit.ExitCode == 0, emit.ToString());
         Assert.Equal(string.Empty, emit.Error);
         // The compiler writes generated files as UTF-8 with a byte order mark; the text is the same.
-        string generated = File.ReadAllText(Path.Combine(project.GeneratedDirectory, "Consumer.SeparableBlock.gnet.g.cs"));
+        string generated = File.ReadAllText(Path.Combine(project.GeneratedDirectory, "Consumer.SeparableBlock.gnet.cf2a3a41.g.cs"));
         Assert.Equal(generated, emit.Output);
         Assert.Contains(emit.OutputLines, line => line.StartsWith("public sealed partial class SeparableBlock", StringComparison.Ordinal));
     }

@@ -1,9 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using GroupNetDsl.Analyzers.Diagnostics;
+using GroupNetDsl.Generator;
 using GroupNetDsl.Language;
+using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -18,15 +22,19 @@ namespace GroupNetDsl.Analyzers.Analysis;
 internal sealed class GnetFiles
 {
     private readonly Lazy<CompilationResult> _result;
+    private readonly Lazy<IReadOnlyList<GnetDiagnostic>> _targetProblems;
 
-    public GnetFiles(ImmutableArray<AdditionalText> additionalFiles, CancellationToken cancellationToken)
+    public GnetFiles(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
-        var files = additionalFiles
+        var files = options.AdditionalFiles
             .Where(file => IsGnet(file.Path))
             .OrderBy(file => file.Path, StringComparer.Ordinal)
             .ToImmutableArray();
         _result = new Lazy<CompilationResult>(
             () => GnetCompiler.Compile(files.Select(file => new SourceDocument(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+        _targetProblems = new Lazy<IReadOnlyList<GnetDiagnostic>>(
+            () => TargetProblems(compilation, options, cancellationToken),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -40,7 +48,7 @@ internal sealed class GnetFiles
     {
         string path = context.AdditionalFile.Path;
         if (!IsGnet(path)) return;
-        var diagnostics = Result.Diagnostics;
+        var diagnostics = Result.Diagnostics.Concat(_targetProblems.Value).ToList();
         if (!diagnostics.Any(d => d.Location.FilePath == path)) return;
 
         var text = context.AdditionalFile.GetText(context.CancellationToken);
@@ -50,6 +58,48 @@ internal sealed class GnetFiles
             var location = Place(path, text, diagnostic.Location);
             context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, location));
         }
+    }
+
+    /// <summary>
+    /// Why valid networks get no class of their own (<see cref="CodeTargets.ForNetworkProblems"/>, as the generator
+    /// decides): named like a generated member, or a [GroupNet] class of the same full name. The project's [GroupNet]
+    /// classes are read only when some network is named like a member or like a type of the project.
+    /// </summary>
+    private IReadOnlyList<GnetDiagnostic> TargetProblems(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        string ns = CodeTargets.NamespaceFor(options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) ? root : null);
+        var candidates = Result.Networks
+            .Where(n => n is { HasErrors: false, Network: { } model }
+                && (CodeTargets.IsNamedLikeItsMember(model) || compilation.Assembly.GetTypeByMetadataName(ns.Replace("@", string.Empty) + "." + n.Name) is not null))
+            .ToList();
+        if (candidates.Count == 0) return Array.Empty<GnetDiagnostic>();
+
+        var classes = GroupNetClasses(compilation, cancellationToken);
+        var boundNames = new HashSet<string>(classes.Select(c => c.BoundNetwork).Where(n => n is not null).Select(n => n!), StringComparer.Ordinal);
+        var classNames = new HashSet<string>(classes.Select(CodeTargets.ClassName), StringComparer.Ordinal);
+        return candidates.SelectMany(n => CodeTargets.ForNetworkProblems(n, boundNames, ns, classNames)).ToList();
+    }
+
+    /// <summary>The [GroupNet] classes declared in the project, read as the generator reads them.</summary>
+    private static List<NetworkClass> GroupNetClasses(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var classes = new List<NetworkClass>();
+        var groupNet = compilation.GetTypeByMetadataName(AttributeReader.GroupNetAttributeName);
+        if (groupNet is null) return classes;
+        var namespaces = new Stack<INamespaceSymbol>();
+        namespaces.Push(compilation.Assembly.GlobalNamespace);
+        while (namespaces.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = namespaces.Pop();
+            foreach (var ns in current.GetNamespaceMembers()) namespaces.Push(ns);
+            foreach (var type in current.GetTypeMembers())
+            {
+                var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, groupNet));
+                if (attribute is not null && AttributeReader.Read(type, attribute, cancellationToken) is { } declaration) classes.Add(declaration);
+            }
+        }
+        return classes;
     }
 
     /// <summary>A location in the file; lines and columns as Roslyn counts them, so editors and build logs agree.</summary>

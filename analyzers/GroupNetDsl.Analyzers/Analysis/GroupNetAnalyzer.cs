@@ -24,7 +24,7 @@ public sealed class GroupNetAnalyzer : DiagnosticAnalyzer
         {
             // All .gnet files are compiled together, once per compilation: blocks are shared across files,
             // and [GroupNet(Network = ...)] classes look their network up in the same result.
-            var files = new GnetFiles(context.Options.AdditionalFiles, context.CancellationToken);
+            var files = new GnetFiles(context.Compilation, context.Options, context.CancellationToken);
             context.RegisterAdditionalFileAction(files.Analyze);
 
             var groupNet = context.Compilation.GetTypeByMetadataName(AttributeReader.GroupNetAttributeName);

@@ -201,5 +201,5 @@ internal sealed class NetworkClassAnalysis
     }
 
     private static void Report(SymbolAnalysisContext context, Language.Diagnostics.DiagnosticDescriptor rule, Location? location, params object[] arguments) =>
-        context.ReportDiagnostic(Diagnostic.Create(RoslynDescriptors.For(rule), location ?? Location.None, arguments));
+        context.ReportDiagnostic(Diagnostic.Create(RoslynDescriptors.For(rule), location ?? Location.None, Language.Diagnostics.MessageArguments.Format(arguments)));
 }

@@ -20,12 +20,7 @@ public sealed class DiagnosticBag
     /// <summary>Reports with the properties a code fix reads (see <see cref="DiagnosticProperties"/>).</summary>
     public void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
     {
-        var texts = new string[arguments.Length];
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            texts[i] = System.Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-        }
-        Report(new GnetDiagnostic(descriptor, location, new EquatableArray<string>(texts)) { Properties = properties });
+        Report(new GnetDiagnostic(descriptor, location, new EquatableArray<string>(MessageArguments.Format(arguments))) { Properties = properties });
     }
 
     /// <summary>Reports a diagnostic as it is (one stage handing its diagnostics to another).</summary>

@@ -114,6 +114,12 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Class '{0}' has layer attributes and also binds network '{1}'; use one form".</summary>
     public static readonly DiagnosticDescriptor MixedForms = new("GNET0306", "Both declaration forms on one class", "Class '{0}' has layer attributes and also binds network '{1}'; use one form", Usage, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "Network '{0}' is named like a member of its generated class, which C# does not allow (CS0542), so it gets no code; rename the network, for example to {0}Network".</summary>
+    public static readonly DiagnosticDescriptor NetworkNamedLikeMember = new("GNET0307", "Network named like a generated member", "Network '{0}' is named like a member of its generated class, which C# does not allow (CS0542), so it gets no code; rename the network, for example to {0}Network", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Network '{0}' would become the class '{1}', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class".</summary>
+    public static readonly DiagnosticDescriptor NetworkClassClash = new("GNET0308", "Network and class of the same name", "Network '{0}' would become the class '{1}', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class", Usage, DiagnosticSeverity.Error);
+
     // ---- GNET04xx: advice ----
 
     /// <summary>Message: "{0}: depthwise convolution output never passes through a 1x1 convolution before the head, so channels are never mixed; add a pointwise conv".</summary>

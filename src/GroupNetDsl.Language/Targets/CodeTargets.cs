@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text;
+using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
 
@@ -89,15 +92,62 @@ public static class CodeTargets
 
     /// <summary>
     /// The class a .gnet network becomes (standalone, in <paramref name="ns"/>), or null: when a [GroupNet] class binds it
-    /// (that class gets the code), when it has errors, or when it is named like a member of its own class.
+    /// (that class gets the code), when it has errors, or when <see cref="ForNetworkProblems"/> finds a clash.
     /// </summary>
-    public static EmitTarget? ForNetwork(NetworkResult network, ICollection<string> boundNames, string ns) =>
-        network.Network is { } model && !network.HasErrors && !boundNames.Contains(network.Name) && !IsNamedLikeItsMember(model)
+    /// <param name="classNames">The full names of the project's [GroupNet] classes (<see cref="ClassName"/>).</param>
+    public static EmitTarget? ForNetwork(NetworkResult network, ICollection<string> boundNames, string ns, ICollection<string> classNames) =>
+        network.Network is { } model && !network.HasErrors && !boundNames.Contains(network.Name) && ForNetworkProblems(network, boundNames, ns, classNames).Count == 0
             ? new EmitTarget(ns, model.Name, Standalone: true)
             : null;
 
+    /// <summary>
+    /// Why a valid .gnet network that no class binds gets no class of its own, as diagnostics at its name: it is named
+    /// like a member of that class (GNET0307, CS0542), or a [GroupNet] class of the same full name exists (GNET0308;
+    /// both would declare the class's members). The analyzers report them; the generator writes no code for it.
+    /// </summary>
+    public static IReadOnlyList<GnetDiagnostic> ForNetworkProblems(NetworkResult network, ICollection<string> boundNames, string ns, ICollection<string> classNames)
+    {
+        var problems = new List<GnetDiagnostic>();
+        if (network.Network is not { } model || network.HasErrors || boundNames.Contains(network.Name)) return problems;
+        var bag = new DiagnosticBag();
+        if (IsNamedLikeItsMember(model)) bag.Report(DiagnosticDescriptors.NetworkNamedLikeMember, network.Location, model.Name);
+        string fullName = ns + "." + CSharpEmitter.Identifier(model.Name);
+        if (classNames.Contains(Unescaped(fullName))) bag.Report(DiagnosticDescriptors.NetworkClassClash, network.Location, model.Name, fullName);
+        return bag.Items;
+    }
+
+    /// <summary>The full name of a [GroupNet] class as <see cref="ForNetwork"/> compares it: without '@' escapes.</summary>
+    public static string ClassName(NetworkClass declaration) => Unescaped(declaration.FullName);
+
     /// <summary>True when the network is named like a member of the class emitted for it, which C# does not allow (CS0542).</summary>
     public static bool IsNamedLikeItsMember(Network network) => CSharpEmitter.MemberNames(network).Contains(network.Name);
+
+    /// <summary>
+    /// The generated file's name for a class (<c>Ns.Class</c>) or a .gnet network (<c>Ns.Network.gnet</c>): the name
+    /// with characters other than letters, digits, '.' and '_' replaced, then a hash of the exact name. Roslyn compares
+    /// hint names ignoring case and rejects a duplicate (CS8785, dropping every output of the generator), and
+    /// sanitizing merges names too ("Net" and "NET", "A_" and "A\u0301"): the hash keeps distinct names distinct.
+    /// </summary>
+    public static string HintName(string fullName)
+    {
+        var builder = new StringBuilder(fullName.Length + 16);
+        // '@' only escapes a keyword ("Ns.@class" is the class "class"): dropped from the name and the hash alike.
+        var exact = fullName.Replace("@", string.Empty);
+        foreach (char c in exact) builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        return builder.Append('.').Append(StableHash(exact).ToString("x8", CultureInfo.InvariantCulture)).Append(".g.cs").ToString();
+    }
+
+    /// <summary>32-bit FNV-1a over the UTF-16 code units: the same on every machine and run, unlike string.GetHashCode.</summary>
+    private static uint StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash ^= c;
+            hash *= 16777619;
+        }
+        return hash;
+    }
 
     /// <summary>
     /// The C# namespace for a dotted name such as a project's RootNamespace: keywords get '@' ("My.class" is a valid
@@ -115,6 +165,8 @@ public static class CodeTargets
 
     /// <summary>The namespace of .gnet networks' classes: the project's RootNamespace, or <see cref="DefaultNamespace"/> when it has none usable.</summary>
     public static string NamespaceFor(string? rootNamespace) => TryNamespace(rootNamespace, out var ns) ? ns : DefaultNamespace;
+
+    private static string Unescaped(string name) => name.Replace("@", string.Empty);
 
     /// <summary>A namespace as Roslyn displays it, with keyword parts escaped the same way (parts already escaped are kept).</summary>
     private static string Escape(string ns) => string.Join(".", ns.Split('.').Select(part => CSharpEmitter.Identifier(part.TrimStart('@'))));

@@ -51,7 +51,7 @@ public class InvalidNetworkSampleTests(InvalidNetworkBuild build) : IClassFixtur
         var result = await CompileInMemoryAsync();
 
         Assert.Empty(result.GeneratorDiagnostics);
-        Assert.Equal(["GroupNetDsl.Networks.Filter.gnet.g.cs", "InvalidNetworkSample.GroupedPair.g.cs"], result.GeneratedHintNames.Order(StringComparer.Ordinal));
+        Assert.Equal(["GroupNetDsl.Networks.Filter.gnet.2bf72ae5.g.cs", "InvalidNetworkSample.GroupedPair.493f945c.g.cs"], result.GeneratedHintNames.Order(StringComparer.Ordinal));
     }
 
     [Fact]
