@@ -140,6 +140,7 @@ public static class DiagnosticDescriptors
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
+        NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,
     };
 }
