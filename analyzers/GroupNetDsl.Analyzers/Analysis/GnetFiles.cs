@@ -34,12 +34,15 @@ internal sealed class GnetFiles
             () => GnetCompiler.Compile(files.Select(file => new SourceDocument(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))),
             LazyThreadSafetyMode.ExecutionAndPublication);
         _targetProblems = new Lazy<IReadOnlyList<GnetDiagnostic>>(
-            () => TargetProblems(compilation, options, cancellationToken),
+            () => FindTargetProblems(compilation, options, cancellationToken),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Every network and diagnostic of the project's .gnet files.</summary>
     public CompilationResult Result => _result.Value;
+
+    /// <summary>Why valid networks get no class of their own (GNET0307, GNET0308), at each network's name.</summary>
+    public IReadOnlyList<GnetDiagnostic> TargetProblems => _targetProblems.Value;
 
     public static bool IsGnet(string path) => path.EndsWith(".gnet", StringComparison.OrdinalIgnoreCase);
 
@@ -48,7 +51,7 @@ internal sealed class GnetFiles
     {
         string path = context.AdditionalFile.Path;
         if (!IsGnet(path)) return;
-        var diagnostics = Result.Diagnostics.Concat(_targetProblems.Value).ToList();
+        var diagnostics = Result.Diagnostics.Concat(TargetProblems).ToList();
         if (!diagnostics.Any(d => d.Location.FilePath == path)) return;
 
         var text = context.AdditionalFile.GetText(context.CancellationToken);
@@ -65,7 +68,7 @@ internal sealed class GnetFiles
     /// decides): named like a generated member, or a [GroupNet] class of the same full name. The project's [GroupNet]
     /// classes are read only when some network is named like a member or like a type of the project.
     /// </summary>
-    private IReadOnlyList<GnetDiagnostic> TargetProblems(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    private IReadOnlyList<GnetDiagnostic> FindTargetProblems(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         string ns = CodeTargets.NamespaceFor(options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) ? root : null);
         var candidates = Result.Networks

@@ -85,6 +85,22 @@ internal sealed class NetworkClassAnalysis
         }
 
         ReportCollisions(context, type, declaration, check.Collisions, classLocation);
+        ReportNetworkClash(context, declaration, classLocation);
+    }
+
+    /// <summary>
+    /// GNET0308 at the class too when a .gnet network of its full name gets no code because of it (the network's own
+    /// report is in its file): the user may fix either declaration.
+    /// </summary>
+    private void ReportNetworkClash(SymbolAnalysisContext context, NetworkClass declaration, Location classLocation)
+    {
+        if (_files.Result.Find(declaration.ClassName) is null) return;
+        string className = CodeTargets.ClassName(declaration);
+        foreach (var problem in _files.TargetProblems)
+        {
+            if (problem.Descriptor != Rules.NetworkClassClash || problem.Arguments[0] != declaration.ClassName || problem.Arguments[1].Replace("@", string.Empty) != className) continue;
+            context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(problem, classLocation));
+        }
     }
 
     /// <summary>What makes the class unsupported (nested, generic, static), or null: the second argument of GNET0302.</summary>

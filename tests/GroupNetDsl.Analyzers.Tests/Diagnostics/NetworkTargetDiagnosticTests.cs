@@ -51,7 +51,7 @@ public class NetworkTargetDiagnosticTests
     }
 
     [Fact]
-    public async Task A_network_named_like_a_GroupNet_class_gets_GNET0308_and_the_rest_of_the_project_compiles()
+    public async Task A_network_named_like_a_GroupNet_class_gets_GNET0308_at_both_and_the_rest_of_the_project_compiles()
     {
         var result = await AnalyzerRunner.RunAsync(
             [new ProjectFile($"{Root}/Classes.cs", "namespace GroupNetDsl.Networks;\n[global::GroupNetDsl.GroupNet(Input = \"3x8x8\")]\n[global::GroupNetDsl.ReLU(Name = \"act\")]\npublic partial class Stem;\n")],
@@ -59,7 +59,10 @@ public class NetworkTargetDiagnosticTests
 
         var lines = result.Diagnostics.Where(d => d.Id.StartsWith("GNET", StringComparison.Ordinal) || d.Severity == DiagnosticSeverity.Error).Select(d => AnalyzerRunner.Format(d, Root));
         Assert.Equal(
-            ["Stem.gnet(1,9): error GNET0308: Network 'Stem' would become the class 'GroupNetDsl.Networks.Stem', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class"],
+            [
+                "Classes.cs(4,22): error GNET0308: Network 'Stem' would become the class 'GroupNetDsl.Networks.Stem', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class",
+                "Stem.gnet(1,9): error GNET0308: Network 'Stem' would become the class 'GroupNetDsl.Networks.Stem', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class",
+            ],
             lines);
         Assert.Equal(2, result.GeneratedHintNames.Length);
         Assert.Single(result.GeneratedHintNames, h => h.StartsWith("GroupNetDsl.Networks.Valid.gnet.", StringComparison.Ordinal));
