@@ -510,6 +510,21 @@ public class DiagnosticTests
                 c = conv(1, 1, 3, dilation: 2, padding: 2)
             }
             """),
+        ["GNET0217 a linear weight past 2^30 floats"] = new(
+            "GNET0217",
+            """
+            network N(input: 1x256x256) {
+                fc = linear(65536, 16385)
+                forward(x) = fc(flatten(x))
+            }
+            """,
+            2, 10, "linear(65536, 16385)", new[] { "fc", "weight 16385x65536", (65536L * 16385).ToString(CultureInfo.InvariantCulture), "1073741824" },
+            """
+            network N(input: 1x256x256) {
+                fc = linear(65536, 16384)
+                forward(x) = fc(flatten(x))
+            }
+            """),
         ["GNET0218 an argument given by position and by name"] = new(
             "GNET0218",
             """
