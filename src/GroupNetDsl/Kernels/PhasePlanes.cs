@@ -83,7 +83,7 @@ internal static class PhasePlanes
     private static void FillPhasePair(ReadOnlySpan<float> source, int height, int width, int padding, int py, int firstRow, int lastRow, int pitch,
         Span<float> plane0, Span<float> plane1)
     {
-        if (width < 32 || firstRow < 0 || source.Length < height * width || plane0.Length < lastRow * pitch || plane1.Length < lastRow * pitch)
+        if (width < 32 || firstRow < 0 || source.Length < (long)height * width || plane0.Length < (long)lastRow * pitch || plane1.Length < (long)lastRow * pitch)
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
@@ -137,7 +137,7 @@ internal static class PhasePlanes
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int firstRow, int lastRow, int pitch, Span<float> plane)
     {
-        if (firstRow < 0 || source.Length < height * width || plane.Length < lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        if (firstRow < 0 || source.Length < (long)height * width || plane.Length < (long)lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
         // Columns j whose input column j * stride + px - padding lies in [0, width).
         int first = Math.Min(pitch, Math.Max(0, (padding - px + stride - 1) / stride));
         int reach = width - 1 + padding - px;
