@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupNetDsl.Language.Diagnostics;
 
 namespace GroupNetDsl.Language.Tests;
@@ -157,6 +158,21 @@ public class DiagnosticTests
             """
             network N(input: 3x2x2) {
                 p = [maxpool(2)]
+            }
+            """),
+        ["GNET0204 a dilated kernel of 2^32 + 1, which wraps to 1 in 32 bits"] = new(
+            "GNET0204",
+            """
+            network N(input: 2x8x8) {
+                c = conv(2, 2, 257, dilation: 16777216, groups: 2)
+                p = conv(2, 4, 1)
+            }
+            """,
+            2, 9, "conv(2, 2, 257, dilation: 16777216, groups: 2)", new[] { "c", "0x0", "2x8x8" },
+            """
+            network N(input: 2x8x8) {
+                c = conv(2, 2, 3, dilation: 2, groups: 2)
+                p = conv(2, 4, 1)
             }
             """),
         ["GNET0205 add of two different shapes"] = new(
@@ -478,6 +494,35 @@ public class DiagnosticTests
             """
             network N(input: 1x16384x16384) {
                 c = conv(1, 1, 1)
+            }
+            """),
+        ["GNET0217 zero-padded planes past the kernels' 2^30 floats"] = new(
+            "GNET0217",
+            """
+            network N(input: 1x1x1) {
+                c = conv(1, 1, 3, dilation: 32768, padding: 32768)
+            }
+            """,
+            // One plane of (1 + 2 x 32768)^2 floats, 16 floats of gap and one more row.
+            2, 9, "conv(1, 1, 3, dilation: 32768, padding: 32768)", new[] { "c", "zero-padded input planes 1x1x65537x65537 (channels x stride phases x rows x columns)", (65537L * 65537 + 16 + 65537).ToString(CultureInfo.InvariantCulture), "1073741824" },
+            """
+            network N(input: 1x1x1) {
+                c = conv(1, 1, 3, dilation: 2, padding: 2)
+            }
+            """),
+        ["GNET0217 a linear weight past 2^30 floats"] = new(
+            "GNET0217",
+            """
+            network N(input: 1x256x256) {
+                fc = linear(65536, 16385)
+                forward(x) = fc(flatten(x))
+            }
+            """,
+            2, 10, "linear(65536, 16385)", new[] { "fc", "weight 16385x65536", (65536L * 16385).ToString(CultureInfo.InvariantCulture), "1073741824" },
+            """
+            network N(input: 1x256x256) {
+                fc = linear(65536, 16384)
+                forward(x) = fc(flatten(x))
             }
             """),
         ["GNET0218 an argument given by position and by name"] = new(

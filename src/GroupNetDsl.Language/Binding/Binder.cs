@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
@@ -83,7 +85,15 @@ internal sealed partial class Binder
         var weights = _weights.OrderBy(w => w.Order).Select(w => w.Weight).ToEquatableArray(); // stable: a module's own order stays
         long parameters = weights.Where(w => w.Role == WeightRole.Parameter).Sum(w => w.ElementCount);
         long macs = _nodes.Sum(n => n.MultiplyAccumulates);
-        return new Network(syntax.Name, syntax.NameLocation.FileName, input, _nodes.ToEquatableArray(), result.Node, weights, parameters, macs);
+        var network = new Network(syntax.Name, syntax.NameLocation.FileName, input, _nodes.ToEquatableArray(), result.Node, weights, parameters, macs);
+        // The tensors live at once share one scratch buffer, indexed in 32 bits by the generated code.
+        long scratch = ExecutionPlan.Create(network).ScratchLength;
+        if (scratch > KernelLayout.MaxBufferLength)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.TensorTooLarge, syntax.NameLocation, $"Network '{syntax.Name}'", "scratch of one image (the tensors live at once)", scratch, KernelLayout.MaxBufferLength);
+            return null;
+        }
+        return network;
     }
 
     // ---------------------------------------------------------------- instantiation (module declarations)

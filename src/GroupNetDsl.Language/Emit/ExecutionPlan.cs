@@ -13,7 +13,7 @@ public enum BufferKind
     Scratch,
 }
 
-public readonly record struct BufferSlice(BufferKind Kind, int Offset, int Length);
+public readonly record struct BufferSlice(BufferKind Kind, long Offset, int Length);
 
 /// <summary>
 /// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
@@ -49,7 +49,7 @@ public sealed record Step(
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, IReadOnlyList<BufferSlice?> workspaces, int scratchLength, bool copyToOutput)
+    private ExecutionPlan(IReadOnlyList<Step> steps, IReadOnlyDictionary<int, BufferSlice> buffers, IReadOnlyList<BufferSlice?> workspaces, long scratchLength, bool copyToOutput)
     {
         Steps = steps;
         Buffers = buffers;
@@ -68,9 +68,10 @@ public sealed class ExecutionPlan
 
     /// <summary>
     /// Floats of scratch one image needs: the planned tensors and step workspaces. (Kernels keep their own small per-thread buffers:
-    /// a convolution's padded input planes, a matrix product's panel.)
+    /// a convolution's padded input planes, a matrix product's panel.) Computed in 64 bits: the binder rejects a
+    /// network whose scratch exceeds <see cref="GroupNetDsl.Kernels.KernelLayout.MaxBufferLength"/>, so an emitted one fits an int.
     /// </summary>
-    public int ScratchLength { get; }
+    public long ScratchLength { get; }
 
     /// <summary>True when the output is only a view of another tensor and must be copied out at the end.</summary>
     public bool CopyToOutput { get; }
@@ -227,11 +228,11 @@ public sealed class ExecutionPlan
     /// <summary>First-fit allocation of float ranges in the scratch buffer.</summary>
     private sealed class ScratchAllocator
     {
-        private readonly List<(int Offset, int Length)> _free = new();
+        private readonly List<(long Offset, long Length)> _free = new();
 
-        public int HighWater { get; private set; }
+        public long HighWater { get; private set; }
 
-        public int Allocate(int length)
+        public long Allocate(long length)
         {
             for (int i = 0; i < _free.Count; i++)
             {
@@ -243,7 +244,7 @@ public sealed class ExecutionPlan
             }
             // Grow: extend a free range that ends at the high-water mark, if any.
             int tail = _free.FindIndex(f => f.Offset + f.Length == HighWater);
-            int start = HighWater;
+            long start = HighWater;
             if (tail >= 0)
             {
                 start = _free[tail].Offset;
@@ -253,7 +254,7 @@ public sealed class ExecutionPlan
             return start;
         }
 
-        public void Free(int offset, int length)
+        public void Free(long offset, long length)
         {
             _free.Add((offset, length));
             _free.Sort((a, b) => a.Offset.CompareTo(b.Offset));

@@ -110,8 +110,17 @@ public sealed class Conv2d : OpDescriptor
             site.Report(DiagnosticDescriptors.ChannelMismatch, site.LocationOf("in_channels"), site.DisplayName, conv.InChannels, input.Channels, $"input {input}");
             return null;
         }
-        int extent = conv.Dilation * (conv.KernelSize - 1) + 1;
-        return site.Spatial(input, conv.OutChannels, extent, conv.Stride, conv.Padding);
+        // In 64 bits: dilation x (kernel - 1) passes 2^31 within the arguments' range (PyTorch then rejects the layer).
+        long extent = ((long)conv.Dilation * (conv.KernelSize - 1)) + 1;
+        if (site.Spatial(input, conv.OutChannels, extent, conv.Stride, conv.Padding) is not { } output) return null;
+        // The kernels index their buffers (zero-padded planes, weights, a band of the product) in 32 bits.
+        var (what, length) = KernelLayout.LargestBuffer(ShapeOf(conv, input, output));
+        if (length > KernelLayout.MaxBufferLength)
+        {
+            site.Report(DiagnosticDescriptors.TensorTooLarge, site.Location, site.DisplayName, what, length, KernelLayout.MaxBufferLength);
+            return null;
+        }
+        return output;
     }
 
     public override long ParameterCount(Operation operation) => ((Conv2dOp)operation).ParameterCount;

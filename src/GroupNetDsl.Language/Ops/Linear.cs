@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
@@ -50,6 +51,13 @@ public sealed class Linear : OpDescriptor
         if (input.Channels != linear.InFeatures)
         {
             site.Report(DiagnosticDescriptors.LinearFeatureMismatch, site.LocationOf("in_features"), site.DisplayName, linear.InFeatures, input.Channels, $"input {input}");
+            return null;
+        }
+        // The generated code indexes the weight, out_features rows of in_features, in 32 bits.
+        long weights = (long)linear.OutFeatures * linear.InFeatures;
+        if (weights > KernelLayout.MaxBufferLength)
+        {
+            site.Report(DiagnosticDescriptors.TensorTooLarge, site.Location, site.DisplayName, $"weight {linear.OutFeatures}x{linear.InFeatures}", weights, KernelLayout.MaxBufferLength);
             return null;
         }
         return TensorShape.Flat(linear.OutFeatures);

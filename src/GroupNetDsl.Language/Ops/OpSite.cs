@@ -84,7 +84,7 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
     }
 
     /// <summary>The output of a sliding window (conv, pool) over <paramref name="input"/>, or null after reporting why there is none.</summary>
-    public TensorShape? Spatial(TensorShape input, int channels, int extent, int stride, int padding)
+    public TensorShape? Spatial(TensorShape input, int channels, long extent, int stride, int padding)
     {
         // PyTorch: floor((size + 2 * padding - extent) / stride) + 1, computed in 64 bits.
         long height = ((long)input.Height + 2L * padding - extent) / stride + 1;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
@@ -84,8 +85,10 @@ public abstract class Pool2dDescriptor(string name, string torchName, PoolKind k
             w.Line(max ? "if (x > value || float.IsNaN(x)) value = x;" : "value += x;");
             w.Close();
             w.Close();
-            // PyTorch's AvgPool2d counts padded positions (count_include_pad=True); with ceil_mode off every window has k*k of them.
-            w.Line(max ? $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value;" : $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value / {k * k}f;");
+            // PyTorch's AvgPool2d counts padded positions (count_include_pad=True); with ceil_mode off every window has
+            // k*k of them, a 64-bit count (past 2^31 for k > 46340) that PyTorch divides by as a float.
+            string divisor = ((long)k * k).ToString(CultureInfo.InvariantCulture);
+            w.Line(max ? $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value;" : $"output[c * {output.Height * output.Width} + oy * {output.Width} + ox] = value / {divisor}f;");
             w.Close();
             w.Close();
             w.Close();

@@ -31,6 +31,9 @@ public static class Convolution
     [ThreadStatic]
     private static int[]? t_rowStarts;
 
+    [ThreadStatic]
+    private static int[]? t_phaseOffsets;
+
     /// <summary>
     /// output = activation(conv(input, weight) + bias + residual) with the weights packed by
     /// <see cref="PackedGemm.Pack"/>(weight, groups, out per group, depth).
@@ -136,8 +139,10 @@ public static class Convolution
         int planeLength = planeRows * pitch + PlaneGap;
 
         // Channel 0's taps first; channel c's read the same places in its own planes.
-        Span<int> phaseOf = stackalloc int[stride * stride];
-        int phases = PhasePlanes.Phases(shape, planeLength, phaseOf, rowStarts.Slice(0, taps));
+        // The phase offsets on the stack, unless a large stride and kernel have many (never a stack sized by the stride).
+        int offsetCount = KernelLayout.PhaseOffsets(shape);
+        Span<int> offsets = (offsetCount <= PhasePlanes.StackOffsets ? stackalloc int[PhasePlanes.StackOffsets] : ThreadScratch.Get(ref t_phaseOffsets, offsetCount)).Slice(0, offsetCount);
+        int phases = PhasePlanes.Phases(shape, planeLength, offsets, rowStarts.Slice(0, taps));
         for (int k = taps; k < depth; k++) rowStarts[k] = k / taps * phases * planeLength + rowStarts[k % taps];
 
         // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
@@ -148,7 +153,7 @@ public static class Convolution
         int fillFirst = firstRow, fillLast = Math.Min(planeRows, lastRow + reach);
         for (int channel = 0; channel < shape.InPerGroup; channel++)
         {
-            PhasePlanes.FillPlanes(groupInput.Slice(channel * inPlane, inPlane), shape, phaseOf, fillFirst, fillLast, planes.Slice(channel * phases * planeLength, phases * planeLength), planeLength);
+            PhasePlanes.FillPlanes(groupInput.Slice(channel * inPlane, inPlane), shape, offsets, fillFirst, fillLast, planes.Slice(channel * phases * planeLength, phases * planeLength), planeLength);
         }
         planes.Slice(shape.InPerGroup * phases * planeLength, pitch).Clear();
 

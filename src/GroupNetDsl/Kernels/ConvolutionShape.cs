@@ -29,10 +29,21 @@ readonly record struct ConvolutionShape(int InChannels, int Height, int Width, i
     /// <summary>Rows of B (and columns of A) per group: input channels x kernel taps.</summary>
     public int Depth => InPerGroup * Kernel * Kernel;
 
-    /// <summary>True when the sizes are those PyTorch's Conv2d gives (floor mode).</summary>
+    /// <summary>
+    /// True when the sizes are those PyTorch's Conv2d gives (floor mode, computed in 64 bits) and every buffer the
+    /// kernels use for them fits <see cref="KernelLayout.MaxBufferLength"/>.
+    /// </summary>
     public bool IsValid =>
         InChannels > 0 && OutChannels > 0 && Height > 0 && Width > 0 && Kernel > 0 && Stride > 0 && Padding >= 0 && Dilation > 0 && Groups > 0
         && InChannels % Groups == 0 && OutChannels % Groups == 0
-        && OutputHeight == (Height + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1 && OutputHeight > 0
-        && OutputWidth == (Width + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1 && OutputWidth > 0;
+        && OutputHeight > 0 && OutputHeight == OutputSize(Height)
+        && OutputWidth > 0 && OutputWidth == OutputSize(Width)
+        && KernelLayout.LargestBufferLength(this) <= KernelLayout.MaxBufferLength;
+
+    /// <summary>PyTorch's output size along an axis of <paramref name="size"/>, or 0 when the dilated kernel does not fit the padded input.</summary>
+    private long OutputSize(int size)
+    {
+        long span = (long)size + 2L * Padding - (long)Dilation * (Kernel - 1) - 1;
+        return span < 0 ? 0 : span / Stride + 1;
+    }
 }

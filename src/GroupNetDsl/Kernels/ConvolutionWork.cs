@@ -31,8 +31,8 @@ internal abstract unsafe class ConvolutionWork : TeamWork
     public static void CheckLengths(in ConvolutionShape shape, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int weightLength,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> output)
     {
-        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
-        if (input.Length < shape.InChannels * shape.Height * shape.Width || output.Length < outputLength || weight.Length < weightLength
+        long outputLength = (long)shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        if (input.Length < (long)shape.InChannels * shape.Height * shape.Width || output.Length < outputLength || weight.Length < weightLength
             || (bias.Length != 0 && bias.Length < shape.OutChannels) || (residual.Length != 0 && residual.Length < outputLength))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");

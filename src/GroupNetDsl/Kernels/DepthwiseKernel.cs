@@ -33,6 +33,9 @@ public static class DepthwiseKernel
     [ThreadStatic]
     private static int[]? t_tapStarts;
 
+    [ThreadStatic]
+    private static int[]? t_phaseOffsets;
+
     // A row of zeros, at least an input row long: the padding rows above and below the image for the kernel that
     // reads the input in place.
     [ThreadStatic]
@@ -112,14 +115,16 @@ public static class DepthwiseKernel
         bool nineTaps = variant is not (ConvolutionVariant.DepthwiseTaps or ConvolutionVariant.DepthwiseTaps5x5);
 
         // Otherwise: the phases some tap reads, and where each tap's run starts in the channel's planes.
-        Span<int> phaseOf = stackalloc int[stride * stride];
+        // The phase offsets on the stack, unless a large stride and kernel have many (never a stack sized by the stride).
+        int offsetCount = KernelLayout.PhaseOffsets(shape);
+        Span<int> offsets = (offsetCount <= PhasePlanes.StackOffsets ? stackalloc int[PhasePlanes.StackOffsets] : ThreadScratch.Get(ref t_phaseOffsets, offsetCount)).Slice(0, offsetCount);
         Span<int> starts = default;
         Span<float> planes = default;
         int phases = 0;
         if (!inPlace)
         {
             starts = ThreadScratch.Get(ref t_tapStarts, taps);
-            phases = PhasePlanes.Phases(shape, planeLength, phaseOf, starts);
+            phases = PhasePlanes.Phases(shape, planeLength, offsets, starts);
             planes = ThreadScratch.Get(ref t_planes, phases * planeLength);
         }
 
@@ -143,7 +148,7 @@ public static class DepthwiseKernel
             {
                 if (channel != filled)
                 {
-                    PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, phaseOf, firstRow, fillLast, planes, planeLength);
+                    PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, offsets, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
                 // Four output rows at a time share the plane rows they read: 18 loads for 36 multiply-adds instead of 36.

@@ -67,7 +67,7 @@ public static class PackedGemm
     public static int PackedLength(int groups, int rows, int depth)
     {
         int blockRows = BlockRows(rows);
-        return groups * ((rows + blockRows - 1) / blockRows) * depth * blockRows;
+        return checked(groups * ((rows + blockRows - 1) / blockRows) * depth * blockRows);
     }
 
     /// <summary>

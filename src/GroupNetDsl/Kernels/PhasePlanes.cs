@@ -13,53 +13,64 @@ namespace GroupNetDsl.Kernels;
 /// </summary>
 internal static class PhasePlanes
 {
+    /// <summary>Phase offsets a caller keeps on the stack; more (a large stride and kernel) go to a thread's scratch.</summary>
+    internal const int StackOffsets = 16;
+
     /// <summary>
-    /// Numbers the stride phases (py, px) that some tap reads, in order of first use (phaseOf[py * stride + px], -1
-    /// for none), and writes where each tap (ky, kx) reads in one channel's planes, laid out planeLength apart.
-    /// Tap (ky, kx) at output (oy, ox) reads plane phase(ky * dilation % stride, kx * dilation % stride) at row
-    /// oy + ky * dilation / stride, column ox + kx * dilation / stride.
+    /// Numbers the stride phases that some tap reads. Along each axis a tap k reads phase k x dilation mod stride;
+    /// <paramref name="offsets"/> (<see cref="KernelLayout.PhaseOffsets"/> long) gets these offsets in order of first
+    /// use, and plane i x offsets.Length + j holds row phase offsets[i] and column phase offsets[j] (the planes laid
+    /// out planeLength apart, numbered in order of first use by the taps in row order). Writes where each tap
+    /// (ky, kx) reads: at output (oy, ox) it reads its plane at row oy + ky * dilation / stride, column
+    /// ox + kx * dilation / stride.
     /// </summary>
-    /// <returns>The number of phases used.</returns>
-    internal static int Phases(in ConvolutionShape shape, int planeLength, Span<int> phaseOf, Span<int> tapStarts)
+    /// <returns>The number of planes per channel, offsets.Length squared.</returns>
+    internal static int Phases(in ConvolutionShape shape, int planeLength, Span<int> offsets, Span<int> tapStarts)
     {
-        int stride = shape.Stride, pitch = KernelLayout.PlanePitch(shape);
-        phaseOf.Fill(-1);
-        int phases = 0;
-        for (int ky = 0; ky < shape.Kernel; ky++)
+        int stride = shape.Stride, kernel = shape.Kernel, pitch = KernelLayout.PlanePitch(shape), count = offsets.Length;
+        if (count != KernelLayout.PhaseOffsets(shape) || tapStarts.Length < kernel * kernel) throw new ArgumentException("A span is shorter than the sizes require.");
+        int found = 0;
+        for (int k = 0; k < kernel && found < count; k++)
         {
-            for (int kx = 0; kx < shape.Kernel; kx++)
-            {
-                int dy = ky * shape.Dilation, dx = kx * shape.Dilation;
-                int phase = dy % stride * stride + dx % stride;
-                if (phaseOf[phase] < 0) phaseOf[phase] = phases++;
-                tapStarts[ky * shape.Kernel + kx] = phaseOf[phase] * planeLength + dy / stride * pitch + dx / stride;
-            }
+            int offset = k * shape.Dilation % stride;
+            if (offsets.Slice(0, found).IndexOf(offset) < 0) offsets[found++] = offset;
         }
-        return phases;
+        // Row 0 of the taps (ky = 0: row phase 0, plane row 0) is each column's part of the others' starts.
+        for (int kx = 0; kx < kernel; kx++)
+        {
+            int dx = kx * shape.Dilation;
+            tapStarts[kx] = offsets.IndexOf(dx % stride) * planeLength + dx / stride;
+        }
+        for (int ky = 1; ky < kernel; ky++)
+        {
+            int dy = ky * shape.Dilation;
+            int row = offsets.IndexOf(dy % stride) * count * planeLength + dy / stride * pitch;
+            for (int kx = 0; kx < kernel; kx++) tapStarts[ky * kernel + kx] = row + tapStarts[kx];
+        }
+        return count * count;
     }
 
     /// <summary>
-    /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads (numbered by
-    /// <see cref="Phases"/>), the planes planeLength apart.
+    /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads, numbered as
+    /// <see cref="Phases"/> numbers them from the same <paramref name="offsets"/>, the planes planeLength apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> phaseOf, int firstRow, int lastRow, Span<float> planes, int planeLength)
+    internal static void FillPlanes(ReadOnlySpan<float> source, in ConvolutionShape shape, ReadOnlySpan<int> offsets, int firstRow, int lastRow, Span<float> planes, int planeLength)
     {
-        int stride = shape.Stride, pitch = KernelLayout.PlanePitch(shape);
-        for (int py = 0; py < stride; py++)
+        int stride = shape.Stride, pitch = KernelLayout.PlanePitch(shape), count = offsets.Length;
+        for (int i = 0; i < count; i++)
         {
-            int even = phaseOf[py * stride], odd = stride == 2 ? phaseOf[py * stride + 1] : -1;
-            if (even >= 0 && odd >= 0 && Avx512F.IsSupported && shape.Width >= 32)
+            int py = offsets[i];
+            if (stride == 2 && count == 2 && Avx512F.IsSupported && shape.Width >= 32)
             {
-                // Both column phases of a stride-2 row: one pass over the input row writes both.
+                // Both column phases of a stride-2 row (offsets[0] is 0, from tap 0): one pass over the input row writes both.
                 FillPhasePair(source, shape.Height, shape.Width, shape.Padding, py, firstRow, lastRow, pitch,
-                    planes.Slice(even * planeLength, planeLength), planes.Slice(odd * planeLength, planeLength));
+                    planes.Slice(i * count * planeLength, planeLength), planes.Slice(((i * count) + 1) * planeLength, planeLength));
                 continue;
             }
-            for (int px = 0; px < stride; px++)
+            for (int j = 0; j < count; j++)
             {
-                int phase = phaseOf[py * stride + px];
-                if (phase >= 0) FillPlane(source, shape.Height, shape.Width, shape.Padding, stride, py, px, firstRow, lastRow, pitch, planes.Slice(phase * planeLength, planeLength));
+                FillPlane(source, shape.Height, shape.Width, shape.Padding, stride, py, offsets[j], firstRow, lastRow, pitch, planes.Slice(((i * count) + j) * planeLength, planeLength));
             }
         }
     }
@@ -72,7 +83,7 @@ internal static class PhasePlanes
     private static void FillPhasePair(ReadOnlySpan<float> source, int height, int width, int padding, int py, int firstRow, int lastRow, int pitch,
         Span<float> plane0, Span<float> plane1)
     {
-        if (width < 32 || firstRow < 0 || source.Length < height * width || plane0.Length < lastRow * pitch || plane1.Length < lastRow * pitch)
+        if (width < 32 || firstRow < 0 || source.Length < (long)height * width || plane0.Length < (long)lastRow * pitch || plane1.Length < (long)lastRow * pitch)
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
@@ -126,7 +137,7 @@ internal static class PhasePlanes
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillPlane(ReadOnlySpan<float> source, int height, int width, int padding, int stride, int py, int px, int firstRow, int lastRow, int pitch, Span<float> plane)
     {
-        if (firstRow < 0 || source.Length < height * width || plane.Length < lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        if (firstRow < 0 || source.Length < (long)height * width || plane.Length < (long)lastRow * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
         // Columns j whose input column j * stride + px - padding lies in [0, width).
         int first = Math.Min(pitch, Math.Max(0, (padding - px + stride - 1) / stride));
         int reach = width - 1 + padding - px;

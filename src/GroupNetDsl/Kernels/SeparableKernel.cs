@@ -43,8 +43,8 @@ public static class SeparableKernel
         ConvolutionPlanner.CheckSeparable(depthwise, plan);
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
         if (input.Length < depthwise.InChannels * depthwise.Height * depthwise.Width || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
-            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels) || output.Length < outChannels * pixels
-            || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < outChannels * pixels))
+            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels) || output.Length < (long)outChannels * pixels
+            || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < (long)outChannels * pixels))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }

@@ -133,6 +133,7 @@ public sealed class EmitterFeatureTests(FeatureNetworksFixture fixture) : IClass
     [InlineData(nameof(FeatureNetworks.ViewOps))]
     [InlineData(nameof(FeatureNetworks.ViewIsTheOutput))]
     [InlineData(nameof(FeatureNetworks.ViewOfTheInput))]
+    [InlineData(nameof(FeatureNetworks.LargeStride))]
     public void Each_feature_network_computes_what_the_naive_reference_does(string feature)
     {
         var spec = FeatureNetworks.All.Single(spec => spec.Name == feature);

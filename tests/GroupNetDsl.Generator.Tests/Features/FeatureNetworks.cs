@@ -63,8 +63,18 @@ public static class FeatureNetworks
         ("flat", new FlattenLayer()),
     ]);
 
+    /// <summary>
+    /// A stride far past the image, as PyTorch allows, on the product and on the depthwise kernel: the phase table
+    /// no longer takes stride x stride ints of stack (issue 14: stride 2000 overflowed it at the first Forward).
+    /// </summary>
+    public static readonly NetworkSpec LargeStride = new("LargeStride", new Shape(2, 1, 1),
+    [
+        ("c", new ConvUnit(new ConvConfig(2, 2, 1, Stride: 2000), batchNorm: false, Activation.None)),
+        ("dw", new ConvUnit(new ConvConfig(2, 4, 1, Stride: 2000, Groups: 2), batchNorm: false, Activation.None)),
+    ]);
+
     public static IReadOnlyList<NetworkSpec> All { get; } =
-        [BatchNormFold, ResidualEpilogue, GlobalPoolFusion, SeparableStep, ViewOps, ViewIsTheOutput, ViewOfTheInput];
+        [BatchNormFold, ResidualEpilogue, GlobalPoolFusion, SeparableStep, ViewOps, ViewIsTheOutput, ViewOfTheInput, LargeStride];
 
     /// <summary>The validated model of <paramref name="spec"/>'s .gnet text.</summary>
     public static Network Model(NetworkSpec spec)

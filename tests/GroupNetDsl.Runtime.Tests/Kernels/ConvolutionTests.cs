@@ -31,6 +31,10 @@ public class ConvolutionTests
         { 16, 9, 9, 96, 1, 2, 0, 1, 2 },      // the same for a strided grouped 1x1 conv
         { 4, 9, 33, 4, 3, 2, 0, 1, 2 },       // both column phases of stride 2 in one pass: no padding, an odd width
         { 2, 6, 50, 4, 5, 2, 2, 1, 1 },       // the same with padding 2, a width not a multiple of 32
+        { 2, 1, 1, 2, 1, 2000, 0, 1, 1 },     // stride 2000: a phase table of stride^2 ints on the stack overflowed it
+        { 1, 1, 1, 2, 1, 65536, 0, 1, 1 },    // stride 65536: stride^2 wraps to 0 in 32 bits
+        { 2, 20, 19, 3, 17, 17, 8, 1, 1 },    // 17 phase offsets per axis (289 planes): more than the stack keeps
+        { 2, 9, 9, 2, 3, 5, 4, 3, 1 },        // dilation 3 at stride 5: offsets 0, 3, 1 in order of first use
     };
 
     [Theory]

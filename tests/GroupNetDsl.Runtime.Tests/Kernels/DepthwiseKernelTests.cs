@@ -33,6 +33,10 @@ public class DepthwiseKernelTests
         { 2, 1, 5, 64, 3, 1, 1, 1 },     // and four vectors a row, the last four-row block overlapping
         { 2, 1, 9, 20, 3, 1, 0, 1 },     // four-row blocks over padded planes: no padding
         { 2, 1, 8, 18, 3, 1, 2, 1 },     // and padding 2
+        { 2, 1, 1, 1, 1, 2000, 0, 1 },   // stride 2000: a phase table of stride^2 ints on the stack overflowed it
+        { 1, 1, 1, 1, 1, 65536, 0, 1 },  // stride 65536: stride^2 wraps to 0 in 32 bits
+        { 2, 1, 20, 19, 17, 17, 8, 1 },  // 17 phase offsets per axis (289 planes): more than the stack keeps
+        { 2, 1, 9, 9, 3, 5, 4, 3 },      // dilation 3 at stride 5: offsets 0, 3, 1 in order of first use
     };
 
     [Theory]
