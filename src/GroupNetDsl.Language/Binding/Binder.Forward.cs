@@ -13,6 +13,19 @@ internal sealed partial class Binder
 {
     private Value Apply(Module module, Value input, SourceLocation callSite)
     {
+        Enter();
+        try
+        {
+            return ApplyCore(module, input, callSite);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Value ApplyCore(Module module, Value input, SourceLocation callSite)
+    {
         if (input is not TensorValue tensor) return ErrorValue.Instance;
         module.Used = true;
         switch (module)
@@ -56,6 +69,19 @@ internal sealed partial class Binder
 
     /// <summary>Evaluates a forward expression: calls of members and functional ops on tensors, and '+'.</summary>
     private Value EvaluateTensor(ExpressionSyntax expression, Scope scope)
+    {
+        Enter();
+        try
+        {
+            return EvaluateTensorCore(expression, scope);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Value EvaluateTensorCore(ExpressionSyntax expression, Scope scope)
     {
         switch (expression)
         {
@@ -177,6 +203,7 @@ internal sealed partial class Binder
         long parameters = module.Descriptor.ParameterCount(operation);
         long macs = module.Descriptor.MultiplyAccumulates(operation, shape);
         int index = _nodes.Count;
+        if (index >= MaxNodes) throw new LimitExceeded(MaxNodes, "nodes", ShrinkHint);
         _nodes.Add(new Node(index, module.Path, operation, inputs.Select(i => i.Node).ToEquatableArray(), shape, parameters, macs));
         _nodeLocations.Add(module.Location);
         return new TensorValue(index, shape);

@@ -21,6 +21,15 @@ internal sealed partial class Binder
 {
     private const int MaxBlockDepth = 32;
 
+    /// <summary>Most nodes one network may have: real networks have a few thousand; a block that calls a member twice at every level doubles past this long before a build slows down.</summary>
+    public const int MaxNodes = 100_000;
+
+    /// <summary>Most evaluation steps (members, layer applications, expressions) one network may take, for the graphs that double without creating nodes.</summary>
+    public const int MaxSteps = 1_000_000;
+
+    /// <summary>Deepest the binder's evaluation may nest (blocks, lists, calls and expressions together), so the deepest input fits a 1 MB thread stack with a wide margin.</summary>
+    public const int MaxDepth = 400;
+
     private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
     private readonly DiagnosticBag _diagnostics;
     private readonly List<Node> _nodes = new();
@@ -35,6 +44,8 @@ internal sealed partial class Binder
     private readonly Dictionary<string, int> _anonymousCounts = new(StringComparer.Ordinal);
     private SourceLocation _anchor;
     private string _networkName = string.Empty;
+    private int _steps;
+    private int _depth;
 
     public Binder(IReadOnlyDictionary<string, BlockSyntax> blocks, DiagnosticBag diagnostics, SourceLocation anchor)
     {
@@ -66,12 +77,21 @@ internal sealed partial class Binder
             input = default;
         }
 
-        var root = InstantiateBody(syntax, new Scope(string.Empty), string.Empty, syntax.NameLocation);
-        if (input.Channels == 0 || root is null) return null;
+        Value output;
+        try
+        {
+            var root = InstantiateBody(syntax, new Scope(string.Empty), string.Empty, syntax.NameLocation);
+            if (input.Channels == 0 || root is null) return null;
 
-        _nodes.Add(new Node(0, "input", new ArgumentlessOperation(NetworkInput.Descriptor), EquatableArray<int>.Empty, input, 0, 0));
-        _nodeLocations.Add(syntax.InputLocation ?? syntax.NameLocation);
-        var output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
+            _nodes.Add(new Node(0, "input", new ArgumentlessOperation(NetworkInput.Descriptor), EquatableArray<int>.Empty, input, 0, 0));
+            _nodeLocations.Add(syntax.InputLocation ?? syntax.NameLocation);
+            output = Apply(root, new TensorValue(0, input), syntax.NameLocation);
+        }
+        catch (LimitExceeded limit)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.NetworkTooLarge, syntax.NameLocation, syntax.Name, limit.Limit, limit.What, limit.Fix);
+            return null;
+        }
         // After an error, forward stopped early: members it never reached are not unused.
         if (output is TensorValue && _diagnostics.ErrorCount == errorsBefore) ReportUnusedMembers();
 
@@ -122,6 +142,19 @@ internal sealed partial class Binder
 
     /// <summary>Evaluates a member's right-hand side: a layer (op, block, list) or a scalar.</summary>
     private Value EvaluateMember(ExpressionSyntax expression, Scope scope, string path)
+    {
+        Enter();
+        try
+        {
+            return EvaluateMemberCore(expression, scope, path);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Value EvaluateMemberCore(ExpressionSyntax expression, Scope scope, string path)
     {
         switch (expression)
         {
@@ -322,6 +355,19 @@ internal sealed partial class Binder
 
     private Value EvaluateScalar(ExpressionSyntax expression, Scope scope)
     {
+        Enter();
+        try
+        {
+            return EvaluateScalarCore(expression, scope);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Value EvaluateScalarCore(ExpressionSyntax expression, Scope scope)
+    {
         switch (expression)
         {
             case MissingSyntax:
@@ -368,6 +414,34 @@ internal sealed partial class Binder
             default:
                 return ErrorValue.Instance;
         }
+    }
+
+    // ---------------------------------------------------------------- limits
+
+    /// <summary>Counts one evaluation step one level deeper; the caller leaves the level with <c>_depth--</c> in a finally.</summary>
+    private void Enter()
+    {
+        if (++_steps > MaxSteps) throw new LimitExceeded(MaxSteps, "evaluation steps", ShrinkHint);
+        if (++_depth > MaxDepth) throw new LimitExceeded(MaxDepth, "levels of nesting (blocks, lists and calls inside each other)", "flatten the nesting: fewer blocks inside blocks, or shorter chains of calls");
+    }
+
+    private const string ShrinkHint = "a block that calls a member more than once doubles the graph at each level; call each member once or use fewer levels";
+
+    /// <summary>Stops binding at once: past a limit every further step is wasted work, and there may be exponentially many.</summary>
+    private sealed class LimitExceeded : Exception
+    {
+        public LimitExceeded(int limit, string what, string fix)
+        {
+            Limit = limit;
+            What = what;
+            Fix = fix;
+        }
+
+        public int Limit { get; }
+
+        public string What { get; }
+
+        public string Fix { get; }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -29,6 +29,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Invalid shape '{0}'; write channels x height x width, for example 3x64x64".</summary>
     public static readonly DiagnosticDescriptor InvalidShape = new("GNET0105", "Invalid input shape", "Invalid shape '{0}'; write channels x height x width, for example 3x64x64", Syntax, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "{0} more errors in this file are not shown; at most {1} are reported per file, fix those first".</summary>
+    public static readonly DiagnosticDescriptor TooManyErrors = new("GNET0106", "Too many errors", "{0} more errors in this file are not shown; at most {1} are reported per file, fix those first", Syntax, DiagnosticSeverity.Error);
+
     // ---- GNET02xx: semantics and shapes ----
 
     /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
@@ -94,6 +97,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "{0} produces no output; give it at least one layer or a forward".</summary>
     public static readonly DiagnosticDescriptor EmptyModule = new("GNET0221", "Empty network", "{0} produces no output; give it at least one layer or a forward", Shapes, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "Network '{0}' needs more than {1} {2}; {3}".</summary>
+    public static readonly DiagnosticDescriptor NetworkTooLarge = new("GNET0222", "Network too large", "Network '{0}' needs more than {1} {2}; {3}", Shapes, DiagnosticSeverity.Error);
+
     // ---- GNET03xx: C# usage (reported by the analyzers) ----
 
     /// <summary>Message: "Class '{0}' declares a network and must be partial; add the partial modifier".</summary>
@@ -134,11 +140,11 @@ public static class DiagnosticDescriptors
     /// <summary>Every rule, in id order: the analyzers register exactly these.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
-        UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape,
+        UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors,
         InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
-        DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule,
+        DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,
