@@ -31,6 +31,25 @@ public sealed class CheckCommandTests : CommandTests
     }
 
     [Fact]
+    public void A_binary_file_prints_a_hundred_errors_and_a_count_of_the_rest()
+    {
+        // 64 KB of random bytes: one error per bad character and token, thousands in all without the cap.
+        var bytes = new byte[64 * 1024];
+        new Random(14).NextBytes(bytes);
+        string path = Files.File("binary.gnet");
+        File.WriteAllBytes(path, bytes);
+
+        var run = Gnet.Run("check", path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        // 100 errors, one GNET0106 and the verdict.
+        Assert.Equal(102, run.OutputLines.Length);
+        Assert.Single(run.OutputLines, line => line.Contains("): error GNET0106: ", StringComparison.Ordinal));
+        Assert.Equal(100, run.OutputLines.Count(line => line.Contains("): error GNET01", StringComparison.Ordinal) && !line.Contains("GNET0106", StringComparison.Ordinal)));
+        Assert.Equal("Checked 1 file: 101 errors, 0 warnings.", run.OutputLines[^1]);
+    }
+
+    [Fact]
     public void The_sample_network_is_valid_and_exits_0()
     {
         var run = Gnet.Run("check", ReferenceData.MiniGroupNetSource);
