@@ -27,8 +27,8 @@ internal sealed partial class Binder
     /// <summary>Most evaluation steps (members, layer applications, expressions) one network may take, for the graphs that double without creating nodes.</summary>
     public const int MaxSteps = 1_000_000;
 
-    /// <summary>Deepest the binder's evaluation may nest (blocks, lists, calls and expressions together), so the deepest input fits a 1 MB thread stack with a wide margin.</summary>
-    public const int MaxDepth = 400;
+    /// <summary>Deepest the binder's evaluation may nest (blocks, lists, calls and expressions together), so the deepest input fits in half of a 1 MB thread stack.</summary>
+    public const int MaxDepth = 200;
 
     private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
     private readonly DiagnosticBag _diagnostics;
