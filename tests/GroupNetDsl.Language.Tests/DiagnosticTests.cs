@@ -13,6 +13,12 @@ public class DiagnosticTests
 {
     private static readonly string Deep = new string('(', 100) + "relu" + new string(')', 100);
 
+    /// <summary>Blocks B1..B17, each with the block below as its member <c>a</c> and <paramref name="forward"/> as its forward.</summary>
+    private static string Doubling(string forward) =>
+        "block B0(c) { r = relu }\n"
+        + string.Concat(Enumerable.Range(1, 17).Select(i => $"block B{i}(c) {{\n    a = B{i - 1}(c)\n    forward(x) = {forward}\n}}\n"))
+        + "network N(input: 3x8x8) { b = B17(3) }\n";
+
     /// <summary>The cases, by a name that says what each shows. Columns are 1-based and count characters.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticCase> Cases = new Dictionary<string, DiagnosticCase>
     {
@@ -566,6 +572,13 @@ public class DiagnosticTests
             }
             """),
 
+        ["GNET0222 a block that calls a member twice, seventeen levels deep"] = new(
+            "GNET0222",
+            Doubling("a(a(x))"),
+            // 2^17 = 131072 relus; the diagnostic is at the network's name, on the last line.
+            18 * 4 - 2, 9, "N", new[] { "N", "100000", "nodes", "a block that calls a member more than once doubles the graph at each level; call each member once or use fewer levels" },
+            Doubling("a(x)")),
+
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(
             "GNET0401",
@@ -666,7 +679,8 @@ public class DiagnosticTests
         var languageRules = DiagnosticDescriptors.All
             .Select(d => d.Id)
             .Where(id => !id.StartsWith("GNET03", StringComparison.Ordinal)) // C# usage: the analyzers' rules
-            .Where(id => id != DiagnosticDescriptors.InvalidLayerName.Id);   // attribute form: AttributeFormTests
+            .Where(id => id != DiagnosticDescriptors.InvalidLayerName.Id)    // attribute form: AttributeFormTests
+            .Where(id => id != DiagnosticDescriptors.TooManyErrors.Id);      // never alone: BoundedWorkTests
 
         Assert.Equal(languageRules.Order(), Cases.Values.Select(c => c.Id).Distinct().Order());
     }
