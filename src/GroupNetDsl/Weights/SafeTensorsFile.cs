@@ -43,10 +43,10 @@ public sealed class SafeTensorsFile
     {
         SourceName = sourceName;
         _dataBuffer = dataBuffer;
-        Tensors = new ReadOnlyCollection<SafeTensorInfo>(new List<SafeTensorInfo>(header.Tensors));
-        Metadata = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(header.Metadata, StringComparer.Ordinal));
-        _tensorsByName = new Dictionary<string, SafeTensorInfo>(header.Tensors.Count, StringComparer.Ordinal);
-        foreach (var tensor in header.Tensors) _tensorsByName.Add(tensor.Name, tensor);
+        // The header's collections are this instance's own: nothing else holds them.
+        Tensors = new ReadOnlyCollection<SafeTensorInfo>(header.Tensors);
+        Metadata = new ReadOnlyDictionary<string, string>(header.Metadata);
+        _tensorsByName = header.TensorsByName;
     }
 
     /// <summary>The path the file was opened from, or the name given to <see cref="Read"/> or <see cref="Parse"/>; used in every message.</summary>
@@ -158,7 +158,7 @@ public sealed class SafeTensorsFile
 
             long? bytesAfterLength = totalLength - LengthPrefixSize;
             int headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(prefix), bytesAfterLength, sourceName);
-            var headerBytes = ReadGrowing(stream, headerLength, out int headerRead);
+            var headerBytes = ReadGrowing(stream, headerLength, totalLength is not null, out int headerRead);
             if (headerRead < headerLength) throw WeightFileErrors.HeaderLongerThanFile(sourceName, (ulong)headerLength, headerRead);
             var header = SafeTensorsHeaderReader.Read(headerBytes.AsSpan(0, headerLength), sourceName);
 
@@ -168,7 +168,7 @@ public sealed class SafeTensorsFile
             if (dataLength is long known) SafeTensorsLayout.Validate(header.Tensors, known, sourceName);
             if (needed > Array.MaxLength) throw WeightFileErrors.DataTooLarge(sourceName, needed);
 
-            var data = ReadGrowing(stream, (int)needed, out int dataRead);
+            var data = ReadGrowing(stream, (int)needed, totalLength is not null, out int dataRead);
             SafeTensorsLayout.Validate(header.Tensors, dataRead, sourceName);
             return new SafeTensorsFile(sourceName, new ReadOnlyMemory<byte>(data, 0, dataRead), header);
         }
@@ -192,13 +192,13 @@ public sealed class SafeTensorsFile
     }
 
     /// <summary>
-    /// Reads up to <paramref name="length"/> bytes into a buffer that grows with what arrives, so a declared
-    /// length the stream does not deliver costs only the bytes actually read.
+    /// Reads up to <paramref name="length"/> bytes. Unless the file is known to hold them, the buffer grows with what
+    /// arrives, so a declared length the stream does not deliver costs only the bytes actually read.
     /// </summary>
-    private static byte[] ReadGrowing(Stream stream, int length, out int read)
+    private static byte[] ReadGrowing(Stream stream, int length, bool lengthIsAvailable, out int read)
     {
         const int FirstChunk = 1024 * 1024;
-        var buffer = new byte[Math.Min(length, FirstChunk)];
+        var buffer = new byte[lengthIsAvailable ? length : Math.Min(length, FirstChunk)];
         read = 0;
         while (read < length)
         {
