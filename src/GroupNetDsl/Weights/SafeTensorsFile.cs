@@ -197,8 +197,8 @@ public sealed class SafeTensorsFile
     /// </summary>
     private static byte[] ReadGrowing(Stream stream, int length, bool lengthIsAvailable, out int read)
     {
-        const int FirstChunk = 1024 * 1024;
-        var buffer = new byte[lengthIsAvailable ? length : Math.Min(length, FirstChunk)];
+        const int firstChunk = 1024 * 1024;
+        var buffer = new byte[lengthIsAvailable ? length : Math.Min(length, firstChunk)];
         read = 0;
         while (read < length)
         {
