@@ -29,7 +29,7 @@ public static class InspectCommand
         var file = SafeTensorsFile.Open(path);
         terminal.Write(WeightsView.Heading(file), new Style(decoration: Decoration.Bold));
         terminal.Output.WriteLine();
-        terminal.Render(WeightsView.Create(file));
+        WeightsView.Write(terminal, file);
         if (file.Metadata.Count > 0)
         {
             terminal.Output.WriteLine("Metadata:");

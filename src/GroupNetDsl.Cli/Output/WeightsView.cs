@@ -38,6 +38,64 @@ public static class WeightsView
         return table;
     }
 
+    /// <summary>
+    /// Above this many tensors <see cref="Write"/> streams the rows itself instead of building a Spectre table, which
+    /// holds several kilobytes per cell while it lays out.
+    /// </summary>
+    public const int LargestLaidOutTable = 10_000;
+
+    /// <summary>
+    /// Writes the table of <paramref name="file"/>: laid out by Spectre (<see cref="Create"/>) up to
+    /// <see cref="LargestLaidOutTable"/> tensors, else in the same rounded layout, one row at a time, so that time
+    /// and memory stay linear in the number of tensors.
+    /// </summary>
+    public static void Write(Terminal terminal, SafeTensorsFile file)
+    {
+        if (file.Tensors.Count <= LargestLaidOutTable)
+        {
+            terminal.Render(Create(file));
+            return;
+        }
+
+        var tensors = file.Tensors;
+        string[] header = ["Name", "DType", "Shape", "Elements", "Bytes"];
+        string[] footer = ["Total", "", "", SummaryTable.Number(tensors.Sum(t => t.ElementCount)), SummaryTable.Number(tensors.Sum(t => t.ByteLength))];
+        bool[] rightAligned = [false, false, false, true, true];
+        var widths = new int[header.Length];
+        Widen(widths, header);
+        Widen(widths, footer);
+        foreach (var tensor in tensors) Widen(widths, Row(tensor));
+
+        var output = terminal.Output;
+        output.WriteLine(Rule(widths, '╭', '┬', '╮'));
+        output.WriteLine(Line(header, widths, rightAligned));
+        output.WriteLine(Rule(widths, '├', '┼', '┤'));
+        foreach (var tensor in tensors) output.WriteLine(Line(Row(tensor), widths, rightAligned));
+        output.WriteLine(Rule(widths, '├', '┼', '┤'));
+        output.WriteLine(Line(footer, widths, rightAligned));
+        output.WriteLine(Rule(widths, '╰', '┴', '╯'));
+    }
+
+    private static string[] Row(SafeTensorInfo tensor) =>
+    [
+        Printable.Of(tensor.Name),
+        tensor.DataType.GetFormatName(),
+        FormatShape(tensor.Shape),
+        SummaryTable.Number(tensor.ElementCount),
+        SummaryTable.Number(tensor.ByteLength),
+    ];
+
+    private static void Widen(int[] widths, string[] cells)
+    {
+        for (int i = 0; i < widths.Length; i++) widths[i] = System.Math.Max(widths[i], cells[i].Length);
+    }
+
+    private static string Rule(int[] widths, char left, char middle, char right) =>
+        left + string.Join(middle, widths.Select(width => new string('─', width + 2))) + right;
+
+    private static string Line(string[] cells, int[] widths, bool[] rightAligned) =>
+        "│" + string.Concat(cells.Select((cell, i) => " " + (rightAligned[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i])) + " │"));
+
     /// <summary>A shape the way PyTorch prints it: <c>[64, 3, 3, 3]</c>, or <c>[]</c> for a scalar.</summary>
     public static string FormatShape(IEnumerable<long> shape) =>
         "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using GroupNetDsl.Cli.Output;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Ops;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Cli.Weights;
@@ -13,6 +14,7 @@ public enum WeightProblemKind
     WrongShape,
     WrongDataType,
     Unexpected,
+    DamagedValues,
 }
 
 /// <summary>A difference between a weight file and a network, about one tensor.</summary>
@@ -30,7 +32,8 @@ public sealed record WeightCheckResult(IReadOnlyList<WeightProblem> Problems, in
 /// with exactly the expected shape (<see cref="SafeTensorInfo.HasShape"/>) and a dtype it can read as float
 /// (<see cref="SafeTensorDataTypeExtensions.CanReadAsFloat32"/>), and no other tensor except those the loader
 /// ignores by itself (<see cref="WeightLoader.IsIgnoredAutomatically"/>). Unlike loading, it goes on after
-/// a problem and reports them all, one short line each.
+/// a problem and reports them all, one short line each. The values of batchnorm statistics are checked by the
+/// loader's own <see cref="BatchNormFolding.Take"/>, so verify rejects exactly the statistics loading rejects.
 /// </summary>
 public static class WeightCheck
 {
@@ -67,6 +70,8 @@ public static class WeightCheck
             }
         }
 
+        CheckBatchNormStatistics(network, file, problems);
+
         var expectedKeys = new HashSet<string>(network.Weights.Select(w => w.Key), System.StringComparer.Ordinal);
         foreach (var tensor in file.Tensors)
         {
@@ -74,5 +79,35 @@ public static class WeightCheck
             problems.Add(new(WeightProblemKind.Unexpected, tensor.Name, $"unexpected tensor '{tensor.Name}' {WeightsView.FormatShape(tensor.Shape)}: network {network.Name} has no such weight"));
         }
         return new WeightCheckResult(problems, matched, parameters);
+    }
+
+    /// <summary>Runs the loader's batchnorm path on every batchnorm whose tensors have no other problem.</summary>
+    private static void CheckBatchNormStatistics(Network network, SafeTensorsFile file, List<WeightProblem> problems)
+    {
+        var reported = new HashSet<string>(problems.Select(p => p.Key), System.StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            if (node.Operation is not BatchNorm2dOp norm) continue;
+            var keys = new BatchNormKeys(
+                OpDescriptor.WeightKey(node.Path, "weight"), OpDescriptor.WeightKey(node.Path, "bias"),
+                OpDescriptor.WeightKey(node.Path, "running_mean"), OpDescriptor.WeightKey(node.Path, "running_var"),
+                OpDescriptor.WeightKey(node.Path, "num_batches_tracked"), norm.Epsilon);
+            if (reported.Contains(keys.WeightKey) || reported.Contains(keys.BiasKey)
+                || reported.Contains(keys.RunningMeanKey) || reported.Contains(keys.RunningVarianceKey))
+            {
+                continue;
+            }
+            try
+            {
+                BatchNormFolding.Take(new WeightLoader(file), keys, norm.NumFeatures);
+            }
+            catch (WeightFileException e)
+            {
+                // The message starts with the file name, which verify prints in front of every problem already.
+                string prefix = file.SourceName + ": ";
+                string description = e.Message.StartsWith(prefix, System.StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+                problems.Add(new(WeightProblemKind.DamagedValues, e.Key ?? keys.RunningVarianceKey, description));
+            }
+        }
     }
 }

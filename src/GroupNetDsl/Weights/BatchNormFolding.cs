@@ -146,14 +146,75 @@ public static class BatchNormFolding
     /// <returns>The multiplier and the addend per channel.</returns>
     public static (float[] Scale, float[] Shift) LoadScaleShift(WeightLoader weights, BatchNormKeys batchNorm, int channels)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        ArgumentNullException.ThrowIfNull(batchNorm);
+        var statistics = Take(weights, batchNorm, channels);
         var scale = new float[channels];
         var shift = new float[channels];
-        ToScaleShift(weights.Take(batchNorm.WeightKey, channels), weights.Take(batchNorm.BiasKey, channels),
-            weights.Take(batchNorm.RunningMeanKey, channels), weights.Take(batchNorm.RunningVarianceKey, channels), batchNorm.Epsilon, scale, shift);
+        ToScaleShift(statistics.Gamma, statistics.Beta, statistics.RunningMean, statistics.RunningVariance, batchNorm.Epsilon, scale, shift);
         weights.Ignore(batchNorm.NumBatchesTrackedKey);
         return (scale, shift);
+    }
+
+    /// <summary>
+    /// Takes a batchnorm's four tensors from <paramref name="weights"/> and checks them with
+    /// <see cref="CheckStatistics"/>: the one path by which loading, folded or not, reads batchnorm statistics.
+    /// </summary>
+    /// <param name="weights">The loader, which checks each tensor's shape.</param>
+    /// <param name="batchNorm">The batchnorm's keys and eps.</param>
+    /// <param name="channels">Its channels (num_features).</param>
+    /// <returns>gamma, beta, the running mean and the running variance.</returns>
+    /// <exception cref="WeightFileException">A tensor is missing, has another shape, or holds damaged statistics.</exception>
+    public static (float[] Gamma, float[] Beta, float[] RunningMean, float[] RunningVariance) Take(WeightLoader weights, BatchNormKeys batchNorm, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(batchNorm);
+        var gamma = weights.Take(batchNorm.WeightKey, channels);
+        var beta = weights.Take(batchNorm.BiasKey, channels);
+        var mean = weights.Take(batchNorm.RunningMeanKey, channels);
+        var variance = weights.Take(batchNorm.RunningVarianceKey, channels);
+        CheckStatistics(weights.WeightFile.SourceName, batchNorm, gamma, beta, mean, variance);
+        return (gamma, beta, mean, variance);
+    }
+
+    /// <summary>
+    /// Rejects batchnorm statistics that would make every output of the channel NaN or infinite: a value that is not
+    /// finite, or a running variance with var + eps not positive. Loading and <c>gnet verify</c> both call it.
+    /// </summary>
+    /// <param name="sourceName">The weight file, for the message.</param>
+    /// <param name="batchNorm">The batchnorm's keys and eps.</param>
+    /// <param name="gamma">The batchnorm's weight.</param>
+    /// <param name="beta">The batchnorm's bias.</param>
+    /// <param name="runningMean">The running mean.</param>
+    /// <param name="runningVariance">The running variance.</param>
+    /// <exception cref="WeightFileException">Names the file, the key and the first damaged channel.</exception>
+    public static void CheckStatistics(
+        string sourceName,
+        BatchNormKeys batchNorm,
+        ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> runningMean,
+        ReadOnlySpan<float> runningVariance)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(batchNorm);
+        RequireFinite(sourceName, batchNorm.WeightKey, gamma);
+        RequireFinite(sourceName, batchNorm.BiasKey, beta);
+        RequireFinite(sourceName, batchNorm.RunningMeanKey, runningMean);
+        RequireFinite(sourceName, batchNorm.RunningVarianceKey, runningVariance);
+        for (int channel = 0; channel < runningVariance.Length; channel++)
+        {
+            if (!(runningVariance[channel] + batchNorm.Epsilon > 0))
+            {
+                throw WeightFileErrors.VarianceNotPositive(sourceName, batchNorm.RunningVarianceKey, channel, runningVariance[channel], batchNorm.Epsilon);
+            }
+        }
+    }
+
+    private static void RequireFinite(string sourceName, string key, ReadOnlySpan<float> values)
+    {
+        for (int channel = 0; channel < values.Length; channel++)
+        {
+            if (!float.IsFinite(values[channel])) throw WeightFileErrors.NotFinite(sourceName, key, channel, values[channel]);
+        }
     }
 
     private static double Scale(ReadOnlySpan<float> gamma, ReadOnlySpan<float> runningVariance, double epsilon, int channel)

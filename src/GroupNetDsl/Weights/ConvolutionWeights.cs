@@ -31,9 +31,9 @@ public static class ConvolutionWeights
         if (batchNorm is not null)
         {
             bias = new float[outChannels];
+            var statistics = BatchNormFolding.Take(weights, batchNorm, outChannels);
             BatchNormFolding.FoldIntoConvolution(weight, bias, outChannels,
-                weights.Take(batchNorm.WeightKey, outChannels), weights.Take(batchNorm.BiasKey, outChannels),
-                weights.Take(batchNorm.RunningMeanKey, outChannels), weights.Take(batchNorm.RunningVarianceKey, outChannels),
+                statistics.Gamma, statistics.Beta, statistics.RunningMean, statistics.RunningVariance,
                 batchNorm.Epsilon, biasKey is null ? ReadOnlySpan<float>.Empty : weights.Take(biasKey, outChannels));
             weights.Ignore(batchNorm.NumBatchesTrackedKey);
         }

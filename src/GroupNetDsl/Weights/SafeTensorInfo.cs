@@ -16,7 +16,6 @@ public sealed class SafeTensorInfo
         Name = name;
         DataType = dataType;
         _shape = shape;
-        Shape = Array.AsReadOnly(shape);
         ElementCount = elementCount;
         DataBegin = dataBegin;
         DataEnd = dataEnd;
@@ -29,7 +28,7 @@ public sealed class SafeTensorInfo
     public SafeTensorDataType DataType { get; }
 
     /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
-    public IReadOnlyList<long> Shape { get; }
+    public IReadOnlyList<long> Shape => Array.AsReadOnly(_shape);
 
     /// <summary>The number of dimensions.</summary>
     public int Rank => _shape.Length;

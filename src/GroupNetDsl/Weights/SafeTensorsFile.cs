@@ -25,8 +25,8 @@ namespace GroupNetDsl.Weights;
 /// no two ranges sharing a byte. Every failure is a <see cref="WeightFileException"/> naming the file and key.
 /// </para>
 /// <para>
-/// Instances are immutable and safe to read from several threads. The whole file is held in memory (these
-/// are the weights of small convolutional networks), so a file must be smaller than 2 GiB.
+/// Instances are immutable and safe to read from several threads. The data the tensors occupy is held in memory
+/// (these are the weights of small convolutional networks), so it must be smaller than 2 GiB.
 /// </para>
 /// </remarks>
 public sealed class SafeTensorsFile
@@ -43,10 +43,10 @@ public sealed class SafeTensorsFile
     {
         SourceName = sourceName;
         _dataBuffer = dataBuffer;
-        Tensors = new ReadOnlyCollection<SafeTensorInfo>(new List<SafeTensorInfo>(header.Tensors));
-        Metadata = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(header.Metadata, StringComparer.Ordinal));
-        _tensorsByName = new Dictionary<string, SafeTensorInfo>(header.Tensors.Count, StringComparer.Ordinal);
-        foreach (var tensor in header.Tensors) _tensorsByName.Add(tensor.Name, tensor);
+        // The header's collections are this instance's own: nothing else holds them.
+        Tensors = new ReadOnlyCollection<SafeTensorInfo>(header.Tensors);
+        Metadata = new ReadOnlyDictionary<string, string>(header.Metadata);
+        _tensorsByName = header.TensorsByName;
     }
 
     /// <summary>The path the file was opened from, or the name given to <see cref="Read"/> or <see cref="Parse"/>; used in every message.</summary>
@@ -61,17 +61,22 @@ public sealed class SafeTensorsFile
     /// <summary>Reads and validates the safetensors file at <paramref name="path"/>.</summary>
     /// <param name="path">The file to read; it also becomes <see cref="SourceName"/>.</param>
     /// <returns>The validated file.</returns>
+    /// <remarks>
+    /// The header length is checked against <see cref="MaximumHeaderLength"/> and the file's length before anything
+    /// else is read; then the header is parsed, and only the bytes the tensors occupy are read.
+    /// </remarks>
     /// <exception cref="WeightFileException">
-    /// The file does not exist or cannot be read (the original exception is the inner exception), or it is
-    /// not a valid safetensors file.
+    /// The file does not exist, is a directory or cannot be read (the original exception is the inner exception),
+    /// or it is not a valid safetensors file.
     /// </exception>
     public static SafeTensorsFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes;
+        if (Directory.Exists(path)) throw WeightFileErrors.IsDirectory(path);
+        FileStream stream;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -81,28 +86,32 @@ public sealed class SafeTensorsFile
         {
             throw WeightFileErrors.CouldNotRead(path, e);
         }
-        return Parse(bytes, path);
+        using (stream)
+        {
+            // A device such as /dev/zero is not seekable: it is read like any stream, within the same caps.
+            long? length = stream.CanSeek ? stream.Length : null;
+            return ReadBounded(stream, path, length, e => WeightFileErrors.CouldNotRead(path, e));
+        }
     }
 
-    /// <summary>Reads <paramref name="stream"/> to its end and validates it as a safetensors file.</summary>
+    /// <summary>Reads a safetensors file from <paramref name="stream"/> and validates it.</summary>
     /// <param name="stream">The stream to read from its current position; it is not closed.</param>
     /// <param name="sourceName">A name for messages, such as the file name or URL the stream came from.</param>
     /// <returns>The validated file.</returns>
-    /// <exception cref="WeightFileException">Reading failed, or the content is not a valid safetensors file.</exception>
+    /// <remarks>
+    /// Reading is bounded whatever the stream holds: the header length must be at most
+    /// <see cref="MaximumHeaderLength"/>; the header is read as it arrives (memory grows with the bytes actually
+    /// received, not with the declared length) and parsed before any data; then exactly the bytes up to the end of
+    /// the last tensor are read (at most <see cref="Array.MaxLength"/>), and anything after them is left unread.
+    /// </remarks>
+    /// <exception cref="WeightFileException">
+    /// Reading failed (the stream's exception is the inner exception), or the content is not a valid safetensors file.
+    /// </exception>
     public static SafeTensorsFile Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        var copy = new MemoryStream();
-        try
-        {
-            stream.CopyTo(copy);
-        }
-        catch (IOException e)
-        {
-            throw WeightFileErrors.StreamFailed(sourceName, e);
-        }
-        return Parse(new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, checked((int)copy.Length)), sourceName);
+        return ReadBounded(stream, sourceName, null, e => WeightFileErrors.StreamFailed(sourceName, e));
     }
 
     /// <summary>Validates <paramref name="bytes"/> as a complete safetensors file.</summary>
@@ -116,16 +125,89 @@ public sealed class SafeTensorsFile
         var span = bytes.Span;
         if (span.Length < LengthPrefixSize) throw WeightFileErrors.ShorterThanLengthPrefix(sourceName, span.Length);
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        if (headerLength > MaximumHeaderLength) throw WeightFileErrors.HeaderTooLarge(sourceName, headerLength);
-        int bytesAfterLength = span.Length - LengthPrefixSize;
-        if (headerLength > (ulong)bytesAfterLength) throw WeightFileErrors.HeaderLongerThanFile(sourceName, headerLength, bytesAfterLength);
-
-        int dataStart = LengthPrefixSize + (int)headerLength;
+        int headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(span), span.Length - LengthPrefixSize, sourceName);
+        int dataStart = LengthPrefixSize + headerLength;
         var header = SafeTensorsHeaderReader.Read(span[LengthPrefixSize..dataStart], sourceName);
         var dataBuffer = bytes[dataStart..];
         SafeTensorsLayout.Validate(header.Tensors, dataBuffer.Length, sourceName);
         return new SafeTensorsFile(sourceName, dataBuffer, header);
+    }
+
+    /// <summary>The header length as an int, once it is within the cap and within the bytes after the length field (when known).</summary>
+    private static int CheckHeaderLength(ulong headerLength, long? bytesAfterLength, string sourceName)
+    {
+        if (headerLength > MaximumHeaderLength) throw WeightFileErrors.HeaderTooLarge(sourceName, headerLength);
+        if (bytesAfterLength is long available && headerLength > (ulong)available)
+        {
+            throw WeightFileErrors.HeaderLongerThanFile(sourceName, headerLength, available);
+        }
+        return (int)headerLength;
+    }
+
+    /// <summary>
+    /// The one reader behind <see cref="Open"/> and <see cref="Read"/>: length field, header (checked against
+    /// <paramref name="totalLength"/> when it is known), then the data the tensors occupy.
+    /// </summary>
+    private static SafeTensorsFile ReadBounded(Stream stream, string sourceName, long? totalLength, Func<Exception, WeightFileException> readFailed)
+    {
+        try
+        {
+            var prefix = new byte[LengthPrefixSize];
+            int prefixRead = ReadUpTo(stream, prefix);
+            if (prefixRead < LengthPrefixSize) throw WeightFileErrors.ShorterThanLengthPrefix(sourceName, prefixRead);
+
+            long? bytesAfterLength = totalLength - LengthPrefixSize;
+            int headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(prefix), bytesAfterLength, sourceName);
+            var headerBytes = ReadGrowing(stream, headerLength, totalLength is not null, out int headerRead);
+            if (headerRead < headerLength) throw WeightFileErrors.HeaderLongerThanFile(sourceName, (ulong)headerLength, headerRead);
+            var header = SafeTensorsHeaderReader.Read(headerBytes.AsSpan(0, headerLength), sourceName);
+
+            long needed = 0;
+            foreach (var tensor in header.Tensors) needed = Math.Max(needed, tensor.DataEnd);
+            long? dataLength = bytesAfterLength - headerLength;
+            if (dataLength is long known) SafeTensorsLayout.Validate(header.Tensors, known, sourceName);
+            if (needed > Array.MaxLength) throw WeightFileErrors.DataTooLarge(sourceName, needed);
+
+            var data = ReadGrowing(stream, (int)needed, totalLength is not null, out int dataRead);
+            SafeTensorsLayout.Validate(header.Tensors, dataRead, sourceName);
+            return new SafeTensorsFile(sourceName, new ReadOnlyMemory<byte>(data, 0, dataRead), header);
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            throw readFailed(e);
+        }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
+    private static int ReadUpTo(Stream stream, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = stream.Read(buffer[total..]);
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="length"/> bytes. Unless the file is known to hold them, the buffer grows with what
+    /// arrives, so a declared length the stream does not deliver costs only the bytes actually read.
+    /// </summary>
+    private static byte[] ReadGrowing(Stream stream, int length, bool lengthIsAvailable, out int read)
+    {
+        const int firstChunk = 1024 * 1024;
+        var buffer = new byte[lengthIsAvailable ? length : Math.Min(length, firstChunk)];
+        read = 0;
+        while (read < length)
+        {
+            if (read == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            int chunk = stream.Read(buffer, read, buffer.Length - read);
+            if (chunk == 0) break;
+            read += chunk;
+        }
+        return buffer;
     }
 
     /// <summary>Whether the file has a tensor named <paramref name="name"/>.</summary>

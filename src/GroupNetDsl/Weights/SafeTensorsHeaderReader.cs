@@ -40,7 +40,7 @@ internal static class SafeTensorsHeaderReader
         var reader = new Utf8JsonReader(json, Options);
         try
         {
-            return ReadRoot(ref reader, sourceName);
+            return ReadRoot(ref reader, sourceName, json.Length);
         }
         catch (JsonException e)
         {
@@ -48,30 +48,46 @@ internal static class SafeTensorsHeaderReader
         }
     }
 
-    private static SafeTensorsHeader ReadRoot(ref Utf8JsonReader reader, string sourceName)
+    /// <summary>The bytes of the shortest possible entry: <c>"":{"dtype":"U8","shape":[],"data_offsets":[0,0]}</c>.</summary>
+    private const int SmallestEntryLength = 49;
+
+    private static SafeTensorsHeader ReadRoot(ref Utf8JsonReader reader, string sourceName, int jsonLength)
     {
         Advance(ref reader, sourceName);
         if (reader.TokenType != JsonTokenType.StartObject) throw WeightFileErrors.HeaderNotObject(sourceName, reader.TokenType);
 
-        var tensors = new List<SafeTensorInfo>();
+        // Sized once for the most entries the header can hold, so a large header leaves no garbage of resized tables.
+        int capacity = jsonLength / SmallestEntryLength;
+        var tensors = new List<SafeTensorInfo>(capacity);
+        var tensorsByName = new Dictionary<string, SafeTensorInfo>(capacity, StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        bool sawMetadata = false;
         while (true)
         {
             Advance(ref reader, sourceName);
             if (reader.TokenType == JsonTokenType.EndObject) break;
 
             string key = GetString(ref reader, sourceName);
-            if (!seenKeys.Add(key)) throw WeightFileErrors.DuplicateKey(sourceName, key);
             Advance(ref reader, sourceName);
 
-            if (key == MetadataKey) ReadMetadata(ref reader, sourceName, metadata);
-            else tensors.Add(ReadEntry(ref reader, sourceName, key));
+            if (key == MetadataKey)
+            {
+                if (sawMetadata) throw WeightFileErrors.DuplicateKey(sourceName, key);
+                sawMetadata = true;
+                ReadMetadata(ref reader, sourceName, metadata);
+            }
+            else
+            {
+                if (tensorsByName.ContainsKey(key)) throw WeightFileErrors.DuplicateKey(sourceName, key);
+                var tensor = ReadEntry(ref reader, sourceName, key);
+                tensorsByName.Add(key, tensor);
+                tensors.Add(tensor);
+            }
         }
 
         // With a final block and single-value mode, anything but whitespace after the object makes Read throw.
         if (reader.Read()) throw WeightFileErrors.HeaderNotJson(sourceName, "content after the header object");
-        return new SafeTensorsHeader(tensors, metadata);
+        return new SafeTensorsHeader(tensors, tensorsByName, metadata);
     }
 
     private static void ReadMetadata(ref Utf8JsonReader reader, string sourceName, Dictionary<string, string> metadata)

@@ -17,6 +17,9 @@ internal static class WeightFileErrors
     private const string Truncated =
         "The file is truncated (an interrupted download or copy?) or its header is damaged; copy or export it again.";
 
+    private const string DamagedStatistics =
+        "The batch-norm statistics are damaged (a diverged training run, or edited weights); retrain or restore the checkpoint, and export the weights again.";
+
     public static WeightFileException FileNotFound(string path, Exception inner) => new(
         path,
         null,
@@ -28,6 +31,16 @@ internal static class WeightFileErrors
         null,
         Invariant($"Weight file '{path}' could not be read: {inner.Message} Check that the path names a readable file."),
         inner);
+
+    public static WeightFileException IsDirectory(string path) => new(
+        path,
+        null,
+        Invariant($"Weight file '{path}' is a directory, not a file. Give the path of the .safetensors file inside it."));
+
+    public static WeightFileException DataTooLarge(string sourceName, long bytes) => new(
+        sourceName,
+        null,
+        Invariant($"{sourceName}: the tensors occupy {bytes} bytes of data, more than the 2 GiB this reader holds in memory. {Damaged}"));
 
     public static WeightFileException StreamFailed(string sourceName, Exception inner) => new(
         sourceName,
@@ -45,7 +58,7 @@ internal static class WeightFileErrors
         null,
         Invariant($"{sourceName}: the header length is {headerLength} bytes, more than the 100 MiB ({SafeTensorsFile.MaximumHeaderLength} bytes) a safetensors header may have. This is not a safetensors file, or its first 8 bytes are damaged."));
 
-    public static WeightFileException HeaderLongerThanFile(string sourceName, ulong headerLength, int bytesAfterLength) => new(
+    public static WeightFileException HeaderLongerThanFile(string sourceName, ulong headerLength, long bytesAfterLength) => new(
         sourceName,
         null,
         Invariant($"{sourceName}: the header length {headerLength} is larger than the file, which has only {bytesAfterLength} bytes after the length field. {Truncated}"));
@@ -166,6 +179,16 @@ internal static class WeightFileErrors
         sourceName,
         tensor.Name,
         Invariant($"{sourceName}: tensor '{tensor.Name}' has unsupported dtype {tensor.DataType.GetFormatName()} for reading as float; only F32, F16, BF16 and F64 tensors can be read as weights. Convert it in PyTorch (tensor.float()) before saving."));
+
+    public static WeightFileException NotFinite(string sourceName, string key, int channel, float value) => new(
+        sourceName,
+        key,
+        Invariant($"{sourceName}: tensor '{key}' has {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at channel {channel}; batch-norm statistics must be finite, or every output of the channel is NaN or infinite. {DamagedStatistics}"));
+
+    public static WeightFileException VarianceNotPositive(string sourceName, string key, int channel, float variance, double epsilon) => new(
+        sourceName,
+        key,
+        Invariant($"{sourceName}: tensor '{key}' has running variance {variance.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at channel {channel}, and with eps {epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} the sum is not positive, so the batch-norm scale 1/sqrt(var + eps) is undefined. {DamagedStatistics}"));
 
     public static WeightFileException MissingTensor(string sourceName, string key, ReadOnlySpan<int> expectedShape) => new(
         sourceName,

@@ -243,13 +243,13 @@ public sealed class SafeTensorsFileTests
     }
 
     [Fact]
-    public void Open_on_a_directory_says_it_could_not_be_read()
+    public void Open_on_a_directory_says_it_is_a_directory()
     {
         string path = Path.GetTempPath();
 
         var error = Assert.Throws<WeightFileException>(() => SafeTensorsFile.Open(path));
 
-        Assert.Contains($"Weight file '{path}' could not be read", error.Message);
+        Assert.Contains($"Weight file '{path}' is a directory", error.Message);
     }
 
     [Fact]
