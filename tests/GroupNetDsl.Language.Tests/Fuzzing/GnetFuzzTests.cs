@@ -3,7 +3,6 @@ using System.Text;
 using CsCheck;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
-using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
 using GroupNetDsl.TestSupport.Fuzzing;
