@@ -22,7 +22,8 @@ public sealed record EmitRequest(EmitTarget Target, Network Network, string Hint
 /// <summary>
 /// Emits inference code for every network of the project: classes marked [GroupNet] (attribute form, or
 /// bound by name to a .gnet network) and every .gnet network not bound to a class, one output per network.
-/// It reports nothing: the analyzers report every diagnostic; a network with errors simply gets no code.
+/// It reports nothing: the analyzers report every diagnostic; a network with errors gets no code, only an empty
+/// class of its name (<see cref="CodeTargets.Shells"/>) so that code naming it does not hide its errors.
 /// Which class or network gets code, and where, is decided by <see cref="CodeTargets"/>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -39,6 +40,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         public const string RootNamespace = nameof(RootNamespace);
         public const string ClassRequests = nameof(ClassRequests);
         public const string FileRequests = nameof(FileRequests);
+        public const string Shells = nameof(Shells);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -100,8 +102,16 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.FileRequests);
 
+        var shells = compilation.Combine(boundNetworks).Combine(classNames).Combine(rootNamespace)
+            .Select(static (input, _) => CodeTargets.Shells(input.Left.Left.Left, input.Left.Left.Right.ToList(), input.Right, input.Left.Right.ToList()))
+            .WithTrackingName(TrackingNames.Shells);
+
         context.RegisterSourceOutput(classRequests, static (context, request) => Emit(context, request));
         context.RegisterSourceOutput(fileRequests, static (context, request) => Emit(context, request));
+        context.RegisterSourceOutput(shells, static (context, file) =>
+        {
+            if (file is not null) context.AddSource(file.HintName, SourceText.From(CSharpEmitter.EmitShells(file), Encoding.UTF8));
+        });
     }
 
     private static void Emit(SourceProductionContext context, EmitRequest request)

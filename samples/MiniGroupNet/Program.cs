@@ -12,7 +12,8 @@ var input = SafeTensorsFile.Open(Path.Combine(weights, "sample_input.safetensors
 var logits = new float[MiniGroupNet.OutputLength];
 network.Forward(input, logits);
 
-Console.WriteLine("Top classes:");
+// The weights are random (seeded), so the classes mean nothing: the sample shows the API, the parity and the speed.
+Console.WriteLine("Top classes (untrained network: random weights):");
 foreach (var (score, index) in logits.Select((score, index) => (score, index)).OrderByDescending(p => p.score).Take(3))
 {
     Console.WriteLine($"  class {index}: {score:F5}");
@@ -30,6 +31,11 @@ var random = new Random(1);
 for (int i = 0; i < image.Length; i++) image[i] = (float)(random.NextDouble() * 2 - 1);
 var features = new float[SeparableBlock.OutputLength];
 Console.WriteLine($"Time per image: {TimePerImage(() => block.Forward(image, features)):F3} ms");
+
+#if DEBUG
+Console.WriteLine();
+Console.WriteLine("Debug build: the times above are unoptimized. Run `dotnet run -c Release --project samples/MiniGroupNet` for the speed the README quotes.");
+#endif
 
 static double TimePerImage(Action forward)
 {

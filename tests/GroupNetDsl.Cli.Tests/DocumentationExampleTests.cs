@@ -14,7 +14,7 @@ public sealed partial class DocumentationExampleTests : CommandTests
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
-        foreach (string page in new[] { "docs/attributes.md", "docs/generated-api.md", "docs/architecture.md" })
+        foreach (string page in new[] { "docs/attributes.md", "docs/generated-api.md", "docs/architecture.md", "docs/from-pytorch.md" })
         {
             for (int i = 0; i < GnetBlocks(page).Count; i++) data.Add(page, i);
         }

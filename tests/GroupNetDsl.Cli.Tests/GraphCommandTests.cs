@@ -35,11 +35,11 @@ public sealed partial class GraphCommandTests : CommandTests
 
         foreach (string line in run.OutputLines.Skip(1).Where(l => !l.TrimStart().StartsWith("%%", StringComparison.Ordinal)))
         {
-            Assert.Matches(@"^    (n\d+|out)(\(\[""[^""]*""\]\)|\[""[^""]*""\]| -->\|""[^""]*""\| (n\d+|out))$", line);
+            Assert.Matches(@"^(    )+((n\d+|out)(\(\[""[^""]*""\]\)|\[""[^""]*""\]| -->\|""[^""]*""\| (n\d+|out))|subgraph g\d+ \[""[a-z0-9_.]+""\]|end)$", line);
         }
         string groupConv = MermaidNodeIds(run.Output)["stage1.group_conv.0"];
-        string node = Assert.Single(run.OutputLines, l => l.StartsWith($"    {groupConv}[", StringComparison.Ordinal));
-        Assert.StartsWith($"    {groupConv}[\"stage1.group_conv.0<br/>conv<br/>64-#gt;64, 3x3, stride 2", node, StringComparison.Ordinal);
+        string node = Assert.Single(run.OutputLines, l => l.TrimStart().StartsWith($"{groupConv}[", StringComparison.Ordinal)).TrimStart();
+        Assert.StartsWith($"{groupConv}[\"stage1.group_conv.0<br/>conv<br/>64-#gt;64, 3x3, stride 2", node, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,6 +54,67 @@ public sealed partial class GraphCommandTests : CommandTests
         Assert.Contains($"    {ids["stage1.reduce.2"]} -> {ids["stage1.group_conv.0"]} [label=\"{ReferenceData.Layer("stage1.reduce.2").ShapeText}\"];", run.OutputLines);
         Assert.Contains($"    {ids["pool"]} -> {ids["flatten"]} [label=\"{ReferenceData.Layer("pool").ShapeText}\"];", run.OutputLines);
         Assert.Contains($"    {ids["fc"]} -> out [label=\"{ReferenceData.Layer("fc").ShapeText}\"];", run.OutputLines);
+    }
+
+    [Fact]
+    public void Modules_are_nested_subgraphs_in_Mermaid_and_clusters_in_DOT()
+    {
+        var mermaid = Gnet.Run("graph", ReferenceData.MiniGroupNetSource).OutputLines;
+        var dot = Gnet.Run("graph", ReferenceData.MiniGroupNetSource, "--format", "dot").OutputLines;
+
+        // stage1 holds its add and act, and the four sequentials of the bottleneck, each around its layers.
+        int stage1 = Array.IndexOf(mermaid, "    subgraph g1 [\"stage1\"]");
+        Assert.True(stage1 > 0, string.Join("\n", mermaid));
+        Assert.StartsWith("        n14[\"stage1.add<br/>", mermaid[stage1 + 1], StringComparison.Ordinal);
+        Assert.Equal("        subgraph g2 [\"stage1.reduce\"]", mermaid[stage1 + 3]);
+        Assert.StartsWith("            n4[\"stage1.reduce.0<br/>", mermaid[stage1 + 4], StringComparison.Ordinal);
+        Assert.Equal(mermaid.Count(l => l.TrimStart().StartsWith("subgraph ", StringComparison.Ordinal)), mermaid.Count(l => l.Trim() == "end"));
+        // stem, stage1 and stage2 with four sequentials each.
+        Assert.Equal(11, mermaid.Count(l => l.TrimStart().StartsWith("subgraph ", StringComparison.Ordinal)));
+
+        Assert.Contains("    subgraph cluster_g1 {", dot);
+        Assert.Contains("        label=\"stage1\"; style=rounded; fontname=\"Helvetica\";", dot);
+        Assert.Contains("        subgraph cluster_g2 {", dot);
+        Assert.Equal(11, dot.Count(l => l.TrimStart().StartsWith("subgraph cluster_", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Svg_is_well_formed_with_a_box_per_layer_and_per_module_and_html_wraps_it()
+    {
+        var svg = Gnet.Run("graph", ReferenceData.MiniGroupNetSource, "--format", "svg");
+        var html = Gnet.Run("graph", ReferenceData.MiniGroupNetSource, "--format", "html");
+
+        Assert.Equal(ExitCodes.Success, svg.ExitCode);
+        var document = System.Xml.Linq.XDocument.Parse(svg.Output);
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+        var groups = document.Descendants(ns + "g").ToList();
+        // 31 nodes and the output; 11 modules; one path per edge (33).
+        Assert.Equal(32, groups.Count(g => (string?)g.Attribute("class") == "layer"));
+        Assert.Equal(11, groups.Count(g => (string?)g.Attribute("class") == "module"));
+        Assert.Equal(33, document.Descendants(ns + "path").Count(p => p.Parent?.Name == ns + "svg"));
+        Assert.Contains(document.Descendants(ns + "text"), t => t.Value == "stage1.group_conv.0");
+        // Every layer box lies inside the drawing.
+        double width = double.Parse(document.Root!.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(document.Descendants(ns + "rect"), r => Assert.InRange(double.Parse(r.Attribute("x")!.Value, System.Globalization.CultureInfo.InvariantCulture), 0, width));
+
+        Assert.StartsWith("<!DOCTYPE html>", html.Output, StringComparison.Ordinal);
+        Assert.Contains("<title>MiniGroupNet</title>", html.Output, StringComparison.Ordinal);
+        Assert.Contains(svg.Output, html.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Svg_text_is_escaped()
+    {
+        var graph = new NetworkGraph(
+            "Odd <name> & \"x\"",
+            new[] { new GraphNode("n0", new[] { "say \"hi\" <b>", "a & b" }, IsTerminal: false), new GraphNode("out", new[] { "output" }, IsTerminal: true) },
+            new[] { new GraphEdge("n0", "out", "3x8x8") });
+
+        string svg = SvgWriter.Write(graph);
+
+        var document = System.Xml.Linq.XDocument.Parse(svg);
+        Assert.Contains(document.Descendants(), e => e.Name.LocalName == "text" && e.Value == "say \"hi\" <b>");
+        Assert.Contains(document.Descendants(), e => e.Name.LocalName == "title" && e.Value == "Odd <name> & \"x\"");
     }
 
     [Fact]
@@ -104,10 +165,10 @@ public sealed partial class GraphCommandTests : CommandTests
     [Fact]
     public void An_unknown_format_is_a_usage_error()
     {
-        var run = Gnet.Run("graph", ReferenceData.MiniGroupNetSource, "--format", "svg");
+        var run = Gnet.Run("graph", ReferenceData.MiniGroupNetSource, "--format", "png");
 
         Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
-        Assert.Contains("svg", run.Error, StringComparison.Ordinal);
+        Assert.Contains("png", run.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, run.Output);
     }
 
@@ -118,9 +179,9 @@ public sealed partial class GraphCommandTests : CommandTests
     private static Dictionary<string, string> DotNodeIds(string output) =>
         DotNode().Matches(output).ToDictionary(m => m.Groups["path"].Value, m => m.Groups["id"].Value);
 
-    [GeneratedRegex(@"^    (?<id>n\d+)\[""(?<path>[^<""]+)<br/>", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^ +(?<id>n\d+)\[""(?<path>[^<""]+)<br/>", RegexOptions.Multiline)]
     private static partial Regex MermaidNode();
 
-    [GeneratedRegex(@"^    (?<id>n\d+) \[label=""(?<path>[^\\""]+)\\n", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^ +(?<id>n\d+) \[label=""(?<path>[^\\""]+)\\n", RegexOptions.Multiline)]
     private static partial Regex DotNode();
 }

@@ -86,7 +86,9 @@ public sealed class VerifyCommandTests : CommandTests
         Assert.Equal(
             new[]
             {
-                $"{path}: missing tensor 'stem.0.weight', expected shape [64, 3, 3, 3]",
+                // The file has the key under a wrapper's prefix: named, with the fix.
+                $"{path}: missing tensor 'stem.0.weight', expected shape [64, 3, 3, 3]; the file has it as 'module.stem.0.weight'. "
+                    + "Save the state_dict without 'module.' (python/gnet_safetensors.py's save_state_dict strips 'module.' and 'model.'; docs/from-pytorch.md).",
                 $"{path}: tensor 'fc.weight' has shape [10, 128], expected [10, 256]",
                 $"{path}: missing tensor 'fc.bias', expected shape [10]",
                 $"{path}: unexpected tensor 'module.stem.0.weight' [64, 3, 3, 3]: network MiniGroupNet has no such weight",

@@ -55,7 +55,8 @@ public sealed class CodeInjectionTests
         if (className is null)
         {
             Assert.True(compiled.HasErrors, $"{description}: expected the language to reject the text.");
-            Assert.Empty(run.Files);
+            // Only the file of empty classes for networks without code (ShellTests); it must compile as well.
+            Assert.Equal(["Injection.gnet_errors.081f23f8.g.cs"], run.HintNames);
         }
         else
         {
@@ -94,7 +95,8 @@ public sealed class CodeInjectionTests
             .Run();
 
         run.AssertGeneratorDidNotFail();
-        Assert.Equal(new[] { "Injection.Valid.gnet.1d2e2510.g.cs" }, run.HintNames);
+        // The network keeps an empty class of its name (ShellTests): a member of its own class cannot clash there.
+        Assert.Equal(new[] { "Injection.Valid.gnet.1d2e2510.g.cs", "Injection.gnet_errors.081f23f8.g.cs" }, run.HintNames.Order(StringComparer.Ordinal));
         Assert.True(run.CompilationProblems().Count == 0, $"{description}:\n{run.Describe(run.CompilationProblems())}");
     }
 

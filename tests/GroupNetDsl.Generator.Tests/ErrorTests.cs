@@ -3,11 +3,11 @@ using GroupNetDsl.Generator.Tests.Harness;
 namespace GroupNetDsl.Generator.Tests;
 
 /// <summary>
-/// Proves that bad declarations cost only themselves: a network with errors gets no code, the generator never throws
+/// Proves that bad declarations cost only themselves: a network with errors gets no code (only an empty class, ShellTests), the generator never throws
 /// (no CS8785, no exception in its result), the valid networks beside it are still generated, and the project
 /// still compiles (the analyzers, not the generator, report the errors).
 /// </summary>
-public sealed class ErrorTests
+public sealed partial class ErrorTests
 {
     private const string Root = "Errors";
 
@@ -73,9 +73,16 @@ public sealed class ErrorTests
         // AfterTheError is valid but shares a file with a syntax error: the language withholds every network of a
         // file that does not parse (a skipped member could otherwise go unnoticed), so it gets no code either.
         Assert.Equal(
-            new[] { "Errors.Classes.ValidClass.c4aa1658.g.cs", "Errors.Valid.gnet.6a334c24.g.cs" },
+            new[] { "Errors.Classes.ValidClass.c4aa1658.g.cs", "Errors.Valid.gnet.6a334c24.g.cs", "Errors.gnet_errors.78933f9c.g.cs" },
             run.HintNames.Order(StringComparer.Ordinal));
+        // The networks without code keep an empty class of their name (ShellTests), except the one a class binds.
+        string shells = run.Source("Errors.gnet_errors.78933f9c.g.cs");
+        string[] expected = ["BadOutGroups", "SyntaxError", "AfterTheError", "Collapse", "ChannelMismatch", "UsesBrokenBlock", "UnknownOp"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ShellClass().Matches(shells).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"public sealed partial class (\w+)")]
+    private static partial System.Text.RegularExpressions.Regex ShellClass();
 
     public static TheoryData<string> BrokenTexts() => new()
     {

@@ -78,14 +78,20 @@ public sealed partial class ConsumerProjectTests(PackedPackages packages)
     }
 
     [Fact]
-    public async Task An_invalid_gnet_file_fails_the_build_with_GNET0201_at_its_line_and_column()
+    public async Task A_using_style_app_with_an_invalid_gnet_file_prints_GNET0201_at_its_line_and_column_not_CS0246()
     {
         var (project, build) = await packages.Invalid;
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains(build.AllLines, line => line.StartsWith(ExampleProjects.ExpectedGroupsError(project), StringComparison.Ordinal));
-        // No code for a network with errors, so nothing else fails.
-        Assert.DoesNotContain(build.AllLines, line => line.Contains("error CS", StringComparison.Ordinal));
+        // The network gets no code, only an empty class (obsolete as an error), so `using Invalid;` resolves; a
+        // CS0246 there would stop the compiler before the analyzers and hide the GNET error.
+        Assert.DoesNotContain(build.AllLines, line => line.Contains("error CS0246", StringComparison.Ordinal));
+        string program = Path.Combine(project.Directory, "Program.cs");
+        Assert.Contains(build.AllLines, line => line.StartsWith(program + "(3,17): error CS0619: 'Bad' is obsolete: 'The network Bad has no code: Bad.gnet(3,36): GNET0201: head: in_channels 64", StringComparison.Ordinal));
+        Assert.All(
+            build.AllLines.Where(line => line.Contains("error CS", StringComparison.Ordinal)),
+            line => Assert.Matches(@"error (CS0619: 'Bad' is obsolete|CS0117: 'Bad' does not contain a definition for '(Load|Summary)')", line));
     }
 
     // "Program.cs(3,5): warning CS8600: ..." or "Networks.gnet(1,1): warning GNET0401: ...".

@@ -12,6 +12,18 @@ namespace GroupNetDsl.Cli.Commands;
 /// </summary>
 public static class NetworkCommand
 {
+    /// <summary><c>--format text|json</c>: text for people (the default), or one JSON document (<see cref="JsonOutput"/>) for scripts.</summary>
+    public static Option<string> FormatOption()
+    {
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "text (the default) or json (one document; its schema is in docs/schemas).",
+            DefaultValueFactory = _ => JsonOutput.Text,
+        };
+        format.AcceptOnlyFromAmong(JsonOutput.Text, JsonOutput.Json);
+        return format;
+    }
+
     /// <summary>
     /// The command <paramref name="name"/>: FILE and the arguments of <paramref name="more"/>, then --network (which picks
     /// <paramref name="networkDescription"/>), --include and the options of <paramref name="more"/>. Its action is <paramref name="run"/>.

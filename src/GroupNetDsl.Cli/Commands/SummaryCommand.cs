@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet summary FILE [--network NAME] [--include FILE]... [--plain]</c>: the torchinfo-like table of a network (of every
+/// <c>gnet summary FILE [--network NAME] [--include FILE]... [--plain] [--format text|json]</c>: the torchinfo-like table of a network (of every
 /// network in the file when none is named). <c>--plain</c> prints <see cref="SummaryTable.Format"/>, the
 /// same text every generated class returns, for scripts and tests.
 /// </summary>
@@ -16,13 +16,19 @@ public static class SummaryCommand
     public static Command Create(Terminal terminal)
     {
         var plain = new Option<bool>("--plain") { Description = "Print plain aligned text instead of a table, for scripts." };
-        return NetworkCommand.Create(terminal, "summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.", "The network to summarize; all networks of the file when omitted.", [plain],
-            (source, parseResult) => Run(terminal, source, parseResult.GetValue(plain)));
+        var format = NetworkCommand.FormatOption();
+        return NetworkCommand.Create(terminal, "summary", "Print a network's layers with configuration, output shape, parameters and multiply-accumulates.", "The network to summarize; all networks of the file when omitted.", [plain, format],
+            (source, parseResult) => Run(terminal, source, parseResult.GetValue(plain), parseResult.GetRequiredValue(format)));
     }
 
-    public static int Run(Terminal terminal, NetworkSource source, bool plain)
+    public static int Run(Terminal terminal, NetworkSource source, bool plain, string format = JsonOutput.Text)
     {
         var networks = NetworkLoader.LoadSome(terminal, source);
+        if (format == JsonOutput.Json)
+        {
+            terminal.Output.Write(JsonOutput.Summary(networks));
+            return ExitCodes.Success;
+        }
         for (int i = 0; i < networks.Count; i++)
         {
             if (i > 0) terminal.Output.WriteLine();

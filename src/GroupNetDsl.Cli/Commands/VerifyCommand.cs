@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet verify FILE WEIGHTS [--network NAME] [--include FILE]...</c>: checks that a safetensors file holds every tensor the
+/// <c>gnet verify FILE WEIGHTS [--network NAME] [--include FILE]... [--format text|json]</c>: checks that a safetensors file holds every tensor the
 /// network expects, with the right shape and a float dtype, and nothing the network would not use. Prints
 /// every problem (<c>WEIGHTS: problem</c>, one a line) and exits 1 on any; prints one success line otherwise.
 /// </summary>
@@ -19,14 +19,20 @@ public static class VerifyCommand
     public static Command Create(Terminal terminal)
     {
         var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
-        return NetworkCommand.Create(terminal, "verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", "The network the weights belong to; required when the file declares several.", [weights],
-            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights)));
+        var format = NetworkCommand.FormatOption();
+        return NetworkCommand.Create(terminal, "verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", "The network the weights belong to; required when the file declares several.", [weights, format],
+            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights), parseResult.GetRequiredValue(format)));
     }
 
-    public static int Run(Terminal terminal, NetworkSource source, string weightsPath)
+    public static int Run(Terminal terminal, NetworkSource source, string weightsPath, string format = JsonOutput.Text)
     {
         var network = NetworkLoader.LoadOne(terminal, source);
         var result = WeightCheck.Run(network, SafeTensorsFile.Open(weightsPath));
+        if (format == JsonOutput.Json)
+        {
+            terminal.Output.Write(JsonOutput.Verify(weightsPath, network, result));
+            return result.Passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
+        }
         foreach (var problem in result.Problems) terminal.Output.WriteLine($"{weightsPath}: {Printable.Of(problem.Description)}");
 
         if (result.Passed)

@@ -50,7 +50,9 @@ public static class WeightCheck
                 // num_batches_tracked is in every BatchNorm state_dict but unused by inference: it may be absent.
                 if (weight.Role != WeightRole.Ignored)
                 {
-                    problems.Add(new(WeightProblemKind.Missing, weight.Key, $"missing tensor '{weight.Key}', expected shape {expected}"));
+                    string? prefix = file.FindKeyPrefix(weight.Key);
+                    string hint = prefix is null ? string.Empty : $"; the file has it as '{prefix}{weight.Key}'. {SafeTensorsFile.StripPrefixFix(prefix)}";
+                    problems.Add(new(WeightProblemKind.Missing, weight.Key, $"missing tensor '{weight.Key}', expected shape {expected}{hint}"));
                 }
                 continue;
             }

@@ -45,6 +45,12 @@ public enum ClassProblem
 /// <param name="Target">Where the code goes, when the class gets code.</param>
 public sealed record ClassCheck(NetworkResult? Network, EquatableArray<ClassProblem> Problems, EquatableArray<string> Collisions, EmitTarget? Target);
 
+/// <summary>An empty class for a .gnet network that gets no code: its C# name and why (<see cref="CodeTargets.Shells"/>).</summary>
+public sealed record ClassShell(string ClassName, string Reason);
+
+/// <summary>The generated file that declares the .gnet networks' namespace and the shells of the networks without code.</summary>
+public sealed record ShellFile(string Namespace, EquatableArray<ClassShell> Shells, string HintName);
+
 /// <summary>
 /// The one place that decides which classes and networks get code, in which namespace, and under which name; the
 /// generator, the analyzers and <c>gnet emit</c> all ask here.
@@ -114,6 +120,37 @@ public static class CodeTargets
         string fullName = ns + "." + CSharpEmitter.Identifier(model.Name);
         if (classNames.Contains(Unescaped(fullName))) bag.Report(DiagnosticDescriptors.NetworkClassClash, network.Location, model.Name, fullName);
         return bag.Items;
+    }
+
+    /// <summary>
+    /// The empty classes written for .gnet networks that get no code (null when every network gets code and no .gnet
+    /// file has errors). Without them, <c>using MyApp;</c> or <c>MyApp.Net</c> in user code fails with CS0246 (the namespace or
+    /// type does not exist), and that error in a using directive stops the compiler before it runs the analyzers, so
+    /// the GNET error that explains it is never printed. A shell has no member that could run and is obsolete as an
+    /// error whose message is the network's first error, so code that names it points at the real problem. A
+    /// network bound by a [GroupNet] class, or named like one, gets none (the class exists); names are distinct.
+    /// </summary>
+    public static ShellFile? Shells(CompilationResult files, ICollection<string> boundNames, string ns, ICollection<string> classNames)
+    {
+        var emitted = new HashSet<string>(files.Networks.Where(n => ForNetwork(n, boundNames, ns, classNames) is not null).Select(n => n.Name), StringComparer.Ordinal);
+        var shells = new List<ClassShell>();
+        foreach (var network in files.Networks)
+        {
+            if (emitted.Contains(network.Name) || boundNames.Contains(network.Name)) continue;
+            string className = CSharpEmitter.Identifier(network.Name);
+            if (classNames.Contains(Unescaped(ns + "." + className)) || shells.Any(s => s.ClassName == className)) continue;
+            var errors = network.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+                .Concat(ForNetworkProblems(network, boundNames, ns, classNames)).ToList();
+            // A valid network in a file that does not parse is withheld for its file's errors.
+            if (errors.Count == 0) errors = files.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.FilePath == network.Location.FilePath).ToList();
+            if (errors.Count == 0) continue;
+            var first = errors[0];
+            string reason = $"The network {network.Name} has no code: {first.Location.FileName}({first.Location.Line},{first.Location.Column}): {first.Id}: {first.Message}"
+                + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : string.Empty);
+            shells.Add(new ClassShell(className, reason));
+        }
+        if (shells.Count == 0 && !files.HasErrors) return null;
+        return new ShellFile(ns, shells.ToEquatableArray(), HintName(ns + ".gnet-errors"));
     }
 
     /// <summary>The full name of a [GroupNet] class as <see cref="ForNetwork"/> compares it: without '@' escapes.</summary>

@@ -52,6 +52,33 @@ public sealed class SafeTensorsFile
     /// <summary>The path the file was opened from, or the name given to <see cref="Read"/> or <see cref="Parse"/>; used in every message.</summary>
     public string SourceName { get; }
 
+    /// <summary>The fix for keys saved under a wrapper's prefix (<see cref="FindKeyPrefix"/>), as <c>Load</c> and <c>gnet verify</c> both say it.</summary>
+    /// <param name="prefix">The prefix, such as <c>module.</c>.</param>
+    /// <returns>One sentence.</returns>
+    public static string StripPrefixFix(string prefix) =>
+        $"Save the state_dict without '{prefix}' (python/gnet_safetensors.py's save_state_dict strips 'module.' and 'model.'; docs/from-pytorch.md).";
+
+    /// <summary>
+    /// The prefix the file puts before <paramref name="key"/>, when it lacks the key but has it under a prefix, as a
+    /// wrapper saves it (<c>module.</c> from DataParallel, <c>model.</c> from a training framework): the part before
+    /// the first tensor name that ends with "." + key. Null when there is none.
+    /// </summary>
+    /// <param name="key">A key the network expects.</param>
+    /// <returns>The prefix, ending with '.', or null.</returns>
+    public string? FindKeyPrefix(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        foreach (var tensor in Tensors)
+        {
+            string name = tensor.Name;
+            if (name.Length > key.Length + 1 && name.EndsWith(key, StringComparison.Ordinal) && name[name.Length - key.Length - 1] == '.')
+            {
+                return name[..(name.Length - key.Length)];
+            }
+        }
+        return null;
+    }
+
     /// <summary>The tensors, in the order the header lists them.</summary>
     public IReadOnlyList<SafeTensorInfo> Tensors { get; }
 

@@ -190,10 +190,12 @@ internal static class WeightFileErrors
         key,
         Invariant($"{sourceName}: tensor '{key}' has running variance {variance.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at channel {channel}, and with eps {epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} the sum is not positive, so the batch-norm scale 1/sqrt(var + eps) is undefined. {DamagedStatistics}"));
 
-    public static WeightFileException MissingTensor(string sourceName, string key, ReadOnlySpan<int> expectedShape) => new(
+    public static WeightFileException MissingTensor(string sourceName, string key, ReadOnlySpan<int> expectedShape, string? prefix) => new(
         sourceName,
         key,
-        Invariant($"{sourceName}: missing tensor '{key}' (expected shape {ShapeText.Format(expectedShape)}). The file was exported from a different architecture or with different layer names; check the network definition against the PyTorch module, and strip prefixes such as 'module.' that DataParallel adds."));
+        prefix is null
+            ? Invariant($"{sourceName}: missing tensor '{key}' (expected shape {ShapeText.Format(expectedShape)}). The file was exported from a different architecture or with different layer names; check the network definition against the PyTorch module, and strip prefixes such as 'module.' that DataParallel adds.")
+            : Invariant($"{sourceName}: missing tensor '{key}' (expected shape {ShapeText.Format(expectedShape)}); the file has it as '{prefix}{key}': its keys carry the prefix '{prefix}' (a wrapper's, such as DataParallel's 'module.'). {SafeTensorsFile.StripPrefixFix(prefix)}"));
 
     public static WeightFileException ShapeMismatch(string sourceName, SafeTensorInfo tensor, ReadOnlySpan<int> expectedShape) => new(
         sourceName,

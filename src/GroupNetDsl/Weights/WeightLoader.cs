@@ -128,7 +128,7 @@ public sealed class WeightLoader
     private SafeTensorInfo Find(string key, ReadOnlySpan<int> expectedShape)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (!WeightFile.TryGet(key, out var tensor)) throw WeightFileErrors.MissingTensor(WeightFile.SourceName, key, expectedShape);
+        if (!WeightFile.TryGet(key, out var tensor)) throw WeightFileErrors.MissingTensor(WeightFile.SourceName, key, expectedShape, WeightFile.FindKeyPrefix(key));
         if (!tensor.HasShape(expectedShape)) throw WeightFileErrors.ShapeMismatch(WeightFile.SourceName, tensor, expectedShape);
         return tensor;
     }

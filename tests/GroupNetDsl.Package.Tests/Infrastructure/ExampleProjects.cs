@@ -83,6 +83,14 @@ public static class ExampleProjects
         }
         """;
 
+    /// <summary>The ordinary app shape: a top-level Program.cs that imports the root namespace and names the network.</summary>
+    public const string InvalidProgramCs = """
+        using Invalid;
+
+        using var net = Bad.Load("bad.safetensors");
+        Console.WriteLine(Bad.Summary);
+        """;
+
     /// <summary>The image Program.cs feeds the networks, computed the same way.</summary>
     public static float[] Input()
     {
@@ -121,7 +129,7 @@ public static class ExampleProjects
     {
         var project = ConsumerProject.Create(packages.Folder("invalid"), "Invalid", packages.Feed, packages.Version);
         project.Write("Bad.gnet", BadGnet);
-        project.Write("Program.cs", "System.Console.WriteLine(\"never built\");\n");
+        project.Write("Program.cs", InvalidProgramCs);
         return new BuiltProject(project, await project.BuildAsync());
     }
 

@@ -39,6 +39,20 @@ public sealed class WeightLoaderTests
         Assert.Contains("different architecture", error.Message);
     }
 
+    [Fact]
+    public void A_tensor_saved_under_a_wrappers_prefix_is_named_with_the_prefix_and_the_fix()
+    {
+        var loader = Loader(new SafeTensorsWriter().AddFloat32("module.model.stem.0.weight", [1], 1f).AddFloat32("module.model.xstem.0.weight", [1], 1f));
+
+        var error = Assert.Throws<WeightFileException>(() => loader.Take("stem.0.weight", 1));
+
+        AssertNames(error, "stem.0.weight");
+        Assert.Contains("missing tensor 'stem.0.weight' (expected shape [1]); the file has it as 'module.model.stem.0.weight': its keys carry the prefix 'module.model.'", error.Message);
+        Assert.Contains("Save the state_dict without 'module.model.'", error.Message);
+        // Only a whole name segment counts: "xstem.0.weight" does not end in ".stem.0.weight".
+        Assert.Null(SafeTensorsFile.Parse(new SafeTensorsWriter().AddFloat32("module.xstem.0.weight", [1], 1f).ToBytes(), "m").FindKeyPrefix("stem.0.weight"));
+    }
+
     [Theory]
     [InlineData(new long[] { 8, 1, 3, 3 }, new[] { 8, 2, 3, 3 }, "[8, 1, 3, 3]", "[8, 2, 3, 3]")]
     [InlineData(new long[] { 4 }, new[] { 4, 1 }, "[4]", "[4, 1]")]

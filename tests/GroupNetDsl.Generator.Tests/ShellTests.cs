@@ -1,0 +1,112 @@
+using GroupNetDsl.Generator.Tests.Harness;
+
+namespace GroupNetDsl.Generator.Tests;
+
+/// <summary>
+/// A .gnet network with errors gets no code, but its namespace and an empty class of its name still exist: user code
+/// that names it (<c>using Shells;</c>, <c>Broken.Load(...)</c>) fails on the network's own first error (CS0619 with
+/// the GNET text), not on a missing namespace (CS0246 in a using directive stops the compiler before the analyzers
+/// run, which hid every GNET error of the project).
+/// </summary>
+public sealed class ShellTests
+{
+    private const string Root = "Shells";
+
+    private const string Program = """
+        using Shells;
+
+        public static class Program
+        {
+            public static void Main() => System.Console.WriteLine(Broken.Summary);
+        }
+        """;
+
+    [Fact]
+    public void Code_naming_a_network_with_errors_fails_on_its_first_GNET_error_not_on_a_missing_namespace()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Broken(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n}\n")
+            .WithSource("Program.cs", Program)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var errors = run.CompilationProblems();
+        Assert.DoesNotContain(errors, d => d.Id == "CS0246");
+        var obsolete = Assert.Single(errors, d => d.Id == "CS0619");
+        Assert.Equal(
+            "'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,31): GNET0201: c: in_channels 3 is not divisible by groups 2; "
+            + "use a groups value that divides both channel counts (valid: 1)'",
+            obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // The shell has no member that could run.
+        Assert.Contains(errors, d => d.Id == "CS0117" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'Summary'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_that_does_not_parse_still_declares_the_namespace_and_its_networks()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n")
+            .WithSource("Program.cs", Program)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var errors = run.CompilationProblems();
+        Assert.DoesNotContain(errors, d => d.Id == "CS0246");
+        // Broken is valid, but withheld with its file: its shell names the file's first syntax error.
+        var obsolete = Assert.Single(errors, d => d.Id == "CS0619");
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(3,1): GNET0", obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_network_name_the_namespace_still_exists()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "netwrk Broken(input: 3x8x8) = conv(3, 4, 3)\n")
+            .WithSource("Program.cs", "using Shells;\n\npublic static class Program\n{\n    public static void Main() { }\n}\n")
+            .Run();
+
+        run.AssertCompilesCleanly();
+        string shells = Assert.Single(run.Files).Text;
+        Assert.Contains("namespace Shells", shells, StringComparison.Ordinal);
+        Assert.DoesNotContain("class", shells, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Valid_projects_get_no_shell_file_and_bound_or_declared_classes_get_no_shell()
+    {
+        var valid = GeneratorHarness.Create().WithRootNamespace(Root).WithGnet("/p/Valid.gnet", "network Valid(input: 3x8x8) = conv(3, 4, 3)\n").Run();
+        Assert.Single(valid.HintNames);
+
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Bound(input: 3x8x8) = conv(3, 4, 3, groups: 2)\nnetwork Declared(input: 3x8x8) = conv(3, 4, 3, groups: 2)\n")
+            .WithSource("Classes.cs", """
+                namespace Shells;
+
+                [GroupNetDsl.GroupNet(Network = "Bound")]
+                public partial class Holder;
+
+                public partial class Declared;
+                """)
+            .Run();
+        run.AssertGeneratorDidNotFail();
+        string shells = Assert.Single(run.Files).Text;
+        Assert.DoesNotContain("class Bound", shells, StringComparison.Ordinal);
+        // Declared is a plain class of the user here, not a [GroupNet] class: only [GroupNet] classes are known to the generator.
+        Assert.Contains("class Declared", shells, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reason_with_quotes_backslashes_and_line_breaks_stays_inside_its_literal()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Broken(input: 3x8x8) {\n    c = convolution\\\"x\n}\n")
+            .Run();
+
+        run.AssertCompilesCleanly();
+    }
+}
