@@ -28,7 +28,7 @@ counts.json: parameters and MACs at 3x224x224 of more builder arguments (no weig
 
 --full: torch.manual_seed(1234), the builder's own initialization, then random batchnorm statistics as export.py draws
 them (running_mean randn*0.1, running_var rand*0.9+0.3, weight rand*0.8+0.6, bias randn*0.1); writes
-artifacts/zoo/<name>.safetensors (F32 state_dict), <name>.io.safetensors (input [2,3,224,224], output) and <name>.onnx
+artifacts/zoo/<name>.224.safetensors (F32 state_dict), <name>.224.io.safetensors (input [2,3,224,224], output) and <name>.224.onnx
 (opset 13, input `input`, output `output`, dynamic batch axis) for the benchmarks and the full-size parity run
 (`dotnet run -c Release --project benchmarks/GroupNetDsl.Benchmarks -- --zoo-parity`).
 """
@@ -231,10 +231,11 @@ def export_full():
         randomize_batchnorm(model, SEED + 1)
         x = make_input((2, 3, 224, 224))
         y = run(model, x)
-        write(os.path.join(FULL, name + ".safetensors"), OrderedDict((k, v.contiguous()) for k, v in model.state_dict().items()))
-        write(os.path.join(FULL, name + ".io.safetensors"), OrderedDict([("input", x), ("output", y)]))
+        # ".224": the CI data of the same network (data/zoo/<name>.*) is found first by name.
+        write(os.path.join(FULL, name + ".224.safetensors"), OrderedDict((k, v.contiguous()) for k, v in model.state_dict().items()))
+        write(os.path.join(FULL, name + ".224.io.safetensors"), OrderedDict([("input", x), ("output", y)]))
         if onnx:
-            export_onnx(model, (3, 224, 224), os.path.join(FULL, name + ".onnx"))
+            export_onnx(model, (3, 224, 224), os.path.join(FULL, name + ".224.onnx"))
 
 
 def main():
