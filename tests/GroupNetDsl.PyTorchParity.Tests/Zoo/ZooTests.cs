@@ -19,23 +19,11 @@ public sealed class ZooTests(ITestOutputHelper output)
 
     private static readonly Dictionary<string, Case> Cases = new[]
     {
-        new Case("mobilenet_v2", (bytes, threads) =>
-        {
-            var network = ZooMobileNetV2.Load(bytes, "mobilenet_v2", threads);
-            return (network.Forward, network);
-        },
+        new Case("mobilenet_v2", (bytes, threads) => Open(ZooMobileNetV2.Load(bytes, "mobilenet_v2", threads)),
             ZooMobileNetV2.InputLength, ZooMobileNetV2.OutputLength, ZooMobileNetV2.ParameterCount, ZooMobileNetV2.MultiplyAccumulates),
-        new Case("mobilenet_v2_w0_7", (bytes, threads) =>
-        {
-            var network = ZooMobileNetV2Width07.Load(bytes, "mobilenet_v2_w0_7", threads);
-            return (network.Forward, network);
-        },
+        new Case("mobilenet_v2_w0_7", (bytes, threads) => Open(ZooMobileNetV2Width07.Load(bytes, "mobilenet_v2_w0_7", threads)),
             ZooMobileNetV2Width07.InputLength, ZooMobileNetV2Width07.OutputLength, ZooMobileNetV2Width07.ParameterCount, ZooMobileNetV2Width07.MultiplyAccumulates),
-        new Case("resnext50_32x4d", (bytes, threads) =>
-        {
-            var network = ZooResNeXt50.Load(bytes, "resnext50_32x4d", threads);
-            return (network.Forward, network);
-        },
+        new Case("resnext50_32x4d", (bytes, threads) => Open(ZooResNeXt50.Load(bytes, "resnext50_32x4d", threads)),
             ZooResNeXt50.InputLength, ZooResNeXt50.OutputLength, ZooResNeXt50.ParameterCount, ZooResNeXt50.MultiplyAccumulates),
     }.ToDictionary(c => c.Name);
 
@@ -127,6 +115,12 @@ public sealed class ZooTests(ITestOutputHelper output)
         using (threadedInstance) threaded(input, actual, 8);
         Assert.Equal(expected, actual);
     }
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV2 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV2Width07 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooResNeXt50 network) => (network.Forward, network);
 
     private static JsonDocument Manifest(string name) => JsonDocument.Parse(File.ReadAllText(Reference(name + ".json")));
 
