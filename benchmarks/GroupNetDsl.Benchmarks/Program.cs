@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using GroupNetDsl.Benchmarks;
+using GroupNetDsl.Benchmarks.Cases;
 using GroupNetDsl.Benchmarks.Probe;
 using GroupNetDsl.Benchmarks.Report;
 using GroupNetDsl.Benchmarks.Suites;
@@ -14,6 +15,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
+//   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
 if (args.Length > 0 && args[0] == "--cores")
 {
     var check = CoreCheck.Measure();
@@ -24,6 +26,10 @@ if (args.Length > 0 && args[0] == "--alloc")
 {
     GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run();
     return 0;
+}
+if (args.Length > 0 && args[0] == "--zoo-parity")
+{
+    return ZooParity.Run() ? 0 : 1;
 }
 if (args.Length > 0 && args[0] == "--quick")
 {
@@ -40,8 +46,10 @@ if (!options.ReportOnly)
     if (!benchmarkArgs.Any(a => a is "--filter" or "-f")) benchmarkArgs = [.. benchmarkArgs, "--filter", "*"];
     var coresBefore = CoreCheck.WaitForTwoCores(options.WaitForCores);
     double? loadBefore = RunInfo.LoadAverage();
+    Type[] torchvision = TorchvisionNetworks.Available.Count > 0 ? [typeof(TorchvisionBenchmarks)] : [];
+    foreach (var network in TorchvisionNetworks.Benchmarked.Except(TorchvisionNetworks.Available)) Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
     BenchmarkSwitcher
-        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), typeof(NaiveReferenceBenchmarks)])
+        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), .. torchvision, typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());
     double? loadAfter = RunInfo.LoadAverage();
     var coresAfter = CoreCheck.Measure();

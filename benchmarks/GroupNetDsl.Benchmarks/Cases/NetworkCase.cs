@@ -11,6 +11,9 @@ public enum CaseSuite
 
     /// <summary>A single convolution of the layer suite.</summary>
     Layer,
+
+    /// <summary>A torchvision network of the model zoo at 3x224x224 (files in artifacts/zoo/).</summary>
+    Torchvision,
 }
 
 /// <summary>

@@ -37,8 +37,8 @@ public static class NetworkCatalog
             PW_64_256_28.InputChannels, PW_64_256_28.InputHeight, PW_64_256_28.InputWidth, PW_64_256_28.OutputLength, PW_64_256_28.MultiplyAccumulates, typeof(PW_64_256_28)),
     ];
 
-    /// <summary>Seed networks, then layers.</summary>
-    public static IReadOnlyList<NetworkCase> All { get; } = [.. SeedNetworks, .. Layers];
+    /// <summary>Seed networks, then layers, then torchvision's networks (whose files may be absent).</summary>
+    public static IReadOnlyList<NetworkCase> All { get; } = [.. SeedNetworks, .. Layers, .. TorchvisionNetworks.Benchmarked];
 
     /// <summary>The case of that name.</summary>
     public static NetworkCase Find(string name) =>

@@ -10,7 +10,7 @@ namespace GroupNetDsl.Benchmarks.Report;
 /// Writes docs/benchmarks.md from the results: the command, the machine, the tables and a chart, then the hand-written
 /// benchmarks/ANALYSIS.md (how to read the tables, the targets, where the time goes).
 /// </summary>
-public static class MarkdownReport
+public static partial class MarkdownReport
 {
     /// <summary>The command that runs every suite and rewrites the report.</summary>
     public const string Command = "dotnet run -c Release --project benchmarks/GroupNetDsl.Benchmarks";
@@ -67,6 +67,7 @@ public static class MarkdownReport
         page.AppendLine("## Layer suite");
         page.AppendLine();
         WriteComparisonTable(page, results, NetworkCatalog.Layers);
+        WriteTorchvision(page, results);
 
         page.AppendLine("## Chart");
         page.AppendLine();

@@ -493,7 +493,7 @@ internal sealed partial class Binder
 
     /// <summary>Locations inside the standard library mean nothing to the user: point at the call site instead.</summary>
     private SourceLocation Place(SourceLocation location) =>
-        location.FilePath == StandardLibrary.FilePath ? _anchor : location;
+        StandardLibrary.Contains(location.FilePath) ? _anchor : location;
 
     /// <summary>How messages name a layer: its path, or the network's name for `network N = op(...)` (whose path is empty).</summary>
     private string DisplayName(Module module) => module.Path.Length == 0 ? _networkName : module.Path;

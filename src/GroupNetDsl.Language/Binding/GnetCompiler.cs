@@ -95,7 +95,7 @@ public static class GnetCompiler
     {
         var blocks = new Dictionary<string, BlockSyntax>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var block in StandardLibrary.Blocks) blocks[block.Name] = block;
+        foreach (var block in StandardLibrary.Blocks.Concat(StandardLibrary.ZooBlocks)) blocks[block.Name] = block;
 
         // User blocks shadow standard-library blocks of the same name; two user blocks may not share one.
         var userNames = new HashSet<string>(StringComparer.Ordinal);

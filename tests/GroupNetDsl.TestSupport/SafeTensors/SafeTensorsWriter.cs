@@ -136,7 +136,17 @@ public sealed class SafeTensorsWriter
     }
 
     /// <summary>The tensors' bytes back to back.</summary>
-    public byte[] DataBuffer() => _tensors.SelectMany(tensor => tensor.Data).ToArray();
+    public byte[] DataBuffer()
+    {
+        var buffer = new byte[_tensors.Sum(tensor => tensor.Data.Length)];
+        int offset = 0;
+        foreach (var tensor in _tensors)
+        {
+            tensor.Data.CopyTo(buffer, offset);
+            offset += tensor.Data.Length;
+        }
+        return buffer;
+    }
 
     public byte[] ToBytes() => Assemble(HeaderJson(), DataBuffer());
 

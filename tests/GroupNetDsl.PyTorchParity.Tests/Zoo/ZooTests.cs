@@ -1,0 +1,134 @@
+using System.Text.Json;
+using GroupNetDsl.Weights;
+using Xunit.Abstractions;
+
+namespace GroupNetDsl.PyTorchParity.Tests.Zoo;
+
+/// <summary>
+/// The model zoo (src/GroupNetDsl.Language/StandardLibrary/Zoo) against torchvision 0.14: each network declared in one
+/// line (Zoo/Zoo.gnet) loads torchvision's state_dict keys, has torchvision's parameter count and MACs, and computes
+/// torchvision's output. Expected numbers come from tests/reference/export_zoo.py (data/zoo).
+/// </summary>
+public sealed class ZooTests(ITestOutputHelper output)
+{
+    /// <summary>Runs <c>batchSize</c> images.</summary>
+    private delegate void BatchForward(ReadOnlySpan<float> input, Span<float> output, int batchSize);
+
+    /// <summary>A network of Zoo.gnet checked against PyTorch: its data files' name, its class's Load and sizes.</summary>
+    private sealed record Case(string Name, Func<byte[], int, (BatchForward Forward, IDisposable Instance)> Load, int InputLength, int OutputLength, long Parameters, long Macs);
+
+    private static readonly Dictionary<string, Case> Cases = new[]
+    {
+        new Case("mobilenet_v2", (bytes, threads) => Open(ZooMobileNetV2.Load(bytes, "mobilenet_v2", threads)),
+            ZooMobileNetV2.InputLength, ZooMobileNetV2.OutputLength, ZooMobileNetV2.ParameterCount, ZooMobileNetV2.MultiplyAccumulates),
+        new Case("mobilenet_v2_w0_7", (bytes, threads) => Open(ZooMobileNetV2Width07.Load(bytes, "mobilenet_v2_w0_7", threads)),
+            ZooMobileNetV2Width07.InputLength, ZooMobileNetV2Width07.OutputLength, ZooMobileNetV2Width07.ParameterCount, ZooMobileNetV2Width07.MultiplyAccumulates),
+        new Case("resnext50_32x4d", (bytes, threads) => Open(ZooResNeXt50.Load(bytes, "resnext50_32x4d", threads)),
+            ZooResNeXt50.InputLength, ZooResNeXt50.OutputLength, ZooResNeXt50.ParameterCount, ZooResNeXt50.MultiplyAccumulates),
+    }.ToDictionary(c => c.Name);
+
+    public static TheoryData<string> CheckedNetworks() => new(Cases.Keys);
+
+    /// <summary>The 3x224x224 declarations of Zoo.gnet by their name in counts.json: (parameters, MACs) of the generated class.</summary>
+    public static TheoryData<string, long, long> CountedNetworks() => new()
+    {
+        { "mobilenet_v2", MobileNetV2At224.ParameterCount, MobileNetV2At224.MultiplyAccumulates },
+        { "mobilenet_v2_w0_35", MobileNetV2Width035.ParameterCount, MobileNetV2Width035.MultiplyAccumulates },
+        { "mobilenet_v2_w0_5", MobileNetV2Width05.ParameterCount, MobileNetV2Width05.MultiplyAccumulates },
+        { "mobilenet_v2_w0_7_c10", MobileNetV2Width07Classes10.ParameterCount, MobileNetV2Width07Classes10.MultiplyAccumulates },
+        { "mobilenet_v2_w0_75", MobileNetV2Width075.ParameterCount, MobileNetV2Width075.MultiplyAccumulates },
+        { "mobilenet_v2_w1_3", MobileNetV2Width13.ParameterCount, MobileNetV2Width13.MultiplyAccumulates },
+        { "mobilenet_v2_w1_4", MobileNetV2Width14.ParameterCount, MobileNetV2Width14.MultiplyAccumulates },
+        { "mobilenet_v2_r4", MobileNetV2Round4.ParameterCount, MobileNetV2Round4.MultiplyAccumulates },
+        { "resnext50_32x4d", ResNeXt50At224.ParameterCount, ResNeXt50At224.MultiplyAccumulates },
+        { "resnext50_32x4d_c10", ResNeXt50Classes10.ParameterCount, ResNeXt50Classes10.MultiplyAccumulates },
+        { "resnext101_32x8d", ResNeXt101At224.ParameterCount, ResNeXt101At224.MultiplyAccumulates },
+    };
+
+    [Theory]
+    [MemberData(nameof(CountedNetworks))]
+    public void Parameters_and_MACs_at_224_are_torchvisions(string name, long parameters, long macs)
+    {
+        using var counts = JsonDocument.Parse(File.ReadAllText(Reference("counts.json")));
+        var expected = counts.RootElement.GetProperty(name);
+        Assert.Equal(expected.GetProperty("parameters").GetInt64(), parameters);
+        Assert.Equal(expected.GetProperty("macs_per_image_224").GetInt64(), macs);
+    }
+
+    [Fact]
+    public void Every_counted_network_is_declared()
+    {
+        using var counts = JsonDocument.Parse(File.ReadAllText(Reference("counts.json")));
+        Assert.Equal(counts.RootElement.EnumerateObject().Select(p => p.Name).Order(), CountedNetworks().Select(row => (string)row[0]).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(CheckedNetworks))]
+    public void Output_matches_torchvision(string name)
+    {
+        var network = Cases[name];
+        using var manifest = Manifest(name);
+        Assert.Equal(manifest.RootElement.GetProperty("parameters").GetInt64(), network.Parameters);
+        Assert.Equal(manifest.RootElement.GetProperty("macs_per_image").GetInt64(), network.Macs);
+
+        var (input, expected) = InputOutput(name);
+        var (forward, instance) = network.Load(CountedWeights.Create(manifest.RootElement), 1);
+        using (instance)
+        {
+            var actual = new float[expected.Length];
+            forward(input, actual, expected.Length / network.OutputLength);
+            float scale = expected.Max(Math.Abs);
+            float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+            output.WriteLine($"{name}: params {network.Parameters:N0}, MACs {network.Macs:N0}, max |output| {scale:G4}, max abs error {worst:G3} = {worst / scale:G3} x max |output|");
+            Assert.True(worst <= 1e-5f * scale, $"{name}: max abs error {worst:G4} exceeds 1e-5 x max |output| {scale:G4}");
+        }
+    }
+
+    [Theory]
+    [InlineData("mobilenet_v2")]
+    [InlineData("resnext50_32x4d")]
+    public void Batch_of_8_on_2_threads_equals_one_image_at_a_time_on_1(string name)
+    {
+        var network = Cases[name];
+        using var manifest = Manifest(name);
+        byte[] weights = CountedWeights.Create(manifest.RootElement);
+        var (pair, _) = InputOutput(name);
+        // Eight images: the two of PyTorch's input, then each scaled and shifted, so no two are alike.
+        var input = new float[8 * network.InputLength];
+        for (int image = 0; image < 8; image++)
+        {
+            var source = pair.AsSpan(image % 2 * network.InputLength, network.InputLength);
+            for (int i = 0; i < source.Length; i++) input[image * network.InputLength + i] = source[i] * (1 + image / 8f) + image / 16f;
+        }
+
+        var expected = new float[8 * network.OutputLength];
+        var (single, singleInstance) = network.Load(weights, 1);
+        using (singleInstance)
+        {
+            for (int image = 0; image < 8; image++)
+            {
+                single(input.AsSpan(image * network.InputLength, network.InputLength), expected.AsSpan(image * network.OutputLength, network.OutputLength), 1);
+            }
+        }
+        var actual = new float[expected.Length];
+        var (threaded, threadedInstance) = network.Load(weights, 2);
+        using (threadedInstance) threaded(input, actual, 8);
+        Assert.Equal(expected, actual);
+    }
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV2 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV2Width07 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooResNeXt50 network) => (network.Forward, network);
+
+    private static JsonDocument Manifest(string name) => JsonDocument.Parse(File.ReadAllText(Reference(name + ".json")));
+
+    private static (float[] Input, float[] Expected) InputOutput(string name)
+    {
+        var file = SafeTensorsFile.Open(Reference(name + ".io.safetensors"));
+        return (file.ReadFloat32("input"), file.ReadFloat32("output"));
+    }
+
+    private static string Reference(string name) => Path.Combine(AppContext.BaseDirectory, "reference", "zoo", name);
+}
