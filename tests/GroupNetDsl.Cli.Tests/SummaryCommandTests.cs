@@ -24,7 +24,9 @@ public sealed class SummaryCommandTests : CommandTests
 
         foreach (var layer in ReferenceData.MiniGroupNetLayers)
         {
-            string row = Assert.Single(run.OutputLines, line => line.StartsWith(layer.Path + " ", StringComparison.Ordinal));
+            // Indented two spaces per module around the layer.
+            string indent = new(' ', 2 * layer.Path.Count(c => c == '.'));
+            string row = Assert.Single(run.OutputLines, line => line.StartsWith(indent + layer.Path + " ", StringComparison.Ordinal));
             string[] cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(ReferenceData.Number(layer.MultiplyAccumulates), cells[^1]);
             Assert.Equal(ReferenceData.Number(layer.Parameters), cells[^2]);
@@ -105,7 +107,20 @@ public sealed class SummaryCommandTests : CommandTests
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Contains($"Total params: {4 * 4}", run.OutputLines);
-        Assert.Single(run.OutputLines, line => line.StartsWith("a.mix ", StringComparison.Ordinal));
+        Assert.Single(run.OutputLines, line => line.StartsWith("  a.mix ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Depth_limits_the_nesting_and_a_negative_depth_is_a_usage_error()
+    {
+        var run = Gnet.Run("summary", ReferenceData.MiniGroupNetSource, "--plain", "--depth", "0");
+        var negative = Gnet.Run("summary", ReferenceData.MiniGroupNetSource, "--depth", "-1");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains(run.OutputLines, line => line.StartsWith("stage1 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.OutputLines, line => line.TrimStart().StartsWith("stage1.", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.CannotRun, negative.ExitCode);
+        Assert.Contains("--depth must be 0 or more.", negative.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,5 +146,5 @@ public sealed class SummaryCommandTests : CommandTests
     }
 
     private static string Row(GnetRun run, string path) =>
-        Assert.Single(run.OutputLines, line => line.StartsWith("│ " + path + " ", StringComparison.Ordinal));
+        Assert.Single(run.OutputLines, line => line.TrimStart('│', ' ').StartsWith(path + " ", StringComparison.Ordinal));
 }

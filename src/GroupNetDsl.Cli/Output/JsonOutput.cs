@@ -34,6 +34,24 @@ public static class JsonOutput
             json.WriteNumber("parameters", network.ParameterCount);
             json.WriteNumber("multiplyAccumulates", network.MultiplyAccumulates);
             json.WriteNumber("stateDictEntries", network.Weights.Count);
+            var memory = SummaryTable.Memory(network);
+            json.WriteStartObject("memoryBytes");
+            json.WriteNumber("input", memory.Input);
+            json.WriteNumber("parameters", memory.Parameters);
+            json.WriteNumber("activations", memory.Activations);
+            json.WriteNumber("scratch", memory.Scratch);
+            json.WriteEndObject();
+            json.WriteStartArray("modules");
+            foreach (var module in SummaryTable.TreeRows(network).Where(r => r.IsModule))
+            {
+                json.WriteStartObject();
+                json.WriteString("path", module.Path);
+                json.WriteNumber("depth", module.Depth);
+                json.WriteNumber("parameters", module.Parameters);
+                json.WriteNumber("multiplyAccumulates", module.MultiplyAccumulates);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("layers");
             var rows = SummaryTable.Rows(network);
             for (int i = 0; i < rows.Count; i++)

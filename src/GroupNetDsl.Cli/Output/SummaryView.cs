@@ -5,8 +5,9 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Output;
 
 /// <summary>
-/// The summary of a network as a Spectre.Console table: the rows and totals of <see cref="SummaryTable"/>,
-/// numbers right-aligned with thousands separators, totals in the footer.
+/// The summary of a network as a Spectre.Console table: the module and layer rows and totals of
+/// <see cref="SummaryTable"/> (modules in bold, layers indented under them), numbers right-aligned with thousands
+/// separators, totals in the footer; the memory lines follow the table.
 /// </summary>
 public static class SummaryView
 {
@@ -14,9 +15,16 @@ public static class SummaryView
     public static string Heading(Network network) =>
         $"{network.Name}: input {network.Input}, output {network.Output}, {network.Weights.Count} state_dict entries";
 
-    public static Table Create(Network network)
+    /// <summary>The memory of one image, after the table (the lines <see cref="SummaryTable.Format"/> ends with).</summary>
+    public static string MemoryLines(Network network)
     {
-        var rows = SummaryTable.Rows(network);
+        var memory = SummaryTable.Memory(network);
+        return $"Input size: {SummaryTable.Bytes(memory.Input)}, params size: {SummaryTable.Bytes(memory.Parameters)}, activations (every layer's output): {SummaryTable.Bytes(memory.Activations)}, scratch per thread: {SummaryTable.Bytes(memory.Scratch)}";
+    }
+
+    public static Table Create(Network network, int? maxDepth = null)
+    {
+        var rows = SummaryTable.TreeRows(network, maxDepth);
         var table = new Table
         {
             Border = TableBorder.Rounded,
@@ -31,7 +39,7 @@ public static class SummaryView
         foreach (var row in rows)
         {
             table.AddRow(
-                new Text(row.Path),
+                new Text(new string(' ', 2 * row.Depth) + row.Path, row.IsModule ? new Style(decoration: Decoration.Bold) : Style.Plain),
                 new Text(row.Op),
                 new Text(row.Details),
                 new Text(row.OutputShape),

@@ -160,9 +160,8 @@ public static partial class CSharpEmitter
         w.Line("/// <summary>Floats of scratch memory one Forward call needs, planned by tensor liveness.</summary>");
         w.Line($"public const int ScratchLength = {plan.ScratchLength};");
         w.Line();
-        w.Line("/// <summary>The layer table: path, op, configuration, output shape, parameters, MACs (the same as `gnet summary`).</summary>");
-        string summary = SummaryTable.Format(network) + $"Scratch: {SummaryTable.Number(plan.ScratchLength)} floats per image\n";
-        WriteStringProperty(w, "public static string Summary", summary);
+        w.Line("/// <summary>The layer table: modules and layers with path, op, configuration, output shape, parameters, MACs; totals and memory (the same as `gnet summary --plain`).</summary>");
+        WriteStringProperty(w, "public static string Summary", SummaryTable.Format(network));
         w.Line();
     }
 

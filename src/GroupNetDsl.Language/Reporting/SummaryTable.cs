@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -6,8 +7,19 @@ using GroupNetDsl.Language.Model;
 
 namespace GroupNetDsl.Language.Reporting;
 
-/// <summary>One row of a network summary: a layer as torchinfo would list it.</summary>
-public sealed record SummaryRow(string Path, string Op, string Details, string OutputShape, long Parameters, long MultiplyAccumulates);
+/// <summary>
+/// One row of a network summary, as torchinfo would list it: a layer, or a module (a block instance or a sequential)
+/// with the totals of the layers inside it and the shape of its last layer's output. Depth counts the modules around
+/// the row (0 at the network's level).
+/// </summary>
+public sealed record SummaryRow(string Path, string Op, string Details, string OutputShape, long Parameters, long MultiplyAccumulates, int Depth = 0, bool IsModule = false);
+
+/// <summary>What one image costs in memory, in bytes of float32.</summary>
+/// <param name="Input">The input tensor.</param>
+/// <param name="Parameters">The parameters as PyTorch counts them (after load, batchnorm is folded into the conv before it, which only shrinks them).</param>
+/// <param name="Activations">Every layer's output, summed, as if each were kept (what torchinfo calls the forward pass size).</param>
+/// <param name="Scratch">What the generated code holds per thread: its buffers are planned by liveness, so tensors that are not needed at once share memory.</param>
+public sealed record SummaryMemory(long Input, long Parameters, long Activations, long Scratch);
 
 /// <summary>
 /// The torchinfo-like table of a network. `gnet summary` prints it and every generated class returns it
@@ -18,15 +30,72 @@ public static class SummaryTable
     public static IReadOnlyList<SummaryRow> Rows(Network network) =>
         network.Nodes.Select(n => new SummaryRow(n.Path.Length == 0 ? network.Name : n.Path, n.Operation.OpName, Describe(n.Operation), n.Output.ToString(), n.Parameters, n.MultiplyAccumulates)).ToList();
 
+    /// <summary>
+    /// The layers with a row per module before its first layer (a module's layers follow it, one level deeper), down to
+    /// <paramref name="maxDepth"/> levels of modules: a module at that depth shows its totals without its layers.
+    /// </summary>
+    public static IReadOnlyList<SummaryRow> TreeRows(Network network, int? maxDepth = null)
+    {
+        var modules = new Dictionary<string, (long Parameters, long Macs, TensorShape Output)>(StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            foreach (string module in ModulesOf(node.Path))
+            {
+                modules.TryGetValue(module, out var totals);
+                modules[module] = (totals.Parameters + node.Parameters, totals.Macs + node.MultiplyAccumulates, node.Output);
+            }
+        }
+        var rows = new List<SummaryRow>();
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            var chain = ModulesOf(node.Path);
+            for (int depth = 0; depth < chain.Count; depth++)
+            {
+                if ((maxDepth is { } limit && depth > limit) || !shown.Add(chain[depth])) continue;
+                var totals = modules[chain[depth]];
+                rows.Add(new SummaryRow(chain[depth], string.Empty, string.Empty, totals.Output.ToString(), totals.Parameters, totals.Macs, depth, IsModule: true));
+            }
+            if (maxDepth is { } max && chain.Count > max) continue;
+            rows.Add(new SummaryRow(node.Path.Length == 0 ? network.Name : node.Path, node.Operation.OpName, Describe(node.Operation), node.Output.ToString(), node.Parameters, node.MultiplyAccumulates, chain.Count));
+        }
+        return rows;
+    }
+
+    /// <summary>The input, parameters, every activation and the generated code's scratch, in bytes of float32.</summary>
+    public static SummaryMemory Memory(Network network) => new(
+        network.Input.ElementCount * sizeof(float),
+        network.ParameterCount * sizeof(float),
+        network.Nodes.Skip(1).Sum(n => n.Output.ElementCount) * sizeof(float),
+        Emit.ExecutionPlan.Create(network).ScratchLength * sizeof(float));
+
+    /// <summary>A byte count for people: "1.52 MB" (10^6 bytes, as torchinfo), "824 B".</summary>
+    public static string Bytes(long bytes) => bytes < 1000
+        ? bytes.ToString(CultureInfo.InvariantCulture) + " B"
+        : bytes < 1_000_000
+            ? (bytes / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + " kB"
+            : (bytes / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + " MB";
+
+    /// <summary>The modules around a layer, outermost first: "stage1.reduce.0" is in "stage1" and "stage1.reduce".</summary>
+    private static List<string> ModulesOf(string path)
+    {
+        var modules = new List<string>();
+        for (int dot = path.IndexOf('.'); dot >= 0; dot = path.IndexOf('.', dot + 1)) modules.Add(path.Substring(0, dot));
+        return modules;
+    }
+
     /// <summary>A short description of an op's configuration, e.g. "64->64, 3x3, stride 2, pad 1, groups 8".</summary>
     public static string Describe(Operation operation) => operation.Descriptor.Describe(operation);
 
-    /// <summary>The table as plain text with aligned columns and totals.</summary>
-    public static string Format(Network network)
+    /// <summary>
+    /// The table as plain text with aligned columns: modules with their totals and, indented under them, their layers
+    /// (down to <paramref name="maxDepth"/>), then the totals and the memory of one image.
+    /// </summary>
+    public static string Format(Network network, int? maxDepth = null)
     {
-        var rows = Rows(network);
+        var rows = TreeRows(network, maxDepth);
         var header = new[] { "Layer", "Op", "Configuration", "Output", "Params", "MACs" };
-        var cells = rows.Select(r => new[] { r.Path, r.Op, r.Details, r.OutputShape, Number(r.Parameters), Number(r.MultiplyAccumulates) }).ToList();
+        var cells = rows.Select(r => new[] { new string(' ', 2 * r.Depth) + r.Path, r.Op, r.Details, r.OutputShape, Number(r.Parameters), Number(r.MultiplyAccumulates) }).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(i => cells.Select(c => c[i].Length).Concat(new[] { header[i].Length }).Max()).ToArray();
 
         var text = new StringBuilder();
@@ -39,6 +108,11 @@ public static class SummaryTable
         text.Append(rule).Append('\n');
         text.Append("Total params: ").Append(Number(network.ParameterCount)).Append('\n');
         text.Append("Total MACs: ").Append(Number(network.MultiplyAccumulates)).Append('\n');
+        var memory = Memory(network);
+        text.Append("Input size: ").Append(Bytes(memory.Input)).Append('\n');
+        text.Append("Params size: ").Append(Bytes(memory.Parameters)).Append('\n');
+        text.Append("Activations (every layer's output): ").Append(Bytes(memory.Activations)).Append('\n');
+        text.Append("Scratch per thread (buffers shared by liveness): ").Append(Bytes(memory.Scratch)).Append('\n');
         return text.ToString();
     }
 
