@@ -250,6 +250,13 @@ public sealed class Parser
                 _position++;
                 body = ParseExpression();
             }
+            else if (Current.Kind != TokenKind.LeftParen && !(Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Equals))
+            {
+                // A value with no name, such as the output written without its return.
+                var value = ParseExpression();
+                if (!_inError) _diagnostics.Report(DiagnosticDescriptors.ForwardWithoutFinalReturn, value.Location, "has a value that is neither named nor returned");
+                _inError = true;
+            }
             else
             {
                 var names = new List<NameSyntax>();
