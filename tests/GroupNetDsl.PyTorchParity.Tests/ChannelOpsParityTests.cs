@@ -53,6 +53,20 @@ public class ChannelOpsParityTests
     }
 
     [Fact]
+    public void Forward_allocates_nothing_after_warm_up()
+    {
+        var (input, expected) = InputOutput();
+        using var network = ShuffleNetV2Pair.Load(Reference("chan_shufflenet_pair.safetensors"));
+        var output = new float[expected.Length];
+        for (int i = 0; i < 3; i++) network.Forward(input, output, batchSize: 2);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) network.Forward(input, output, batchSize: 2);
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void The_parameter_count_is_torchvisions()
     {
         // sum(p.numel() for p in model.parameters()), printed by export_channel_ops.py.

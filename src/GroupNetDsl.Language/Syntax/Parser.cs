@@ -19,7 +19,8 @@ namespace GroupNetDsl.Language.Syntax;
 /// param      = NAME [ "=" expr ]
 /// body       = "{" { member | forward } "}"
 /// member     = NAME "=" expr
-/// forward    = "forward" "(" NAME ")" "=" expr
+/// forward    = "forward" "(" NAME ")" ( "=" expr | "{" { statement } "return" expr "}" )
+/// statement  = ( NAME | "(" NAME { "," NAME } ")" ) "=" expr      (one per line)
 /// expr       = "if" expr "then" expr "else" expr | or
 /// or         = and { "||" and }          and = not { "&amp;&amp;" not }        not = "!" not | compare
 /// compare    = sum [ ("==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=") sum ]
