@@ -284,6 +284,11 @@ public static class RandomNetworks
             ("conv", new ConvUnit(new ConvConfig(3, 6, 3, Padding: 1), batchNorm: true, Activation.Relu)),
             ("last", new NarrowLayer(2, 3)),
         ]);
+        // No step at all: the output is a part of the input, copied out of it.
+        yield return new NetworkSpec("PieceOfTheInput", new Shape(5, 3, 4),
+        [
+            ("piece", new NarrowLayer(2, 2)),
+        ]);
         yield return new NetworkSpec("ChannelMoves", new Shape(7, 5, 9),
         [
             ("stem", new ConvUnit(new ConvConfig(7, 7, 3, Padding: 1, Groups: 7), batchNorm: false, Activation.Relu)),
