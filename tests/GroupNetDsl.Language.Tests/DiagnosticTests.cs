@@ -84,6 +84,69 @@ public class DiagnosticTests
             """),
 
         // ---------------------------------------------------------------- GNET02xx: semantics and shapes
+        ["GNET0107 a forward block without a return"] = new(
+            "GNET0107",
+            """
+            network N(input: 8x8x8) {
+                a = conv(4, 4, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 2)
+                    y = cat(x1, a(x2))
+                }
+            }
+            """,
+            6, 5, "}", new[] { "has no return" },
+            """
+            network N(input: 8x8x8) {
+                a = conv(4, 4, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 2)
+                    return cat(x1, a(x2))
+                }
+            }
+            """),
+        ["GNET0107 a line after the return"] = new(
+            "GNET0107",
+            """
+            network N(input: 8x8x8) {
+                forward(x) {
+                    y = relu(x)
+                    return y
+                    z = relu6(y)
+                }
+            }
+            """,
+            5, 9, "z", new[] { "continues after its return" },
+            """
+            network N(input: 8x8x8) {
+                forward(x) {
+                    y = relu(x)
+                    return y
+                }
+            }
+            """),
+        ["GNET0107 the output written without return"] = new(
+            "GNET0107",
+            """
+            network N(input: 8x8x8) {
+                a = conv(4, 4, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 2)
+                    cat(x1, a(x2))
+                }
+            }
+            """,
+            5, 9, "cat(x1, a(x2))", new[] { "has a value that is neither named nor returned" },
+            """
+            network N(input: 8x8x8) {
+                a = conv(4, 4, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 2)
+                    return cat(x1, a(x2))
+                }
+            }
+            """),
+
         ["GNET0201 in_channels not divisible by groups"] = new(
             "GNET0201",
             """
@@ -578,6 +641,158 @@ public class DiagnosticTests
             // 2^17 = 131072 relus; the diagnostic is at the network's name, on the last line.
             18 * 4 - 2, 9, "N", new[] { "N", "100000", "nodes", "a block that calls a member more than once doubles the graph at each level; call each member once or use fewer levels" },
             Doubling("a(x)")),
+
+        ["GNET0211 a name bound twice in a forward block"] = new(
+            "GNET0211",
+            """
+            network N(input: 8x8x8) {
+                forward(x) {
+                    y = relu(x)
+                    y = relu6(y)
+                    return y
+                }
+            }
+            """,
+            4, 9, "y", new[] { "y" },
+            """
+            network N(input: 8x8x8) {
+                forward(x) {
+                    y = relu(x)
+                    z = relu6(y)
+                    return z
+                }
+            }
+            """),
+        ["GNET0214 narrow past the last channel"] = new(
+            "GNET0214",
+            """
+            network N(input: 8x8x8) {
+                forward(x) = narrow(x, 6, 4)
+            }
+            """,
+            2, 31, "4", new[] { "narrow", "start + length", "at most 8, the channels of its input 8x8x8", "10" },
+            """
+            network N(input: 8x8x8) {
+                forward(x) = narrow(x, 4, 4)
+            }
+            """),
+        ["GNET0214 cat along another dimension than the channels"] = new(
+            "GNET0214",
+            """
+            network N(input: 8x8x8) {
+                forward(x) = cat(x, x, dim: 0)
+            }
+            """,
+            2, 33, "0", new[] { "cat", "dim", "1 (the channels; -3 is the same dimension), the only one it works along", "0" },
+            """
+            network N(input: 8x8x8) {
+                forward(x) = cat(x, x, dim: 1)
+            }
+            """),
+        ["GNET0216 chunk declared as a member"] = new(
+            "GNET0216",
+            """
+            network N(input: 8x8x8) {
+                halves = chunk(2)
+            }
+            """,
+            2, 14, "chunk(2)", new[] { "chunk", "'chunk' gives several tensors; use it in a forward block that names them, for example (a, b) = chunk(x, ...)" },
+            """
+            network N(input: 8x8x8) {
+                forward(x) {
+                    (a, b) = chunk(x, 2)
+                    return a + b
+                }
+            }
+            """),
+        ["GNET0230 cat of a strided branch and an unstrided one"] = new(
+            "GNET0230",
+            """
+            network N(input: 8x8x8) {
+                a = conv(8, 8, 3, stride: 2, padding: 1)
+                forward(x) = cat(x, a(x))
+            }
+            """,
+            3, 18, "cat(x, a(x))", new[] { "cat", "8x8x8, 8x4x4", "make every operand 8x8 like the first (or flatten them all)" },
+            """
+            network N(input: 8x8x8) {
+                a = conv(8, 8, 3, padding: 1)
+                forward(x) = cat(x, a(x))
+            }
+            """),
+        ["GNET0231 split sizes that miss channels"] = new(
+            "GNET0231",
+            """
+            network N(input: 8x8x8) {
+                a = conv(6, 6, 1)
+                forward(x) {
+                    (x1, x2) = split(x, [2, 4])
+                    return cat(x1, a(x2))
+                }
+            }
+            """,
+            4, 29, "[2, 4]", new[] { "split", "[2, 4]", "6", "8", "input 8x8x8" },
+            """
+            network N(input: 8x8x8) {
+                a = conv(6, 6, 1)
+                forward(x) {
+                    (x1, x2) = split(x, [2, 6])
+                    return cat(x1, a(x2))
+                }
+            }
+            """),
+        ["GNET0232 channel_shuffle groups that do not divide the channels"] = new(
+            "GNET0232",
+            """
+            network N(input: 6x8x8) {
+                forward(x) = channel_shuffle(x, 4)
+            }
+            """,
+            2, 37, "4", new[] { "channel_shuffle", "4", "6", "1, 2, 3, 6" },
+            """
+            network N(input: 6x8x8) {
+                forward(x) = channel_shuffle(x, 3)
+            }
+            """),
+        ["GNET0233 fewer names than chunk gives"] = new(
+            "GNET0233",
+            """
+            network N(input: 6x8x8) {
+                a = conv(2, 2, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 3)
+                    return cat(x1, a(x2))
+                }
+            }
+            """,
+            4, 9, "(x1, x2)", new[] { "'chunk'", "3 tensors (of 2, 2, 2 channels)", "2 names receive them", "write 3 names: (x1, x2, x3) = chunk(...)" },
+            """
+            network N(input: 6x8x8) {
+                a = conv(2, 2, 1)
+                forward(x) {
+                    (x1, x2, x3) = chunk(x, 3)
+                    return cat(x1, a(x2), x3)
+                }
+            }
+            """),
+        ["GNET0233 the tensors of chunk where one tensor is expected"] = new(
+            "GNET0233",
+            """
+            network N(input: 6x8x8) {
+                a = conv(3, 3, 1)
+                forward(x) = a(chunk(x, 2))
+            }
+            """,
+            3, 20, "chunk(x, 2)", new[] { "'chunk'", "2 tensors (of 3, 3 channels)", "one tensor is expected here", "name them in a forward block first: (x1, x2) = chunk(...)" },
+            """
+            network N(input: 6x8x8) {
+                a = conv(3, 3, 1)
+                forward(x) {
+                    (x1, x2) = chunk(x, 2)
+                    return cat(a(x1), x2)
+                }
+            }
+            """),
 
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(

@@ -38,6 +38,29 @@ public class ParserPropertyTests
         }
         """;
 
+    /// <summary>The channel ops and a forward block with a tuple, an if between tensors and a return.</summary>
+    private const string ChannelTour = """
+        block Unit(c, stride = 1) {
+            left  = if stride > 1 then [conv(c, c, 3, stride: stride, padding: 1, groups: c), batchnorm, conv(c, c, 1), relu] else []
+            right = [conv(if stride > 1 then c else c // 2, c // 2, 1, stride: stride), relu]
+            forward(x) {
+                (x1, x2) = chunk(x, 2, dim: 1)
+                halves = if stride == 1 then cat(x1, right(x2)) else cat(narrow(left(x), 0, c // 2), right(x))
+                return channel_shuffle(halves, 2)
+            }
+        }
+        network Channels(input: 8x8x8) {
+            a = Unit(8, stride: 2)
+            b = Unit(8)
+            forward(x) {
+                y = b(a(x))
+                (p, q, r) = split(y, [2, 4, 2])
+                (s, t) = split(q, 2)
+                return cat(r, s, p, t, dim: -3)
+            }
+        }
+        """;
+
     private static string StandardLibraryAndUse => StandardLibrary.Document.Text + """
 
         network UsesBoth(input: 32x16x16) {
@@ -50,6 +73,7 @@ public class ParserPropertyTests
     {
         "block", "network", "forward", "input", "if", "then", "else", "true", "false", "and", "or", "not",
         "conv", "batchnorm", "relu", "relu6", "identity", "add", "maxpool", "avgpool", "flatten", "linear",
+        "cat", "chunk", "split", "narrow", "channel_shuffle", "return", "dim",
         "DepthwiseSeparableConv", "GroupedBottleneck", "round", "int", "min", "max", "x", "stem", "groups", "stride",
         "0", "1", "3", "8", "64", "0.5", "1e3", "1e999", "99999999999", "3x64x64", "0x0", "1x", "2e",
         "(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "-", "*", "/", "//", "%", "==", "!=", "<", "<=", ">", ">=",
@@ -84,12 +108,13 @@ public class ParserPropertyTests
         Gen.String[Gen.Char, 0, 200].Sample(text => { AssertCompilesSafely(text); }, iter: 2_000);
     }
 
-    public static TheoryData<string> Seeds => new() { "MiniGroupNet", "FeatureTour", "StandardLibrary" };
+    public static TheoryData<string> Seeds => new() { "MiniGroupNet", "FeatureTour", "StandardLibrary", "ChannelTour" };
 
     private static string Seed(string name) => name switch
     {
         "MiniGroupNet" => Gnet.MiniGroupNetText,
         "FeatureTour" => FeatureTour,
+        "ChannelTour" => ChannelTour,
         _ => StandardLibraryAndUse,
     };
 

@@ -48,7 +48,7 @@ internal sealed partial class Binder
                     {
                         var scope = new Scope(block.Path, block.Scope);
                         scope.Set(forward.Parameter, tensor);
-                        return EvaluateTensor(forward.Body, scope);
+                        return RunForward(forward, scope);
                     }
                     // A member that failed is missing from the chain: running the rest would report
                     // shape errors caused by the gap, not by the user.
@@ -67,13 +67,22 @@ internal sealed partial class Binder
         }
     }
 
-    /// <summary>Evaluates a forward expression: calls of members and functional ops on tensors, and '+'.</summary>
-    private Value EvaluateTensor(ExpressionSyntax expression, Scope scope)
+    /// <summary>
+    /// Evaluates a forward expression: calls of members and functional ops on tensors, and '+'. The several tensors of
+    /// chunk or split are a value only where a forward block names them (<paramref name="allowSeveral"/>).
+    /// </summary>
+    private Value EvaluateTensor(ExpressionSyntax expression, Scope scope, bool allowSeveral = false)
     {
         Enter();
         try
         {
-            return EvaluateTensorCore(expression, scope);
+            var value = EvaluateTensorCore(expression, scope, allowSeveral);
+            if (value is TupleValue several && !allowSeveral)
+            {
+                ReportSeveralAsOne(several, expression.Location);
+                return ErrorValue.Instance;
+            }
+            return value;
         }
         finally
         {
@@ -81,7 +90,7 @@ internal sealed partial class Binder
         }
     }
 
-    private Value EvaluateTensorCore(ExpressionSyntax expression, Scope scope)
+    private Value EvaluateTensorCore(ExpressionSyntax expression, Scope scope, bool allowSeveral)
     {
         switch (expression)
         {
@@ -107,7 +116,7 @@ internal sealed partial class Binder
                 return left is TensorValue a && right is TensorValue b ? ApplyOp(module, new[] { a, b }) : ErrorValue.Instance;
             }
             case IfSyntax conditional:
-                return Branch(conditional, scope) is { } branch ? EvaluateTensor(branch, scope) : ErrorValue.Instance;
+                return Branch(conditional, scope) is { } branch ? EvaluateTensor(branch, scope, allowSeveral) : ErrorValue.Instance;
             default:
                 Report(DiagnosticDescriptors.InvalidExpression, expression.Location, "forward", "forward can only call layers on tensors and add tensors with '+'");
                 return ErrorValue.Instance;
@@ -142,24 +151,26 @@ internal sealed partial class Binder
                 return ErrorValue.Instance;
             }
             int positional = call.Arguments.TakeWhile(a => a.Name is null).Count();
-            if (positional < op.TensorInputs)
+            // An op that takes a list of tensors (cat) takes every positional argument, at least one.
+            int tensorCount = op.TakesTensorList ? System.Math.Max(positional, 1) : op.TensorInputs;
+            if (positional < tensorCount)
             {
-                Report(DiagnosticDescriptors.MissingArgument, call.Location, name, op.TensorInputs == 1 ? "input tensor" : "second input tensor");
+                Report(DiagnosticDescriptors.MissingArgument, call.Location, name, tensorCount == 1 ? "input tensor" : "second input tensor");
                 return ErrorValue.Instance;
             }
             var inputs = new List<TensorValue>();
             bool failed = false;
-            for (int i = 0; i < op.TensorInputs; i++)
+            for (int i = 0; i < tensorCount; i++)
             {
                 if (EvaluateTensor(call.Arguments[i].Value, scope) is TensorValue t) inputs.Add(t);
                 else failed = true;
             }
-            var bound = BindArguments(name, op.Parameters, call.Arguments, scope, call.Location, skipPositional: op.TensorInputs);
+            var bound = BindArguments(name, op.Parameters, call.Arguments, scope, call.Location, skipPositional: tensorCount);
             if (failed || bound is null) return ErrorValue.Instance;
             var module = new OpModule(AnonymousPath(scope.Path, name), Place(call.Location), op, bound);
             module.Operation = CreateOperation(module, inputChannels: null);
             if (module.Operation is null && !IsDeferred(module)) return ErrorValue.Instance;
-            return ApplyOp(module, inputs.ToArray());
+            return op.GivesSeveralTensors ? ApplySlices(module, inputs[0]) : ApplyOp(module, inputs.ToArray());
         }
 
         if (_blocks.ContainsKey(name))
@@ -224,7 +235,8 @@ internal sealed partial class Binder
             if (!block.Used || block.Syntax.Forward is null) continue;
             foreach (var (member, child) in block.Children)
             {
-                if (!child.Used) Report(DiagnosticDescriptors.UnusedModule, member.NameLocation, child.Path);
+                // An empty sequential does nothing, used or not: torchvision declares one where a branch is absent.
+                if (!child.Used && child is not SequentialModule { Children.Count: 0 }) Report(DiagnosticDescriptors.UnusedModule, member.NameLocation, child.Path);
             }
         }
     }

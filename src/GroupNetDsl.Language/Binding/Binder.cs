@@ -191,6 +191,11 @@ internal sealed partial class Binder
     {
         if (OpRegistry.TryGet(name, out var op))
         {
+            if (op.GivesSeveralTensors)
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, location, name, $"'{name}' gives several tensors; use it in a forward block that names them, for example (a, b) = {name}(x, ...)");
+                return ErrorValue.Instance;
+            }
             if (op.TensorInputs > 1)
             {
                 Report(DiagnosticDescriptors.InvalidExpression, location, name, $"'{name}' combines tensors; use it in forward, for example forward(x) = a(x) + b(x)");
@@ -306,7 +311,9 @@ internal sealed partial class Binder
                 continue;
             }
 
-            var value = EvaluateScalar(argument.Value, scope);
+            var value = spec.Type == ArgumentType.IntegerOrList && argument.Value is ListSyntax list
+                ? EvaluateIntegerList(list, scope, $"argument '{spec.Name}' of '{callee}'")
+                : EvaluateScalar(argument.Value, scope);
             if (value is ErrorValue)
             {
                 ok = false;
@@ -340,6 +347,7 @@ internal sealed partial class Binder
         (ArgumentType.Number, IntValue i) => new FloatValue(i.Value),
         (ArgumentType.Number, FloatValue) => value,
         (ArgumentType.Boolean, BoolValue) => value,
+        (ArgumentType.IntegerOrList, IntValue or IntListValue) => value,
         _ => null,
     };
 
@@ -348,6 +356,7 @@ internal sealed partial class Binder
         ArgumentType.Integer => "an integer",
         ArgumentType.Number => "a number",
         ArgumentType.Boolean => "true or false",
+        ArgumentType.IntegerOrList => "an integer or a list of integers such as [16, 16]",
         _ => "a number or true/false",
     };
 

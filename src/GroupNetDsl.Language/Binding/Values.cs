@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
@@ -40,6 +41,25 @@ internal sealed class BoolValue(bool value) : Value
     public bool Value => value;
 
     public override string Describe() => Value ? "true" : "false";
+}
+
+/// <summary>A list of integers written as an argument (split's channel counts).</summary>
+internal sealed class IntListValue(IReadOnlyList<long> values) : Value
+{
+    public IReadOnlyList<long> Values => values;
+
+    public override string Describe() => "the list [" + string.Join(", ", Values) + "]";
+}
+
+/// <summary>The tensors of an op that gives several (chunk, split), until a forward block names them.</summary>
+internal sealed class TupleValue(string op, IReadOnlyList<TensorValue> tensors) : Value
+{
+    /// <summary>The op's name, as messages say where the tensors came from.</summary>
+    public string Op => op;
+
+    public IReadOnlyList<TensorValue> Tensors => tensors;
+
+    public override string Describe() => $"{Tensors.Count} tensors (of {string.Join(", ", Tensors.Select(t => t.Shape.Channels))} channels)";
 }
 
 internal sealed class ModuleValue(Module module) : Value

@@ -32,6 +32,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "{0} more errors in this file are not shown; at most {1} are reported per file, fix those first".</summary>
     public static readonly DiagnosticDescriptor TooManyErrors = new("GNET0106", "Too many errors", "{0} more errors in this file are not shown; at most {1} are reported per file, fix those first", Syntax, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "The forward block {0}; end it with one 'return expression', its output, as its last line".</summary>
+    public static readonly DiagnosticDescriptor ForwardWithoutFinalReturn = new("GNET0107", "Forward block without a final return", "The forward block {0}; end it with one 'return expression', its output, as its last line", Syntax, DiagnosticSeverity.Error);
+
     // ---- GNET02xx: semantics and shapes ----
 
     /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
@@ -100,6 +103,18 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Network '{0}' needs more than {1} {2}; {3}".</summary>
     public static readonly DiagnosticDescriptor NetworkTooLarge = new("GNET0222", "Network too large", "Network '{0}' needs more than {1} {2}; {3}", Shapes, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "{0}: cannot concatenate tensors of shapes {1} along channels; all need the same height and width, so {2}".</summary>
+    public static readonly DiagnosticDescriptor CatShapeMismatch = new("GNET0230", "cat of different heights or widths", "{0}: cannot concatenate tensors of shapes {1} along channels; all need the same height and width, so {2}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: the channel counts {1} add up to {2} but the input has {3} channels ({4}); make them add up to {3}".</summary>
+    public static readonly DiagnosticDescriptor SplitSizesMismatch = new("GNET0231", "split sizes do not add up", "{0}: the channel counts {1} add up to {2} but the input has {3} channels ({4}); make them add up to {3}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: groups {1} does not divide the input's {2} channels; use one of {3}".</summary>
+    public static readonly DiagnosticDescriptor ShuffleGroupsNotDivisible = new("GNET0232", "channel_shuffle groups not dividing", "{0}: groups {1} does not divide the input's {2} channels; use one of {3}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0} gives {1} but {2}; {3}".</summary>
+    public static readonly DiagnosticDescriptor TensorCountMismatch = new("GNET0233", "Wrong number of tensors", "{0} gives {1} but {2}; {3}", Shapes, DiagnosticSeverity.Error);
+
     // ---- GNET03xx: C# usage (reported by the analyzers) ----
 
     /// <summary>Message: "Class '{0}' declares a network and must be partial; add the partial modifier".</summary>
@@ -140,11 +155,12 @@ public static class DiagnosticDescriptors
     /// <summary>Every rule, in id order: the analyzers register exactly these.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
-        UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors,
+        UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors, ForwardWithoutFinalReturn,
         InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
+        CatShapeMismatch, SplitSizesMismatch, ShuffleGroupsNotDivisible, TensorCountMismatch,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,

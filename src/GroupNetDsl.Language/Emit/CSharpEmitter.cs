@@ -273,19 +273,21 @@ public static partial class CSharpEmitter
         {
             w.Line();
             foreach (var line in steps[s].Comment) w.Line("// " + line);
-            w.Line(steps[s].Call(node => Buffer(plan.Buffers[node]), plan.Workspaces[s] is { } workspace ? Buffer(workspace) : null));
+            w.Line(steps[s].Call(node => Buffer(plan.Buffers[node], network), plan.Workspaces[s] is { } workspace ? Buffer(workspace, network) : null));
         }
         if (plan.CopyToOutput)
         {
             w.Line();
             w.Line("// The output is a view of an earlier tensor: copy it out.");
-            w.Line($"{Buffer(plan.Buffers[network.OutputNode])}.CopyTo(output);");
+            w.Line($"{Buffer(plan.Buffers[network.OutputNode], network)}.CopyTo(output);");
         }
         w.Close();
     }
 
-    private static string Buffer(BufferSlice slice) => slice.Kind switch
+    /// <summary>A tensor's span; a part of the input (a narrow view of it) is a slice of it.</summary>
+    private static string Buffer(BufferSlice slice, Network network) => slice.Kind switch
     {
+        BufferKind.Input when slice.Offset != 0 || slice.Length != network.Input.Length => $"input.Slice({slice.Offset}, {slice.Length})",
         BufferKind.Input => "input",
         BufferKind.Output => "output",
         _ => $"scratch.Slice({slice.Offset}, {slice.Length})",

@@ -60,7 +60,7 @@ public sealed class ExecutionPlan
 
     public IReadOnlyList<Step> Steps { get; }
 
-    /// <summary>The buffer holding each node's value (flatten and identity share their input's).</summary>
+    /// <summary>The buffer holding each node's value (views share their input's, a narrow from an offset).</summary>
     public IReadOnlyDictionary<int, BufferSlice> Buffers { get; }
 
     /// <summary>Each step's workspace (see <see cref="Step.WorkspaceLength"/>), or null.</summary>
@@ -90,8 +90,9 @@ public sealed class ExecutionPlan
             return true;
         }
 
-        // Flatten and identity move no data: their value is their input's.
+        // Views (flatten, identity, narrow) move no data: their value is their input's, from an offset.
         var valueOf = new int[nodes.Count];
+        var offsetOf = new long[nodes.Count];
         var steps = new List<Step>();
         var fused = new HashSet<int>();
         foreach (var node in nodes)
@@ -103,6 +104,7 @@ public sealed class ExecutionPlan
             if (op.IsView)
             {
                 valueOf[node.Index] = valueOf[node.Inputs[0]];
+                offsetOf[node.Index] = offsetOf[node.Inputs[0]] + op.ViewOffset(operation, nodes[node.Inputs[0]].Output);
                 continue;
             }
 
@@ -176,7 +178,9 @@ public sealed class ExecutionPlan
         var buffers = new Dictionary<int, BufferSlice> { [0] = new BufferSlice(BufferKind.Input, 0, network.Input.Length) };
         var allocator = new ScratchAllocator();
         var workspaces = new BufferSlice?[steps.Count];
-        bool copyToOutput = outputValue == 0 || steps.Count == 0 || steps[steps.Count - 1].Last.Index != outputValue;
+        // A part of a tensor (a narrow view) is copied out of it, so the whole tensor never goes to the caller's output.
+        bool outputIsPart = offsetOf[network.OutputNode] != 0 || network.Output.Length != nodes[outputValue].Output.Length;
+        bool copyToOutput = outputValue == 0 || steps.Count == 0 || steps[steps.Count - 1].Last.Index != outputValue || outputIsPart;
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
@@ -204,7 +208,7 @@ public sealed class ExecutionPlan
         }
         for (int i = 0; i < nodes.Count; i++)
         {
-            if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset, nodes[i].Output.Length);
+            if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset + offsetOf[i], nodes[i].Output.Length);
         }
         return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
     }

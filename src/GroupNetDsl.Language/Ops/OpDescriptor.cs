@@ -41,6 +41,12 @@ public abstract class OpDescriptor
     /// <summary>How many tensors the op takes when called in forward (add takes two).</summary>
     public virtual int TensorInputs => 1;
 
+    /// <summary>Every positional argument is a tensor (cat): the op takes one or more, and its other arguments by name.</summary>
+    public virtual bool TakesTensorList => false;
+
+    /// <summary>The op gives several tensors (chunk, split), named in a forward block: see <see cref="ChannelSlices"/>.</summary>
+    public virtual bool GivesSeveralTensors => false;
+
     /// <summary>Ops with weights must be declared as members so their weights have state_dict names.</summary>
     public virtual bool HasWeights => false;
 
@@ -71,6 +77,12 @@ public abstract class OpDescriptor
     /// <summary>The output shape on these inputs, or null after reporting why there is none.</summary>
     internal virtual TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site) => inputs[0];
 
+    /// <summary>
+    /// For an op that <see cref="GivesSeveralTensors"/>: the channel range of each of its tensors on this input, each
+    /// becoming a <see cref="Narrow"/> node, or null after reporting why there are none.
+    /// </summary>
+    internal virtual IReadOnlyList<NarrowOp>? ChannelSlices(Operation operation, TensorShape input, OpSite site) => null;
+
     /// <summary>Parameters as nn.Module.parameters() counts them.</summary>
     public virtual long ParameterCount(Operation operation) => 0;
 
@@ -95,6 +107,9 @@ public abstract class OpDescriptor
 
     /// <summary>A view: its value is its input's and no data moves (flatten, identity).</summary>
     public virtual bool IsView => false;
+
+    /// <summary>For a view: where its value starts in its input's buffer, in floats (a narrow's first channel).</summary>
+    public virtual long ViewOffset(Operation operation, TensorShape input) => 0;
 
     /// <summary>What this op can be in the step of the op before it, when it is that op's only reader.</summary>
     public virtual FusionRole FusesAs(Operation operation) => FusionRole.None;

@@ -9,6 +9,9 @@ public enum ArgumentType
     Number,
     Boolean,
     Any,
+
+    /// <summary>An integer or a list of integers (<c>[16, 16]</c>).</summary>
+    IntegerOrList,
 }
 
 /// <summary>

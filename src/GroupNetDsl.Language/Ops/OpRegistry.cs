@@ -18,6 +18,11 @@ public static class OpRegistry
         MaxPool2d.Descriptor,
         AvgPool2d.Descriptor,
         Flatten.Descriptor,
+        Cat.Descriptor,
+        Chunk.Descriptor,
+        Split.Descriptor,
+        Narrow.Descriptor,
+        ChannelShuffle.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);

@@ -51,6 +51,9 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
         return (int)value;
     }
 
+    /// <summary>A list argument (<c>[16, 16]</c>) as written, or null when the argument is a single integer or left out.</summary>
+    public IReadOnlyList<long>? IntegerList(string name) => arguments.TryGetValue(name, out var argument) && argument.Value is IntListValue list ? list.Values : null;
+
     public bool Flag(string name) => arguments.TryGetValue(name, out var argument) ? ((BoolValue)argument.Value).Value : (bool)Parameter(name).DefaultValue!;
 
     public double Number(string name) => arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;

@@ -19,7 +19,8 @@ namespace GroupNetDsl.Language.Syntax;
 /// param      = NAME [ "=" expr ]
 /// body       = "{" { member | forward } "}"
 /// member     = NAME "=" expr
-/// forward    = "forward" "(" NAME ")" "=" expr
+/// forward    = "forward" "(" NAME ")" ( "=" expr | "{" { statement } "return" expr "}" )
+/// statement  = ( NAME | "(" NAME { "," NAME } ")" ) "=" expr      (one per line)
 /// expr       = "if" expr "then" expr "else" expr | or
 /// or         = and { "||" and }          and = not { "&amp;&amp;" not }        not = "!" not | compare
 /// compare    = sum [ ("==" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=") sum ]
@@ -40,6 +41,7 @@ public sealed class Parser
     private int _position;
     private int _depth;
     private bool _inError;
+    private bool _callsOnOneLine;
 
     private Parser(SourceDocument document, DiagnosticBag diagnostics)
     {
@@ -166,8 +168,17 @@ public sealed class Parser
                 _position += 2;
                 var parameter = ExpectName("the forward input name");
                 Expect(TokenKind.RightParen, "')'");
-                Expect(TokenKind.Equals, "'='");
-                var body = ParseExpression();
+                IReadOnlyList<TensorStatementSyntax>? statements = null;
+                ExpressionSyntax body;
+                if (Current.Kind == TokenKind.LeftBrace && !_inError)
+                {
+                    (statements, body) = ParseForwardBlock();
+                }
+                else
+                {
+                    Expect(TokenKind.Equals, "'='");
+                    body = ParseExpression();
+                }
                 if (forward is not null)
                 {
                     _diagnostics.Report(DiagnosticDescriptors.DuplicateName, Locate(keyword), "forward");
@@ -176,7 +187,8 @@ public sealed class Parser
                 {
                     // A broken forward still exists: without it the body would run its members in order
                     // and report shape errors that the user never wrote.
-                    forward = new ForwardSyntax(parameter?.Text ?? "x", Locate(keyword), _inError ? new MissingSyntax(body.Location) : body);
+                    // Nor does a broken forward block bind its statements: uses of a broken statement's names would be errors too.
+                    forward = new ForwardSyntax(parameter?.Text ?? "x", Locate(keyword), _inError ? new MissingSyntax(body.Location) : body, _inError ? null : statements);
                 }
             }
             else
@@ -204,6 +216,102 @@ public sealed class Parser
         }
         Expect(TokenKind.RightBrace, "'}'");
         return (members, forward);
+    }
+
+    /// <summary>
+    /// A forward block: <c>{ statement* return expr }</c>, one statement per line, each <c>name = expr</c> or
+    /// <c>(a, b) = expr</c>. Returns the statements and the return expression; after any error in the block, the
+    /// expression is missing (so the forward binds nothing) and <see cref="_inError"/> is set.
+    /// </summary>
+    private (List<TensorStatementSyntax> Statements, ExpressionSyntax Body) ParseForwardBlock()
+    {
+        _position++; // '{'
+        var statements = new List<TensorStatementSyntax>();
+        ExpressionSyntax? body = null;
+        bool broken = false, savedLines = _callsOnOneLine;
+        // Statements are separated by line breaks only: a name at the end of one line followed by '(' at the start of the
+        // next, as in y = x then (a, b) = chunk(y, 2), is not a call.
+        _callsOnOneLine = true;
+        while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile) && !IsDeclarationStart())
+        {
+            _inError = false;
+            int startLine = Current.Line;
+            int before = _position;
+            var start = Current;
+            if (body is not null)
+            {
+                // Nothing runs after the return: what follows is a mistake, reported once.
+                _diagnostics.Report(DiagnosticDescriptors.ForwardWithoutFinalReturn, Locate(start), "continues after its return");
+                broken = true;
+                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace) && !IsDeclarationStart()) _position++;
+                break;
+            }
+            if (Current.Kind == TokenKind.Identifier && Current.Text == "return" && Peek(1).Kind != TokenKind.Equals)
+            {
+                _position++;
+                body = ParseExpression();
+            }
+            else if (Current.Kind != TokenKind.LeftParen && !(Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Equals))
+            {
+                // A value with no name, such as the output written without its return.
+                var value = ParseExpression();
+                if (!_inError) _diagnostics.Report(DiagnosticDescriptors.ForwardWithoutFinalReturn, value.Location, "has a value that is neither named nor returned");
+                _inError = true;
+            }
+            else
+            {
+                var names = new List<NameSyntax>();
+                SourceLocation target;
+                if (Current.Kind == TokenKind.LeftParen)
+                {
+                    _position++;
+                    do
+                    {
+                        if (ExpectName("a name for a tensor") is { } name) names.Add(new NameSyntax(name.Text, Locate(name)));
+                    }
+                    while (!_inError && Accept(TokenKind.Comma));
+                    target = Span(start, Locate(Current));
+                    Expect(TokenKind.RightParen, "')'");
+                }
+                else
+                {
+                    if (ExpectName("a name, '(' names ')' or 'return'") is { } name) names.Add(new NameSyntax(name.Text, Locate(name)));
+                    target = Locate(start);
+                }
+                if (!_inError && Expect(TokenKind.Equals, "'='"))
+                {
+                    var value = ParseExpression();
+                    if (!_inError) statements.Add(new TensorStatementSyntax(names, target, value));
+                }
+            }
+            if (!_inError && Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile) && Current.Line == _tokens[_position - 1].Line)
+            {
+                Error("a line break after the statement");
+            }
+
+            if (_inError)
+            {
+                broken = true;
+                // Recover: skip to the first token on a later line that can start a statement.
+                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace) && !IsDeclarationStart()
+                       && !(Current.Line > startLine && (Current.Kind == TokenKind.LeftParen || (Current.Kind == TokenKind.Identifier && (Peek(1).Kind == TokenKind.Equals || Current.Text == "return")))))
+                {
+                    _position++;
+                }
+            }
+            if (_position == before) _position++; // always make progress
+        }
+        _callsOnOneLine = savedLines;
+        var end = Current;
+        if (body is null && !broken)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ForwardWithoutFinalReturn, Locate(end), "has no return");
+            broken = true;
+        }
+        _inError = false;
+        Expect(TokenKind.RightBrace, "'}'");
+        _inError |= broken;
+        return (statements, body ?? new MissingSyntax(Locate(end)));
     }
 
     private void SkipToDeclaration()
@@ -331,7 +439,7 @@ public sealed class Parser
             case TokenKind.Identifier:
                 _position++;
                 var name = new NameSyntax(token.Text, Locate(token));
-                if (Current.Kind != TokenKind.LeftParen) return name;
+                if (Current.Kind != TokenKind.LeftParen || (_callsOnOneLine && Current.Line != token.Line)) return name;
                 return ParseCall(name);
             case TokenKind.LeftBracket:
             {

@@ -62,14 +62,31 @@ public sealed class MemberSyntax(string name, SourceLocation nameLocation, Expre
     public ExpressionSyntax Value => value;
 }
 
-/// <summary><c>forward(x) = expression</c>.</summary>
-public sealed class ForwardSyntax(string parameter, SourceLocation location, ExpressionSyntax body)
+/// <summary>
+/// <c>forward(x) = expression</c>, or a forward block: <c>forward(x) { statements; return expression }</c>, whose
+/// return expression is the <see cref="Body"/>.
+/// </summary>
+public sealed class ForwardSyntax(string parameter, SourceLocation location, ExpressionSyntax body, IReadOnlyList<TensorStatementSyntax>? statements = null)
 {
     public string Parameter => parameter;
 
     public SourceLocation Location => location;
 
     public ExpressionSyntax Body => body;
+
+    /// <summary>The statements of a forward block before its return, in order (none for <c>forward(x) = expression</c>).</summary>
+    public IReadOnlyList<TensorStatementSyntax> Statements => statements ?? System.Array.Empty<TensorStatementSyntax>();
+}
+
+/// <summary><c>name = expression</c> or <c>(a, b) = expression</c> in a forward block: names for the tensors the expression gives.</summary>
+public sealed class TensorStatementSyntax(IReadOnlyList<NameSyntax> names, SourceLocation targetLocation, ExpressionSyntax value)
+{
+    public IReadOnlyList<NameSyntax> Names => names;
+
+    /// <summary>The left-hand side: the name, or the parenthesized names.</summary>
+    public SourceLocation TargetLocation => targetLocation;
+
+    public ExpressionSyntax Value => value;
 }
 
 public abstract class ExpressionSyntax(SourceLocation location)

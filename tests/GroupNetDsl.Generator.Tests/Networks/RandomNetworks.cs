@@ -16,7 +16,7 @@ public static class RandomNetworks
     private static readonly (int Height, int Width)[] ImageSizes = [(7, 9), (13, 5), (9, 9), (11, 7), (5, 13), (8, 6), (15, 11), (6, 10), (12, 12), (3, 17)];
     private static readonly int[] InputChannels = [1, 2, 3, 4, 6, 8];
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).ToList();
+    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).Concat(ChannelCases()).ToList();
 
     private static IEnumerable<NetworkSpec> RandomCases()
     {
@@ -266,6 +266,34 @@ public static class RandomNetworks
             ("conv", new ConvUnit(new ConvConfig(3, 2, 3, Stride: 3, Padding: 2), batchNorm: false, Activation.None)),
             ("flat", new FlattenLayer()),
         ]);
+    }
+
+    /// <summary>The channel ops and forward blocks (after the random cases, so that their seeds stay as they were).</summary>
+    private static IEnumerable<NetworkSpec> ChannelCases()
+    {
+        // ShuffleNetV2's two units; the second keeps 4 channels and runs its branch on 8, so its views start mid-tensor.
+        yield return new NetworkSpec("ShuffleUnits", new Shape(6, 9, 11),
+        [
+            ("down", new ShuffleUnitLayer("ShuffleUnits_Down", 6, 12, stride: 2, keep: 0, groups: 2)),
+            ("same", new ShuffleUnitLayer("ShuffleUnits_Same", 12, 12, stride: 1, keep: 4, groups: 3)),
+        ]);
+        // A conv on a part of the input (a slice of the caller's span), and a part of a conv's output as the output.
+        yield return new NetworkSpec("NarrowOfInputAndOutput", new Shape(5, 7, 6),
+        [
+            ("first", new NarrowLayer(1, 3)),
+            ("conv", new ConvUnit(new ConvConfig(3, 6, 3, Padding: 1), batchNorm: true, Activation.Relu)),
+            ("last", new NarrowLayer(2, 3)),
+        ]);
+        // No step at all: the output is a part of the input, copied out of it.
+        yield return new NetworkSpec("PieceOfTheInput", new Shape(5, 3, 4),
+        [
+            ("piece", new NarrowLayer(2, 2)),
+        ]);
+        yield return new NetworkSpec("ChannelMoves", new Shape(7, 5, 9),
+        [
+            ("stem", new ConvUnit(new ConvConfig(7, 7, 3, Padding: 1, Groups: 7), batchNorm: false, Activation.Relu)),
+            ("mix", new ChannelMovesLayer("ChannelMoves_Block", 7, 3)),
+        ], WeightDataType.F16);
     }
 
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];

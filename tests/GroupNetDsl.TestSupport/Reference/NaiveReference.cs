@@ -141,6 +141,73 @@ public static class NaiveReference
         return output;
     }
 
+    /// <summary>torch.narrow(x, 1, start, length): channels start to start + length - 1 of each image.</summary>
+    public static Tensor Narrow(Tensor input, int start, int length)
+    {
+        if (start < 0 || length < 1 || start + length > input.Channels) throw new ArgumentException("The range is outside the channels.");
+        var output = new Tensor(input.Batch, length, input.Height, input.Width);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int c = 0; c < length; c++)
+            {
+                for (int y = 0; y < input.Height; y++)
+                {
+                    for (int x = 0; x < input.Width; x++) output[n, c, y, x] = input[n, start + c, y, x];
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>torch.cat(tensors, dim=1): out[n, offset_i + c] = tensors[i][n, c], where offset_i is the channels of the tensors before i.</summary>
+    public static Tensor Cat(params Tensor[] tensors)
+    {
+        var first = tensors[0];
+        if (tensors.Any(t => t.Batch != first.Batch || t.Height != first.Height || t.Width != first.Width)) throw new ArgumentException("Heights or widths differ.");
+        var output = new Tensor(first.Batch, tensors.Sum(t => t.Channels), first.Height, first.Width);
+        for (int n = 0; n < first.Batch; n++)
+        {
+            int offset = 0;
+            foreach (var tensor in tensors)
+            {
+                for (int c = 0; c < tensor.Channels; c++)
+                {
+                    for (int y = 0; y < first.Height; y++)
+                    {
+                        for (int x = 0; x < first.Width; x++) output[n, offset + c, y, x] = tensor[n, c, y, x];
+                    }
+                }
+                offset += tensor.Channels;
+            }
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// torchvision's channel_shuffle: x.view(n, groups, c / groups, h, w).transpose(1, 2).reshape(n, c, h, w). Element
+    /// [n, i, j] of the transposed view is [n, j, i] of the first, so out[n, i * groups + j] = in[n, j * (c / groups) + i].
+    /// </summary>
+    public static Tensor ChannelShuffle(Tensor input, int groups)
+    {
+        if (input.Channels % groups != 0) throw new ArgumentException("groups must divide the channels.");
+        int perGroup = input.Channels / groups;
+        var output = new Tensor(input.Batch, input.Channels, input.Height, input.Width);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int i = 0; i < perGroup; i++)
+            {
+                for (int j = 0; j < groups; j++)
+                {
+                    for (int y = 0; y < input.Height; y++)
+                    {
+                        for (int x = 0; x < input.Width; x++) output[n, i * groups + j, y, x] = input[n, j * perGroup + i, y, x];
+                    }
+                }
+            }
+        }
+        return output;
+    }
+
     private static Tensor Pool(Tensor input, int kernel, int stride, int padding, bool max)
     {
         int outHeight = (input.Height + 2 * padding - kernel) / stride + 1;
