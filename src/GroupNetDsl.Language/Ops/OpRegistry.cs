@@ -18,6 +18,10 @@ public static class OpRegistry
         MaxPool2d.Descriptor,
         AvgPool2d.Descriptor,
         Flatten.Descriptor,
+        Multiply.Descriptor,
+        Mean.Descriptor,
+        LayerNorm2d.Descriptor,
+        Parameter.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);
