@@ -578,6 +578,23 @@ public class DiagnosticTests
             // 2^17 = 131072 relus; the diagnostic is at the network's name, on the last line.
             18 * 4 - 2, 9, "N", new[] { "N", "100000", "nodes", "a block that calls a member more than once doubles the graph at each level; call each member once or use fewer levels" },
             Doubling("a(x)")),
+        ["GNET0225 a squeeze-and-excitation scale with the wrong channels"] = new(
+            "GNET0225",
+            """
+            network N(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 4, 1)
+                forward(x) = excite(relu(squeeze(avgpool(x)))) * x
+            }
+            """,
+            4, 18, "excite(relu(squeeze(avgpool(x)))) * x", new[] { "mul", "4x1x1", "8x6x6" },
+            """
+            network N(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 8, 1)
+                forward(x) = excite(relu(squeeze(avgpool(x)))) * x
+            }
+            """),
 
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(
