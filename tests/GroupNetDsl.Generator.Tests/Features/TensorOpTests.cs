@@ -1,4 +1,3 @@
-using GroupNetDsl.Generator.Tests.Networks;
 using GroupNetDsl.Language.Ops;
 using GroupNetDsl.TestSupport.Reference;
 
