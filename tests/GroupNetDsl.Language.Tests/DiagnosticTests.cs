@@ -596,6 +596,22 @@ public class DiagnosticTests
             }
             """),
 
+        ["GNET0226 a conv on a channels-last tensor"] = new(
+            "GNET0226",
+            """
+            network N(input: 8x6x6) {
+                mix = [permute(0, 2, 3, 1), linear(8, 8), relu]
+                conv = conv(8, 8, 3, padding: 1)
+            }
+            """,
+            3, 12, "conv(8, 8, 3, padding: 1)", new[] { "conv", "conv cannot take the channels-last tensor 6x6x8 (channels last)" },
+            """
+            network N(input: 8x6x6) {
+                mix = [permute(0, 2, 3, 1), linear(8, 8), relu, permute(0, 3, 1, 2)]
+                conv = conv(8, 8, 3, padding: 1)
+            }
+            """),
+
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(
             "GNET0401",

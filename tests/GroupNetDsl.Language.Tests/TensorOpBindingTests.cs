@@ -176,4 +176,77 @@ public class TensorOpBindingTests
         Assert.Equal("GNET0215", error.Id);
         Assert.Equal("mean(flatten(x))", Gnet.Covered(text, error.Location));
     }
+
+    /// <summary>A network of input 8x6x5 with the sequential <c>body = [items]</c>.</summary>
+    private static string Body(string items) => $"network N(input: 8x6x5) {{\n    body = [{items}]\n}}\n";
+
+    [Theory]
+    [InlineData("permute(0, 2, 3, 1), permute(0, 3, 1, 2)", "8x6x5")]
+    [InlineData("permute(0, 2, 3, 1), layernorm(8), linear(8, 16), relu, linear(16, 4), identity, permute(0, 3, 1, 2)", "4x6x5")]
+    [InlineData("flatten, layernorm(240)", "240")]
+    public void Channels_last_tensors_take_per_pixel_ops_and_come_back_to_NCHW(string items, string shape)
+    {
+        var result = Gnet.Compile(Body(items));
+        Assert.Empty(Gnet.Errors(result));
+        Assert.Equal(shape, result.Networks[0].Network!.Output.ToString());
+    }
+
+    [Fact]
+    public void A_channels_last_shape_prints_in_PyTorchs_order_and_a_linear_counts_its_pixels()
+    {
+        var network = Gnet.Network(Body("permute(0, 2, 3, 1), linear(8, 16, bias: false), permute(0, 3, 1, 2)"));
+        var linear = Gnet.Node(network, "body.1");
+        Assert.Equal("6x5x16 (channels last)", linear.Output.ToString());
+        Assert.True(linear.Output.ChannelsLast);
+        Assert.Equal(8L * 16 * 6 * 5, linear.MultiplyAccumulates);
+        Assert.Equal(new[] { 16, 8 }, Assert.Single(network.Weights).Shape.ToArray());
+    }
+
+    [Theory]
+    [InlineData("permute(0, 2, 3, 1), conv(8, 8, 1)", "conv(8, 8, 1)", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), batchnorm(8)", "batchnorm(8)", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), avgpool", "avgpool", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), flatten", "flatten", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), mean", "mean", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), layernorm2d(8)", "layernorm2d(8)", "GNET0226")]
+    [InlineData("permute(0, 2, 3, 1), permute(0, 2, 3, 1)", "permute(0, 2, 3, 1)", "GNET0216")]
+    [InlineData("permute(0, 3, 1, 2)", "permute(0, 3, 1, 2)", "GNET0216")]
+    [InlineData("permute(0, 1, 3, 2)", "permute(0, 1, 3, 2)", "GNET0216")]
+    [InlineData("flatten, permute(0, 2, 3, 1)", "permute(0, 2, 3, 1)", "GNET0215")]
+    [InlineData("layernorm(8)", "layernorm(8)", "GNET0215")]
+    [InlineData("permute(0, 2, 3, 1), layernorm(5), permute(0, 3, 1, 2)", "5", "GNET0203")]
+    [InlineData("permute(0, 2, 3, 1), linear(5, 4), permute(0, 3, 1, 2)", "5", "GNET0206")]
+    public void Channels_last_misuse_is_an_error_at_the_op(string items, string covered, string id)
+    {
+        string text = Body(items);
+        var error = Assert.Single(Gnet.Errors(Gnet.Compile(text)));
+        Assert.Equal(id, error.Id);
+        Assert.Equal(covered, Gnet.Covered(text, error.Location));
+    }
+
+    [Fact]
+    public void A_channels_last_scale_and_an_NCHW_image_do_not_multiply()
+    {
+        string text = Net("permute_it(x) * gap(x)", "    permute_it = permute(0, 2, 3, 1)");
+        var error = Assert.Single(Gnet.Errors(Gnet.Compile(text)));
+        Assert.Equal("GNET0225", error.Id);
+        Assert.Equal("6x5x8 (channels last)", error.Arguments[1]);
+    }
+
+    [Fact]
+    public void A_network_whose_output_is_channels_last_is_GNET0226_at_its_name()
+    {
+        string text = Body("permute(0, 2, 3, 1), linear(8, 4)");
+        var error = Assert.Single(Gnet.Errors(Gnet.Compile(text)));
+        Assert.Equal("GNET0226", error.Id);
+        Assert.Equal("N", Gnet.Covered(text, error.Location));
+        Assert.Contains("its output is the channels-last tensor 6x5x4 (channels last)", error.Message);
+    }
+
+    [Fact]
+    public void A_linear_at_each_pixel_mixes_channels_for_the_depthwise_advice()
+    {
+        var result = Gnet.Compile(Body("conv(8, 8, 3, padding: 1, groups: 8), permute(0, 2, 3, 1), linear(8, 8), permute(0, 3, 1, 2)"));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "GNET0401");
+    }
 }

@@ -3,14 +3,15 @@ using GroupNetDsl.Weights;
 namespace GroupNetDsl.PyTorchParity.Tests;
 
 /// <summary>
-/// The tensor ops (per-channel multiply, mean, layernorm2d, a block's learned tensor) against PyTorch 1.13 and
-/// torchvision 0.14, on the modules of tests/reference/export_tensor_ops.py declared in TensorOps.gnet, batch of two.
+/// The tensor ops (per-channel multiply, mean, layernorm2d, a block's learned tensor, and ConvNeXt's permute, layernorm
+/// and linear on channels-last tensors) against PyTorch 1.13 and torchvision 0.14, on the modules of
+/// tests/reference/export_tensor_ops.py declared in TensorOps.gnet, batch of two.
 /// </summary>
 public class TensorOpParityTests
 {
     private static string Reference(string name) => Path.Combine(AppContext.BaseDirectory, "reference", "ops", name);
 
-    public static TheoryData<string> Names => new() { "tensor_se", "tensor_layernorm2d", "tensor_layer_scale" };
+    public static TheoryData<string> Names => new() { "tensor_se", "tensor_layernorm2d", "tensor_layer_scale", "tensor_cnblock" };
 
     private static (float[] Input, float[] Expected) InputOutput(string name)
     {
@@ -32,8 +33,11 @@ public class TensorOpParityTests
             case "tensor_layernorm2d":
                 using (var network = TensorLayerNorm2d.Load(weights, threads)) network.Forward(input, output, batchSize: 2);
                 break;
-            default:
+            case "tensor_layer_scale":
                 using (var network = TensorLayerScale.Load(weights, threads)) network.Forward(input, output, batchSize: 2);
+                break;
+            default:
+                using (var network = TensorCNBlock.Load(weights, threads)) network.Forward(input, output, batchSize: 2);
                 break;
         }
         return output;
@@ -65,6 +69,7 @@ public class TensorOpParityTests
         Assert.Equal(961, TensorSE.ParameterCount);
         Assert.Equal(480, TensorLayerNorm2d.ParameterCount);
         Assert.Equal(2176, TensorLayerScale.ParameterCount);
+        Assert.Equal(2360, TensorCNBlock.ParameterCount);
     }
 
     [Fact]

@@ -18,7 +18,10 @@ tests/GroupNetDsl.PyTorchParity.Tests/TensorOps.gnet:
   * tensor_layer_scale: ConvNeXt's CNBlock without its permutes (LayerNorm2d
     in place of Permute/LayerNorm/Permute, 1x1 convs in place of the linears,
     ReLU in place of GELU), with `layer_scale * block(x) + x` and a random
-    layer_scale, at `features.1.0.layer_scale` as in torchvision's ConvNeXt.
+    layer_scale, at `features.1.0.layer_scale` as in torchvision's ConvNeXt;
+  * tensor_cnblock: ConvNeXt's stem (Conv2dNormActivation with LayerNorm2d,
+    eps 1e-6) and two of torchvision's own CNBlock, whose GELU (block.4) is
+    replaced by ReLU: Permute, LayerNorm, Linear on channels-last tensors.
 
 Deterministic: torch.manual_seed(1234) before each module, parameters that
 PyTorch initializes to constants (LayerNorm's weight and bias, layer_scale)
@@ -31,7 +34,10 @@ from collections import OrderedDict
 
 import torch
 import torch.nn as nn
-from torchvision.models.convnext import LayerNorm2d
+from functools import partial
+
+from torchvision.models.convnext import CNBlock, LayerNorm2d
+from torchvision.ops.misc import Conv2dNormActivation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -112,6 +118,16 @@ def layer_scale_net():
     ]))
 
 
+def cnblock_net():
+    blocks = []
+    for _ in range(2):
+        block = CNBlock(8, 1e-6, 0.1)
+        block.block[4] = nn.ReLU()  # GELU has no weights: the keys stay torchvision's
+        blocks.append(block)
+    stem = Conv2dNormActivation(3, 8, kernel_size=4, stride=4, padding=0, norm_layer=partial(LayerNorm2d, eps=1e-6), activation_layer=None, bias=True)
+    return nn.Sequential(OrderedDict([("features", nn.Sequential(stem, nn.Sequential(*blocks)))]))
+
+
 def layernorm_net():
     return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), LayerNorm2d(16))
 
@@ -125,7 +141,7 @@ def randomize_constants(model, seed):
                 c = module.weight.shape[0]
                 module.weight.copy_(torch.rand(c, generator=g) * 0.8 + 0.6)
                 module.bias.copy_(torch.randn(c, generator=g) * 0.3)
-            if isinstance(module, ScaledBlock):
+            if isinstance(module, (ScaledBlock, CNBlock)):
                 module.layer_scale.copy_(torch.randn(module.layer_scale.shape, generator=g) * 0.5)
 
 
@@ -133,6 +149,7 @@ MODULES = [
     ("tensor_se", SENet, (2, 3, 12, 10)),
     ("tensor_layernorm2d", layernorm_net, (2, 3, 12, 10)),
     ("tensor_layer_scale", layer_scale_net, (2, 3, 12, 10)),
+    ("tensor_cnblock", cnblock_net, (2, 3, 36, 28)),
 ]
 
 

@@ -241,6 +241,11 @@ internal sealed partial class Binder
             DeclareWeights(module);
         }
 
+        if (!module.Descriptor.AcceptsChannelsLast && inputs.FirstOrDefault(i => i.Shape.ChannelsLast) is { } channelsLast)
+        {
+            Report(DiagnosticDescriptors.ChannelsLastInput, module.Location, DisplayName(module), $"{module.Descriptor.Name} cannot take the channels-last tensor {channelsLast.Shape}");
+            return ErrorValue.Instance;
+        }
         var output = InferShape(module, module.Operation, inputs);
         if (output is not TensorShape shape) return ErrorValue.Instance;
         if (shape.ElementCount > TensorShape.MaxElements)

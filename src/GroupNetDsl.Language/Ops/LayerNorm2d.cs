@@ -35,12 +35,19 @@ public sealed class LayerNorm2d : OpDescriptor
     internal override Operation? Create(OpSite site)
     {
         int channels = site.Int("num_channels");
+        double epsilon = Epsilon(site);
+        return site.Ok ? new LayerNorm2dOp(channels, epsilon) : null;
+    }
+
+    /// <summary>The eps argument, reported unless positive and finite.</summary>
+    internal static double Epsilon(OpSite site)
+    {
         double epsilon = site.Number("eps");
         if (epsilon <= 0 || double.IsNaN(epsilon) || double.IsInfinity(epsilon))
         {
             site.Report(DiagnosticDescriptors.InvalidValue, site.LocationOf("eps"), site.DisplayName, "eps", "positive", epsilon);
         }
-        return site.Ok ? new LayerNorm2dOp(channels, epsilon) : null;
+        return epsilon;
     }
 
     internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site) =>
@@ -48,38 +55,43 @@ public sealed class LayerNorm2d : OpDescriptor
 
     public override long ParameterCount(Operation operation) => 2L * ((LayerNorm2dOp)operation).NumChannels;
 
-    public override IEnumerable<WeightTensor> Weights(string path, Operation operation)
+    public override IEnumerable<WeightTensor> Weights(string path, Operation operation) => AffineWeights(path, ((LayerNorm2dOp)operation).NumChannels);
+
+    /// <summary>A layer norm's elementwise affine: <c>weight</c> and <c>bias</c>, [channels] each.</summary>
+    internal static IEnumerable<WeightTensor> AffineWeights(string path, int channels)
     {
-        int channels = ((LayerNorm2dOp)operation).NumChannels;
         yield return Weight(path, "weight", WeightRole.Parameter, channels);
         yield return Weight(path, "bias", WeightRole.Parameter, channels);
     }
 
-    public override string Describe(Operation operation)
-    {
-        var norm = (LayerNorm2dOp)operation;
-        return $"{norm.NumChannels}, eps {norm.Epsilon.ToString("G", CultureInfo.InvariantCulture)}";
-    }
+    public override string Describe(Operation operation) => Describe(((LayerNorm2dOp)operation).NumChannels, ((LayerNorm2dOp)operation).Epsilon);
+
+    internal static string Describe(int channels, double epsilon) => $"{channels}, eps {epsilon.ToString("G", CultureInfo.InvariantCulture)}";
 
     public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.Activation;
 
-    internal override void Emit(StepCode code)
+    internal override void Emit(StepCode code) => EmitNorm(code, ((LayerNorm2dOp)code.Step.Primary.Operation).Epsilon);
+
+    /// <summary>
+    /// A layer norm over the channels at each pixel of the step's input, NCHW in memory (an NCHW image here, a
+    /// channels-last image or a flat vector for layernorm), with its affine weights and the step's activation.
+    /// </summary>
+    internal static void EmitNorm(StepCode code, double eps)
     {
         var step = code.Step;
         var node = step.Primary;
-        var norm = (LayerNorm2dOp)node.Operation;
         var input = code.Input;
         string weight = code.Field(node.Path, "weight");
         string bias = code.Field(node.Path, "bias");
-        code.Load.Add($"{weight} = {StepCode.TakeVector(node.Path, "weight", norm.NumChannels)};");
-        code.Load.Add($"{bias} = {StepCode.TakeVector(node.Path, "bias", norm.NumChannels)};");
+        code.Load.Add($"{weight} = {StepCode.TakeVector(node.Path, "weight", input.Channels)};");
+        code.Load.Add($"{bias} = {StepCode.TakeVector(node.Path, "bias", input.Channels)};");
         // eps as the float PyTorch adds in float arithmetic; the name keeps configurations with other eps apart.
-        string epsilon = ((float)norm.Epsilon).ToString("R", CultureInfo.InvariantCulture) + "f";
-        string name = $"LayerNorm2d_{StepCode.Shape(input)}_Eps{epsilon.TrimEnd('f').Replace('.', 'p').Replace('-', 'm').Replace("+", string.Empty)}{code.EpilogueSuffix}";
+        string epsilon = ((float)eps).ToString("R", CultureInfo.InvariantCulture) + "f";
+        string name = $"LayerNorm_{StepCode.Shape(input)}_Eps{epsilon.TrimEnd('f').Replace('.', 'p').Replace('-', 'm').Replace("+", string.Empty)}{code.EpilogueSuffix}";
         string method = code.Methods.Add(name, () =>
         {
             var w = new SourceWriter();
-            w.Line($"/// <summary>layernorm2d over the {input.Channels} channels at each pixel of {input}, eps {epsilon}.</summary>");
+            w.Line($"/// <summary>layer norm over the {input.Channels} channels at each of the {input.Height * input.Width} pixels, eps {epsilon}.</summary>");
             w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {SourceWriter.Span} output)");
             w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.LayerNorm2d(input, weight, bias, output, channels: {input.Channels}, plane: {input.Height * input.Width}, epsilon: {epsilon});");
             if (ActivationDescriptor.Apply(step.Activation, "output") is { } activate) w.Line(activate);

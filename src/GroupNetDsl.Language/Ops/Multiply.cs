@@ -15,6 +15,9 @@ public sealed class Multiply() : ArgumentlessOpDescriptor("mul", "torch.mul", mo
 
     public override int TensorInputs => 2;
 
+    /// <summary>Two channels-last tensors of one shape; a Cx1x1 scale only multiplies an NCHW image.</summary>
+    public override bool AcceptsChannelsLast => true;
+
     public override IReadOnlyList<OpDocumentation> Documentation => new[]
     {
         new OpDocumentation("mul, *", TorchName, "two tensors of one shape, or a Cx1x1 and a CxHxW tensor"),
@@ -37,7 +40,7 @@ public sealed class Multiply() : ArgumentlessOpDescriptor("mul", "torch.mul", mo
 
     /// <summary>True when <paramref name="scale"/> is Cx1x1 and <paramref name="image"/> a CxHxW image of the same C.</summary>
     internal static bool IsChannelScale(TensorShape scale, TensorShape image) =>
-        !scale.IsFlat && !image.IsFlat && scale.Height == 1 && scale.Width == 1 && scale.Channels == image.Channels;
+        !scale.IsFlat && !image.IsFlat && !scale.ChannelsLast && !image.ChannelsLast && scale.Height == 1 && scale.Width == 1 && scale.Channels == image.Channels;
 
     public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.Activation;
 

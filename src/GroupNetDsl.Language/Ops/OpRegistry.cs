@@ -22,6 +22,8 @@ public static class OpRegistry
         Mean.Descriptor,
         LayerNorm2d.Descriptor,
         Parameter.Descriptor,
+        Permute.Descriptor,
+        LayerNorm.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);

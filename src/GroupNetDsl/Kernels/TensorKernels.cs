@@ -166,6 +166,54 @@ public static class TensorKernels
         }
     }
 
+    /// <summary>
+    /// nn.Linear at each pixel of a channels-last image whose data is NCHW: output[o, p] = bias[o] + the sum over i, in
+    /// order, of weight[o, i] * input[i, p] (a 1x1 conv). Each output row is built from the input rows, a vector of
+    /// pixels at a time, so every pixel gets the same sum in the same order.
+    /// </summary>
+    /// <param name="input">inFeatures x plane values.</param>
+    /// <param name="weight">outFeatures x inFeatures values, PyTorch's [out, in].</param>
+    /// <param name="bias">outFeatures values, or empty for none.</param>
+    /// <param name="output">outFeatures x plane values.</param>
+    /// <param name="inFeatures">Channels of the input.</param>
+    /// <param name="outFeatures">Channels of the output.</param>
+    /// <param name="plane">Height x width.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PixelLinear(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, int inFeatures, int outFeatures, int plane)
+    {
+        if (inFeatures <= 0 || outFeatures <= 0 || plane < 0 || (bias.Length != 0 && bias.Length != outFeatures)
+            || weight.Length != (long)outFeatures * inFeatures || input.Length != (long)inFeatures * plane || output.Length != (long)outFeatures * plane)
+        {
+            throw new ArgumentException("The spans do not match the linear's features and plane.");
+        }
+        ref float ir = ref MemoryMarshal.GetReference(input);
+        ref float wr = ref MemoryMarshal.GetReference(weight);
+        ref float or = ref MemoryMarshal.GetReference(output);
+        for (int o = 0; o < outFeatures; o++)
+        {
+            ref float row = ref Unsafe.Add(ref or, (nuint)o * (nuint)plane);
+            float start = bias.Length == 0 ? 0f : Unsafe.Add(ref MemoryMarshal.GetReference(bias), o);
+            for (int p = 0; p < plane; p++) Unsafe.Add(ref row, p) = start;
+            for (int i = 0; i < inFeatures; i++)
+            {
+                float w = Unsafe.Add(ref wr, (nuint)o * (nuint)inFeatures + (nuint)i);
+                ref float source = ref Unsafe.Add(ref ir, (nuint)i * (nuint)plane);
+                int p = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var wv = Vector256.Create(w);
+                    for (; p <= plane - 8; p += 8) (Vector256.LoadUnsafe(ref row, (nuint)p) + wv * Vector256.LoadUnsafe(ref source, (nuint)p)).StoreUnsafe(ref row, (nuint)p);
+                }
+                else if (Vector128.IsHardwareAccelerated)
+                {
+                    var wv = Vector128.Create(w);
+                    for (; p <= plane - 4; p += 4) (Vector128.LoadUnsafe(ref row, (nuint)p) + wv * Vector128.LoadUnsafe(ref source, (nuint)p)).StoreUnsafe(ref row, (nuint)p);
+                }
+                for (; p < plane; p++) Unsafe.Add(ref row, p) += w * Unsafe.Add(ref source, p);
+            }
+        }
+    }
+
     /// <summary>output[c] = the mean of channel c's plane: torch's <c>x.mean((2, 3))</c>, with or without keepdim.</summary>
     /// <param name="input">channels x plane values.</param>
     /// <param name="output">One mean per channel.</param>

@@ -30,7 +30,16 @@ public static class TensorOpNetworks
         ("pool", new MeanLayer(keepDim: true)),
     ]);
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, LayerNormAndScale];
+    /// <summary>Two ConvNeXt blocks (permute, layernorm and linear at each pixel of a channels-last tensor) after a stem.</summary>
+    public static readonly NetworkSpec ConvNeXtBlocks = new("ConvNeXtBlocks", new Shape(3, 19, 15),
+    [
+        ("stem", new ConvUnit(new ConvConfig(3, 6, 2, Stride: 2), batchNorm: false, Activation.None)),
+        ("norm", new LayerNorm2dLayer(6, eps: 1e-6)),
+        ("stage1", new ConvNeXtBlockLayer("ConvNeXtBlocks_Block", 6, 3)),
+        ("stage2", new ConvNeXtBlockLayer("ConvNeXtBlocks_Block2", 6, 4)),
+    ]);
+
+    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, LayerNormAndScale, ConvNeXtBlocks];
 }
 
 /// <summary>The tensor-op networks, compiled once.</summary>

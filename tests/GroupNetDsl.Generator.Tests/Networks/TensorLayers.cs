@@ -133,3 +133,56 @@ public sealed class LayerScaleLayer(string blockName, ConvUnit inner, bool resid
         return residual ? NaiveReference.Add(scaled, input) : scaled;
     }
 }
+
+/// <summary>
+/// ConvNeXt's CNBlock with relu for gelu, in torchvision's numbering: a 7x7 depthwise conv, permute to channels-last,
+/// layernorm and two linears at each pixel, permute back, then <c>layer_scale * block(x) + x</c>.
+/// </summary>
+public sealed class ConvNeXtBlockLayer(string blockName, int dim, int expansion) : Layer
+{
+    private int Hidden => expansion * dim;
+
+    private ConvConfig Depthwise => new(dim, dim, 7, Padding: 3, Groups: dim);
+
+    public override string Expression => blockName + "()";
+
+    public override string? Block =>
+        $"block {blockName}() {{\n"
+        + $"    block = [{Depthwise.Call()}, permute(0, 2, 3, 1), layernorm({dim}, eps: 1e-6), linear({dim}, {Hidden}), relu, linear({Hidden}, {dim}), permute(0, 3, 1, 2)]\n"
+        + $"    layer_scale = parameter({dim}, 1, 1)\n"
+        + "    forward(x) = layer_scale * block(x) + x\n}\n";
+
+    public override Shape Output(Shape input) => input;
+
+    public override long Parameters => Depthwise.Parameters + 2L * dim + (2L * dim * Hidden + Hidden + dim) + dim;
+
+    public override long MultiplyAccumulates(Shape input) => Depthwise.MultiplyAccumulates(input) + 2L * dim * Hidden * input.Height * input.Width;
+
+    public override void CreateWeights(string path, WeightSet weights)
+    {
+        Depthwise.CreateWeights(Join(path, "block.0"), weights);
+        weights.Uniform(Join(path, "block.2.weight"), [dim], 0.5, 1.5);
+        weights.Uniform(Join(path, "block.2.bias"), [dim], -0.5, 0.5);
+        weights.Uniform(Join(path, "block.3.weight"), [Hidden, dim], -0.5, 0.5);
+        weights.Uniform(Join(path, "block.3.bias"), [Hidden], -0.5, 0.5);
+        weights.Uniform(Join(path, "block.5.weight"), [dim, Hidden], -0.3, 0.3);
+        weights.Uniform(Join(path, "block.5.bias"), [dim], -0.5, 0.5);
+        weights.Uniform(Join(path, "layer_scale"), [dim, 1, 1], -1.5, 1.5);
+    }
+
+    public override Tensor Run(Tensor input, string path, WeightSet weights)
+    {
+        // The permutes move no data; a linear at each pixel is a 1x1 conv whose [out, in] weight is [out, in, 1, 1].
+        var x = Depthwise.Run(input, Join(path, "block.0"), weights);
+        x = NaiveReference.LayerNorm2d(x, weights[Join(path, "block.2.weight")], weights[Join(path, "block.2.bias")], 1e-6);
+        x = NaiveReference.Relu(NaiveReference.Conv2d(x, weights[Join(path, "block.3.weight")], weights[Join(path, "block.3.bias")], Hidden, 1, 1, 0, 1, 1));
+        x = NaiveReference.Conv2d(x, weights[Join(path, "block.5.weight")], weights[Join(path, "block.5.bias")], dim, 1, 1, 0, 1, 1);
+        var scale = new Tensor(input.Batch, dim, 1, 1);
+        float[] values = weights[Join(path, "layer_scale")];
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int c = 0; c < dim; c++) scale[n, c, 0, 0] = values[c];
+        }
+        return NaiveReference.Add(NaiveReference.Multiply(scale, x), input);
+    }
+}

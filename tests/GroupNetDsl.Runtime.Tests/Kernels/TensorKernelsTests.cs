@@ -57,6 +57,22 @@ public class TensorKernelsTests
         AssertClose(NaiveReference.LayerNorm2d(Tensor.FromFloats(input, 1, channels, plane, 1), weight, bias, 1e-6).Data, output);
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, true)]
+    [InlineData(3, 5, 7, true)]
+    [InlineData(8, 24, 35, true)]
+    [InlineData(24, 8, 16, false)]
+    [InlineData(5, 3, 9, false)]
+    public void A_linear_at_each_pixel_is_a_1x1_conv(int inFeatures, int outFeatures, int plane, bool bias)
+    {
+        var random = new Random(inFeatures * 100 + outFeatures * 10 + plane);
+        float[] input = RandomValues(random, inFeatures * plane), weight = RandomValues(random, outFeatures * inFeatures), biases = bias ? RandomValues(random, outFeatures) : [];
+        var output = new float[outFeatures * plane];
+        TensorKernels.PixelLinear(input, weight, biases, output, inFeatures, outFeatures, plane);
+        var expected = NaiveReference.Conv2d(Tensor.FromFloats(input, 1, inFeatures, plane, 1), weight, bias ? biases : null, outFeatures, 1, 1, 0, 1, 1);
+        AssertClose(expected.Data, output);
+    }
+
     [Fact]
     public void A_pixel_in_a_vector_lane_and_in_the_scalar_tail_gives_the_same_bits()
     {
@@ -72,6 +88,9 @@ public class TensorKernelsTests
         TensorKernels.ScaleChannels(input, scales, scaled, channels, plane);
         var squared = new float[input.Length];
         TensorKernels.Multiply(input, input, squared);
+        var linear = new float[3 * plane];
+        TensorKernels.PixelLinear(input, RandomValues(random, 3 * channels), RandomValues(random, 3), linear, channels, 3, plane);
+        for (int o = 0; o < 3; o++) Assert.Equal(linear[o * plane + 3], linear[o * plane + 16]);
         for (int c = 0; c < channels; c++)
         {
             Assert.Equal(normalized[c * plane + 3], normalized[c * plane + 16]);
@@ -103,5 +122,8 @@ public class TensorKernelsTests
         Assert.Throws<ArgumentException>(() => TensorKernels.LayerNorm2d(six, two, two, six, 0, 3, 1e-5f));
         Assert.Throws<ArgumentException>(() => TensorKernels.ChannelMeans(six, five, 2, 3));
         Assert.Throws<ArgumentException>(() => TensorKernels.ChannelMeans(six, two, 2, 4));
+        Assert.Throws<ArgumentException>(() => TensorKernels.PixelLinear(six, two, two, six, 2, 2, 3));
+        Assert.Throws<ArgumentException>(() => TensorKernels.PixelLinear(six, new float[4], five, six, 2, 2, 3));
+        Assert.Throws<ArgumentException>(() => TensorKernels.PixelLinear(six, new float[4], two, five, 2, 2, 3));
     }
 }
