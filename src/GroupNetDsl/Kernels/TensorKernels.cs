@@ -168,8 +168,8 @@ public static class TensorKernels
 
     /// <summary>
     /// nn.Linear at each pixel of a channels-last image whose data is NCHW: output[o, p] = bias[o] + the sum over i, in
-    /// order, of weight[o, i] * input[i, p] (a 1x1 conv). Each output row is built from the input rows, a vector of
-    /// pixels at a time, so every pixel gets the same sum in the same order.
+    /// order, of weight[o, i] * input[i, p] (a 1x1 conv). Four output channels are computed at once for a vector of
+    /// pixels, their sums held in registers across the inputs; every pixel gets the same sum in the same order.
     /// </summary>
     /// <param name="input">inFeatures x plane values.</param>
     /// <param name="weight">outFeatures x inFeatures values, PyTorch's [out, in].</param>
@@ -188,29 +188,74 @@ public static class TensorKernels
         }
         ref float ir = ref MemoryMarshal.GetReference(input);
         ref float wr = ref MemoryMarshal.GetReference(weight);
+        ref float br = ref MemoryMarshal.GetReference(bias);
         ref float or = ref MemoryMarshal.GetReference(output);
-        for (int o = 0; o < outFeatures; o++)
+        bool hasBias = bias.Length != 0;
+        int o = 0;
+        if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
         {
-            ref float row = ref Unsafe.Add(ref or, (nuint)o * (nuint)plane);
-            float start = bias.Length == 0 ? 0f : Unsafe.Add(ref MemoryMarshal.GetReference(bias), o);
-            for (int p = 0; p < plane; p++) Unsafe.Add(ref row, p) = start;
-            for (int i = 0; i < inFeatures; i++)
+            for (; o <= outFeatures - 4; o += 4)
             {
-                float w = Unsafe.Add(ref wr, (nuint)o * (nuint)inFeatures + (nuint)i);
-                ref float source = ref Unsafe.Add(ref ir, (nuint)i * (nuint)plane);
+                ref float w0 = ref Unsafe.Add(ref wr, (nuint)o * (nuint)inFeatures);
+                ref float w1 = ref Unsafe.Add(ref w0, inFeatures);
+                ref float w2 = ref Unsafe.Add(ref w1, inFeatures);
+                ref float w3 = ref Unsafe.Add(ref w2, inFeatures);
+                float b0 = hasBias ? Unsafe.Add(ref br, o) : 0f, b1 = hasBias ? Unsafe.Add(ref br, o + 1) : 0f;
+                float b2 = hasBias ? Unsafe.Add(ref br, o + 2) : 0f, b3 = hasBias ? Unsafe.Add(ref br, o + 3) : 0f;
                 int p = 0;
                 if (Vector256.IsHardwareAccelerated)
                 {
-                    var wv = Vector256.Create(w);
-                    for (; p <= plane - 8; p += 8) (Vector256.LoadUnsafe(ref row, (nuint)p) + wv * Vector256.LoadUnsafe(ref source, (nuint)p)).StoreUnsafe(ref row, (nuint)p);
+                    for (; p <= plane - 8; p += 8)
+                    {
+                        Vector256<float> a0 = Vector256.Create(b0), a1 = Vector256.Create(b1), a2 = Vector256.Create(b2), a3 = Vector256.Create(b3);
+                        for (int i = 0; i < inFeatures; i++)
+                        {
+                            var x = Vector256.LoadUnsafe(ref ir, (nuint)i * (nuint)plane + (nuint)p);
+                            a0 += Unsafe.Add(ref w0, i) * x;
+                            a1 += Unsafe.Add(ref w1, i) * x;
+                            a2 += Unsafe.Add(ref w2, i) * x;
+                            a3 += Unsafe.Add(ref w3, i) * x;
+                        }
+                        a0.StoreUnsafe(ref or, (nuint)o * (nuint)plane + (nuint)p);
+                        a1.StoreUnsafe(ref or, (nuint)(o + 1) * (nuint)plane + (nuint)p);
+                        a2.StoreUnsafe(ref or, (nuint)(o + 2) * (nuint)plane + (nuint)p);
+                        a3.StoreUnsafe(ref or, (nuint)(o + 3) * (nuint)plane + (nuint)p);
+                    }
                 }
-                else if (Vector128.IsHardwareAccelerated)
+                else
                 {
-                    var wv = Vector128.Create(w);
-                    for (; p <= plane - 4; p += 4) (Vector128.LoadUnsafe(ref row, (nuint)p) + wv * Vector128.LoadUnsafe(ref source, (nuint)p)).StoreUnsafe(ref row, (nuint)p);
+                    for (; p <= plane - 4; p += 4)
+                    {
+                        Vector128<float> a0 = Vector128.Create(b0), a1 = Vector128.Create(b1), a2 = Vector128.Create(b2), a3 = Vector128.Create(b3);
+                        for (int i = 0; i < inFeatures; i++)
+                        {
+                            var x = Vector128.LoadUnsafe(ref ir, (nuint)i * (nuint)plane + (nuint)p);
+                            a0 += Unsafe.Add(ref w0, i) * x;
+                            a1 += Unsafe.Add(ref w1, i) * x;
+                            a2 += Unsafe.Add(ref w2, i) * x;
+                            a3 += Unsafe.Add(ref w3, i) * x;
+                        }
+                        a0.StoreUnsafe(ref or, (nuint)o * (nuint)plane + (nuint)p);
+                        a1.StoreUnsafe(ref or, (nuint)(o + 1) * (nuint)plane + (nuint)p);
+                        a2.StoreUnsafe(ref or, (nuint)(o + 2) * (nuint)plane + (nuint)p);
+                        a3.StoreUnsafe(ref or, (nuint)(o + 3) * (nuint)plane + (nuint)p);
+                    }
                 }
-                for (; p < plane; p++) Unsafe.Add(ref row, p) += w * Unsafe.Add(ref source, p);
+                for (int row = o; row < o + 4; row++) PixelLinearScalar(ref ir, ref wr, hasBias ? Unsafe.Add(ref br, row) : 0f, ref or, inFeatures, plane, row, p);
             }
+        }
+        for (; o < outFeatures; o++) PixelLinearScalar(ref ir, ref wr, hasBias ? Unsafe.Add(ref br, o) : 0f, ref or, inFeatures, plane, o, 0);
+    }
+
+    /// <summary>Output row <paramref name="o"/> of <see cref="PixelLinear"/> from pixel <paramref name="start"/> on, one pixel at a time.</summary>
+    private static void PixelLinearScalar(ref float input, ref float weight, float bias, ref float output, int inFeatures, int plane, int o, int start)
+    {
+        ref float w = ref Unsafe.Add(ref weight, (nuint)o * (nuint)inFeatures);
+        for (int p = start; p < plane; p++)
+        {
+            float sum = bias;
+            for (int i = 0; i < inFeatures; i++) sum += Unsafe.Add(ref w, i) * Unsafe.Add(ref input, (nuint)i * (nuint)plane + (nuint)p);
+            Unsafe.Add(ref output, (nuint)o * (nuint)plane + (nuint)p) = sum;
         }
     }
 

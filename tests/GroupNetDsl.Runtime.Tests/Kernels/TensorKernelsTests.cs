@@ -88,9 +88,9 @@ public class TensorKernelsTests
         TensorKernels.ScaleChannels(input, scales, scaled, channels, plane);
         var squared = new float[input.Length];
         TensorKernels.Multiply(input, input, squared);
-        var linear = new float[3 * plane];
-        TensorKernels.PixelLinear(input, RandomValues(random, 3 * channels), RandomValues(random, 3), linear, channels, 3, plane);
-        for (int o = 0; o < 3; o++) Assert.Equal(linear[o * plane + 3], linear[o * plane + 16]);
+        var linear = new float[5 * plane];
+        TensorKernels.PixelLinear(input, RandomValues(random, 5 * channels), RandomValues(random, 5), linear, channels, 5, plane);
+        for (int o = 0; o < 5; o++) Assert.Equal(linear[o * plane + 3], linear[o * plane + 16]);
         for (int c = 0; c < channels; c++)
         {
             Assert.Equal(normalized[c * plane + 3], normalized[c * plane + 16]);
