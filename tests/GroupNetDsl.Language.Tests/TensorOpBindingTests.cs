@@ -100,7 +100,7 @@ public class TensorOpBindingTests
         var error = Assert.Single(Gnet.Errors(Gnet.Compile(text)));
         Assert.Equal("GNET0216", error.Id);
         Assert.Equal("parameter(8, 1, 1)", Gnet.Covered(text, error.Location));
-        Assert.StartsWith("body.1: 'body.1' is a learned tensor", error.Message);
+        Assert.Equal("body.1: 'body.1' is a learned tensor (nn.Parameter), not a layer; declare it as a block's member (layer_scale = parameter(...)) and multiply a tensor by it in forward, for example layer_scale * x", error.Message);
     }
 
     [Theory]

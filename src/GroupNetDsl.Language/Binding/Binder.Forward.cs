@@ -199,7 +199,7 @@ internal sealed partial class Binder
             var other = leftParameter is null ? leftSyntax : rightSyntax;
             if (leftParameter is not null && rightParameter is not null)
             {
-                Report(DiagnosticDescriptors.InvalidExpression, location, "'*'", "two learned tensors make no tensor of the network; multiply a tensor by one of them, for example " + parameter.Path.Split('.').Last() + " * x");
+                Report(DiagnosticDescriptors.InvalidExpression, location, "'*'", $"two learned tensors make no tensor of the network; multiply a tensor by one of them, for example {parameter.Path.Split('.').Last()} * x");
                 return ErrorValue.Instance;
             }
             parameter.Used = true;
@@ -218,8 +218,14 @@ internal sealed partial class Binder
     private static OpModule? LearnedTensor(ExpressionSyntax expression, Scope scope) =>
         expression is NameSyntax name && scope.TryGet(name.Name, out var value) && value is ModuleValue { Module: OpModule { Descriptor.IsLearnedTensor: true } parameter } ? parameter : null;
 
-    private static string LearnedTensorHint(string name) =>
-        $"'{name}' is a learned tensor (nn.Parameter), not a layer; multiply a tensor by it in forward, for example {name.Split('.').Last()} * x";
+    private static string LearnedTensorHint(string name)
+    {
+        string member = name.Split('.').Last();
+        // A sequential's item has no name to write in forward: it must be a block's member.
+        return member.Length > 0 && char.IsDigit(member[0])
+            ? $"'{name}' is a learned tensor (nn.Parameter), not a layer; declare it as a block's member (layer_scale = parameter(...)) and multiply a tensor by it in forward, for example layer_scale * x"
+            : $"'{name}' is a learned tensor (nn.Parameter), not a layer; multiply a tensor by it in forward, for example {member} * x";
+    }
 
     /// <summary>Names for parameter-free ops written inline in forward: the op name, then op_1, op_2 in one scope.</summary>
     private string AnonymousPath(string scopePath, string op)
