@@ -641,6 +641,39 @@ public class DiagnosticTests
             // 2^17 = 131072 relus; the diagnostic is at the network's name, on the last line.
             18 * 4 - 2, 9, "N", new[] { "N", "100000", "nodes", "a block that calls a member more than once doubles the graph at each level; call each member once or use fewer levels" },
             Doubling("a(x)")),
+        ["GNET0225 a squeeze-and-excitation scale with the wrong channels"] = new(
+            "GNET0225",
+            """
+            network N(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 4, 1)
+                forward(x) = excite(relu(squeeze(avgpool(x)))) * x
+            }
+            """,
+            4, 18, "excite(relu(squeeze(avgpool(x)))) * x", new[] { "mul", "4x1x1", "8x6x6" },
+            """
+            network N(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 8, 1)
+                forward(x) = excite(relu(squeeze(avgpool(x)))) * x
+            }
+            """),
+
+        ["GNET0226 a conv on a channels-last tensor"] = new(
+            "GNET0226",
+            """
+            network N(input: 8x6x6) {
+                mix = [permute(0, 2, 3, 1), linear(8, 8), relu]
+                conv = conv(8, 8, 3, padding: 1)
+            }
+            """,
+            3, 12, "conv(8, 8, 3, padding: 1)", new[] { "conv", "conv cannot take the channels-last tensor 6x6x8 (channels last)" },
+            """
+            network N(input: 8x6x6) {
+                mix = [permute(0, 2, 3, 1), linear(8, 8), relu, permute(0, 3, 1, 2)]
+                conv = conv(8, 8, 3, padding: 1)
+            }
+            """),
 
         ["GNET0211 a name bound twice in a forward block"] = new(
             "GNET0211",

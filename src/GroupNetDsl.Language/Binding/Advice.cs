@@ -34,7 +34,7 @@ internal static class Advice
         }
     }
 
-    /// <summary>True when some path from the node reaches linear or the output through no conv with groups == 1.</summary>
+    /// <summary>True when some path from the node reaches the head (a linear on a flat vector) or the output through no channel mixing.</summary>
     private static bool ReachesHeadUnmixed(Network network, IReadOnlyList<IReadOnlyList<int>> consumers, int start)
     {
         var stack = new Stack<int>(consumers[start]);
@@ -45,7 +45,8 @@ internal static class Advice
             int index = stack.Pop();
             if (!visited.Add(index)) continue;
             var node = network.Nodes[index];
-            if (node.Operation is Conv2dOp { Groups: 1 }) continue;
+            // A linear at each pixel of a channels-last image (ConvNeXt's block) mixes the channels as a 1x1 conv does.
+            if (node.Operation is Conv2dOp { Groups: 1 } || node is { Operation: LinearOp, Output.ChannelsLast: true }) continue;
             if (node.Operation is LinearOp || index == network.OutputNode) return true;
             foreach (int next in consumers[index]) stack.Push(next);
         }

@@ -30,6 +30,9 @@ internal sealed partial class Binder
         module.Used = true;
         switch (module)
         {
+            case OpModule { Descriptor.IsLearnedTensor: true } parameter:
+                Report(DiagnosticDescriptors.InvalidExpression, parameter.Location, DisplayName(parameter), LearnedTensorHint(parameter.Path));
+                return ErrorValue.Instance;
             case OpModule op:
                 return ApplyOp(op, new[] { tensor });
             case SequentialModule sequential:
@@ -100,7 +103,8 @@ internal sealed partial class Binder
                 if (scope.TryGet(name.Name, out var value))
                 {
                     if (value is TensorValue or ErrorValue) return value;
-                    if (value is ModuleValue) Report(DiagnosticDescriptors.InvalidExpression, name.Location, name.Name, $"'{name.Name}' is a layer; call it on a tensor, for example {name.Name}(x)");
+                    if (value is ModuleValue { Module: OpModule { Descriptor.IsLearnedTensor: true } }) Report(DiagnosticDescriptors.InvalidExpression, name.Location, name.Name, LearnedTensorHint(name.Name));
+                    else if (value is ModuleValue) Report(DiagnosticDescriptors.InvalidExpression, name.Location, name.Name, $"'{name.Name}' is a layer; call it on a tensor, for example {name.Name}(x)");
                     else Report(DiagnosticDescriptors.WrongType, name.Location, $"'{name.Name}'", "a tensor", value.Describe());
                     return ErrorValue.Instance;
                 }
@@ -115,10 +119,12 @@ internal sealed partial class Binder
                 var module = new OpModule(AnonymousPath(scope.Path, "add"), Place(binary.Location), Add.Descriptor, new Dictionary<string, BoundArgument>());
                 return left is TensorValue a && right is TensorValue b ? ApplyOp(module, new[] { a, b }) : ErrorValue.Instance;
             }
+            case BinarySyntax { Operator: TokenKind.Star } binary:
+                return EvaluateProduct(binary.Left, binary.Right, binary.Location, scope);
             case IfSyntax conditional:
                 return Branch(conditional, scope) is { } branch ? EvaluateTensor(branch, scope, allowSeveral) : ErrorValue.Instance;
             default:
-                Report(DiagnosticDescriptors.InvalidExpression, expression.Location, "forward", "forward can only call layers on tensors and add tensors with '+'");
+                Report(DiagnosticDescriptors.InvalidExpression, expression.Location, "forward", "forward can only call layers on tensors, add tensors with '+' and multiply them with '*'");
                 return ErrorValue.Instance;
         }
     }
@@ -139,12 +145,21 @@ internal sealed partial class Binder
                 Report(DiagnosticDescriptors.InvalidExpression, call.Location, name, $"a layer takes exactly one tensor, for example {name}(x)");
                 return ErrorValue.Instance;
             }
+            if (member.Module is OpModule { Descriptor.IsLearnedTensor: true })
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, call.Location, name, LearnedTensorHint(name));
+                return ErrorValue.Instance;
+            }
             var input = EvaluateTensor(call.Arguments[0].Value, scope);
             return Apply(member.Module, input, call.Location);
         }
 
         if (OpRegistry.TryGet(name, out var op))
         {
+            if (op == Multiply.Descriptor && call.Arguments.Count == 2 && call.Arguments.All(a => a.Name is null))
+            {
+                return EvaluateProduct(call.Arguments[0].Value, call.Arguments[1].Value, call.Location, scope);
+            }
             if (op.HasWeights)
             {
                 Report(DiagnosticDescriptors.InvalidExpression, call.Location, name, $"'{name}' has weights, which need a state_dict name; declare it as a member (name = {name}(...)) and call the member in forward");
@@ -182,6 +197,47 @@ internal sealed partial class Binder
         return ErrorValue.Instance;
     }
 
+    /// <summary>
+    /// <c>a * b</c> or <c>mul(a, b)</c>: a multiply node of two tensors, or, when one operand is a learned tensor
+    /// (<c>layer_scale * x</c>), a node at the parameter's path that multiplies the other operand by it.
+    /// </summary>
+    private Value EvaluateProduct(ExpressionSyntax leftSyntax, ExpressionSyntax rightSyntax, SourceLocation location, Scope scope)
+    {
+        var leftParameter = LearnedTensor(leftSyntax, scope);
+        var rightParameter = LearnedTensor(rightSyntax, scope);
+        if ((leftParameter ?? rightParameter) is { } parameter)
+        {
+            var other = leftParameter is null ? leftSyntax : rightSyntax;
+            if (leftParameter is not null && rightParameter is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, location, "'*'", $"two learned tensors make no tensor of the network; multiply a tensor by one of them, for example {parameter.Path.Split('.').Last()} * x");
+                return ErrorValue.Instance;
+            }
+            parameter.Used = true;
+            if (parameter.Operation is null || EvaluateTensor(other, scope) is not TensorValue operand) return ErrorValue.Instance;
+            // One node per use, at the parameter's path (its weight's key); diagnostics point at this product.
+            var use = new OpModule(parameter.Path, Place(location), parameter.Descriptor, parameter.Arguments) { Operation = parameter.Operation };
+            return ApplyOp(use, new[] { operand });
+        }
+        var left = EvaluateTensor(leftSyntax, scope);
+        var right = EvaluateTensor(rightSyntax, scope);
+        var module = new OpModule(AnonymousPath(scope.Path, "mul"), Place(location), Multiply.Descriptor, new Dictionary<string, BoundArgument>());
+        return left is TensorValue a && right is TensorValue b ? ApplyOp(module, new[] { a, b }) : ErrorValue.Instance;
+    }
+
+    /// <summary>The learned tensor (parameter member) that <paramref name="expression"/> names, if it names one.</summary>
+    private static OpModule? LearnedTensor(ExpressionSyntax expression, Scope scope) =>
+        expression is NameSyntax name && scope.TryGet(name.Name, out var value) && value is ModuleValue { Module: OpModule { Descriptor.IsLearnedTensor: true } parameter } ? parameter : null;
+
+    private static string LearnedTensorHint(string name)
+    {
+        string member = name.Split('.').Last();
+        // A sequential's item has no name to write in forward: it must be a block's member.
+        return member.Length > 0 && char.IsDigit(member[0])
+            ? $"'{name}' is a learned tensor (nn.Parameter), not a layer; declare it as a block's member (layer_scale = parameter(...)) and multiply a tensor by it in forward, for example layer_scale * x"
+            : $"'{name}' is a learned tensor (nn.Parameter), not a layer; multiply a tensor by it in forward, for example {member} * x";
+    }
+
     /// <summary>Names for parameter-free ops written inline in forward: the op name, then op_1, op_2 in one scope.</summary>
     private string AnonymousPath(string scopePath, string op)
     {
@@ -202,6 +258,11 @@ internal sealed partial class Binder
             DeclareWeights(module);
         }
 
+        if (!module.Descriptor.AcceptsChannelsLast && inputs.FirstOrDefault(i => i.Shape.ChannelsLast) is { } channelsLast)
+        {
+            Report(DiagnosticDescriptors.ChannelsLastInput, module.Location, DisplayName(module), $"{module.Descriptor.Name} cannot take the channels-last tensor {channelsLast.Shape}");
+            return ErrorValue.Instance;
+        }
         var output = InferShape(module, module.Operation, inputs);
         if (output is not TensorShape shape) return ErrorValue.Instance;
         if (shape.ElementCount > TensorShape.MaxElements)

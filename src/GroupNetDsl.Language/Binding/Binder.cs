@@ -96,6 +96,11 @@ internal sealed partial class Binder
         if (output is TensorValue && _diagnostics.ErrorCount == errorsBefore) ReportUnusedMembers();
 
         if (_diagnostics.ErrorCount != errorsBefore || output is not TensorValue result) return null;
+        if (result.Shape.ChannelsLast)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ChannelsLastInput, syntax.NameLocation, $"Network '{syntax.Name}'", $"its output is the channels-last tensor {result.Shape}, which PyTorch would return in another memory order");
+            return null;
+        }
         if (result.Node == 0)
         {
             _diagnostics.Report(DiagnosticDescriptors.EmptyModule, syntax.NameLocation, $"Network '{syntax.Name}'");

@@ -114,6 +114,11 @@ public static class DiagnosticDescriptors
 
     /// <summary>Message: "{0} gives {1} but {2}; {3}".</summary>
     public static readonly DiagnosticDescriptor TensorCountMismatch = new("GNET0233", "Wrong number of tensors", "{0} gives {1} but {2}; {3}", Shapes, DiagnosticSeverity.Error);
+    /// <summary>Message: "{0}: cannot multiply tensors of shapes {1} and {2}; multiply two tensors of one shape, or a Cx1x1 tensor (one value per channel) and a CxHxW tensor of the same C".</summary>
+    public static readonly DiagnosticDescriptor MultiplyShapeMismatch = new("GNET0225", "Multiply of incompatible shapes", "{0}: cannot multiply tensors of shapes {1} and {2}; multiply two tensors of one shape, or a Cx1x1 tensor (one value per channel) and a CxHxW tensor of the same C", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: {1}; only per-pixel ops (linear, layernorm, activations, add, mul, identity) take a channels-last tensor, so permute it back to NCHW first with permute(0, 3, 1, 2)".</summary>
+    public static readonly DiagnosticDescriptor ChannelsLastInput = new("GNET0226", "Channels-last tensor where NCHW is needed", "{0}: {1}; only per-pixel ops (linear, layernorm, activations, add, mul, identity) take a channels-last tensor, so permute it back to NCHW first with permute(0, 3, 1, 2)", Shapes, DiagnosticSeverity.Error);
 
     // ---- GNET03xx: C# usage (reported by the analyzers) ----
 
@@ -161,6 +166,7 @@ public static class DiagnosticDescriptors
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
         CatShapeMismatch, SplitSizesMismatch, ShuffleGroupsNotDivisible, TensorCountMismatch,
+        MultiplyShapeMismatch, ChannelsLastInput,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,

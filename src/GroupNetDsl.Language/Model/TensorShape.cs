@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace GroupNetDsl.Language.Model;
 
-/// <summary>The shape of one image's activation: channels x height x width, or a flat vector of features.</summary>
-public readonly record struct TensorShape(int Channels, int Height, int Width, bool IsFlat)
+/// <summary>
+/// The shape of one image's activation: channels x height x width, or a flat vector of features. An image that
+/// <c>permute(0, 2, 3, 1)</c> made channels-last (<see cref="ChannelsLast"/>: PyTorch's shape is height x width x
+/// channels) keeps its data in NCHW order: only per-pixel ops take it, and they read it as NCHW.
+/// </summary>
+public readonly record struct TensorShape(int Channels, int Height, int Width, bool IsFlat, bool ChannelsLast = false)
 {
     /// <summary>The largest tensor (per image) a network may hold: keeps every index a safe int, even batched.</summary>
     public const long MaxElements = 1L << 28;
@@ -16,9 +20,13 @@ public readonly record struct TensorShape(int Channels, int Height, int Width, b
 
     public int Length => checked((int)ElementCount);
 
-    /// <summary>64x32x32 or, for a vector, 256.</summary>
-    public override string ToString() => IsFlat
-        ? Channels.ToString(CultureInfo.InvariantCulture)
+    /// <summary>This image, channels-last (true) or NCHW (false).</summary>
+    public TensorShape WithChannelsLast(bool channelsLast) => new(Channels, Height, Width, IsFlat, channelsLast);
+
+    /// <summary>64x32x32, for a vector 256, for a channels-last image PyTorch's order: 32x32x64 (channels last).</summary>
+    public override string ToString() =>
+        IsFlat ? Channels.ToString(CultureInfo.InvariantCulture)
+        : ChannelsLast ? string.Format(CultureInfo.InvariantCulture, "{1}x{2}x{0} (channels last)", Channels, Height, Width)
         : string.Format(CultureInfo.InvariantCulture, "{0}x{1}x{2}", Channels, Height, Width);
 
     /// <summary>Parses "3x64x64" (or a single number for a vector). Returns false on anything else.</summary>

@@ -40,6 +40,8 @@ public abstract class ActivationDescriptor(string name, string torchName, Activa
 
     public override System.Collections.Generic.IReadOnlyList<OpParameter> Parameters => Signature;
 
+    public override bool AcceptsChannelsLast => true;
+
     public override System.Collections.Generic.IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute(TorchName.Substring("nn.".Length)) };
 
     /// <summary>The descriptor of <paramref name="kind"/>, from the registry.</summary>

@@ -15,6 +15,8 @@ public sealed class Add() : ArgumentlessOpDescriptor("add", "torch.add", moduleN
 
     public override int TensorInputs => 2;
 
+    public override bool AcceptsChannelsLast => true;
+
     public override IReadOnlyList<OpDocumentation> Documentation => new[] { new OpDocumentation("add, +", TorchName, "two tensors of one shape") };
 
     internal override TensorShape? InferShape(Operation operation, TensorShape[] inputs, OpSite site)

@@ -10,4 +10,6 @@ public sealed class Identity() : ArgumentlessOpDescriptor("identity", "nn.Identi
     public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Identity") };
 
     public override bool IsView => true;
+
+    public override bool AcceptsChannelsLast => true;
 }

@@ -16,7 +16,11 @@ public sealed record LinearOp(int InFeatures, int OutFeatures, bool Bias) : Oper
     public long ParameterCount => (long)InFeatures * OutFeatures + (Bias ? OutFeatures : 0);
 }
 
-/// <summary>linear: one dot product per output feature, with an activation in its epilogue when one follows.</summary>
+/// <summary>
+/// linear: one dot product per output feature, with an activation in its epilogue when one follows. On a channels-last
+/// image (ConvNeXt's block, after permute(0, 2, 3, 1)) it acts at each pixel over the channels: a 1x1 conv with
+/// [out, in] weights, on the NCHW data.
+/// </summary>
 public sealed class Linear : OpDescriptor
 {
     public static readonly Linear Descriptor = new();
@@ -32,6 +36,8 @@ public sealed class Linear : OpDescriptor
 
     public override IReadOnlyList<LayerAttributeForm> Attributes => new[] { Attribute("Linear") };
 
+    public override bool AcceptsChannelsLast => true;
+
     internal override Operation? Create(OpSite site)
     {
         int inFeatures = site.Int("in_features");
@@ -43,7 +49,7 @@ public sealed class Linear : OpDescriptor
     {
         var linear = (LinearOp)operation;
         var input = inputs[0];
-        if (!input.IsFlat)
+        if (!input.IsFlat && !input.ChannelsLast)
         {
             site.Report(DiagnosticDescriptors.WrongRank, site.Location, site.DisplayName, "a flat", $"an image {input}", "flatten it first, for example fc(flatten(x))");
             return null;
@@ -60,12 +66,14 @@ public sealed class Linear : OpDescriptor
             site.Report(DiagnosticDescriptors.TensorTooLarge, site.Location, site.DisplayName, $"weight {linear.OutFeatures}x{linear.InFeatures}", weights, KernelLayout.MaxBufferLength);
             return null;
         }
-        return TensorShape.Flat(linear.OutFeatures);
+        return input.IsFlat ? TensorShape.Flat(linear.OutFeatures) : TensorShape.Chw(linear.OutFeatures, input.Height, input.Width).WithChannelsLast(true);
     }
 
     public override long ParameterCount(Operation operation) => ((LinearOp)operation).ParameterCount;
 
-    public override long MultiplyAccumulates(Operation operation, TensorShape output) => (long)((LinearOp)operation).InFeatures * ((LinearOp)operation).OutFeatures;
+    /// <summary>in x out per vector: once for a flat input, at each pixel of a channels-last one.</summary>
+    public override long MultiplyAccumulates(Operation operation, TensorShape output) =>
+        (long)((LinearOp)operation).InFeatures * ((LinearOp)operation).OutFeatures * output.Height * output.Width;
 
     public override IEnumerable<WeightTensor> Weights(string path, Operation operation)
     {
@@ -95,6 +103,11 @@ public sealed class Linear : OpDescriptor
             bias = code.Field(node.Path, "bias");
             code.Load.Add($"{bias} = {StepCode.TakeVector(node.Path, "bias", linear.OutFeatures)};");
         }
+        if (code.Input.ChannelsLast)
+        {
+            EmitPerPixel(code, linear, weight, bias);
+            return;
+        }
         string name = $"Linear_{linear.InFeatures}_{linear.OutFeatures}{(bias is null ? "_NoBias" : string.Empty)}{code.EpilogueSuffix}";
         string method = code.Methods.Add(name, () =>
         {
@@ -105,6 +118,26 @@ public sealed class Linear : OpDescriptor
             w.Line($"float value = {(linear.Bias ? "bias[o] + " : string.Empty)}global::GroupNetDsl.Kernels.VectorKernels.Dot(weight.Slice(o * {linear.InFeatures}, {linear.InFeatures}), input.Slice(0, {linear.InFeatures}));");
             w.Line($"output[o] = {(step.Activation is { } kind ? ActivationDescriptor.For(kind).Scalar("value") : "value")};");
             w.Close();
+            w.Close();
+            return w.Text;
+        });
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {buffer(step.Last.Index)});");
+    }
+
+    /// <summary>The linear at each pixel of a channels-last image: a 1x1 conv over the NCHW data, then the step's activation.</summary>
+    private static void EmitPerPixel(StepCode code, LinearOp linear, string weight, string? bias)
+    {
+        var step = code.Step;
+        var node = step.Primary;
+        int plane = code.Input.Height * code.Input.Width;
+        string name = $"PixelLinear_{linear.InFeatures}_{linear.OutFeatures}_{code.Input.Height}x{code.Input.Width}{(bias is null ? "_NoBias" : string.Empty)}{code.EpilogueSuffix}";
+        string method = code.Methods.Add(name, () =>
+        {
+            var w = new SourceWriter();
+            w.Line($"/// <summary>linear {linear.InFeatures}->{linear.OutFeatures} at each of the {plane} pixels of a channels-last image.</summary>");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {SourceWriter.Span} output)");
+            w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.PixelLinear(input, weight, bias, output, inFeatures: {linear.InFeatures}, outFeatures: {linear.OutFeatures}, plane: {plane});");
+            if (ActivationDescriptor.Apply(step.Activation, "output") is { } activate) w.Line(activate);
             w.Close();
             return w.Text;
         });

@@ -50,6 +50,12 @@ public abstract class OpDescriptor
     /// <summary>Ops with weights must be declared as members so their weights have state_dict names.</summary>
     public virtual bool HasWeights => false;
 
+    /// <summary>A learned tensor held by a block (nn.Parameter): an operand of <c>*</c> in forward, not a layer to call.</summary>
+    public virtual bool IsLearnedTensor => false;
+
+    /// <summary>Whether it takes a channels-last tensor (see <see cref="TensorShape.ChannelsLast"/>): only ops that act per pixel.</summary>
+    public virtual bool AcceptsChannelsLast => false;
+
     /// <summary>The arguments, in PyTorch's order, with their defaults: the only statement of them.</summary>
     public virtual IReadOnlyList<OpParameter> Parameters => Array.Empty<OpParameter>();
 

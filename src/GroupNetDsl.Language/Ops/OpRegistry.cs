@@ -23,6 +23,12 @@ public static class OpRegistry
         Split.Descriptor,
         Narrow.Descriptor,
         ChannelShuffle.Descriptor,
+        Multiply.Descriptor,
+        Mean.Descriptor,
+        LayerNorm2d.Descriptor,
+        Parameter.Descriptor,
+        Permute.Descriptor,
+        LayerNorm.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);

@@ -90,6 +90,54 @@ public static class NaiveReference
         return output;
     }
 
+    /// <summary>
+    /// torch.mul with PyTorch's broadcasting for the two cases the language allows: a * b elementwise for one shape, or
+    /// out[n, c, y, x] = a[n, c, 0, 0] * b[n, c, y, x] when one operand is C x 1 x 1 (either one).
+    /// </summary>
+    public static Tensor Multiply(Tensor a, Tensor b)
+    {
+        if (a.Height == 1 && a.Width == 1 && (b.Height != 1 || b.Width != 1)) return Multiply(b, a);
+        bool broadcast = b.Height == 1 && b.Width == 1 && (a.Height != 1 || a.Width != 1);
+        if (a.Batch != b.Batch || a.Channels != b.Channels || (!broadcast && (a.Height != b.Height || a.Width != b.Width))) throw new ArgumentException("Shapes do not broadcast.");
+        var output = new Tensor(a.Batch, a.Channels, a.Height, a.Width);
+        for (int n = 0; n < a.Batch; n++)
+        {
+            for (int c = 0; c < a.Channels; c++)
+            {
+                for (int y = 0; y < a.Height; y++)
+                {
+                    for (int x = 0; x < a.Width; x++) output[n, c, y, x] = a[n, c, y, x] * (broadcast ? b[n, c, 0, 0] : b[n, c, y, x]);
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// torchvision's LayerNorm2d (nn.LayerNorm over the channels of each pixel): with mean and biased variance of
+    /// in[n, :, y, x], out[n, c, y, x] = (in[n, c, y, x] - mean) / sqrt(var + eps) * weight[c] + bias[c].
+    /// </summary>
+    public static Tensor LayerNorm2d(Tensor input, float[] weight, float[] bias, double eps)
+    {
+        var output = new Tensor(input.Batch, input.Channels, input.Height, input.Width);
+        for (int n = 0; n < input.Batch; n++)
+        {
+            for (int y = 0; y < input.Height; y++)
+            {
+                for (int x = 0; x < input.Width; x++)
+                {
+                    double mean = 0, variance = 0;
+                    for (int c = 0; c < input.Channels; c++) mean += input[n, c, y, x];
+                    mean /= input.Channels;
+                    for (int c = 0; c < input.Channels; c++) variance += (input[n, c, y, x] - mean) * (input[n, c, y, x] - mean);
+                    variance /= input.Channels;
+                    for (int c = 0; c < input.Channels; c++) output[n, c, y, x] = (input[n, c, y, x] - mean) / Math.Sqrt(variance + eps) * weight[c] + bias[c];
+                }
+            }
+        }
+        return output;
+    }
+
     /// <summary>nn.MaxPool2d(k, stride, padding), ceil_mode false: the maximum over the window's positions inside the image.</summary>
     public static Tensor MaxPool(Tensor input, int kernel, int stride, int padding) => Pool(input, kernel, stride, padding, max: true);
 
@@ -117,6 +165,9 @@ public static class NaiveReference
         }
         return output;
     }
+
+    /// <summary>x.mean((2, 3)): the mean of each channel, the same values as <see cref="GlobalAvgPool"/> (C x 1 x 1 or C).</summary>
+    public static Tensor Mean(Tensor input) => GlobalAvgPool(input);
 
     /// <summary>torch.flatten(x, 1): the same values, C * H * W features per image.</summary>
     public static Tensor Flatten(Tensor input) =>
