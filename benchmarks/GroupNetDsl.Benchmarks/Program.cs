@@ -11,7 +11,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
 //   --wait-for-cores <minutes>  before running, wait up to that long for two threads to get two cores' throughput
-//   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
+//   --quick [name] [--batch8] [--threads 1,2,4] [--contention]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 if (args.Length > 0 && args[0] == "--cores")
@@ -27,7 +27,12 @@ if (args.Length > 0 && args[0] == "--alloc")
 }
 if (args.Length > 0 && args[0] == "--quick")
 {
-    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1]);
+    int threadsAt = Array.IndexOf(args, "--threads");
+    int[] threadCounts = threadsAt >= 0 && threadsAt + 1 < args.Length
+        ? args[threadsAt + 1].Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+        : [1, 2];
+    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1], threadCounts,
+        args.Contains("--contention"));
     return 0;
 }
 
@@ -41,7 +46,7 @@ if (!options.ReportOnly)
     var coresBefore = CoreCheck.WaitForTwoCores(options.WaitForCores);
     double? loadBefore = RunInfo.LoadAverage();
     BenchmarkSwitcher
-        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), typeof(NaiveReferenceBenchmarks)])
+        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), typeof(ThreadingBenchmarks), typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());
     double? loadAfter = RunInfo.LoadAverage();
     var coresAfter = CoreCheck.Measure();
