@@ -160,6 +160,20 @@ public class WorkerTeamTests
     }
 
     [Fact]
+    public void Idle_workers_block_instead_of_spinning()
+    {
+        using var team = new WorkerTeam(2);
+        var workers = RunOnce(team);
+        // They spin 0.2 ms after their last part, then wait on their semaphore; a busy machine may take a while to
+        // give them that long, so look for up to 10 s.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!workers.All(Blocked) && waited.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(10);
+        Assert.All(workers, worker => Assert.True(Blocked(worker), $"{worker.Name} is {worker.ThreadState}, not blocked."));
+
+        static bool Blocked(Thread worker) => (worker.ThreadState & ThreadState.WaitSleepJoin) != 0;
+    }
+
+    [Fact]
     public void Parts_of_a_stalled_thread_are_taken_by_the_caller()
     {
         using var team = new WorkerTeam(2);
