@@ -12,7 +12,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --output <file>       where the report goes (default: <repository>/docs/benchmarks.md)
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
 //   --wait-for-cores <minutes>  before running, wait up to that long for two threads to get two cores' throughput
-//   --quick [name] [--batch8]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
+//   --quick [name] [--batch8] [--threads 1,2,4] [--contention]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
@@ -33,7 +33,12 @@ if (args.Length > 0 && args[0] == "--zoo-parity")
 }
 if (args.Length > 0 && args[0] == "--quick")
 {
-    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1]);
+    int threadsAt = Array.IndexOf(args, "--threads");
+    int[] threadCounts = threadsAt >= 0 && threadsAt + 1 < args.Length
+        ? args[threadsAt + 1].Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+        : [1, 2];
+    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1], threadCounts,
+        args.Contains("--contention"));
     return 0;
 }
 
@@ -49,7 +54,7 @@ if (!options.ReportOnly)
     Type[] torchvision = TorchvisionNetworks.Available.Count > 0 ? [typeof(TorchvisionBenchmarks)] : [];
     foreach (var network in TorchvisionNetworks.Benchmarked.Except(TorchvisionNetworks.Available)) Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
     BenchmarkSwitcher
-        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), .. torchvision, typeof(NaiveReferenceBenchmarks)])
+        .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), .. torchvision, typeof(ThreadingBenchmarks), typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());
     double? loadAfter = RunInfo.LoadAverage();
     var coresAfter = CoreCheck.Measure();

@@ -135,13 +135,15 @@ public class ThreadingTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(16)]     // more threads than processors: a thread per processor
+    [InlineData(1024)]
     public void Threaded_forward_is_bit_identical(int threads)
     {
         var file = SafeTensorsFile.Open(Reference("minigroupnet_g8.io.safetensors"));
         float[] input = file.ReadFloat32("input");
         var single = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"));
-        var threaded = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads);
-        Assert.Equal(threads, threaded.Threads);
+        using var threaded = MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads);
+        Assert.Equal(Math.Min(threads, Environment.ProcessorCount), threaded.Threads);
 
         float[] expected = new float[2 * MiniGroupNetAttributes.OutputLength], batch = new float[expected.Length], oneByOne = new float[expected.Length];
         single.Forward(input, expected, batchSize: 2);
@@ -174,9 +176,15 @@ public class ThreadingTests
         Assert.All(results, result => Assert.Equal(expected, result));
     }
 
-    [Fact]
-    public void Zero_threads_is_rejected()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1025)]
+    [InlineData(100000)]
+    public void Thread_counts_outside_1_to_1024_are_rejected_at_load(int threads)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads: 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => MiniGroupNetAttributes.Load(Reference("minigroupnet_g8.safetensors"), threads));
+        Assert.Equal("threads", error.ParamName);
+        Assert.Contains("Use 1 to 1024 threads", error.Message);
     }
 }

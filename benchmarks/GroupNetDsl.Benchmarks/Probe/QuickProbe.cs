@@ -12,9 +12,14 @@ namespace GroupNetDsl.Benchmarks.Probe;
 /// </summary>
 public static class QuickProbe
 {
-    /// <summary>Times every case whose name contains <paramref name="filter"/> at batch 1 (and 8), on 1 and 2 threads.</summary>
-    public static void Run(string filter, int[] batches)
+    /// <summary>
+    /// Times every case whose name contains <paramref name="filter"/> at each batch size and thread count, with a busy
+    /// thread spinning on one core throughout when <paramref name="contention"/> is set.
+    /// </summary>
+    public static void Run(string filter, int[] batches, int[] threadCounts, bool contention)
     {
+        using var busyCore = contention ? BusyCore.Start() : null;
+        if (contention) Console.WriteLine("A busy thread spins on one core throughout.");
         Console.WriteLine($"{"case",-16} {"batch",5} {"thr",3} {"ours µs",10} {"ORT µs",10} {"ORT/ours",8} {"ours GMAC/s",11}");
         foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
@@ -25,7 +30,7 @@ public static class QuickProbe
             }
             foreach (int batch in batches)
             {
-                foreach (int threads in new[] { 1, 2 })
+                foreach (int threads in threadCounts)
                 {
                     float[] input = RandomInput.Create(batch * network.InputLength);
                     float[] ours = new float[batch * network.OutputLength], theirs = new float[batch * network.OutputLength];

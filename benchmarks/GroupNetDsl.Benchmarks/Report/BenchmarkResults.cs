@@ -11,9 +11,10 @@ namespace GroupNetDsl.Benchmarks.Report;
 /// <param name="MeanNanoseconds">Mean time per operation.</param>
 /// <param name="StandardErrorNanoseconds">Standard error of the mean.</param>
 /// <param name="AllocatedBytes">Bytes allocated per operation (memory diagnoser), or null if not measured.</param>
+/// <param name="Contention">The Contention parameter: a busy thread spun on one core (false where the suite has none).</param>
 public sealed record Measurement(
     string Suite, string Method, string Network, int Batch, int Threads,
-    double MeanNanoseconds, double StandardErrorNanoseconds, long? AllocatedBytes);
+    double MeanNanoseconds, double StandardErrorNanoseconds, long? AllocatedBytes, bool Contention = false);
 
 /// <summary>Everything the report needs from BenchmarkDotNet's output.</summary>
 /// <param name="Measurements">Every case that produced a result.</param>
@@ -59,6 +60,7 @@ public sealed record BenchmarkResults(
                 string network = parameters.GetValueOrDefault("Network", "");
                 int batch = int.Parse(parameters.GetValueOrDefault("Batch", "1"), System.Globalization.CultureInfo.InvariantCulture);
                 int threads = int.Parse(parameters.GetValueOrDefault("Threads", "1"), System.Globalization.CultureInfo.InvariantCulture);
+                bool contention = bool.Parse(parameters.GetValueOrDefault("Contention", "False"));
                 if (!benchmark.TryGetProperty("Statistics", out JsonElement statistics) || statistics.ValueKind != JsonValueKind.Object)
                 {
                     failed.Add($"{suite}.{method}({benchmark.GetProperty("Parameters").GetString()})");
@@ -68,7 +70,7 @@ public sealed record BenchmarkResults(
                     && memory.TryGetProperty("BytesAllocatedPerOperation", out JsonElement bytes) && bytes.ValueKind == JsonValueKind.Number
                     ? bytes.GetInt64() : null;
                 measurements.Add(new Measurement(suite, method, network, batch, threads,
-                    statistics.GetProperty("Mean").GetDouble(), statistics.GetProperty("StandardError").GetDouble(), allocated));
+                    statistics.GetProperty("Mean").GetDouble(), statistics.GetProperty("StandardError").GetDouble(), allocated, contention));
             }
         }
         return new BenchmarkResults(measurements, failed, host, files);
@@ -76,7 +78,11 @@ public sealed record BenchmarkResults(
 
     /// <summary>The measurement of one case, if it ran.</summary>
     public Measurement? Find(string method, string network, int batch, int threads) =>
-        Measurements.LastOrDefault(m => m.Method == method && m.Network == network && m.Batch == batch && m.Threads == threads);
+        Measurements.LastOrDefault(m => m.Method == method && m.Network == network && m.Batch == batch && m.Threads == threads && !m.Contention);
+
+    /// <summary>The measurement of one case of a suite whose rows differ in threads and contention only, if it ran.</summary>
+    public Measurement? Find(string suite, string method, int threads, bool contention) =>
+        Measurements.LastOrDefault(m => m.Suite == suite && m.Method == method && m.Threads == threads && m.Contention == contention);
 
     // BenchmarkDotNet writes the parameters as "Network=SeparableBlock&Batch=1&Threads=2".
     private static Dictionary<string, string> ParseParameters(string text) =>

@@ -68,6 +68,7 @@ public static partial class MarkdownReport
         page.AppendLine();
         WriteComparisonTable(page, results, NetworkCatalog.Layers);
         WriteTorchvision(page, results);
+        WriteThreadingTable(page, results);
 
         page.AppendLine("## Chart");
         page.AppendLine();
@@ -155,6 +156,38 @@ public static partial class MarkdownReport
         page.AppendLine("| network | what | MACs per image |");
         page.AppendLine("| --- | --- | ---: |");
         foreach (NetworkCase network in cases) page.AppendLine(Invariant, $"| {network.Name} | {network.Description} | {network.MultiplyAccumulates:N0} |");
+        page.AppendLine();
+    }
+
+    private static void WriteThreadingTable(StringBuilder page, BenchmarkResults results)
+    {
+        const string suite = nameof(ThreadingBenchmarks);
+        if (!results.Measurements.Any(m => m.Suite == suite)) return;
+        int cores = Environment.ProcessorCount, oversubscribed = ThreadingBenchmarks.Oversubscribed;
+        page.AppendLine("## Threads under load");
+        page.AppendLine();
+        page.AppendLine(Invariant, $"`ThreadingBenchmarks`: {ThreadingBenchmarks.NetworkName} at batch 1 with 1, 2 and {oversubscribed} threads ({oversubscribed} = 2 x the {cores} cores: oversubscribed),");
+        page.AppendLine("on a quiet machine and with a busy thread spinning on one core during the run (contention). \"ours / 1 thread\" is ours");
+        page.AppendLine("against ours on 1 thread under the same load. Targets (issue 16): oversubscribed, at most 1.5x the 1-thread time;");
+        page.AppendLine("under contention, ours on 2 threads no slower than ONNX Runtime on 2 threads (ORT/ours at least 1).");
+        page.AppendLine();
+        page.AppendLine("| load | threads | ours | ours / 1 thread | ORT | ORT / 1 thread | ORT/ours | ours B/op |");
+        page.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (bool contention in new[] { false, true })
+        {
+            Measurement? oursAlone = results.Find(suite, OursMethod, 1, contention);
+            Measurement? onnxAlone = results.Find(suite, OnnxRuntimeMethod, 1, contention);
+            foreach (int threads in ThreadingBenchmarks.ThreadCounts)
+            {
+                Measurement? ours = results.Find(suite, OursMethod, threads, contention);
+                Measurement? onnx = results.Find(suite, OnnxRuntimeMethod, threads, contention);
+                if (ours is null && onnx is null) continue;
+                string load = contention ? "one core busy" : "quiet";
+                string threadText = threads == oversubscribed ? $"{threads} (2 x cores)" : threads.ToString(Invariant);
+                page.AppendLine(Invariant,
+                    $"| {load} | {threadText} | {Time(ours)} | {Ratio(ours, oursAlone)} | {Time(onnx)} | {Ratio(onnx, onnxAlone)} | {Ratio(onnx, ours)} | {Bytes(ours)} |");
+            }
+        }
         page.AppendLine();
     }
 

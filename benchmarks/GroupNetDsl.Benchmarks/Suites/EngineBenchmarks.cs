@@ -46,7 +46,7 @@ public abstract class EngineBenchmarks
         _onnxRuntime = null;
     }
 
-    /// <summary>Before timing ONNX Runtime: both engines and the agreement check (our threads block 2 ms after their last work).</summary>
+    /// <summary>Before timing ONNX Runtime: both engines and the agreement check (our threads block 0.2 ms after their last work).</summary>
     [GlobalSetup(Target = nameof(OnnxRuntime))]
     public void SetupOnnxRuntime() => Setup();
 

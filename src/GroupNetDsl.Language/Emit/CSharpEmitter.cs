@@ -52,8 +52,8 @@ public static partial class CSharpEmitter
         w.Line("/// Thread-safe after loading: weights are read-only and each thread gets its own scratch buffer, so one");
         w.Line("/// instance may serve many threads at once. Forward allocates nothing after a thread's first call.");
         w.Line("/// Loaded with threads &gt; 1, an instance splits each matrix product (and the images of a batch) among");
-        w.Line("/// that many threads; the results are bit-identical to one thread. Dispose stops those threads; a disposed");
-        w.Line("/// instance throws ObjectDisposedException from Forward.");
+        w.Line("/// that many threads (at most one per processor); the results are bit-identical to one thread. Dispose");
+        w.Line("/// stops those threads; a disposed instance throws ObjectDisposedException from Forward.");
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"{GeneratorVersion}\")]");
         w.Open(target.Standalone ? $"public sealed partial class {className} : {KernelsNamespace}.IImageNetwork" : $"partial class {className} : {KernelsNamespace}.IImageNetwork");
@@ -65,7 +65,7 @@ public static partial class CSharpEmitter
         w.Line($"private readonly {KernelsNamespace}.WorkerTeam? _groupNetTeam;");
         w.Line("private volatile bool _groupNetDisposed;");
         w.Line();
-        w.Line("/// <summary>The threads each Forward call uses (set at load).</summary>");
+        w.Line("/// <summary>The threads each Forward call uses: the count given at load, at most the processor count.</summary>");
         w.Line("public int Threads => _groupNetTeam?.Threads ?? 1;");
         w.Line();
         foreach (var code in stepCode)
@@ -169,8 +169,8 @@ public static partial class CSharpEmitter
     {
         w.Line("/// <summary>Reads every weight with its expected shape, folds batchnorms, and rejects anything unexpected.</summary>");
         w.Open($"private {className}({WeightsNamespace}.WeightLoader weights, int threads)");
-        w.Line("if (threads < 1) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, \"Use at least one thread.\");");
-        w.Line("// One thread needs no team; more get one whose background threads run until Dispose.");
+        w.Line($"{KernelsNamespace}.WorkerTeam.CheckThreads(threads);");
+        w.Line("// One thread needs no team; more get one (at most a thread per processor) whose background threads run until Dispose.");
         w.Line($"_groupNetTeam = threads == 1 ? null : new {KernelsNamespace}.WorkerTeam(threads);");
         foreach (var step in steps)
         {
@@ -187,21 +187,21 @@ public static partial class CSharpEmitter
         w.Line("/// <param name=\"path\">The weight file.</param>");
         w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
         w.Line($"/// <exception cref=\"{WeightsNamespace}.WeightFileException\">The file is missing, malformed, or does not match the network (the message names the key).</exception>");
-        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"/// <param name=\"threads\">Threads each Forward call may use: 1 (the caller's only) to <see cref=\"{KernelsNamespace}.WorkerTeam.MaxThreads\"/>; at most one per processor run.</param>");
         w.Line($"public static {className} Load(string path, int threads = 1) => new({WeightsNamespace}.WeightLoader.Open(path), threads);");
         w.Line();
         w.Line("/// <summary>Loads the network from a stream holding a .safetensors file.</summary>");
         w.Line("/// <param name=\"stream\">The stream, read to its end.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
         w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
-        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"/// <param name=\"threads\">Threads each Forward call may use: 1 (the caller's only) to <see cref=\"{KernelsNamespace}.WorkerTeam.MaxThreads\"/>; at most one per processor run.</param>");
         w.Line($"public static {className} Load(global::System.IO.Stream stream, string sourceName = \"stream\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Read(stream, sourceName)), threads);");
         w.Line();
         w.Line("/// <summary>Loads the network from the bytes of a .safetensors file.</summary>");
         w.Line("/// <param name=\"bytes\">The file's content.</param>");
         w.Line("/// <param name=\"sourceName\">The name used in error messages.</param>");
         w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
-        w.Line("/// <param name=\"threads\">Threads each Forward call may use (1: the caller's only).</param>");
+        w.Line($"/// <param name=\"threads\">Threads each Forward call may use: 1 (the caller's only) to <see cref=\"{KernelsNamespace}.WorkerTeam.MaxThreads\"/>; at most one per processor run.</param>");
         w.Line($"public static {className} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Parse(bytes, sourceName)), threads);");
         w.Line();
     }

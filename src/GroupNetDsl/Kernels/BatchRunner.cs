@@ -16,7 +16,7 @@ public interface IImageNetwork : IDisposable
     void ForwardImageOfBatch(ReadOnlySpan<float> input, Span<float> output);
 }
 
-/// <summary>Runs the images of a batch on a team's threads, each image whole on one thread.</summary>
+/// <summary>Runs the images of a batch on a team's threads, each image whole on the thread that claims it.</summary>
 public static class BatchRunner
 {
     /// <summary>Runs <paramref name="batchSize"/> images, split among the team's threads when it is free.</summary>
@@ -74,7 +74,7 @@ public static class BatchRunner
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            // Images part, part + parts, ...: each image is computed exactly as alone.
+            // Images part, part + parts, ...: each image is computed exactly as alone, on whichever thread claims the part.
             for (int image = part; image < _batchSize; image += parts)
             {
                 _network!.ForwardImageOfBatch(new ReadOnlySpan<float>(_input + (long)image * _inputLength, _inputLength), new Span<float>(_output + (long)image * _outputLength, _outputLength));

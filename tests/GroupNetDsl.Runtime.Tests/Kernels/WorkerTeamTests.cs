@@ -8,8 +8,8 @@ public class WorkerTeamTests
     public async Task Every_part_runs_once_also_after_the_workers_blocked()
     {
         var team = new WorkerTeam(3);
-        var work = new CountingWork();
-        // Pauses longer than the workers' 2 ms of spinning, so that most runs wake blocked workers; a lost
+        var work = new CountingWork(team.Parts);
+        // Pauses longer than the workers' 0.2 ms of spinning, so that most runs wake blocked workers; a lost
         // wake-up would leave Run waiting forever, which the timeout turns into a failure.
         var rounds = Task.Run(() =>
         {
@@ -25,7 +25,7 @@ public class WorkerTeamTests
                 {
                     team.Release();
                 }
-                for (int part = 0; part < 3; part++) Assert.Equal(round, work.Runs[part]);
+                for (int part = 0; part < team.Parts; part++) Assert.Equal(round, work.Runs[part]);
             }
         });
         var finished = await Task.WhenAny(rounds, Task.Delay(TimeSpan.FromSeconds(30)));
@@ -37,12 +37,12 @@ public class WorkerTeamTests
     public void Running_without_the_team_is_rejected()
     {
         var team = new WorkerTeam(2);
-        Assert.Throws<InvalidOperationException>(() => team.Run(new CountingWork()));
+        Assert.Throws<InvalidOperationException>(() => team.Run(new CountingWork(team.Parts)));
     }
 
     [Theory]
     [InlineData(0)]   // workers still spinning after their last work
-    [InlineData(20)]  // workers blocked (they spin 2 ms)
+    [InlineData(20)]  // workers blocked (they spin 0.2 ms)
     public void Dispose_ends_every_worker(int pauseMilliseconds)
     {
         var team = new WorkerTeam(3);
@@ -67,9 +67,9 @@ public class WorkerTeamTests
 
         team.Dispose();   // returns at once: the owner is still using the team
 
-        var work = new CountingWork();
-        team.Run(work);   // the owner's work still runs on every thread
-        Assert.Equal([1, 1, 1], work.Runs);
+        var work = new CountingWork(team.Parts);
+        team.Run(work);   // the owner's work still runs, every part once
+        Assert.All(work.Runs, runs => Assert.Equal(1, runs));
         Assert.All(workers, worker => Assert.True(worker.IsAlive));
         team.Release();
         Assert.All(workers, worker => Assert.False(worker.IsAlive, $"{worker.Name} still runs after Release."));
@@ -91,7 +91,7 @@ public class WorkerTeamTests
     {
         var team = new WorkerTeam(2);
         team.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => team.Run(new CountingWork()));
+        Assert.Throws<ObjectDisposedException>(() => team.Run(new CountingWork(team.Parts)));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class WorkerTeamTests
         // call must run every part exactly once whether the team is disposed before, during or after it.
         var callers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
-            var work = new CountingWork();
+            var work = new CountingWork(team.Parts);
             for (int call = 1; call <= 2000; call++)
             {
                 if (call == 10) started.Signal();
@@ -121,9 +121,9 @@ public class WorkerTeamTests
                 }
                 else
                 {
-                    for (int part = 0; part < 3; part++) work.Execute(part, 3);
+                    for (int part = 0; part < team.Parts; part++) work.Execute(part, team.Parts);
                 }
-                for (int part = 0; part < 3; part++) Assert.Equal(call, work.Runs[part]);
+                for (int part = 0; part < team.Parts; part++) Assert.Equal(call, work.Runs[part]);
             }
         })).ToArray();
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "The callers did not start.");
@@ -136,10 +136,64 @@ public class WorkerTeamTests
         Assert.All(workers, worker => Assert.False(worker.IsAlive, $"{worker.Name} still runs after Dispose and the last Release."));
     }
 
-    /// <summary>Runs one piece of work on the team and returns the background threads that ran its parts.</summary>
-    private static Thread[] RunOnce(WorkerTeam team)
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(WorkerTeam.MaxThreads + 1)]
+    [InlineData(int.MaxValue)]
+    public void Thread_counts_outside_1_to_the_limit_are_rejected_naming_the_range(int threads)
     {
-        var work = new ThreadRecordingWork(team.Threads);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerTeam(threads));
+        Assert.Equal("threads", error.ParamName);
+        Assert.Contains($"1 to {WorkerTeam.MaxThreads}", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(WorkerTeam.MaxThreads)]
+    public void A_team_has_at_most_one_thread_per_processor(int threads)
+    {
+        using var team = new WorkerTeam(threads);
+        Assert.Equal(Math.Min(threads, Environment.ProcessorCount), team.Threads);
+        Assert.Equal(team.Threads * 4, team.Parts);
+    }
+
+    [Fact]
+    public void Idle_workers_block_instead_of_spinning()
+    {
+        using var team = new WorkerTeam(2);
+        var workers = RunOnce(team);
+        // They spin 0.2 ms after their last part, then wait on their semaphore; a busy machine may take a while to
+        // give them that long, so look for up to 10 s.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!workers.All(Blocked) && waited.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(10);
+        Assert.All(workers, worker => Assert.True(Blocked(worker), $"{worker.Name} is {worker.ThreadState}, not blocked."));
+
+        static bool Blocked(Thread worker) => (worker.ThreadState & ThreadState.WaitSleepJoin) != 0;
+    }
+
+    [Fact]
+    public void Parts_of_a_stalled_thread_are_taken_by_the_caller()
+    {
+        using var team = new WorkerTeam(2);
+        if (team.Threads < 2) return;   // one processor: no background thread to stall
+        var caller = Thread.CurrentThread;
+        int stalls = 0;
+        // The first part the background thread claims stalls (as if the system had descheduled it) until the
+        // caller has run every other part: with shares fixed in advance, this run would never end. The caller's
+        // first part waits for that stall to begin.
+        var work = new DelegateWork(team.Parts, (part, runs) =>
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            if (Thread.CurrentThread == caller)
+            {
+                while (Volatile.Read(ref stalls) == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(1);
+                return;
+            }
+            if (Interlocked.Increment(ref stalls) != 1) return;
+            while (runs.Sum() < team.Parts - 1 && waited.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(1);
+        });
         Assert.True(team.TryAcquire());
         try
         {
@@ -149,12 +203,34 @@ public class WorkerTeamTests
         {
             team.Release();
         }
-        return work.Threads.Skip(1).Select(thread => thread!).ToArray();
+        Assert.All(work.Runs, runs => Assert.Equal(1, runs));
+        Assert.Equal(team.Parts - 1, work.RunsBy(caller));
     }
 
-    private sealed class CountingWork : TeamWork
+    /// <summary>Runs work on the team until every background thread has run a part of it, and returns those threads.</summary>
+    private static Thread[] RunOnce(WorkerTeam team)
     {
-        public int[] Runs { get; } = new int[3];
+        var work = new ThreadRecordingWork(team.Parts);
+        for (int round = 0; round < 100 && work.Threads.Distinct().Count(thread => thread is not null && thread != Thread.CurrentThread) < team.Threads - 1; round++)
+        {
+            Assert.True(team.TryAcquire());
+            try
+            {
+                team.Run(work);
+            }
+            finally
+            {
+                team.Release();
+            }
+        }
+        var workers = work.Threads.Where(thread => thread is not null && thread != Thread.CurrentThread).Distinct().Select(thread => thread!).ToArray();
+        Assert.Equal(team.Threads - 1, workers.Length);
+        return workers;
+    }
+
+    private sealed class CountingWork(int parts) : TeamWork
+    {
+        public int[] Runs { get; } = new int[parts];
 
         public override void Execute(int part, int parts) => Interlocked.Increment(ref Runs[part]);
     }
@@ -163,6 +239,27 @@ public class WorkerTeamTests
     {
         public Thread?[] Threads { get; } = new Thread?[parts];
 
-        public override void Execute(int part, int parts) => Threads[part] = Thread.CurrentThread;
+        public override void Execute(int part, int parts)
+        {
+            // Parts that take a while, so that no thread runs them all before the others wake.
+            Thread.Sleep(1);
+            Threads[part] = Thread.CurrentThread;
+        }
+    }
+
+    private sealed class DelegateWork(int parts, Action<int, int[]> body) : TeamWork
+    {
+        private readonly Thread?[] _threads = new Thread?[parts];
+
+        public int[] Runs { get; } = new int[parts];
+
+        public int RunsBy(Thread thread) => _threads.Count(t => t == thread);
+
+        public override void Execute(int part, int parts)
+        {
+            body(part, Runs);
+            _threads[part] = Thread.CurrentThread;
+            Interlocked.Increment(ref Runs[part]);
+        }
     }
 }
