@@ -42,6 +42,8 @@ internal sealed partial class Binder
             {
                 var savedAnchor = _anchor;
                 _anchor = block.Location;
+                var savedCallSites = block.Syntax is BlockSyntax ? EnterCallSite(block.Location) : _callSites;
+                var savedBlocks = SeeBlocksOf(block.Syntax.NameLocation.FilePath);
                 try
                 {
                     if (block.Syntax.Forward is { } forward)
@@ -60,6 +62,8 @@ internal sealed partial class Binder
                 finally
                 {
                     _anchor = savedAnchor;
+                    _callSites = savedCallSites;
+                    _blocks = savedBlocks;
                 }
             }
             default:
@@ -168,6 +172,7 @@ internal sealed partial class Binder
             return ErrorValue.Instance;
         }
         ReportUnknown(name, call.Callee.Location, scope);
+        ReportUnknownNamesIn(call.Arguments, scope);
         return ErrorValue.Instance;
     }
 

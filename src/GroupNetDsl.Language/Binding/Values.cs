@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Syntax;
@@ -134,4 +135,7 @@ internal sealed class Scope
     public void Set(string name, Value value) => _values[name] = value;
 
     public IEnumerable<string> Names => _values.Keys;
+
+    /// <summary>Every name visible here: this scope's, then its parents'.</summary>
+    public IEnumerable<string> AllNames => Parent is null ? Names : Names.Concat(Parent.AllNames);
 }
