@@ -47,6 +47,13 @@ public static class CheckCommand
     /// <summary>The diagnostic's MSBuild line, exactly as <see cref="GnetDiagnostic.ToString"/> writes it; only the severity word is coloured.</summary>
     private static void WriteDiagnostic(Terminal terminal, GnetDiagnostic diagnostic)
     {
+        WriteDiagnosticLine(terminal, diagnostic);
+        // An error inside a block: the calls that instantiated it, innermost first.
+        foreach (var location in diagnostic.AdditionalLocations) terminal.Output.WriteLine($"{location}: note: the block is used here");
+    }
+
+    private static void WriteDiagnosticLine(Terminal terminal, GnetDiagnostic diagnostic)
+    {
         string line = diagnostic.ToString();
         string location = diagnostic.Location + ": ";
         int severityEnd = line.IndexOf(' ', location.Length);

@@ -147,7 +147,7 @@ internal sealed class Lexer
     /// <summary>What is wrong with a quoted name's text (with its quotes), or null when it is a valid state_dict key segment.</summary>
     public static string? NameProblem(string text)
     {
-        if (text.Length < 2 || text[text.Length - 1] != '"' || (text.Length > 2 && EndsInEscape(text))) return "close it with '\"' on the same line";
+        if (!IsClosed(text)) return "close it with '\"' on the same line";
         if (text.Length == 2) return "a name needs at least one character";
         for (int i = 1; i < text.Length - 1; i++)
         {
@@ -160,7 +160,10 @@ internal sealed class Lexer
         return null;
     }
 
-    // "abc\" is closed; "abc\" followed by nothing else is the escaped quote of an unclosed name.
+    /// <summary>Whether a quoted token ends with its closing quote (and not with an escaped one).</summary>
+    public static bool IsClosed(string text) => text.Length >= 2 && text[text.Length - 1] == '"' && !(text.Length > 2 && EndsInEscape(text));
+
+    // An odd run of backslashes before the last quote escapes it: "abc\" is not closed, "abc\\" is.
     private static bool EndsInEscape(string text)
     {
         int backslashes = 0;

@@ -418,7 +418,7 @@ public sealed class Parser
         var keyword = Current;
         var path = Peek(1);
         _position += 2;
-        string? problem = path.Text.Length < 2 || path.Text[path.Text.Length - 1] != '"' ? "close it with '\"' on the same line"
+        string? problem = !Lexer.IsClosed(path.Text) ? "close it with '\"' on the same line"
             : path.Text.Length == 2 ? "a path needs at least one character" : null;
         if (problem is not null) _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(path), path.Text, problem);
         return new ImportSyntax(Lexer.Unquote(path.Text), Span(keyword, Locate(path)));
@@ -442,6 +442,7 @@ public sealed class Parser
         {
             var token = Current;
             _position++;
+            NameText(token); // checked before what follows, which an unclosed name swallowed (the bag keeps one report)
             return token;
         }
         return ExpectName("a member name");
@@ -451,7 +452,12 @@ public sealed class Parser
     private string NameText(Token token)
     {
         if (token.Kind != TokenKind.QuotedName) return token.Text;
-        if (Lexer.NameProblem(token.Text) is { } problem) _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(token), token.Text, problem);
+        if (Lexer.NameProblem(token.Text) is { } problem)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(token), token.Text, problem);
+            // An unclosed name took the rest of its line: what it should have been followed by is gone, not wrong.
+            if (!Lexer.IsClosed(token.Text)) _inError = true;
+        }
         return Lexer.Unquote(token.Text);
     }
 
