@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet check FILE...</c>: compiles the files together (blocks of one are visible in all) and prints every
+/// <c>gnet check FILE...</c>: compiles the files together (a file may import another's blocks) and prints every
 /// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error.
 /// </summary>
 public static class CheckCommand

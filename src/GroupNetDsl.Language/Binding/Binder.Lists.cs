@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Syntax;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using GroupNetDsl.Language.Model;
-using GroupNetDsl.Language.Text;
 using GroupNetDsl.Language.Syntax;
+using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Binding;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
@@ -453,7 +452,8 @@ internal sealed partial class Binder
         _diagnostics.Report(new GnetDiagnostic(descriptor, place, new EquatableArray<string>(MessageArguments.Format(arguments)))
         {
             Properties = properties,
-            AdditionalLocations = CallSitesFor(place),
+            // A cycle's message names every block on it already.
+            AdditionalLocations = descriptor == DiagnosticDescriptors.Recursion ? EquatableArray<SourceLocation>.Empty : CallSitesFor(place),
         });
     }
 

@@ -64,7 +64,7 @@ internal sealed class BlockScopes
         foreach (var (syntax, _) in parsed)
         {
             var visible = new Dictionary<string, BlockSyntax>(library, StringComparer.Ordinal);
-            var importedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+            var importedFrom = new Dictionary<string, (string Path, string Written)>(StringComparer.Ordinal);
             foreach (var import in syntax.Imports)
             {
                 string? path = Resolve(syntax.Source.FilePath, import.Path, own.Keys);
@@ -76,13 +76,13 @@ internal sealed class BlockScopes
                 }
                 foreach (var block in own[path].Values)
                 {
-                    if (importedFrom.TryGetValue(block.Name, out var other) && other != path && !own[syntax.Source.FilePath].ContainsKey(block.Name))
+                    if (importedFrom.TryGetValue(block.Name, out var other) && other.Path != path && !own[syntax.Source.FilePath].ContainsKey(block.Name))
                     {
-                        diagnostics.Report(DiagnosticDescriptors.AmbiguousImport, import.Location, block.Name, other, path);
+                        diagnostics.Report(DiagnosticDescriptors.AmbiguousImport, import.Location, block.Name, other.Written, import.Path);
                         badImports.Add(syntax.Source.FilePath);
                         continue;
                     }
-                    importedFrom[block.Name] = path;
+                    importedFrom[block.Name] = (path, import.Path);
                     visible[block.Name] = block;
                 }
             }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Globalization;
+using System.Linq;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
