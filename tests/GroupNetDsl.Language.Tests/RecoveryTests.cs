@@ -48,6 +48,14 @@ public class RecoveryTests
         Assert.Equal(new[] { ("GNET0102", 3, 5, "b") }, Found(text));
     }
 
+    [Theory]
+    [InlineData("block B(c) = [conv(c, c 3)]\nnetwork N(input: 3x8x8) = B(3)\n", 25)]
+    [InlineData("network N(input: 3x8x8) = [conv(3, 3 3), relu]\nnetwork M(input: 3x8x8) = relu\n", 38)]
+    public void A_broken_one_module_declaration_gives_one_error_and_the_next_declaration_is_read(string text, int column)
+    {
+        Assert.Equal(new[] { ("GNET0102", 1, column, "3") }, Found(text));
+    }
+
     [Fact]
     public void Every_unknown_name_of_a_nested_call_is_reported_in_one_run()
     {

@@ -148,6 +148,12 @@ public sealed class Parser
             // network N(input: ...) = Block(...): the network is that one module, its weights at the root.
             _position++;
             var body = ParseExpression();
+            if (_inError)
+            {
+                // As for a broken member: skip what is left of it, and keep none of its half-parsed pieces.
+                SkipToDeclaration();
+                body = new MissingSyntax(body.Location);
+            }
             return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, new[] { new MemberSyntax(string.Empty, body.Location, body) }, null);
         }
         var (members, forward) = ParseBody();
@@ -429,6 +435,7 @@ public sealed class Parser
     {
         _position++; // '='
         var body = ParseExpression();
+        if (_inError) SkipToDeclaration(); // the rest of a broken expression is not a declaration to report again
         var nameLocation = name is { } n ? Locate(n) : body.Location;
         // The module sits at the block's own path, as a network's '= Block(...)' sits at the root.
         var member = new MemberSyntax(string.Empty, body.Location, _inError ? new MissingSyntax(body.Location) : body);
