@@ -153,9 +153,9 @@ public class LanguageFeatureTests
     public void Repetition_and_concatenation_give_the_model_of_the_list_written_out()
     {
         // Same nodes and weights, so the same generated code and state_dict.
-        const string Blocks = "block B(cin, cout, stride) = [conv(cin, cout, 3, stride: stride, padding: 1, bias: false), batchnorm(cout), relu]\n";
-        var built = Gnet.Network(Blocks + "network N(input: 3x16x16) {\n    head = [B(3, 8, 1)]\n    body = [B(8 * i, 8 * (i + 1), if i == 1 then 2 else 1) for i in range(1, 3)]\n    s = head + body + (if true then [avgpool] else [])\n}\n");
-        var written = Gnet.Network(Blocks + "network N(input: 3x16x16) {\n    s = [B(3, 8, 1), B(8, 16, 2), B(16, 24, 1), avgpool]\n}\n");
+        const string blocks = "block B(cin, cout, stride) = [conv(cin, cout, 3, stride: stride, padding: 1, bias: false), batchnorm(cout), relu]\n";
+        var built = Gnet.Network(blocks + "network N(input: 3x16x16) {\n    head = [B(3, 8, 1)]\n    body = [B(8 * i, 8 * (i + 1), if i == 1 then 2 else 1) for i in range(1, 3)]\n    s = head + body + (if true then [avgpool] else [])\n}\n");
+        var written = Gnet.Network(blocks + "network N(input: 3x16x16) {\n    s = [B(3, 8, 1), B(8, 16, 2), B(16, 24, 1), avgpool]\n}\n");
 
         Assert.Equal(written.Nodes, built.Nodes);
         Assert.Equal(written.Weights, built.Weights);

@@ -63,8 +63,8 @@ public class DiagnosticPageTests
     /// <summary>Networks.gnet, or the name a first line such as <c># file: blocks.gnet</c> gives (for pages that need several files).</summary>
     private static string FileName(string code)
     {
-        const string Marker = "# file: ";
-        return code.StartsWith(Marker, StringComparison.Ordinal) ? code[Marker.Length..code.IndexOf('\n', StringComparison.Ordinal)].Trim() : "Networks.gnet";
+        const string marker = "# file: ";
+        return code.StartsWith(marker, StringComparison.Ordinal) ? code[marker.Length..code.IndexOf('\n', StringComparison.Ordinal)].Trim() : "Networks.gnet";
     }
 }
 
