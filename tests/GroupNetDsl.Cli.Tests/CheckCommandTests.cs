@@ -31,6 +31,21 @@ public sealed class CheckCommandTests : CommandTests
     }
 
     [Fact]
+    public void An_error_inside_a_block_is_followed_by_a_note_at_the_call_that_used_the_block()
+    {
+        string blocks = Files.Write("blocks.gnet", "block Grouped(cin) {\n    c = conv(cin, 8, 1, groups: 4)\n}\n");
+        string network = Files.Write("net.gnet", "import \"blocks.gnet\"\nnetwork N(input: 6x8x8) {\n    g = Grouped(6)\n}\n");
+
+        var run = Gnet.Run("check", network, blocks);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(3, run.OutputLines.Length);
+        Assert.StartsWith($"{blocks}(2,33): error GNET0201: g.c: in_channels 6 is not divisible by groups 4", run.OutputLines[0], StringComparison.Ordinal);
+        Assert.Equal($"{network}(3,9): note: the block is used here", run.OutputLines[1]);
+        Assert.Equal("Checked 2 files: 1 error, 0 warnings.", run.OutputLines[2]);
+    }
+
+    [Fact]
     public void A_binary_file_prints_a_hundred_errors_and_a_count_of_the_rest()
     {
         // 64 KB of random bytes: one error per bad character and token, thousands in all without the cap.
@@ -80,11 +95,11 @@ public sealed class CheckCommandTests : CommandTests
     }
 
     [Fact]
-    public void Files_are_compiled_together_so_a_block_in_one_is_visible_in_another()
+    public void Files_are_compiled_together_so_a_block_in_one_is_visible_in_another_that_imports_it()
     {
         string library = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1)\n}\n");
         string useLine = "    a = Pointwise(4)";
-        string network = Files.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n" + useLine + "\n}\n");
+        string network = Files.Write("network.gnet", "import \"library.gnet\"\nnetwork UsesLibrary(input: 4x8x8) {\n" + useLine + "\n}\n");
 
         var together = Gnet.Run("check", library, network);
         var alone = Gnet.Run("check", network);
@@ -92,7 +107,8 @@ public sealed class CheckCommandTests : CommandTests
         Assert.Equal(ExitCodes.Success, together.ExitCode);
         Assert.Equal("Checked 2 files: 0 errors, 0 warnings.", together.OutputLines[^1]);
         Assert.Equal(ExitCodes.ProblemsFound, alone.ExitCode);
-        Assert.Contains(alone.OutputLines, line => line.StartsWith($"{network}(2,{useLine.IndexOf('P') + 1}): error GNET0207: Unknown name 'Pointwise'", StringComparison.Ordinal));
+        Assert.Contains(alone.OutputLines, line => line.StartsWith($"{network}(1,1): error GNET0235: No file 'library.gnet' is among the .gnet files compiled together", StringComparison.Ordinal));
+        Assert.Contains(alone.OutputLines, line => line.StartsWith($"{network}(3,{useLine.IndexOf('P') + 1}): error GNET0207: Unknown name 'Pointwise'", StringComparison.Ordinal));
     }
 
     [Fact]

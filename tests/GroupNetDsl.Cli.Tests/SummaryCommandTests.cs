@@ -101,7 +101,7 @@ public sealed class SummaryCommandTests : CommandTests
     public void Blocks_can_come_from_an_included_file()
     {
         string library = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1, bias: false)\n}\n");
-        string path = Files.Write("network.gnet", "network UsesLibrary(input: 4x8x8) {\n    a = Pointwise(4)\n}\n");
+        string path = Files.Write("network.gnet", "import \"library.gnet\"\nnetwork UsesLibrary(input: 4x8x8) {\n    a = Pointwise(4)\n}\n");
 
         var run = Gnet.Run("summary", path, "--include", library, "--plain");
 

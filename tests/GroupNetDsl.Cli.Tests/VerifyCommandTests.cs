@@ -18,6 +18,25 @@ public sealed class VerifyCommandTests : CommandTests
     }
 
     [Fact]
+    public void Quoted_and_numbered_names_are_the_state_dict_keys_as_pytorch_writes_them()
+    {
+        // RegNet's "block1-0" and a Sequential's numbered children: the keys torch.save writes for such a module.
+        string network = Files.Write("quoted.gnet", "network Quoted(input: 4x8x8) {\n    \"block1-0\" = [conv(4, 8, 1), conv(8, 8, 1, bias: false)]\n    0 = relu\n    forward(x) = \"0\"(\"block1-0\"(x))\n}\n");
+        string weights = Files.File("quoted.safetensors");
+        TensorSpec.Write(weights, new[]
+        {
+            new TensorSpec("block1-0.0.weight", "F32", new long[] { 8, 4, 1, 1 }),
+            new TensorSpec("block1-0.0.bias", "F32", new long[] { 8 }),
+            new TensorSpec("block1-0.1.weight", "F32", new long[] { 8, 8, 1, 1 }),
+        });
+
+        var run = Gnet.Run("verify", network, weights);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal(new[] { $"OK: {weights} matches network Quoted: 3 tensors, {ReferenceData.Number((8 * 4) + 8 + (8 * 8))} parameters." }, run.OutputLines);
+    }
+
+    [Fact]
     public void A_missing_tensor_fails_and_is_named_with_its_expected_shape()
     {
         string path = Files.File("missing-key.safetensors");

@@ -40,6 +40,21 @@ public sealed class CodeInjectionTests
         },
         { "name of a runtime namespace", "network GroupNetDsl(input: 3x8x8) = relu\n", "global::Injection.GroupNetDsl" },
         { "name of System", "network System(input: 3x8x8) = relu\n", "global::Injection.System" },
+        {
+            "quoted member name with a dotted call",
+            "network Quoted(input: 3x8x8) {\n    \"a\\\"; System.Environment.Exit(1); //\" = conv(3, 4, 3)\n}\n",
+            null
+        },
+        {
+            "quoted member names with quotes, comments and braces",
+            "network Quoted(input: 3x8x8) {\n    \"a\\\"; Exit(1); /* */ //\" = conv(3, 4, 3)\n    \"}\\\\\\\"{0}\" = batchnorm(4)\n    \"*/ #region\" = relu\n    forward(x) = \"*/ #region\"(\"}\\\\\\\"{0}\"(\"a\\\"; Exit(1); /* */ //\"(x)))\n}\n",
+            "global::Injection.Quoted"
+        },
+        {
+            "numbered and repeated members",
+            "block CNA(cin, cout) = [conv(cin, cout, 3, padding: 1, bias: false), batchnorm(cout), relu6]\nnetwork Numbered(input: 3x8x8) {\n    0 = CNA(3, 4)\n    1 = [CNA(4, 4) for i in range(2)] + [relu]\n}\n",
+            "global::Injection.Numbered"
+        },
     };
 
     [Theory]

@@ -83,6 +83,33 @@ public class DiagnosticTests
             }
             """),
 
+        ["GNET0108 a quoted name with a dot"] = new(
+            "GNET0108",
+            """
+            network N(input: 3x8x8) {
+                "a.b" = relu
+            }
+            """,
+            2, 5, "\"a.b\"", new[] { "\"a.b\"", "a '.' separates the segments of a state_dict key, so a name cannot hold one" },
+            """
+            network N(input: 3x8x8) {
+                "a-b" = relu
+            }
+            """),
+        ["GNET0109 an argument named with '='"] = new(
+            "GNET0109",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1, padding = 1)
+            }
+            """,
+            2, 23, "padding = 1", new[] { "padding", "1" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1, padding: 1)
+            }
+            """),
+
         // ---------------------------------------------------------------- GNET02xx: semantics and shapes
         ["GNET0107 a forward block without a return"] = new(
             "GNET0107",
@@ -827,6 +854,21 @@ public class DiagnosticTests
             }
             """),
 
+        ["GNET0235 an import of a file that is not compiled"] = new(
+            "GNET0235",
+            """
+            import "missing.gnet"
+            network N(input: 3x8x8) {
+                r = relu
+            }
+            """,
+            1, 1, "import \"missing.gnet\"", new[] { "missing.gnet", "" },
+            """
+            network N(input: 3x8x8) {
+                r = relu
+            }
+            """),
+
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(
             "GNET0401",
@@ -928,7 +970,8 @@ public class DiagnosticTests
             .Select(d => d.Id)
             .Where(id => !id.StartsWith("GNET03", StringComparison.Ordinal)) // C# usage: the analyzers' rules
             .Where(id => id != DiagnosticDescriptors.InvalidLayerName.Id)    // attribute form: AttributeFormTests
-            .Where(id => id != DiagnosticDescriptors.TooManyErrors.Id);      // never alone: BoundedWorkTests
+            .Where(id => id != DiagnosticDescriptors.TooManyErrors.Id)       // never alone: BoundedWorkTests
+            .Where(id => id != DiagnosticDescriptors.AmbiguousImport.Id);    // needs three files: LanguageFeatureTests
 
         Assert.Equal(languageRules.Order(), Cases.Values.Select(c => c.Id).Distinct().Order());
     }

@@ -160,12 +160,15 @@ public class LocationTests
     public void A_block_from_one_file_serves_a_network_in_another_and_its_errors_point_into_its_own_file()
     {
         var blocks = new SourceDocument("blocks.gnet", "block Grouped(cin, g) {\n    c = conv(cin, 8, 3, groups: g)\n}\n");
-        var networks = new SourceDocument("net.gnet", "network N(input: 6x8x8) {\n    b = Grouped(6, 4)\n}\nnetwork M(input: 6x8x8) {\n    b = Grouped(6, 2)\n}\n");
+        var networks = new SourceDocument("net.gnet", "import \"blocks.gnet\"\nnetwork N(input: 6x8x8) {\n    b = Grouped(6, 4)\n}\nnetwork M(input: 6x8x8) {\n    b = Grouped(6, 2)\n}\n");
 
         var result = GnetCompiler.Compile(networks, blocks);
 
         var diagnostic = Assert.Single(result.Diagnostics);
         Assert.Equal(("GNET0201", "blocks.gnet", 2, 33), (diagnostic.Id, diagnostic.Location.FilePath, diagnostic.Location.Line, diagnostic.Location.Column));
+        // The call that gave the block its numbers is the second location.
+        var call = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal(("net.gnet", 3, 9, "Grouped(6, 4)".Length), (call.FilePath, call.Line, call.Column, call.Length));
         Assert.Equal("b.c", diagnostic.Arguments[0]);
         Assert.Null(result.Find("N")!.Network);
         Assert.NotNull(result.Find("M")!.Network);

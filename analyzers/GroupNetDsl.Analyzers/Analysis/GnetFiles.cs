@@ -22,6 +22,7 @@ namespace GroupNetDsl.Analyzers.Analysis;
 internal sealed class GnetFiles
 {
     private readonly Lazy<CompilationResult> _result;
+    private readonly ImmutableArray<AdditionalText> _files;
     private readonly Lazy<IReadOnlyList<GnetDiagnostic>> _targetProblems;
 
     public GnetFiles(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
@@ -30,6 +31,7 @@ internal sealed class GnetFiles
             .Where(file => IsGnet(file.Path))
             .OrderBy(file => file.Path, StringComparer.Ordinal)
             .ToImmutableArray();
+        _files = files;
         _result = new Lazy<CompilationResult>(
             () => GnetCompiler.Compile(files.Select(file => new SourceDocument(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))),
             LazyThreadSafetyMode.ExecutionAndPublication);
@@ -59,7 +61,8 @@ internal sealed class GnetFiles
         {
             if (diagnostic.Location.FilePath != path) continue;
             var location = Place(path, text, diagnostic.Location);
-            context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, location));
+            var additional = diagnostic.AdditionalLocations.Select(other => Place(other.FilePath, other.FilePath == path ? text : TextOf(other.FilePath, context.CancellationToken), other));
+            context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, location, additional));
         }
     }
 
@@ -104,6 +107,9 @@ internal sealed class GnetFiles
         }
         return classes;
     }
+
+    private SourceText? TextOf(string path, CancellationToken cancellationToken) =>
+        _files.FirstOrDefault(file => file.Path == path)?.GetText(cancellationToken);
 
     /// <summary>A location in the file; lines and columns as Roslyn counts them, so editors and build logs agree.</summary>
     private static Location Place(string path, SourceText? text, SourceLocation location)

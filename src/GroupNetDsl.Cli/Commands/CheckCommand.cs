@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet check FILE...</c>: compiles the files together (blocks of one are visible in all) and prints every
+/// <c>gnet check FILE...</c>: compiles the files together (a file may import another's blocks) and prints every
 /// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error.
 /// </summary>
 public static class CheckCommand
@@ -46,6 +46,13 @@ public static class CheckCommand
 
     /// <summary>The diagnostic's MSBuild line, exactly as <see cref="GnetDiagnostic.ToString"/> writes it; only the severity word is coloured.</summary>
     private static void WriteDiagnostic(Terminal terminal, GnetDiagnostic diagnostic)
+    {
+        WriteDiagnosticLine(terminal, diagnostic);
+        // An error inside a block: the calls that instantiated it, innermost first.
+        foreach (var location in diagnostic.AdditionalLocations) terminal.Output.WriteLine($"{location}: note: the block is used here");
+    }
+
+    private static void WriteDiagnosticLine(Terminal terminal, GnetDiagnostic diagnostic)
     {
         string line = diagnostic.ToString();
         string location = diagnostic.Location + ": ";

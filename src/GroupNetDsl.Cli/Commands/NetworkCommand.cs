@@ -38,7 +38,7 @@ public static class NetworkCommand
         };
         var include = new Option<string[]>("--include", "-i")
         {
-            Description = "Another .gnet file whose blocks the network uses (repeatable); networks are only taken from FILE.",
+            Description = "Another .gnet file whose blocks the network uses, imported by FILE (repeatable); networks are only taken from FILE.",
             HelpName = "FILE",
             DefaultValueFactory = _ => Array.Empty<string>(),
         };

@@ -45,6 +45,8 @@ internal sealed partial class Binder
             {
                 var savedAnchor = _anchor;
                 _anchor = block.Location;
+                var savedCallSites = block.Syntax is BlockSyntax ? EnterCallSite(block.Location) : _callSites;
+                var savedBlocks = SeeBlocksOf(block.Syntax.NameLocation.FilePath);
                 try
                 {
                     if (block.Syntax.Forward is { } forward)
@@ -63,6 +65,8 @@ internal sealed partial class Binder
                 finally
                 {
                     _anchor = savedAnchor;
+                    _callSites = savedCallSites;
+                    _blocks = savedBlocks;
                 }
             }
             default:
@@ -194,6 +198,7 @@ internal sealed partial class Binder
             return ErrorValue.Instance;
         }
         ReportUnknown(name, call.Callee.Location, scope);
+        ReportUnknownNamesIn(call.Arguments, scope);
         return ErrorValue.Instance;
     }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
@@ -30,7 +29,7 @@ internal sealed partial class Binder
     /// <summary>Deepest the binder's evaluation may nest (blocks, lists, calls and expressions together), so the deepest input fits in half of a 1 MB thread stack.</summary>
     public const int MaxDepth = 200;
 
-    private readonly IReadOnlyDictionary<string, BlockSyntax> _blocks;
+    private IReadOnlyDictionary<string, BlockSyntax> _blocks;
     private readonly DiagnosticBag _diagnostics;
     private readonly List<Node> _nodes = new();
     private readonly List<SourceLocation> _nodeLocations = new();
@@ -65,6 +64,7 @@ internal sealed partial class Binder
         int errorsBefore = _diagnostics.ErrorCount;
         _anchor = syntax.NameLocation;
         _networkName = syntax.Name;
+        SeeBlocksOf(syntax.NameLocation.FilePath);
 
         TensorShape input = default;
         if (syntax.InputShape is null)
@@ -128,11 +128,17 @@ internal sealed partial class Binder
     {
         var children = new List<(MemberSyntax, Module)>();
         bool failed = false;
+        var spliced = SplicedMembers(body);
         foreach (var member in body.Members)
         {
             if (scope.ContainsLocal(member.Name) || member.Name == body.Forward?.Parameter)
             {
                 Report(DiagnosticDescriptors.DuplicateName, member.NameLocation, member.Name);
+                continue;
+            }
+            if (IsSplicedList(member, spliced, scope))
+            {
+                scope.Set(member.Name, new ListValue(member.Value, scope));
                 continue;
             }
             var value = EvaluateMember(member.Value, scope, Join(path, member.Name));
@@ -163,23 +169,8 @@ internal sealed partial class Binder
     {
         switch (expression)
         {
-            case ListSyntax list:
-            {
-                var children = new List<Module>();
-                bool failed = false;
-                for (int i = 0; i < list.Items.Count; i++)
-                {
-                    var item = EvaluateMember(list.Items[i], scope, Join(path, i.ToString(CultureInfo.InvariantCulture)));
-                    if (item is ModuleValue module) children.Add(module.Module);
-                    else if (item is ErrorValue) failed = true;
-                    else
-                    {
-                        Report(DiagnosticDescriptors.WrongType, list.Items[i].Location, $"item {i} of '{path}'", "a layer", item.Describe());
-                        failed = true;
-                    }
-                }
-                return failed ? ErrorValue.Instance : new ModuleValue(new SequentialModule(path, Place(list.Location), children));
-            }
+            case var list when IsListExpression(list, scope):
+                return InstantiateList(list, scope, path);
             case CallSyntax call when !scope.TryGet(call.Callee.Name, out _) && !Builtins.IsFunction(call.Callee.Name):
                 return CreateModule(call.Callee.Name, call.Callee.Location, call.Arguments, call.Location, scope, path);
             case NameSyntax name when !scope.TryGet(name.Name, out _) && (OpRegistry.TryGet(name.Name, out _) || _blocks.ContainsKey(name.Name)):
@@ -221,12 +212,14 @@ internal sealed partial class Binder
         }
 
         ReportUnknown(name, nameLocation, scope);
+        ReportUnknownNamesIn(arguments, scope);
         return ErrorValue.Instance;
     }
 
     private Value InstantiateBlock(BlockSyntax block, IReadOnlyList<ArgumentSyntax> arguments, SourceLocation location, Scope callerScope, string path)
     {
         UsedBlocks.Add(block.Name);
+        UsedBlockDeclarations.Add(block);
         if (_blockStack.Contains(block.Name))
         {
             var cycle = string.Join(" -> ", _blockStack.SkipWhile(b => b != block.Name).Concat(new[] { block.Name }));
@@ -249,6 +242,8 @@ internal sealed partial class Binder
         var savedAnchor = _anchor;
         _anchor = Place(location);
         _blockStack.Add(block.Name);
+        var savedBlocks = SeeBlocksOf(block.NameLocation.FilePath);
+        var savedCallSites = EnterCallSite(location);
         try
         {
             var scope = new Scope(path);
@@ -271,6 +266,8 @@ internal sealed partial class Binder
         {
             _blockStack.RemoveAt(_blockStack.Count - 1);
             _anchor = savedAnchor;
+            _blocks = savedBlocks;
+            _callSites = savedCallSites;
         }
     }
 
@@ -422,8 +419,8 @@ internal sealed partial class Binder
             case CallSyntax call:
                 Report(DiagnosticDescriptors.WrongType, call.Location, $"'{call.Callee.Name}(...)'", "a number here", "a layer");
                 return ErrorValue.Instance;
-            case ListSyntax list:
-                Report(DiagnosticDescriptors.WrongType, list.Location, "this expression", "a number", "a list of layers");
+            case ListSyntax or ComprehensionSyntax:
+                Report(DiagnosticDescriptors.WrongType, expression.Location, "this expression", "a number", "a list of layers");
                 return ErrorValue.Instance;
             default:
                 return ErrorValue.Instance;
@@ -461,10 +458,18 @@ internal sealed partial class Binder
     // ---------------------------------------------------------------- helpers
 
     internal void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] arguments) =>
-        _diagnostics.Report(descriptor, Place(location), arguments);
+        Report(descriptor, EquatableArray<DiagnosticProperty>.Empty, location, arguments);
 
-    internal void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments) =>
-        _diagnostics.Report(descriptor, properties, Place(location), arguments);
+    internal void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
+    {
+        var place = Place(location);
+        _diagnostics.Report(new GnetDiagnostic(descriptor, place, new EquatableArray<string>(MessageArguments.Format(arguments)))
+        {
+            Properties = properties,
+            // A cycle's message names every block on it already.
+            AdditionalLocations = descriptor == DiagnosticDescriptors.Recursion ? EquatableArray<SourceLocation>.Empty : CallSitesFor(place),
+        });
+    }
 
     /// <summary>The branch of <paramref name="conditional"/> that its condition picks, or null (reported unless already an error) when the condition is not true or false.</summary>
     private ExpressionSyntax? Branch(IfSyntax conditional, Scope scope)
@@ -477,32 +482,13 @@ internal sealed partial class Binder
 
     private void ReportUnknown(string name, SourceLocation location, Scope scope)
     {
-        var candidates = scope.Names.Concat(OpRegistry.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct().ToList();
-        int tolerance = Math.Max(1, name.Length / 3);
-        // The edit distance is at least the difference in length: skipping the hopeless candidates first
-        // keeps a name of a million characters from allocating a million-row table per candidate.
-        var closest = candidates.Where(c => Math.Abs(c.Length - name.Length) <= tolerance)
-            .OrderBy(c => Distance(c, name)).FirstOrDefault(c => Distance(c, name) <= tolerance);
+        var candidates = scope.AllNames.Concat(OpRegistry.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct();
+        string? closest = Suggestion.Closest(name, candidates);
         string hint = closest is null
             ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpRegistry.All.Select(o => o.Name)) + ")"
             : $"did you mean '{closest}'?";
+        if (closest is null && BlockElsewhere(name, location.FilePath) is { } file) hint = $"the block '{name}' is declared in '{file}'; import it with import \"{file}\" at the top of this file";
         Report(DiagnosticDescriptors.UnknownName, location, "name", name, hint);
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-            }
-        }
-        return d[a.Length, b.Length];
     }
 
     /// <summary>Locations inside the standard library mean nothing to the user: point at the call site instead.</summary>
@@ -512,5 +498,6 @@ internal sealed partial class Binder
     /// <summary>How messages name a layer: its path, or the network's name for `network N = op(...)` (whose path is empty).</summary>
     private string DisplayName(Module module) => module.Path.Length == 0 ? _networkName : module.Path;
 
-    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+    // An empty name is the module of a block or network that is one module ('= [...]'): it sits at the path itself.
+    private static string Join(string path, string name) => path.Length == 0 ? name : name.Length == 0 ? path : path + "." + name;
 }

@@ -34,7 +34,10 @@ public sealed record CompilationResult(EquatableArray<NetworkResult> Networks, E
 /// </summary>
 public static class GnetCompiler
 {
-    /// <summary>Compiles .gnet documents together: blocks of every document (and the standard library) are visible to all networks.</summary>
+    /// <summary>
+    /// Compiles .gnet documents together. A document sees its own blocks, those of the documents it imports
+    /// (<c>import "other.gnet"</c>) and the standard library; network names are shared by all.
+    /// </summary>
     public static CompilationResult Compile(IEnumerable<SourceDocument> documents)
     {
         var diagnostics = new DiagnosticBag();
@@ -44,7 +47,7 @@ public static class GnetCompiler
             int before = diagnostics.ErrorCount;
             parsed.Add((Parser.Parse(document, diagnostics), diagnostics.ErrorCount != before));
         }
-        var (blocks, brokenBlocks) = CollectBlocks(parsed, diagnostics);
+        var blocks = BlockScopes.Create(parsed, diagnostics);
 
         var results = new List<NetworkResult>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -58,7 +61,7 @@ public static class GnetCompiler
                     diagnostics.Report(DiagnosticDescriptors.DuplicateName, network.NameLocation, network.Name);
                     continue;
                 }
-                results.Add(BindNetwork(network, blocks, brokenBlocks, hasSyntaxErrors, diagnostics));
+                results.Add(BindNetwork(network, blocks, hasSyntaxErrors || blocks.FilesWithBadImports.Contains(syntax.Source.FilePath), diagnostics));
             }
         }
         return new CompilationResult(results.ToEquatableArray(), Sorted(diagnostics.Items));
@@ -70,52 +73,27 @@ public static class GnetCompiler
     public static NetworkResult CompileAttributes(AttributeNetwork declaration)
     {
         var diagnostics = new DiagnosticBag();
-        var (blocks, brokenBlocks) = CollectBlocks(new List<(DocumentSyntax, bool)>(), diagnostics);
+        var blocks = BlockScopes.Create(new List<(DocumentSyntax, bool)>(), diagnostics);
         var syntax = AttributeForm.ToSyntax(declaration, diagnostics);
-        var result = BindNetwork(syntax, blocks, brokenBlocks, diagnostics.ErrorCount > 0, diagnostics);
+        var result = BindNetwork(syntax, blocks, diagnostics.ErrorCount > 0, diagnostics);
         // The errors of reading the attributes (names, types) are this network's too, not only the binder's.
         return result with { Diagnostics = Sorted(diagnostics.Items) };
     }
 
-    private static NetworkResult BindNetwork(NetworkSyntax network, Dictionary<string, BlockSyntax> blocks, HashSet<string> brokenBlocks, bool hasSyntaxErrors, DiagnosticBag shared)
+    private static NetworkResult BindNetwork(NetworkSyntax network, BlockScopes blocks, bool hasSyntaxErrors, DiagnosticBag shared)
     {
         var own = new DiagnosticBag();
-        var binder = new Binder(blocks, own, network.NameLocation);
+        var binder = new Binder(blocks.StandardLibrary, own, network.NameLocation) { BlocksByFile = blocks.ByFile };
         var model = binder.BindNetwork(network);
         if (model is not null) Advice.Check(model, binder.NodeLocations, own);
         foreach (var diagnostic in own.Items) shared.Report(diagnostic);
 
         // A syntax error may have dropped a member silently: never hand out a model built from broken text.
-        bool broken = hasSyntaxErrors || binder.UsedBlocks.Any(brokenBlocks.Contains);
+        bool broken = hasSyntaxErrors || binder.UsedBlockDeclarations.Any(blocks.Broken.Contains);
         if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, Sorted(own.Items));
         return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, Sorted(own.Items));
     }
 
-    private static (Dictionary<string, BlockSyntax> Blocks, HashSet<string> Broken) CollectBlocks(List<(DocumentSyntax Syntax, bool HasSyntaxErrors)> parsed, DiagnosticBag diagnostics)
-    {
-        var blocks = new Dictionary<string, BlockSyntax>(StringComparer.Ordinal);
-        var broken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var block in StandardLibrary.Blocks.Concat(StandardLibrary.ZooBlocks)) blocks[block.Name] = block;
-
-        // User blocks shadow standard-library blocks of the same name; two user blocks may not share one.
-        var userNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (syntax, hasSyntaxErrors) in parsed)
-        {
-            foreach (var block in syntax.Blocks)
-            {
-                if (block.Name.Length == 0) continue;
-                if (!userNames.Add(block.Name))
-                {
-                    diagnostics.Report(DiagnosticDescriptors.DuplicateName, block.NameLocation, block.Name);
-                    broken.Add(block.Name); // which of the two a network means is unknown: no model from either
-                    continue;
-                }
-                blocks[block.Name] = block;
-                if (hasSyntaxErrors) broken.Add(block.Name);
-            }
-        }
-        return (blocks, broken);
-    }
 
     private static EquatableArray<GnetDiagnostic> Sorted(IEnumerable<GnetDiagnostic> diagnostics) =>
         diagnostics

@@ -154,4 +154,7 @@ internal sealed class Scope
     public void Set(string name, Value value) => _values[name] = value;
 
     public IEnumerable<string> Names => _values.Keys;
+
+    /// <summary>Every name visible here: this scope's, then its parents'.</summary>
+    public IEnumerable<string> AllNames => Parent is null ? Names : Names.Concat(Parent.AllNames);
 }

@@ -66,8 +66,9 @@ public sealed class DiagnosticBag
                 return;
             }
         }
-        // A block instantiated twice with the same bad arguments would report twice at one place.
-        if (!_seen.Add(diagnostic)) return;
+        // A block instantiated twice with the same bad arguments would report twice at one place (with the first call
+        // as its additional location).
+        if (!_seen.Add(diagnostic.AdditionalLocations.Count == 0 ? diagnostic : diagnostic with { AdditionalLocations = EquatableArray<SourceLocation>.Empty })) return;
         _items.Add(diagnostic);
         if (diagnostic.Severity == DiagnosticSeverity.Error)
         {

@@ -35,6 +35,12 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "The forward block {0}; end it with one 'return expression', its output, as its last line".</summary>
     public static readonly DiagnosticDescriptor ForwardWithoutFinalReturn = new("GNET0107", "Forward block without a final return", "The forward block {0}; end it with one 'return expression', its output, as its last line", Syntax, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "Invalid quoted name {0}; {1}".</summary>
+    public static readonly DiagnosticDescriptor InvalidQuotedName = new("GNET0108", "Invalid quoted name", "Invalid quoted name {0}; {1}", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Arguments are named with ':', not '='; write `{0}: {1}`".</summary>
+    public static readonly DiagnosticDescriptor ArgumentNamedWithEquals = new("GNET0109", "Argument named with '='", "Arguments are named with ':', not '='; write `{0}: {1}`", Syntax, DiagnosticSeverity.Error);
+
     // ---- GNET02xx: semantics and shapes ----
 
     /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
@@ -120,6 +126,12 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "{0}: {1}; only per-pixel ops (linear, layernorm, activations, add, mul, identity) take a channels-last tensor, so permute it back to NCHW first with permute(0, 3, 1, 2)".</summary>
     public static readonly DiagnosticDescriptor ChannelsLastInput = new("GNET0226", "Channels-last tensor where NCHW is needed", "{0}: {1}; only per-pixel ops (linear, layernorm, activations, add, mul, identity) take a channels-last tensor, so permute it back to NCHW first with permute(0, 3, 1, 2)", Shapes, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "No file '{0}' is among the .gnet files compiled together{1}; add it to the project (AdditionalFiles) or fix the path".</summary>
+    public static readonly DiagnosticDescriptor ImportNotFound = new("GNET0235", "Imported file not found", "No file '{0}' is among the .gnet files compiled together{1}; add it to the project (AdditionalFiles) or fix the path", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Block '{0}' is imported from both '{1}' and '{2}'; declare it in this file to choose, or import one of the files".</summary>
+    public static readonly DiagnosticDescriptor AmbiguousImport = new("GNET0236", "Block imported twice", "Block '{0}' is imported from both '{1}' and '{2}'; declare it in this file to choose, or import one of the files", Shapes, DiagnosticSeverity.Error);
+
     // ---- GNET03xx: C# usage (reported by the analyzers) ----
 
     /// <summary>Message: "Class '{0}' declares a network and must be partial; add the partial modifier".</summary>
@@ -161,12 +173,14 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor[] All =
     {
         UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors, ForwardWithoutFinalReturn,
+        InvalidQuotedName, ArgumentNamedWithEquals,
         InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
-        CatShapeMismatch, SplitSizesMismatch, ShuffleGroupsNotDivisible, TensorCountMismatch,
         MultiplyShapeMismatch, ChannelsLastInput,
+        CatShapeMismatch, SplitSizesMismatch, ShuffleGroupsNotDivisible, TensorCountMismatch,
+        ImportNotFound, AmbiguousImport,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,

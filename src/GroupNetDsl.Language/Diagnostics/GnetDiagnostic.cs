@@ -12,6 +12,13 @@ public sealed record GnetDiagnostic(DiagnosticDescriptor Descriptor, SourceLocat
 {
     public EquatableArray<DiagnosticProperty> Properties { get; init; } = EquatableArray<DiagnosticProperty>.Empty;
 
+    /// <summary>
+    /// Further places the diagnostic concerns: for an error inside a block, the calls that instantiated the block,
+    /// innermost first (the arguments there may be what is wrong). The analyzers pass them to Roslyn as additional
+    /// locations; the CLI prints each as a note line.
+    /// </summary>
+    public EquatableArray<SourceLocation> AdditionalLocations { get; init; } = EquatableArray<SourceLocation>.Empty;
+
     public string Id => Descriptor.Id;
 
     public DiagnosticSeverity Severity => Descriptor.DefaultSeverity;

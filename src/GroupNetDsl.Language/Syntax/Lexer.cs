@@ -51,6 +51,8 @@ internal sealed class Lexer
 
         if (char.IsDigit(c)) return Number(start);
 
+        if (c == '"') return QuotedName(start);
+
         _position++;
         TokenKind kind = c switch
         {
@@ -124,6 +126,62 @@ internal sealed class Lexer
             }
         }
         return new Token(isFloat ? TokenKind.Float : TokenKind.Integer, _text.Substring(start, _position - start), start, _line);
+    }
+
+    /// <summary>
+    /// <c>"block1-0"</c>: a name that no identifier spells (PyTorch's keys may hold any character but '.'), or the path
+    /// of an import. Inside the quotes, <c>\"</c> and <c>\\</c> stand for a quote and a backslash. The token's text is
+    /// the source text with its quotes; the parser checks it where it is used (<see cref="NameProblem"/>).
+    /// </summary>
+    private Token QuotedName(int start)
+    {
+        _position++; // opening quote
+        while (_position < _text.Length && _text[_position] != '"' && _text[_position] != '\n')
+        {
+            _position += _text[_position] == '\\' && _position + 1 < _text.Length && _text[_position + 1] is '"' or '\\' ? 2 : 1;
+        }
+        if (_position < _text.Length && _text[_position] == '"') _position++;
+        return new Token(TokenKind.QuotedName, _text.Substring(start, _position - start), start, _line);
+    }
+
+    /// <summary>What is wrong with a quoted name's text (with its quotes), or null when it is a valid state_dict key segment.</summary>
+    public static string? NameProblem(string text)
+    {
+        if (!IsClosed(text)) return "close it with '\"' on the same line";
+        if (text.Length == 2) return "a name needs at least one character";
+        for (int i = 1; i < text.Length - 1; i++)
+        {
+            char c = text[i];
+            if (c == '\\' && text[i + 1] is '"' or '\\' && i + 1 < text.Length - 1) i++;
+            else if (c == '\\') return "the only escapes are \\\" and \\\\";
+            else if (c == '.') return "a '.' separates the segments of a state_dict key, so a name cannot hold one";
+            else if (c < ' ' || c > '~') return "use printable ASCII characters only";
+        }
+        return null;
+    }
+
+    /// <summary>Whether a quoted token ends with its closing quote (and not with an escaped one).</summary>
+    public static bool IsClosed(string text) => text.Length >= 2 && text[text.Length - 1] == '"' && !(text.Length > 2 && EndsInEscape(text));
+
+    // An odd run of backslashes before the last quote escapes it: "abc\" is not closed, "abc\\" is.
+    private static bool EndsInEscape(string text)
+    {
+        int backslashes = 0;
+        for (int i = text.Length - 2; i > 0 && text[i] == '\\'; i--) backslashes++;
+        return backslashes % 2 == 1;
+    }
+
+    /// <summary>The name a quoted-name token spells: its text without the quotes, escapes resolved.</summary>
+    public static string Unquote(string text)
+    {
+        var builder = new System.Text.StringBuilder();
+        int end = text.Length > 1 && text[text.Length - 1] == '"' ? text.Length - 1 : text.Length;
+        for (int i = 1; i < end; i++)
+        {
+            if (text[i] == '\\' && i + 1 < end) i++;
+            builder.Append(text[i]);
+        }
+        return builder.ToString();
     }
 
     private bool Match(char expected)

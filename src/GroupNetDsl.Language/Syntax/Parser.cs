@@ -13,12 +13,13 @@ namespace GroupNetDsl.Language.Syntax;
 /// <remarks>
 /// Grammar:
 /// <code>
-/// document   = { block | network }
-/// block      = "block" NAME "(" [ param { "," param } ] ")" body
+/// document   = { import | block | network }
+/// import     = "import" QUOTED
+/// block      = "block" NAME "(" [ param { "," param } ] ")" ( body | "=" expr )
 /// network    = "network" NAME "(" "input" ":" SHAPE ")" ( body | "=" expr )
 /// param      = NAME [ "=" expr ]
 /// body       = "{" { member | forward } "}"
-/// member     = NAME "=" expr
+/// member     = ( NAME | QUOTED | INTEGER ) "=" expr
 /// forward    = "forward" "(" NAME ")" ( "=" expr | "{" { statement } "return" expr "}" )
 /// statement  = ( NAME | "(" NAME { "," NAME } ")" ) "=" expr      (one per line)
 /// expr       = "if" expr "then" expr "else" expr | or
@@ -27,8 +28,10 @@ namespace GroupNetDsl.Language.Syntax;
 /// sum        = product { ("+" | "-") product }
 /// product    = unary { ("*" | "/" | "//" | "%") unary }
 /// unary      = "-" unary | primary
-/// primary    = NUMBER | "true" | "false" | NAME [ "(" [ arg { "," arg } ] ")" ] | "[" [ expr { "," expr } ] "]" | "(" expr ")"
+/// primary    = NUMBER | "true" | "false" | ( NAME | QUOTED ) [ "(" [ arg { "," arg } ] ")" ] | "[" [ expr { "," expr } ] "]"
+///            | "[" expr "for" NAME "in" "range" "(" arg [ "," arg ] ")" "]" | "(" expr ")"
 /// arg        = [ NAME ":" ] expr
+/// QUOTED     = '"' { printable ASCII but '.', with \" and \\ } '"'
 /// </code>
 /// </remarks>
 public sealed class Parser
@@ -60,10 +63,15 @@ public sealed class Parser
     {
         var blocks = new List<BlockSyntax>();
         var networks = new List<NetworkSyntax>();
+        var imports = new List<ImportSyntax>();
         while (Current.Kind != TokenKind.EndOfFile)
         {
             _inError = false;
-            if (IsDeclarationStart("block"))
+            if (IsImportStart())
+            {
+                imports.Add(ParseImport());
+            }
+            else if (IsDeclarationStart("block"))
             {
                 blocks.Add(ParseBlock());
             }
@@ -78,7 +86,7 @@ public sealed class Parser
                 SkipToDeclaration();
             }
         }
-        return new DocumentSyntax(_document, blocks, networks);
+        return new DocumentSyntax(_document, blocks, networks) { Imports = imports };
     }
 
     private BlockSyntax ParseBlock()
@@ -105,6 +113,7 @@ public sealed class Parser
             }
             Expect(TokenKind.RightParen, "')'");
         }
+        if (Current.Kind == TokenKind.Equals && !_inError) return ParseBlockOfOneModule(name, parameters);
         var (members, forward) = ParseBody();
         return new BlockSyntax(name?.Text ?? string.Empty, name is { } n ? Locate(n) : Locate(Current), parameters, members, forward);
     }
@@ -141,6 +150,12 @@ public sealed class Parser
             // network N(input: ...) = Block(...): the network is that one module, its weights at the root.
             _position++;
             var body = ParseExpression();
+            if (_inError)
+            {
+                // As for a broken member: skip what is left of it, and keep none of its half-parsed pieces.
+                SkipToDeclaration();
+                body = new MissingSyntax(body.Location);
+            }
             return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, new[] { new MemberSyntax(string.Empty, body.Location, body) }, null);
         }
         var (members, forward) = ParseBody();
@@ -193,25 +208,22 @@ public sealed class Parser
             }
             else
             {
-                var name = ExpectName("a member name");
+                var name = ExpectMemberName();
                 if (name is { } n && Expect(TokenKind.Equals, "'='"))
                 {
                     var value = ParseExpression();
                     // The member keeps its name (so uses of it stay quiet) but not its half-parsed value,
                     // whose pieces would be bound as if the user had meant them.
-                    members.Add(new MemberSyntax(n.Text, Locate(n), _inError ? new MissingSyntax(value.Location) : value));
+                    members.Add(new MemberSyntax(NameText(n), Locate(n), _inError ? new MissingSyntax(value.Location) : value));
+                }
+                else if (name is { } broken)
+                {
+                    // Kept as a failed member: the body's other members must not run in order around the gap.
+                    members.Add(new MemberSyntax(NameText(broken), Locate(broken), new MissingSyntax(Locate(broken))));
                 }
             }
 
-            if (_inError)
-            {
-                // Recover: skip to the first token on a later line that can start a member.
-                while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace) && !IsDeclarationStart()
-                       && !(Current.Line > startLine && Current.Kind == TokenKind.Identifier && Peek(1).Kind is TokenKind.Equals or TokenKind.LeftParen))
-                {
-                    _position++;
-                }
-            }
+            if (_inError) SkipBrokenMember(before, startLine);
             if (_position == before) _position++; // always make progress
         }
         Expect(TokenKind.RightBrace, "'}'");
@@ -437,8 +449,9 @@ public sealed class Parser
                 _position++;
                 return new BooleanSyntax(token.Kind == TokenKind.True, Locate(token));
             case TokenKind.Identifier:
+            case TokenKind.QuotedName:
                 _position++;
-                var name = new NameSyntax(token.Text, Locate(token));
+                var name = new NameSyntax(NameText(token), Locate(token));
                 if (Current.Kind != TokenKind.LeftParen || (_callsOnOneLine && Current.Line != token.Line)) return name;
                 return ParseCall(name);
             case TokenKind.LeftBracket:
@@ -451,6 +464,7 @@ public sealed class Parser
                     {
                         if (Current.Kind == TokenKind.RightBracket) break; // trailing comma
                         items.Add(ParseExpression());
+                        if (items.Count == 1 && IsWord("for")) return ParseComprehension(token, items[0]);
                     }
                     while (Accept(TokenKind.Comma) && !_inError);
                 }
@@ -487,7 +501,16 @@ public sealed class Parser
                     keyword = Current.Text;
                     _position += 2;
                 }
+                Token? equals = null;
+                if (keyword is null && Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Equals)
+                {
+                    equals = Current;
+                    keyword = Current.Text;
+                    _position += 2;
+                }
+                int valueStart = _position;
                 var value = ParseExpression();
+                if (equals is { } named) ReportArgumentNamedWithEquals(named, value, valueStart);
                 arguments.Add(new ArgumentSyntax(keyword, Span(Locate(start), value.Location), value));
             }
             while (Accept(TokenKind.Comma) && !_inError);
@@ -496,6 +519,135 @@ public sealed class Parser
         Expect(TokenKind.RightParen, "')'");
         return new CallSyntax(callee, arguments, Span(callee.Location, Locate(end)));
     }
+
+    // ---------------------------------------------------------------- names, imports, lists
+
+    private bool IsWord(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
+
+    private bool IsImportStart() => IsWord("import") && Peek(1).Kind == TokenKind.QuotedName;
+
+    /// <summary><c>import "other.gnet"</c>.</summary>
+    private ImportSyntax ParseImport()
+    {
+        var keyword = Current;
+        var path = Peek(1);
+        _position += 2;
+        string? problem = !Lexer.IsClosed(path.Text) ? "close it with '\"' on the same line"
+            : path.Text.Length == 2 ? "a path needs at least one character" : null;
+        if (problem is not null) _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(path), path.Text, problem);
+        return new ImportSyntax(Lexer.Unquote(path.Text), Span(keyword, Locate(path)));
+    }
+
+    /// <summary><c>block B(params) = expr</c>: a block that is one module, such as a sequential (a PyTorch Sequential subclass).</summary>
+    private BlockSyntax ParseBlockOfOneModule(Token? name, List<ParameterSyntax> parameters)
+    {
+        _position++; // '='
+        var body = ParseExpression();
+        if (_inError) SkipToDeclaration(); // the rest of a broken expression is not a declaration to report again
+        var nameLocation = name is { } n ? Locate(n) : body.Location;
+        // The module sits at the block's own path, as a network's '= Block(...)' sits at the root.
+        var member = new MemberSyntax(string.Empty, body.Location, _inError ? new MissingSyntax(body.Location) : body);
+        return new BlockSyntax(name?.Text ?? string.Empty, nameLocation, parameters, new[] { member }, null);
+    }
+
+    /// <summary>A member's name: an identifier, a quoted name (<c>"block1-0"</c>) or an integer (PyTorch's numbered children).</summary>
+    private Token? ExpectMemberName()
+    {
+        if (Current.Kind is TokenKind.QuotedName or TokenKind.Integer)
+        {
+            var token = Current;
+            _position++;
+            NameText(token); // checked before what follows, which an unclosed name swallowed (the bag keeps one report)
+            return token;
+        }
+        return ExpectName("a member name");
+    }
+
+    /// <summary>The name a name token spells; a quoted name that is not a valid state_dict key segment is reported.</summary>
+    private string NameText(Token token)
+    {
+        if (token.Kind != TokenKind.QuotedName) return token.Text;
+        if (Lexer.NameProblem(token.Text) is { } problem)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(token), token.Text, problem);
+            // An unclosed name took the rest of its line: what it should have been followed by is gone, not wrong.
+            if (!Lexer.IsClosed(token.Text)) _inError = true;
+        }
+        return Lexer.Unquote(token.Text);
+    }
+
+    /// <summary>The rest of <c>[element for i in range(a, b)]</c>, after its element.</summary>
+    private ExpressionSyntax ParseComprehension(Token open, ExpressionSyntax element)
+    {
+        _position++; // 'for'
+        var variable = ExpectName("a loop variable name");
+        if (!IsWord("in")) Error("'in'");
+        else _position++;
+        if (!IsWord("range")) Error("'range' (the loop runs over range(n) or range(start, stop))");
+        else _position++;
+        var range = new List<ArgumentSyntax>();
+        if (Expect(TokenKind.LeftParen, "'('"))
+        {
+            do
+            {
+                var value = ParseExpression();
+                range.Add(new ArgumentSyntax(null, value.Location, value));
+            }
+            while (Accept(TokenKind.Comma) && !_inError);
+            Expect(TokenKind.RightParen, "')'");
+        }
+        var end = Current;
+        Expect(TokenKind.RightBracket, "']'");
+        var location = Span(Locate(open), Locate(end));
+        if (_inError || variable is not { } v) return new MissingSyntax(location);
+        return new ComprehensionSyntax(element, v.Text, Locate(v), range, location);
+    }
+
+    /// <summary>
+    /// <c>padding = 1</c> in an argument list, read as <c>padding: 1</c> (so the rest of the file is checked as meant)
+    /// and reported with that spelling.
+    /// </summary>
+    private void ReportArgumentNamedWithEquals(Token keyword, ExpressionSyntax value, int valueStart)
+    {
+        if (_inError || value is MissingSyntax || _position == valueStart) return;
+        var last = _tokens[_position - 1];
+        int start = _tokens[valueStart].Start;
+        string text = _document.Text.Substring(start, last.Start + last.Length - start);
+        _diagnostics.Report(DiagnosticDescriptors.ArgumentNamedWithEquals, Span(keyword, Locate(last)), keyword.Text, text);
+    }
+
+    /// <summary>
+    /// After an error in a member, skips to where the next member starts: the first token of a later line that can
+    /// start one, outside the brackets the broken member opened (so the items of a broken multi-line list are not read
+    /// as members). A line indented no deeper than the broken member starts a member even inside open brackets, so a
+    /// bracket left open costs one error, not the rest of the body.
+    /// </summary>
+    private void SkipBrokenMember(int memberStart, int startLine)
+    {
+        int column = _document.Locate(_tokens[memberStart].Start, 0).Column;
+        int depth = 0;
+        for (int i = memberStart; i < _position; i++) depth += Nesting(_tokens[i].Kind);
+        while (Current.Kind != TokenKind.EndOfFile && !IsDeclarationStart())
+        {
+            bool startsLine = Current.Line > startLine && (_position == 0 || _tokens[_position - 1].Line < Current.Line);
+            bool outdented = startsLine && _document.Locate(Current.Start, 0).Column <= column;
+            if (Current.Kind == TokenKind.RightBrace && (depth <= 0 || (startsLine && _document.Locate(Current.Start, 0).Column < column))) return;
+            if (startsLine && (depth <= 0 || outdented) && StartsMember()) return;
+            depth += Nesting(Current.Kind);
+            _position++;
+        }
+    }
+
+    private bool StartsMember() =>
+        (Current.Kind == TokenKind.Identifier && Peek(1).Kind is TokenKind.Equals or TokenKind.LeftParen)
+        || (Current.Kind is TokenKind.QuotedName or TokenKind.Integer && Peek(1).Kind == TokenKind.Equals);
+
+    private static int Nesting(TokenKind kind) => kind switch
+    {
+        TokenKind.LeftParen or TokenKind.LeftBracket or TokenKind.LeftBrace => 1,
+        TokenKind.RightParen or TokenKind.RightBracket or TokenKind.RightBrace => -1,
+        _ => 0,
+    };
 
     private bool Accept(TokenKind kind)
     {

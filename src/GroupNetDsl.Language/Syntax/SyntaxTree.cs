@@ -14,6 +14,17 @@ public sealed class DocumentSyntax(SourceDocument source, IReadOnlyList<BlockSyn
     public IReadOnlyList<BlockSyntax> Blocks => blocks;
 
     public IReadOnlyList<NetworkSyntax> Networks => networks;
+
+    /// <summary>The files whose blocks this document uses (<c>import "other.gnet"</c>), in source order.</summary>
+    public IReadOnlyList<ImportSyntax> Imports { get; init; } = System.Array.Empty<ImportSyntax>();
+}
+
+/// <summary><c>import "other.gnet"</c>: the path as written (without quotes), relative to the importing file's folder.</summary>
+public sealed class ImportSyntax(string path, SourceLocation location)
+{
+    public string Path => path;
+
+    public SourceLocation Location => location;
 }
 
 /// <summary>Members and an optional forward: what blocks and networks have in common.</summary>
@@ -136,6 +147,22 @@ public sealed class CallSyntax(NameSyntax callee, IReadOnlyList<ArgumentSyntax> 
 public sealed class ListSyntax(IReadOnlyList<ExpressionSyntax> items, SourceLocation location) : ExpressionSyntax(location)
 {
     public IReadOnlyList<ExpressionSyntax> Items => items;
+}
+
+/// <summary>
+/// <c>[element for variable in range(arguments)]</c>: the element once per integer of the range, the variable bound to
+/// it, as items of a sequential (Python's list comprehension over <c>range</c>).
+/// </summary>
+public sealed class ComprehensionSyntax(ExpressionSyntax element, string variable, SourceLocation variableLocation, IReadOnlyList<ArgumentSyntax> range, SourceLocation location) : ExpressionSyntax(location)
+{
+    public ExpressionSyntax Element => element;
+
+    public string Variable => variable;
+
+    public SourceLocation VariableLocation => variableLocation;
+
+    /// <summary>The arguments of <c>range</c>: (stop) or (start, stop).</summary>
+    public IReadOnlyList<ArgumentSyntax> Range => range;
 }
 
 public sealed class UnarySyntax(TokenKind op, ExpressionSyntax operand, SourceLocation location) : ExpressionSyntax(location)

@@ -38,6 +38,7 @@ public enum TokenKind
     Bang,
     Dot,
     Bad,
+    QuotedName,   // "block1-0": a name for any state_dict key segment
 }
 
 /// <summary>A token with its span. <see cref="Text"/> is the exact source text.</summary>
@@ -49,6 +50,7 @@ public readonly record struct Token(TokenKind Kind, string Text, int Start, int 
     {
         TokenKind.EndOfFile => "end of file",
         TokenKind.Identifier => $"name '{Text}'",
+        TokenKind.QuotedName => $"name {Text}",
         TokenKind.Integer or TokenKind.Float => $"number '{Text}'",
         _ => $"'{Text}'",
     };

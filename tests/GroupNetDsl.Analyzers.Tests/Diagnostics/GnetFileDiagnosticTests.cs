@@ -298,9 +298,9 @@ public class GnetFileDiagnosticTests
     [Fact]
     public async Task Files_are_compiled_together_and_each_diagnostic_is_reported_once_in_its_own_file()
     {
-        // The block is declared in one file and used with bad groups values by networks in two others. The
-        // error is in the block's conv, so it is reported in the block's file, once per instance (the paths
-        // differ), and nothing is reported in the files of the networks.
+        // The block is declared in one file and used with bad groups values by networks in two others that import
+        // it. The error is in the block's conv, so it is reported in the block's file, once per instance (the paths
+        // differ), with the call that gave the bad value as an additional location in the network's file.
         var test = new GroupNetAnalyzerTest();
         test.TestState.Sources.Add(string.Empty);
         test.TestState.AdditionalFiles.Add(("/0/Blocks.gnet", """
@@ -310,19 +310,21 @@ public class GnetFileDiagnosticTests
             }
             """));
         test.TestState.AdditionalFiles.Add(("/0/First.gnet", """
-            network First(input: 12x8x8) = Grouped(12, 5)
+            import "Blocks.gnet"
+            network First(input: 12x8x8) = {|#1:Grouped(12, 5)|}
             """));
         test.TestState.AdditionalFiles.Add(("/0/Second.gnet", """
+            import "Blocks.gnet"
             network Second(input: 12x8x8) {
                 ok = Grouped(12, 4)
-                bad = Grouped(12, 8)
+                bad = {|#2:Grouped(12, 8)|}
             }
             """));
         // gcd(12, 12) = 12: valid groups 1, 2, 3, 4, 6, 12.
-        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("c", "12", "5", "valid: 1, 2, 3, 4, 6, 12"));
-        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("c", "12", "5", "valid: 1, 2, 3, 4, 6, 12"));
-        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("bad.c", "12", "8", "valid: 1, 2, 3, 4, 6, 12"));
-        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("bad.c", "12", "8", "valid: 1, 2, 3, 4, 6, 12"));
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithLocation(1).WithArguments("c", "12", "5", "valid: 1, 2, 3, 4, 6, 12"));
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithLocation(1).WithArguments("c", "12", "5", "valid: 1, 2, 3, 4, 6, 12"));
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithLocation(2).WithArguments("bad.c", "12", "8", "valid: 1, 2, 3, 4, 6, 12"));
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithLocation(2).WithArguments("bad.c", "12", "8", "valid: 1, 2, 3, 4, 6, 12"));
         await test.RunAsync();
     }
 

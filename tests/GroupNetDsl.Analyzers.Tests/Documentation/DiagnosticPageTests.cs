@@ -50,7 +50,7 @@ public class DiagnosticPageTests
     private static async Task<(IReadOnlyList<string> Printed, IReadOnlyList<Diagnostic> GeneratorDiagnostics)> CompileAsync(IReadOnlyList<DiagnosticPage.Example> examples)
     {
         var sources = examples.Where(e => e.Language == "csharp").Select(e => new ProjectFile($"{ExampleFolder}/Network.cs", e.Code));
-        var gnet = examples.Where(e => e.Language == "gnet").Select(e => new ProjectFile($"{ExampleFolder}/Networks.gnet", e.Code));
+        var gnet = examples.Where(e => e.Language == "gnet").Select(e => new ProjectFile($"{ExampleFolder}/{FileName(e.Code)}", e.Code));
         var result = await AnalyzerRunner.RunAsync(sources, gnet);
         var printed = result.Diagnostics
             .Where(d => d.Location.GetLineSpan().Path.StartsWith(ExampleFolder + "/", StringComparison.Ordinal))
@@ -58,6 +58,13 @@ public class DiagnosticPageTests
             .Select(d => AnalyzerRunner.Format(d, ExampleFolder))
             .ToList();
         return (printed, result.GeneratorDiagnostics);
+    }
+
+    /// <summary>Networks.gnet, or the name a first line such as <c># file: blocks.gnet</c> gives (for pages that need several files).</summary>
+    private static string FileName(string code)
+    {
+        const string marker = "# file: ";
+        return code.StartsWith(marker, StringComparison.Ordinal) ? code[marker.Length..code.IndexOf('\n', StringComparison.Ordinal)].Trim() : "Networks.gnet";
     }
 }
 

@@ -1,0 +1,172 @@
+using GroupNetDsl.Language.Text;
+
+namespace GroupNetDsl.Language.Tests;
+
+/// <summary>
+/// One mistake, one diagnostic: a bad token gives no errors on the fine lines after it, every unknown name of an
+/// expression is reported in one run, near misses get a "did you mean", and an error inside a block also points at
+/// the call that instantiated it. Each test states the exact diagnostics and the text they cover.
+/// </summary>
+public class RecoveryTests
+{
+    /// <summary>(id, line, column, covered text) of every diagnostic, in order.</summary>
+    private static (string, int, int, string)[] Found(string text) =>
+        Gnet.Compile(text).Diagnostics.Select(d => (d.Id, d.Location.Line, d.Location.Column, Gnet.Covered(text, d.Location))).ToArray();
+
+    [Fact]
+    public void A_dash_in_a_name_gives_one_error_and_none_on_the_lines_of_its_list()
+    {
+        string text = """
+            network N(input: 3x8x8) {
+                block1-0 = [
+                    conv(3, 8, 3),
+                    batchnorm(8),
+                    relu(inplace: true),
+                ]
+                fc = linear(8, 2)
+            }
+            """;
+
+        Assert.Equal(new[] { ("GNET0102", 2, 11, "-") }, Found(text));
+    }
+
+    [Fact]
+    public void A_dash_in_a_name_gives_no_shape_error_at_the_end()
+    {
+        // Without the broken member the others would run in order and the head would get an image.
+        string text = "network N(input: 3x8x8) {\n    stem-conv = conv(3, 8, 3)\n    pool = avgpool\n    fc = linear(8, 2)\n}\n";
+
+        Assert.Equal(new[] { ("GNET0102", 2, 9, "-") }, Found(text));
+    }
+
+    [Fact]
+    public void A_bracket_left_open_costs_one_error_and_the_next_member_is_read()
+    {
+        string text = "network N(input: 3x8x8) {\n    a = [conv(3, 8, 3), relu\n    b = relu6\n    forward(x) = b(a(x))\n}\n";
+
+        // The list is never closed; 'b' on the next line, as indented as 'a', starts a member again.
+        Assert.Equal(new[] { ("GNET0102", 3, 5, "b") }, Found(text));
+    }
+
+    [Theory]
+    [InlineData("block B(c) = [conv(c, c 3)]\nnetwork N(input: 3x8x8) = B(3)\n", 25)]
+    [InlineData("network N(input: 3x8x8) = [conv(3, 3 3), relu]\nnetwork M(input: 3x8x8) = relu\n", 38)]
+    public void A_broken_one_module_declaration_gives_one_error_and_the_next_declaration_is_read(string text, int column)
+    {
+        Assert.Equal(new[] { ("GNET0102", 1, column, "3") }, Found(text));
+    }
+
+    [Fact]
+    public void Every_unknown_name_of_a_nested_call_is_reported_in_one_run()
+    {
+        string text = "network N(input: 8x8x8) {\n    forward(x) = shuffle_channels(concat(split_half(x, 2), x), 2)\n}\n";
+
+        var found = Found(text);
+
+        Assert.Equal(new[] { ("GNET0207", 2, 18, "shuffle_channels"), ("GNET0207", 2, 35, "concat"), ("GNET0207", 2, 42, "split_half") }, found);
+    }
+
+    [Fact]
+    public void Unknown_names_under_an_unknown_block_call_in_a_member_are_reported_too()
+    {
+        string text = "network N(input: 8x8x8) {\n    b = Blok(chanels, 2)\n}\n";
+
+        Assert.Equal(new[] { ("GNET0207", 2, 9, "Blok"), ("GNET0207", 2, 14, "chanels") }, Found(text));
+    }
+
+    [Theory]
+    [InlineData("reul6", "relu6")] // two neighbours swapped: one edit
+    [InlineData("Relu", "relu")]   // case only
+    [InlineData("mx", "mix")]      // a member, not the forward input 'x'
+    [InlineData("mi", "mix")]
+    public void Near_misses_suggest_the_name_meant(string written, string meant)
+    {
+        string text = $"network N(input: 8x8x8) {{\n    mix = relu\n    forward(x) = {written}(mix(x))\n}}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal(("GNET0207", written), (diagnostic.Id, Gnet.Covered(text, diagnostic.Location)));
+        Assert.Equal($"did you mean '{meant}'?", diagnostic.Arguments[2]);
+    }
+
+    [Theory]
+    [InlineData("qx")]   // 'x' shares one letter of two
+    [InlineData("q")]
+    [InlineData("zzzz")]
+    public void Names_too_far_from_any_known_one_get_no_suggestion(string written)
+    {
+        string text = $"network N(input: 8x8x8) {{\n    a = relu\n    forward(x) = {written}(a(x))\n}}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.StartsWith("declare it as a parameter or member", diagnostic.Arguments[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_argument_named_with_equals_is_read_as_meant_and_reported_once()
+    {
+        string text = "network N(input: 3x8x8) {\n    c = conv(3, 8, 3, padding = (3 - 1) // 2, bias = false)\n    r = relu\n}\n";
+
+        var diagnostics = Gnet.Compile(text).Diagnostics;
+
+        Assert.Equal(new[] { ("GNET0109", 2, 23, "padding = (3 - 1) // 2"), ("GNET0109", 2, 47, "bias = false") }, Found(text));
+        Assert.Equal("Arguments are named with ':', not '='; write `padding: (3 - 1) // 2`", diagnostics[0].Message);
+    }
+
+    [Fact]
+    public void A_shape_error_inside_a_block_also_points_at_the_call()
+    {
+        string text = "block B(c) {\n    a = conv(c, 8, 1)\n    b = conv(4, 8, 1)\n    forward(x) = b(a(x))\n}\nnetwork N(input: 3x8x8) {\n    u = B(3)\n}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal(("GNET0203", 3, 14), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        var call = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal((7, 9, "B(3)"), (call.Line, call.Column, Gnet.Covered(text, call)));
+    }
+
+    [Fact]
+    public void An_error_two_blocks_deep_lists_both_calls_innermost_first()
+    {
+        string text = "block Inner(g) {\n    c = conv(6, 8, 1, groups: g)\n}\nblock Outer(g) {\n    i = Inner(g)\n}\nnetwork N(input: 6x8x8) {\n    o = Outer(4)\n}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal(("GNET0201", 2, 31), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal(new[] { "Inner(g)", "Outer(4)" }, diagnostic.AdditionalLocations.Select(l => Gnet.Covered(text, l)));
+    }
+
+    [Fact]
+    public void Errors_at_the_call_itself_carry_no_second_location()
+    {
+        string text = "block B(c) {\n    a = conv(c, 8, 1)\n}\nnetwork N(input: 3x8x8) {\n    u = B()\n}\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal("GNET0210", diagnostic.Id);
+        Assert.Empty(diagnostic.AdditionalLocations);
+    }
+
+    [Fact]
+    public void Errors_inside_standard_library_blocks_stay_at_the_call_without_a_second_location()
+    {
+        string text = "network N(input: 6x8x8) {\n    b = GroupedBottleneck(6, 8, groups: 3)\n}\n";
+
+        var diagnostic = Gnet.Compile(text).Diagnostics.First();
+
+        Assert.Equal((2, 9), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Empty(diagnostic.AdditionalLocations);
+    }
+
+    [Fact]
+    public void Additional_locations_may_be_in_another_file()
+    {
+        var blocks = new SourceDocument("blocks.gnet", "block B(c) {\n    a = conv(c, 8, 1, groups: 4)\n}\n");
+        var net = new SourceDocument("net.gnet", "import \"blocks.gnet\"\nnetwork N(input: 6x8x8) {\n    u = B(6)\n}\n");
+
+        var diagnostic = Assert.Single(GnetCompiler.Compile(net, blocks).Diagnostics);
+
+        Assert.Equal("blocks.gnet", diagnostic.Location.FilePath);
+        Assert.Equal(("net.gnet", 3), (diagnostic.AdditionalLocations[0].FilePath, diagnostic.AdditionalLocations[0].Line));
+    }
+}
