@@ -4,6 +4,17 @@ using GroupNetDsl.TestSupport.Fuzzing;
 
 // The fuzz worker: `GroupNetDsl.FuzzWorker MODE`, MODE one of gnet, weights, crash, hang. It warms up, writes `ready`,
 // then runs each `run SEED FIRST COUNT` line of its standard input and answers in the lines of WorkerLines.
+// `adversarial-header PATH` and `open PATH` are the memory measurement's two steps (MemoryProbe).
+switch (args)
+{
+    case ["adversarial-header", var path]:
+        MemoryProbe.WriteAdversarialHeader(path);
+        return;
+    case ["open", var path]:
+        MemoryProbe.Open(path);
+        return;
+}
+
 IFuzzTarget target = args.FirstOrDefault() switch
 {
     "gnet" => new FullChain(),
