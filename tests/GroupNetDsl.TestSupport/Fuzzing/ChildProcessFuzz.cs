@@ -260,7 +260,11 @@ public sealed class ChildProcessReport(long inputs)
 
     public void Count(string name, long count) => _counters[name] = _counters.GetValueOrDefault(name) + count;
 
-    public void Add(ChildProcessFailure failure) => _failures.Add(failure);
+    public void Add(ChildProcessFailure failure)
+    {
+        _failures.Add(failure);
+        FuzzRun.Log($"{failure.Kind} at case {failure.Case} of seed {failure.Seed}: {failure.Message}");
+    }
 
     public int CountOf(string kind) => _failures.Count(f => f.Kind == kind);
 
