@@ -30,7 +30,7 @@ public sealed class FullChain : IFuzzTarget
     public void WarmUp()
     {
         var reporter = Reporter.Silent;
-        Run(0, [(0, RepositoryFiles.Read("samples/MiniGroupNet/SeparableBlock.gnet"))], reporter);
+        Run(0, [(0, RepositoryFiles.Read("samples/MiniGroupNet/MiniGroupNet.gnet")), (1, RepositoryFiles.Read("samples/MobileNetStyle/MobileNetStyle.gnet"))], reporter);
         reporter.End();
     }
 

@@ -1,5 +1,3 @@
-using GroupNetDsl.TestSupport.Fuzzing;
-
 namespace GroupNetDsl.FuzzWorker;
 
 /// <summary>
