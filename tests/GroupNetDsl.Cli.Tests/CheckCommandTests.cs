@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using GroupNetDsl.Cli.Tests.Infrastructure;
 
 namespace GroupNetDsl.Cli.Tests;
@@ -61,7 +63,58 @@ public sealed class CheckCommandTests : CommandTests
         Assert.Equal(102, run.OutputLines.Length);
         Assert.Single(run.OutputLines, line => line.Contains("): error GNET0106: ", StringComparison.Ordinal));
         Assert.Equal(100, run.OutputLines.Count(line => line.Contains("): error GNET01", StringComparison.Ordinal) && !line.Contains("GNET0106", StringComparison.Ordinal)));
-        Assert.Equal("Checked 1 file: 101 errors, 0 warnings.", run.OutputLines[^1]);
+        // The count is of every error: the 100 printed and the rest that GNET0106 counts.
+        int rest = int.Parse(Regex.Match(run.OutputLines[^2], @"GNET0106: (\d+) more errors").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(rest > 1000, run.OutputLines[^2]);
+        Assert.Equal($"Checked 1 file: {100 + rest} errors, 0 warnings.", run.OutputLines[^1]);
+    }
+
+    [Fact]
+    public void The_closing_count_is_of_every_error_not_of_the_hundred_printed()
+    {
+        // 150 networks, each with one unknown name: exactly 150 errors, of which 100 are printed.
+        string path = Files.Write("many-errors.gnet", string.Concat(Enumerable.Range(0, 150).Select(i => $"network N{i}(input: 1x8x8) = swish\n")));
+
+        var run = Gnet.Run("check", path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(100, run.OutputLines.Count(line => line.Contains("): error GNET0207: Unknown name 'swish'", StringComparison.Ordinal)));
+        Assert.StartsWith($"{path}(101,30): error GNET0106: 50 more errors in this file are not shown", run.OutputLines[^2], StringComparison.Ordinal);
+        Assert.Equal("Checked 1 file: 150 errors, 0 warnings.", run.OutputLines[^1]);
+    }
+
+    [Fact]
+    public void A_network_named_like_a_generated_member_is_an_error_as_in_the_build()
+    {
+        string path = Files.Write("members.gnet", "network Forward(input: 1x8x8) = relu\nnetwork Fine(input: 1x8x8) = relu\n");
+
+        var run = Gnet.Run("check", path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(
+            [
+                $"{path}(1,9): error GNET0307: Network 'Forward' is named like a member of its generated class, which C# does not allow (CS0542), so it gets no code; rename the network, for example to ForwardNetwork",
+                "Checked 1 file: 1 error, 0 warnings.",
+            ],
+            run.OutputLines);
+    }
+
+    [Fact]
+    public void Two_files_declaring_a_network_of_one_name_is_an_error_at_the_second()
+    {
+        // Both would become the class GroupNetDsl.Networks.Net of one project. Names differing in case are two classes.
+        string first = Files.Write("first.gnet", "network Net(input: 1x8x8) = relu\n");
+        string second = Files.Write("second.gnet", "network Net(input: 1x8x8) = relu6\nnetwork NET(input: 1x8x8) = relu\n");
+
+        var run = Gnet.Run("check", first, second);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(
+            [
+                $"{second}(1,9): error GNET0211: 'Net' is declared more than once; rename one of them",
+                "Checked 2 files: 1 error, 0 warnings.",
+            ],
+            run.OutputLines);
     }
 
     [Fact]

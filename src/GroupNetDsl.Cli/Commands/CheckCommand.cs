@@ -1,10 +1,12 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
 using System.Linq;
 using GroupNetDsl.Cli.Input;
 using GroupNetDsl.Cli.Output;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Diagnostics;
+using GroupNetDsl.Language.Targets;
 using Spectre.Console;
 
 namespace GroupNetDsl.Cli.Commands;
@@ -34,10 +36,19 @@ public static class CheckCommand
     {
         var documents = DeclarationFiles.ReadAll(paths);
         var compilation = GnetCompiler.Compile(documents);
-        foreach (var diagnostic in compilation.Diagnostics) WriteDiagnostic(terminal, diagnostic);
+        // What the generator adds for a valid network of a project that has no [GroupNet] class (the only kind of
+        // project these files alone describe): a network named like a member of its own class gets no code.
+        string ns = CodeTargets.NamespaceFor(null);
+        var diagnostics = compilation.Diagnostics
+            .Concat(compilation.Networks.SelectMany(network => CodeTargets.ForNetworkProblems(network, [], ns, [])))
+            .ToList();
+        foreach (var diagnostic in diagnostics) WriteDiagnostic(terminal, diagnostic);
 
-        int errors = compilation.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        int warnings = compilation.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        // Past the cap, one GNET0106 stands for the errors it did not print: the count is of them all.
+        long errors = diagnostics.Sum(d => d.Descriptor == DiagnosticDescriptors.TooManyErrors
+            ? long.Parse(d.Arguments[0], CultureInfo.InvariantCulture)
+            : d.Severity == DiagnosticSeverity.Error ? 1 : 0);
+        int warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
         string verdict = $"Checked {Wording.Count(documents.Count, "file")}: {Wording.Count(errors, "error")}, {Wording.Count(warnings, "warning")}.";
         terminal.Write(verdict, errors > 0 ? new Style(Color.Red) : warnings > 0 ? new Style(Color.Yellow) : new Style(Color.Green));
         terminal.Output.WriteLine();

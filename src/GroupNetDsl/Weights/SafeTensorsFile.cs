@@ -185,9 +185,7 @@ public sealed class SafeTensorsFile
 
             long? bytesAfterLength = totalLength - LengthPrefixSize;
             int headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(prefix), bytesAfterLength, sourceName);
-            var headerBytes = ReadGrowing(stream, headerLength, totalLength is not null, out int headerRead);
-            if (headerRead < headerLength) throw WeightFileErrors.HeaderLongerThanFile(sourceName, (ulong)headerLength, headerRead);
-            var header = SafeTensorsHeaderReader.Read(headerBytes.AsSpan(0, headerLength), sourceName);
+            var header = SafeTensorsHeaderReader.Read(stream, headerLength, sourceName);
 
             long needed = 0;
             foreach (var tensor in header.Tensors) needed = Math.Max(needed, tensor.DataEnd);

@@ -18,6 +18,9 @@ public static class FuzzRun
     /// <summary>Replaces the fixed seed (a positive integer).</summary>
     public const string SeedVariable = "GROUPNETDSL_FUZZ_SEED";
 
+    /// <summary>A file to which long runs append a progress line now and then (a run cut short still says what it did).</summary>
+    public const string LogVariable = "GROUPNETDSL_FUZZ_LOG";
+
     public const ulong DefaultSeed = 20261204;
 
     public static ulong Seed { get; } = ulong.TryParse(Environment.GetEnvironmentVariable(SeedVariable), NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed) ? seed : DefaultSeed;
@@ -47,8 +50,20 @@ public static class FuzzRun
         return new FuzzStatistics(iterations, clock.Elapsed);
     }
 
+    /// <summary>Appends <paramref name="line"/>, with the time, to the file <see cref="LogVariable"/> names, if any.</summary>
+    public static void Log(string line)
+    {
+        if (Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, $"{DateTime.UtcNow:HH:mm:ss} {line}\n");
+        }
+    }
+
     /// <summary>The input of case <paramref name="index"/>: what a failure report names, to debug it alone.</summary>
-    public static T Draw<T>(Gen<T> gen, long index) => gen.Generate(new PCG((uint)(Seed % uint.MaxValue), (ulong)index * 0x9E3779B97F4A7C15UL), null, out _);
+    public static T Draw<T>(Gen<T> gen, long index) => Draw(gen, Seed, index);
+
+    /// <summary>The input of case <paramref name="index"/> of a run with <paramref name="seed"/>.</summary>
+    public static T Draw<T>(Gen<T> gen, ulong seed, long index) => gen.Generate(new PCG((uint)(seed % uint.MaxValue), (ulong)index * 0x9E3779B97F4A7C15UL), null, out _);
 }
 
 public sealed record FuzzStatistics(long Inputs, TimeSpan Elapsed)
