@@ -74,7 +74,7 @@ public static partial class CSharpEmitter
         }
         w.Line();
 
-        EmitConstructor(w, className, stepCode);
+        EmitConstructor(w, className, stepCode, network);
         EmitLoaders(w, className);
         EmitForward(w, network, plan, stepCode);
 
@@ -165,7 +165,7 @@ public static partial class CSharpEmitter
         w.Line();
     }
 
-    private static void EmitConstructor(SourceWriter w, string className, List<StepCode> steps)
+    private static void EmitConstructor(SourceWriter w, string className, List<StepCode> steps, Network network)
     {
         w.Line("/// <summary>Reads every weight with its expected shape, folds batchnorms, and rejects anything unexpected.</summary>");
         w.Open($"private {className}({WeightsNamespace}.WeightLoader weights, int threads)");
@@ -176,9 +176,28 @@ public static partial class CSharpEmitter
         {
             foreach (var line in step.Load) w.Line(line);
         }
+        var unused = UnusedWeights(network);
+        if (unused.Count > 0)
+        {
+            w.Line("// Members that forward never calls: PyTorch saves their weights too, and gnet verify accepts them.");
+            foreach (string key in unused) w.Line($"weights.Ignore({Literal(key)});");
+        }
         w.Line("weights.EnsureNoUnexpectedKeys();");
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// The state_dict keys of modules that are declared but never reached by forward (GNET0403): no node reads them, so
+    /// no step loads them, yet they are in the state_dict PyTorch writes (and in <see cref="Network.Weights"/>).
+    /// </summary>
+    private static List<string> UnusedWeights(Network network)
+    {
+        var paths = new HashSet<string>(network.Nodes.Select(n => n.Path), StringComparer.Ordinal);
+        return network.Weights
+            .Select(w => w.Key)
+            .Where(key => !paths.Contains(key) && !(key.LastIndexOf('.') is var dot and > 0 && paths.Contains(key.Substring(0, dot))))
+            .ToList();
     }
 
     private static void EmitLoaders(SourceWriter w, string className)
