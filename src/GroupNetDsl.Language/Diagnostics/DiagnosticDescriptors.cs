@@ -100,6 +100,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Network '{0}' needs more than {1} {2}; {3}".</summary>
     public static readonly DiagnosticDescriptor NetworkTooLarge = new("GNET0222", "Network too large", "Network '{0}' needs more than {1} {2}; {3}", Shapes, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "{0}: {1} is not supported; {2}".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedArgument = new("GNET0223", "Unsupported argument", "{0}: {1} is not supported; {2}", Shapes, DiagnosticSeverity.Error);
+
     // ---- GNET03xx: C# usage (reported by the analyzers) ----
 
     /// <summary>Message: "Class '{0}' declares a network and must be partial; add the partial modifier".</summary>
@@ -145,6 +148,7 @@ public static class DiagnosticDescriptors
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
+        UnsupportedArgument,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,

@@ -18,6 +18,13 @@ public static class OpRegistry
         MaxPool2d.Descriptor,
         AvgPool2d.Descriptor,
         Flatten.Descriptor,
+        Sigmoid.Descriptor,
+        Hardsigmoid.Descriptor,
+        Hardswish.Descriptor,
+        Silu.Descriptor,
+        Gelu.Descriptor,
+        Dropout.Descriptor,
+        StochasticDepth.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);

@@ -21,6 +21,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Activate(Vector512<float> value, Activation activation)
     {
+        if (activation > Activation.Relu6) return ActivationMath.Apply(value, activation);
         if (activation != Activation.None)
         {
             value = Vector512.Max(value, Vector512<float>.Zero);
@@ -33,6 +34,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Activate(Vector<float> value, Activation activation)
     {
+        if (activation > Activation.Relu6) return ActivationMath.Apply(value, activation);
         if (activation != Activation.None)
         {
             value = Vector.Max(value, Vector<float>.Zero);
@@ -44,7 +46,7 @@ internal static class Epilogue
     /// <summary>The activation of one value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Activate(float value, Activation activation) =>
-        activation == Activation.None ? value : value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
+        activation == Activation.None ? value : activation > Activation.Relu6 ? ActivationMath.Apply(value, activation) : value > 0f ? (activation == Activation.Relu6 && value > 6f ? 6f : value) : 0f;
 
     /// <summary>output[index..] = activation(sum + residual[index..]), the residual added only when <paramref name="addResidual"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,7 +78,13 @@ internal static class Epilogue
             s1 += Vector512.LoadUnsafe(ref residual, v);
             if (vectors == 3) s2 += Vector512.LoadUnsafe(ref residual, 2 * v);
         }
-        if (activation != Activation.None)
+        if (activation > Activation.Relu6)
+        {
+            s0 = ActivationMath.Apply(s0, activation);
+            s1 = ActivationMath.Apply(s1, activation);
+            if (vectors == 3) s2 = ActivationMath.Apply(s2, activation);
+        }
+        else if (activation != Activation.None)
         {
             s0 = Vector512.Max(s0, Vector512<float>.Zero);
             s1 = Vector512.Max(s1, Vector512<float>.Zero);
@@ -104,7 +112,13 @@ internal static class Epilogue
             s1 += Vector.LoadUnsafe(ref residual, v);
             if (vectors == 3) s2 += Vector.LoadUnsafe(ref residual, 2 * v);
         }
-        if (activation != Activation.None)
+        if (activation > Activation.Relu6)
+        {
+            s0 = ActivationMath.Apply(s0, activation);
+            s1 = ActivationMath.Apply(s1, activation);
+            if (vectors == 3) s2 = ActivationMath.Apply(s2, activation);
+        }
+        else if (activation != Activation.None)
         {
             s0 = Vector.Max(s0, Vector<float>.Zero);
             s1 = Vector.Max(s1, Vector<float>.Zero);

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -77,6 +78,76 @@ public static class VectorKernels
             float v = y[i];
             y[i] = v > 0f ? (v < 6f ? v : 6f) : 0f;
         }
+    }
+
+    /// <summary>y = 1 / (1 + exp(-x)), in place (nn.Sigmoid); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sigmoid(Span<float> y) => Activate(y, Activation.Sigmoid);
+
+    /// <summary>nn.Sigmoid of one value, the same bits as <see cref="Sigmoid(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>1 / (1 + exp(-x)).</returns>
+    public static float Sigmoid(float x) => ActivationMath.Apply(x, Activation.Sigmoid);
+
+    /// <summary>y = min(max(x + 3, 0), 6) / 6, in place (nn.Hardsigmoid); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hardsigmoid(Span<float> y) => Activate(y, Activation.Hardsigmoid);
+
+    /// <summary>nn.Hardsigmoid of one value, the same bits as <see cref="Hardsigmoid(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>min(max(x + 3, 0), 6) / 6.</returns>
+    public static float Hardsigmoid(float x) => ActivationMath.Apply(x, Activation.Hardsigmoid);
+
+    /// <summary>y = x * min(max(x + 3, 0), 6) / 6, in place (nn.Hardswish); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hardswish(Span<float> y) => Activate(y, Activation.Hardswish);
+
+    /// <summary>nn.Hardswish of one value, the same bits as <see cref="Hardswish(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x * min(max(x + 3, 0), 6) / 6.</returns>
+    public static float Hardswish(float x) => ActivationMath.Apply(x, Activation.Hardswish);
+
+    /// <summary>y = x / (1 + exp(-x)), in place (nn.SiLU); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Silu(Span<float> y) => Activate(y, Activation.Silu);
+
+    /// <summary>nn.SiLU of one value, the same bits as <see cref="Silu(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x / (1 + exp(-x)).</returns>
+    public static float Silu(float x) => ActivationMath.Apply(x, Activation.Silu);
+
+    /// <summary>y = x * 0.5 * (1 + erf(x / sqrt(2))), in place (nn.GELU()); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gelu(Span<float> y) => Activate(y, Activation.Gelu);
+
+    /// <summary>nn.GELU() of one value, the same bits as <see cref="Gelu(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x * 0.5 * (1 + erf(x / sqrt(2))).</returns>
+    public static float Gelu(float x) => ActivationMath.Apply(x, Activation.Gelu);
+
+    /// <summary>y = activation(y), in place, vector by vector as the epilogue applies it, then value by value.</summary>
+    private static void Activate(Span<float> y, Activation activation)
+    {
+        int n = y.Length;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count) ActivationMath.Apply(Vector512.LoadUnsafe(ref yr, (nuint)i), activation).StoreUnsafe(ref yr, (nuint)i);
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                ActivationMath.Apply(Vector.LoadUnsafe(ref yr, (nuint)i), activation).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = ActivationMath.Apply(Unsafe.Add(ref yr, i), activation);
     }
 
     /// <summary>The dot product of two equally long rows.</summary>
