@@ -35,7 +35,7 @@ internal static class ActivationMath
     private const float InverseSqrt2 = 0.70710678118654752440f;
 
     /// <summary><paramref name="activation"/> (one of those above) of 16 values.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Apply(Vector512<float> x, Activation activation)
     {
         var one = Vector512<float>.One;
@@ -52,7 +52,7 @@ internal static class ActivationMath
     }
 
     /// <summary>The same for one <see cref="Vector{T}"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Apply(Vector<float> x, Activation activation)
     {
         var one = Vector<float>.One;

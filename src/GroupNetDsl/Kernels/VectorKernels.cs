@@ -1,5 +1,4 @@
 using System;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -83,7 +82,7 @@ public static class VectorKernels
     /// <summary>y = 1 / (1 + exp(-x)), in place (nn.Sigmoid); the same bits as in a kernel's epilogue.</summary>
     /// <param name="y">The values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sigmoid(Span<float> y) => Activate(y, Activation.Sigmoid);
+    public static void Sigmoid(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Sigmoid);
 
     /// <summary>nn.Sigmoid of one value, the same bits as <see cref="Sigmoid(Span{float})"/>.</summary>
     /// <param name="x">The value.</param>
@@ -93,7 +92,7 @@ public static class VectorKernels
     /// <summary>y = min(max(x + 3, 0), 6) / 6, in place (nn.Hardsigmoid); the same bits as in a kernel's epilogue.</summary>
     /// <param name="y">The values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Hardsigmoid(Span<float> y) => Activate(y, Activation.Hardsigmoid);
+    public static void Hardsigmoid(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Hardsigmoid);
 
     /// <summary>nn.Hardsigmoid of one value, the same bits as <see cref="Hardsigmoid(Span{float})"/>.</summary>
     /// <param name="x">The value.</param>
@@ -103,7 +102,7 @@ public static class VectorKernels
     /// <summary>y = x * min(max(x + 3, 0), 6) / 6, in place (nn.Hardswish); the same bits as in a kernel's epilogue.</summary>
     /// <param name="y">The values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Hardswish(Span<float> y) => Activate(y, Activation.Hardswish);
+    public static void Hardswish(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Hardswish);
 
     /// <summary>nn.Hardswish of one value, the same bits as <see cref="Hardswish(Span{float})"/>.</summary>
     /// <param name="x">The value.</param>
@@ -113,7 +112,7 @@ public static class VectorKernels
     /// <summary>y = x / (1 + exp(-x)), in place (nn.SiLU); the same bits as in a kernel's epilogue.</summary>
     /// <param name="y">The values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Silu(Span<float> y) => Activate(y, Activation.Silu);
+    public static void Silu(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Silu);
 
     /// <summary>nn.SiLU of one value, the same bits as <see cref="Silu(Span{float})"/>.</summary>
     /// <param name="x">The value.</param>
@@ -123,32 +122,12 @@ public static class VectorKernels
     /// <summary>y = x * 0.5 * (1 + erf(x / sqrt(2))), in place (nn.GELU()); the same bits as in a kernel's epilogue.</summary>
     /// <param name="y">The values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gelu(Span<float> y) => Activate(y, Activation.Gelu);
+    public static void Gelu(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Gelu);
 
     /// <summary>nn.GELU() of one value, the same bits as <see cref="Gelu(Span{float})"/>.</summary>
     /// <param name="x">The value.</param>
     /// <returns>x * 0.5 * (1 + erf(x / sqrt(2))).</returns>
     public static float Gelu(float x) => ActivationMath.Apply(x, Activation.Gelu);
-
-    /// <summary>y = activation(y), in place, vector by vector as the epilogue applies it, then value by value.</summary>
-    private static void Activate(Span<float> y, Activation activation)
-    {
-        int n = y.Length;
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count) ActivationMath.Apply(Vector512.LoadUnsafe(ref yr, (nuint)i), activation).StoreUnsafe(ref yr, (nuint)i);
-        }
-        else if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                ActivationMath.Apply(Vector.LoadUnsafe(ref yr, (nuint)i), activation).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = ActivationMath.Apply(Unsafe.Add(ref yr, i), activation);
-    }
 
     /// <summary>The dot product of two equally long rows.</summary>
     /// <param name="a">First row.</param>

@@ -1,5 +1,4 @@
 using GroupNetDsl.Kernels;
-using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
