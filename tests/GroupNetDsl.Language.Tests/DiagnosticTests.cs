@@ -869,6 +869,59 @@ public class DiagnosticTests
             }
             """),
 
+        ["GNET0223 gelu with approximate"] = new(
+            "GNET0223",
+            """
+            network N(input: 3x8x8) {
+                act = gelu(approximate: 1)
+            }
+            """,
+            2, 29, "1", new[] { "act", "approximate", "leave it out: gelu is nn.GELU()'s exact form (approximate = 'none'), the only one implemented" },
+            """
+            network N(input: 3x8x8) {
+                act = gelu
+            }
+            """),
+        ["GNET0223 stochastic_depth with a mode"] = new(
+            "GNET0223",
+            """
+            network N(input: 3x8x8) {
+                sd = stochastic_depth(0.2, 0)
+            }
+            """,
+            2, 32, "0", new[] { "sd", "mode", "leave it out: it takes \"row\" or \"batch\", which .gnet cannot write yet, and at inference either is the identity" },
+            """
+            network N(input: 3x8x8) {
+                sd = stochastic_depth(0.2)
+            }
+            """),
+        ["GNET0214 dropout probability above 1"] = new(
+            "GNET0214",
+            """
+            network N(input: 3x8x8) {
+                d = dropout(p: 1.5)
+            }
+            """,
+            2, 20, "1.5", new[] { "d", "p", "between 0 and 1", "1.5" },
+            """
+            network N(input: 3x8x8) {
+                d = dropout(p: 0.5)
+            }
+            """),
+        ["GNET0214 stochastic depth probability below 0"] = new(
+            "GNET0214",
+            """
+            network N(input: 3x8x8) {
+                sd = stochastic_depth(-0.1)
+            }
+            """,
+            2, 27, "-0.1", new[] { "sd", "p", "between 0 and 1", "-0.1" },
+            """
+            network N(input: 3x8x8) {
+                sd = stochastic_depth(0.1)
+            }
+            """),
+
         // ---------------------------------------------------------------- GNET04xx: advice
         ["GNET0401 depthwise conv whose channels are never mixed"] = new(
             "GNET0401",

@@ -109,6 +109,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Network '{0}' needs more than {1} {2}; {3}".</summary>
     public static readonly DiagnosticDescriptor NetworkTooLarge = new("GNET0222", "Network too large", "Network '{0}' needs more than {1} {2}; {3}", Shapes, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "{0}: {1} is not supported; {2}".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedArgument = new("GNET0223", "Unsupported argument", "{0}: {1} is not supported; {2}", Shapes, DiagnosticSeverity.Error);
+
     /// <summary>Message: "{0}: cannot concatenate tensors of shapes {1} along channels; all need the same height and width, so {2}".</summary>
     public static readonly DiagnosticDescriptor CatShapeMismatch = new("GNET0230", "cat of different heights or widths", "{0}: cannot concatenate tensors of shapes {1} along channels; all need the same height and width, so {2}", Shapes, DiagnosticSeverity.Error);
 
@@ -178,6 +181,7 @@ public static class DiagnosticDescriptors
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,
         DuplicateArgument, MissingInputShape, InvalidLayerName, EmptyModule, NetworkTooLarge,
+        UnsupportedArgument,
         MultiplyShapeMismatch, ChannelsLastInput,
         CatShapeMismatch, SplitSizesMismatch, ShuffleGroupsNotDivisible, TensorCountMismatch,
         ImportNotFound, AmbiguousImport,

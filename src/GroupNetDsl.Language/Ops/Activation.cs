@@ -8,6 +8,11 @@ public enum ActivationKind
 {
     ReLU,
     ReLU6,
+    Sigmoid,
+    Hardsigmoid,
+    Hardswish,
+    SiLU,
+    GELU,
 }
 
 /// <summary>An elementwise activation, on its own or in the epilogue of the step before it.</summary>
@@ -37,6 +42,9 @@ public abstract class ActivationDescriptor(string name, string torchName, Activa
 
     /// <summary>C# that applies it to the float variable <paramref name="value"/>.</summary>
     public abstract string Scalar(string value);
+
+    /// <summary>A <see cref="Scalar"/> that calls the runtime's one-value form, which gives the kernels' bits: <c>VectorKernels.Sigmoid(value)</c>.</summary>
+    protected string RuntimeScalar(string value) => $"global::GroupNetDsl.Kernels.VectorKernels.{MethodName}({value})";
 
     public override System.Collections.Generic.IReadOnlyList<OpParameter> Parameters => Signature;
 

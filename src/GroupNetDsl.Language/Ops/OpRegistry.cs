@@ -29,6 +29,13 @@ public static class OpRegistry
         Parameter.Descriptor,
         Permute.Descriptor,
         LayerNorm.Descriptor,
+        Sigmoid.Descriptor,
+        Hardsigmoid.Descriptor,
+        Hardswish.Descriptor,
+        Silu.Descriptor,
+        Gelu.Descriptor,
+        Dropout.Descriptor,
+        StochasticDepth.Descriptor,
     };
 
     private static readonly Dictionary<string, OpDescriptor> ByName = All.ToDictionary(op => op.Name);

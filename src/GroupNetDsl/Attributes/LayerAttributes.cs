@@ -81,6 +81,53 @@ public sealed class ReLU6Attribute : LayerAttribute
 {
 }
 
+/// <summary>nn.Sigmoid: 1 / (1 + exp(-x)).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SigmoidAttribute : LayerAttribute
+{
+}
+
+/// <summary>nn.Hardsigmoid: relu6(x + 3) / 6.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardsigmoidAttribute : LayerAttribute
+{
+}
+
+/// <summary>nn.Hardswish: x * relu6(x + 3) / 6.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardswishAttribute : LayerAttribute
+{
+}
+
+/// <summary>nn.SiLU: x * sigmoid(x).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SiLUAttribute : LayerAttribute
+{
+}
+
+/// <summary>nn.GELU(): the exact form, x * 0.5 * (1 + erf(x / sqrt(2))) (approximate = 'none').</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GELUAttribute : LayerAttribute
+{
+}
+
+/// <summary>nn.Dropout: the identity at inference.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute : LayerAttribute
+{
+    /// <summary>The drop probability in training, between 0 and 1 (default 0.5).</summary>
+    public double P { get; set; } = 0.5;
+}
+
+/// <summary>torchvision.ops.StochasticDepth: the identity at inference (its mode, "row" or "batch", changes nothing there).</summary>
+/// <param name="p">The drop probability in training, between 0 and 1.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class StochasticDepthAttribute(double p) : LayerAttribute
+{
+    /// <summary>The drop probability in training.</summary>
+    public double P { get; } = p;
+}
+
 /// <summary>nn.Identity.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class IdentityAttribute : LayerAttribute

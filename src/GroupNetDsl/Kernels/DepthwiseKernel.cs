@@ -129,6 +129,10 @@ public static class DepthwiseKernel
         }
 
         // Output row oy reads plane rows oy .. oy + reach.
+        // Relu and relu6 ride in the kernels' stores; the other activations go over each channel's rows once they are
+        // stored: a call among the stores would push the filter's weights and the sums out of registers.
+        var stored = activation > Activation.Relu6 ? Activation.None : activation;
+
         int reach = (kernel - 1) * shape.Dilation / stride;
         int fillLast = Math.Min(planeRows, lastRow + reach);
         int filled = -1;
@@ -142,7 +146,7 @@ public static class DepthwiseKernel
             var filter = weight.Slice(oc * taps, taps);
             if (inPlace)
             {
-                FourRows3x3InPlace(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, filter, channelBias, channelResidual, activation, firstRow, lastRow, channelOutput);
+                FourRows3x3InPlace(input.Slice(channel * inPlane, inPlane), shape.Height, shape.Width, filter, channelBias, channelResidual, stored, firstRow, lastRow, channelOutput);
             }
             else
             {
@@ -154,23 +158,24 @@ public static class DepthwiseKernel
                 // Four output rows at a time share the plane rows they read: 18 loads for 36 multiply-adds instead of 36.
                 if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
                 {
-                    if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5Wide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5Wide(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else PlaneWide(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else if (Vector.IsHardwareAccelerated && shape.OutputWidth >= Vector<float>.Count)
                 {
-                    if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (nineTaps) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
-                    else Plane(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    if (fourRows) FourRows3x3(planes, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (nineTaps) Plane3x3(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else if (variant == ConvolutionVariant.DepthwiseTaps5x5) Plane5x5(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    else Plane(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
                 else
                 {
-                    PlaneScalar(planes, starts, pitch, filter, channelBias, channelResidual, activation, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                    PlaneScalar(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
                 }
             }
+            if (activation > Activation.Relu6) Epilogue.ActivateInPlace(channelOutput, activation);
             FusedPool.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
     }

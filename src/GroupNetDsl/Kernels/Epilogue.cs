@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -13,7 +14,10 @@ namespace GroupNetDsl.Kernels;
 /// </summary>
 /// <remarks>
 /// Every member inlines into the kernels' loops: whether there is a residual and which activation are the same for
-/// a whole call, so their tests are made per vector or per row of vectors and are always predicted.
+/// a whole call, so their tests are made per vector or per row of vectors and are always predicted. They apply relu
+/// and relu6 only: the other activations (<see cref="ActivationMath"/>) are a call, and a call among a kernel's
+/// accumulators pushed them out of registers (the packed product ran three times slower), so the kernels store the
+/// sums and then apply those activations to what they stored (<see cref="ActivateInPlace"/>): the same values.
 /// </remarks>
 internal static class Epilogue
 {
@@ -21,6 +25,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Activate(Vector512<float> value, Activation activation)
     {
+        Debug.Assert(activation <= Activation.Relu6, "Kernels apply the other activations after storing.");
         if (activation != Activation.None)
         {
             value = Vector512.Max(value, Vector512<float>.Zero);
@@ -33,6 +38,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Activate(Vector<float> value, Activation activation)
     {
+        Debug.Assert(activation <= Activation.Relu6, "Kernels apply the other activations after storing.");
         if (activation != Activation.None)
         {
             value = Vector.Max(value, Vector<float>.Zero);
@@ -69,6 +75,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(int vectors, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
     {
+        Debug.Assert(activation <= Activation.Relu6, "Kernels apply the other activations after storing.");
         const int v = 16;
         if (addResidual)
         {
@@ -97,6 +104,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(int vectors, Vector<float> s0, Vector<float> s1, Vector<float> s2, ref float residual, bool addResidual, Activation activation, ref float output)
     {
+        Debug.Assert(activation <= Activation.Relu6, "Kernels apply the other activations after storing.");
         nuint v = (nuint)Vector<float>.Count;
         if (addResidual)
         {
@@ -138,6 +146,7 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float sum, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index)
     {
+        Debug.Assert(activation <= Activation.Relu6, "Kernels apply the other activations after storing.");
         if (!residual.IsEmpty) sum += residual[index];
         output[index] = Activate(sum, activation);
     }
@@ -158,6 +167,11 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRun(ref float sums, ref float residual, bool addResidual, Activation activation, ref float output, int count)
     {
+        if (activation > Activation.Relu6)
+        {
+            StoreRunThenActivate(ref sums, ref residual, addResidual, activation, ref output, count);
+            return;
+        }
         if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
         {
             for (int next = 0; next < count; next += Vector512<float>.Count)
@@ -182,5 +196,34 @@ internal static class Epilogue
             if (addResidual) value += Unsafe.Add(ref residual, i);
             Unsafe.Add(ref output, i) = Activate(value, activation);
         }
+    }
+
+    /// <summary>A run with an activation past relu6: stored with the residual, then activated where it lies.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreRunThenActivate(ref float sums, ref float residual, bool addResidual, Activation activation, ref float output, int count)
+    {
+        StoreRun(ref sums, ref residual, addResidual, Activation.None, ref output, count);
+        ActivateInPlace(MemoryMarshal.CreateSpan(ref output, count), activation);
+    }
+
+    /// <summary>
+    /// values = activation(values) in place, for an activation past relu6: vector by vector, then value by value, which
+    /// gives the vector lanes' bits (<see cref="ActivationMath"/>), so the result does not depend on where a run starts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void ActivateInPlace(Span<float> values, Activation activation)
+    {
+        int n = values.Length;
+        ref float y = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count) ActivationMath.Apply(Vector512.LoadUnsafe(ref y, (nuint)i), activation).StoreUnsafe(ref y, (nuint)i);
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) ActivationMath.Apply(Vector.LoadUnsafe(ref y, (nuint)i), activation).StoreUnsafe(ref y, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref y, i) = ActivationMath.Apply(Unsafe.Add(ref y, i), activation);
     }
 }

@@ -328,7 +328,9 @@ public static class PackedGemm
     {
         // Callers pass starts whose rows lie inside source for the panel (Multiply checked rowStarts); A holds depth x blockRows weights.
         if (starts.Length < depth || a.Length < depth * blockRows) throw new ArgumentException("A span is shorter than the sizes require.");
-        var tile = new TileTarget(firstRow, validRows, outputStride, n, bias, residual, activation, c);
+        // Relu and relu6 ride in the tile's stores; the other activations go over the tile once it is stored, outside the
+        // micro-kernel, whose accumulators a call among the stores would push out of registers.
+        var tile = new TileTarget(firstRow, validRows, outputStride, n, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
         ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
         ref int rowStart = ref MemoryMarshal.GetReference(starts);
         if (blockRows == WideBlockRows)
@@ -344,6 +346,11 @@ public static class PackedGemm
         {
             if (Vector512.IsHardwareAccelerated) Kernel6x2Wide(a, depth, ref b, ref rowStart, ref tile);
             else Kernel6x2(a, depth, ref b, ref rowStart, ref tile);
+        }
+        if (activation > Activation.Relu6)
+        {
+            int width = PanelWidth(blockRows);
+            for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + n, width), activation);
         }
     }
 

@@ -79,6 +79,56 @@ public static class VectorKernels
         }
     }
 
+    /// <summary>y = 1 / (1 + exp(-x)), in place (nn.Sigmoid); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sigmoid(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Sigmoid);
+
+    /// <summary>nn.Sigmoid of one value, the same bits as <see cref="Sigmoid(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>1 / (1 + exp(-x)).</returns>
+    public static float Sigmoid(float x) => ActivationMath.Apply(x, Activation.Sigmoid);
+
+    /// <summary>y = min(max(x + 3, 0), 6) / 6, in place (nn.Hardsigmoid); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hardsigmoid(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Hardsigmoid);
+
+    /// <summary>nn.Hardsigmoid of one value, the same bits as <see cref="Hardsigmoid(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>min(max(x + 3, 0), 6) / 6.</returns>
+    public static float Hardsigmoid(float x) => ActivationMath.Apply(x, Activation.Hardsigmoid);
+
+    /// <summary>y = x * min(max(x + 3, 0), 6) / 6, in place (nn.Hardswish); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hardswish(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Hardswish);
+
+    /// <summary>nn.Hardswish of one value, the same bits as <see cref="Hardswish(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x * min(max(x + 3, 0), 6) / 6.</returns>
+    public static float Hardswish(float x) => ActivationMath.Apply(x, Activation.Hardswish);
+
+    /// <summary>y = x / (1 + exp(-x)), in place (nn.SiLU); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Silu(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Silu);
+
+    /// <summary>nn.SiLU of one value, the same bits as <see cref="Silu(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x / (1 + exp(-x)).</returns>
+    public static float Silu(float x) => ActivationMath.Apply(x, Activation.Silu);
+
+    /// <summary>y = x * 0.5 * (1 + erf(x / sqrt(2))), in place (nn.GELU()); the same bits as in a kernel's epilogue.</summary>
+    /// <param name="y">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gelu(Span<float> y) => Epilogue.ActivateInPlace(y, Activation.Gelu);
+
+    /// <summary>nn.GELU() of one value, the same bits as <see cref="Gelu(Span{float})"/>.</summary>
+    /// <param name="x">The value.</param>
+    /// <returns>x * 0.5 * (1 + erf(x / sqrt(2))).</returns>
+    public static float Gelu(float x) => ActivationMath.Apply(x, Activation.Gelu);
+
     /// <summary>The dot product of two equally long rows.</summary>
     /// <param name="a">First row.</param>
     /// <param name="b">Second row (at least as long as <paramref name="a"/>).</param>

@@ -83,7 +83,7 @@ public class AttributeDiagnosticTests
 
             public sealed class SwishAttribute : LayerAttribute;
             """,
-            ["layer attribute", "Swish", "use one of Conv2d, BatchNorm2d, Linear, ReLU, ReLU6, Identity, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, DepthwiseSeparableConv, GroupedBottleneck"]
+            ["layer attribute", "Swish", "use one of Conv2d, BatchNorm2d, Linear, ReLU, ReLU6, Identity, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, Sigmoid, Hardsigmoid, Hardswish, SiLU, GELU, Dropout, StochasticDepth, DepthwiseSeparableConv, GroupedBottleneck"]
         },
         {
             "two layers with one name", "GNET0211",

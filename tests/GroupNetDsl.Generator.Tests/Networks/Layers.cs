@@ -38,6 +38,11 @@ public enum Activation
     None,
     Relu,
     Relu6,
+    Sigmoid,
+    Hardsigmoid,
+    Hardswish,
+    Silu,
+    Gelu,
 }
 
 /// <summary>nn.Conv2d with its arguments; valid when groups divides both channel counts.</summary>
@@ -90,7 +95,7 @@ public sealed class ConvUnit(ConvConfig conv, bool batchNorm, Activation activat
             if (!IsSequence) return Conv.Call();
             var items = new List<string> { Conv.Call() };
             if (batchNorm) items.Add(eps is { } e ? $"batchnorm({Conv.Out}, eps: {Number(e)})" : $"batchnorm({Conv.Out})");
-            if (activation != Activation.None) items.Add(activation == Activation.Relu ? "relu" : "relu6");
+            if (activation != Activation.None) items.Add(ActivationName(activation));
             return "[" + string.Join(", ", items) + "]";
         }
     }
@@ -122,8 +127,16 @@ public sealed class ConvUnit(ConvConfig conv, bool batchNorm, Activation activat
     {
         Activation.Relu => NaiveReference.Relu(x),
         Activation.Relu6 => NaiveReference.Relu6(x),
+        Activation.Sigmoid => NaiveReference.Sigmoid(x),
+        Activation.Hardsigmoid => NaiveReference.Hardsigmoid(x),
+        Activation.Hardswish => NaiveReference.Hardswish(x),
+        Activation.Silu => NaiveReference.Silu(x),
+        Activation.Gelu => NaiveReference.Gelu(x),
         _ => x,
     };
+
+    /// <summary>The .gnet op of an activation: relu, relu6, sigmoid, hardsigmoid, hardswish, silu, gelu.</summary>
+    internal static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
 }
 
 /// <summary>A batchnorm with no conv before it (kept as a scale and shift), written with or without num_features.</summary>
@@ -149,7 +162,7 @@ public sealed class BatchNormLayer(int channels, bool writeChannels, double? eps
 
 public sealed class ActivationLayer(Activation activation) : Layer
 {
-    public override string Expression => activation == Activation.Relu ? "relu" : "relu6";
+    public override string Expression => ConvUnit.ActivationName(activation);
 
     public override Shape Output(Shape input) => input;
 
@@ -187,6 +200,16 @@ public sealed class FlattenLayer : Layer
     public override Shape Output(Shape input) => new(input.Length, 1, 1, Flat: true);
 
     public override Tensor Run(Tensor input, string path, WeightSet weights) => NaiveReference.Flatten(input);
+}
+
+/// <summary>nn.Dropout or torchvision's StochasticDepth (<paramref name="call"/>): the identity at inference.</summary>
+public sealed class DropLayer(string call) : Layer
+{
+    public override string Expression => call;
+
+    public override Shape Output(Shape input) => input;
+
+    public override Tensor Run(Tensor input, string path, WeightSet weights) => input;
 }
 
 /// <summary>nn.Identity: the same values.</summary>
@@ -236,7 +259,7 @@ public sealed class ResidualLayer(string blockName, IReadOnlyList<ConvUnit> main
             text.Append("block ").Append(blockName).Append("() {\n");
             for (int i = 0; i < main.Count; i++) text.Append("    main").Append(i).Append(" = ").Append(main[i].Expression).Append('\n');
             text.Append("    skip = ").Append(skip?.Expression ?? "identity").Append('\n');
-            if (after != Activation.None) text.Append("    act = ").Append(after == Activation.Relu ? "relu" : "relu6").Append('\n');
+            if (after != Activation.None) text.Append("    act = ").Append(ConvUnit.ActivationName(after)).Append('\n');
             string mainCall = "x";
             for (int i = 0; i < main.Count; i++) mainCall = $"main{i}({mainCall})";
             string sum = skipFirst ? $"skip(x) + {mainCall}" : $"{mainCall} + skip(x)";

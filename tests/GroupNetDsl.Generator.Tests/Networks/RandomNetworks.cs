@@ -16,7 +16,10 @@ public static class RandomNetworks
     private static readonly (int Height, int Width)[] ImageSizes = [(7, 9), (13, 5), (9, 9), (11, 7), (5, 13), (8, 6), (15, 11), (6, 10), (12, 12), (3, 17)];
     private static readonly int[] InputChannels = [1, 2, 3, 4, 6, 8];
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).Concat(ChannelCases()).ToList();
+    /// <summary>Random networks that draw from every activation and add dropout and stochastic depth, from their own seed.</summary>
+    public const int EveryActivationCount = 16;
+
+    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).Concat(ChannelCases()).Concat(ActivationCases()).Concat(ActivationFixedCases()).ToList();
 
     private static IEnumerable<NetworkSpec> RandomCases()
     {
@@ -24,8 +27,19 @@ public static class RandomNetworks
         for (int i = 0; i < RandomCount; i++) yield return CreateRandom($"Random{i:00}", random);
     }
 
-    public static NetworkSpec CreateRandom(string name, Random random)
+    private static IEnumerable<NetworkSpec> ActivationCases()
     {
+        var random = new Random(Seed + 15);
+        for (int i = 0; i < EveryActivationCount; i++) yield return CreateRandom($"Activations{i:00}", random, everyActivation: true);
+    }
+
+    /// <summary>
+    /// A random network; with <paramref name="everyActivation"/> its activations come from all of them (sigmoid, hardswish, gelu, ...)
+    /// and views that are the identity at inference follow some stages, else only relu and relu6, drawn as the seed's networks were.
+    /// </summary>
+    public static NetworkSpec CreateRandom(string name, Random random, bool everyActivation = false)
+    {
+        var activations = new ActivationChoice(everyActivation);
         var (height, width) = ImageSizes[random.Next(ImageSizes.Length)];
         var input = new Shape(Pick(random, InputChannels), height, width);
         var members = new List<(string, Layer)>();
@@ -36,13 +50,14 @@ public static class RandomNetworks
             string member = $"s{s}";
             int kind = random.Next(100);
             Layer layer;
-            if (kind < 55) layer = RandomConvUnit(random, shape, allowStride: true);
-            else if (kind < 72) layer = RandomResidual(random, shape, $"{name}_Res{s}");
+            if (kind < 55) layer = RandomConvUnit(random, shape, allowStride: true, activations);
+            else if (kind < 72) layer = RandomResidual(random, shape, $"{name}_Res{s}", activations);
             else if (kind < 84 && RandomPool(random, shape) is { } pool) layer = pool;
             else if (kind < 92) layer = new BatchNormLayer(shape.Channels, writeChannels: random.Next(2) == 0, eps: random.Next(2) == 0 ? null : 0.001);
-            else layer = new ActivationLayer(random.Next(2) == 0 ? Activation.Relu : Activation.Relu6);
+            else layer = new ActivationLayer(activations.Standalone(random));
             members.Add((member, layer));
             shape = layer.Output(shape);
+            if (everyActivation && random.Next(4) == 0) members.Add(($"d{s}", new DropLayer(random.Next(2) == 0 ? "dropout(0.2)" : "stochastic_depth(0.1)")));
         }
 
         // A head half of the time: global pool or flatten, then one or two linear layers.
@@ -59,7 +74,7 @@ public static class RandomNetworks
             {
                 int hidden = random.Next(3, 17);
                 members.Add(("fc1", new LinearLayer(features, hidden, bias: random.Next(2) == 0)));
-                members.Add(("act", new ActivationLayer(random.Next(2) == 0 ? Activation.Relu : Activation.Relu6)));
+                members.Add(("act", new ActivationLayer(activations.Standalone(random))));
                 features = hidden;
             }
             members.Add(("fc", new LinearLayer(features, random.Next(1, 11), bias: random.Next(3) != 0)));
@@ -74,14 +89,14 @@ public static class RandomNetworks
         return new NetworkSpec(name, input, members, dataType);
     }
 
-    private static ConvUnit RandomConvUnit(Random random, Shape input, bool allowStride)
+    private static ConvUnit RandomConvUnit(Random random, Shape input, bool allowStride, ActivationChoice activations)
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
             var conv = RandomConv(random, input, allowStride);
-            if (conv.IsValidFor(input)) return Unit(random, conv);
+            if (conv.IsValidFor(input)) return Unit(random, conv, activations);
         }
-        return Unit(random, new ConvConfig(input.Channels, input.Channels, 1));
+        return Unit(random, new ConvConfig(input.Channels, input.Channels, 1), activations);
     }
 
     private static ConvConfig RandomConv(Random random, Shape input, bool allowStride)
@@ -110,15 +125,15 @@ public static class RandomNetworks
         }
     }
 
-    private static ConvUnit Unit(Random random, ConvConfig conv)
+    private static ConvUnit Unit(Random random, ConvConfig conv, ActivationChoice activations)
     {
         bool batchNorm = random.Next(3) != 0;
-        var activation = (Activation)random.Next(3);
+        var activation = activations.Any(random);
         double? eps = batchNorm && random.Next(3) == 0 ? 0.01 : null;
         return new ConvUnit(conv, batchNorm, activation, eps);
     }
 
-    private static Layer RandomResidual(Random random, Shape input, string blockName)
+    private static Layer RandomResidual(Random random, Shape input, string blockName, ActivationChoice activations)
     {
         int cin = input.Channels;
         bool downsample = Math.Min(input.Height, input.Width) >= 5 && random.Next(2) == 0;
@@ -135,7 +150,7 @@ public static class RandomNetworks
         }
         int hidden = Pick(random, [cin, cout, Math.Max(1, cin / 2) * 2]);
         int groups1 = random.Next(2) == 0 ? 1 : Gcd(cin, hidden);
-        var first = new ConvUnit(new ConvConfig(cin, hidden, kernel, stride, padding, dilation, groups1, Bias: false), batchNorm: true, Activation.Relu);
+        var first = new ConvUnit(new ConvConfig(cin, hidden, kernel, stride, padding, dilation, groups1, Bias: false), batchNorm: true, activations.Or(random, Activation.Relu));
         int kernel2 = Pick(random, [1, 3]);
         int groups2 = random.Next(2) == 0 ? 1 : Gcd(hidden, cout);
         bool mainEndsWithActivation = random.Next(4) == 0;
@@ -144,7 +159,7 @@ public static class RandomNetworks
         ConvUnit? skip = stride == 1 && cout == cin && random.Next(3) != 0
             ? null
             : new ConvUnit(new ConvConfig(cin, cout, 1, stride, 0, 1, 1, Bias: false), batchNorm: true, Activation.None);
-        var after = (Activation)random.Next(3);
+        var after = activations.Any(random);
         return new ResidualLayer(blockName, [first, second], skip, skipFirst: random.Next(2) == 0, after);
     }
 
@@ -296,7 +311,56 @@ public static class RandomNetworks
         ], WeightDataType.F16);
     }
 
+    /// <summary>The activations after sigmoid in every epilogue (product, depthwise, separable, fused pool, add, linear, batchnorm) and alone.</summary>
+    private static IEnumerable<NetworkSpec> ActivationFixedCases()
+    {
+        yield return new NetworkSpec("EveryEpilogueActivation", new Shape(3, 20, 23),
+        [
+            ("c1", new ConvUnit(new ConvConfig(3, 8, 3, Padding: 1, Bias: false), batchNorm: true, Activation.Hardswish)),
+            ("dw", new ConvUnit(new ConvConfig(8, 8, 3, Padding: 1, Groups: 8, Bias: false), batchNorm: true, Activation.Gelu)),
+            ("pw", new ConvUnit(new ConvConfig(8, 6, 1, Bias: false), batchNorm: true, Activation.Silu)),
+            ("res", new ResidualLayer("EveryEpilogueActivation_Block",
+            [
+                new ConvUnit(new ConvConfig(6, 6, 3, Padding: 1, Bias: false), batchNorm: true, Activation.Sigmoid),
+                new ConvUnit(new ConvConfig(6, 6, 1, Bias: false), batchNorm: true, Activation.None),
+            ], skip: null, skipFirst: false, Activation.Hardsigmoid)),
+            ("drop", new DropLayer("dropout(0.5)")),
+            ("dw2", new ConvUnit(new ConvConfig(6, 6, 5, Stride: 2, Padding: 2, Groups: 6, Bias: false), batchNorm: true, Activation.Hardswish)),
+            ("pool", new GlobalAvgPoolLayer()),
+            ("flat", new FlattenLayer()),
+            ("fc1", new LinearLayer(6, 10, bias: true)),
+            ("act", new ActivationLayer(Activation.Hardswish)),
+            ("sd", new DropLayer("stochastic_depth(0.2)")),
+            ("fc2", new LinearLayer(10, 4, bias: true)),
+            ("out", new ActivationLayer(Activation.Sigmoid)),
+        ]);
+        yield return new NetworkSpec("StandaloneActivationsIntoAView", new Shape(4, 9, 11),
+        [
+            ("bn", new BatchNormLayer(4, writeChannels: true)),
+            ("act", new ActivationLayer(Activation.Silu)),
+            ("mp", new PoolLayer(max: true, 2, 2, 0)),
+            ("g", new ActivationLayer(Activation.Gelu)),
+            ("hs", new ActivationLayer(Activation.Hardsigmoid)),
+            ("drop", new DropLayer("stochastic_depth(0.3)")),
+        ]);
+    }
+
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    /// <summary>Which activations a network draws: relu and relu6 with the seed networks' draws, or every one.</summary>
+    private readonly record struct ActivationChoice(bool Every)
+    {
+        private const int Count = (int)Activation.Gelu + 1;
+
+        /// <summary>An activation or none.</summary>
+        public Activation Any(Random random) => (Activation)random.Next(Every ? Count : 3);
+
+        /// <summary>An activation for a layer of its own.</summary>
+        public Activation Standalone(Random random) => Every ? (Activation)random.Next(1, Count) : random.Next(2) == 0 ? Activation.Relu : Activation.Relu6;
+
+        /// <summary>Any activation, or <paramref name="fixedOne"/> without drawing.</summary>
+        public Activation Or(Random random, Activation fixedOne) => Every ? (Activation)random.Next(1, Count) : fixedOne;
+    }
 
     private static int Gcd(int a, int b)
     {

@@ -50,7 +50,7 @@ public class DepthwiseKernelTests
         var random = new Random(height * 31 + width);
         float[] input = Values(random, channels * height * width), weight = Values(random, outChannels * kernel * kernel);
         float[] bias = Values(random, outChannels), residual = Values(random, outChannels * outPlane);
-        foreach (var activation in new[] { Activation.None, Activation.Relu, Activation.Relu6 })
+        foreach (var activation in Enum.GetValues<Activation>())
         {
             foreach (bool withResidual in new[] { false, true })
             {

@@ -18,7 +18,25 @@ internal static class ExpectedConvolution
         {
             Activation.Relu => NaiveReference.Relu(output),
             Activation.Relu6 => NaiveReference.Relu6(output),
+            Activation.Sigmoid => NaiveReference.Sigmoid(output),
+            Activation.Hardsigmoid => NaiveReference.Hardsigmoid(output),
+            Activation.Hardswish => NaiveReference.Hardswish(output),
+            Activation.Silu => NaiveReference.Silu(output),
+            Activation.Gelu => NaiveReference.Gelu(output),
             _ => output,
         };
     }
+
+    /// <summary>The activation of one value, from the naive reference.</summary>
+    public static double Activate(Activation activation, double x) => activation switch
+    {
+        Activation.Relu => Math.Max(x, 0),
+        Activation.Relu6 => Math.Min(Math.Max(x, 0), 6),
+        Activation.Sigmoid => NaiveReference.Sigmoid(x),
+        Activation.Hardsigmoid => NaiveReference.Hardsigmoid(x),
+        Activation.Hardswish => NaiveReference.Hardswish(x),
+        Activation.Silu => NaiveReference.Silu(x),
+        Activation.Gelu => NaiveReference.Gelu(x),
+        _ => x,
+    };
 }

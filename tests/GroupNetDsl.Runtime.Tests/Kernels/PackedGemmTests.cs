@@ -19,7 +19,7 @@ public class PackedGemmTests
     {
         var random = new Random(rows * 1000 + depth * 10 + columns);
         float[] a = Values(random, rows * depth), b = Values(random, depth * columns), bias = Values(random, rows), residual = Values(random, rows * columns);
-        foreach (var activation in new[] { Activation.None, Activation.Relu, Activation.Relu6 })
+        foreach (var activation in Enum.GetValues<Activation>())
         {
             foreach (bool withBias in new[] { false, true })
             {
@@ -34,8 +34,7 @@ public class PackedGemmTests
                             double sum = withBias ? bias[m] : 0;
                             for (int k = 0; k < depth; k++) sum += (double)a[m * depth + k] * b[k * columns + n];
                             if (withResidual) sum += residual[m * columns + n];
-                            if (activation != Activation.None) sum = Math.Max(sum, 0);
-                            if (activation == Activation.Relu6) sum = Math.Min(sum, 6);
+                            sum = ExpectedConvolution.Activate(activation, sum);
                             Assert.True(Math.Abs(sum - actual[m * columns + n]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"c[{m},{n}] = {actual[m * columns + n]}, expected {sum} ({activation}, bias {withBias}, residual {withResidual})");
                         }
                     }

@@ -81,6 +81,53 @@ public static class NaiveReference
     /// <summary>nn.ReLU6: min(max(x, 0), 6).</summary>
     public static Tensor Relu6(Tensor input) => Map(input, v => v > 0 ? (v < 6 ? v : 6) : 0);
 
+    /// <summary>nn.Sigmoid: 1 / (1 + exp(-x)).</summary>
+    public static Tensor Sigmoid(Tensor input) => Map(input, Sigmoid);
+
+    /// <summary>nn.Sigmoid of one value.</summary>
+    public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    /// <summary>nn.Hardsigmoid: relu6(x + 3) / 6.</summary>
+    public static Tensor Hardsigmoid(Tensor input) => Map(input, Hardsigmoid);
+
+    /// <summary>nn.Hardsigmoid of one value.</summary>
+    public static double Hardsigmoid(double x) => Math.Min(Math.Max(x + 3, 0), 6) / 6;
+
+    /// <summary>nn.Hardswish: x * relu6(x + 3) / 6.</summary>
+    public static Tensor Hardswish(Tensor input) => Map(input, Hardswish);
+
+    /// <summary>nn.Hardswish of one value.</summary>
+    public static double Hardswish(double x) => x * Math.Min(Math.Max(x + 3, 0), 6) / 6;
+
+    /// <summary>nn.SiLU: x * sigmoid(x).</summary>
+    public static Tensor Silu(Tensor input) => Map(input, Silu);
+
+    /// <summary>nn.SiLU of one value.</summary>
+    public static double Silu(double x) => x / (1 + Math.Exp(-x));
+
+    /// <summary>nn.GELU() (exact): x * Phi(x) = x * 0.5 * (1 + erf(x / sqrt(2))).</summary>
+    public static Tensor Gelu(Tensor input) => Map(input, Gelu);
+
+    /// <summary>nn.GELU() of one value.</summary>
+    public static double Gelu(double x) => x * 0.5 * (1 + Erf(x / Math.Sqrt(2)));
+
+    /// <summary>
+    /// erf in double precision, from its series of positive terms (no cancellation):
+    /// erf(x) = 2 / sqrt(pi) * exp(-x^2) * sum over n of 2^n x^(2n+1) / (1 * 3 * ... * (2n+1)). Past |x| = 6, erf is +-1 in double.
+    /// </summary>
+    public static double Erf(double x)
+    {
+        double a = Math.Abs(x);
+        if (a >= 6) return Math.Sign(x);
+        double term = a, sum = a;
+        for (int n = 1; term > sum * 1e-17; n++)
+        {
+            term *= 2 * a * a / (2 * n + 1);
+            sum += term;
+        }
+        return Math.Sign(x) * 2 / Math.Sqrt(Math.PI) * Math.Exp(-a * a) * sum;
+    }
+
     /// <summary>a + b, elementwise, same shapes.</summary>
     public static Tensor Add(Tensor a, Tensor b)
     {
