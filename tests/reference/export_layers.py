@@ -12,6 +12,8 @@ benchmarks/GroupNetDsl.Benchmarks (issue 5, item 4):
   * <name>.onnx: the same module, exported like the seed modules in
     export.py (opset 13, input `input`, output `output`, dynamic batch axis).
 
+The pools of POOLS have no weights: their .safetensors file is empty.
+
 Each layer: torch.manual_seed(SEED) then nn.Conv2d(...), eval() mode, the
 default (kaiming-uniform) initialization. Deterministic like export.py: the
 same torch build gives byte-identical files.
@@ -37,11 +39,22 @@ LAYERS = [
     ("DW3_32_112", (32, 32, 3, 1, 1, 32), (32, 112, 112)),
     ("DW3_144_56_S2", (144, 144, 3, 2, 1, 144), (144, 56, 56)),
     ("DW3_384_14", (384, 384, 3, 1, 1, 384), (384, 14, 14)),
+    # depthwise on planes narrower than a 512-bit vector (MobileNetV2's 576 at 14x14 and 960 at 7x7, MobileNetV3's 5x5)
+    ("DW3_576_14", (576, 576, 3, 1, 1, 576), (576, 14, 14)),
+    ("DW3_576_14_S2", (576, 576, 3, 2, 1, 576), (576, 14, 14)),
+    ("DW3_960_7", (960, 960, 3, 1, 1, 960), (960, 7, 7)),
+    ("DW5_960_7", (960, 960, 5, 1, 2, 960), (960, 7, 7)),
     # grouped 3x3
     ("GC3_128_G32_28", (128, 128, 3, 1, 1, 32), (128, 28, 28)),
     ("GC3_256_G8_14", (256, 256, 3, 1, 1, 8), (256, 14, 14)),
     # pointwise 1x1
     ("PW_64_256_28", (64, 256, 1, 1, 0, 1), (64, 28, 28)),
+]
+
+
+# name, (kernel_size, stride, padding), input shape (C, H, W): nn.MaxPool2d, no weights (an empty state_dict).
+POOLS = [
+    ("MP3_64_112_S2", (3, 2, 1), (64, 112, 112)),
 ]
 
 
@@ -63,6 +76,10 @@ def main():
         assert list(state) == ["weight"], list(state)
         write(os.path.join(LAYERS_DATA, name + ".safetensors"), state)
         onnx_ok &= export_onnx(layer, shape, os.path.join(LAYERS_DATA, name + ".onnx"))
+    for name, (k, stride, padding), shape in POOLS:
+        pool = nn.MaxPool2d(k, stride=stride, padding=padding).eval()
+        write(os.path.join(LAYERS_DATA, name + ".safetensors"), OrderedDict())
+        onnx_ok &= export_onnx(pool, shape, os.path.join(LAYERS_DATA, name + ".onnx"))
     print("onnx export:", "ok" if onnx_ok else "FAILED (see above)")
 
 

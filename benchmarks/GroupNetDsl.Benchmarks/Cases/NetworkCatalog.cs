@@ -29,12 +29,22 @@ public static class NetworkCatalog
             DW3_144_56_S2.InputChannels, DW3_144_56_S2.InputHeight, DW3_144_56_S2.InputWidth, DW3_144_56_S2.OutputLength, DW3_144_56_S2.MultiplyAccumulates, typeof(DW3_144_56_S2)),
         Layer(nameof(DW3_384_14), "depthwise 3x3, 384 ch, 14x14",
             DW3_384_14.InputChannels, DW3_384_14.InputHeight, DW3_384_14.InputWidth, DW3_384_14.OutputLength, DW3_384_14.MultiplyAccumulates, typeof(DW3_384_14)),
+        Layer(nameof(DW3_576_14), "depthwise 3x3, 576 ch, 14x14",
+            DW3_576_14.InputChannels, DW3_576_14.InputHeight, DW3_576_14.InputWidth, DW3_576_14.OutputLength, DW3_576_14.MultiplyAccumulates, typeof(DW3_576_14)),
+        Layer(nameof(DW3_576_14_S2), "depthwise 3x3, 576 ch, 14x14, stride 2",
+            DW3_576_14_S2.InputChannels, DW3_576_14_S2.InputHeight, DW3_576_14_S2.InputWidth, DW3_576_14_S2.OutputLength, DW3_576_14_S2.MultiplyAccumulates, typeof(DW3_576_14_S2)),
+        Layer(nameof(DW3_960_7), "depthwise 3x3, 960 ch, 7x7",
+            DW3_960_7.InputChannels, DW3_960_7.InputHeight, DW3_960_7.InputWidth, DW3_960_7.OutputLength, DW3_960_7.MultiplyAccumulates, typeof(DW3_960_7)),
+        Layer(nameof(DW5_960_7), "depthwise 5x5, 960 ch, 7x7",
+            DW5_960_7.InputChannels, DW5_960_7.InputHeight, DW5_960_7.InputWidth, DW5_960_7.OutputLength, DW5_960_7.MultiplyAccumulates, typeof(DW5_960_7)),
         Layer(nameof(GC3_128_G32_28), "grouped 3x3, 128 ch, 32 groups (4 ch/group), 28x28",
             GC3_128_G32_28.InputChannels, GC3_128_G32_28.InputHeight, GC3_128_G32_28.InputWidth, GC3_128_G32_28.OutputLength, GC3_128_G32_28.MultiplyAccumulates, typeof(GC3_128_G32_28)),
         Layer(nameof(GC3_256_G8_14), "grouped 3x3, 256 ch, 8 groups (32 ch/group), 14x14",
             GC3_256_G8_14.InputChannels, GC3_256_G8_14.InputHeight, GC3_256_G8_14.InputWidth, GC3_256_G8_14.OutputLength, GC3_256_G8_14.MultiplyAccumulates, typeof(GC3_256_G8_14)),
         Layer(nameof(PW_64_256_28), "pointwise 1x1, 64 -> 256, 28x28",
             PW_64_256_28.InputChannels, PW_64_256_28.InputHeight, PW_64_256_28.InputWidth, PW_64_256_28.OutputLength, PW_64_256_28.MultiplyAccumulates, typeof(PW_64_256_28)),
+        Layer(nameof(MP3_64_112_S2), "max pool 3x3, stride 2, pad 1, 64 ch, 112x112",
+            MP3_64_112_S2.InputChannels, MP3_64_112_S2.InputHeight, MP3_64_112_S2.InputWidth, MP3_64_112_S2.OutputLength, MP3_64_112_S2.MultiplyAccumulates, typeof(MP3_64_112_S2)),
     ];
 
     /// <summary>Seed networks, then layers, then torchvision's networks (whose files may be absent).</summary>

@@ -19,7 +19,7 @@ public sealed record Pool2dOp(PoolKind Pool, int KernelSize, int Stride, int Pad
     public override OpDescriptor Descriptor => Pool == PoolKind.Max ? MaxPool2d.Descriptor : AvgPool2d.Descriptor;
 }
 
-/// <summary>What maxpool and avgpool with a window share: the window's checks, the output size and the emitted loop.</summary>
+/// <summary>What maxpool and avgpool with a window share: the window's checks, the output size and the emitted code (max pool runs the runtime's PoolKernel).</summary>
 public abstract class Pool2dDescriptor(string name, string torchName, PoolKind kind) : OpDescriptor
 {
     public override string Name => name;
@@ -65,6 +65,20 @@ public abstract class Pool2dDescriptor(string name, string torchName, PoolKind k
         int k = pool.KernelSize, s = pool.Stride, p = pool.Padding;
         bool max = pool.Pool == PoolKind.Max;
         string name = $"{(max ? "MaxPool" : "AvgPool")}_{StepCode.Shape(input)}_k{k}_s{s}_p{p}";
+        if (max)
+        {
+            // The runtime's kernel: vectors over rows, the padding outside the loops, channels shared by the team.
+            string maxPool = code.Methods.Add(name, () =>
+            {
+                var w = new SourceWriter();
+                w.Line($"/// <summary>max pool {k}x{k}, stride {s}, pad {p}: {input} -> {output}, channel by channel.</summary>");
+                w.Line($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output, global::GroupNetDsl.Kernels.WorkerTeam? team) =>");
+                w.Line($"    global::GroupNetDsl.Kernels.PoolKernel.MaxPool(channels: {input.Channels}, height: {input.Height}, width: {input.Width}, kernelSize: {k}, stride: {s}, padding: {p}, input, output, team);");
+                return w.Text;
+            });
+            code.CallWith((buffer, _) => $"{maxPool}({buffer(node.Inputs[0])}, {buffer(node.Index)}, _groupNetTeam);");
+            return;
+        }
         string method = code.Methods.Add(name, () =>
         {
             var w = new SourceWriter();

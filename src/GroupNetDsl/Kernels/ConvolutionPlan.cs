@@ -42,6 +42,12 @@ enum ConvolutionVariant
 
     /// <summary>Depthwise, any filter, over zero-padded phase planes, a row at a time, tap by tap.</summary>
     DepthwiseTaps,
+
+    /// <summary>
+    /// Depthwise at stride 1 with the output as large as the input, on rows narrower than a 512-bit vector: each
+    /// channel read as one flat run, a vector covering several rows, the taps that wrap into another row masked.
+    /// </summary>
+    DepthwiseFlat,
 }
 
 /// <summary>How a team's threads share a convolution; chosen at build time by <see cref="ConvolutionPlanner"/>.</summary>
@@ -222,6 +228,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.DepthwiseFourRows => "3x3 depthwise over zero-padded planes, four rows at a time",
             ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",
             ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
+            ConvolutionVariant.DepthwiseFlat => "depthwise over each channel as one flat run, several rows a vector",
             _ => "depthwise over zero-padded phase planes, tap by tap",
         };
         string split = plan.Split switch
@@ -244,13 +251,16 @@ static class ConvolutionPlanner
     private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
 
     /// <summary>
-    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: a 3x3 filter at stride 1 and dilation 1
+    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: at stride 1 with the output as large as
+    /// the input, rows narrower than a 512-bit vector are read as one flat run per channel (a row-by-row kernel would
+    /// leave most lanes of each vector idle); a 3x3 filter at stride 1 and dilation 1
     /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
     /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
     /// 5x5 filter has its taps unrolled (no loop over the taps; the weights stay in registers where there are enough).
     /// </summary>
     private static ConvolutionVariant DepthwiseVariant(in ConvolutionShape shape, int rows)
     {
+        if (shape.Stride == 1 && shape.OutputHeight == shape.Height && shape.OutputWidth == shape.Width && shape.Width < InPlaceMinimumWidth) return ConvolutionVariant.DepthwiseFlat;
         if (shape.Kernel == 5) return ConvolutionVariant.DepthwiseTaps5x5;
         if (shape.Kernel != 3) return ConvolutionVariant.DepthwiseTaps;
         if (shape.Stride != 1 || shape.Dilation != 1 || rows < FourRows) return ConvolutionVariant.DepthwiseTaps3x3;

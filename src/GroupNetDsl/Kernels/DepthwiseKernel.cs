@@ -103,6 +103,11 @@ public static class DepthwiseKernel
     internal static void Rows(in ConvolutionShape shape, ConvolutionVariant variant, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
+        if (variant == ConvolutionVariant.DepthwiseFlat)
+        {
+            DepthwiseFlat.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
+            return;
+        }
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
         int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         int planeLength = planeRows * pitch;

@@ -196,6 +196,14 @@ public static class PackedGemm
         // With at least a panel of columns, the last panel ends at last, overlapping the one before it (those columns
         // get the same sums twice) instead of leaving a column tail; below a panel, Remainder pads one.
         int end = last - first >= width ? last : first;
+        // With 512-bit 8-row blocks, columns past the whole panels that fit one vector take a one-vector tile ending
+        // at last instead of a whole overlapping panel: at 7x7 (49 columns) a second panel would double the work.
+        int narrowTail = 0;
+        if (blockRows == WideBlockRows && end > first && (last - first) % width is > 0 and var tail && tail <= Vector512<float>.Count)
+        {
+            narrowTail = tail;
+            end = last - tail;
+        }
         if (end - n >= width && blocks >= GatherBlocks && !readRowsInPlace)
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
@@ -228,6 +236,18 @@ public static class PackedGemm
                     Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, at, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
                 }
             }
+        }
+        if (narrowTail > 0)
+        {
+            var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
+            int at = last - Vector512<float>.Count;
+            for (int block = 0; block < blocks; block++)
+            {
+                int firstRow = block * blockRows;
+                var tile = new TileTarget(firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
+                Kernel8x1Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
+            }
+            return;
         }
         if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, bias, residual, activation, c, outputStride);
     }
@@ -380,6 +400,19 @@ public static class PackedGemm
             Epilogue.Store(vectors, s0 + bias, s1 + bias, s2 + bias, ref residual, add, act, ref target);
         }
 
+        /// <summary>Stores row <paramref name="row"/> of a one-vector tile, as <see cref="StoreRow(int, int, Vector512{float}, Vector512{float}, Vector512{float})"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void StoreRow(int row, Vector512<float> s0)
+        {
+            if (row >= validRows) return;
+            int offset = (firstRow + row) * outputStride + n;
+            bool add = _residual.Length != 0;
+            var bias = _bias.Length != 0 ? Vector512.Create(_bias[firstRow + row]) : Vector512<float>.Zero;
+            ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), offset);
+            ref float residual = ref Unsafe.Add(ref MemoryMarshal.GetReference(_residual), add ? offset : 0);
+            Epilogue.Store(s0 + bias, ref residual, add, activation, ref target, 0);
+        }
+
         /// <summary>The same with <see cref="Vector{T}"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void StoreRow(int row, int vectors, Vector<float> s0, Vector<float> s1, Vector<float> s2)
@@ -439,6 +472,42 @@ public static class PackedGemm
         tile.StoreRow(5, 3, c50, c51, c52);
         tile.StoreRow(6, 3, c60, c61, c62);
         tile.StoreRow(7, 3, c70, c71, c72);
+    }
+
+    /// <summary>
+    /// 8 rows x one 512-bit vector of columns from <paramref name="first"/>, B's row k read in place at
+    /// source[starts[k] + first]: the sums of <see cref="Kernel8x3Wide"/>, element for element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x1Wide(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, ReadOnlySpan<int> starts, int first, ref TileTarget tile)
+    {
+        // Multiply checked that every row of B lies inside source, columns [first, first + 16) inside the row.
+        if (starts.Length < depth || a.Length < depth * WideBlockRows) throw new ArgumentException("A span is shorter than the sizes require.");
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        ref float ap = ref MemoryMarshal.GetReference(a);
+        ref float bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
+        ref int rowStart = ref MemoryMarshal.GetReference(starts);
+        for (int k = 0; k < depth; k++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k)));
+            ref float ak = ref Unsafe.Add(ref ap, k * 8);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(ak), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 1)), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 2)), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 3)), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 4)), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 5)), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 6)), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ak, 7)), b0, c7);
+        }
+        tile.StoreRow(0, c0);
+        tile.StoreRow(1, c1);
+        tile.StoreRow(2, c2);
+        tile.StoreRow(3, c3);
+        tile.StoreRow(4, c4);
+        tile.StoreRow(5, c5);
+        tile.StoreRow(6, c6);
+        tile.StoreRow(7, c7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,6 +15,7 @@ public class ConvolutionPlannerTests
     private const ConvolutionVariant Taps3x3 = ConvolutionVariant.DepthwiseTaps3x3;
     private const ConvolutionVariant Taps5x5 = ConvolutionVariant.DepthwiseTaps5x5;
     private const ConvolutionVariant Taps = ConvolutionVariant.DepthwiseTaps;
+    private const ConvolutionVariant Flat = ConvolutionVariant.DepthwiseFlat;
     private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
     private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
     private const ConvolutionVariant Wide = ConvolutionVariant.WidePlaneProduct;
@@ -25,13 +26,19 @@ public class ConvolutionPlannerTests
     /// </summary>
     public static Cases Shapes => new()
     {
-        // MobileNetV2's depthwise 3x3 at stride 1: in place on rows of at least 16, four-row over planes below;
-        // channels enough for runs of channels.
+        // MobileNetV2's depthwise 3x3 at stride 1: in place on rows of at least 16, each channel as one flat run
+        // below; channels enough for runs of channels.
         { 32, 112, 112, 32, 3, 1, 1, 32, InPlace, ThreadSplit.ChannelRuns, 0 },
         { 144, 56, 56, 144, 3, 1, 1, 144, InPlace, ThreadSplit.ChannelRuns, 0 },
         { 192, 28, 28, 192, 3, 1, 1, 192, InPlace, ThreadSplit.ChannelRuns, 0 },
-        { 576, 14, 14, 576, 3, 1, 1, 576, FourRows, ThreadSplit.ChannelRuns, 0 },
-        { 960, 7, 7, 960, 3, 1, 1, 960, FourRows, ThreadSplit.ChannelRuns, 0 },
+        { 576, 14, 14, 576, 3, 1, 1, 576, Flat, ThreadSplit.ChannelRuns, 0 },
+        { 960, 7, 7, 960, 3, 1, 1, 960, Flat, ThreadSplit.ChannelRuns, 0 },
+        // Flat runs for any filter whose output is the input's size on narrow rows (MobileNetV3's 5x5 at 7x7); not at
+        // stride 2, nor where the padding changes the size.
+        { 960, 7, 7, 960, 5, 1, 2, 960, Flat, ThreadSplit.ChannelRuns, 0 },
+        { 64, 9, 9, 64, 7, 1, 3, 64, Flat, ThreadSplit.ChannelRuns, 0 },
+        { 576, 14, 14, 576, 3, 2, 1, 576, Taps3x3, ThreadSplit.ChannelRuns, 0 },
+        { 8, 12, 12, 8, 3, 1, 0, 8, FourRows, ThreadSplit.ChannelRuns, 0 },
         // ... at stride 2, 5x5 and 7x7: over phase planes, a row at a time (5x5 unrolled).
         { 96, 112, 112, 96, 3, 2, 1, 96, Taps3x3, ThreadSplit.ChannelRuns, 0 },
         { 240, 28, 28, 240, 5, 1, 2, 240, Taps5x5, ThreadSplit.ChannelRuns, 0 },
@@ -40,7 +47,8 @@ public class ConvolutionPlannerTests
         // Few channels: bands of rows once a thread's band is 1024 pixels (64 / 2 x 64), else channels.
         { 2, 64, 64, 2, 3, 1, 1, 2, InPlace, ThreadSplit.RowBands, 0 },
         { 2, 40, 40, 2, 3, 1, 1, 2, InPlace, ThreadSplit.ChannelRuns, 0 },
-        { 1, 8, 8, 1, 3, 1, 1, 1, FourRows, ThreadSplit.None, 0 },
+        { 1, 8, 8, 1, 3, 1, 1, 1, Flat, ThreadSplit.None, 0 },
+        { 2, 200, 15, 2, 3, 1, 1, 2, Flat, ThreadSplit.RowBands, 0 },
         { 4, 3, 20, 4, 3, 1, 1, 4, Taps3x3, ThreadSplit.ChannelRuns, 0 }, // three rows: no four-row block
         // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels), column panels at 7x7.
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
@@ -71,8 +79,8 @@ public class ConvolutionPlannerTests
         { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
         { 144, 56, 56, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },      // bands of fewer than four rows
         { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
-        { 960, 7, 7, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },
-        { 8, 1, 1, 1, Taps3x3, 1, 1, ThreadSplit.None },              // one row: nothing for a second thread
+        { 960, 7, 7, 1, Flat, 3, 2, ThreadSplit.RowBands },            // narrow rows: flat runs of bands of rows
+        { 8, 1, 1, 1, Flat, 1, 1, ThreadSplit.None },                 // one row: nothing for a second thread
         { 16, 2, 40, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },        // two rows: a team of 3 or 6 leaves some threads none
     };
 

@@ -37,6 +37,18 @@ public class DepthwiseKernelTests
         { 1, 1, 1, 1, 1, 65536, 0, 1 },  // stride 65536: stride^2 wraps to 0 in 32 bits
         { 2, 1, 20, 19, 17, 17, 8, 1 },  // 17 phase offsets per axis (289 planes): more than the stack keeps
         { 2, 1, 9, 9, 3, 5, 4, 3 },      // dilation 3 at stride 5: offsets 0, 3, 1 in order of first use
+        { 6, 1, 7, 7, 3, 1, 1, 1 },      // flat runs: several rows a vector, the last overlapping
+        { 3, 1, 14, 14, 3, 1, 1, 1 },    // the same, 14 wide (a start column per vector)
+        { 5, 1, 7, 7, 5, 1, 2, 1 },      // and 5x5, and 7x7, with wraps at both ends of a row
+        { 2, 1, 9, 10, 7, 1, 3, 1 },
+        { 2, 1, 9, 11, 3, 1, 2, 2 },     // and dilation 2 ("same" padding 2)
+        { 2, 1, 11, 6, 5, 1, 4, 2 },
+        { 4, 2, 5, 5, 3, 1, 1, 1 },      // and two output channels per input channel
+        { 2, 1, 3, 3, 3, 1, 1, 1 },      // a run shorter than a 512-bit vector
+        { 2, 1, 2, 3, 3, 1, 1, 1 },      // and shorter than any vector
+        { 2, 1, 20, 1, 3, 1, 1, 1 },     // one column: every side tap masked
+        { 2, 1, 200, 15, 3, 1, 1, 1 },   // bands of rows: runs that start at a later row
+        { 16, 1, 9, 13, 5, 1, 2, 1 },    // runs of channels
     };
 
     [Theory]

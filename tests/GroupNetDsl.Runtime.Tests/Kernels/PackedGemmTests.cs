@@ -15,6 +15,9 @@ public class PackedGemmTests
     [InlineData(8, 40, 100)]    // 4-row blocks, read in place
     [InlineData(16, 9, 97)]     // 6-row blocks, read in place, a tail
     [InlineData(32, 12, 50)]    // 6-row blocks through a copied panel
+    [InlineData(16, 30, 49)]    // 8-row blocks (512-bit): a panel and a one-vector tail (7x7)
+    [InlineData(40, 9, 196)]    // four panels and a one-vector tail (14x14), through copied panels
+    [InlineData(13, 5, 60)]     // a tail of 12 columns, a partial row block
     public void MultiplyMatchesPlainLoops(int rows, int depth, int columns)
     {
         var random = new Random(rows * 1000 + depth * 10 + columns);
@@ -39,6 +42,32 @@ public class PackedGemmTests
                         }
                     }
                 }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(16, 30, 49)]
+    [InlineData(40, 9, 196)]
+    [InlineData(24, 7, 64)]
+    public void ColumnsGetTheSameBitsWhateverTileComputesThem(int rows, int depth, int columns)
+    {
+        // The first columns of a wider product (whole panels) against the product of only those columns (its last
+        // columns in a narrower tail tile), B's rows read at the same starts, on one thread and on three.
+        var random = new Random(columns);
+        int wide = columns + 64;
+        float[] a = PackedGemm.Pack(Values(random, rows * depth), 1, rows, depth), b = Values(random, depth * wide), bias = Values(random, rows);
+        int[] starts = Enumerable.Range(0, depth).Select(k => k * wide).ToArray();
+        var whole = new float[rows * wide];
+        PackedGemm.Multiply(a, rows, depth, b, starts, wide, bias, default, Activation.Relu, whole, wide);
+        foreach (var team in new[] { null, new WorkerTeam(3) })
+        {
+            var part = new float[rows * columns];
+            PackedGemm.Multiply(a, rows, depth, b, starts, columns, bias, default, Activation.Relu, part, columns, team);
+            team?.Dispose();
+            for (int m = 0; m < rows; m++)
+            {
+                Assert.Equal(whole.AsSpan(m * wide, columns).ToArray(), part.AsSpan(m * columns, columns).ToArray());
             }
         }
     }
