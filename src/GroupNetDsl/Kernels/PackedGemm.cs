@@ -244,8 +244,14 @@ public static class PackedGemm
             for (int block = 0; block < blocks; block++)
             {
                 int firstRow = block * blockRows;
-                var tile = new TileTarget(firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
+                int validRows = Math.Min(blockRows, rows - firstRow);
+                // As in Tile: relu and relu6 in the stores, the other activations over the stored tile.
+                var tile = new TileTarget(firstRow, validRows, outputStride, at, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
                 Kernel8x1Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
+                if (activation > Activation.Relu6)
+                {
+                    for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + at, Vector512<float>.Count), activation);
+                }
             }
             return;
         }

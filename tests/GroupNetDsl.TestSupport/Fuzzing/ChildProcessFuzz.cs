@@ -199,7 +199,9 @@ public sealed class ChildProcessFuzz(string workerPath, string mode, TimeSpan ha
 
         public string ExitCode()
         {
-            _process.WaitForExit(5000);
+            // The timed wait does not wait for the error stream's last lines (the crash message); the untimed one
+            // does, once the process is gone.
+            if (_process.WaitForExit(5000)) _process.WaitForExit();
             return _process.HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
         }
 
