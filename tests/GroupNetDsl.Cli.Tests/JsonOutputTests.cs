@@ -14,6 +14,25 @@ namespace GroupNetDsl.Cli.Tests;
 public sealed class JsonOutputTests : CommandTests
 {
     [Fact]
+    public void Check_json_follows_its_schema_with_each_diagnostic_its_position_and_the_calls_that_used_a_block()
+    {
+        // groups 3 divides neither 64 in nor 64 out (GNET0201, GNET0202), inside a block used at line 5.
+        string path = Files.Write("net.gnet", "block B(c) {\n    d = conv(c, c, 3, groups: 3)\n}\nnetwork N(input: 64x8x8) {\n    b = B(64)\n}\n");
+
+        var run = Gnet.Run("check", path, "--format", "json");
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        var document = Valid("gnet-check", run.Output);
+        Assert.Equal(2, (int)document["errors"]!);
+        Assert.Equal(["GNET0201", "GNET0202"], document["diagnostics"]!.AsArray().Select(d => (string?)d!["id"]));
+        var error = document["diagnostics"]![0]!;
+        Assert.Equal((path, 2, 31), ((string?)error["location"]!["file"], (int)error["location"]!["line"]!, (int)error["location"]!["column"]!));
+        Assert.Equal(5, (int)error["usedAt"]![0]!["line"]!);
+        Assert.Equal("docs/diagnostics/GNET0201.md", (string?)error["help"]);
+        Assert.Contains("valid: 1, 2, 4, 8, 16, 32, 64", (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_json_follows_its_schema_and_counts_what_pytorch_counts()
     {
         var run = Gnet.Run("summary", ReferenceData.MiniGroupNetSource, "--format", "json");
@@ -82,7 +101,7 @@ public sealed class JsonOutputTests : CommandTests
     }
 
     // Parsed once each: JsonSchema.Net registers a schema under its $id and refuses a second registration.
-    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[] { "gnet-summary", "gnet-inspect", "gnet-verify" }
+    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[] { "gnet-check", "gnet-summary", "gnet-inspect", "gnet-verify" }
         .ToDictionary(name => name, name => new Lazy<JsonSchema>(() => JsonSchema.FromText(RepositoryFiles.Read($"docs/schemas/{name}.schema.json"))));
 
     private static EvaluationResults Evaluate(string schema, string output) =>

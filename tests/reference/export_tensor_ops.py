@@ -8,20 +8,20 @@ state_dict) and tensor_<name>.io.safetensors (`input` and `output`, F32,
 batch 2) for three tiny modules, each declared in .gnet in
 tests/GroupNetDsl.PyTorchParity.Tests/TensorOps.gnet:
 
-  * tensor_se: a conv, torchvision's SqueezeExcitation with ReLU in place of
-    the scale's hardsigmoid (avgpool -> fc1 -> relu -> fc2, then
-    `scale * input`), a second one that takes `input.mean((2, 3),
+  * tensor_se: a conv, torchvision's own SqueezeExcitation (avgpool -> fc1 ->
+    relu -> fc2 -> sigmoid, then `scale * input`), a second one as
+    MobileNetV3 has it (hardsigmoid) that takes `input.mean((2, 3),
     keepdim=True)` and multiplies `input * scale`, and a linear head on
     `x.mean((2, 3))`;
   * tensor_layernorm2d: a conv and torchvision.models.convnext.LayerNorm2d
     with random affine values;
   * tensor_layer_scale: ConvNeXt's CNBlock without its permutes (LayerNorm2d
     in place of Permute/LayerNorm/Permute, 1x1 convs in place of the linears,
-    ReLU in place of GELU), with `layer_scale * block(x) + x` and a random
+    with its GELU), with `layer_scale * block(x) + x` and a random
     layer_scale, at `features.1.0.layer_scale` as in torchvision's ConvNeXt;
   * tensor_cnblock: ConvNeXt's stem (Conv2dNormActivation with LayerNorm2d,
-    eps 1e-6) and two of torchvision's own CNBlock, whose GELU (block.4) is
-    replaced by ReLU: Permute, LayerNorm, Linear on channels-last tensors.
+    eps 1e-6) and two of torchvision's own CNBlock, unchanged: Permute,
+    LayerNorm, Linear and GELU on channels-last tensors.
 
 Deterministic: torch.manual_seed(1234) before each module, parameters that
 PyTorch initializes to constants (LayerNorm's weight and bias, layer_scale)
@@ -37,7 +37,7 @@ import torch.nn as nn
 from functools import partial
 
 from torchvision.models.convnext import CNBlock, LayerNorm2d
-from torchvision.ops.misc import Conv2dNormActivation
+from torchvision.ops.misc import Conv2dNormActivation, SqueezeExcitation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -48,23 +48,8 @@ DATA = os.path.join(HERE, "data", "ops")
 SEED = 1234
 
 
-class SqueezeExcitation(nn.Module):
-    """torchvision.ops.SqueezeExcitation with ReLU as scale_activation (keys avgpool, fc1, fc2, activation)."""
-
-    def __init__(self, input_channels, squeeze_channels):
-        super().__init__()
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
-        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
-        self.activation = nn.ReLU()
-
-    def forward(self, input):
-        scale = self.fc2(self.activation(self.fc1(self.avgpool(input))))
-        return scale * input
-
-
 class SqueezeExcitationMean(nn.Module):
-    """The squeeze as a mean, the scale on the right."""
+    """The squeeze as a mean, hardsigmoid as MobileNetV3's scale activation, the scale on the right."""
 
     def __init__(self, input_channels, squeeze_channels):
         super().__init__()
@@ -72,7 +57,7 @@ class SqueezeExcitationMean(nn.Module):
         self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
 
     def forward(self, input):
-        scale = self.fc2(torch.relu(self.fc1(input.mean((2, 3), keepdim=True))))
+        scale = nn.functional.hardsigmoid(self.fc2(torch.relu(self.fc1(input.mean((2, 3), keepdim=True)))))
         return input * scale
 
 
@@ -80,7 +65,7 @@ class SENet(nn.Module):
     def __init__(self):
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 3, padding=1)
-        self.se = SqueezeExcitation(16, 4)
+        self.se = SqueezeExcitation(16, 4)  # torchvision.ops: ReLU, then Sigmoid for the scale
         self.se2 = SqueezeExcitationMean(16, 8)
         self.fc = nn.Linear(16, 5)
 
@@ -90,7 +75,7 @@ class SENet(nn.Module):
 
 
 class ScaledBlock(nn.Module):
-    """ConvNeXt's CNBlock in NCHW: LayerNorm2d for Permute/LayerNorm/Permute, 1x1 convs for the linears, ReLU for GELU."""
+    """ConvNeXt's CNBlock in NCHW: LayerNorm2d for Permute/LayerNorm/Permute, 1x1 convs for the linears."""
 
     def __init__(self, dim, layer_scale):
         super().__init__()
@@ -98,7 +83,7 @@ class ScaledBlock(nn.Module):
             nn.Conv2d(dim, dim, kernel_size=7, padding=3, groups=dim, bias=True),
             LayerNorm2d(dim, eps=1e-6),
             nn.Conv2d(dim, 4 * dim, 1),
-            nn.ReLU(),
+            nn.GELU(),
             nn.Conv2d(4 * dim, dim, 1),
         )
         self.layer_scale = nn.Parameter(torch.ones(dim, 1, 1) * layer_scale)
@@ -121,9 +106,7 @@ def layer_scale_net():
 def cnblock_net():
     blocks = []
     for _ in range(2):
-        block = CNBlock(8, 1e-6, 0.1)
-        block.block[4] = nn.ReLU()  # GELU has no weights: the keys stay torchvision's
-        blocks.append(block)
+        blocks.append(CNBlock(8, 1e-6, 0.1))
     stem = Conv2dNormActivation(3, 8, kernel_size=4, stride=4, padding=0, norm_layer=partial(LayerNorm2d, eps=1e-6), activation_layer=None, bias=True)
     return nn.Sequential(OrderedDict([("features", nn.Sequential(stem, nn.Sequential(*blocks)))]))
 

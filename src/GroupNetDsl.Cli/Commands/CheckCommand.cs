@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet check FILE...</c>: compiles the files together (a file may import another's blocks) and prints every
+/// <c>gnet check FILE... [--format text|json]</c>: compiles the files together (a file may import another's blocks) and prints every
 /// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error.
 /// </summary>
 public static class CheckCommand
@@ -24,15 +24,17 @@ public static class CheckCommand
             Description = "The .gnet files to check, compiled together.",
             Arity = ArgumentArity.OneOrMore,
         };
+        var format = NetworkCommand.FormatOption();
         var command = new Command("check", "Check .gnet files and print their diagnostics as path(line,col): error GNETxxxx: message.")
         {
             files,
+            format,
         };
-        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, parseResult.GetRequiredValue(files))));
+        command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(terminal, parseResult.GetRequiredValue(files), parseResult.GetRequiredValue(format))));
         return command;
     }
 
-    public static int Run(Terminal terminal, string[] paths)
+    public static int Run(Terminal terminal, string[] paths, string format = JsonOutput.Text)
     {
         var documents = DeclarationFiles.ReadAll(paths);
         var compilation = GnetCompiler.Compile(documents);
@@ -42,13 +44,18 @@ public static class CheckCommand
         var diagnostics = compilation.Diagnostics
             .Concat(compilation.Networks.SelectMany(network => CodeTargets.ForNetworkProblems(network, [], ns, [])))
             .ToList();
-        foreach (var diagnostic in diagnostics) WriteDiagnostic(terminal, diagnostic);
-
         // Past the cap, one GNET0106 stands for the errors it did not print: the count is of them all.
         long errors = diagnostics.Sum(d => d.Descriptor == DiagnosticDescriptors.TooManyErrors
             ? long.Parse(d.Arguments[0], CultureInfo.InvariantCulture)
             : d.Severity == DiagnosticSeverity.Error ? 1 : 0);
         int warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        if (format == JsonOutput.Json)
+        {
+            terminal.Output.Write(JsonOutput.Check(documents.Count, diagnostics, errors, warnings));
+            return errors > 0 ? ExitCodes.ProblemsFound : ExitCodes.Success;
+        }
+        foreach (var diagnostic in diagnostics) WriteDiagnostic(terminal, diagnostic);
+
         string verdict = $"Checked {Wording.Count(documents.Count, "file")}: {Wording.Count(errors, "error")}, {Wording.Count(warnings, "warning")}.";
         terminal.Write(verdict, errors > 0 ? new Style(Color.Red) : warnings > 0 ? new Style(Color.Yellow) : new Style(Color.Green));
         terminal.Output.WriteLine();

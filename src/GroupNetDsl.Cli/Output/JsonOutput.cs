@@ -5,14 +5,16 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GroupNetDsl.Cli.Weights;
+using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Reporting;
+using GroupNetDsl.Language.Text;
 using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Cli.Output;
 
 /// <summary>
-/// The <c>--format json</c> output of <c>summary</c>, <c>inspect</c> and <c>verify</c>: one JSON document per run, written
+/// The <c>--format json</c> output of <c>check</c>, <c>summary</c>, <c>inspect</c> and <c>verify</c>: one JSON document per run, written
 /// with <see cref="Utf8JsonWriter"/> (no reflection), in the shapes of docs/schemas/*.schema.json. Each document
 /// names its schema and version in <c>"schema"</c>; a field is added, never changed, within a version.
 /// </summary>
@@ -71,6 +73,46 @@ public static class JsonOutput
         }
         json.WriteEndArray();
     });
+
+    public static string Check(int files, IReadOnlyList<GnetDiagnostic> diagnostics, long errors, int warnings) => Write(json =>
+    {
+        json.WriteString("schema", "gnet-check/1");
+        json.WriteNumber("files", files);
+        json.WriteNumber("errors", errors);
+        json.WriteNumber("warnings", warnings);
+        json.WriteStartArray("diagnostics");
+        foreach (var diagnostic in diagnostics)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", diagnostic.Id);
+            json.WriteString("severity", diagnostic.Severity switch
+            {
+                DiagnosticSeverity.Error => "error",
+                DiagnosticSeverity.Warning => "warning",
+                _ => "info",
+            });
+            json.WriteString("message", diagnostic.Message);
+            Location(json, "location", diagnostic.Location);
+            json.WriteStartArray("usedAt");
+            foreach (var location in diagnostic.AdditionalLocations) Location(json, null, location);
+            json.WriteEndArray();
+            json.WriteString("help", $"docs/diagnostics/{diagnostic.Id}.md");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    });
+
+    private static void Location(Utf8JsonWriter json, string? name, SourceLocation location)
+    {
+        if (name is null) json.WriteStartObject();
+        else json.WriteStartObject(name);
+        json.WriteString("file", location.FilePath);
+        json.WriteNumber("line", location.Line);
+        json.WriteNumber("column", location.Column);
+        json.WriteNumber("endLine", location.EndLine);
+        json.WriteNumber("endColumn", location.EndColumn);
+        json.WriteEndObject();
+    }
 
     public static string Inspect(SafeTensorsFile file) => Write(json =>
     {
