@@ -60,6 +60,13 @@ CI_NETWORKS = [
     # 0.7 takes _make_divisible's second step (16 * 0.7 = 11.2 rounds to 8, under 90%, so 16).
     ("mobilenet_v2_w0_7", "mobilenet_v2", {"num_classes": 10, "width_mult": 0.7}, (2, 3, 64, 64)),
     ("resnext50_32x4d", "resnext50_32x4d", {"num_classes": 1000}, (2, 3, 64, 64)),
+    # 3x40x40: small files, and odd sizes on the way down (20, 10, 5, 3, 2) for the padding of every stride.
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("shufflenet_v2_x1_0_c10", "shufflenet_v2_x1_0", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("mnasnet0_75_c10", "mnasnet0_75", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("mnasnet1_0", "mnasnet1_0", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("regnet_x_400mf_c10", "regnet_x_400mf", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
 ]
 
 # Counted at 3x224x224 only: (name, builder, arguments).
@@ -75,6 +82,20 @@ COUNTED = [
     ("resnext50_32x4d", "resnext50_32x4d", {}),
     ("resnext50_32x4d_c10", "resnext50_32x4d", {"num_classes": 10}),
     ("resnext101_32x8d", "resnext101_32x8d", {}),
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {}),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}),
+    ("shufflenet_v2_x1_5", "shufflenet_v2_x1_5", {}),
+    ("shufflenet_v2_x2_0", "shufflenet_v2_x2_0", {}),
+    ("shufflenet_v2_x1_0_c10", "shufflenet_v2_x1_0", {"num_classes": 10}),
+    ("mnasnet0_5", "mnasnet0_5", {}),
+    ("mnasnet0_75", "mnasnet0_75", {}),
+    ("mnasnet1_0", "mnasnet1_0", {}),
+    ("mnasnet1_3", "mnasnet1_3", {}),
+    ("mnasnet1_3_c10", "mnasnet1_3", {"num_classes": 10, "dropout": 0.5}),
+    ("regnet_x_400mf", "regnet_x_400mf", {}),
+    ("regnet_x_800mf", "regnet_x_800mf", {}),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {}),
+    ("regnet_x_800mf_c10", "regnet_x_800mf", {"num_classes": 10}),
 ]
 
 # The full-size networks: (name, builder, arguments, ONNX wanted).
@@ -165,6 +186,8 @@ def set_counted_weights(model):
         values[key] = torch.from_numpy(v).reshape(tensor.shape)
         entries.append([key, list(tensor.shape), offset, scale])
         t += 1
+    # The module versions (MNASNet's _load_from_state_dict requires its own).
+    values._metadata = state._metadata
     model.load_state_dict(values)
     return entries
 
