@@ -2,7 +2,8 @@
 
 Run from the repository root:
     /usr/bin/python3 tests/reference/export_zoo.py          # CI data -> tests/reference/data/zoo/ (a few hundred KB)
-    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1 GB)
+    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1.3 GB)
+    /usr/bin/python3 tests/reference/export_zoo.py --full mnasnet1_0 regnet_x_400mf   # only these FULL_NETWORKS
 
 CI data. Full-size weights do not fit in a repository (ResNeXt-50 has 25M parameters at any input size, and
 torchvision's builders fix its width), so the weights of the CI networks are *counted*, not stored: element i of the
@@ -103,6 +104,17 @@ FULL_NETWORKS = [
     ("mobilenet_v2", "mobilenet_v2", {}, True),
     ("resnext50_32x4d", "resnext50_32x4d", {}, True),
     ("resnext101_32x8d", "resnext101_32x8d", {}, False),
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {}, False),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}, False),
+    ("shufflenet_v2_x1_5", "shufflenet_v2_x1_5", {}, False),
+    ("shufflenet_v2_x2_0", "shufflenet_v2_x2_0", {}, False),
+    ("mnasnet0_5", "mnasnet0_5", {}, False),
+    ("mnasnet0_75", "mnasnet0_75", {}, False),
+    ("mnasnet1_0", "mnasnet1_0", {}, False),
+    ("mnasnet1_3", "mnasnet1_3", {}, False),
+    ("regnet_x_400mf", "regnet_x_400mf", {}, False),
+    ("regnet_x_800mf", "regnet_x_800mf", {}, False),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {}, False),
 ]
 
 INPUT_SEED = SEED + 2
@@ -246,9 +258,11 @@ def export_ci():
     print("  %-52s %9d bytes" % (os.path.relpath(path, REPO), os.path.getsize(path)))
 
 
-def export_full():
+def export_full(names):
     os.makedirs(FULL, exist_ok=True)
     for name, builder, arguments, onnx in FULL_NETWORKS:
+        if names and name not in names:
+            continue
         torch.manual_seed(SEED)
         model = build(builder, arguments)
         randomize_batchnorm(model, SEED + 1)
@@ -265,7 +279,7 @@ def main():
     setup_determinism()
     print("torch", torch.__version__, "torchvision", torchvision.__version__)
     if "--full" in sys.argv[1:]:
-        export_full()
+        export_full([a for a in sys.argv[1:] if a != "--full"])
     else:
         export_ci()
 
