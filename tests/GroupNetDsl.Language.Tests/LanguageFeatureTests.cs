@@ -303,6 +303,19 @@ public class LanguageFeatureTests
     }
 
     [Fact]
+    public void The_import_hint_wins_over_a_near_name_in_scope()
+    {
+        // A near name is a guess; the exact name declared in another file is not.
+        var blocks = new SourceDocument("blocks.gnet", InvertedResidualA);
+        var net = new SourceDocument("net.gnet", "block InvertedResiduals(c) = [relu]\nnetwork N(input: 4x8x8) { b = InvertedResidual(4) }\n");
+
+        var diagnostic = Assert.Single(GnetCompiler.Compile(net, blocks).Diagnostics);
+
+        Assert.Equal("GNET0207", diagnostic.Id);
+        Assert.Equal("the block 'InvertedResidual' is declared in 'blocks.gnet'; import it with import \"blocks.gnet\" at the top of this file", diagnostic.Arguments[2]);
+    }
+
+    [Fact]
     public void A_block_imported_from_two_files_is_ambiguous()
     {
         var a = new SourceDocument("a.gnet", InvertedResidualA);
