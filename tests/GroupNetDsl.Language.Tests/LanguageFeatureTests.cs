@@ -104,6 +104,17 @@ public class LanguageFeatureTests
     }
 
     [Fact]
+    public void A_number_parameter_named_like_an_op_or_block_does_not_hide_it_in_a_call()
+    {
+        // As torchvision's MNASNet(dropout=0.2) builds nn.Dropout(p=dropout): a number cannot be called.
+        var network = Gnet.Network(ConvNormAct + "block Pool(maxpool = 2, ConvNormAct = 8) {\n    pool = [maxpool(maxpool), ConvNormAct(4, ConvNormAct, 1)]\n}\n"
+            + "network N(input: 4x16x16) {\n    p = Pool(maxpool: 4, ConvNormAct: 6)\n}\n");
+
+        Assert.Equal((4, 4, 4), (Gnet.Node(network, "p.pool.0").Output.Channels, Gnet.Node(network, "p.pool.0").Output.Height, Gnet.Node(network, "p.pool.0").Output.Width));
+        Assert.Equal(6, Gnet.Node(network, "p.pool.1.0").Output.Channels);
+    }
+
+    [Fact]
     public void A_sequential_block_numbers_its_children_under_the_member_that_uses_it()
     {
         var network = Gnet.Network(ConvNormAct + "network N(input: 3x16x16) {\n    stem = ConvNormAct(3, 8, 3, stride: 2)\n    dw = ConvNormAct(8, 8, 3, groups: 8)\n    pw = conv(8, 16, 1)\n}\n");
