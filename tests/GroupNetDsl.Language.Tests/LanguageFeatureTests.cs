@@ -104,6 +104,17 @@ public class LanguageFeatureTests
     }
 
     [Fact]
+    public void A_number_parameter_named_like_an_op_or_block_does_not_hide_it_in_a_call()
+    {
+        // As torchvision's MNASNet(dropout=0.2) builds nn.Dropout(p=dropout): a number cannot be called.
+        var network = Gnet.Network(ConvNormAct + "block Pool(maxpool = 2, ConvNormAct = 8) {\n    pool = [maxpool(maxpool), ConvNormAct(4, ConvNormAct, 1)]\n}\n"
+            + "network N(input: 4x16x16) {\n    p = Pool(maxpool: 4, ConvNormAct: 6)\n}\n");
+
+        Assert.Equal((4, 4, 4), (Gnet.Node(network, "p.pool.0").Output.Channels, Gnet.Node(network, "p.pool.0").Output.Height, Gnet.Node(network, "p.pool.0").Output.Width));
+        Assert.Equal(6, Gnet.Node(network, "p.pool.1.0").Output.Channels);
+    }
+
+    [Fact]
     public void A_sequential_block_numbers_its_children_under_the_member_that_uses_it()
     {
         var network = Gnet.Network(ConvNormAct + "network N(input: 3x16x16) {\n    stem = ConvNormAct(3, 8, 3, stride: 2)\n    dw = ConvNormAct(8, 8, 3, groups: 8)\n    pw = conv(8, 16, 1)\n}\n");
@@ -295,6 +306,19 @@ public class LanguageFeatureTests
     {
         var blocks = new SourceDocument("blocks.gnet", InvertedResidualA);
         var net = new SourceDocument("net.gnet", "network N(input: 4x8x8) { b = InvertedResidual(4) }\n");
+
+        var diagnostic = Assert.Single(GnetCompiler.Compile(net, blocks).Diagnostics);
+
+        Assert.Equal("GNET0207", diagnostic.Id);
+        Assert.Equal("the block 'InvertedResidual' is declared in 'blocks.gnet'; import it with import \"blocks.gnet\" at the top of this file", diagnostic.Arguments[2]);
+    }
+
+    [Fact]
+    public void The_import_hint_wins_over_a_near_name_in_scope()
+    {
+        // A near name is a guess; the exact name declared in another file is not.
+        var blocks = new SourceDocument("blocks.gnet", InvertedResidualA);
+        var net = new SourceDocument("net.gnet", "block InvertedResiduals(c) = [relu]\nnetwork N(input: 4x8x8) { b = InvertedResidual(4) }\n");
 
         var diagnostic = Assert.Single(GnetCompiler.Compile(net, blocks).Diagnostics);
 

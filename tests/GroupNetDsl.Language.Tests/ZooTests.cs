@@ -15,12 +15,37 @@ public class ZooTests
     [InlineData("mobilenet_v2(num_classes: 10, width_mult: 0.5)", 700_490)]
     [InlineData("resnext50_32x4d(num_classes: 1000)", 25_028_904)]
     [InlineData("resnext101_32x8d()", 88_791_336)]
+    [InlineData("shufflenet_v2_x0_5()", 1_366_792)]
+    [InlineData("shufflenet_v2_x1_0(num_classes: 1000)", 2_278_604)]
+    [InlineData("shufflenet_v2_x1_5()", 3_503_624)]
+    [InlineData("shufflenet_v2_x2_0()", 7_393_996)]
+    [InlineData("mnasnet0_5()", 2_218_512)]
+    [InlineData("mnasnet0_75()", 3_170_208)]
+    [InlineData("mnasnet1_0(num_classes: 1000, dropout: 0.2)", 4_383_312)]
+    [InlineData("mnasnet1_3()", 6_282_256)]
+    [InlineData("regnet_x_400mf()", 5_495_976)]
+    [InlineData("regnet_x_800mf(num_classes: 1000)", 7_259_656)]
+    [InlineData("regnet_x_1_6gf()", 9_190_136)]
     public void A_zoo_network_compiles_from_one_line_without_diagnostics(string call, long parameters)
     {
         // Parameter counts: sum(p.numel() for p in torchvision.models.<builder>(...).parameters()), torchvision 0.14.
         var result = Gnet.Compile($"network Net(input: 3x224x224) = {call}");
         Assert.Empty(result.Diagnostics);
         Assert.Equal(parameters, Assert.Single(result.Networks).Network!.ParameterCount);
+    }
+
+    [Fact]
+    public void A_users_block_named_as_a_zoo_helper_does_not_change_the_zoo_network()
+    {
+        // The zoo's blocks see the library, not the user's file: its helpers cannot be replaced by accident.
+        var result = Gnet.Compile("""
+            block ShuffleNetV2InvertedResidual(inp, oup, stride) = [relu]
+            block RegNetStage1(width_in, width_out, depth, group_width) = [relu]
+            network Shuffle(input: 3x224x224) = shufflenet_v2_x1_0()
+            network RegNet(input: 3x224x224) = regnet_x_400mf()
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal([2_278_604L, 5_495_976L], result.Networks.Select(n => n.Network!.ParameterCount));
     }
 
     [Fact]
@@ -41,6 +66,9 @@ public class ZooTests
         Assert.Contains("mobilenet_v2", names);
         Assert.Contains("resnext50_32x4d", names);
         Assert.Contains("resnext101_32x8d", names);
+        Assert.Contains("shufflenet_v2_x2_0", names);
+        Assert.Contains("mnasnet1_3", names);
+        Assert.Contains("regnet_x_1_6gf", names);
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
         Assert.Empty(names.Intersect(StandardLibrary.Blocks.Select(b => b.Name)));
         Assert.All(StandardLibrary.ZooDocuments, d => Assert.True(StandardLibrary.Contains(d.FilePath), d.FilePath));

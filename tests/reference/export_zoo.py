@@ -2,7 +2,8 @@
 
 Run from the repository root:
     /usr/bin/python3 tests/reference/export_zoo.py          # CI data -> tests/reference/data/zoo/ (a few hundred KB)
-    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1 GB)
+    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1.3 GB)
+    /usr/bin/python3 tests/reference/export_zoo.py --full mnasnet1_0 regnet_x_400mf   # only these FULL_NETWORKS
 
 CI data. Full-size weights do not fit in a repository (ResNeXt-50 has 25M parameters at any input size, and
 torchvision's builders fix its width), so the weights of the CI networks are *counted*, not stored: element i of the
@@ -60,6 +61,13 @@ CI_NETWORKS = [
     # 0.7 takes _make_divisible's second step (16 * 0.7 = 11.2 rounds to 8, under 90%, so 16).
     ("mobilenet_v2_w0_7", "mobilenet_v2", {"num_classes": 10, "width_mult": 0.7}, (2, 3, 64, 64)),
     ("resnext50_32x4d", "resnext50_32x4d", {"num_classes": 1000}, (2, 3, 64, 64)),
+    # 3x40x40: small files, and odd sizes on the way down (20, 10, 5, 3, 2) for the padding of every stride.
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("shufflenet_v2_x1_0_c10", "shufflenet_v2_x1_0", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("mnasnet0_75_c10", "mnasnet0_75", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("mnasnet1_0", "mnasnet1_0", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("regnet_x_400mf_c10", "regnet_x_400mf", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
 ]
 
 # Counted at 3x224x224 only: (name, builder, arguments).
@@ -75,6 +83,20 @@ COUNTED = [
     ("resnext50_32x4d", "resnext50_32x4d", {}),
     ("resnext50_32x4d_c10", "resnext50_32x4d", {"num_classes": 10}),
     ("resnext101_32x8d", "resnext101_32x8d", {}),
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {}),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}),
+    ("shufflenet_v2_x1_5", "shufflenet_v2_x1_5", {}),
+    ("shufflenet_v2_x2_0", "shufflenet_v2_x2_0", {}),
+    ("shufflenet_v2_x1_0_c10", "shufflenet_v2_x1_0", {"num_classes": 10}),
+    ("mnasnet0_5", "mnasnet0_5", {}),
+    ("mnasnet0_75", "mnasnet0_75", {}),
+    ("mnasnet1_0", "mnasnet1_0", {}),
+    ("mnasnet1_3", "mnasnet1_3", {}),
+    ("mnasnet1_3_c10", "mnasnet1_3", {"num_classes": 10, "dropout": 0.5}),
+    ("regnet_x_400mf", "regnet_x_400mf", {}),
+    ("regnet_x_800mf", "regnet_x_800mf", {}),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {}),
+    ("regnet_x_800mf_c10", "regnet_x_800mf", {"num_classes": 10}),
 ]
 
 # The full-size networks: (name, builder, arguments, ONNX wanted).
@@ -82,6 +104,17 @@ FULL_NETWORKS = [
     ("mobilenet_v2", "mobilenet_v2", {}, True),
     ("resnext50_32x4d", "resnext50_32x4d", {}, True),
     ("resnext101_32x8d", "resnext101_32x8d", {}, False),
+    ("shufflenet_v2_x0_5", "shufflenet_v2_x0_5", {}, False),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}, False),
+    ("shufflenet_v2_x1_5", "shufflenet_v2_x1_5", {}, False),
+    ("shufflenet_v2_x2_0", "shufflenet_v2_x2_0", {}, False),
+    ("mnasnet0_5", "mnasnet0_5", {}, False),
+    ("mnasnet0_75", "mnasnet0_75", {}, False),
+    ("mnasnet1_0", "mnasnet1_0", {}, False),
+    ("mnasnet1_3", "mnasnet1_3", {}, False),
+    ("regnet_x_400mf", "regnet_x_400mf", {}, False),
+    ("regnet_x_800mf", "regnet_x_800mf", {}, False),
+    ("regnet_x_1_6gf", "regnet_x_1_6gf", {}, False),
 ]
 
 INPUT_SEED = SEED + 2
@@ -165,6 +198,8 @@ def set_counted_weights(model):
         values[key] = torch.from_numpy(v).reshape(tensor.shape)
         entries.append([key, list(tensor.shape), offset, scale])
         t += 1
+    # The module versions (MNASNet's _load_from_state_dict requires its own).
+    values._metadata = state._metadata
     model.load_state_dict(values)
     return entries
 
@@ -223,9 +258,11 @@ def export_ci():
     print("  %-52s %9d bytes" % (os.path.relpath(path, REPO), os.path.getsize(path)))
 
 
-def export_full():
+def export_full(names):
     os.makedirs(FULL, exist_ok=True)
     for name, builder, arguments, onnx in FULL_NETWORKS:
+        if names and name not in names:
+            continue
         torch.manual_seed(SEED)
         model = build(builder, arguments)
         randomize_batchnorm(model, SEED + 1)
@@ -242,7 +279,7 @@ def main():
     setup_determinism()
     print("torch", torch.__version__, "torchvision", torchvision.__version__)
     if "--full" in sys.argv[1:]:
-        export_full()
+        export_full([a for a in sys.argv[1:] if a != "--full"])
     else:
         export_ci()
 

@@ -17,13 +17,24 @@ public static class TorchvisionNetworks
         Case(nameof(TorchvisionResNeXt50), "resnext50_32x4d", "torchvision resnext50_32x4d() on 3x224x224", TorchvisionResNeXt50.OutputLength, TorchvisionResNeXt50.MultiplyAccumulates, typeof(TorchvisionResNeXt50)),
     ];
 
-    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones and ResNeXt-101 (no ONNX file).</summary>
+    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet and RegNetX (no ONNX file).</summary>
     public static IReadOnlyList<(NetworkCase Case, string IoFile, long Parameters)> Checked { get; } =
     [
         (Benchmarked[0], "zoo/mobilenet_v2.224.io.safetensors", TorchvisionMobileNetV2.ParameterCount),
         (Benchmarked[1], "zoo/resnext50_32x4d.224.io.safetensors", TorchvisionResNeXt50.ParameterCount),
         (Case(nameof(TorchvisionResNeXt101), "resnext101_32x8d", "torchvision resnext101_32x8d() on 3x224x224", TorchvisionResNeXt101.OutputLength, TorchvisionResNeXt101.MultiplyAccumulates, typeof(TorchvisionResNeXt101)),
             "zoo/resnext101_32x8d.224.io.safetensors", TorchvisionResNeXt101.ParameterCount),
+        CheckedCase(nameof(TorchvisionShuffleNetV2X05), "shufflenet_v2_x0_5", TorchvisionShuffleNetV2X05.OutputLength, TorchvisionShuffleNetV2X05.MultiplyAccumulates, TorchvisionShuffleNetV2X05.ParameterCount, typeof(TorchvisionShuffleNetV2X05)),
+        CheckedCase(nameof(TorchvisionShuffleNetV2X10), "shufflenet_v2_x1_0", TorchvisionShuffleNetV2X10.OutputLength, TorchvisionShuffleNetV2X10.MultiplyAccumulates, TorchvisionShuffleNetV2X10.ParameterCount, typeof(TorchvisionShuffleNetV2X10)),
+        CheckedCase(nameof(TorchvisionShuffleNetV2X15), "shufflenet_v2_x1_5", TorchvisionShuffleNetV2X15.OutputLength, TorchvisionShuffleNetV2X15.MultiplyAccumulates, TorchvisionShuffleNetV2X15.ParameterCount, typeof(TorchvisionShuffleNetV2X15)),
+        CheckedCase(nameof(TorchvisionShuffleNetV2X20), "shufflenet_v2_x2_0", TorchvisionShuffleNetV2X20.OutputLength, TorchvisionShuffleNetV2X20.MultiplyAccumulates, TorchvisionShuffleNetV2X20.ParameterCount, typeof(TorchvisionShuffleNetV2X20)),
+        CheckedCase(nameof(TorchvisionMnasNet05), "mnasnet0_5", TorchvisionMnasNet05.OutputLength, TorchvisionMnasNet05.MultiplyAccumulates, TorchvisionMnasNet05.ParameterCount, typeof(TorchvisionMnasNet05)),
+        CheckedCase(nameof(TorchvisionMnasNet075), "mnasnet0_75", TorchvisionMnasNet075.OutputLength, TorchvisionMnasNet075.MultiplyAccumulates, TorchvisionMnasNet075.ParameterCount, typeof(TorchvisionMnasNet075)),
+        CheckedCase(nameof(TorchvisionMnasNet10), "mnasnet1_0", TorchvisionMnasNet10.OutputLength, TorchvisionMnasNet10.MultiplyAccumulates, TorchvisionMnasNet10.ParameterCount, typeof(TorchvisionMnasNet10)),
+        CheckedCase(nameof(TorchvisionMnasNet13), "mnasnet1_3", TorchvisionMnasNet13.OutputLength, TorchvisionMnasNet13.MultiplyAccumulates, TorchvisionMnasNet13.ParameterCount, typeof(TorchvisionMnasNet13)),
+        CheckedCase(nameof(TorchvisionRegNetX400MF), "regnet_x_400mf", TorchvisionRegNetX400MF.OutputLength, TorchvisionRegNetX400MF.MultiplyAccumulates, TorchvisionRegNetX400MF.ParameterCount, typeof(TorchvisionRegNetX400MF)),
+        CheckedCase(nameof(TorchvisionRegNetX800MF), "regnet_x_800mf", TorchvisionRegNetX800MF.OutputLength, TorchvisionRegNetX800MF.MultiplyAccumulates, TorchvisionRegNetX800MF.ParameterCount, typeof(TorchvisionRegNetX800MF)),
+        CheckedCase(nameof(TorchvisionRegNetX16GF), "regnet_x_1_6gf", TorchvisionRegNetX16GF.OutputLength, TorchvisionRegNetX16GF.MultiplyAccumulates, TorchvisionRegNetX16GF.ParameterCount, typeof(TorchvisionRegNetX16GF)),
     ];
 
     /// <summary>The benchmarked networks whose weight and ONNX files exist.</summary>
@@ -31,6 +42,9 @@ public static class TorchvisionNetworks
 
     /// <summary>The line printed (and written in the report) for a network whose files are absent.</summary>
     public static string Skipped(string name) => $"{name} skipped: its files are not in artifacts/zoo/; run `{ExportCommand}` first.";
+
+    private static (NetworkCase, string, long) CheckedCase(string name, string file, int outputLength, long macs, long parameters, Type generatedClass) =>
+        (Case(name, file, $"torchvision {file}() on 3x224x224", outputLength, macs, generatedClass), "zoo/" + file + ".224.io.safetensors", parameters);
 
     private static NetworkCase Case(string name, string file, string description, int outputLength, long macs, Type generatedClass) =>
         new(name, CaseSuite.Torchvision, description, 3, 224, 224, outputLength, macs, "zoo/" + file + ".224.safetensors", "zoo/" + file + ".224.onnx", generatedClass);

@@ -25,6 +25,18 @@ public sealed class ZooTests(ITestOutputHelper output)
             ZooMobileNetV2Width07.InputLength, ZooMobileNetV2Width07.OutputLength, ZooMobileNetV2Width07.ParameterCount, ZooMobileNetV2Width07.MultiplyAccumulates),
         new Case("resnext50_32x4d", (bytes, threads) => Open(ZooResNeXt50.Load(bytes, "resnext50_32x4d", threads)),
             ZooResNeXt50.InputLength, ZooResNeXt50.OutputLength, ZooResNeXt50.ParameterCount, ZooResNeXt50.MultiplyAccumulates),
+        new Case("shufflenet_v2_x0_5", (bytes, threads) => Open(ZooShuffleNetV2X05.Load(bytes, "shufflenet_v2_x0_5", threads)),
+            ZooShuffleNetV2X05.InputLength, ZooShuffleNetV2X05.OutputLength, ZooShuffleNetV2X05.ParameterCount, ZooShuffleNetV2X05.MultiplyAccumulates),
+        new Case("shufflenet_v2_x1_0_c10", (bytes, threads) => Open(ZooShuffleNetV2X10Classes10.Load(bytes, "shufflenet_v2_x1_0_c10", threads)),
+            ZooShuffleNetV2X10Classes10.InputLength, ZooShuffleNetV2X10Classes10.OutputLength, ZooShuffleNetV2X10Classes10.ParameterCount, ZooShuffleNetV2X10Classes10.MultiplyAccumulates),
+        new Case("mnasnet0_75_c10", (bytes, threads) => Open(ZooMnasNet075Classes10.Load(bytes, "mnasnet0_75_c10", threads)),
+            ZooMnasNet075Classes10.InputLength, ZooMnasNet075Classes10.OutputLength, ZooMnasNet075Classes10.ParameterCount, ZooMnasNet075Classes10.MultiplyAccumulates),
+        new Case("mnasnet1_0", (bytes, threads) => Open(ZooMnasNet10.Load(bytes, "mnasnet1_0", threads)),
+            ZooMnasNet10.InputLength, ZooMnasNet10.OutputLength, ZooMnasNet10.ParameterCount, ZooMnasNet10.MultiplyAccumulates),
+        new Case("regnet_x_400mf_c10", (bytes, threads) => Open(ZooRegNetX400MFClasses10.Load(bytes, "regnet_x_400mf_c10", threads)),
+            ZooRegNetX400MFClasses10.InputLength, ZooRegNetX400MFClasses10.OutputLength, ZooRegNetX400MFClasses10.ParameterCount, ZooRegNetX400MFClasses10.MultiplyAccumulates),
+        new Case("regnet_x_1_6gf", (bytes, threads) => Open(ZooRegNetX16GF.Load(bytes, "regnet_x_1_6gf", threads)),
+            ZooRegNetX16GF.InputLength, ZooRegNetX16GF.OutputLength, ZooRegNetX16GF.ParameterCount, ZooRegNetX16GF.MultiplyAccumulates),
     }.ToDictionary(c => c.Name);
 
     public static TheoryData<string> CheckedNetworks() => new(Cases.Keys);
@@ -43,6 +55,20 @@ public sealed class ZooTests(ITestOutputHelper output)
         { "resnext50_32x4d", ResNeXt50At224.ParameterCount, ResNeXt50At224.MultiplyAccumulates },
         { "resnext50_32x4d_c10", ResNeXt50Classes10.ParameterCount, ResNeXt50Classes10.MultiplyAccumulates },
         { "resnext101_32x8d", ResNeXt101At224.ParameterCount, ResNeXt101At224.MultiplyAccumulates },
+        { "shufflenet_v2_x0_5", ShuffleNetV2X05At224.ParameterCount, ShuffleNetV2X05At224.MultiplyAccumulates },
+        { "shufflenet_v2_x1_0", ShuffleNetV2X10At224.ParameterCount, ShuffleNetV2X10At224.MultiplyAccumulates },
+        { "shufflenet_v2_x1_5", ShuffleNetV2X15At224.ParameterCount, ShuffleNetV2X15At224.MultiplyAccumulates },
+        { "shufflenet_v2_x2_0", ShuffleNetV2X20At224.ParameterCount, ShuffleNetV2X20At224.MultiplyAccumulates },
+        { "shufflenet_v2_x1_0_c10", ShuffleNetV2X10Classes10.ParameterCount, ShuffleNetV2X10Classes10.MultiplyAccumulates },
+        { "mnasnet0_5", MnasNet05At224.ParameterCount, MnasNet05At224.MultiplyAccumulates },
+        { "mnasnet0_75", MnasNet075At224.ParameterCount, MnasNet075At224.MultiplyAccumulates },
+        { "mnasnet1_0", MnasNet10At224.ParameterCount, MnasNet10At224.MultiplyAccumulates },
+        { "mnasnet1_3", MnasNet13At224.ParameterCount, MnasNet13At224.MultiplyAccumulates },
+        { "mnasnet1_3_c10", MnasNet13Classes10.ParameterCount, MnasNet13Classes10.MultiplyAccumulates },
+        { "regnet_x_400mf", RegNetX400MFAt224.ParameterCount, RegNetX400MFAt224.MultiplyAccumulates },
+        { "regnet_x_800mf", RegNetX800MFAt224.ParameterCount, RegNetX800MFAt224.MultiplyAccumulates },
+        { "regnet_x_1_6gf", RegNetX16GFAt224.ParameterCount, RegNetX16GFAt224.MultiplyAccumulates },
+        { "regnet_x_800mf_c10", RegNetX800MFClasses10.ParameterCount, RegNetX800MFClasses10.MultiplyAccumulates },
     };
 
     [Theory]
@@ -87,6 +113,9 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Theory]
     [InlineData("mobilenet_v2")]
     [InlineData("resnext50_32x4d")]
+    [InlineData("shufflenet_v2_x0_5")]
+    [InlineData("mnasnet1_0")]
+    [InlineData("regnet_x_1_6gf")]
     public void Batch_of_8_on_2_threads_equals_one_image_at_a_time_on_1(string name)
     {
         var network = Cases[name];
@@ -121,6 +150,18 @@ public sealed class ZooTests(ITestOutputHelper output)
     private static (BatchForward, IDisposable) Open(ZooMobileNetV2Width07 network) => (network.Forward, network);
 
     private static (BatchForward, IDisposable) Open(ZooResNeXt50 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooShuffleNetV2X05 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooShuffleNetV2X10Classes10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMnasNet075Classes10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMnasNet10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooRegNetX400MFClasses10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooRegNetX16GF network) => (network.Forward, network);
 
     private static JsonDocument Manifest(string name) => JsonDocument.Parse(File.ReadAllText(Reference(name + ".json")));
 
