@@ -26,6 +26,10 @@ public class ZooTests
     [InlineData("regnet_x_400mf()", 5_495_976)]
     [InlineData("regnet_x_800mf(num_classes: 1000)", 7_259_656)]
     [InlineData("regnet_x_1_6gf()", 9_190_136)]
+    [InlineData("regnet_y_400mf()", 4_344_144)]
+    [InlineData("regnet_y_800mf(num_classes: 1000)", 6_432_512)]
+    [InlineData("regnet_y_1_6gf()", 11_202_430)]
+    [InlineData("mnasnet0_5(dropout: 0.5)", 2_218_512)]
     public void A_zoo_network_compiles_from_one_line_without_diagnostics(string call, long parameters)
     {
         // Parameter counts: sum(p.numel() for p in torchvision.models.<builder>(...).parameters()), torchvision 0.14.

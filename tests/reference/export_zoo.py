@@ -68,6 +68,8 @@ CI_NETWORKS = [
     ("mnasnet1_0", "mnasnet1_0", {"num_classes": 1000}, (2, 3, 40, 40)),
     ("regnet_x_400mf_c10", "regnet_x_400mf", {"num_classes": 10}, (2, 3, 40, 40)),
     ("regnet_x_1_6gf", "regnet_x_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("regnet_y_400mf_c10", "regnet_y_400mf", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("regnet_y_1_6gf", "regnet_y_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
 ]
 
 # Counted at 3x224x224 only: (name, builder, arguments).
@@ -97,6 +99,10 @@ COUNTED = [
     ("regnet_x_800mf", "regnet_x_800mf", {}),
     ("regnet_x_1_6gf", "regnet_x_1_6gf", {}),
     ("regnet_x_800mf_c10", "regnet_x_800mf", {"num_classes": 10}),
+    ("regnet_y_400mf", "regnet_y_400mf", {}),
+    ("regnet_y_800mf", "regnet_y_800mf", {}),
+    ("regnet_y_1_6gf", "regnet_y_1_6gf", {}),
+    ("regnet_y_800mf_c10", "regnet_y_800mf", {"num_classes": 10}),
 ]
 
 # The full-size networks: (name, builder, arguments, ONNX wanted).
@@ -115,6 +121,9 @@ FULL_NETWORKS = [
     ("regnet_x_400mf", "regnet_x_400mf", {}, False),
     ("regnet_x_800mf", "regnet_x_800mf", {}, False),
     ("regnet_x_1_6gf", "regnet_x_1_6gf", {}, False),
+    ("regnet_y_400mf", "regnet_y_400mf", {}, False),
+    ("regnet_y_800mf", "regnet_y_800mf", {}, False),
+    ("regnet_y_1_6gf", "regnet_y_1_6gf", {}, False),
 ]
 
 INPUT_SEED = SEED + 2

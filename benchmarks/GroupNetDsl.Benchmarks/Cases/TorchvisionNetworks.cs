@@ -17,7 +17,7 @@ public static class TorchvisionNetworks
         Case(nameof(TorchvisionResNeXt50), "resnext50_32x4d", "torchvision resnext50_32x4d() on 3x224x224", TorchvisionResNeXt50.OutputLength, TorchvisionResNeXt50.MultiplyAccumulates, typeof(TorchvisionResNeXt50)),
     ];
 
-    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet and RegNetX (no ONNX file).</summary>
+    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet, RegNetX and RegNetY (no ONNX file).</summary>
     public static IReadOnlyList<(NetworkCase Case, string IoFile, long Parameters)> Checked { get; } =
     [
         (Benchmarked[0], "zoo/mobilenet_v2.224.io.safetensors", TorchvisionMobileNetV2.ParameterCount),
@@ -35,6 +35,9 @@ public static class TorchvisionNetworks
         CheckedCase(nameof(TorchvisionRegNetX400MF), "regnet_x_400mf", TorchvisionRegNetX400MF.OutputLength, TorchvisionRegNetX400MF.MultiplyAccumulates, TorchvisionRegNetX400MF.ParameterCount, typeof(TorchvisionRegNetX400MF)),
         CheckedCase(nameof(TorchvisionRegNetX800MF), "regnet_x_800mf", TorchvisionRegNetX800MF.OutputLength, TorchvisionRegNetX800MF.MultiplyAccumulates, TorchvisionRegNetX800MF.ParameterCount, typeof(TorchvisionRegNetX800MF)),
         CheckedCase(nameof(TorchvisionRegNetX16GF), "regnet_x_1_6gf", TorchvisionRegNetX16GF.OutputLength, TorchvisionRegNetX16GF.MultiplyAccumulates, TorchvisionRegNetX16GF.ParameterCount, typeof(TorchvisionRegNetX16GF)),
+        CheckedCase(nameof(TorchvisionRegNetY400MF), "regnet_y_400mf", TorchvisionRegNetY400MF.OutputLength, TorchvisionRegNetY400MF.MultiplyAccumulates, TorchvisionRegNetY400MF.ParameterCount, typeof(TorchvisionRegNetY400MF)),
+        CheckedCase(nameof(TorchvisionRegNetY800MF), "regnet_y_800mf", TorchvisionRegNetY800MF.OutputLength, TorchvisionRegNetY800MF.MultiplyAccumulates, TorchvisionRegNetY800MF.ParameterCount, typeof(TorchvisionRegNetY800MF)),
+        CheckedCase(nameof(TorchvisionRegNetY16GF), "regnet_y_1_6gf", TorchvisionRegNetY16GF.OutputLength, TorchvisionRegNetY16GF.MultiplyAccumulates, TorchvisionRegNetY16GF.ParameterCount, typeof(TorchvisionRegNetY16GF)),
     ];
 
     /// <summary>The benchmarked networks whose weight and ONNX files exist.</summary>

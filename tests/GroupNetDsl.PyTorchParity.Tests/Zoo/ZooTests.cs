@@ -37,6 +37,10 @@ public sealed class ZooTests(ITestOutputHelper output)
             ZooRegNetX400MFClasses10.InputLength, ZooRegNetX400MFClasses10.OutputLength, ZooRegNetX400MFClasses10.ParameterCount, ZooRegNetX400MFClasses10.MultiplyAccumulates),
         new Case("regnet_x_1_6gf", (bytes, threads) => Open(ZooRegNetX16GF.Load(bytes, "regnet_x_1_6gf", threads)),
             ZooRegNetX16GF.InputLength, ZooRegNetX16GF.OutputLength, ZooRegNetX16GF.ParameterCount, ZooRegNetX16GF.MultiplyAccumulates),
+        new Case("regnet_y_400mf_c10", (bytes, threads) => Open(ZooRegNetY400MFClasses10.Load(bytes, "regnet_y_400mf_c10", threads)),
+            ZooRegNetY400MFClasses10.InputLength, ZooRegNetY400MFClasses10.OutputLength, ZooRegNetY400MFClasses10.ParameterCount, ZooRegNetY400MFClasses10.MultiplyAccumulates),
+        new Case("regnet_y_1_6gf", (bytes, threads) => Open(ZooRegNetY16GF.Load(bytes, "regnet_y_1_6gf", threads)),
+            ZooRegNetY16GF.InputLength, ZooRegNetY16GF.OutputLength, ZooRegNetY16GF.ParameterCount, ZooRegNetY16GF.MultiplyAccumulates),
     }.ToDictionary(c => c.Name);
 
     public static TheoryData<string> CheckedNetworks() => new(Cases.Keys);
@@ -69,6 +73,10 @@ public sealed class ZooTests(ITestOutputHelper output)
         { "regnet_x_800mf", RegNetX800MFAt224.ParameterCount, RegNetX800MFAt224.MultiplyAccumulates },
         { "regnet_x_1_6gf", RegNetX16GFAt224.ParameterCount, RegNetX16GFAt224.MultiplyAccumulates },
         { "regnet_x_800mf_c10", RegNetX800MFClasses10.ParameterCount, RegNetX800MFClasses10.MultiplyAccumulates },
+        { "regnet_y_400mf", RegNetY400MFAt224.ParameterCount, RegNetY400MFAt224.MultiplyAccumulates },
+        { "regnet_y_800mf", RegNetY800MFAt224.ParameterCount, RegNetY800MFAt224.MultiplyAccumulates },
+        { "regnet_y_1_6gf", RegNetY16GFAt224.ParameterCount, RegNetY16GFAt224.MultiplyAccumulates },
+        { "regnet_y_800mf_c10", RegNetY800MFClasses10.ParameterCount, RegNetY800MFClasses10.MultiplyAccumulates },
     };
 
     [Theory]
@@ -116,6 +124,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     [InlineData("shufflenet_v2_x0_5")]
     [InlineData("mnasnet1_0")]
     [InlineData("regnet_x_1_6gf")]
+    [InlineData("regnet_y_1_6gf")]
     public void Batch_of_8_on_2_threads_equals_one_image_at_a_time_on_1(string name)
     {
         var network = Cases[name];
@@ -162,6 +171,10 @@ public sealed class ZooTests(ITestOutputHelper output)
     private static (BatchForward, IDisposable) Open(ZooRegNetX400MFClasses10 network) => (network.Forward, network);
 
     private static (BatchForward, IDisposable) Open(ZooRegNetX16GF network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooRegNetY400MFClasses10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooRegNetY16GF network) => (network.Forward, network);
 
     private static JsonDocument Manifest(string name) => JsonDocument.Parse(File.ReadAllText(Reference(name + ".json")));
 
