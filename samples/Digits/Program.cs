@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using DigitsSample;
 using GroupNetDsl.Imaging;
+using Digits = DigitsSample.Digits;
 
 // The held-out digits train.py wrote as 8x8 grayscale PNGs, named NNNN-LABEL.png; normalized as in training.
 var transform = new ImageTransform(Channels: 1, Height: 8, Width: 8, ResizeShorterSide: null, Mean: [0.5f], Std: [0.5f]);
