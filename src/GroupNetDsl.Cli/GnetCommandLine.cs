@@ -45,6 +45,7 @@ public static class GnetCommandLine
         InspectCommand.Create(terminal),
         VerifyCommand.Create(terminal),
         EmitCommand.Create(terminal),
+        ImportCommand.Create(terminal),
     };
 
     /// <summary>
