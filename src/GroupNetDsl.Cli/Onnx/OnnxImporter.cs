@@ -127,6 +127,7 @@ public sealed class OnnxImporter
     private void Translate(NodeProto node, int index)
     {
         if (node.Domain is not ("" or "ai.onnx")) throw Unsupported(node, index);
+        if (node.Output.Count == 0 || node.Output[0].Length == 0) throw Fail(node, index, "the node has no output");
         switch (node.OpType)
         {
             case "Constant":
@@ -305,7 +306,9 @@ public sealed class OnnxImporter
     {
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float) throw Fail(node, index, $"tensor '{tensor.Name}' is {(TensorProto.Types.DataType)tensor.DataType}, not float (F32)");
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External) throw Fail(node, index, $"tensor '{tensor.Name}' is stored in an external file, which is not supported");
+        if (tensor.Dims.Any(d => d < 0 || d > int.MaxValue)) throw Fail(node, index, $"tensor '{tensor.Name}' has the invalid shape [{string.Join(", ", tensor.Dims)}]");
         long count = tensor.Dims.Aggregate(1L, (product, d) => product * d);
+        if (count > Array.MaxLength / sizeof(float)) throw Fail(node, index, $"tensor '{tensor.Name}' is too large ({count} values)");
         float[] values;
         if (tensor.RawData.Length > 0)
         {
