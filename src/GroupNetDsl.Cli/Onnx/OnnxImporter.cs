@@ -20,7 +20,7 @@ public sealed record ImportedNetwork(string Name, string GnetText, IReadOnlyList
 /// </summary>
 public sealed class OnnxImporter
 {
-    public const string SupportedOps = "Conv, Relu, Clip (min 0, max 6), Add, Mul, MaxPool, AveragePool, GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
+    public const string SupportedOps = "Conv, Relu, Clip (min 0, max 6), Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
 
     private static readonly long[] Ones = { 1, 1 };
     private static readonly long[] NoPadding = { 0, 0, 0, 0 };
@@ -29,6 +29,8 @@ public sealed class OnnxImporter
     private readonly GraphProto _graph;
     private readonly Dictionary<string, TensorProto> _constants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _tensors = new(StringComparer.Ordinal);
+    // PyTorch exports nn.AvgPool2d(padding=p) as a Pad by zeros and an unpadded AveragePool: the two become one avgpool.
+    private readonly Dictionary<string, (string Input, long Padding, int Index)> _padded = new(StringComparer.Ordinal);
     private readonly ModuleNames _names = new();
     private readonly List<string> _members = new();
     private readonly List<string> _statements = new();
@@ -153,6 +155,9 @@ public sealed class OnnxImporter
             case "AveragePool":
                 Pool(node, index);
                 return;
+            case "Pad":
+                Pad(node, index);
+                return;
             case "GlobalAveragePool":
                 Layer(node, index, "avgpool", Tensor(node, index, 0));
                 return;
@@ -210,9 +215,24 @@ public sealed class OnnxImporter
         Layer(node, index, "relu6", input);
     }
 
-    private void Pool(NodeProto node, int index)
+    private void Pad(NodeProto node, int index)
     {
         string input = Tensor(node, index, 0);
+        if (Text(node, "mode", "constant") != "constant") throw Fail(node, index, "only padding by a constant is supported");
+        // Opset 11 and newer pass pads and value as inputs, older opsets as attributes.
+        long[] pads = node.Input.Count > 1 && node.Input[1].Length > 0 ? Integers(Constant(node, index, 1, "pads"), node, index) : Ints(node, "pads") ?? NoPadding;
+        float value = node.Input.Count > 2 && node.Input[2].Length > 0 ? Scalar(node, index, 2) : Float(node, "value") ?? 0f;
+        if (value != 0f || pads.Length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 || new[] { pads[3], pads[6], pads[7] }.Any(p => p != pads[2]))
+        {
+            throw Fail(node, index, $"only padding by zeros, the same on the four sides of the image, is supported (pads [{string.Join(", ", pads)}], value {Show(value)})");
+        }
+        _padded[node.Output[0]] = (input, pads[2], index);
+    }
+
+    private void Pool(NodeProto node, int index)
+    {
+        var padded = node.OpType == "AveragePool" && node.Input.Count > 0 && _padded.TryGetValue(node.Input[0], out var pad) ? pad : default;
+        string input = padded.Input ?? Tensor(node, index, 0);
         if (node.Output.Count > 1 && node.Output[1].Length > 0) throw Fail(node, index, "the indices output is not supported");
         if (Text(node, "auto_pad", "NOTSET") != "NOTSET") throw Fail(node, index, "auto_pad is not supported; export with explicit pads");
         if (Int(node, "ceil_mode", 0) != 0) throw Fail(node, index, "ceil_mode 1 is not supported");
@@ -225,6 +245,12 @@ public sealed class OnnxImporter
         if (!max && padding != 0 && Int(node, "count_include_pad", 0) != 1)
         {
             throw Fail(node, index, "count_include_pad 0 is not supported (avgpool counts the padding, as PyTorch's default)");
+        }
+        if (padded.Input is not null)
+        {
+            // The zeros of the Pad are counted in each average, as avgpool's padding is.
+            if (padding != 0) throw Fail(node, index, "pads after a Pad are not supported");
+            padding = padded.Padding;
         }
         string call = $"{(max ? "maxpool" : "avgpool")}({kernel}, stride: {stride}{(padding != 0 ? $", padding: {padding}" : "")})";
         Layer(node, index, call, input);
@@ -281,6 +307,7 @@ public sealed class OnnxImporter
         if (position >= node.Input.Count || node.Input[position].Length == 0) throw Fail(node, index, $"input {position} is missing");
         string name = node.Input[position];
         if (_tensors.TryGetValue(name, out string? tensor)) return tensor;
+        if (_padded.TryGetValue(name, out var pad)) throw Fail(node, index, $"input {position} comes from the Pad of node {pad.Index}; a Pad is supported only before an AveragePool");
         if (_constants.ContainsKey(name)) throw Fail(node, index, $"input {position} ('{name}') is a constant; only tensors computed by the network are supported there");
         throw Fail(node, index, $"input {position} ('{name}') is not computed by an earlier node");
     }
@@ -319,6 +346,17 @@ public sealed class OnnxImporter
         }
         if (tensor.FloatData.Count != count) throw Fail(node, index, $"tensor '{tensor.Name}' has {tensor.FloatData.Count} values, not {count} for its shape");
         return tensor.FloatData.ToArray();
+    }
+
+    /// <summary>The values of an int64 tensor (Pad's pads), from raw_data (little-endian) or int64_data.</summary>
+    private long[] Integers(TensorProto tensor, NodeProto node, int index)
+    {
+        if (tensor.DataType != (int)TensorProto.Types.DataType.Int64) throw Fail(node, index, $"tensor '{tensor.Name}' is {(TensorProto.Types.DataType)tensor.DataType}, not int64");
+        if (tensor.RawData.Length == 0) return tensor.Int64Data.ToArray();
+        if (tensor.RawData.Length % sizeof(long) != 0 || tensor.RawData.Length > 64 * sizeof(long)) throw Fail(node, index, $"tensor '{tensor.Name}' has {tensor.RawData.Length} bytes, not a short list of int64");
+        var values = new long[tensor.RawData.Length / sizeof(long)];
+        for (int i = 0; i < values.Length; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(tensor.RawData.Span.Slice(i * sizeof(long), sizeof(long)));
+        return values;
     }
 
     private long Square(NodeProto node, int index, string attribute, long[] values)
