@@ -129,6 +129,24 @@ public sealed class ImportCommandTests : CommandTests
     }
 
     [Fact]
+    public void A_bias_of_the_wrong_length_is_found_before_anything_is_written()
+    {
+        var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
+        graph.Initializer.Add(new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3, 3, 1, 1 }, FloatData = { new float[9] } });
+        graph.Initializer.Add(new TensorProto { Name = "b", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 2 }, FloatData = { 1f, 2f } });
+        graph.Node.Add(Node("Conv", "/conv/Conv", new[] { "input", "w", "b" }, "output"));
+        string model = Save("bias.onnx", graph);
+
+        var run = Import(model);
+
+        run.AssertFailed(ExitCodes.CannotRun);
+        Assert.StartsWith($"error: {model}: the model's weights do not fit the translated network, so nothing was written:", run.ErrorLines[0], StringComparison.Ordinal);
+        // The member is conv_2: 'conv' is the op's name, which forward calls.
+        Assert.Equal("error: tensor 'conv_2.bias' has shape [2], expected [3]", run.ErrorLines[1]);
+        Assert.Empty(Directory.GetFiles(Files.Path, "*.gnet"));
+    }
+
+    [Fact]
     public void An_input_that_is_not_a_4d_image_is_an_error()
     {
         var graph = ImageGraph(new long[] { 1, 16 });

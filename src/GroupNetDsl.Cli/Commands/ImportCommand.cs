@@ -4,9 +4,11 @@ using System.IO;
 using System.Linq;
 using GroupNetDsl.Cli.Onnx;
 using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Cli.Weights;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.Weights;
 
 namespace GroupNetDsl.Cli.Commands;
 
@@ -51,11 +53,20 @@ public static class ImportCommand
             throw new CommandFailedException(new[] { $"{modelPath}: the translated network does not check, so nothing was written:" }.Concat(errors.Select(e => e.ToString())));
         }
 
+        // The same check as `gnet verify`: a weight of the model whose shape its node does not imply (a bias of the
+        // wrong length) is found here, not when the network is loaded.
+        byte[] weights = SafeTensorsWriter.Write(network.Weights);
+        var check = WeightCheck.Run(compilation.Networks.Single().Network!, SafeTensorsFile.Parse(weights, weightsPath));
+        if (!check.Passed)
+        {
+            throw new CommandFailedException(new[] { $"{modelPath}: the model's weights do not fit the translated network, so nothing was written:" }.Concat(check.Problems.Select(p => p.Description)));
+        }
+
         try
         {
             Directory.CreateDirectory(outputDirectory);
             File.WriteAllText(gnetPath, network.GnetText);
-            File.WriteAllBytes(weightsPath, SafeTensorsWriter.Write(network.Weights));
+            File.WriteAllBytes(weightsPath, weights);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
