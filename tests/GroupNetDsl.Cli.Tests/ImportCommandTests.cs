@@ -105,6 +105,33 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Contains("act = relu6", File.ReadAllText(Files.File("Clip6.gnet")), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Sigmoid", "sigmoid")]
+    [InlineData("HardSigmoid", "hardsigmoid")]
+    [InlineData("HardSwish", "hardswish")]
+    public void An_activation_maps_exactly_when_the_language_has_its_op(string onnxOp, string op)
+    {
+        var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
+        var node = Node(onnxOp, $"/act/{onnxOp}", "input", "output");
+        if (onnxOp == "HardSigmoid") node.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 1f / 6 });
+        graph.Node.Add(node);
+        string model = Save("activation.onnx", graph, opset: 14);
+
+        var run = Import(model, "--name", "Activation");
+
+        if (GroupNetDsl.Language.Ops.OpRegistry.TryGet(op, out _))
+        {
+            Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+            Assert.Contains($"act = {op}", File.ReadAllText(Files.File("Activation.gnet")), StringComparison.Ordinal);
+        }
+        else
+        {
+            run.AssertCannotRun(model);
+            Assert.Contains($"node 0 '/act/{onnxOp}' ({onnxOp}) is not supported by gnet import", run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(onnxOp + ",", run.Error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Clip_to_other_bounds_and_asymmetric_padding_are_named_errors()
     {

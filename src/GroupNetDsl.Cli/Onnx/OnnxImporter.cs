@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Google.Protobuf;
+using GroupNetDsl.Language.Ops;
 using Onnx;
 
 namespace GroupNetDsl.Cli.Onnx;
@@ -20,7 +21,12 @@ public sealed record ImportedNetwork(string Name, string GnetText, IReadOnlyList
 /// </summary>
 public sealed class OnnxImporter
 {
-    public const string SupportedOps = "Conv, Relu, Clip (min 0, max 6), Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
+    // ONNX activations and the language's op for each; each maps only when the language has that op.
+    private static readonly (string OnnxOp, string Op)[] Activations = { ("Sigmoid", "sigmoid"), ("HardSigmoid", "hardsigmoid"), ("HardSwish", "hardswish") };
+
+    public static readonly string SupportedOps = "Conv, Relu, Clip (min 0, max 6), "
+        + string.Concat(Activations.Where(a => OpRegistry.TryGet(a.Op, out _)).Select(a => a.OnnxOp + ", "))
+        + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
 
     private static readonly long[] Ones = { 1, 1 };
     private static readonly long[] NoPadding = { 0, 0, 0, 0 };
@@ -175,6 +181,9 @@ public sealed class OnnxImporter
                 if (Int(node, "axis", 0) != 1) throw Fail(node, index, "only axis 1 (channels) is supported");
                 Expression(node, $"cat({string.Join(", ", node.Input.Select((_, i) => Tensor(node, index, i)))})");
                 return;
+            case "Sigmoid" or "HardSigmoid" or "HardSwish":
+                Activation(node, index);
+                return;
             default:
                 throw Unsupported(node, index);
         }
@@ -203,6 +212,18 @@ public sealed class OnnxImporter
         string member = Layer(node, index, $"conv({string.Join(", ", arguments)})", input);
         AddWeight(member, "weight", weight, node, index);
         if (bias) AddWeight(member, "bias", Constant(node, index, 2, "bias"), node, index);
+    }
+
+    private void Activation(NodeProto node, int index)
+    {
+        string op = Activations.Single(a => a.OnnxOp == node.OpType).Op;
+        if (!OpRegistry.TryGet(op, out _)) throw Unsupported(node, index);
+        // nn.Hardsigmoid is relu6(x + 3) / 6: HardSigmoid with alpha 1/6 and beta 1/2.
+        if (node.OpType == "HardSigmoid" && (Math.Abs((Float(node, "alpha") ?? 0.2f) - 1f / 6) > 1e-6f || (Float(node, "beta") ?? 0.5f) != 0.5f))
+        {
+            throw Fail(node, index, $"only alpha 1/6 and beta 0.5 (nn.Hardsigmoid) are supported, not alpha {Show(Float(node, "alpha") ?? 0.2f)} beta {Show(Float(node, "beta") ?? 0.5f)}");
+        }
+        Layer(node, index, op, Tensor(node, index, 0));
     }
 
     private void Clip(NodeProto node, int index)
