@@ -37,7 +37,7 @@ public static class GnetCommandLine
         return usageError ? ExitCodes.CannotRun : exitCode;
     }
 
-    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw, emit and verify GroupNetDsl networks (.gnet files) and their weights.")
+    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw, emit and verify GroupNetDsl networks (.gnet files) and their weights; import ONNX models.")
     {
         CheckCommand.Create(terminal),
         SummaryCommand.Create(terminal),
@@ -45,6 +45,7 @@ public static class GnetCommandLine
         InspectCommand.Create(terminal),
         VerifyCommand.Create(terminal),
         EmitCommand.Create(terminal),
+        ImportCommand.Create(terminal),
     };
 
     /// <summary>

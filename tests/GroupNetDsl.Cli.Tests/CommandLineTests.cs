@@ -21,7 +21,7 @@ public sealed class CommandLineTests
         var run = Gnet.Run("--help");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        foreach (string command in new[] { "check", "summary", "graph", "emit", "inspect", "verify" })
+        foreach (string command in new[] { "check", "summary", "graph", "emit", "inspect", "verify", "import" })
         {
             Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
         }
@@ -32,6 +32,7 @@ public sealed class CommandLineTests
     [InlineData("verify", "only-one-argument.gnet")]
     [InlineData("summary", "a.gnet", "--no-such-option")]
     [InlineData("frobnicate")]
+    [InlineData("import")]
     public void Bad_arguments_exit_2(params string[] args)
     {
         var run = Gnet.Run(args);

@@ -32,7 +32,7 @@ public sealed class FromPyTorchPageTests : CommandTests
             else
             {
                 Assert.Equal("gnet", words[0]);
-                var run = Gnet.Run([.. words[1..].Select(word => File.Exists(Path.Combine(Files.Path, word)) ? Path.Combine(Files.Path, word) : word)]);
+                var run = Gnet.Run([.. words[1..].Select(word => File.Exists(Path.Combine(Files.Path, word)) || Directory.Exists(Path.Combine(Files.Path, word)) ? Path.Combine(Files.Path, word) : word)]);
                 Assert.True(run.ExitCode == ExitCodes.Success, $"{command}\n{run}");
                 outputs.AddRange(run.OutputLines);
             }
@@ -42,6 +42,11 @@ public sealed class FromPyTorchPageTests : CommandTests
         Assert.Contains(outputs, line => line.StartsWith("wrote net.f16.safetensors", StringComparison.Ordinal));
         Assert.Contains("stem.0.weight F32 16x3x3x3", outputs);
         Assert.Equal(2, outputs.Count(line => line.StartsWith("OK: ", StringComparison.Ordinal) && line.EndsWith(" matches network Net: 13 tensors, 1,514 parameters.", StringComparison.Ordinal)));
+
+        // The ONNX route: the exporter folded both batchnorms into their convs, which gained biases: 1,514 - 2 x (16 + 32)
+        // batchnorm parameters + 16 + 32 biases.
+        Assert.Contains("stem_2 = relu6", File.ReadAllText(Path.Combine(Files.Path, "NetFromOnnx.gnet")), StringComparison.Ordinal);
+        Assert.Contains(outputs, line => line.StartsWith("OK: ", StringComparison.Ordinal) && line.EndsWith(" matches network NetFromOnnx: 7 tensors, 1,466 parameters.", StringComparison.Ordinal));
     }
 
     private string[] Python(params string[] arguments)
