@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -101,47 +102,27 @@ public static class TensorKernels
         ref float or = ref MemoryMarshal.GetReference(output);
         float inverseCount = 1f / channels;
         int p = 0;
-        if (Vector256.IsHardwareAccelerated)
+        // A vector of pixels at a time: each pixel's statistics are computed lane by lane, in the same order as the tail.
+        if (Vector.IsHardwareAccelerated)
         {
-            for (; p <= plane - 8; p += 8)
+            int lanes = Vector<float>.Count;
+            for (; p <= plane - lanes; p += lanes)
             {
-                var sum = Vector256<float>.Zero;
-                for (int c = 0; c < channels; c++) sum += Vector256.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p);
+                var sum = Vector<float>.Zero;
+                for (int c = 0; c < channels; c++) sum += Vector.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p);
                 var mean = sum * inverseCount;
-                var squares = Vector256<float>.Zero;
+                var squares = Vector<float>.Zero;
                 for (int c = 0; c < channels; c++)
                 {
-                    var d = Vector256.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p) - mean;
+                    var d = Vector.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p) - mean;
                     squares += d * d;
                 }
-                var inverseDeviation = Vector256<float>.One / Vector256.Sqrt(squares * inverseCount + Vector256.Create(epsilon));
+                var inverseDeviation = Vector<float>.One / Vector.SquareRoot(squares * inverseCount + new Vector<float>(epsilon));
                 for (int c = 0; c < channels; c++)
                 {
                     nuint at = (nuint)c * (nuint)plane + (nuint)p;
-                    var normalized = (Vector256.LoadUnsafe(ref ir, at) - mean) * inverseDeviation;
-                    (normalized * Unsafe.Add(ref wr, c) + Vector256.Create(Unsafe.Add(ref br, c))).StoreUnsafe(ref or, at);
-                }
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; p <= plane - 4; p += 4)
-            {
-                var sum = Vector128<float>.Zero;
-                for (int c = 0; c < channels; c++) sum += Vector128.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p);
-                var mean = sum * inverseCount;
-                var squares = Vector128<float>.Zero;
-                for (int c = 0; c < channels; c++)
-                {
-                    var d = Vector128.LoadUnsafe(ref ir, (nuint)c * (nuint)plane + (nuint)p) - mean;
-                    squares += d * d;
-                }
-                var inverseDeviation = Vector128<float>.One / Vector128.Sqrt(squares * inverseCount + Vector128.Create(epsilon));
-                for (int c = 0; c < channels; c++)
-                {
-                    nuint at = (nuint)c * (nuint)plane + (nuint)p;
-                    var normalized = (Vector128.LoadUnsafe(ref ir, at) - mean) * inverseDeviation;
-                    (normalized * Unsafe.Add(ref wr, c) + Vector128.Create(Unsafe.Add(ref br, c))).StoreUnsafe(ref or, at);
+                    var normalized = (Vector.LoadUnsafe(ref ir, at) - mean) * inverseDeviation;
+                    (normalized * Unsafe.Add(ref wr, c) + new Vector<float>(Unsafe.Add(ref br, c))).StoreUnsafe(ref or, at);
                 }
             }
         }
