@@ -30,6 +30,17 @@ public class ZooTests
     [InlineData("regnet_y_800mf(num_classes: 1000)", 6_432_512)]
     [InlineData("regnet_y_1_6gf()", 11_202_430)]
     [InlineData("mnasnet0_5(dropout: 0.5)", 2_218_512)]
+    [InlineData("mobilenet_v3_large()", 5_483_032)]
+    [InlineData("mobilenet_v3_small(num_classes: 1000, dropout: 0.2)", 2_542_856)]
+    [InlineData("mobilenet_v3_large(num_classes: 10, width_mult: 0.75, reduced_tail: true, dilated: true)", 1_144_538)]
+    [InlineData("efficientnet_b0()", 5_288_548)]
+    [InlineData("efficientnet_b1(num_classes: 1000, stochastic_depth_prob: 0.2)", 7_794_184)]
+    [InlineData("efficientnet_b2(num_classes: 10)", 7_715_084)]
+    [InlineData("efficientnet_b3()", 12_233_232)]
+    [InlineData("convnext_tiny()", 28_589_128)]
+    [InlineData("convnext_small(num_classes: 10)", 49_462_378)]
+    [InlineData("convnext_base()", 88_591_464)]
+    [InlineData("convnext_large(num_classes: 1000, stochastic_depth_prob: 0.5)", 197_767_336)]
     public void A_zoo_network_compiles_from_one_line_without_diagnostics(string call, long parameters)
     {
         // Parameter counts: sum(p.numel() for p in torchvision.models.<builder>(...).parameters()), torchvision 0.14.
@@ -73,6 +84,9 @@ public class ZooTests
         Assert.Contains("shufflenet_v2_x2_0", names);
         Assert.Contains("mnasnet1_3", names);
         Assert.Contains("regnet_x_1_6gf", names);
+        Assert.Contains("mobilenet_v3_small", names);
+        Assert.Contains("efficientnet_b3", names);
+        Assert.Contains("convnext_tiny", names);
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
         Assert.Empty(names.Intersect(StandardLibrary.Blocks.Select(b => b.Name)));
         Assert.All(StandardLibrary.ZooDocuments, d => Assert.True(StandardLibrary.Contains(d.FilePath), d.FilePath));
