@@ -15,20 +15,22 @@ t-th tensor of the state_dict (0-based, num_batches_tracked skipped) is
 where lowbias32(x) = x ^= x >> 16; x *= 0x7FEB352D; x ^= x >> 15; x *= 0x846CA68B; x ^= x >> 16 (all mod 2^32), and
 (offset, scale) depend on the tensor: conv and linear weights 0 and float32(sqrt(3 / fan_in)) (variance 1 / fan_in,
 so activations stay near 1 through 50 layers and ReLU6 rarely clips), linear bias 0 and float32(1 / sqrt(fan_in)), batchnorm
-weight 1 and 0.25, bias 0 and 0.125, running_mean 0 and 0.125, running_var 1 and 0.25. The test
+weight 1 and 0.25, bias 0 and 0.125, running_mean 0 and 0.125, running_var 1 and 0.25, layernorm weight 1 and 0.25,
+bias 0 and 0.125, ConvNeXt's layer_scale 0 and 1. The test
 (tests/GroupNetDsl.PyTorchParity.Tests/Zoo) computes the same numbers from the manifest written here, writes them as
 a safetensors file and loads it: key names and shapes come from torchvision's state_dict, and our loader rejects any
 missing or extra key. Written per network, to tests/reference/data/zoo/:
 
   * <name>.json: builder, arguments, input shape, torchvision's parameter count (sum(p.numel())) and MACs per image
-    (Conv2d: output elements x in/groups x k x k; Linear: in x out), and the state_dict as [key, shape, offset, scale]
+    (Conv2d: output elements x in/groups x k x k; Linear: output elements x in), and the state_dict as [key, shape, offset, scale]
     (num_batches_tracked as [key, [], null, null]);
   * <name>.io.safetensors: `input` (randn, torch.Generator seeded 1236) and torchvision's `output` in eval() mode, F32.
 
 counts.json: parameters and MACs at 3x224x224 of more builder arguments (no weights), for the count tests.
 
 --full: torch.manual_seed(1234), the builder's own initialization, then random batchnorm statistics as export.py draws
-them (running_mean randn*0.1, running_var rand*0.9+0.3, weight rand*0.8+0.6, bias randn*0.1); writes
+them (running_mean randn*0.1, running_var rand*0.9+0.3, weight rand*0.8+0.6, bias randn*0.1), and ConvNeXt's layernorm
+affine values and layer_scale as export_tensor_ops.py draws them; writes
 artifacts/zoo/<name>.224.safetensors (F32 state_dict), <name>.224.io.safetensors (input [2,3,224,224], output) and <name>.224.onnx
 (opset 13, input `input`, output `output`, dynamic batch axis) for the benchmarks and the full-size parity run
 (`dotnet run -c Release --project benchmarks/GroupNetDsl.Benchmarks -- --zoo-parity`).
@@ -49,6 +51,7 @@ sys.path.insert(0, HERE)
 
 import safetensors_io as st  # noqa: E402
 from export import randomize_batchnorm, setup_determinism, write, export_onnx, SEED  # noqa: E402
+from export_tensor_ops import randomize_constants  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data", "zoo")
@@ -70,6 +73,16 @@ CI_NETWORKS = [
     ("regnet_x_1_6gf", "regnet_x_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
     ("regnet_y_400mf_c10", "regnet_y_400mf", {"num_classes": 10}, (2, 3, 40, 40)),
     ("regnet_y_1_6gf", "regnet_y_1_6gf", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("mobilenet_v3_large", "mobilenet_v3_large", {"num_classes": 1000}, (2, 3, 64, 64)),
+    ("mobilenet_v3_small_c10", "mobilenet_v3_small", {"num_classes": 10}, (2, 3, 40, 40)),
+    # Every builder option at once: width 0.75 rounds channels both ways, the reduced tail halves the last stage, and
+    # dilation 2 replaces its stride.
+    ("mobilenet_v3_large_w0_75_dilated", "mobilenet_v3_large",
+     {"num_classes": 10, "width_mult": 0.75, "reduced_tail": True, "dilated": True}, (2, 3, 40, 40)),
+    ("efficientnet_b0", "efficientnet_b0", {"num_classes": 1000}, (2, 3, 40, 40)),
+    ("efficientnet_b1_c10", "efficientnet_b1", {"num_classes": 10}, (2, 3, 40, 40)),
+    # 3x64x64: the last stage is 2x2, so its 7x7 depthwise convs still mix pixels.
+    ("convnext_tiny", "convnext_tiny", {"num_classes": 1000}, (2, 3, 64, 64)),
 ]
 
 # Counted at 3x224x224 only: (name, builder, arguments).
@@ -103,6 +116,18 @@ COUNTED = [
     ("regnet_y_800mf", "regnet_y_800mf", {}),
     ("regnet_y_1_6gf", "regnet_y_1_6gf", {}),
     ("regnet_y_800mf_c10", "regnet_y_800mf", {"num_classes": 10}),
+    ("mobilenet_v3_large", "mobilenet_v3_large", {}),
+    ("mobilenet_v3_small", "mobilenet_v3_small", {}),
+    ("mobilenet_v3_large_w0_75_rt_c10", "mobilenet_v3_large", {"width_mult": 0.75, "reduced_tail": True, "num_classes": 10}),
+    ("mobilenet_v3_small_w1_25_dilated", "mobilenet_v3_small", {"width_mult": 1.25, "dilated": True}),
+    ("efficientnet_b0", "efficientnet_b0", {}),
+    ("efficientnet_b1", "efficientnet_b1", {}),
+    ("efficientnet_b2", "efficientnet_b2", {}),
+    ("efficientnet_b3", "efficientnet_b3", {}),
+    ("efficientnet_b0_c10", "efficientnet_b0", {"num_classes": 10}),
+    ("convnext_tiny", "convnext_tiny", {}),
+    ("convnext_small", "convnext_small", {}),
+    ("convnext_tiny_c10", "convnext_tiny", {"num_classes": 10}),
 ]
 
 # The full-size networks: (name, builder, arguments, ONNX wanted).
@@ -124,6 +149,13 @@ FULL_NETWORKS = [
     ("regnet_y_400mf", "regnet_y_400mf", {}, False),
     ("regnet_y_800mf", "regnet_y_800mf", {}, False),
     ("regnet_y_1_6gf", "regnet_y_1_6gf", {}, False),
+    ("mobilenet_v3_large", "mobilenet_v3_large", {}, False),
+    ("mobilenet_v3_small", "mobilenet_v3_small", {}, False),
+    ("efficientnet_b0", "efficientnet_b0", {}, False),
+    ("efficientnet_b1", "efficientnet_b1", {}, False),
+    ("efficientnet_b2", "efficientnet_b2", {}, False),
+    ("efficientnet_b3", "efficientnet_b3", {}, False),
+    ("convnext_tiny", "convnext_tiny", {}, False),
 ]
 
 INPUT_SEED = SEED + 2
@@ -139,7 +171,8 @@ def parameter_count(model):
 
 
 def macs_per_image(model, shape):
-    """Conv2d and Linear multiply-accumulates for one image of shape (C, H, W), from forward hooks."""
+    """Conv2d and Linear multiply-accumulates for one image of shape (C, H, W), from forward hooks (a Linear on a
+    channels-last image, as in ConvNeXt, counts once per pixel)."""
     total = [0]
 
     def hook(module, inputs, output):
@@ -147,7 +180,7 @@ def macs_per_image(model, shape):
             k = module.kernel_size[0] * module.kernel_size[1]
             total[0] += output[0].numel() * (module.in_channels // module.groups) * k
         elif isinstance(module, nn.Linear):
-            total[0] += module.in_features * module.out_features
+            total[0] += output[0].numel() * module.in_features
 
     handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     with torch.no_grad():
@@ -188,6 +221,11 @@ def counted_rule(model):
             rules[dot + "bias"] = (0.0, 0.125)
             rules[dot + "running_mean"] = (0.0, 0.125)
             rules[dot + "running_var"] = (1.0, 0.25)
+        elif isinstance(module, nn.LayerNorm):
+            rules[dot + "weight"] = (1.0, 0.25)
+            rules[dot + "bias"] = (0.0, 0.125)
+        if hasattr(module, "layer_scale"):
+            rules[dot + "layer_scale"] = (0.0, 1.0)
     return {k: (float(np.float32(o)), float(np.float32(s))) for k, (o, s) in rules.items()}
 
 
@@ -275,6 +313,8 @@ def export_full(names):
         torch.manual_seed(SEED)
         model = build(builder, arguments)
         randomize_batchnorm(model, SEED + 1)
+        # ConvNeXt's layer_scale starts at 1e-6, which would leave its blocks out of the check.
+        randomize_constants(model, SEED + 1)
         x = make_input((2, 3, 224, 224))
         y = run(model, x)
         # ".224": the CI data of the same network (data/zoo/<name>.*) is found first by name.

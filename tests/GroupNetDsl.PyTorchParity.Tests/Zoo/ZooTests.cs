@@ -41,6 +41,18 @@ public sealed class ZooTests(ITestOutputHelper output)
             ZooRegNetY400MFClasses10.InputLength, ZooRegNetY400MFClasses10.OutputLength, ZooRegNetY400MFClasses10.ParameterCount, ZooRegNetY400MFClasses10.MultiplyAccumulates),
         new Case("regnet_y_1_6gf", (bytes, threads) => Open(ZooRegNetY16GF.Load(bytes, "regnet_y_1_6gf", threads)),
             ZooRegNetY16GF.InputLength, ZooRegNetY16GF.OutputLength, ZooRegNetY16GF.ParameterCount, ZooRegNetY16GF.MultiplyAccumulates),
+        new Case("mobilenet_v3_large", (bytes, threads) => Open(ZooMobileNetV3Large.Load(bytes, "mobilenet_v3_large", threads)),
+            ZooMobileNetV3Large.InputLength, ZooMobileNetV3Large.OutputLength, ZooMobileNetV3Large.ParameterCount, ZooMobileNetV3Large.MultiplyAccumulates),
+        new Case("mobilenet_v3_small_c10", (bytes, threads) => Open(ZooMobileNetV3SmallClasses10.Load(bytes, "mobilenet_v3_small_c10", threads)),
+            ZooMobileNetV3SmallClasses10.InputLength, ZooMobileNetV3SmallClasses10.OutputLength, ZooMobileNetV3SmallClasses10.ParameterCount, ZooMobileNetV3SmallClasses10.MultiplyAccumulates),
+        new Case("mobilenet_v3_large_w0_75_dilated", (bytes, threads) => Open(ZooMobileNetV3LargeWidth075Dilated.Load(bytes, "mobilenet_v3_large_w0_75_dilated", threads)),
+            ZooMobileNetV3LargeWidth075Dilated.InputLength, ZooMobileNetV3LargeWidth075Dilated.OutputLength, ZooMobileNetV3LargeWidth075Dilated.ParameterCount, ZooMobileNetV3LargeWidth075Dilated.MultiplyAccumulates),
+        new Case("efficientnet_b0", (bytes, threads) => Open(ZooEfficientNetB0.Load(bytes, "efficientnet_b0", threads)),
+            ZooEfficientNetB0.InputLength, ZooEfficientNetB0.OutputLength, ZooEfficientNetB0.ParameterCount, ZooEfficientNetB0.MultiplyAccumulates),
+        new Case("efficientnet_b1_c10", (bytes, threads) => Open(ZooEfficientNetB1Classes10.Load(bytes, "efficientnet_b1_c10", threads)),
+            ZooEfficientNetB1Classes10.InputLength, ZooEfficientNetB1Classes10.OutputLength, ZooEfficientNetB1Classes10.ParameterCount, ZooEfficientNetB1Classes10.MultiplyAccumulates),
+        new Case("convnext_tiny", (bytes, threads) => Open(ZooConvNeXtTiny.Load(bytes, "convnext_tiny", threads)),
+            ZooConvNeXtTiny.InputLength, ZooConvNeXtTiny.OutputLength, ZooConvNeXtTiny.ParameterCount, ZooConvNeXtTiny.MultiplyAccumulates),
     }.ToDictionary(c => c.Name);
 
     public static TheoryData<string> CheckedNetworks() => new(Cases.Keys);
@@ -77,6 +89,18 @@ public sealed class ZooTests(ITestOutputHelper output)
         { "regnet_y_800mf", RegNetY800MFAt224.ParameterCount, RegNetY800MFAt224.MultiplyAccumulates },
         { "regnet_y_1_6gf", RegNetY16GFAt224.ParameterCount, RegNetY16GFAt224.MultiplyAccumulates },
         { "regnet_y_800mf_c10", RegNetY800MFClasses10.ParameterCount, RegNetY800MFClasses10.MultiplyAccumulates },
+        { "mobilenet_v3_large", MobileNetV3LargeAt224.ParameterCount, MobileNetV3LargeAt224.MultiplyAccumulates },
+        { "mobilenet_v3_small", MobileNetV3SmallAt224.ParameterCount, MobileNetV3SmallAt224.MultiplyAccumulates },
+        { "mobilenet_v3_large_w0_75_rt_c10", MobileNetV3LargeWidth075ReducedTailClasses10.ParameterCount, MobileNetV3LargeWidth075ReducedTailClasses10.MultiplyAccumulates },
+        { "mobilenet_v3_small_w1_25_dilated", MobileNetV3SmallWidth125Dilated.ParameterCount, MobileNetV3SmallWidth125Dilated.MultiplyAccumulates },
+        { "efficientnet_b0", EfficientNetB0At224.ParameterCount, EfficientNetB0At224.MultiplyAccumulates },
+        { "efficientnet_b1", EfficientNetB1At224.ParameterCount, EfficientNetB1At224.MultiplyAccumulates },
+        { "efficientnet_b2", EfficientNetB2At224.ParameterCount, EfficientNetB2At224.MultiplyAccumulates },
+        { "efficientnet_b3", EfficientNetB3At224.ParameterCount, EfficientNetB3At224.MultiplyAccumulates },
+        { "efficientnet_b0_c10", EfficientNetB0Classes10.ParameterCount, EfficientNetB0Classes10.MultiplyAccumulates },
+        { "convnext_tiny", ConvNeXtTinyAt224.ParameterCount, ConvNeXtTinyAt224.MultiplyAccumulates },
+        { "convnext_small", ConvNeXtSmallAt224.ParameterCount, ConvNeXtSmallAt224.MultiplyAccumulates },
+        { "convnext_tiny_c10", ConvNeXtTinyClasses10.ParameterCount, ConvNeXtTinyClasses10.MultiplyAccumulates },
     };
 
     [Theory]
@@ -125,6 +149,9 @@ public sealed class ZooTests(ITestOutputHelper output)
     [InlineData("mnasnet1_0")]
     [InlineData("regnet_x_1_6gf")]
     [InlineData("regnet_y_1_6gf")]
+    [InlineData("mobilenet_v3_large")]
+    [InlineData("efficientnet_b0")]
+    [InlineData("convnext_tiny")]
     public void Batch_of_8_on_2_threads_equals_one_image_at_a_time_on_1(string name)
     {
         var network = Cases[name];
@@ -175,6 +202,18 @@ public sealed class ZooTests(ITestOutputHelper output)
     private static (BatchForward, IDisposable) Open(ZooRegNetY400MFClasses10 network) => (network.Forward, network);
 
     private static (BatchForward, IDisposable) Open(ZooRegNetY16GF network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV3Large network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV3SmallClasses10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooMobileNetV3LargeWidth075Dilated network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooEfficientNetB0 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooEfficientNetB1Classes10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooConvNeXtTiny network) => (network.Forward, network);
 
     private static JsonDocument Manifest(string name) => JsonDocument.Parse(File.ReadAllText(Reference(name + ".json")));
 
