@@ -2,7 +2,7 @@
 
 Run from the repository root:
     /usr/bin/python3 tests/reference/export_zoo.py          # CI data -> tests/reference/data/zoo/ (a few hundred KB)
-    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1.3 GB)
+    /usr/bin/python3 tests/reference/export_zoo.py --full   # 3x224x224 weights, outputs, ONNX -> artifacts/zoo/ (git-ignored, ~1.6 GB)
     /usr/bin/python3 tests/reference/export_zoo.py --full mnasnet1_0 regnet_x_400mf   # only these FULL_NETWORKS
 
 CI data. Full-size weights do not fit in a repository (ResNeXt-50 has 25M parameters at any input size, and

@@ -17,7 +17,7 @@ public static class TorchvisionNetworks
         Case(nameof(TorchvisionResNeXt50), "resnext50_32x4d", "torchvision resnext50_32x4d() on 3x224x224", TorchvisionResNeXt50.OutputLength, TorchvisionResNeXt50.MultiplyAccumulates, typeof(TorchvisionResNeXt50)),
     ];
 
-    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet, RegNetX and RegNetY (no ONNX file).</summary>
+    /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet, RegNetX, RegNetY, MobileNetV3, EfficientNet B0 to B3 and ConvNeXt-Tiny (no ONNX file).</summary>
     public static IReadOnlyList<(NetworkCase Case, string IoFile, long Parameters)> Checked { get; } =
     [
         (Benchmarked[0], "zoo/mobilenet_v2.224.io.safetensors", TorchvisionMobileNetV2.ParameterCount),
@@ -38,6 +38,13 @@ public static class TorchvisionNetworks
         CheckedCase(nameof(TorchvisionRegNetY400MF), "regnet_y_400mf", TorchvisionRegNetY400MF.OutputLength, TorchvisionRegNetY400MF.MultiplyAccumulates, TorchvisionRegNetY400MF.ParameterCount, typeof(TorchvisionRegNetY400MF)),
         CheckedCase(nameof(TorchvisionRegNetY800MF), "regnet_y_800mf", TorchvisionRegNetY800MF.OutputLength, TorchvisionRegNetY800MF.MultiplyAccumulates, TorchvisionRegNetY800MF.ParameterCount, typeof(TorchvisionRegNetY800MF)),
         CheckedCase(nameof(TorchvisionRegNetY16GF), "regnet_y_1_6gf", TorchvisionRegNetY16GF.OutputLength, TorchvisionRegNetY16GF.MultiplyAccumulates, TorchvisionRegNetY16GF.ParameterCount, typeof(TorchvisionRegNetY16GF)),
+        CheckedCase(nameof(TorchvisionMobileNetV3Large), "mobilenet_v3_large", TorchvisionMobileNetV3Large.OutputLength, TorchvisionMobileNetV3Large.MultiplyAccumulates, TorchvisionMobileNetV3Large.ParameterCount, typeof(TorchvisionMobileNetV3Large)),
+        CheckedCase(nameof(TorchvisionMobileNetV3Small), "mobilenet_v3_small", TorchvisionMobileNetV3Small.OutputLength, TorchvisionMobileNetV3Small.MultiplyAccumulates, TorchvisionMobileNetV3Small.ParameterCount, typeof(TorchvisionMobileNetV3Small)),
+        CheckedCase(nameof(TorchvisionEfficientNetB0), "efficientnet_b0", TorchvisionEfficientNetB0.OutputLength, TorchvisionEfficientNetB0.MultiplyAccumulates, TorchvisionEfficientNetB0.ParameterCount, typeof(TorchvisionEfficientNetB0)),
+        CheckedCase(nameof(TorchvisionEfficientNetB1), "efficientnet_b1", TorchvisionEfficientNetB1.OutputLength, TorchvisionEfficientNetB1.MultiplyAccumulates, TorchvisionEfficientNetB1.ParameterCount, typeof(TorchvisionEfficientNetB1)),
+        CheckedCase(nameof(TorchvisionEfficientNetB2), "efficientnet_b2", TorchvisionEfficientNetB2.OutputLength, TorchvisionEfficientNetB2.MultiplyAccumulates, TorchvisionEfficientNetB2.ParameterCount, typeof(TorchvisionEfficientNetB2)),
+        CheckedCase(nameof(TorchvisionEfficientNetB3), "efficientnet_b3", TorchvisionEfficientNetB3.OutputLength, TorchvisionEfficientNetB3.MultiplyAccumulates, TorchvisionEfficientNetB3.ParameterCount, typeof(TorchvisionEfficientNetB3)),
+        CheckedCase(nameof(TorchvisionConvNeXtTiny), "convnext_tiny", TorchvisionConvNeXtTiny.OutputLength, TorchvisionConvNeXtTiny.MultiplyAccumulates, TorchvisionConvNeXtTiny.ParameterCount, typeof(TorchvisionConvNeXtTiny)),
     ];
 
     /// <summary>The benchmarked networks whose weight and ONNX files exist.</summary>
