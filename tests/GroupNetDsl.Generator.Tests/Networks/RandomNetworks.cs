@@ -6,7 +6,8 @@ namespace GroupNetDsl.Generator.Tests.Networks;
 /// Makes valid random networks: conv chains with random channels, groups (1, a common divisor, depthwise, depthwise
 /// with a channel multiplier), kernel 1/3/5/7, stride 1/2/3, padding 0..3 and dilation 1/2 on odd image sizes,
 /// with batchnorm and relu/relu6 or not; residual blocks; max and average pools; standalone batchnorms and
-/// activations; heads of global pool, flatten and linear layers. Plus fixed cases for the corners.
+/// activations; heads of global pool, flatten and linear layers; with tensor ops, also squeeze-and-excitation, gates,
+/// layernorm2d, layer scale and ConvNeXt blocks. Plus fixed cases for the corners.
 /// </summary>
 public static class RandomNetworks
 {
@@ -19,7 +20,11 @@ public static class RandomNetworks
     /// <summary>Random networks that draw from every activation and add dropout and stochastic depth, from their own seed.</summary>
     public const int EveryActivationCount = 16;
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).Concat(ChannelCases()).Concat(ActivationCases()).Concat(ActivationFixedCases()).ToList();
+    /// <summary>Random networks that also draw the tensor ops of MobileNetV3, EfficientNet and ConvNeXt, from their own seed.</summary>
+    public const int TensorOpCount = 8;
+
+    public static IReadOnlyList<NetworkSpec> All { get; } = FixedCases().Concat(RandomCases()).Concat(ChannelCases()).Concat(ActivationCases()).Concat(ActivationFixedCases())
+        .Concat(TensorOpCases()).ToList();
 
     private static IEnumerable<NetworkSpec> RandomCases()
     {
@@ -33,11 +38,19 @@ public static class RandomNetworks
         for (int i = 0; i < EveryActivationCount; i++) yield return CreateRandom($"Activations{i:00}", random, everyActivation: true);
     }
 
+    private static IEnumerable<NetworkSpec> TensorOpCases()
+    {
+        var random = new Random(Seed + 16);
+        for (int i = 0; i < TensorOpCount; i++) yield return CreateRandom($"TensorOps{i:00}", random, everyActivation: true, tensorOps: true);
+    }
+
     /// <summary>
     /// A random network; with <paramref name="everyActivation"/> its activations come from all of them (sigmoid, hardswish, gelu, ...)
     /// and views that are the identity at inference follow some stages, else only relu and relu6, drawn as the seed's networks were.
+    /// With <paramref name="tensorOps"/> a stage may also be a tensor op (<see cref="RandomTensorOp"/>); without it the
+    /// draws are the same as before those existed.
     /// </summary>
-    public static NetworkSpec CreateRandom(string name, Random random, bool everyActivation = false)
+    public static NetworkSpec CreateRandom(string name, Random random, bool everyActivation = false, bool tensorOps = false)
     {
         var activations = new ActivationChoice(everyActivation);
         var (height, width) = ImageSizes[random.Next(ImageSizes.Length)];
@@ -50,7 +63,8 @@ public static class RandomNetworks
             string member = $"s{s}";
             int kind = random.Next(100);
             Layer layer;
-            if (kind < 55) layer = RandomConvUnit(random, shape, allowStride: true, activations);
+            if (tensorOps && random.Next(3) == 0) layer = RandomTensorOp(random, shape, $"{name}_Tensor{s}", activations);
+            else if (kind < 55) layer = RandomConvUnit(random, shape, allowStride: true, activations);
             else if (kind < 72) layer = RandomResidual(random, shape, $"{name}_Res{s}", activations);
             else if (kind < 84 && RandomPool(random, shape) is { } pool) layer = pool;
             else if (kind < 92) layer = new BatchNormLayer(shape.Channels, writeChannels: random.Next(2) == 0, eps: random.Next(2) == 0 ? null : 0.001);
@@ -161,6 +175,37 @@ public static class RandomNetworks
             : new ConvUnit(new ConvConfig(cin, cout, 1, stride, 0, 1, 1, Bias: false), batchNorm: true, Activation.None);
         var after = activations.Any(random);
         return new ResidualLayer(blockName, [first, second], skip, skipFirst: random.Next(2) == 0, after);
+    }
+
+    /// <summary>
+    /// Squeeze-and-excitation (a Cx1x1 scale times the input), a gate (an elementwise multiply), layernorm2d, a layer
+    /// scale around a conv unit, or a ConvNeXt block. Layernorm needs 3 channels or more: over 1 or 2 nearly equal
+    /// values it divides a float rounding error by the tiny variance.
+    /// </summary>
+    private static Layer RandomTensorOp(Random random, Shape input, string blockName, ActivationChoice activations)
+    {
+        int c = input.Channels;
+        switch (random.Next(5))
+        {
+            case 0:
+                return new SqueezeExcitationLayer(blockName, c, random.Next(1, c + 2), useMean: random.Next(2) == 0, scaleFirst: random.Next(2) == 0);
+            case 1:
+            {
+                int kernel = Pick(random, [1, 3]);
+                var conv = new ConvConfig(c, c, kernel, Padding: kernel / 2, Groups: random.Next(2) == 0 ? 1 : c);
+                return new GateLayer(blockName, new ConvUnit(conv, batchNorm: random.Next(2) == 0, activations.Or(random, Activation.Relu)));
+            }
+            case 2 when c >= 3:
+                return new LayerNorm2dLayer(c, random.Next(2) == 0 ? null : 1e-6);
+            case 3:
+            {
+                var inner = RandomConvUnit(random, input, allowStride: false, activations);
+                bool residual = inner.Output(input) == input && random.Next(3) != 0;
+                return new LayerScaleLayer(blockName, inner, residual);
+            }
+            default:
+                return c >= 3 ? new ConvNeXtBlockLayer(blockName, c, Pick(random, [1, 2, 4])) : new LayerScaleLayer(blockName, RandomConvUnit(random, input, allowStride: false, activations), residual: false);
+        }
     }
 
     private static Layer? RandomPool(Random random, Shape input)
