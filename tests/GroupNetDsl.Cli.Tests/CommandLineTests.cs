@@ -21,7 +21,7 @@ public sealed class CommandLineTests
         var run = Gnet.Run("--help");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        foreach (string command in new[] { "check", "summary", "graph", "emit", "inspect", "verify", "import" })
+        foreach (string command in new[] { "check", "summary", "graph", "emit", "inspect", "verify", "compare", "import" })
         {
             Assert.Contains("  " + command + " ", run.Output, StringComparison.Ordinal);
         }
