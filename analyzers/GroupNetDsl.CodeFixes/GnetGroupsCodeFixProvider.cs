@@ -15,8 +15,9 @@ namespace GroupNetDsl.CodeFixes;
 /// The groups fixes of <see cref="GroupsCodeFixProvider"/> (same values, titles and Fix All keys, from
 /// <see cref="GroupsFixes"/>) for a network in a .gnet file: the analyzer reports on the additional document, and
 /// Roslyn hands such diagnostics to providers exported for <see cref="TextDocumentKind.AdditionalDocument"/>.
-/// The fix rewrites the groups literal the diagnostic points at (or the <c>groups: N</c> argument of the
-/// standard-library block call it covers); a value that comes from a block parameter gets no fix.
+/// The fix rewrites the groups literal the diagnostic points at, or sets the groups argument of the
+/// standard-library block call it covers (adding it when the call relies on the default), as the attribute form
+/// sets a block attribute's Groups; a value that comes from a block parameter gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GnetGroupsCodeFixProvider), DocumentKinds = new[] { nameof(TextDocumentKind.AdditionalDocument) }, DocumentExtensions = new[] { ".gnet" }), Shared]
 public sealed class GnetGroupsCodeFixProvider : CodeFixProvider
@@ -34,16 +35,16 @@ public sealed class GnetGroupsCodeFixProvider : CodeFixProvider
 
         var text = await document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
         var span = diagnostic.Location.SourceSpan;
-        if (span.End > text.Length || FixTargets.GroupsLiteral(text.ToString(), span.Start, span.Length) is not { } literal) return;
+        if (span.End > text.Length || FixTargets.GroupsEdit(text.ToString(), span.Start, span.Length) is not { } edit) return;
 
-        var target = new TextSpan(literal.Start, literal.Length);
+        var target = new TextSpan(edit.Start, edit.Length);
         foreach (var fix in GroupsFixes.For(diagnostic))
         {
             context.RegisterCodeFix(
                 CodeAction.Create(
                     fix.Title,
                     _ => Task.FromResult(document.Project.Solution.WithAdditionalDocumentText(
-                        document.Id, text.WithChanges(new TextChange(target, fix.Groups.ToString(CultureInfo.InvariantCulture))))),
+                        document.Id, text.WithChanges(new TextChange(target, edit.Prefix + fix.Groups.ToString(CultureInfo.InvariantCulture))))),
                     fix.Key),
                 context.Diagnostics);
         }

@@ -107,11 +107,37 @@ public class GnetGroupsCodeFixTests
     }
 
     [Fact]
-    public async Task A_standard_library_block_call_without_a_groups_literal_gets_no_fix()
+    public async Task A_standard_library_block_call_that_relies_on_the_default_groups_gets_a_groups_argument()
     {
-        // GroupedBottleneck(16, 20) relies on the default groups = 4, which does not divide hidden = 10; the
-        // call has no literal to rewrite, and adding an argument is left to the user.
-        var fix = await GnetCodeFixRunner.OfferAsync(Provider, "network N(input: 16x8x8) = GroupedBottleneck(16, 20)", "GNET0201");
+        // GroupedBottleneck(16, 20) relies on the default groups = 4, which does not divide hidden = 10.
+        // Divisors of 10 nearest to 4, without the depthwise 10: 5 (x1.25), 2 (x2), 1 (x4).
+        await AssertFixAsync(
+            "network N(input: 16x8x8) = GroupedBottleneck(16, 20)",
+            "GNET0201",
+            "Use groups: 5",
+            "network N(input: 16x8x8) = GroupedBottleneck(16, 20, groups: 5)");
+    }
+
+    [Fact]
+    public async Task A_positional_groups_of_a_standard_library_block_call_is_rewritten()
+    {
+        // GroupedBottleneck(cin, cout, bottleneck_ratio, groups, stride): the fourth argument is groups.
+        await AssertFixAsync(
+            "network N(input: 16x8x8) = GroupedBottleneck(16, 20, 0.5, 3)",
+            "GNET0201",
+            "Make it depthwise (groups = in_channels)",
+            "network N(input: 16x8x8) = GroupedBottleneck(16, 20, 0.5, 10)");
+    }
+
+    [Fact]
+    public async Task A_groups_from_a_block_parameter_passed_to_a_standard_library_block_gets_no_fix()
+    {
+        var fix = await GnetCodeFixRunner.OfferAsync(Provider, """
+            block Stage(g) {
+                b = GroupedBottleneck(16, 20, groups: g)
+            }
+            network N(input: 16x8x8) = Stage(3)
+            """, "GNET0201");
         Assert.Contains(fix.Diagnostics, d => d.Id == "GNET0201");
         Assert.Empty(fix.Actions);
     }
