@@ -49,6 +49,8 @@ public sealed class CommandLineTests
         foreach (var command in root.Subcommands)
         {
             string help = Gnet.Run(command.Name, "--help").Output;
+            // A default is printed by System.CommandLine from the option itself; a description that repeats it would show it twice.
+            Assert.DoesNotContain(help.Split('\n'), line => line.Split("[default:").Length > 2);
             foreach (var option in command.Options.Where(o => o.ValueType != typeof(bool) && !o.Name.StartsWith("--help", StringComparison.Ordinal)))
             {
                 // A list of choices (--format <json|text>) is its own placeholder.

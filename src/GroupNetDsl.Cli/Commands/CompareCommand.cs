@@ -33,7 +33,7 @@ public static class CompareCommand
         var expected = new Argument<string>("EXPECTED") { Description = "A .safetensors file whose only tensor, or tensor 'output', is PyTorch's output for INPUT." };
         var tolerance = new Option<double>("--tolerance", "-t")
         {
-            Description = "The largest difference accepted, relative to the output's scale (the largest |expected|). [default: 1e-4]",
+            Description = "The largest difference accepted, relative to the output's scale (the largest |expected|).",
             HelpName = "T",
             DefaultValueFactory = _ => DefaultTolerance,
         };
