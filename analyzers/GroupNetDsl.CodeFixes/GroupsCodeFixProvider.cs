@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +9,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
-using Properties = GroupNetDsl.Language.Diagnostics.DiagnosticProperties;
 using Rules = GroupNetDsl.Language.Diagnostics.DiagnosticDescriptors;
 
 namespace GroupNetDsl.CodeFixes;
@@ -29,17 +25,6 @@ public sealed class GroupsCodeFixProvider : CodeFixProvider
 {
     private const string GroupsName = "Groups";
 
-    /// <summary>How many nearest valid values are offered.</summary>
-    private const int Offered = 3;
-
-    /// <summary>
-    /// Fix All applies the action of the same kind to every diagnostic: "the nearest valid value" (or the
-    /// second, third nearest) of each convolution, or "depthwise". Each convolution gets its own number.
-    /// </summary>
-    public static string NearestKey(int rank) => "GNET0201.NearestGroups." + rank.ToString(CultureInfo.InvariantCulture);
-
-    public const string DepthwiseKey = "GNET0201.Depthwise";
-
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Rules.InChannelsNotDivisible.Id, Rules.OutChannelsNotDivisible.Id);
 
@@ -47,41 +32,21 @@ public sealed class GroupsCodeFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var diagnostic = context.Diagnostics.FirstOrDefault(d => d.Properties.ContainsKey(Properties.ChannelDivisor));
+        var diagnostic = GroupsFixes.Fixable(context.Diagnostics);
         if (diagnostic is null || !diagnostic.Location.IsInSource) return;
-        if (!TryGetInt(diagnostic, Properties.Groups, out int groups) || !TryGetInt(diagnostic, Properties.ChannelDivisor, out int divisor)) return;
-        int? depthwise = TryGetInt(diagnostic, Properties.DepthwiseGroups, out int channels) ? channels : null;
 
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         if (root is null || FindTarget(root, diagnostic.Location.SourceSpan) is not { } target) return;
         if (target is AttributeSyntax attribute && !await HasGroupsPropertyAsync(context.Document, attribute, context.CancellationToken).ConfigureAwait(false)) return;
 
         var span = diagnostic.Location.SourceSpan;
-        var nearest = NearestValidGroups(groups, divisor).Where(d => d != depthwise).Take(Offered).ToList();
-        for (int rank = 0; rank < nearest.Count; rank++)
-        {
-            int value = nearest[rank];
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use groups: {value.ToString(CultureInfo.InvariantCulture)}", token => SetGroupsAsync(context.Document, span, value, token), NearestKey(rank)),
-                context.Diagnostics);
-        }
-        if (depthwise is { } depthwiseGroups)
+        foreach (var fix in GroupsFixes.For(diagnostic))
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Make it depthwise (groups = in_channels)", token => SetGroupsAsync(context.Document, span, depthwiseGroups, token), DepthwiseKey),
+                CodeAction.Create(fix.Title, token => SetGroupsAsync(context.Document, span, fix.Groups, token), fix.Key),
                 context.Diagnostics);
         }
     }
-
-    /// <summary>
-    /// The divisors of gcd(in, out), nearest first. Nearness is by ratio (4 is nearer to 3 than 2 is), since
-    /// groups scale cost and channels per group multiplicatively; on a tie the larger value comes first.
-    /// </summary>
-    public static IEnumerable<int> NearestValidGroups(int groups, int divisor) =>
-        Enumerable.Range(1, Math.Max(divisor, 1))
-            .Where(d => divisor % d == 0 && d != groups)
-            .OrderBy(d => Math.Abs(Math.Log((double)d / Math.Max(groups, 1))))
-            .ThenByDescending(d => d);
 
     /// <summary>The <c>Groups = N</c> argument, or the attribute when the diagnostic covers a whole attribute.</summary>
     private static SyntaxNode? FindTarget(SyntaxNode root, TextSpan span)
@@ -124,11 +89,5 @@ public sealed class GroupsCodeFixProvider : CodeFixProvider
         items = items.Add(added);
         var updated = attribute.WithArgumentList(list.WithArguments(SyntaxFactory.SeparatedList<AttributeArgumentSyntax>(items)));
         return document.WithSyntaxRoot(root.ReplaceNode(attribute, updated));
-    }
-
-    private static bool TryGetInt(Diagnostic diagnostic, string key, out int value)
-    {
-        value = 0;
-        return diagnostic.Properties.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -37,13 +37,14 @@ public static class GnetCommandLine
         return usageError ? ExitCodes.CannotRun : exitCode;
     }
 
-    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw, emit and verify GroupNetDsl networks (.gnet files) and their weights; import ONNX models.")
+    public static RootCommand CreateRootCommand(Terminal terminal) => new("gnet: check, summarize, draw, emit, verify and run GroupNetDsl networks (.gnet files) and their weights; import ONNX models.")
     {
         CheckCommand.Create(terminal),
         SummaryCommand.Create(terminal),
         GraphCommand.Create(terminal),
         InspectCommand.Create(terminal),
         VerifyCommand.Create(terminal),
+        CompareCommand.Create(terminal),
         EmitCommand.Create(terminal),
         ImportCommand.Create(terminal),
     };

@@ -47,6 +47,11 @@ public sealed class FromPyTorchPageTests : CommandTests
         // batchnorm parameters + 16 + 32 biases.
         Assert.Contains("stem_2 = relu6", File.ReadAllText(Path.Combine(Files.Path, "NetFromOnnx.gnet")), StringComparison.Ordinal);
         Assert.Contains(outputs, line => line.StartsWith("OK: ", StringComparison.Ordinal) && line.EndsWith(" matches network NetFromOnnx: 7 tensors, 1,466 parameters.", StringComparison.Ordinal));
+
+        // gnet compare ran the declared network and the imported one on PyTorch's input: both agree with its output.
+        Assert.Equal(2, outputs.Count(line => line == "OK: the outputs agree within the tolerance."));
+        Assert.Contains(outputs, line => line.StartsWith("network Net on ", StringComparison.Ordinal));
+        Assert.Contains(outputs, line => line.StartsWith("network NetFromOnnx on ", StringComparison.Ordinal));
     }
 
     private string[] Python(params string[] arguments)

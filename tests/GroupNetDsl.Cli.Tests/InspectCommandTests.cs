@@ -44,6 +44,31 @@ public sealed class InspectCommandTests : CommandTests
     }
 
     [Fact]
+    public void Says_which_tensors_load_as_weights()
+    {
+        var run = Gnet.Run("inspect", ReferenceData.MiniGroupNetWeights);
+
+        // Every tensor is F32 except one I64 step counter per BatchNorm2d.
+        int batchNorms = ReferenceData.MiniGroupNetLayers.Count(l => l.Type == "BatchNorm2d");
+        int convolutions = ReferenceData.MiniGroupNetLayers.Count(l => l.Type == "Conv2d");
+        int floats = (batchNorms * 4) + convolutions + 2;
+        Assert.Contains(
+            $"Weights: {floats} tensors F32, F16, BF16 or F64 (read as F32); {batchNorms} tensors of other dtypes (I64), which no network reads as weights.",
+            run.OutputLines);
+    }
+
+    [Fact]
+    public void An_all_float_file_says_every_tensor_loads()
+    {
+        string path = Files.File("floats.safetensors");
+        TensorSpec.Write(path, new[] { new TensorSpec("a", "F64", new long[] { 2 }), new TensorSpec("b", "BF16", new long[] { 2 }) });
+
+        var run = Gnet.Run("inspect", path);
+
+        Assert.Contains("Weights: 2 tensors F32, F16, BF16 or F64 (read as F32).", run.OutputLines);
+    }
+
+    [Fact]
     public void Prints_the_header_metadata()
     {
         var run = Gnet.Run("inspect", ReferenceData.MiniGroupNetWeights);

@@ -86,6 +86,18 @@ public sealed class JsonOutputTests : CommandTests
     }
 
     [Fact]
+    public void Compare_json_follows_its_schema()
+    {
+        string io = ReferenceData.MiniGroupNetInputAndOutput;
+        var run = Gnet.Run("compare", ReferenceData.MiniGroupNetSource, ReferenceData.MiniGroupNetWeights, io, io, "--format", "json");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var document = Valid("gnet-compare", run.Output);
+        Assert.True((bool)document["passed"]!);
+        Assert.Equal("MiniGroupNet", (string?)document["network"]);
+    }
+
+    [Fact]
     public void The_schemas_reject_a_document_that_breaks_them()
     {
         // The validation is real: a missing field and a wrong type both fail.
@@ -101,7 +113,7 @@ public sealed class JsonOutputTests : CommandTests
     }
 
     // Parsed once each: JsonSchema.Net registers a schema under its $id and refuses a second registration.
-    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[] { "gnet-check", "gnet-summary", "gnet-inspect", "gnet-verify" }
+    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[] { "gnet-check", "gnet-summary", "gnet-inspect", "gnet-verify", "gnet-compare" }
         .ToDictionary(name => name, name => new Lazy<JsonSchema>(() => JsonSchema.FromText(RepositoryFiles.Read($"docs/schemas/{name}.schema.json"))));
 
     private static EvaluationResults Evaluate(string schema, string output) =>

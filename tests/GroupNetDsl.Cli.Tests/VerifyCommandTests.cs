@@ -36,6 +36,36 @@ public sealed class VerifyCommandTests : CommandTests
         Assert.Equal(new[] { $"OK: {weights} matches network Quoted: 3 tensors, {ReferenceData.Number((8 * 4) + 8 + (8 * 8))} parameters." }, run.OutputLines);
     }
 
+    [Theory]
+    [InlineData("F32")]
+    [InlineData("F16")]
+    [InlineData("BF16")]
+    [InlineData("F64")]
+    public void Every_float_dtype_the_loader_reads_passes(string dtype)
+    {
+        string network = Files.Write("linear.gnet", "network Head(input: 4x1x1) = [flatten, linear(4, 2)]\n");
+        string weights = Files.File(dtype + ".safetensors");
+        TensorSpec.Write(weights, new[] { new TensorSpec("1.weight", dtype, new long[] { 2, 4 }), new TensorSpec("1.bias", dtype, new long[] { 2 }) });
+
+        var run = Gnet.Run("verify", network, weights);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal(new[] { $"OK: {weights} matches network Head: 2 tensors, {(2 * 4) + 2} parameters." }, run.OutputLines);
+    }
+
+    [Fact]
+    public void An_integer_weight_fails_and_the_message_lists_the_float_dtypes()
+    {
+        string network = Files.Write("linear.gnet", "network Head(input: 4x1x1) = [flatten, linear(4, 2)]\n");
+        string weights = Files.File("i32.safetensors");
+        TensorSpec.Write(weights, new[] { new TensorSpec("1.weight", "I32", new long[] { 2, 4 }), new TensorSpec("1.bias", "F32", new long[] { 2 }) });
+
+        var run = Gnet.Run("verify", network, weights);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal($"{weights}: tensor '1.weight' has dtype I32; weights must be F32, F16, BF16 or F64", run.OutputLines[0]);
+    }
+
     [Fact]
     public void A_missing_tensor_fails_and_is_named_with_its_expected_shape()
     {

@@ -58,10 +58,12 @@ public sealed class WeightFileBoundsCommandTests : CommandTests
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var lines = run.OutputLines;
         Assert.Equal($"{path}: {count} tensors", lines[0]);
-        Assert.Equal(count + 7, lines.Length);
+        // The heading, the table (rules, header, rows, total) and the line saying which tensors load as weights.
+        Assert.Equal(count + 8, lines.Length);
         Assert.Equal("│ t00000 │ F32   │ [1]   │        1 │      4 │", lines[4]);
-        Assert.Equal($"│ Total  │       │       │   {count:N0} │ {4 * count:N0} │", lines[^2]);
-        Assert.Equal(SpectreTable(path), lines.Skip(1));
+        Assert.Equal($"│ Total  │       │       │   {count:N0} │ {4 * count:N0} │", lines[^3]);
+        Assert.Equal(SpectreTable(path), lines[1..^1]);
+        Assert.Equal($"Weights: {count} tensors F32, F16, BF16 or F64 (read as F32).", lines[^1]);
         // A Spectre table of this size allocates over 200 MB while it lays out.
         Assert.InRange(allocated, 0, 64L * 1024 * 1024);
     }

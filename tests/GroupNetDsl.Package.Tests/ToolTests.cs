@@ -4,7 +4,7 @@ namespace GroupNetDsl.Package.Tests;
 
 /// <summary>
 /// gnet as a user installs it (`dotnet tool install --add-source` from the packed folder): it checks files as the
-/// build does, and `gnet emit` prints the very code the build compiled.
+/// build does, `gnet emit` prints the very code the build compiled, and `gnet compare` compiles and runs it.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 [Trait("Category", "Package")]
@@ -52,5 +52,23 @@ public sealed class ToolTests(PackedPackages packages)
         string generated = File.ReadAllText(Path.Combine(project.GeneratedDirectory, "Consumer.SeparableBlock.gnet.cf2a3a41.g.cs"));
         Assert.Equal(generated, emit.Output);
         Assert.Contains(emit.OutputLines, line => line.StartsWith("public sealed partial class SeparableBlock", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Installed_gnet_compare_runs_the_sample_on_pytorchs_input_and_agrees_with_its_output()
+    {
+        // The in-memory compilation references the assemblies of the process: here those of an installed tool.
+        var tool = await packages.Tool;
+        Assert.True(tool.Install.ExitCode == 0, tool.Install.ToString());
+        string folder = packages.Folder("compare");
+        string data = Path.Combine(RepositorySources.Root, "tests", "reference", "data");
+        File.Copy(Path.Combine(RepositorySources.Root, "samples", "MiniGroupNet", "MiniGroupNet.gnet"), Path.Combine(folder, "MiniGroupNet.gnet"));
+        foreach (string file in new[] { "minigroupnet_g8.safetensors", "minigroupnet_g8.io.safetensors" }) File.Copy(Path.Combine(data, file), Path.Combine(folder, file));
+
+        var compare = await tool.RunAsync(folder, "compare", "MiniGroupNet.gnet", "minigroupnet_g8.safetensors", "minigroupnet_g8.io.safetensors", "minigroupnet_g8.io.safetensors");
+
+        Assert.True(compare.ExitCode == 0, compare.ToString());
+        Assert.Equal("network MiniGroupNet on minigroupnet_g8.io.safetensors (2 images), compared with minigroupnet_g8.io.safetensors:", compare.OutputLines[0]);
+        Assert.Equal("OK: the outputs agree within the tolerance.", compare.OutputLines[^1]);
     }
 }

@@ -23,6 +23,8 @@ public static class CheckCommand
         {
             Description = "The .gnet files to check, compiled together.",
             Arity = ArgumentArity.OneOrMore,
+            // The root help's command list shows only this name, not the arity: say there that several are taken.
+            HelpName = "FILE...",
         };
         var format = NetworkCommand.FormatOption();
         var command = new Command("check", "Check .gnet files and print their diagnostics as path(line,col): error GNETxxxx: message.")

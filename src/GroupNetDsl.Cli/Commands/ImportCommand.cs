@@ -22,8 +22,8 @@ public static class ImportCommand
     public static Command Create(Terminal terminal)
     {
         var model = new Argument<string>("MODEL") { Description = "The .onnx file to import." };
-        var outputDirectory = new Option<string>("--output-dir", "-o") { Description = "Where to write NAME.gnet and NAME.safetensors (default: the current directory)." };
-        var name = new Option<string>("--name") { Description = "The network's name (default: the model file's name in PascalCase)." };
+        var outputDirectory = new Option<string>("--output-dir", "-o") { HelpName = "DIR", Description = "Where to write NAME.gnet and NAME.safetensors (default: the current directory)." };
+        var name = new Option<string>("--name") { HelpName = "NAME", Description = "The network's name (default: the model file's name in PascalCase)." };
         var command = new Command("import", "Translate an ONNX model into a .gnet network and a .safetensors weight file.")
         {
             model,

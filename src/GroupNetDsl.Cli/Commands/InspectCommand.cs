@@ -37,6 +37,7 @@ public static class InspectCommand
         terminal.Write(WeightsView.Heading(file), new Style(decoration: Decoration.Bold));
         terminal.Output.WriteLine();
         WeightsView.Write(terminal, file);
+        terminal.Output.WriteLine(WeightsView.Readable(file));
         if (file.Metadata.Count > 0)
         {
             terminal.Output.WriteLine("Metadata:");

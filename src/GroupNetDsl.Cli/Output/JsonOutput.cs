@@ -14,7 +14,7 @@ using GroupNetDsl.Weights;
 namespace GroupNetDsl.Cli.Output;
 
 /// <summary>
-/// The <c>--format json</c> output of <c>check</c>, <c>summary</c>, <c>inspect</c> and <c>verify</c>: one JSON document per run, written
+/// The <c>--format json</c> output of <c>check</c>, <c>summary</c>, <c>inspect</c>, <c>verify</c> and <c>compare</c>: one JSON document per run, written
 /// with <see cref="Utf8JsonWriter"/> (no reflection), in the shapes of docs/schemas/*.schema.json. Each document
 /// names its schema and version in <c>"schema"</c>; a field is added, never changed, within a version.
 /// </summary>
@@ -161,6 +161,34 @@ public static class JsonOutput
         }
         json.WriteEndArray();
     });
+
+    public static string Compare(Network network, string weightsPath, string inputPath, string expectedPath, int images, Commands.OutputComparison comparison) => Write(json =>
+    {
+        json.WriteString("schema", "gnet-compare/1");
+        json.WriteString("network", network.Name);
+        json.WriteString("weights", weightsPath);
+        json.WriteString("input", inputPath);
+        json.WriteString("expected", expectedPath);
+        json.WriteNumber("images", images);
+        json.WriteBoolean("passed", comparison.Passed);
+        Number(json, "maxAbsDiff", comparison.MaxAbsoluteDifference);
+        Number(json, "maxRelDiff", comparison.MaxRelativeDifference);
+        Number(json, "outputScale", comparison.Scale);
+        json.WriteNumber("tolerance", comparison.Tolerance);
+        json.WriteStartObject("largest");
+        json.WriteNumber("image", comparison.WorstImage);
+        json.WriteNumber("index", comparison.WorstIndex);
+        Number(json, "output", comparison.WorstOutput);
+        Number(json, "expected", comparison.WorstExpected);
+        json.WriteEndObject();
+    });
+
+    /// <summary>A number, or null for NaN and infinity, which JSON cannot write.</summary>
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
 
     /// <summary>The kind as the schema spells it.</summary>
     public static string ProblemKind(WeightProblemKind kind) => kind switch

@@ -13,6 +13,19 @@ public static class WeightsView
     /// <summary>The line above the table, e.g. "weights.safetensors: 56 tensors".</summary>
     public static string Heading(SafeTensorsFile file) => $"{Printable.Of(file.SourceName)}: {Wording.Count(file.Tensors.Count, "tensor")}";
 
+    /// <summary>
+    /// Which tensors a network can take as weights: the dtypes <see cref="SafeTensorDataTypeExtensions.CanReadAsFloat32"/>
+    /// accepts (the loader's own rule), e.g. "Weights: 50 tensors F32, F16, BF16 or F64 (read as F32); 6 tensors of other dtypes (I64)".
+    /// </summary>
+    public static string Readable(SafeTensorsFile file)
+    {
+        int readable = file.Tensors.Count(t => t.DataType.CanReadAsFloat32());
+        var others = file.Tensors.Where(t => !t.DataType.CanReadAsFloat32()).Select(t => t.DataType.GetFormatName()).Distinct().OrderBy(name => name, System.StringComparer.Ordinal).ToList();
+        string line = $"Weights: {Wording.Count(readable, "tensor")} F32, F16, BF16 or F64 (read as F32)";
+        int other = file.Tensors.Count - readable;
+        return other == 0 ? line + "." : line + $"; {Wording.Count(other, "tensor")} of other dtypes ({string.Join(", ", others)}), which no network reads as weights.";
+    }
+
     public static Table Create(SafeTensorsFile file)
     {
         var tensors = file.Tensors;

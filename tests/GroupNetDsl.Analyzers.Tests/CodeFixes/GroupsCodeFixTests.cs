@@ -30,7 +30,7 @@ public class GroupsCodeFixTests
     [InlineData(2, 2)]
     public void The_nearest_valid_values_come_first(int rank, int groups)
     {
-        Assert.Equal(groups, GroupsCodeFixProvider.NearestValidGroups(6, 8).ElementAt(rank));
+        Assert.Equal(groups, GroupsFixes.NearestValidGroups(6, 8).ElementAt(rank));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public class GroupsCodeFixTests
             [Conv2d(16, 24, 3, Groups = {{groups}}, Name = "conv")]
             public partial class N;
             """,
-            GroupsCodeFixProvider.NearestKey(rank),
+            GroupsFixes.NearestKey(rank),
             $"Use groups: {groups}");
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("conv", "16", "6", "valid: 1, 2, 4, 8"));
         await test.RunAsync();
@@ -74,7 +74,7 @@ public class GroupsCodeFixTests
             [Conv2d(16, 32, 1, Name = "pw")]
             public partial class N;
             """,
-            GroupsCodeFixProvider.DepthwiseKey,
+            GroupsFixes.DepthwiseKey,
             "Make it depthwise (groups = in_channels)");
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("dw", "16", "3", "valid: 1, 2, 4, 8, 16"));
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("dw", "16", "3", "valid: 1, 2, 4, 8, 16"));
@@ -98,7 +98,7 @@ public class GroupsCodeFixTests
             [Conv2d(16, 32, 1)]
             public partial class N;
             """,
-            GroupsCodeFixProvider.NearestKey(2),
+            GroupsFixes.NearestKey(2),
             "Use groups: 8");
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0", "16", "3", "valid: 1, 2, 4, 8, 16"));
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("0", "16", "3", "valid: 1, 2, 4, 8, 16"));
@@ -120,7 +120,7 @@ public class GroupsCodeFixTests
                 [Conv2d(16, 24, 3, {|#0:Groups = 6|})]
                 public partial class N;
                 """,
-            CodeActionEquivalenceKey = GroupsCodeFixProvider.DepthwiseKey,
+            CodeActionEquivalenceKey = GroupsFixes.DepthwiseKey,
         };
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0", "16", "6", "valid: 1, 2, 4, 8"));
         test.FixedState.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0", "16", "6", "valid: 1, 2, 4, 8"));
@@ -143,7 +143,7 @@ public class GroupsCodeFixTests
             [GroupedBottleneck(16, 20, Name = "stage", Groups = 5)]
             public partial class N;
             """,
-            GroupsCodeFixProvider.NearestKey(0),
+            GroupsFixes.NearestKey(0),
             "Use groups: 5");
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("stage.group_conv.0", "10", "4", "valid: 1, 2, 5, 10"));
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("stage.group_conv.0", "10", "4", "valid: 1, 2, 5, 10"));
@@ -164,7 +164,7 @@ public class GroupsCodeFixTests
             [GroupedBottleneck(16, 20, Groups = 10)]
             public partial class N;
             """,
-            GroupsCodeFixProvider.DepthwiseKey,
+            GroupsFixes.DepthwiseKey,
             "Make it depthwise (groups = in_channels)");
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0.group_conv.0", "10", "3", "valid: 1, 2, 5, 10"));
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0202").WithLocation(0).WithArguments("0.group_conv.0", "10", "3", "valid: 1, 2, 5, 10"));
@@ -198,7 +198,7 @@ public class GroupsCodeFixTests
                 [Conv2d(16, 24, 1, Groups = 4)]
                 public partial class M;
                 """,
-            CodeActionEquivalenceKey = GroupsCodeFixProvider.NearestKey(0),
+            CodeActionEquivalenceKey = GroupsFixes.NearestKey(0),
             NumberOfFixAllIterations = 1,
         };
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0", "16", "6", "valid: 1, 2, 4, 8"));
@@ -231,7 +231,7 @@ public class GroupsCodeFixTests
                 [Conv2d(32, 8, 1)]
                 public partial class N;
                 """,
-            CodeActionEquivalenceKey = GroupsCodeFixProvider.DepthwiseKey,
+            CodeActionEquivalenceKey = GroupsFixes.DepthwiseKey,
             NumberOfFixAllIterations = 1,
         };
         test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0201").WithLocation(0).WithArguments("0", "16", "3", "valid: 1, 2, 4, 8, 16"));

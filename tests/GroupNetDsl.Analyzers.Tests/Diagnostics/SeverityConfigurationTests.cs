@@ -5,7 +5,8 @@ namespace GroupNetDsl.Analyzers.Tests.Diagnostics;
 /// <summary>
 /// The rules are ordinary analyzer rules: .editorconfig changes their severity for C# declarations, and a
 /// global config (is_global = true) for .gnet files, whose diagnostics are in no C# file and so match no
-/// [*.gnet] section (the compiler applies file sections to source trees only). Raising a severity
+/// [*.gnet] section (the compiler applies file sections to source trees only; a real build shows the same in
+/// tests/GroupNetDsl.Package.Tests/SeverityConfigurationTests.cs). Raising a severity
 /// (severity = error) works the same way in a real build; the test framework does not apply raised
 /// severities, so that is shown by building samples/InvalidNetwork only for "none".
 /// </summary>

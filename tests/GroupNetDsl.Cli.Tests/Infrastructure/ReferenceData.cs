@@ -25,6 +25,9 @@ public static class ReferenceData
 
     public static string MiniGroupNetWeights => PathOf("minigroupnet_g8.safetensors");
 
+    /// <summary>A batch of 2 inputs ("input") and the PyTorch module's outputs for them ("output").</summary>
+    public static string MiniGroupNetInputAndOutput => PathOf("minigroupnet_g8.io.safetensors");
+
     public static long MiniGroupNetParameters => MiniGroupNet.GetProperty("total_params").GetInt64();
 
     public static long MiniGroupNetMultiplyAccumulates => MiniGroupNet.GetProperty("total_macs").GetInt64();

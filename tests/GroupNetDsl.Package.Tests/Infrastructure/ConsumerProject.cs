@@ -25,8 +25,10 @@ public sealed class ConsumerProject
     /// <summary>Where the build writes the generator's files (the project builds with EmitCompilerGeneratedFiles).</summary>
     public string GeneratedDirectory => Path.Combine(Directory, "obj", "Debug", "net10.0", "generated", "GroupNetDsl.Generator", "GroupNetDsl.Generator.GroupNetGenerator");
 
-    public static ConsumerProject Create(string directory, string name, string feed, string packageVersion)
+    /// <param name="otherPackages">Packages of the feed referenced besides GroupNetDsl, at the same version (GroupNetDsl.Imaging).</param>
+    public static ConsumerProject Create(string directory, string name, string feed, string packageVersion, params string[] otherPackages)
     {
+        string references = string.Concat(otherPackages.Select(id => $"\n    <PackageReference Include=\"{id}\" Version=\"{packageVersion}\" />"));
         System.IO.Directory.CreateDirectory(directory);
         var project = new ConsumerProject(directory, name);
         // No <clear/>: the machine's own sources (nuget.org or the mirror this machine is set up with) stay, for
@@ -48,7 +50,7 @@ public sealed class ConsumerProject
                 <ImplicitUsings>enable</ImplicitUsings>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="GroupNetDsl" Version="{packageVersion}" />
+                <PackageReference Include="GroupNetDsl" Version="{packageVersion}" />{references}
               </ItemGroup>
             </Project>
             """);

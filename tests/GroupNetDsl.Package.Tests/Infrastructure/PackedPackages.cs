@@ -10,7 +10,7 @@ public sealed class PackagesCollection : ICollectionFixture<PackedPackages>
 }
 
 /// <summary>
-/// GroupNetDsl and GroupNetDsl.Tool packed once for all the package tests, from a copy of the sources, into a
+/// GroupNetDsl, GroupNetDsl.Tool and GroupNetDsl.Imaging packed once for all the package tests, from a copy of the sources, into a
 /// temporary folder outside the repository, with a version no other run used.
 /// </summary>
 /// <remarks>
@@ -28,6 +28,7 @@ public sealed class PackedPackages : IAsyncLifetime
 {
     public const string PackageId = "GroupNetDsl";
     public const string ToolPackageId = "GroupNetDsl.Tool";
+    public const string ImagingPackageId = "GroupNetDsl.Imaging";
 
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
 
@@ -56,7 +57,7 @@ public sealed class PackedPackages : IAsyncLifetime
     /// <summary>The temporary folder of this run.</summary>
     public string Root { get; }
 
-    /// <summary>The version both packages were packed with.</summary>
+    /// <summary>The version every package was packed with.</summary>
     public string Version { get; }
 
     /// <summary>The copy of the sources that was packed.</summary>
@@ -68,6 +69,8 @@ public sealed class PackedPackages : IAsyncLifetime
     public string PackagePath => Path.Combine(Feed, $"{PackageId}.{Version}.nupkg");
 
     public string ToolPackagePath => Path.Combine(Feed, $"{ToolPackageId}.{Version}.nupkg");
+
+    public string ImagingPackagePath => Path.Combine(Feed, $"{ImagingPackageId}.{Version}.nupkg");
 
     /// <summary>A new folder under <see cref="Root"/> for one project or tool installation.</summary>
     public string Folder(string name)
@@ -84,7 +87,7 @@ public sealed class PackedPackages : IAsyncLifetime
         RepositorySources.CopySources(Source);
 
         // The commands of the README and src/GroupNetDsl.Cli/README.md, with this run's version.
-        foreach (string project in new[] { "src/GroupNetDsl", "src/GroupNetDsl.Cli" })
+        foreach (string project in new[] { "src/GroupNetDsl", "src/GroupNetDsl.Cli", "src/GroupNetDsl.Imaging" })
         {
             var result = await Command.DotnetAsync(Source, PackTimeout, ["pack", project, "-o", Feed, $"-p:Version={Version}", .. Command.QuietBuild]);
             if (result.ExitCode != 0) throw new InvalidOperationException($"dotnet pack {project} failed:\n{result}");
@@ -98,7 +101,7 @@ public sealed class PackedPackages : IAsyncLifetime
         string? globalPackages = locals.OutputLines.Select(line => line.Split(": ", 2)).Where(parts => parts.Length == 2 && parts[0].Trim() == "global-packages").Select(parts => parts[1].Trim()).FirstOrDefault();
         if (globalPackages is not null)
         {
-            foreach (string id in new[] { PackageId, ToolPackageId })
+            foreach (string id in new[] { PackageId, ToolPackageId, ImagingPackageId })
             {
                 string versions = Path.Combine(globalPackages, id.ToLowerInvariant());
                 TryDelete(Path.Combine(versions, Version.ToLowerInvariant()));

@@ -7,7 +7,7 @@ public static class RepositorySources
     public static string Root { get; } = FindRoot();
 
     /// <summary>
-    /// What <c>dotnet pack src/GroupNetDsl</c> and <c>dotnet pack src/GroupNetDsl.Cli</c> need: the projects in the
+    /// What <c>dotnet pack</c> of src/GroupNetDsl, src/GroupNetDsl.Cli and src/GroupNetDsl.Imaging needs: the projects in the
     /// packages, the projects they build, the shared props, the analyzer settings and the SDK pin.
     /// </summary>
     public static readonly IReadOnlyList<string> PackageInputs =
@@ -20,6 +20,7 @@ public static class RepositorySources
         "src/GroupNetDsl",
         "src/GroupNetDsl.Language",
         "src/GroupNetDsl.Cli",
+        "src/GroupNetDsl.Imaging",
         "generator/GroupNetDsl.Generator",
         "analyzers/GroupNetDsl.Analyzers",
         "analyzers/GroupNetDsl.CodeFixes",

@@ -28,6 +28,15 @@ public sealed class WeightLoaderTests
     }
 
     [Fact]
+    public void F64_weights_load_rounded_to_the_nearest_float()
+    {
+        // 0.1 is no float: the nearest is (float)0.1; 1e300 is beyond float's range and rounds to infinity.
+        var loader = Loader(new SafeTensorsWriter().AddFloat64("head.weight", [1, 3], 0.1, -2.5, 1e300));
+
+        Assert.Equal([(float)0.1, -2.5f, float.PositiveInfinity], loader.Take("head.weight", 1, 3));
+    }
+
+    [Fact]
     public void A_missing_tensor_is_named_with_its_expected_shape()
     {
         var loader = Loader(new SafeTensorsWriter().AddFloat32("stem.1.weight", [1], 1f));
