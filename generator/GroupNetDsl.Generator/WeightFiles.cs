@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
