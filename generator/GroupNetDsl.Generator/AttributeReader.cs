@@ -24,11 +24,12 @@ public static class AttributeReader
     {
         if (type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not ClassDeclarationSyntax syntax) return null;
 
-        string? input = null, bound = null;
+        string? input = null, bound = null, weights = null;
         foreach (var argument in groupNet.NamedArguments)
         {
             if (argument.Key == "Input") input = argument.Value.Value as string;
             if (argument.Key == "Network") bound = argument.Value.Value as string;
+            if (argument.Key == "Weights") weights = argument.Value.Value as string;
         }
 
         // Layer attributes in source order (across partial declarations: by file, then position).
@@ -64,6 +65,9 @@ public static class AttributeReader
         var classLocation = Locate(syntax.Identifier.GetLocation());
         AttributeNetwork? network = layers.Count > 0 || bound is null
             ? new AttributeNetwork(type.Name, input, GroupNetLocation(groupNet, classLocation, cancellationToken), layers.ToEquatableArray())
+            {
+                Weights = weights is null ? null : new AttributeArgument("Weights", AttributeValue.Of(weights), WeightsLocation(groupNet, classLocation, cancellationToken)),
+            }
             : null;
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -74,6 +78,11 @@ public static class AttributeReader
 
     private static SourceLocation GroupNetLocation(AttributeData groupNet, SourceLocation fallback, CancellationToken cancellationToken) =>
         groupNet.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { } syntax ? Locate(syntax.GetLocation()) : fallback;
+
+    /// <summary>Where <c>Weights = "..."</c> is written: the argument, or the class when it cannot be found.</summary>
+    private static SourceLocation WeightsLocation(AttributeData groupNet, SourceLocation fallback, CancellationToken cancellationToken) =>
+        (groupNet.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Weights") is { } argument ? Locate(argument.GetLocation()) : fallback;
 
     private static bool InheritsFrom(INamedTypeSymbol type, string baseName)
     {

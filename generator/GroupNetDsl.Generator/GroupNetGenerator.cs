@@ -41,6 +41,7 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
         public const string ClassRequests = nameof(ClassRequests);
         public const string FileRequests = nameof(FileRequests);
         public const string Shells = nameof(Shells);
+        public const string WeightFiles = nameof(WeightFiles);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -90,14 +91,23 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
             .Select(static (options, _) => CodeTargets.NamespaceFor(options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null))
             .WithTrackingName(TrackingNames.RootNamespace);
 
-        var classRequests = classes.Combine(compilation)
-            .Select(static (pair, _) => ForClass(pair.Left, pair.Right))
+        // Only the names of the weight files and their resources: the headers are the analyzers' to read.
+        var weightFiles = context.AdditionalTextsProvider.Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => WeightFiles.Describe(pair.Left, pair.Right.GetOptions(pair.Left)))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .Collect()
+            .Select(static (files, _) => files.OrderBy(f => f.SourcePath, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.WeightFiles);
+
+        var classRequests = classes.Combine(compilation).Combine(weightFiles)
+            .Select(static (input, _) => ForClass(input.Left.Left, input.Left.Right, input.Right))
             .Where(static r => r is not null)
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.ClassRequests);
 
-        var fileRequests = networks.Combine(boundNetworks).Combine(classNames).Combine(rootNamespace)
-            .Select(static (input, _) => ForFile(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+        var fileRequests = networks.Combine(boundNetworks).Combine(classNames).Combine(rootNamespace).Combine(weightFiles)
+            .Select(static (input, _) => ForFile(input.Left.Left.Left.Left, input.Left.Left.Left.Right, input.Left.Left.Right, input.Left.Right, input.Right))
             .Where(static r => r is not null)
             .Select(static (r, _) => r!)
             .WithTrackingName(TrackingNames.FileRequests);
@@ -122,16 +132,18 @@ public sealed class GroupNetGenerator : IIncrementalGenerator
     }
 
     /// <summary>A [GroupNet] class: its attribute network, or the .gnet network it binds. Null when it gets no code.</summary>
-    private static EmitRequest? ForClass(NetworkClass declaration, CompilationResult files)
+    private static EmitRequest? ForClass(NetworkClass declaration, CompilationResult files, EquatableArray<WeightFile> weightFiles)
     {
         var check = CodeTargets.ForClass(declaration, files);
-        return check is { Target: { } target, Network.Network: { } network } ? new EmitRequest(target, network, CodeTargets.HintName(declaration.FullName)) : null;
+        return check is { Target: { } target, Network: { Network: { } network } result }
+            ? new EmitRequest(target with { EmbeddedWeights = WeightFiles.EmbeddedResource(result.Weights, weightFiles) }, network, CodeTargets.HintName(declaration.FullName))
+            : null;
     }
 
     /// <summary>A valid .gnet network that no class binds becomes a class of its own in the root namespace.</summary>
-    private static EmitRequest? ForFile(NetworkResult network, EquatableArray<string> boundNetworks, EquatableArray<string> classNames, string rootNamespace) =>
+    private static EmitRequest? ForFile(NetworkResult network, EquatableArray<string> boundNetworks, EquatableArray<string> classNames, string rootNamespace, EquatableArray<WeightFile> weightFiles) =>
         CodeTargets.ForNetwork(network, boundNetworks.ToList(), rootNamespace, classNames.ToList()) is { } target
-            ? new EmitRequest(target, network.Network!, CodeTargets.HintName(rootNamespace + "." + network.Name + ".gnet"))
+            ? new EmitRequest(target with { EmbeddedWeights = WeightFiles.EmbeddedResource(network.Weights, weightFiles) }, network.Network!, CodeTargets.HintName(rootNamespace + "." + network.Name + ".gnet"))
             : null;
 }
 

@@ -9,6 +9,7 @@ using GroupNetDsl.Language;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.Language.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -24,6 +25,8 @@ internal sealed class GnetFiles
     private readonly Lazy<CompilationResult> _result;
     private readonly ImmutableArray<AdditionalText> _files;
     private readonly Lazy<IReadOnlyList<GnetDiagnostic>> _targetProblems;
+    private readonly Lazy<Dictionary<string, Lazy<WeightHeader>>> _weightHeaders;
+    private readonly Lazy<IReadOnlyList<GnetDiagnostic>> _weightProblems;
 
     public GnetFiles(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
@@ -38,6 +41,33 @@ internal sealed class GnetFiles
         _targetProblems = new Lazy<IReadOnlyList<GnetDiagnostic>>(
             () => FindTargetProblems(compilation, options, cancellationToken),
             LazyThreadSafetyMode.ExecutionAndPublication);
+        _weightHeaders = new Lazy<Dictionary<string, Lazy<WeightHeader>>>(
+            () => FindWeightHeaders(options, cancellationToken),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+        _weightProblems = new Lazy<IReadOnlyList<GnetDiagnostic>>(
+            () => Result.Networks
+                .Where(n => n is { HasErrors: false, Network: not null, Weights: not null })
+                .SelectMany(n => DeclaredWeightsCheck.Run(n.Network!, n.Weights!, HeaderFor(n.Weights!)))
+                .ToList(),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The header the build extracted from a declared weight file; null when the build has no such file.</summary>
+    public WeightHeader? HeaderFor(DeclaredWeights declared) =>
+        _weightHeaders.Value.TryGetValue(declared.FullPath, out var header) ? header.Value : null;
+
+    /// <summary>The extracted headers (build/GroupNetDsl.props) by the normalized path of their weight file, each read when first asked for.</summary>
+    private static Dictionary<string, Lazy<WeightHeader>> FindWeightHeaders(AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, Lazy<WeightHeader>>(StringComparer.Ordinal);
+        foreach (var file in options.AdditionalFiles)
+        {
+            if (WeightFiles.Describe(file, options.AnalyzerConfigOptionsProvider.GetOptions(file)) is not { } weights) continue;
+            headers[weights.SourcePath] = new Lazy<WeightHeader>(
+                () => WeightHeader.Parse(file.GetText(cancellationToken)?.ToString() ?? string.Empty),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+        return headers;
     }
 
     /// <summary>Every network and diagnostic of the project's .gnet files.</summary>
@@ -53,7 +83,7 @@ internal sealed class GnetFiles
     {
         string path = context.AdditionalFile.Path;
         if (!IsGnet(path)) return;
-        var diagnostics = Result.Diagnostics.Concat(TargetProblems).ToList();
+        var diagnostics = Result.Diagnostics.Concat(TargetProblems).Concat(_weightProblems.Value).ToList();
         if (!diagnostics.Any(d => d.Location.FilePath == path)) return;
 
         var text = context.AdditionalFile.GetText(context.CancellationToken);

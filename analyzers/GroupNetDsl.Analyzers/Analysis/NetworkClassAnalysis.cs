@@ -7,6 +7,7 @@ using GroupNetDsl.Generator;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.Language.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -24,6 +25,7 @@ namespace GroupNetDsl.Analyzers.Analysis;
 internal sealed class NetworkClassAnalysis
 {
     private const string NetworkProperty = "Network";
+    private const string WeightsProperty = "Weights";
 
     private readonly INamedTypeSymbol _groupNetAttribute;
     private readonly INamedTypeSymbol? _layerAttribute;
@@ -82,6 +84,18 @@ internal sealed class NetworkClassAnalysis
             {
                 context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, Place(diagnostic.Location) ?? classLocation));
             }
+            if (network is { HasErrors: false, Network: { } model, Weights: { } weights })
+            {
+                foreach (var diagnostic in DeclaredWeightsCheck.Run(model, weights, _files.HeaderFor(weights)))
+                {
+                    context.ReportDiagnostic(ModelDiagnostics.ToRoslyn(diagnostic, Place(diagnostic.Location) ?? classLocation));
+                }
+            }
+        }
+        if (declaration.BoundNetwork is { } boundName && NamedArgumentLocation(groupNet, WeightsProperty, token) is { } weightsArgument)
+        {
+            string path = groupNet.NamedArguments.FirstOrDefault(a => a.Key == WeightsProperty).Value.Value as string ?? string.Empty;
+            Report(context, Rules.WeightsOnBoundClass, weightsArgument, declaration.ClassName, boundName, path);
         }
 
         ReportCollisions(context, type, declaration, check.Collisions, classLocation);

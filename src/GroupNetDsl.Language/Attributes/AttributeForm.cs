@@ -106,7 +106,10 @@ public static class AttributeForm
 
         // The binder checks the input shape and reports an empty network, as for .gnet: reporting here
         // too would say it twice.
-        return new NetworkSyntax(network.ClassName, network.Location, network.Input, network.Location, members, null);
+        return new NetworkSyntax(network.ClassName, network.Location, network.Input, network.Location, members, null)
+        {
+            Weights = network.Weights is { Value.Text: { Length: > 0 } path } weights ? (path, weights.Location) : null,
+        };
     }
 
     private static ExpressionSyntax ToCall(AttributeLayer layer, DiagnosticBag diagnostics)

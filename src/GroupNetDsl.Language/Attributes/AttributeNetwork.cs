@@ -23,4 +23,8 @@ public sealed record AttributeArgument(string? Name, AttributeValue Value, Sourc
 public sealed record AttributeLayer(string AttributeName, EquatableArray<AttributeArgument> Arguments, SourceLocation Location);
 
 /// <summary>A network declared as attributes on a partial class, in source order.</summary>
-public sealed record AttributeNetwork(string ClassName, string? Input, SourceLocation Location, EquatableArray<AttributeLayer> Layers);
+public sealed record AttributeNetwork(string ClassName, string? Input, SourceLocation Location, EquatableArray<AttributeLayer> Layers)
+{
+    /// <summary>[GroupNet(Weights = "net.safetensors")] as written, and where; null when none is declared.</summary>
+    public AttributeArgument? Weights { get; init; }
+}

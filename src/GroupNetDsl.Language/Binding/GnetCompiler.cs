@@ -7,6 +7,7 @@ using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
+using GroupNetDsl.Language.Weights;
 
 namespace GroupNetDsl.Language;
 
@@ -18,6 +19,9 @@ namespace GroupNetDsl.Language;
 public sealed record NetworkResult(string Name, SourceLocation Location, Network? Network, EquatableArray<SourceLocation> NodeLocations, EquatableArray<GnetDiagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>The weight file the network declares, checked at build time (<see cref="Weights.DeclaredWeightsCheck"/>); null when none.</summary>
+    public DeclaredWeights? Weights { get; init; }
 }
 
 /// <summary>Everything found in a set of declaration sources.</summary>
@@ -90,8 +94,9 @@ public static class GnetCompiler
 
         // A syntax error may have dropped a member silently: never hand out a model built from broken text.
         bool broken = hasSyntaxErrors || binder.UsedBlockDeclarations.Any(blocks.Broken.Contains);
-        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, Sorted(own.Items));
-        return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, Sorted(own.Items));
+        var weights = network.Weights is { } w ? DeclaredWeights.Resolve(w.Path, w.Location) : null;
+        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, Sorted(own.Items)) { Weights = weights };
+        return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, Sorted(own.Items)) { Weights = weights };
     }
 
 

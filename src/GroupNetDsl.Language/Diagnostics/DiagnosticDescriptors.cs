@@ -161,6 +161,32 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Network '{0}' would become the class '{1}', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class".</summary>
     public static readonly DiagnosticDescriptor NetworkClassClash = new("GNET0308", "Network and class of the same name", "Network '{0}' would become the class '{1}', which a [GroupNet] class of the project already declares, so it gets no code; rename the network or the class", Usage, DiagnosticSeverity.Error);
 
+    // ---- GNET0310-0319: declared weights, checked at build time against the file's header ----
+
+    /// <summary>Message: "Weight file '{0}' of network {1} is not in the build (looked for '{2}'); fix the path (relative to the declaring file), or add a file outside the project folder with &lt;GroupNetWeights Include=\"...\" /&gt;".</summary>
+    public static readonly DiagnosticDescriptor WeightFileNotFound = new("GNET0310", "Declared weight file not found", "Weight file '{0}' of network {1} is not in the build (looked for '{2}'); fix the path (relative to the declaring file), or add a file outside the project folder with <GroupNetWeights Include=\"...\" />", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: missing tensor '{1}' (expected shape {2}) of network {3}; export the weights of the module this network describes".</summary>
+    public static readonly DiagnosticDescriptor WeightMissing = new("GNET0311", "Weight missing from the declared file", "{0}: missing tensor '{1}' (expected shape {2}) of network {3}; the file was exported from a different architecture or with different layer names, check the network against the PyTorch module", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: the keys carry the prefix '{1}' (the file has '{1}{2}' for '{2}', and {3} more); {4}".</summary>
+    public static readonly DiagnosticDescriptor WeightKeysPrefixed = new("GNET0312", "Weight keys carry a prefix", "{0}: the keys carry the prefix '{1}' (the file has '{1}{2}' for '{2}', and {3} more like it). {4}", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: tensor '{1}' has shape {2}, but network {3} expects {4}; the network (channels, kernel size, groups) does not match the exported model".</summary>
+    public static readonly DiagnosticDescriptor WeightShapeMismatch = new("GNET0313", "Weight of the wrong shape", "{0}: tensor '{1}' has shape {2}, but network {3} expects {4}; the network (channels, kernel size, groups) does not match the exported model", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: tensor '{1}' has dtype {2}; weights must be {3}: convert it in PyTorch (tensor.float()) before saving".</summary>
+    public static readonly DiagnosticDescriptor WeightDataTypeUnsupported = new("GNET0314", "Weight of an unsupported dtype", "{0}: tensor '{1}' has dtype {2}; weights must be {3}: convert it in PyTorch (tensor.float()) before saving", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: tensor '{1}' {2} is not used by network {3}; the network lacks a layer the exported model has, or names it differently".</summary>
+    public static readonly DiagnosticDescriptor WeightUnexpected = new("GNET0315", "Weight the network does not use", "{0}: tensor '{1}' {2} is not used by network {3}; the network lacks a layer the exported model has, or names it differently", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "{0}: {1}".</summary>
+    public static readonly DiagnosticDescriptor WeightHeaderInvalid = new("GNET0316", "Declared weight file is not a safetensors file", "{0}: {1}; export the weights with safetensors.torch.save_file(model.state_dict(), path)", Usage, DiagnosticSeverity.Error);
+
+    /// <summary>Message: "Class '{0}' binds network '{1}' of a .gnet file: declare its weights there, `network {1}(input: ..., weights: \"{2}\")`".</summary>
+    public static readonly DiagnosticDescriptor WeightsOnBoundClass = new("GNET0317", "Weights declared on a class that binds a .gnet network", "Class '{0}' binds network '{1}' of a .gnet file: declare its weights there, `network {1}(input: ..., weights: \"{2}\")`", Usage, DiagnosticSeverity.Error);
+
     // ---- GNET04xx: advice ----
 
     /// <summary>Message: "{0}: depthwise convolution output never passes through a 1x1 convolution before the head, so channels are never mixed; add a pointwise conv".</summary>
@@ -187,6 +213,8 @@ public static class DiagnosticDescriptors
         ImportNotFound, AmbiguousImport,
         ClassNotPartial, UnsupportedClass, NonConstantArgument, NetworkNotFound, MemberCollision, MixedForms,
         NetworkNamedLikeMember, NetworkClassClash,
+        WeightFileNotFound, WeightMissing, WeightKeysPrefixed, WeightShapeMismatch, WeightDataTypeUnsupported, WeightUnexpected,
+        WeightHeaderInvalid, WeightsOnBoundClass,
         DepthwiseWithoutPointwise, StackedGroupedConvs, UnusedModule,
     };
 }

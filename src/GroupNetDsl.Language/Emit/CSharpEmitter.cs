@@ -10,7 +10,11 @@ using GroupNetDsl.Language.Reporting;
 namespace GroupNetDsl.Language.Emit;
 
 /// <summary>Where the generated code goes: the class to complete (a user's partial class) or to create.</summary>
-public sealed record EmitTarget(string? Namespace, string ClassName, bool Standalone);
+public sealed record EmitTarget(string? Namespace, string ClassName, bool Standalone)
+{
+    /// <summary>The manifest resource holding the network's declared weight file when the build embeds it: the class then gets <c>Load()</c>.</summary>
+    public string? EmbeddedWeights { get; init; }
+}
 
 /// <summary>
 /// Writes the inference code of one validated network as C#: shapes and sizes as constants, one method per
@@ -76,6 +80,7 @@ public static partial class CSharpEmitter
 
         EmitConstructor(w, className, stepCode, network);
         EmitLoaders(w, className);
+        if (target.EmbeddedWeights is { } resource) EmitEmbeddedLoader(w, className, resource);
         EmitForward(w, network, plan, stepCode);
 
         foreach (var method in methods.Bodies)
@@ -222,6 +227,20 @@ public static partial class CSharpEmitter
         w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
         w.Line($"/// <param name=\"threads\">Threads each Forward call may use: 1 (the caller's only) to <see cref=\"{KernelsNamespace}.WorkerTeam.MaxThreads\"/>; at most one per processor run.</param>");
         w.Line($"public static {className} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\", int threads = 1) => new(new {WeightsNamespace}.WeightLoader({WeightsNamespace}.SafeTensorsFile.Parse(bytes, sourceName)), threads);");
+        w.Line();
+    }
+
+    private static void EmitEmbeddedLoader(SourceWriter w, string className, string resource)
+    {
+        string literal = Literal(resource);
+        w.Line("/// <summary>Loads the network from its weight file, embedded in this assembly and checked against the network at build time.</summary>");
+        w.Line("/// <returns>A ready network; dispose it to stop its threads.</returns>");
+        w.Line($"/// <param name=\"threads\">Threads each Forward call may use: 1 (the caller's only) to <see cref=\"{KernelsNamespace}.WorkerTeam.MaxThreads\"/>; at most one per processor run.</param>");
+        w.Open($"public static {className} Load(int threads = 1)");
+        w.Line($"using var stream = typeof({className}).Assembly.GetManifestResourceStream({literal})");
+        w.Line($"    ?? throw new global::System.InvalidOperationException(\"The assembly has no resource \" + {literal} + \"; the build embeds it with GroupNetDslEmbedWeights.\");");
+        w.Line($"return Load(stream, {literal}, threads);");
+        w.Close();
         w.Line();
     }
 

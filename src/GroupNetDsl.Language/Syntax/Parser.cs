@@ -16,7 +16,7 @@ namespace GroupNetDsl.Language.Syntax;
 /// document   = { import | block | network }
 /// import     = "import" QUOTED
 /// block      = "block" NAME "(" [ param { "," param } ] ")" ( body | "=" expr )
-/// network    = "network" NAME "(" "input" ":" SHAPE ")" ( body | "=" expr )
+/// network    = "network" NAME "(" "input" ":" SHAPE [ "," "weights" ":" QUOTED ] ")" ( body | "=" expr )
 /// param      = NAME [ "=" expr ]
 /// body       = "{" { member | forward } "}"
 /// member     = ( NAME | QUOTED | INTEGER ) "=" expr
@@ -125,6 +125,7 @@ public sealed class Parser
         var name = ExpectName("a network name");
         string? shape = null;
         SourceLocation? shapeLocation = null;
+        (string Path, SourceLocation Location)? weights = null;
         if (Expect(TokenKind.LeftParen, "'('"))
         {
             if (Current.Kind == TokenKind.Identifier && Current.Text == "input")
@@ -142,6 +143,12 @@ public sealed class Parser
                     Error("an input shape such as 3x64x64");
                 }
             }
+            if (Current.Kind == TokenKind.Comma && Peek(1).Kind == TokenKind.Identifier && Peek(1).Text == "weights")
+            {
+                _position += 2;
+                Expect(TokenKind.Colon, "':'");
+                weights = ParseWeightsPath();
+            }
             Expect(TokenKind.RightParen, "')'");
         }
         var nameLocation = name is { } n ? Locate(n) : Locate(keyword);
@@ -156,10 +163,28 @@ public sealed class Parser
                 SkipToDeclaration();
                 body = new MissingSyntax(body.Location);
             }
-            return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, new[] { new MemberSyntax(string.Empty, body.Location, body) }, null);
+            return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, new[] { new MemberSyntax(string.Empty, body.Location, body) }, null) { Weights = weights };
         }
         var (members, forward) = ParseBody();
-        return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, members, forward);
+        return new NetworkSyntax(name?.Text ?? string.Empty, nameLocation, shape, shapeLocation, members, forward) { Weights = weights };
+    }
+
+    /// <summary>The <c>"net.safetensors"</c> of <c>weights: "net.safetensors"</c>: a string, escapes as in quoted names.</summary>
+    private (string Path, SourceLocation Location)? ParseWeightsPath()
+    {
+        if (Current.Kind != TokenKind.QuotedName)
+        {
+            Error("the weight file's path in quotes, such as \"net.safetensors\"");
+            return null;
+        }
+        var token = Current;
+        _position++;
+        string? problem = !Lexer.IsClosed(token.Text) ? "close it with '\"' on the same line"
+            : token.Text.Length == 2 ? "a path needs at least one character" : null;
+        if (problem is null) return (Lexer.Unquote(token.Text), Locate(token));
+        _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(token), token.Text, problem);
+        if (!Lexer.IsClosed(token.Text)) _inError = true;
+        return null;
     }
 
     private (List<MemberSyntax> Members, ForwardSyntax? Forward) ParseBody()

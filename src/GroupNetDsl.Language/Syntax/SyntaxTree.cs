@@ -52,6 +52,9 @@ public sealed class NetworkSyntax(string name, SourceLocation nameLocation, stri
     public string? InputShape => inputShape;
 
     public SourceLocation? InputLocation => inputLocation;
+
+    /// <summary>The declared weight file (<c>weights: "net.safetensors"</c>) as written, and where; null when none is declared.</summary>
+    public (string Path, SourceLocation Location)? Weights { get; init; }
 }
 
 public sealed class ParameterSyntax(string name, SourceLocation location, ExpressionSyntax? defaultValue)

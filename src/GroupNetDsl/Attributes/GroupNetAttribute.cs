@@ -26,4 +26,12 @@ public sealed class GroupNetAttribute : Attribute
 
     /// <summary>The name of a network declared in one of the project's .gnet files.</summary>
     public string? Network { get; set; }
+
+    /// <summary>
+    /// The network's weight file, relative to the folder of the .cs file that declares the class, e.g.
+    /// "net.safetensors". The build checks its keys, shapes and dtypes against the network (GNET0310-GNET0316); with
+    /// the file embedded (<c>GroupNetDslEmbedWeights</c>, docs/attributes.md) the class also gets <c>Load()</c>.
+    /// For a class that binds a .gnet network, declare the weights in the .gnet file instead.
+    /// </summary>
+    public string? Weights { get; set; }
 }

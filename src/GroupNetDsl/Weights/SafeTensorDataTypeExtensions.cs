@@ -48,11 +48,7 @@ public static class SafeTensorDataTypeExtensions
     /// </summary>
     /// <param name="dataType">The element type.</param>
     /// <returns><see langword="true"/> for the floating-point types the reader converts.</returns>
-    public static bool CanReadAsFloat32(this SafeTensorDataType dataType) => dataType
-        is SafeTensorDataType.Float32
-        or SafeTensorDataType.Float16
-        or SafeTensorDataType.BFloat16
-        or SafeTensorDataType.Float64;
+    public static bool CanReadAsFloat32(this SafeTensorDataType dataType) => WeightKeyRules.CanReadAsFloat32(dataType.GetFormatName());
 
     /// <summary>Parses a header dtype string; exact, case-sensitive, as the format defines it.</summary>
     internal static bool TryParseFormatName(string formatName, out SafeTensorDataType dataType)

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using System.Linq;
 
 namespace GroupNetDsl.Weights;
 
@@ -55,8 +56,7 @@ public sealed class SafeTensorsFile
     /// <summary>The fix for keys saved under a wrapper's prefix (<see cref="FindKeyPrefix"/>), as <c>Load</c> and <c>gnet verify</c> both say it.</summary>
     /// <param name="prefix">The prefix, such as <c>module.</c>.</param>
     /// <returns>One sentence.</returns>
-    public static string StripPrefixFix(string prefix) =>
-        $"Save the state_dict without '{prefix}' (python/gnet_safetensors.py's save_state_dict strips 'module.' and 'model.'; docs/from-pytorch.md).";
+    public static string StripPrefixFix(string prefix) => WeightKeyRules.StripPrefixFix(prefix);
 
     /// <summary>
     /// The prefix the file puts before <paramref name="key"/>, when it lacks the key but has it under a prefix, as a
@@ -68,15 +68,7 @@ public sealed class SafeTensorsFile
     public string? FindKeyPrefix(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        foreach (var tensor in Tensors)
-        {
-            string name = tensor.Name;
-            if (name.Length > key.Length + 1 && name.EndsWith(key, StringComparison.Ordinal) && name[name.Length - key.Length - 1] == '.')
-            {
-                return name[..(name.Length - key.Length)];
-            }
-        }
-        return null;
+        return WeightKeyRules.FindKeyPrefix(key, Tensors.Select(tensor => tensor.Name));
     }
 
     /// <summary>The tensors, in the order the header lists them.</summary>

@@ -19,7 +19,7 @@ namespace GroupNetDsl.Weights;
 public sealed class WeightLoader
 {
     /// <summary>The suffix of the keys that are ignored without being asked: PyTorch's batch-norm step counter.</summary>
-    public const string BatchNormStepCounterSuffix = ".num_batches_tracked";
+    public const string BatchNormStepCounterSuffix = WeightKeyRules.BatchNormStepCounterSuffix;
 
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
@@ -47,7 +47,7 @@ public sealed class WeightLoader
     public static bool IsIgnoredAutomatically(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.EndsWith(BatchNormStepCounterSuffix, StringComparison.Ordinal);
+        return WeightKeyRules.IsIgnoredAutomatically(key);
     }
 
     /// <summary>Whether the file has a tensor named <paramref name="key"/>.</summary>

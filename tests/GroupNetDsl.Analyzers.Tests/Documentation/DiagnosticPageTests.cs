@@ -51,7 +51,9 @@ public class DiagnosticPageTests
     {
         var sources = examples.Where(e => e.Language == "csharp").Select(e => new ProjectFile($"{ExampleFolder}/Network.cs", e.Code));
         var gnet = examples.Where(e => e.Language == "gnet").Select(e => new ProjectFile($"{ExampleFolder}/{FileName(e.Code)}", e.Code));
-        var result = await AnalyzerRunner.RunAsync(sources, gnet);
+        // ```json tiny.safetensors: the header of a weight file of the example (all the build reads of it).
+        var weights = examples.Where(e => e.Language.StartsWith("json ", StringComparison.Ordinal)).Select(e => new ProjectFile($"{ExampleFolder}/{e.Language[5..].Trim()}", e.Code));
+        var result = await AnalyzerRunner.RunAsync(sources, gnet, weights);
         var printed = result.Diagnostics
             .Where(d => d.Location.GetLineSpan().Path.StartsWith(ExampleFolder + "/", StringComparison.Ordinal))
             .Where(d => d.Id.StartsWith("GNET", StringComparison.Ordinal) || d.Severity >= DiagnosticSeverity.Warning)
@@ -105,7 +107,7 @@ internal sealed record DiagnosticPage(IReadOnlyList<DiagnosticPage.Example> Bad,
             }
         }
         List<Example> Examples(string name) =>
-            sections.GetValueOrDefault(name, []).Where(b => b.Language is "gnet" or "csharp").Select(b => new Example(b.Language, b.Code)).ToList();
+            sections.GetValueOrDefault(name, []).Where(b => b.Language is "gnet" or "csharp" || b.Language.StartsWith("json ", StringComparison.Ordinal)).Select(b => new Example(b.Language, b.Code)).ToList();
         var printed = sections.GetValueOrDefault("Bad", []).Where(b => b.Language == "text").SelectMany(b => b.Code.Split('\n')).ToList();
         return new DiagnosticPage(Examples("Bad"), printed, Examples("Fixed"));
     }

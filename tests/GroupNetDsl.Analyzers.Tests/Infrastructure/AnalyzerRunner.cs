@@ -22,7 +22,11 @@ internal static class AnalyzerRunner
 {
     public sealed record Result(ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> GeneratedHintNames);
 
-    public static async Task<Result> RunAsync(IEnumerable<ProjectFile> sources, IEnumerable<ProjectFile> gnetFiles)
+    /// <param name="weightHeaders">
+    /// Declared weight files, each as the build hands it to the compiler (build/GroupNetDsl.props): its JSON header as an
+    /// additional file whose metadata names the weight file (<see cref="ProjectFile.Path"/>).
+    /// </param>
+    public static async Task<Result> RunAsync(IEnumerable<ProjectFile> sources, IEnumerable<ProjectFile> gnetFiles, IEnumerable<ProjectFile>? weightHeaders = null)
     {
         // The runtime uses C# 13 params spans (WeightLoader.Take), which Roslyn 4.11 knows as a preview feature.
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
@@ -32,18 +36,23 @@ internal static class AnalyzerRunner
             trees,
             TestReferences.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        var additionalTexts = gnetFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
+        var headers = (weightHeaders ?? []).Select((f, i) => (Header: $"/obj/GroupNetDsl/{i}.header.json", f.Path, f.Text)).ToList();
+        var additionalTexts = gnetFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text))
+            .Concat(headers.Select(h => new InMemoryAdditionalText(h.Header, h.Text)))
+            .ToImmutableArray();
+        var options = new FileOptionsProvider(headers.ToDictionary(h => h.Header, h => h.Path, StringComparer.Ordinal));
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new Generator::GroupNetDsl.Generator.GroupNetGenerator().AsSourceGenerator()],
             additionalTexts,
-            parseOptions);
+            parseOptions,
+            options);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
         var hintNames = driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToImmutableArray();
 
         var analyzers = withGenerated.WithAnalyzers(
             [new GroupNetAnalyzer()],
-            new AnalyzerOptions(additionalTexts));
+            new AnalyzerOptions(additionalTexts, options));
         var diagnostics = await analyzers.GetAllDiagnosticsAsync();
         return new Result(generatorDiagnostics, Sorted(diagnostics), hintNames);
     }
@@ -63,6 +72,27 @@ internal static class AnalyzerRunner
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
+
+    /// <summary>The metadata of the weight headers (<c>GroupNetDslWeightsSource</c>), by header path; nothing else.</summary>
+    private sealed class FileOptionsProvider(Dictionary<string, string> weightFiles) : AnalyzerConfigOptionsProvider
+    {
+        private static readonly Options None = new(null);
+
+        public override AnalyzerConfigOptions GlobalOptions => None;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => None;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(weightFiles.GetValueOrDefault(textFile.Path));
+
+        private sealed class Options(string? weightFile) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            {
+                value = key == Generator::GroupNetDsl.Generator.WeightFiles.SourceMetadata ? weightFile : null;
+                return value is not null;
+            }
+        }
+    }
 
     private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
     {

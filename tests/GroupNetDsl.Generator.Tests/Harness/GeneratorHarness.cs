@@ -21,6 +21,7 @@ public sealed class GeneratorHarness
 
     private readonly List<(string Path, string Text)> _sources = new();
     private readonly List<(string Path, string Text)> _gnetFiles = new();
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _fileOptions = new(StringComparer.Ordinal);
     private string? _rootNamespace;
 
     public static GeneratorHarness Create() => new();
@@ -34,6 +35,19 @@ public sealed class GeneratorHarness
     public GeneratorHarness WithGnet(string path, string text)
     {
         _gnetFiles.Add((path, text));
+        return this;
+    }
+
+    /// <summary>
+    /// A weight file's header as build/GroupNetDsl.props hands it to the compiler: an additional file whose metadata names
+    /// the weight file and, when the build embeds it, its manifest resource.
+    /// </summary>
+    public GeneratorHarness WithWeightHeader(string headerPath, string weightFile, string? resource, string header)
+    {
+        _gnetFiles.Add((headerPath, header));
+        var options = new Dictionary<string, string> { [WeightFiles.SourceMetadata] = weightFile };
+        if (resource is not null) options[WeightFiles.ResourceMetadata] = resource;
+        _fileOptions[headerPath] = options;
         return this;
     }
 
@@ -74,7 +88,7 @@ public sealed class GeneratorHarness
             new[] { new GroupNetGenerator().AsSourceGenerator() },
             additionalTexts,
             ParseOptions,
-            new TestAnalyzerConfigOptionsProvider(options),
+            new TestAnalyzerConfigOptionsProvider(options, _fileOptions),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
     }
 

@@ -4,8 +4,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace GroupNetDsl.Generator.Tests.Harness;
 
-/// <summary>Global analyzer options as MSBuild passes them (build_property.RootNamespace), nothing per file.</summary>
-public sealed class TestAnalyzerConfigOptionsProvider(IReadOnlyDictionary<string, string> globalOptions) : AnalyzerConfigOptionsProvider
+/// <summary>
+/// Analyzer options as MSBuild passes them: global ones (build_property.RootNamespace) and, per additional file, its
+/// compiler-visible metadata (build_metadata.AdditionalFiles.*), by the file's path.
+/// </summary>
+public sealed class TestAnalyzerConfigOptionsProvider(IReadOnlyDictionary<string, string> globalOptions, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? fileOptions = null) : AnalyzerConfigOptionsProvider
 {
     private static readonly DictionaryOptions Empty = new(new Dictionary<string, string>());
 
@@ -13,7 +16,8 @@ public sealed class TestAnalyzerConfigOptionsProvider(IReadOnlyDictionary<string
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
 
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Empty;
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+        fileOptions is not null && fileOptions.TryGetValue(textFile.Path, out var options) ? new DictionaryOptions(options) : Empty;
 
     private sealed class DictionaryOptions(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
     {
