@@ -76,13 +76,13 @@ public sealed class ImportCommandTests : CommandTests
     {
         var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
         graph.Node.Add(Node("Relu", "/features/features.2/Relu", "input", "a"));
-        graph.Node.Add(Node("Transpose", "/features/features.3/Transpose", "a", "output"));
-        string model = Save("transpose.onnx", graph);
+        graph.Node.Add(Node("Softmax", "/features/features.3/Softmax", "a", "output"));
+        string model = Save("softmax.onnx", graph);
 
         var run = Import(model);
 
         run.AssertCannotRun(model);
-        Assert.StartsWith($"error: {model}: node 1 '/features/features.3/Transpose' (Transpose) is not supported by gnet import; supported: Conv, Relu, ", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: {model}: node 1 '/features/features.3/Softmax' (Softmax) is not supported by gnet import; supported: Conv, Relu, ", run.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Files.Path, "*.gnet"));
     }
 

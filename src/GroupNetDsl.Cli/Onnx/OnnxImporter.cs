@@ -26,7 +26,9 @@ public sealed class OnnxImporter
 
     public static readonly string SupportedOps = "Conv, Relu, Clip (min 0, max 6), "
         + string.Concat(Activations.Where(a => OpRegistry.TryGet(a.Op, out _)).Select(a => a.OnnxOp + ", "))
-        + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
+        + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, ReduceMean (axes 2, 3), Flatten (axis 1), "
+        + "Reshape (flatten), Reshape-Transpose-Reshape (channel shuffle), Slice and Split (channels), Gemm (transB 1), BatchNormalization, Concat (axis 1), "
+        + "Sigmoid-Mul (SiLU), Div-Erf-Add-Mul-Mul (GELU), Identity, Dropout, Constant, and Shape, Gather, Unsqueeze, Squeeze, Cast, Concat, Add, Sub, Mul, Div, Slice on shapes";
 
     private static readonly long[] Ones = { 1, 1 };
     private static readonly long[] NoPadding = { 0, 0, 0, 0 };
@@ -37,6 +39,18 @@ public sealed class OnnxImporter
     private readonly Dictionary<string, string> _tensors = new(StringComparer.Ordinal);
     // PyTorch exports nn.AvgPool2d(padding=p) as a Pad by zeros and an unpadded AveragePool: the two become one avgpool.
     private readonly Dictionary<string, (string Input, long Padding, int Index)> _padded = new(StringComparer.Ordinal);
+    // Static shapes of the network's tensors by ONNX name, batch first (null while the batch axis is dynamic).
+    private readonly Dictionary<string, long?[]> _shapes = new(StringComparer.Ordinal);
+    // Integer vectors PyTorch computes from shapes (Shape, Gather, Concat, ...) to feed Reshape and Slice; an element
+    // that depends on the dynamic batch is null.
+    private readonly Dictionary<string, long?[]> _integers = new(StringComparer.Ordinal);
+    // Who reads each tensor (node indices; the graph output as -1), so that a pattern matches only when its inner
+    // tensors are read by the pattern alone.
+    private readonly Dictionary<string, List<int>> _readers = new(StringComparer.Ordinal);
+    // Nodes a pattern already translated together with an earlier node.
+    private readonly HashSet<int> _matched = new();
+    // The first Reshape and the Transpose of a channel shuffle, waiting for its last Reshape.
+    private readonly Dictionary<string, (string Input, long Groups, long?[] Shape, int Index)> _shuffles = new(StringComparer.Ordinal);
     private readonly ModuleNames _names = new();
     private readonly List<string> _members = new();
     private readonly List<string> _statements = new();
@@ -90,8 +104,16 @@ public sealed class OnnxImporter
     private ImportedNetwork Translate(string networkName, ModelProto model)
     {
         foreach (var initializer in _graph.Initializer) _constants[initializer.Name] = initializer;
+        for (int index = 0; index < _graph.Node.Count; index++)
+        {
+            foreach (string input in _graph.Node[index].Input) Readers(input).Add(index);
+        }
+        foreach (var graphOutput in _graph.Output) Readers(graphOutput.Name).Add(-1);
         string shape = InputShape();
-        for (int index = 0; index < _graph.Node.Count; index++) Translate(_graph.Node[index], index);
+        for (int index = 0; index < _graph.Node.Count; index++)
+        {
+            if (!_matched.Contains(index)) Translate(_graph.Node[index], index);
+        }
 
         if (_graph.Output.Count != 1) throw Fail($"the graph has {_graph.Output.Count} outputs; gnet import takes one.");
         if (!_tensors.TryGetValue(_graph.Output[0].Name, out string? output) || output == "x")
@@ -129,6 +151,7 @@ public sealed class OnnxImporter
             throw Fail($"the input '{input.Name}' is not 4-D with fixed channels, height and width; gnet import takes N x C x H x W.");
         }
         _tensors[input.Name] = "x";
+        _shapes[input.Name] = new long?[] { dims[0].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? dims[0].DimValue : null, dims[1].DimValue, dims[2].DimValue, dims[3].DimValue };
         return $"{dims[1].DimValue}x{dims[2].DimValue}x{dims[3].DimValue}";
     }
 
@@ -136,26 +159,33 @@ public sealed class OnnxImporter
     {
         if (node.Domain is not ("" or "ai.onnx")) throw Unsupported(node, index);
         if (node.Output.Count == 0 || node.Output[0].Length == 0) throw Fail(node, index, "the node has no output");
+        if (ShapeArithmetic(node, index)) return;
         switch (node.OpType)
         {
             case "Constant":
                 _constants[node.Output[0]] = node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
                     ?? throw Fail(node, index, "only a Constant with a 'value' tensor is supported");
                 return;
+            case "Identity" or "Dropout":
+                PassThrough(node, index);
+                return;
             case "Conv":
                 Conv(node, index);
                 return;
             case "Relu":
-                Layer(node, index, "relu", Tensor(node, index, 0));
+                Layer(node, index, "relu", Tensor(node, index, 0), Shape(node, index, 0));
                 return;
             case "Clip":
                 Clip(node, index);
                 return;
             case "Add":
-                Expression(node, $"{Tensor(node, index, 0)} + {Tensor(node, index, 1)}");
+                Expression(node, $"{Tensor(node, index, 0)} + {Tensor(node, index, 1)}", Broadcast(node, index));
                 return;
             case "Mul":
-                Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}");
+                Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}", Broadcast(node, index));
+                return;
+            case "Div":
+                if (!Gelu(node, index)) throw Unsupported(node, index);
                 return;
             case "MaxPool":
             case "AveragePool":
@@ -165,11 +195,27 @@ public sealed class OnnxImporter
                 Pad(node, index);
                 return;
             case "GlobalAveragePool":
-                Layer(node, index, "avgpool", Tensor(node, index, 0));
+                var pooled = Shape(node, index, 0);
+                Layer(node, index, "avgpool", Tensor(node, index, 0), new[] { pooled[0], pooled[1], 1, 1 });
+                return;
+            case "ReduceMean":
+                Mean(node, index);
                 return;
             case "Flatten":
                 if (Int(node, "axis", 1) != 1) throw Fail(node, index, "only axis 1 is supported (torch.flatten(x, 1))");
-                Expression(node, $"flatten({Tensor(node, index, 0)})");
+                Expression(node, $"flatten({Tensor(node, index, 0)})", Flat(Shape(node, index, 0)));
+                return;
+            case "Reshape":
+                Reshape(node, index);
+                return;
+            case "Transpose":
+                ChannelShuffleTranspose(node, index);
+                return;
+            case "Slice":
+                Slice(node, index);
+                return;
+            case "Split":
+                Split(node, index);
                 return;
             case "Gemm":
                 Gemm(node, index);
@@ -179,14 +225,38 @@ public sealed class OnnxImporter
                 return;
             case "Concat":
                 if (Int(node, "axis", 0) != 1) throw Fail(node, index, "only axis 1 (channels) is supported");
-                Expression(node, $"cat({string.Join(", ", node.Input.Select((_, i) => Tensor(node, index, i)))})");
+                var parts = node.Input.Select((_, i) => Shape(node, index, i)).ToList();
+                var joined = (long?[])parts[0].Clone();
+                joined[1] = parts.Sum(p => p.Length > 1 ? p[1] : null);
+                Expression(node, $"cat({string.Join(", ", node.Input.Select((_, i) => Tensor(node, index, i)))})", joined);
                 return;
-            case "Sigmoid" or "HardSigmoid" or "HardSwish":
+            case "Sigmoid":
+                if (!Silu(node, index)) Activation(node, index);
+                return;
+            case "HardSigmoid" or "HardSwish":
                 Activation(node, index);
                 return;
             default:
                 throw Unsupported(node, index);
         }
+    }
+
+    /// <summary>Identity and inference-mode Dropout: the output is the input, tensor or constant.</summary>
+    private void PassThrough(NodeProto node, int index)
+    {
+        if (node.Output.Skip(1).Any(o => o.Length > 0)) throw Fail(node, index, "the mask output is not supported");
+        // Dropout's training_mode (opset 12 and newer) must be a constant false; ratio does not matter at inference.
+        if (node.OpType == "Dropout" && node.Input.Count > 2 && node.Input[2].Length > 0 && !IsFalse(Constant(node, index, 2, "training_mode")))
+        {
+            throw Fail(node, index, "only inference (training_mode false) is supported");
+        }
+        string input = node.Input.Count > 0 ? node.Input[0] : "";
+        if (node.OpType == "Identity" && _constants.TryGetValue(input, out var constant))
+        {
+            _constants[node.Output[0]] = constant;
+            return;
+        }
+        PassThroughTensor(node, index);
     }
 
     private void Conv(NodeProto node, int index)
@@ -209,7 +279,9 @@ public sealed class OnnxImporter
         if (dilation != 1) arguments.Add($"dilation: {dilation}");
         if (groups != 1) arguments.Add($"groups: {groups}");
         if (!bias) arguments.Add("bias: false");
-        string member = Layer(node, index, $"conv({string.Join(", ", arguments)})", input);
+        var inputShape = Shape(node, index, 0);
+        var shape = new[] { inputShape[0], weight.Dims[0], Spatial(inputShape[2], kernel, stride, padding, dilation), Spatial(inputShape[3], kernel, stride, padding, dilation) };
+        string member = Layer(node, index, $"conv({string.Join(", ", arguments)})", input, shape);
         AddWeight(member, "weight", weight, node, index);
         if (bias) AddWeight(member, "bias", Constant(node, index, 2, "bias"), node, index);
     }
@@ -223,7 +295,7 @@ public sealed class OnnxImporter
         {
             throw Fail(node, index, $"only alpha 1/6 and beta 0.5 (nn.Hardsigmoid) are supported, not alpha {Show(Float(node, "alpha") ?? 0.2f)} beta {Show(Float(node, "beta") ?? 0.5f)}");
         }
-        Layer(node, index, op, Tensor(node, index, 0));
+        Layer(node, index, op, Tensor(node, index, 0), Shape(node, index, 0));
     }
 
     private void Clip(NodeProto node, int index)
@@ -233,7 +305,7 @@ public sealed class OnnxImporter
         float? min = node.Input.Count > 1 && node.Input[1].Length > 0 ? Scalar(node, index, 1) : Float(node, "min");
         float? max = node.Input.Count > 2 && node.Input[2].Length > 0 ? Scalar(node, index, 2) : Float(node, "max");
         if (min != 0f || max != 6f) throw Fail(node, index, $"only Clip(min 0, max 6) (ReLU6) is supported, not min {Show(min)} max {Show(max)}");
-        Layer(node, index, "relu6", input);
+        Layer(node, index, "relu6", input, Shape(node, index, 0));
     }
 
     private void Pad(NodeProto node, int index)
@@ -248,6 +320,7 @@ public sealed class OnnxImporter
             throw Fail(node, index, $"only padding by zeros, the same on the four sides of the image, is supported (pads [{string.Join(", ", pads)}], value {Show(value)})");
         }
         _padded[node.Output[0]] = (input, pads[2], index);
+        _shapes[node.Output[0]] = Shape(node, index, 0);
     }
 
     private void Pool(NodeProto node, int index)
@@ -274,7 +347,8 @@ public sealed class OnnxImporter
             padding = padded.Padding;
         }
         string call = $"{(max ? "maxpool" : "avgpool")}({kernel}, stride: {stride}{(padding != 0 ? $", padding: {padding}" : "")})";
-        Layer(node, index, call, input);
+        var inputShape = Shape(node, index, 0);
+        Layer(node, index, call, input, new[] { inputShape[0], inputShape[1], Spatial(inputShape[2], kernel, stride, padding, 1), Spatial(inputShape[3], kernel, stride, padding, 1) });
     }
 
     private void Gemm(NodeProto node, int index)
@@ -287,7 +361,7 @@ public sealed class OnnxImporter
         var weight = Constant(node, index, 1, "weight");
         if (weight.Dims.Count != 2) throw Fail(node, index, "the weight is not 2-D");
         bool bias = node.Input.Count > 2 && node.Input[2].Length > 0;
-        string member = Layer(node, index, $"linear({weight.Dims[1]}, {weight.Dims[0]}{(bias ? "" : ", bias: false")})", input);
+        string member = Layer(node, index, $"linear({weight.Dims[1]}, {weight.Dims[0]}{(bias ? "" : ", bias: false")})", input, new[] { Shape(node, index, 0)[0], weight.Dims[0] });
         AddWeight(member, "weight", weight, node, index);
         if (bias) AddWeight(member, "bias", Constant(node, index, 2, "bias"), node, index, new[] { weight.Dims[0] });
     }
@@ -299,27 +373,352 @@ public sealed class OnnxImporter
         var scale = Constant(node, index, 1, "scale");
         float epsilon = Float(node, "epsilon") ?? 1e-5f;
         string eps = epsilon == 1e-5f ? "" : $", eps: {epsilon.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant()}";
-        string member = Layer(node, index, $"batchnorm({scale.Dims.FirstOrDefault()}{eps})", input);
+        string member = Layer(node, index, $"batchnorm({scale.Dims.FirstOrDefault()}{eps})", input, Shape(node, index, 0));
         AddWeight(member, "weight", scale, node, index);
         AddWeight(member, "bias", Constant(node, index, 2, "bias"), node, index);
         AddWeight(member, "running_mean", Constant(node, index, 3, "mean"), node, index);
         AddWeight(member, "running_var", Constant(node, index, 4, "variance"), node, index);
     }
 
+    // ---- Shape arithmetic: PyTorch computes Reshape's and Slice's arguments from x.size() at run time. ----
+
+    private static readonly HashSet<string> ArithmeticOps = new(StringComparer.Ordinal) { "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Concat", "Add", "Sub", "Mul", "Div", "Slice", "Identity" };
+
+    /// <summary>
+    /// Evaluates a node that computes integers from shapes and constants (Shape, Gather, Concat along axis 0, ...),
+    /// at import time; false when the node computes on images instead.
+    /// </summary>
+    private bool ShapeArithmetic(NodeProto node, int index)
+    {
+        if (!ArithmeticOps.Contains(node.OpType)) return false;
+        if (node.OpType == "Shape")
+        {
+            if (!_shapes.TryGetValue(node.Input[0], out var shape)) return false;
+            long start = Int(node, "start", 0), end = Int(node, "end", shape.Length);
+            _integers[node.Output[0]] = Range(shape, start, end);
+            return true;
+        }
+        var inputs = new List<long?[]>();
+        for (int i = 0; i < node.Input.Count; i++)
+        {
+            if (node.Input[i].Length == 0) inputs.Add(Array.Empty<long?>());
+            else if (TryIntegers(node.Input[i], out var values)) inputs.Add(values);
+            else return false;
+        }
+        if (inputs.Count == 0) return false;
+        long?[] result;
+        switch (node.OpType)
+        {
+            case "Gather":
+                if (Int(node, "axis", 0) != 0) throw Fail(node, index, "only axis 0 is supported on a shape");
+                result = inputs[1].Select(i => i is long at && at >= -inputs[0].Length && at < inputs[0].Length ? inputs[0][at < 0 ? at + inputs[0].Length : at] : throw Fail(node, index, $"index {Show(i)} is outside the shape")).ToArray();
+                break;
+            case "Unsqueeze" or "Squeeze" or "Identity":
+                result = inputs[0];
+                break;
+            case "Cast":
+                if (Int(node, "to", 0) != (int)TensorProto.Types.DataType.Int64) throw Fail(node, index, "only a cast to int64 is supported on a shape");
+                result = inputs[0];
+                break;
+            case "Concat":
+                result = inputs.SelectMany(v => v).ToArray();
+                break;
+            case "Slice":
+                if (inputs.Count < 3 || (inputs.Count > 3 && inputs[3].Any(a => a is not (0 or -1) || inputs[3].Length != 1)) || (inputs.Count > 4 && inputs[4].Any(step => step != 1)))
+                {
+                    throw Fail(node, index, "only a slice of a shape along axis 0 with step 1 is supported");
+                }
+                result = Range(inputs[0], Single(node, index, inputs[1]), Single(node, index, inputs[2]));
+                break;
+            default:
+                if (inputs.Count != 2 || (inputs[0].Length != inputs[1].Length && inputs[0].Length != 1 && inputs[1].Length != 1)) throw Fail(node, index, "the two integer vectors do not broadcast");
+                int length = Math.Max(inputs[0].Length, inputs[1].Length);
+                result = new long?[length];
+                for (int i = 0; i < length; i++)
+                {
+                    long? a = inputs[0][inputs[0].Length == 1 ? 0 : i], b = inputs[1][inputs[1].Length == 1 ? 0 : i];
+                    // ONNX's integer Div truncates, as C# does; a division by zero stays unknown and fails where used.
+                    result[i] = node.OpType switch
+                    {
+                        "Add" => a + b,
+                        "Sub" => a - b,
+                        "Mul" => a * b,
+                        _ => b == 0 ? null : a / b,
+                    };
+                }
+                break;
+        }
+        _integers[node.Output[0]] = result;
+        return true;
+    }
+
+    /// <summary>An int64 vector known at import time: a Constant or initializer, or the result of shape arithmetic.</summary>
+    private bool TryIntegers(string name, out long?[] values)
+    {
+        if (_integers.TryGetValue(name, out values!)) return true;
+        if (_constants.TryGetValue(name, out var constant) && constant.DataType == (int)TensorProto.Types.DataType.Int64 && constant.Dims.Count <= 1 && constant.DataLocation != TensorProto.Types.DataLocation.External)
+        {
+            var raw = constant.RawData.Span;
+            if (raw.Length == 0) values = constant.Int64Data.Select(v => (long?)v).ToArray();
+            else if (raw.Length % sizeof(long) == 0 && raw.Length <= 64 * sizeof(long))
+            {
+                values = new long?[raw.Length / sizeof(long)];
+                for (int i = 0; i < values.Length; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * sizeof(long)));
+            }
+            else return false;
+            return true;
+        }
+        return false;
+    }
+
+    private long?[] IntegerInput(NodeProto node, int index, int position, string role)
+    {
+        if (position < node.Input.Count && TryIntegers(node.Input[position], out var values)) return values;
+        throw Fail(node, index, $"the {role} (input {position}) is not an int64 vector known before running the network");
+    }
+
+    private long Single(NodeProto node, int index, long?[] values) =>
+        values.Length == 1 && values[0] is long value ? value : throw Fail(node, index, $"[{string.Join(", ", values.Select(Show))}] is not one known integer");
+
+    /// <summary>Elements start to end - 1, with ONNX's rules: negative counts from the end, both clamped to the length.</summary>
+    private static long?[] Range(long?[] values, long start, long end)
+    {
+        long Clamp(long at) => Math.Clamp(at < 0 ? at + values.Length : at, 0, values.Length);
+        long from = Clamp(start), to = Clamp(end);
+        return values.Skip((int)from).Take((int)Math.Max(0, to - from)).ToArray();
+    }
+
+    // ---- Patterns of image ops that become one op of the language. ----
+
+    /// <summary>
+    /// Reshape: torch.flatten(x, 1) or x.view(n, -1) before a classifier, or the first of a channel shuffle's three
+    /// nodes (x.view(n, g, c / g, h, w).transpose(1, 2).reshape(n, c, h, w)) and its last.
+    /// </summary>
+    private void Reshape(NodeProto node, int index)
+    {
+        var target = IntegerInput(node, index, 1, "shape");
+        if (Int(node, "allowzero", 0) != 0) throw Fail(node, index, "allowzero 1 is not supported");
+        string name = node.Input[0];
+        if (_shuffles.TryGetValue(name, out var shuffle))
+        {
+            // The last node of a channel shuffle: back to the shape it started from.
+            if (!SameShape(Resolve(target, Transposed(shuffle.Shape, shuffle.Groups)), shuffle.Shape)) throw Fail(node, index, $"a channel shuffle must end with the shape it started from, [{Show(shuffle.Shape)}], not [{Show(target)}]");
+            Expression(node, $"channel_shuffle({shuffle.Input}, {shuffle.Groups})", shuffle.Shape);
+            return;
+        }
+        var shape = Shape(node, index, 0);
+        var resolved = Resolve(target, shape);
+        if (shape.Length == 4 && resolved?.Length == 5 && resolved[3] == shape[2] && resolved[4] == shape[3] && resolved[1] * resolved[2] == shape[1] && resolved[1] > 1 && SameBatch(resolved, shape))
+        {
+            // The first node of a channel shuffle: its Transpose must swap the groups with the channels, alone.
+            var readers = Readers(node.Output[0]);
+            var transpose = readers.Count == 1 && readers[0] > index ? _graph.Node[readers[0]] : null;
+            if (transpose?.OpType != "Transpose" || !(Ints(transpose, "perm") ?? Array.Empty<long>()).SequenceEqual(new long[] { 0, 2, 1, 3, 4 }))
+            {
+                throw Fail(node, index, "a 5-D Reshape is supported only as a channel shuffle's, read by one Transpose with perm [0, 2, 1, 3, 4]");
+            }
+            _matched.Add(readers[0]);
+            _shuffles[transpose.Output[0]] = (Tensor(node, index, 0), resolved[1]!.Value, shape, index);
+            return;
+        }
+        if (resolved?.Length == 2 && SameBatch(resolved, shape) && resolved[1] == shape.Skip(1).Aggregate((long?)1, (product, d) => product * d))
+        {
+            if (shape.Length == 2) PassThroughTensor(node, index);
+            else Expression(node, $"flatten({Tensor(node, index, 0)})", Flat(shape));
+            return;
+        }
+        throw Fail(node, index, $"only flattening ([{Show(shape)}] to [N, -1]) and channel shuffles are supported, not [{Show(shape)}] to [{Show(target)}]");
+    }
+
+    /// <summary>A Transpose that no channel shuffle's first Reshape took.</summary>
+    private void ChannelShuffleTranspose(NodeProto node, int index) =>
+        throw Fail(node, index, "a Transpose is supported only inside a channel shuffle (Reshape to [N, g, C / g, H, W], Transpose perm [0, 2, 1, 3, 4], Reshape back)");
+
+    /// <summary>The shape a Reshape to <paramref name="target"/> gives: 0 copies the input's dimension, one -1 takes what is left.</summary>
+    private static long?[]? Resolve(long?[] target, long?[] shape)
+    {
+        var resolved = target.Select((d, i) => d == 0 && i < shape.Length ? shape[i] : d).ToArray();
+        // The batch may be written as x.size(0) (unknown here) or as the traced batch.
+        if (resolved.Length > 0 && resolved[0] is null && shape[0] is not null) resolved[0] = shape[0];
+        if (resolved.Skip(1).Any(d => d is null or < -1) || resolved.Count(d => d == -1) > 1) return null;
+        int free = Array.IndexOf(resolved, (long?)-1);
+        if (free < 0) return resolved;
+        long? total = shape.Skip(1).Aggregate((long?)1, (product, d) => product * d);
+        long known = resolved.Skip(1).Where(d => d != -1).Aggregate(1L, (product, d) => product * d!.Value);
+        if (free == 0 || known == 0 || total % known != 0) return null;
+        resolved[free] = total / known;
+        return resolved;
+    }
+
+    private static long?[] Transposed(long?[] shape, long groups) => new[] { shape[0], shape[1] / groups, groups, shape[2], shape[3] };
+
+    private static bool SameBatch(long?[] resolved, long?[] shape) => resolved[0] == shape[0] || (shape[0] is null && resolved[0] is -1 or null);
+
+    private static bool SameShape(long?[]? resolved, long?[] shape) => resolved is not null && resolved.Length == shape.Length && SameBatch(resolved, shape) && resolved.Skip(1).SequenceEqual(shape.Skip(1));
+
+    /// <summary>Slice of the channels (torch.chunk and tensor[:, a:b] as PyTorch exports them): narrow.</summary>
+    private void Slice(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        long start = Single(node, index, IntegerInput(node, index, 1, "starts"));
+        long end = Single(node, index, IntegerInput(node, index, 2, "ends"));
+        long axis = node.Input.Count > 3 && node.Input[3].Length > 0 ? Single(node, index, IntegerInput(node, index, 3, "axes")) : 0;
+        long step = node.Input.Count > 4 && node.Input[4].Length > 0 ? Single(node, index, IntegerInput(node, index, 4, "steps")) : 1;
+        if (shape.Length != 4 || (axis != 1 && axis != -3) || step != 1) throw Fail(node, index, "only a slice of the channels (axis 1, step 1) of an image is supported");
+        long channels = shape[1]!.Value;
+        long from = Math.Clamp(start < 0 ? start + channels : start, 0, channels), to = Math.Clamp(end < 0 ? end + channels : end, 0, channels);
+        if (to <= from) throw Fail(node, index, $"the slice {start}:{end} of {channels} channels is empty");
+        Narrow(node, index, node.Output[0], from, to - from);
+    }
+
+    /// <summary>Split along the channels (torch.split, torch.chunk at opset 13 and newer): one narrow per part.</summary>
+    private void Split(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        if (shape.Length != 4 || Int(node, "axis", 0) is not (1 or -3)) throw Fail(node, index, "only a split of the channels (axis 1) of an image is supported");
+        long channels = shape[1]!.Value;
+        // Opset 13 and newer pass the sizes as an input, older opsets as an attribute; without them the parts are equal.
+        long?[] sizes = node.Input.Count > 1 && node.Input[1].Length > 0 ? IntegerInput(node, index, 1, "split") : (Ints(node, "split") ?? Enumerable.Repeat(channels / node.Output.Count, node.Output.Count).ToArray()).Select(v => (long?)v).ToArray();
+        if (sizes.Length != node.Output.Count || sizes.Any(v => v is null or <= 0) || sizes.Sum() != channels) throw Fail(node, index, $"the sizes [{Show(sizes)}] do not split {channels} channels into {node.Output.Count} parts");
+        long start = 0;
+        for (int part = 0; part < sizes.Length; part++)
+        {
+            if (node.Output[part].Length > 0) Narrow(node, index, node.Output[part], start, sizes[part]!.Value);
+            start += sizes[part]!.Value;
+        }
+    }
+
+    private void Narrow(NodeProto node, int index, string output, long start, long length)
+    {
+        var shape = (long?[])Shape(node, index, 0).Clone();
+        shape[1] = length;
+        Expression(node, $"narrow({Tensor(node, index, 0)}, {start}, {length})", shape, output);
+    }
+
+    /// <summary>ReduceMean over height and width (x.mean((2, 3)), with or without keepdim): mean.</summary>
+    private void Mean(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        // Opset 18 passes the axes as an input, older opsets as an attribute.
+        long[] axes = node.Input.Count > 1 && node.Input[1].Length > 0
+            ? IntegerInput(node, index, 1, "axes").Select(a => a ?? -99).ToArray()
+            : Ints(node, "axes") ?? Array.Empty<long>();
+        var normalized = axes.Select(a => a < 0 ? a + shape.Length : a).OrderBy(a => a);
+        if (shape.Length != 4 || !normalized.SequenceEqual(new long[] { 2, 3 })) throw Fail(node, index, $"only the mean over height and width (axes [2, 3]) of an image is supported, not axes [{string.Join(", ", axes)}]");
+        bool keep = Int(node, "keepdims", 1) != 0;
+        Expression(node, keep ? $"mean({Tensor(node, index, 0)}, keepdim: true)" : $"mean({Tensor(node, index, 0)})", keep ? new[] { shape[0], shape[1], 1, 1 } : new[] { shape[0], shape[1] });
+    }
+
+    /// <summary>nn.SiLU as PyTorch exports it, Mul(x, Sigmoid(x)) with the sigmoid read by that Mul alone: silu.</summary>
+    private bool Silu(NodeProto node, int index)
+    {
+        string x = node.Input[0];
+        var mul = SoleReader(node.Output[0], index);
+        if (mul?.Node.OpType != "Mul" || !mul.Value.Node.Input.Contains(x) || !OpRegistry.TryGet("silu", out _)) return false;
+        _matched.Add(mul.Value.Index);
+        Layer(node, index, "silu", Tensor(node, index, 0), Shape(node, index, 0), mul.Value.Node.Output[0]);
+        return true;
+    }
+
+    /// <summary>
+    /// nn.GELU() as PyTorch exports it, x * 0.5 * (1 + erf(x / sqrt(2))): Div(x, sqrt 2), Erf, Add 1, Mul by x,
+    /// Mul by 0.5, each read by the next alone: gelu.
+    /// </summary>
+    private bool Gelu(NodeProto node, int index)
+    {
+        string x = node.Input[0];
+        if (!IsScalar(node, 1, MathF.Sqrt(2f))) return false;
+        var erf = SoleReader(node.Output[0], index);
+        if (erf?.Node.OpType != "Erf") return false;
+        var add = SoleReader(erf.Value.Node.Output[0], erf.Value.Index);
+        if (add?.Node.OpType != "Add" || !HasScalar(add.Value.Node, erf.Value.Node.Output[0], 1f)) return false;
+        var byX = SoleReader(add.Value.Node.Output[0], add.Value.Index);
+        if (byX?.Node.OpType != "Mul" || !byX.Value.Node.Input.Contains(x) || !byX.Value.Node.Input.Contains(add.Value.Node.Output[0])) return false;
+        var half = SoleReader(byX.Value.Node.Output[0], byX.Value.Index);
+        if (half?.Node.OpType != "Mul" || !HasScalar(half.Value.Node, byX.Value.Node.Output[0], 0.5f) || !OpRegistry.TryGet("gelu", out _)) return false;
+        foreach (int matched in new[] { erf.Value.Index, add.Value.Index, byX.Value.Index, half.Value.Index }) _matched.Add(matched);
+        Layer(node, index, "gelu", Tensor(node, index, 0), Shape(node, index, 0), half.Value.Node.Output[0]);
+        return true;
+    }
+
+    /// <summary>The node that alone reads <paramref name="tensor"/>, if it comes after <paramref name="after"/>.</summary>
+    private (NodeProto Node, int Index)? SoleReader(string tensor, int after)
+    {
+        var readers = Readers(tensor);
+        return readers.Count == 1 && readers[0] > after && !_matched.Contains(readers[0]) ? (_graph.Node[readers[0]], readers[0]) : null;
+    }
+
+    /// <summary>Whether the other input of a two-input node next to <paramref name="tensor"/> is the float scalar <paramref name="value"/>.</summary>
+    private bool HasScalar(NodeProto node, string tensor, float value) =>
+        node.Input.Count == 2 && ((node.Input[0] == tensor && IsScalar(node, 1, value)) || (node.Input[1] == tensor && IsScalar(node, 0, value)));
+
+    private bool IsScalar(NodeProto node, int position, float value)
+    {
+        if (position >= node.Input.Count || !_constants.TryGetValue(node.Input[position], out var constant)) return false;
+        if (constant.DataType != (int)TensorProto.Types.DataType.Float || constant.Dims.Aggregate(1L, (p, d) => p * d) != 1) return false;
+        float actual = constant.RawData.Length == 4 ? BitConverter.Int32BitsToSingle(System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(constant.RawData.Span)) : constant.FloatData.Count == 1 ? constant.FloatData[0] : float.NaN;
+        return Math.Abs(actual - value) <= 1e-6f * Math.Abs(value);
+    }
+
+    /// <summary>Whether a bool constant (Dropout's training_mode) is false.</summary>
+    private static bool IsFalse(TensorProto constant) =>
+        constant.DataType == (int)TensorProto.Types.DataType.Bool && constant.RawData.Span.IndexOfAnyExcept((byte)0) < 0 && constant.Int32Data.All(v => v == 0);
+
+    // ---- Shapes of image tensors. ----
+
+    private long?[] Shape(NodeProto node, int index, int position)
+    {
+        if (position < node.Input.Count && _shapes.TryGetValue(node.Input[position], out var shape)) return shape;
+        Tensor(node, index, position);
+        throw Fail(node, index, $"the shape of input {position} is unknown");
+    }
+
+    private long?[] Broadcast(NodeProto node, int index)
+    {
+        var a = Shape(node, index, 0);
+        var b = Shape(node, index, 1);
+        // Same rank: the larger of each pair of dimensions (one of them is 1 or they are equal; the language checks which).
+        if (a.Length != b.Length) throw Fail(node, index, $"inputs of shapes [{Show(a)}] and [{Show(b)}] are not supported; only tensors of one rank");
+        return a.Zip(b, (x, y) => x is null || y is null ? x ?? y : Math.Max(x.Value, y.Value)).ToArray();
+    }
+
+    private static long?[] Flat(long?[] shape) => new[] { shape[0], shape.Skip(1).Aggregate((long?)1, (product, d) => product * d) };
+
+    private static long? Spatial(long? size, long kernel, long stride, long padding, long dilation) =>
+        (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+
+    private void PassThroughTensor(NodeProto node, int index)
+    {
+        _tensors[node.Output[0]] = Tensor(node, index, 0);
+        _shapes[node.Output[0]] = Shape(node, index, 0);
+    }
+
+    private List<int> Readers(string tensor)
+    {
+        if (!_readers.TryGetValue(tensor, out var readers)) _readers[tensor] = readers = new List<int>();
+        return readers;
+    }
+
+    private static string Show(long?[] values) => string.Join(", ", values.Select(Show));
+
+    private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "N";
+
     /// <summary>Declares a member for the node and adds the forward statement that calls it.</summary>
-    private string Layer(NodeProto node, int index, string declaration, string input)
+    private string Layer(NodeProto node, int index, string declaration, string input, long?[] shape, string? output = null)
     {
         string member = _names.Member(node.Name, node.OpType, index);
         _members.Add($"{member} = {declaration}");
-        Expression(node, $"{member}({input})");
+        Expression(node, $"{member}({input})", shape, output);
         return member;
     }
 
-    private void Expression(NodeProto node, string expression)
+    /// <summary>Adds the forward statement computing the node's output (or <paramref name="output"/>, the last of a pattern's nodes).</summary>
+    private void Expression(NodeProto node, string expression, long?[] shape, string? output = null)
     {
         string tensor = _names.Tensor();
         _statements.Add($"{tensor} = {expression}");
-        _tensors[node.Output[0]] = tensor;
+        _tensors[output ?? node.Output[0]] = tensor;
+        _shapes[output ?? node.Output[0]] = shape;
     }
 
     /// <summary>The forward name of the node's input <paramref name="position"/>, which another node or the graph input computes.</summary>
@@ -329,6 +728,8 @@ public sealed class OnnxImporter
         string name = node.Input[position];
         if (_tensors.TryGetValue(name, out string? tensor)) return tensor;
         if (_padded.TryGetValue(name, out var pad)) throw Fail(node, index, $"input {position} comes from the Pad of node {pad.Index}; a Pad is supported only before an AveragePool");
+        if (_shuffles.TryGetValue(name, out var shuffle)) throw Fail(node, index, $"input {position} comes from the 5-D Reshape of node {shuffle.Index}; one is supported only as the Reshape, Transpose, Reshape of a channel shuffle");
+        if (_integers.ContainsKey(name)) throw Fail(node, index, $"input {position} ('{name}') is an integer vector computed from shapes; only image tensors are supported there");
         if (_constants.ContainsKey(name)) throw Fail(node, index, $"input {position} ('{name}') is a constant; only tensors computed by the network are supported there");
         throw Fail(node, index, $"input {position} ('{name}') is not computed by an earlier node");
     }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using GroupNetDsl.TestSupport.Samples;
+
+namespace GroupNetDsl.Generator.Tests.Import;
+
+/// <summary>
+/// <c>gnet import</c> on the model zoo's networks as PyTorch 1.13 exports them to ONNX at opsets 11 and 17
+/// (tests/reference/export_onnx_zoo.py, run here: the files are MBs, so they are written at test time, 3x64x64,
+/// 10 classes): each imports, builds, and computes ONNX Runtime's output on the same file. Skipped where
+/// /usr/bin/python3 has no torchvision.
+/// </summary>
+public sealed class ZooOnnxImportTests : IClassFixture<ZooOnnxFiles>
+{
+    private readonly ZooOnnxFiles _files;
+
+    public ZooOnnxImportTests(ZooOnnxFiles files) => _files = files;
+
+    public static TheoryData<string, int> Networks
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (string network in new[] { "mobilenet_v2", "resnext50_32x4d", "shufflenet_v2_x0_5", "mnasnet0_5", "regnet_x_400mf", "regnet_y_400mf" })
+            {
+                foreach (int opset in new[] { 11, 17 }) data.Add(network, opset);
+            }
+            return data;
+        }
+    }
+
+    [PythonWithTorchvisionTheory]
+    [MemberData(nameof(Networks))]
+    public void The_imported_zoo_network_computes_onnx_runtimes_output(string network, int opset)
+    {
+        string onnx = _files.PathOf(network, opset);
+        var (input, batch, expected) = OnnxImportRun.OnnxRuntime(onnx, seed: opset);
+
+        var (gnet, weights) = OnnxImportRun.Import(onnx);
+        float[] actual = OnnxImportRun.Run(gnet, weights, input, batch);
+
+        OnnxImportRun.AssertClose(expected, actual);
+    }
+}
+
+/// <summary>The ONNX files of export_onnx_zoo.py, written once for the test class into a temporary folder, on first use.</summary>
+public sealed class ZooOnnxFiles : IDisposable
+{
+    private readonly Lazy<string> _directory = new(Export);
+
+    public string PathOf(string network, int opset) => Path.Combine(_directory.Value, $"{network}_opset{opset}.onnx");
+
+    private static string Export()
+    {
+        string directory = Directory.CreateTempSubdirectory("groupnetdsl-zoo-onnx-").FullName;
+        var start = new ProcessStartInfo(PythonWithTorchvisionTheoryAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(RepositoryFiles.PathOf("tests/reference/export_onnx_zoo.py"));
+        start.ArgumentList.Add(directory);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "export_onnx_zoo.py did not finish");
+        Assert.True(process.ExitCode == 0, $"export_onnx_zoo.py: exit {process.ExitCode}\n{output}\n{error.Result}");
+        return directory;
+    }
+
+    public void Dispose()
+    {
+        if (_directory.IsValueCreated) Directory.Delete(_directory.Value, recursive: true);
+    }
+}
+
+/// <summary>A theory that runs only where <c>/usr/bin/python3</c> imports torchvision (Debian's python3-torchvision); skipped, visibly, elsewhere.</summary>
+public sealed class PythonWithTorchvisionTheoryAttribute : TheoryAttribute
+{
+    public const string Python = "/usr/bin/python3";
+
+    private static readonly Lazy<bool> Available = new(() =>
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import torch, torchvision"]) { RedirectStandardError = true });
+            return process is not null && process.WaitForExit(TimeSpan.FromMinutes(1)) && process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
+
+    public PythonWithTorchvisionTheoryAttribute()
+    {
+        if (!Available.Value) Skip = $"{Python} with torch and torchvision is not installed (apt-get install python3-torchvision).";
+    }
+}
