@@ -38,7 +38,7 @@ public sealed class ImportCommandTests : CommandTests
     [Fact]
     public void Members_are_named_after_the_pytorch_module_paths_and_declared_as_the_modules_were()
     {
-        Import(Onnx("minigroupnet_g8"), "--name", "Mini");
+        Import(Onnx("minigroupnet_g8"), "--name", "Mini", "--flat");
         string[] lines = File.ReadAllLines(Files.File("Mini.gnet")).Select(l => l.Trim()).ToArray();
 
         // MiniGroupNet's stem is [Conv2d(3, 64, 3, padding=1, bias=False), BatchNorm2d, ReLU]: the exporter folded the
@@ -53,6 +53,39 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Contains("fc = linear(256, 10)", lines);
         Assert.Contains(lines, l => l.EndsWith(" = flatten(y19)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith(" + y3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Modules_of_one_structure_fold_into_a_block_with_the_numbers_that_differ_as_parameters()
+    {
+        Import(Onnx("minigroupnet_g8"), "--name", "Mini");
+        string[] lines = File.ReadAllLines(Files.File("Mini.gnet")).Select(l => l.Trim()).ToArray();
+
+        // MiniGroupNet's two GroupedBottlenecks, (64, 128) and (128, 256), both stride 2 with 8 groups: one block, the
+        // channels its parameters, the members named as inside the PyTorch module.
+        Assert.Contains("block StageBlock(in_channels, out_channels) {", lines);
+        Assert.Contains("group_conv_0 = conv(in_channels, in_channels, 3, stride: 2, padding: 1, groups: 8)", lines);
+        Assert.Contains("skip_0 = conv(in_channels, out_channels, 1, stride: 2)", lines);
+        Assert.Contains("y7 = y6 + y1", lines);
+        Assert.Contains("stage1 = StageBlock(64, 128)", lines);
+        Assert.Contains("stage2 = StageBlock(128, 256)", lines);
+        Assert.Contains("y10 = stage1(y2)", lines);
+        Assert.Contains("stem_0 = conv(3, 64, 3, padding: 1)", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("stage1_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_folded_layers_weights_move_into_its_block_instance_unchanged()
+    {
+        Import(Onnx("minigroupnet_g8"), "--name", "Folded");
+        Import(Onnx("minigroupnet_g8"), "--name", "Flat", "--flat");
+        var folded = SafeTensorsFile.Open(Files.File("Folded.safetensors"));
+        var flat = SafeTensorsFile.Open(Files.File("Flat.safetensors"));
+
+        Assert.Equal(flat.Tensors.Count, folded.Tensors.Count);
+        Assert.Equal(flat.ReadFloat32("stage2_group_conv_0.weight"), folded.ReadFloat32("stage2.group_conv_0.weight"));
+        Assert.Equal(new long[] { 128, 16, 3, 3 }, folded.Get("stage2.group_conv_0.weight").Shape.ToArray());
+        Assert.Equal(flat.ReadFloat32("stem_0.bias"), folded.ReadFloat32("stem_0.bias"));
     }
 
     [Fact]

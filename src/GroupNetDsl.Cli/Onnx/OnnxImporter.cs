@@ -52,9 +52,8 @@ public sealed class OnnxImporter
     // The first Reshape and the Transpose of a channel shuffle, waiting for its last Reshape.
     private readonly Dictionary<string, (string Input, long Groups, long?[] Shape, int Index)> _shuffles = new(StringComparer.Ordinal);
     private readonly ModuleNames _names = new();
-    private readonly List<string> _members = new();
-    private readonly List<string> _statements = new();
-    private readonly List<NamedTensor> _weights = new();
+    private readonly List<ImportedLine> _lines = new();
+    private readonly List<(string Member, string Suffix, NamedTensor Tensor)> _weights = new();
 
     private OnnxImporter(string path, GraphProto graph)
     {
@@ -64,10 +63,10 @@ public sealed class OnnxImporter
 
     /// <summary>Reads and translates an ONNX file.</summary>
     /// <exception cref="CommandFailedException">The file cannot be read, is no ONNX model, or uses what gnet cannot import (exit 2).</exception>
-    public static ImportedNetwork Import(string path, string networkName)
+    public static ImportedNetwork Import(string path, string networkName, bool fold = true)
     {
         var model = Read(path);
-        return new OnnxImporter(path, model.Graph).Translate(networkName, model);
+        return new OnnxImporter(path, model.Graph).Translate(networkName, model, fold);
     }
 
     private static ModelProto Read(string path)
@@ -101,7 +100,7 @@ public sealed class OnnxImporter
         return model;
     }
 
-    private ImportedNetwork Translate(string networkName, ModelProto model)
+    private ImportedNetwork Translate(string networkName, ModelProto model, bool fold)
     {
         foreach (var initializer in _graph.Initializer) _constants[initializer.Name] = initializer;
         for (int index = 0; index < _graph.Node.Count; index++)
@@ -121,17 +120,14 @@ public sealed class OnnxImporter
             throw Fail($"the graph's output '{_graph.Output[0].Name}' is not computed by any node.");
         }
 
-        var text = new StringBuilder();
         string opset = string.Join(", ", model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version.ToString(CultureInfo.InvariantCulture)));
         // A comment runs to the end of the line: the file name keeps no line break.
         string file = string.Concat(Path.GetFileName(_path).Where(c => !char.IsControl(c) && c is not ('\u2028' or '\u2029')));
-        text.Append("# Imported by `gnet import` from ").Append(file).Append(" (ONNX opset ").Append(opset).Append(").\n");
-        text.Append("network ").Append(networkName).Append("(input: ").Append(shape).Append(") {\n");
-        foreach (string member in _members) text.Append("    ").Append(member).Append('\n');
-        text.Append("    forward(x) {\n");
-        foreach (string statement in _statements) text.Append("        ").Append(statement).Append('\n');
-        text.Append("        return ").Append(output).Append("\n    }\n}\n");
-        return new ImportedNetwork(networkName, text.ToString(), _weights);
+        string header = $"# Imported by `gnet import` from {file} (ONNX opset {opset}).\n";
+        var folded = fold ? BlockFolding.Fold(_lines, output, networkName) : BlockFolding.Flat(_lines, output);
+        // A folded layer's weights move into its block instance: features_2_conv_0_0.weight becomes features_2.conv_0_0.weight.
+        var weights = _weights.Select(w => folded.WeightPrefixes.TryGetValue(w.Member, out string? path) ? w.Tensor with { Name = $"{path}.{w.Suffix}" } : w.Tensor).ToList();
+        return new ImportedNetwork(networkName, header + folded.Text(networkName, shape), weights);
     }
 
     /// <summary>The one graph input that is not an initializer, as CxHxW (its batch dimension is ignored).</summary>
@@ -707,16 +703,17 @@ public sealed class OnnxImporter
     private string Layer(NodeProto node, int index, string declaration, string input, long?[] shape, string? output = null)
     {
         string member = _names.Member(node.Name, node.OpType, index);
-        _members.Add($"{member} = {declaration}");
-        Expression(node, $"{member}({input})", shape, output);
+        Line(node, $"{member}({input})", shape, output, member, declaration);
         return member;
     }
 
     /// <summary>Adds the forward statement computing the node's output (or <paramref name="output"/>, the last of a pattern's nodes).</summary>
-    private void Expression(NodeProto node, string expression, long?[] shape, string? output = null)
+    private void Expression(NodeProto node, string expression, long?[] shape, string? output = null) => Line(node, expression, shape, output, null, null);
+
+    private void Line(NodeProto node, string expression, long?[] shape, string? output, string? member, string? declaration)
     {
         string tensor = _names.Tensor();
-        _statements.Add($"{tensor} = {expression}");
+        _lines.Add(new ImportedLine(ModuleNames.Scopes(node.Name), node.OpType, member, declaration, tensor, expression));
         _tensors[output ?? node.Output[0]] = tensor;
         _shapes[output ?? node.Output[0]] = shape;
     }
@@ -748,7 +745,7 @@ public sealed class OnnxImporter
     }
 
     private void AddWeight(string member, string suffix, TensorProto tensor, NodeProto node, int index, long[]? shape = null) =>
-        _weights.Add(new NamedTensor($"{member}.{suffix}", shape ?? tensor.Dims.ToArray(), Floats(tensor, node, index)));
+        _weights.Add((member, suffix, new NamedTensor($"{member}.{suffix}", shape ?? tensor.Dims.ToArray(), Floats(tensor, node, index))));
 
     /// <summary>The values of a float tensor, from raw_data (little-endian) or float_data.</summary>
     private float[] Floats(TensorProto tensor, NodeProto node, int index)
