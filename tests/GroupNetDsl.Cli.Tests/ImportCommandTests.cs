@@ -260,6 +260,184 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Empty(Directory.GetFiles(Files.Path));
     }
 
+    [Fact]
+    public void Reshape_transpose_reshape_of_a_channel_shuffle_is_channel_shuffle_and_another_perm_is_an_error()
+    {
+        string Shuffle(string name, long[] perm)
+        {
+            var graph = ImageGraph(new long[] { 1, 4, 4, 4 });
+            graph.Initializer.Add(Int64s("grouped", 1, 2, 2, 4, 4));
+            graph.Initializer.Add(Int64s("back", 1, -1, 4, 4));
+            graph.Node.Add(Node("Reshape", "/shuffle/Reshape", new[] { "input", "grouped" }, "a"));
+            var transpose = Node("Transpose", "/shuffle/Transpose", "a", "b");
+            transpose.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { perm } });
+            graph.Node.Add(transpose);
+            graph.Node.Add(Node("Reshape", "/shuffle/Reshape_1", new[] { "b", "back" }, "output"));
+            return Save(name + ".onnx", graph);
+        }
+
+        var run = Import(Shuffle("shuffle", new long[] { 0, 2, 1, 3, 4 }), "--name", "Shuffle");
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("y1 = channel_shuffle(x, 2)", File.ReadAllText(Files.File("Shuffle.gnet")), StringComparison.Ordinal);
+
+        string wrong = Shuffle("swap_hw", new long[] { 0, 1, 2, 4, 3 });
+        run = Import(wrong);
+        run.AssertCannotRun(wrong);
+        Assert.Contains("node 0 '/shuffle/Reshape' (Reshape): a 5-D Reshape is supported only as a channel shuffle's, read by one Transpose with perm [0, 2, 1, 3, 4]", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_slice_or_split_of_the_channels_is_narrow_and_a_slice_of_the_height_is_an_error()
+    {
+        var slice = ImageGraph(new long[] { 1, 4, 4, 4 });
+        slice.Initializer.Add(Int64s("starts", 1));
+        slice.Initializer.Add(Int64s("ends", 3));
+        slice.Initializer.Add(Int64s("axes", 1));
+        slice.Node.Add(Node("Slice", "/narrow/Slice", new[] { "input", "starts", "ends", "axes" }, "output"));
+        Assert.Equal(ExitCodes.Success, Import(Save("slice.onnx", slice), "--name", "Sliced").ExitCode);
+        Assert.Contains("y1 = narrow(x, 1, 2)", File.ReadAllText(Files.File("Sliced.gnet")), StringComparison.Ordinal);
+
+        var split = ImageGraph(new long[] { 1, 4, 4, 4 });
+        split.Initializer.Add(Int64s("sizes", 1, 3));
+        split.Node.Add(new NodeProto { OpType = "Split", Name = "/chunk/Split", Input = { "input", "sizes" }, Output = { "a", "b" }, Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 } } });
+        split.Node.Add(Node("Concat", "/cat/Concat", new[] { "b", "a" }, "output"));
+        split.Node[1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        Assert.Equal(ExitCodes.Success, Import(Save("split.onnx", split), "--name", "Split").ExitCode);
+        string text = File.ReadAllText(Files.File("Split.gnet"));
+        Assert.Contains("y1 = narrow(x, 0, 1)", text, StringComparison.Ordinal);
+        Assert.Contains("y2 = narrow(x, 1, 3)", text, StringComparison.Ordinal);
+        Assert.Contains("y3 = cat(y2, y1)", text, StringComparison.Ordinal);
+
+        var height = ImageGraph(new long[] { 1, 4, 4, 4 });
+        height.Initializer.Add(Int64s("starts", 1));
+        height.Initializer.Add(Int64s("ends", 3));
+        height.Initializer.Add(Int64s("axes", 2));
+        height.Node.Add(Node("Slice", "/crop/Slice", new[] { "input", "starts", "ends", "axes" }, "output"));
+        string model = Save("crop.onnx", height);
+        var run = Import(model);
+        run.AssertCannotRun(model);
+        Assert.Contains("node 0 '/crop/Slice' (Slice): only a slice of the channels (axis 1, step 1) of an image is supported", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flatten_computed_from_the_dynamic_batch_size_is_flatten()
+    {
+        // x.view(x.size(0), -1) with a dynamic batch axis, as PyTorch 1.13 exports it at opset 11.
+        var graph = new GraphProto { Name = "test" };
+        var input = Value("input", new long[] { 1, 4, 2, 2 });
+        input.Type.TensorType.Shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
+        graph.Input.Add(input);
+        graph.Output.Add(Value("output", new long[] { 1, 16 }));
+        graph.Initializer.Add(Int64s("zero", 0));
+        graph.Initializer.Add(Int64s("rest", -1));
+        graph.Node.Add(Node("Shape", "/Shape", "input", "shape"));
+        graph.Node.Add(Node("Gather", "/Gather", new[] { "shape", "zero" }, "batch"));
+        var unsqueeze = Node("Unsqueeze", "/Unsqueeze", "batch", "batch1");
+        unsqueeze.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0 } });
+        graph.Node.Add(unsqueeze);
+        graph.Node.Add(Node("Concat", "/Concat", new[] { "batch1", "rest" }, "target"));
+        graph.Node[3].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+        graph.Node.Add(Node("Reshape", "/Reshape", new[] { "input", "target" }, "output"));
+
+        var run = Import(Save("view.onnx", graph, opset: 11), "--name", "View");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("y1 = flatten(x)", File.ReadAllText(Files.File("View.gnet")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReduceMean_over_height_and_width_is_mean_and_over_the_channels_is_an_error()
+    {
+        string Mean(string name, long[] axes, long? keepdims)
+        {
+            var graph = ImageGraph(new long[] { 1, 4, 4, 4 });
+            var mean = Node("ReduceMean", "/mean/ReduceMean", "input", "output");
+            mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { axes } });
+            if (keepdims is long keep) mean.Attribute.Add(new AttributeProto { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = keep });
+            graph.Node.Add(mean);
+            return Save(name + ".onnx", graph);
+        }
+
+        Assert.Equal(ExitCodes.Success, Import(Mean("flat", new long[] { 2, 3 }, 0), "--name", "Flat").ExitCode);
+        Assert.Contains("y1 = mean(x)", File.ReadAllText(Files.File("Flat.gnet")), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, Import(Mean("kept", new long[] { -1, -2 }, null), "--name", "Kept").ExitCode);
+        Assert.Contains("y1 = mean(x, keepdim: true)", File.ReadAllText(Files.File("Kept.gnet")), StringComparison.Ordinal);
+
+        string channels = Mean("channels", new long[] { 1 }, 0);
+        var run = Import(channels);
+        run.AssertCannotRun(channels);
+        Assert.Contains("node 0 '/mean/ReduceMean' (ReduceMean): only the mean over height and width (axes [2, 3]) of an image is supported, not axes [1]", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sigmoid_times_its_input_is_silu_unless_the_sigmoid_is_read_elsewhere()
+    {
+        var silu = ImageGraph(new long[] { 1, 3, 4, 4 });
+        silu.Node.Add(Node("Sigmoid", "/act/Sigmoid", "input", "s"));
+        silu.Node.Add(Node("Mul", "/act/Mul", new[] { "input", "s" }, "output"));
+        Assert.Equal(ExitCodes.Success, Import(Save("silu.onnx", silu), "--name", "Silu").ExitCode);
+        string text = File.ReadAllText(Files.File("Silu.gnet"));
+        Assert.Contains("act = silu", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", text, StringComparison.Ordinal);
+
+        var shared = ImageGraph(new long[] { 1, 3, 4, 4 });
+        shared.Node.Add(Node("Sigmoid", "/act/Sigmoid", "input", "s"));
+        shared.Node.Add(Node("Mul", "/act/Mul", new[] { "input", "s" }, "m"));
+        shared.Node.Add(Node("Add", "/act/Add", new[] { "m", "s" }, "output"));
+        Assert.Equal(ExitCodes.Success, Import(Save("shared.onnx", shared), "--name", "Shared").ExitCode);
+        text = File.ReadAllText(Files.File("Shared.gnet"));
+        Assert.Contains("act = sigmoid", text, StringComparison.Ordinal);
+        Assert.Contains("y2 = x * y1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_erf_form_of_gelu_is_gelu_and_an_erf_alone_is_unsupported()
+    {
+        string Gelu(string name, float half)
+        {
+            var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
+            graph.Initializer.Add(Scalar("sqrt2", MathF.Sqrt(2f)));
+            graph.Initializer.Add(Scalar("one", 1f));
+            graph.Initializer.Add(Scalar("half", half));
+            graph.Node.Add(Node("Div", "/gelu/Div", new[] { "input", "sqrt2" }, "a"));
+            graph.Node.Add(Node("Erf", "/gelu/Erf", "a", "b"));
+            graph.Node.Add(Node("Add", "/gelu/Add", new[] { "b", "one" }, "c"));
+            graph.Node.Add(Node("Mul", "/gelu/Mul", new[] { "input", "c" }, "d"));
+            graph.Node.Add(Node("Mul", "/gelu/Mul_1", new[] { "d", "half" }, "output"));
+            return Save(name + ".onnx", graph);
+        }
+
+        Assert.Equal(ExitCodes.Success, Import(Gelu("gelu", 0.5f), "--name", "Gelu").ExitCode);
+        // The member is gelu_2: 'gelu' is the op's name, which forward calls.
+        string text = File.ReadAllText(Files.File("Gelu.gnet"));
+        Assert.Contains("gelu_2 = gelu", text, StringComparison.Ordinal);
+        Assert.Contains("y1 = gelu_2(x)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", text, StringComparison.Ordinal);
+
+        // x * 0.25 * (1 + erf(x / sqrt 2)) is no GELU: the Div is left alone and is not supported.
+        string other = Gelu("other", 0.25f);
+        var run = Import(other);
+        run.AssertCannotRun(other);
+        Assert.Contains("node 0 '/gelu/Div' (Div) is not supported by gnet import", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identity_and_inference_dropout_pass_their_input_on()
+    {
+        var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
+        graph.Node.Add(Node("Dropout", "/drop/Dropout", "input", "a"));
+        graph.Node.Add(Node("Identity", "/id/Identity", "a", "b"));
+        graph.Node.Add(Node("Relu", "/act/Relu", "b", "output"));
+
+        var run = Import(Save("identity.onnx", graph), "--name", "Passed");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("y1 = act(x)", File.ReadAllText(Files.File("Passed.gnet")), StringComparison.Ordinal);
+    }
+
+    private static TensorProto Int64s(string name, params long[] values) =>
+        new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length }, Int64Data = { values } };
+
     private static GraphProto ImageGraph(long[] inputShape)
     {
         var graph = new GraphProto { Name = "test" };

@@ -105,7 +105,10 @@ public sealed class OnnxImporter
         foreach (var initializer in _graph.Initializer) _constants[initializer.Name] = initializer;
         for (int index = 0; index < _graph.Node.Count; index++)
         {
-            foreach (string input in _graph.Node[index].Input) Readers(input).Add(index);
+            var node = _graph.Node[index];
+            foreach (string input in node.Input) Readers(input).Add(index);
+            // A pattern reads the constants of its later nodes (GELU's 1 and 0.5) before those nodes are translated.
+            if (node.OpType == "Constant" && node.Output.Count > 0 && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } value) _constants[node.Output[0]] = value;
         }
         foreach (var graphOutput in _graph.Output) Readers(graphOutput.Name).Add(-1);
         string shape = InputShape();
@@ -226,10 +229,10 @@ public sealed class OnnxImporter
                 joined[1] = parts.Sum(p => p.Length > 1 ? p[1] : null);
                 Expression(node, $"cat({string.Join(", ", node.Input.Select((_, i) => Tensor(node, index, i)))})", joined);
                 return;
-            case "Sigmoid":
-                if (!Silu(node, index)) Activation(node, index);
+            case "Sigmoid" or "HardSigmoid":
+                if (!SelfGated(node, index)) Activation(node, index);
                 return;
-            case "HardSigmoid" or "HardSwish":
+            case "HardSwish":
                 Activation(node, index);
                 return;
             default:
@@ -605,14 +608,19 @@ public sealed class OnnxImporter
         Expression(node, keep ? $"mean({Tensor(node, index, 0)}, keepdim: true)" : $"mean({Tensor(node, index, 0)})", keep ? new[] { shape[0], shape[1], 1, 1 } : new[] { shape[0], shape[1] });
     }
 
-    /// <summary>nn.SiLU as PyTorch exports it, Mul(x, Sigmoid(x)) with the sigmoid read by that Mul alone: silu.</summary>
-    private bool Silu(NodeProto node, int index)
+    /// <summary>
+    /// A gate times its own input, with the gate read by that Mul alone: Mul(x, Sigmoid(x)) is nn.SiLU (every opset),
+    /// Mul(x, HardSigmoid(x)) is nn.Hardswish (opsets before 14 have no HardSwish): silu, hardswish.
+    /// </summary>
+    private bool SelfGated(NodeProto node, int index)
     {
+        string op = node.OpType == "Sigmoid" ? "silu" : "hardswish";
+        if (node.OpType == "HardSigmoid" && (Math.Abs((Float(node, "alpha") ?? 0.2f) - 1f / 6) > 1e-6f || (Float(node, "beta") ?? 0.5f) != 0.5f)) return false;
         string x = node.Input[0];
         var mul = SoleReader(node.Output[0], index);
-        if (mul?.Node.OpType != "Mul" || !mul.Value.Node.Input.Contains(x) || !OpRegistry.TryGet("silu", out _)) return false;
+        if (mul?.Node.OpType != "Mul" || !mul.Value.Node.Input.Contains(x) || !OpRegistry.TryGet(op, out _)) return false;
         _matched.Add(mul.Value.Index);
-        Layer(node, index, "silu", Tensor(node, index, 0), Shape(node, index, 0), mul.Value.Node.Output[0]);
+        Layer(node, index, op, Tensor(node, index, 0), Shape(node, index, 0), mul.Value.Node.Output[0], op);
         return true;
     }
 
@@ -633,7 +641,7 @@ public sealed class OnnxImporter
         var half = SoleReader(byX.Value.Node.Output[0], byX.Value.Index);
         if (half?.Node.OpType != "Mul" || !HasScalar(half.Value.Node, byX.Value.Node.Output[0], 0.5f) || !OpRegistry.TryGet("gelu", out _)) return false;
         foreach (int matched in new[] { erf.Value.Index, add.Value.Index, byX.Value.Index, half.Value.Index }) _matched.Add(matched);
-        Layer(node, index, "gelu", Tensor(node, index, 0), Shape(node, index, 0), half.Value.Node.Output[0]);
+        Layer(node, index, "gelu", Tensor(node, index, 0), Shape(node, index, 0), half.Value.Node.Output[0], "gelu");
         return true;
     }
 
@@ -700,9 +708,10 @@ public sealed class OnnxImporter
     private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "N";
 
     /// <summary>Declares a member for the node and adds the forward statement that calls it.</summary>
-    private string Layer(NodeProto node, int index, string declaration, string input, long?[] shape, string? output = null)
+    /// <param name="kind">What a node without a module path is named after, when not its op type (a pattern's op).</param>
+    private string Layer(NodeProto node, int index, string declaration, string input, long?[] shape, string? output = null, string? kind = null)
     {
-        string member = _names.Member(node.Name, node.OpType, index);
+        string member = _names.Member(node.Name, kind ?? node.OpType, index);
         Line(node, $"{member}({input})", shape, output, member, declaration);
         return member;
     }

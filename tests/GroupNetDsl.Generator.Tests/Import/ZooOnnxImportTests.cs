@@ -6,8 +6,9 @@ namespace GroupNetDsl.Generator.Tests.Import;
 /// <summary>
 /// <c>gnet import</c> on the model zoo's networks as PyTorch 1.13 exports them to ONNX at opsets 11 and 17
 /// (tests/reference/export_onnx_zoo.py, run here: the files are MBs, so they are written at test time, 3x64x64,
-/// 10 classes): each imports, builds, and computes ONNX Runtime's output on the same file. Skipped where
-/// /usr/bin/python3 has no torchvision.
+/// 10 classes), and on three more networks whose activations PyTorch exports as several nodes: each imports (its
+/// repeated modules folded into blocks), builds, and computes ONNX Runtime's output on the same file within 1e-5 of
+/// the output's scale. Skipped where /usr/bin/python3 has no torchvision.
 /// </summary>
 public sealed class ZooOnnxImportTests : IClassFixture<ZooOnnxFiles>
 {
@@ -20,7 +21,8 @@ public sealed class ZooOnnxImportTests : IClassFixture<ZooOnnxFiles>
         get
         {
             var data = new TheoryData<string, int>();
-            foreach (string network in new[] { "mobilenet_v2", "resnext50_32x4d", "shufflenet_v2_x0_5", "mnasnet0_5", "regnet_x_400mf", "regnet_y_400mf" })
+            // The zoo's networks, then EfficientNet-B0 (SiLU), MobileNetV3-Small (Hardswish) and a module with GELU.
+            foreach (string network in new[] { "mobilenet_v2", "resnext50_32x4d", "shufflenet_v2_x0_5", "mnasnet0_5", "regnet_x_400mf", "regnet_y_400mf", "efficientnet_b0", "mobilenet_v3_small", "gelu_mix" })
             {
                 foreach (int opset in new[] { 11, 17 }) data.Add(network, opset);
             }
