@@ -8,16 +8,16 @@ namespace GroupNetDsl.Generator.Tests.Import;
 internal static class OnnxImportRun
 {
     /// <summary>Runs <c>gnet import</c> in-process and returns the .gnet text and the weight file it wrote.</summary>
-    public static (string Gnet, byte[] Weights) Import(string onnx)
+    public static (string Gnet, byte[] Weights) Import(string onnx, string name = "Imported")
     {
         var directory = Directory.CreateTempSubdirectory("groupnetdsl-import-");
         try
         {
             using var output = new StringWriter();
             using var error = new StringWriter();
-            int exitCode = GnetCommandLine.Run(["import", onnx, "--output-dir", directory.FullName, "--name", "Imported"], output, error);
+            int exitCode = GnetCommandLine.Run(["import", onnx, "--output-dir", directory.FullName, "--name", name], output, error);
             Assert.True(exitCode == ExitCodes.Success, error.ToString());
-            return (File.ReadAllText(Path.Combine(directory.FullName, "Imported.gnet")), File.ReadAllBytes(Path.Combine(directory.FullName, "Imported.safetensors")));
+            return (File.ReadAllText(Path.Combine(directory.FullName, name + ".gnet")), File.ReadAllBytes(Path.Combine(directory.FullName, name + ".safetensors")));
         }
         finally
         {

@@ -42,6 +42,25 @@ public sealed class ZooOnnxImportTests : IClassFixture<ZooOnnxFiles>
 
         OnnxImportRun.AssertClose(expected, actual);
     }
+
+    [PythonWithTorchvisionTheory]
+    [InlineData(11)]
+    [InlineData(17)]
+    public void The_mobilenet_v2_excerpt_of_the_from_pytorch_page_is_what_gnet_import_writes(int opset)
+    {
+        string excerpt = Assert.Single(FencedBlocks.Of("docs/from-pytorch.md", info => info == "text"), block => block.Contains("block FeaturesBlock(", StringComparison.Ordinal));
+        var (gnet, _) = OnnxImportRun.Import(_files.PathOf("mobilenet_v2", opset), "MobilenetV2");
+        string[] written = gnet.Split('\n');
+
+        // Each line of the excerpt, in order; a line "..." stands for lines left out.
+        int next = 0;
+        foreach (string line in excerpt.Split('\n').Where(l => l.Trim() != "..."))
+        {
+            int found = Array.IndexOf(written, line, next);
+            Assert.True(found >= 0, $"'{line}' is not written after line {next} of:\n{gnet}");
+            next = found + 1;
+        }
+    }
 }
 
 /// <summary>The ONNX files of export_onnx_zoo.py, written once for the test class into a temporary folder, on first use.</summary>
