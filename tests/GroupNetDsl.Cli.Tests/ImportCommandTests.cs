@@ -435,6 +435,57 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Contains("y1 = act(x)", File.ReadAllText(Files.File("Passed.gnet")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ConvNeXts_channels_last_linear_and_layer_scale_become_permute_linear_and_parameter()
+    {
+        // x.permute(0, 2, 3, 1), nn.Linear(4, 3) (MatMul by its transposed weight, then Add of its bias), back to NCHW,
+        // and an nn.Parameter of shape [3, 1, 1] times the result.
+        var graph = ImageGraph(new long[] { 1, 4, 2, 2 });
+        graph.Initializer.Add(new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 4, 3 }, FloatData = { Enumerable.Range(0, 12).Select(i => (float)i) } });
+        graph.Initializer.Add(new TensorProto { Name = "b", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3 }, FloatData = { 1f, 2f, 3f } });
+        graph.Initializer.Add(new TensorProto { Name = "block.layer_scale", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3, 1, 1 }, FloatData = { 0.5f, 0.25f, 2f } });
+        var last = Node("Transpose", "/block/Transpose", "input", "a");
+        last.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 3, 1 } });
+        graph.Node.Add(last);
+        graph.Node.Add(Node("MatMul", "/block/fc/MatMul", new[] { "a", "w" }, "m"));
+        graph.Node.Add(Node("Add", "/block/fc/Add", new[] { "b", "m" }, "c"));
+        var back = Node("Transpose", "/block/Transpose_1", "c", "d");
+        back.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 3, 1, 2 } });
+        graph.Node.Add(back);
+        graph.Node.Add(Node("Mul", "/block/Mul", new[] { "block.layer_scale", "d" }, "output"));
+
+        var run = Import(Save("convnext.onnx", graph, opset: 17), "--name", "Block");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        string[] lines = File.ReadAllLines(Files.File("Block.gnet")).Select(l => l.Trim()).ToArray();
+        Assert.Contains("block_fc = linear(4, 3)", lines);
+        Assert.Contains("block_layer_scale = parameter(3, 1, 1)", lines);
+        Assert.Contains("y1 = permute(x, 0, 2, 3, 1)", lines);
+        Assert.Contains("y2 = block_fc(y1)", lines);
+        Assert.Contains("y3 = permute(y2, 0, 3, 1, 2)", lines);
+        Assert.Contains("y4 = block_layer_scale * y3", lines);
+        var weights = SafeTensorsFile.Open(Files.File("Block.safetensors"));
+        // nn.Linear's weight is [out, in]: the MatMul's [in, out] matrix transposed.
+        Assert.Equal(new float[] { 0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11 }, weights.ReadFloat32("block_fc.weight"));
+        Assert.Equal(new float[] { 1, 2, 3 }, weights.ReadFloat32("block_fc.bias"));
+        Assert.Equal(new float[] { 0.5f, 0.25f, 2f }, weights.ReadFloat32("block_layer_scale"));
+    }
+
+    [Fact]
+    public void A_transpose_other_than_to_channels_last_and_back_is_an_error()
+    {
+        var graph = ImageGraph(new long[] { 1, 4, 2, 2 });
+        var transpose = Node("Transpose", "/t/Transpose", "input", "output");
+        transpose.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 1, 3, 2 } });
+        graph.Node.Add(transpose);
+        string model = Save("transpose.onnx", graph);
+
+        var run = Import(model);
+
+        run.AssertCannotRun(model);
+        Assert.Contains("node 0 '/t/Transpose' (Transpose): only perm [0, 2, 3, 1] and [0, 3, 1, 2] of an image (channels-last and back) and a channel shuffle's Transpose are supported, not perm [0, 1, 3, 2]", run.Error, StringComparison.Ordinal);
+    }
+
     private static TensorProto Int64s(string name, params long[] values) =>
         new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length }, Int64Data = { values } };
 

@@ -25,7 +25,7 @@ from export import randomize_batchnorm, setup_determinism, SEED  # noqa: E402
 OPSETS = (11, 17)
 NETWORKS = ["mobilenet_v2", "resnext50_32x4d", "shufflenet_v2_x0_5", "mnasnet0_5", "regnet_x_400mf", "regnet_y_400mf",
             # Beyond the zoo: SiLU (Sigmoid and Mul), Hardswish (HardSigmoid and Mul at opset 11), GELU (its Erf form).
-            "efficientnet_b0", "mobilenet_v3_small", "gelu_mix"]
+            "efficientnet_b0", "mobilenet_v3_small", "gelu_mix", "convnext_tiny"]
 
 
 class GeluMix(torch.nn.Module):

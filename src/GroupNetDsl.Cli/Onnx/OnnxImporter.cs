@@ -16,8 +16,11 @@ public sealed record ImportedNetwork(string Name, string GnetText, IReadOnlyList
 /// <summary>
 /// Translates an ONNX graph (parsed by OnnxSharp's protobuf classes) into a .gnet network with a forward block:
 /// one member per layer, named after the PyTorch module path in the node's name, and one forward statement per
-/// node. Only what the language computes exactly as ONNX does is mapped; anything else is one error naming the
-/// node, its op type and its index in the graph.
+/// layer. Several nodes that PyTorch writes for one module become its op (SiLU, GELU, a channel shuffle), each
+/// pattern in one method that checks every node, constant and shape of it; the integers PyTorch computes from
+/// x.size() are computed here from the static shapes. Only what the language computes exactly as ONNX does is
+/// mapped; anything else is one error naming the node, its op type and its index in the graph. BlockFolding then
+/// folds repeated modules into blocks.
 /// </summary>
 public sealed class OnnxImporter
 {
@@ -27,7 +30,8 @@ public sealed class OnnxImporter
     public static readonly string SupportedOps = "Conv, Relu, Clip (min 0, max 6), "
         + string.Concat(Activations.Where(a => OpRegistry.TryGet(a.Op, out _)).Select(a => a.OnnxOp + ", "))
         + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, ReduceMean (axes 2, 3), Flatten (axis 1), "
-        + "Reshape (flatten), Reshape-Transpose-Reshape (channel shuffle), Slice and Split (channels), Gemm (transB 1), BatchNormalization, Concat (axis 1), "
+        + "Reshape (flatten), Reshape-Transpose-Reshape (channel shuffle), Transpose (channels-last and back), Slice and Split (channels), Gemm (transB 1), "
+        + "MatMul (constant weight), Mul (constant [C, 1, 1] scale), LayerNormalization (last axis), BatchNormalization, Concat (axis 1), "
         + "Sigmoid-Mul (SiLU), Div-Erf-Add-Mul-Mul (GELU), Identity, Dropout, Constant, and Shape, Gather, Unsqueeze, Squeeze, Cast, Concat, Add, Sub, Mul, Div, Slice on shapes";
 
     private static readonly long[] Ones = { 1, 1 };
@@ -129,7 +133,7 @@ public sealed class OnnxImporter
         string header = $"# Imported by `gnet import` from {file} (ONNX opset {opset}).\n";
         var folded = fold ? BlockFolding.Fold(_lines, output, networkName) : BlockFolding.Flat(_lines, output);
         // A folded layer's weights move into its block instance: features_2_conv_0_0.weight becomes features_2.conv_0_0.weight.
-        var weights = _weights.Select(w => folded.WeightPrefixes.TryGetValue(w.Member, out string? path) ? w.Tensor with { Name = $"{path}.{w.Suffix}" } : w.Tensor).ToList();
+        var weights = _weights.Select(w => folded.WeightPrefixes.TryGetValue(w.Member, out string? path) ? w.Tensor with { Name = w.Suffix.Length == 0 ? path : $"{path}.{w.Suffix}" } : w.Tensor).ToList();
         return new ImportedNetwork(networkName, header + folded.Text(networkName, shape), weights);
     }
 
@@ -181,7 +185,13 @@ public sealed class OnnxImporter
                 Expression(node, $"{Tensor(node, index, 0)} + {Tensor(node, index, 1)}", Broadcast(node, index));
                 return;
             case "Mul":
-                Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}", Broadcast(node, index));
+                if (!LayerScale(node, index)) Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}", Broadcast(node, index));
+                return;
+            case "MatMul":
+                MatMul(node, index);
+                return;
+            case "LayerNormalization":
+                LayerNorm(node, index);
                 return;
             case "Div":
                 if (!Gelu(node, index)) throw Unsupported(node, index);
@@ -208,7 +218,7 @@ public sealed class OnnxImporter
                 Reshape(node, index);
                 return;
             case "Transpose":
-                ChannelShuffleTranspose(node, index);
+                Permute(node, index);
                 return;
             case "Slice":
                 Slice(node, index);
@@ -529,9 +539,85 @@ public sealed class OnnxImporter
         throw Fail(node, index, $"only flattening ([{Show(shape)}] to [N, -1]) and channel shuffles are supported, not [{Show(shape)}] to [{Show(target)}]");
     }
 
-    /// <summary>A Transpose that no channel shuffle's first Reshape took.</summary>
-    private void ChannelShuffleTranspose(NodeProto node, int index) =>
-        throw Fail(node, index, "a Transpose is supported only inside a channel shuffle (Reshape to [N, g, C / g, H, W], Transpose perm [0, 2, 1, 3, 4], Reshape back)");
+    /// <summary>
+    /// A Transpose that no channel shuffle took: an image to channels-last (perm [0, 2, 3, 1]) or back ([0, 3, 1, 2]),
+    /// as ConvNeXt's blocks and LayerNorm2d do: permute.
+    /// </summary>
+    private void Permute(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        var perm = Ints(node, "perm") ?? Array.Empty<long>();
+        if (shape.Length != 4 || !(perm.SequenceEqual(new long[] { 0, 2, 3, 1 }) || perm.SequenceEqual(new long[] { 0, 3, 1, 2 })))
+        {
+            throw Fail(node, index, $"only perm [0, 2, 3, 1] and [0, 3, 1, 2] of an image (channels-last and back) and a channel shuffle's Transpose are supported, not perm [{string.Join(", ", perm)}]");
+        }
+        Expression(node, $"permute({Tensor(node, index, 0)}, {string.Join(", ", perm)})", perm.Select(p => shape[p]).ToArray());
+    }
+
+    /// <summary>LayerNormalization over the last axis (nn.LayerNorm on a channels-last image or a vector): layernorm.</summary>
+    private void LayerNorm(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        long axis = Int(node, "axis", -1);
+        if (axis != -1 && axis != shape.Length - 1) throw Fail(node, index, $"only the last axis is supported, not axis {axis}");
+        if (node.Output.Skip(1).Any(o => o.Length > 0)) throw Fail(node, index, "only the normalized output is supported");
+        var scale = Constant(node, index, 1, "scale");
+        bool bias = node.Input.Count > 2 && node.Input[2].Length > 0;
+        if (scale.Dims.Count != 1 || scale.Dims[0] != shape[^1] || !bias) throw Fail(node, index, "only a scale and a bias of the last dimension's size (nn.LayerNorm's weight and bias) are supported");
+        float epsilon = Float(node, "epsilon") ?? 1e-5f;
+        string eps = epsilon == 1e-5f ? "" : $", eps: {epsilon.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant()}";
+        string member = Layer(node, index, $"layernorm({scale.Dims[0]}{eps})", Tensor(node, index, 0), shape);
+        AddWeight(member, "weight", scale, node, index);
+        AddWeight(member, "bias", Constant(node, index, 2, "bias"), node, index);
+    }
+
+    /// <summary>
+    /// MatMul by a constant [in, out] matrix, and the Add of a constant [out] bias that alone reads it: nn.Linear on a
+    /// channels-last image or a vector, as PyTorch exports it where Gemm does not fit: linear, its weight transposed.
+    /// </summary>
+    private void MatMul(NodeProto node, int index)
+    {
+        var shape = Shape(node, index, 0);
+        var matrix = Constant(node, index, 1, "weight");
+        if (matrix.Dims.Count != 2 || matrix.Dims[0] != shape[^1]) throw Fail(node, index, "only a product with a constant [in, out] matrix over the last dimension is supported");
+        long inputs = matrix.Dims[0], outputs = matrix.Dims[1];
+        var add = SoleReader(node.Output[0], index);
+        int biasPosition = add?.Node.OpType == "Add" && add.Value.Node.Input.Count == 2 ? add.Value.Node.Input.IndexOf(node.Output[0]) ^ 1 : -1;
+        var bias = biasPosition >= 0 && _constants.TryGetValue(add!.Value.Node.Input[biasPosition], out var b) && b.Dims.Count == 1 && b.Dims[0] == outputs ? b : null;
+        var result = (long?[])shape.Clone();
+        result[^1] = outputs;
+        string member = Layer(node, index, $"linear({inputs}, {outputs}{(bias is null ? ", bias: false" : "")})", Tensor(node, index, 0), result, bias is null ? null : add!.Value.Node.Output[0]);
+        float[] values = Floats(matrix, node, index);
+        var transposed = new float[values.Length];
+        for (long i = 0; i < inputs; i++)
+        {
+            for (long o = 0; o < outputs; o++) transposed[(o * inputs) + i] = values[(i * outputs) + o];
+        }
+        _weights.Add((member, "weight", new NamedTensor($"{member}.weight", new[] { outputs, inputs }, transposed)));
+        if (bias is not null)
+        {
+            _matched.Add(add!.Value.Index);
+            AddWeight(member, "bias", bias, node, index);
+        }
+    }
+
+    /// <summary>
+    /// Mul by a constant [C, 1, 1] tensor (ConvNeXt's layer_scale, an nn.Parameter): a parameter member named after the
+    /// initializer, as PyTorch's state_dict names it, times the tensor.
+    /// </summary>
+    private bool LayerScale(NodeProto node, int index)
+    {
+        int position = node.Input.Count == 2 && _constants.ContainsKey(node.Input[0]) ? 0 : node.Input.Count == 2 && _constants.ContainsKey(node.Input[1]) ? 1 : -1;
+        if (position < 0 || _constants[node.Input[position]].Dims is not { Count: 3 } dims || dims[1] != 1 || dims[2] != 1) return false;
+        var shape = Shape(node, index, 1 - position);
+        if (shape.Length != 4 || shape[1] != dims[0]) throw Fail(node, index, $"a constant [{string.Join(", ", dims)}] scales an image of shape [{Show(shape)}]");
+        string scope = string.Join("_", ModuleNames.Scopes(node.Name));
+        string name = node.Input[position].Contains('.', StringComparison.Ordinal) ? node.Input[position] : $"{scope}_layer_scale";
+        string member = _names.Member("/" + name.Replace('.', '_') + "/Mul", node.OpType, index);
+        Line(node, $"{member} * {Tensor(node, index, 1 - position)}", shape, null, member, $"parameter({dims[0]}, 1, 1)");
+        _weights.Add((member, "", new NamedTensor(member, dims.ToArray(), Floats(_constants[node.Input[position]], node, index))));
+        return true;
+    }
 
     /// <summary>The shape a Reshape to <paramref name="target"/> gives: 0 copies the input's dimension, one -1 takes what is left.</summary>
     private static long?[]? Resolve(long?[] target, long?[] shape)
