@@ -486,6 +486,24 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Contains("node 0 '/t/Transpose' (Transpose): only perm [0, 2, 3, 1] and [0, 3, 1, 2] of an image (channels-last and back) and a channel shuffle's Transpose are supported, not perm [0, 1, 3, 2]", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_channels_last_image_reaches_no_op_that_reads_its_axes_as_nchw()
+    {
+        // ONNX's Flatten of [N, H, W, C] orders the values by pixel, not by channel as flatten of an image does.
+        var graph = ImageGraph(new long[] { 1, 4, 2, 2 });
+        var last = Node("Transpose", "/t/Transpose", "input", "a");
+        last.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 3, 1 } });
+        graph.Node.Add(last);
+        graph.Node.Add(Node("Relu", "/act/Relu", "a", "b"));
+        graph.Node.Add(Node("Flatten", "/flat/Flatten", "b", "output"));
+        string model = Save("last.onnx", graph);
+
+        var run = Import(model);
+
+        run.AssertCannotRun(model);
+        Assert.Contains("node 2 '/flat/Flatten' (Flatten): its input is a channels-last image (a Transpose made it [N, H, W, C]); only elementwise ops, GELU, LayerNormalization, MatMul and the Transpose back apply to one", run.Error, StringComparison.Ordinal);
+    }
+
     private static TensorProto Int64s(string name, params long[] values) =>
         new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length }, Int64Data = { values } };
 

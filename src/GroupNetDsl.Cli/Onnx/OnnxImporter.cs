@@ -55,6 +55,13 @@ public sealed class OnnxImporter
     private readonly HashSet<int> _matched = new();
     // The first Reshape and the Transpose of a channel shuffle, waiting for its last Reshape.
     private readonly Dictionary<string, (string Input, long Groups, long?[] Shape, int Index)> _shuffles = new(StringComparer.Ordinal);
+    // Images a Transpose made channels-last ([N, H, W, C], ConvNeXt's blocks), and what is computed from them: ONNX
+    // reads their axes so, the language keeps the layout apart, so only ops that do not care about axes apply to them.
+    private readonly HashSet<string> _channelsLast = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> ChannelsLastOps = new(StringComparer.Ordinal)
+    {
+        "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Add", "Mul", "Div", "LayerNormalization", "MatMul", "Transpose", "Identity", "Dropout",
+    };
     private readonly ModuleNames _names = new();
     private readonly List<ImportedLine> _lines = new();
     private readonly List<(string Member, string Suffix, NamedTensor Tensor)> _weights = new();
@@ -163,6 +170,10 @@ public sealed class OnnxImporter
         if (node.Domain is not ("" or "ai.onnx")) throw Unsupported(node, index);
         if (node.Output.Count == 0 || node.Output[0].Length == 0) throw Fail(node, index, "the node has no output");
         if (ShapeArithmetic(node, index)) return;
+        if (node.Input.Any(_channelsLast.Contains) && !ChannelsLastOps.Contains(node.OpType))
+        {
+            throw Fail(node, index, "its input is a channels-last image (a Transpose made it [N, H, W, C]); only elementwise ops, GELU, LayerNormalization, MatMul and the Transpose back apply to one");
+        }
         switch (node.OpType)
         {
             case "Constant":
@@ -182,10 +193,13 @@ public sealed class OnnxImporter
                 Clip(node, index);
                 return;
             case "Add":
+                SameLayout(node, index);
                 Expression(node, $"{Tensor(node, index, 0)} + {Tensor(node, index, 1)}", Broadcast(node, index));
                 return;
             case "Mul":
-                if (!LayerScale(node, index)) Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}", Broadcast(node, index));
+                if (LayerScale(node, index)) return;
+                SameLayout(node, index);
+                Expression(node, $"{Tensor(node, index, 0)} * {Tensor(node, index, 1)}", Broadcast(node, index));
                 return;
             case "MatMul":
                 MatMul(node, index);
@@ -551,13 +565,29 @@ public sealed class OnnxImporter
         {
             throw Fail(node, index, $"only perm [0, 2, 3, 1] and [0, 3, 1, 2] of an image (channels-last and back) and a channel shuffle's Transpose are supported, not perm [{string.Join(", ", perm)}]");
         }
+        bool toLast = perm[1] == 2;
+        if (toLast == _channelsLast.Contains(node.Input[0])) throw Fail(node, index, toLast ? "the image is channels-last already" : "the image is not channels-last");
         Expression(node, $"permute({Tensor(node, index, 0)}, {string.Join(", ", perm)})", perm.Select(p => shape[p]).ToArray());
+        if (toLast) _channelsLast.Add(node.Output[0]);
+        else _channelsLast.Remove(node.Output[0]);
+    }
+
+    private void SameLayout(NodeProto node, int index)
+    {
+        if (node.Input.Count == 2 && _channelsLast.Contains(node.Input[0]) != _channelsLast.Contains(node.Input[1])) throw Fail(node, index, "one input is channels-last and the other is not");
+    }
+
+    /// <summary>LayerNormalization and MatMul work on the last axis: the channels of a channels-last image, or a vector's features.</summary>
+    private void LastAxisIsFeatures(NodeProto node, int index, long?[] shape)
+    {
+        if (shape.Length != 2 && !_channelsLast.Contains(node.Input[0])) throw Fail(node, index, $"only a vector or a channels-last image is supported (the last axis of [{Show(shape)}] is not its channels)");
     }
 
     /// <summary>LayerNormalization over the last axis (nn.LayerNorm on a channels-last image or a vector): layernorm.</summary>
     private void LayerNorm(NodeProto node, int index)
     {
         var shape = Shape(node, index, 0);
+        LastAxisIsFeatures(node, index, shape);
         long axis = Int(node, "axis", -1);
         if (axis != -1 && axis != shape.Length - 1) throw Fail(node, index, $"only the last axis is supported, not axis {axis}");
         if (node.Output.Skip(1).Any(o => o.Length > 0)) throw Fail(node, index, "only the normalized output is supported");
@@ -578,6 +608,7 @@ public sealed class OnnxImporter
     private void MatMul(NodeProto node, int index)
     {
         var shape = Shape(node, index, 0);
+        LastAxisIsFeatures(node, index, shape);
         var matrix = Constant(node, index, 1, "weight");
         if (matrix.Dims.Count != 2 || matrix.Dims[0] != shape[^1]) throw Fail(node, index, "only a product with a constant [in, out] matrix over the last dimension is supported");
         long inputs = matrix.Dims[0], outputs = matrix.Dims[1];
@@ -610,6 +641,7 @@ public sealed class OnnxImporter
         int position = node.Input.Count == 2 && _constants.ContainsKey(node.Input[0]) ? 0 : node.Input.Count == 2 && _constants.ContainsKey(node.Input[1]) ? 1 : -1;
         if (position < 0 || _constants[node.Input[position]].Dims is not { Count: 3 } dims || dims[1] != 1 || dims[2] != 1) return false;
         var shape = Shape(node, index, 1 - position);
+        if (_channelsLast.Contains(node.Input[1 - position])) throw Fail(node, index, "a constant [C, 1, 1] scale of a channels-last image is not supported");
         if (shape.Length != 4 || shape[1] != dims[0]) throw Fail(node, index, $"a constant [{string.Join(", ", dims)}] scales an image of shape [{Show(shape)}]");
         string scope = string.Join("_", ModuleNames.Scopes(node.Name));
         string name = node.Input[position].Contains('.', StringComparison.Ordinal) ? node.Input[position] : $"{scope}_layer_scale";
@@ -781,6 +813,7 @@ public sealed class OnnxImporter
     {
         _tensors[node.Output[0]] = Tensor(node, index, 0);
         _shapes[node.Output[0]] = Shape(node, index, 0);
+        if (_channelsLast.Contains(node.Input[0])) _channelsLast.Add(node.Output[0]);
     }
 
     private List<int> Readers(string tensor)
@@ -811,6 +844,7 @@ public sealed class OnnxImporter
         _lines.Add(new ImportedLine(ModuleNames.Scopes(node.Name), node.OpType, member, declaration, tensor, expression));
         _tensors[output ?? node.Output[0]] = tensor;
         _shapes[output ?? node.Output[0]] = shape;
+        if (node.Input.Any(_channelsLast.Contains)) _channelsLast.Add(output ?? node.Output[0]);
     }
 
     /// <summary>The forward name of the node's input <paramref name="position"/>, which another node or the graph input computes.</summary>
