@@ -504,6 +504,50 @@ public sealed class ImportCommandTests : CommandTests
         Assert.Contains("node 2 '/flat/Flatten' (Flatten): its input is a channels-last image (a Transpose made it [N, H, W, C]); only elementwise ops, GELU, LayerNormalization, MatMul and the Transpose back apply to one", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2f, true)]
+    [InlineData(3f, false)]
+    public void The_reducemean_form_of_a_layer_norm_is_layernorm_and_a_near_miss_is_an_error(float power, bool layerNorm)
+    {
+        // nn.LayerNorm(3, eps=1e-6) on a vector as PyTorch exports it before opset 17; with Pow 3 it is something else.
+        var graph = new GraphProto { Name = "test" };
+        graph.Input.Add(Value("input", new long[] { 1, 3, 4, 4 }));
+        graph.Output.Add(Value("output", new long[] { 1, 3 }));
+        graph.Initializer.Add(Scalar("power", power));
+        graph.Initializer.Add(Scalar("eps", 1e-6f));
+        graph.Initializer.Add(new TensorProto { Name = "ln.weight", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3 }, FloatData = { 1f, 2f, 3f } });
+        graph.Initializer.Add(new TensorProto { Name = "ln.bias", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3 }, FloatData = { 0f, 1f, 0f } });
+        graph.Node.Add(Node("GlobalAveragePool", "/pool/GlobalAveragePool", "input", "p"));
+        graph.Node.Add(Node("Flatten", "/Flatten", "p", "v"));
+        graph.Node[1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        foreach (var (op, inputs, output) in new[]
+        {
+            ("ReduceMean", new[] { "v" }, "mean"), ("Sub", new[] { "v", "mean" }, "d"), ("Pow", new[] { "d", "power" }, "sq"),
+            ("ReduceMean", new[] { "sq" }, "var"), ("Add", new[] { "var", "eps" }, "ve"), ("Sqrt", new[] { "ve" }, "sd"),
+            ("Div", new[] { "d", "sd" }, "n"), ("Mul", new[] { "n", "ln.weight" }, "w"), ("Add", new[] { "w", "ln.bias" }, "output"),
+        })
+        {
+            var node = Node(op, $"/ln/{op}", inputs, output);
+            if (op == "ReduceMean") node.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { -1 } });
+            graph.Node.Add(node);
+        }
+        string model = Save($"ln{power}.onnx", graph, opset: 11);
+
+        var run = Import(model, "--name", "Norm");
+
+        if (layerNorm)
+        {
+            Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+            Assert.Contains("ln = layernorm(3, eps: 1e-06)", File.ReadAllText(Files.File("Norm.gnet")), StringComparison.Ordinal);
+            Assert.Equal(new float[] { 1f, 2f, 3f }, SafeTensorsFile.Open(Files.File("Norm.safetensors")).ReadFloat32("ln.weight"));
+        }
+        else
+        {
+            run.AssertCannotRun(model);
+            Assert.Contains("node 2 '/ln/ReduceMean' (ReduceMean): only the mean over height and width (axes [2, 3]) of an image is supported, not axes [-1]", run.Error, StringComparison.Ordinal);
+        }
+    }
+
     private static TensorProto Int64s(string name, params long[] values) =>
         new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length }, Int64Data = { values } };
 

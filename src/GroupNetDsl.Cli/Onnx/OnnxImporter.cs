@@ -31,7 +31,7 @@ public sealed class OnnxImporter
         + string.Concat(Activations.Where(a => OpRegistry.TryGet(a.Op, out _)).Select(a => a.OnnxOp + ", "))
         + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, ReduceMean (axes 2, 3), Flatten (axis 1), "
         + "Reshape (flatten), Reshape-Transpose-Reshape (channel shuffle), Transpose (channels-last and back), Slice and Split (channels), Gemm (transB 1), "
-        + "MatMul (constant weight), Mul (constant [C, 1, 1] scale), LayerNormalization (last axis), BatchNormalization, Concat (axis 1), "
+        + "MatMul (constant weight), Mul (constant [C, 1, 1] scale), LayerNormalization (last axis) and its ReduceMean form, BatchNormalization, Concat (axis 1), "
         + "Sigmoid-Mul (SiLU), Div-Erf-Add-Mul-Mul (GELU), Identity, Dropout, Constant, and Shape, Gather, Unsqueeze, Squeeze, Cast, Concat, Add, Sub, Mul, Div, Slice on shapes";
 
     private static readonly long[] Ones = { 1, 1 };
@@ -60,7 +60,7 @@ public sealed class OnnxImporter
     private readonly HashSet<string> _channelsLast = new(StringComparer.Ordinal);
     private static readonly HashSet<string> ChannelsLastOps = new(StringComparer.Ordinal)
     {
-        "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Add", "Mul", "Div", "LayerNormalization", "MatMul", "Transpose", "Identity", "Dropout",
+        "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Add", "Mul", "Div", "LayerNormalization", "MatMul", "Transpose", "Identity", "Dropout", "ReduceMean",
     };
     private readonly ModuleNames _names = new();
     private readonly List<ImportedLine> _lines = new();
@@ -721,9 +721,66 @@ public sealed class OnnxImporter
             ? IntegerInput(node, index, 1, "axes").Select(a => a ?? -99).ToArray()
             : Ints(node, "axes") ?? Array.Empty<long>();
         var normalized = axes.Select(a => a < 0 ? a + shape.Length : a).OrderBy(a => a);
-        if (shape.Length != 4 || !normalized.SequenceEqual(new long[] { 2, 3 })) throw Fail(node, index, $"only the mean over height and width (axes [2, 3]) of an image is supported, not axes [{string.Join(", ", axes)}]");
+        if (normalized.SequenceEqual(new long[] { shape.Length - 1 }) && ReducedLayerNorm(node, index, shape)) return;
+        if (shape.Length != 4 || _channelsLast.Contains(node.Input[0]) || !normalized.SequenceEqual(new long[] { 2, 3 })) throw Fail(node, index, $"only the mean over height and width (axes [2, 3]) of an image is supported, not axes [{string.Join(", ", axes)}]");
         bool keep = Int(node, "keepdims", 1) != 0;
         Expression(node, keep ? $"mean({Tensor(node, index, 0)}, keepdim: true)" : $"mean({Tensor(node, index, 0)})", keep ? new[] { shape[0], shape[1], 1, 1 } : new[] { shape[0], shape[1] });
+    }
+
+    /// <summary>
+    /// nn.LayerNorm as PyTorch exports it before opset 17 (ReduceMean over the last axis, Sub of that mean, Pow 2,
+    /// ReduceMean, Add eps, Sqrt, Div, Mul by the weight, Add the bias), each node read by the next alone but the
+    /// difference, which the Pow and the Div read: layernorm.
+    /// </summary>
+    private bool ReducedLayerNorm(NodeProto node, int index, long?[] shape)
+    {
+        if (Int(node, "keepdims", 1) == 0 || (shape.Length != 2 && !_channelsLast.Contains(node.Input[0]))) return false;
+        string x = node.Input[0];
+        var sub = SoleReader(node.Output[0], index);
+        if (sub?.Node.OpType != "Sub" || sub.Value.Node.Input.Count != 2 || sub.Value.Node.Input[0] != x || sub.Value.Node.Input[1] != node.Output[0]) return false;
+        string difference = sub.Value.Node.Output[0];
+        var readers = Readers(difference).OrderBy(r => r).ToList();
+        if (readers.Count != 2 || readers[0] <= sub.Value.Index) return false;
+        var pow = (_graph.Node[readers[0]], readers[0]);
+        if (pow.Item1.OpType != "Pow" || pow.Item1.Input.Count != 2 || pow.Item1.Input[0] != difference || !IsScalar(pow.Item1, 1, 2f)) return false;
+        var variance = SoleReader(pow.Item1.Output[0], pow.Item2);
+        if (variance?.Node.OpType != "ReduceMean" || Int(variance.Value.Node, "keepdims", 1) == 0) return false;
+        var varianceAxes = Ints(variance.Value.Node, "axes") ?? (variance.Value.Node.Input.Count > 1 && TryIntegers(variance.Value.Node.Input[1], out var v) ? v.Select(a => a ?? -99).ToArray() : Array.Empty<long>());
+        if (varianceAxes.Length != 1 || (varianceAxes[0] != -1 && varianceAxes[0] != shape.Length - 1)) return false;
+        var addEps = SoleReader(variance.Value.Node.Output[0], variance.Value.Index);
+        float? epsilon = addEps?.Node.OpType == "Add" && addEps.Value.Node.Input.Count == 2 && addEps.Value.Node.Input[0] == variance.Value.Node.Output[0] ? ScalarValue(addEps.Value.Node, 1) : null;
+        if (epsilon is not > 0f) return false;
+        var sqrt = SoleReader(addEps!.Value.Node.Output[0], addEps.Value.Index);
+        if (sqrt?.Node.OpType != "Sqrt") return false;
+        var div = SoleReader(sqrt.Value.Node.Output[0], sqrt.Value.Index);
+        if (div?.Node.OpType != "Div" || div.Value.Index != readers[1] || div.Value.Node.Input[0] != difference || div.Value.Node.Input[1] != sqrt.Value.Node.Output[0]) return false;
+        var scale = SoleReader(div.Value.Node.Output[0], div.Value.Index);
+        var weight = scale?.Node.OpType == "Mul" ? OtherConstant(scale.Value.Node, div.Value.Node.Output[0], shape[^1]) : null;
+        var shift = weight is null ? null : SoleReader(scale!.Value.Node.Output[0], scale.Value.Index);
+        var bias = shift?.Node.OpType == "Add" ? OtherConstant(shift.Value.Node, scale!.Value.Node.Output[0], shape[^1]) : null;
+        if (bias is null) return false;
+
+        foreach (int matched in new[] { sub.Value.Index, pow.Item2, variance.Value.Index, addEps.Value.Index, sqrt.Value.Index, div.Value.Index, scale!.Value.Index, shift!.Value.Index }) _matched.Add(matched);
+        string eps = epsilon == 1e-5f ? "" : $", eps: {epsilon.Value.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant()}";
+        string member = Layer(node, index, $"layernorm({shape[^1]}{eps})", Tensor(node, index, 0), shape, shift.Value.Node.Output[0], "layernorm");
+        AddWeight(member, "weight", weight!, node, index);
+        AddWeight(member, "bias", bias, node, index);
+        return true;
+    }
+
+    /// <summary>The constant [<paramref name="size"/>] vector a two-input node combines with <paramref name="tensor"/>.</summary>
+    private TensorProto? OtherConstant(NodeProto node, string tensor, long? size)
+    {
+        if (node.Input.Count != 2 || !node.Input.Contains(tensor)) return null;
+        string other = node.Input[0] == tensor ? node.Input[1] : node.Input[0];
+        return _constants.TryGetValue(other, out var constant) && constant.Dims.Count == 1 && constant.Dims[0] == size ? constant : null;
+    }
+
+    private float? ScalarValue(NodeProto node, int position)
+    {
+        if (position >= node.Input.Count || !_constants.TryGetValue(node.Input[position], out var constant)) return null;
+        if (constant.DataType != (int)TensorProto.Types.DataType.Float || constant.Dims.Aggregate(1L, (p, d) => p * d) != 1) return null;
+        return constant.RawData.Length == 4 ? BitConverter.Int32BitsToSingle(System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(constant.RawData.Span)) : constant.FloatData.Count == 1 ? constant.FloatData[0] : null;
     }
 
     /// <summary>
@@ -774,13 +831,8 @@ public sealed class OnnxImporter
     private bool HasScalar(NodeProto node, string tensor, float value) =>
         node.Input.Count == 2 && ((node.Input[0] == tensor && IsScalar(node, 1, value)) || (node.Input[1] == tensor && IsScalar(node, 0, value)));
 
-    private bool IsScalar(NodeProto node, int position, float value)
-    {
-        if (position >= node.Input.Count || !_constants.TryGetValue(node.Input[position], out var constant)) return false;
-        if (constant.DataType != (int)TensorProto.Types.DataType.Float || constant.Dims.Aggregate(1L, (p, d) => p * d) != 1) return false;
-        float actual = constant.RawData.Length == 4 ? BitConverter.Int32BitsToSingle(System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(constant.RawData.Span)) : constant.FloatData.Count == 1 ? constant.FloatData[0] : float.NaN;
-        return Math.Abs(actual - value) <= 1e-6f * Math.Abs(value);
-    }
+    private bool IsScalar(NodeProto node, int position, float value) =>
+        ScalarValue(node, position) is float actual && Math.Abs(actual - value) <= 1e-6f * Math.Abs(value);
 
     /// <summary>Whether a bool constant (Dropout's training_mode) is false.</summary>
     private static bool IsFalse(TensorProto constant) =>

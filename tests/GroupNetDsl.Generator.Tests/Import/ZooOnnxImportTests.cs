@@ -27,8 +27,9 @@ public sealed class ZooOnnxImportTests : IClassFixture<ZooOnnxFiles>
             {
                 foreach (int opset in new[] { 11, 17 }) data.Add(network, opset);
             }
-            // ConvNeXt-Tiny (LayerNormalization, MatMul, layer scale) at opset 17 only: before 17 PyTorch writes its layer
-            // norms as ReduceMean, Sub, Pow, Sqrt and Div, which do not import.
+            // ConvNeXt-Tiny: channels-last layer norms (LayerNormalization at 17, ReduceMean, Sub, Pow, Sqrt, Div at 11),
+            // MatMul, layer scale.
+            data.Add("convnext_tiny", 11);
             data.Add("convnext_tiny", 17);
             return data;
         }
