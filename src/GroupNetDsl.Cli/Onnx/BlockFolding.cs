@@ -12,7 +12,7 @@ namespace GroupNetDsl.Cli.Onnx;
 /// One forward statement of an imported network, <c>Output = Expression</c>, and the member it declares
 /// (<c>Member = Declaration</c>, or none), from a node of module path <paramref name="Scope"/>.
 /// </summary>
-public sealed record ImportedLine(string[] Scope, string OpType, string? Member, string? Declaration, string Output, string Expression);
+public sealed record ImportedLine(string[] Scope, string? Member, string? Declaration, string Output, string Expression);
 
 /// <summary>An imported network's text: block declarations, members and forward statements, and where each layer's weights moved.</summary>
 public sealed record FoldedNetwork(IReadOnlyList<string> Blocks, IReadOnlyList<string> Members, IReadOnlyList<string> Statements, string Output, IReadOnlyDictionary<string, string> WeightPrefixes)

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using Google.Protobuf;
 using GroupNetDsl.Language.Ops;
 using Onnx;
@@ -893,7 +892,7 @@ public sealed class OnnxImporter
     private void Line(NodeProto node, string expression, long?[] shape, string? output, string? member, string? declaration)
     {
         string tensor = _names.Tensor();
-        _lines.Add(new ImportedLine(ModuleNames.Scopes(node.Name), node.OpType, member, declaration, tensor, expression));
+        _lines.Add(new ImportedLine(ModuleNames.Scopes(node.Name), member, declaration, tensor, expression));
         _tensors[output ?? node.Output[0]] = tensor;
         _shapes[output ?? node.Output[0]] = shape;
         if (node.Input.Any(_channelsLast.Contains)) _channelsLast.Add(output ?? node.Output[0]);
