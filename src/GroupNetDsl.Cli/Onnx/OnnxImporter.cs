@@ -412,7 +412,7 @@ public sealed class OnnxImporter
     /// </summary>
     private bool ShapeArithmetic(NodeProto node, int index)
     {
-        if (!ArithmeticOps.Contains(node.OpType)) return false;
+        if (!ArithmeticOps.Contains(node.OpType) || node.Input.Count == 0) return false;
         if (node.OpType == "Shape")
         {
             if (!_shapes.TryGetValue(node.Input[0], out var shape)) return false;
@@ -432,6 +432,7 @@ public sealed class OnnxImporter
         switch (node.OpType)
         {
             case "Gather":
+                if (inputs.Count != 2) throw Fail(node, index, "a Gather needs data and indices");
                 if (Int(node, "axis", 0) != 0) throw Fail(node, index, "only axis 0 is supported on a shape");
                 result = inputs[1].Select(i => i is long at && at >= -inputs[0].Length && at < inputs[0].Length ? inputs[0][at < 0 ? at + inputs[0].Length : at] : throw Fail(node, index, $"index {Show(i)} is outside the shape")).ToArray();
                 break;
@@ -465,7 +466,8 @@ public sealed class OnnxImporter
                         "Add" => a + b,
                         "Sub" => a - b,
                         "Mul" => a * b,
-                        _ => b == 0 ? null : a / b,
+                        // long.MinValue / -1 overflows: negate instead (it wraps, as the rest of this arithmetic).
+                        _ => b == 0 ? null : b == -1 ? -a : a / b,
                     };
                 }
                 break;
@@ -533,14 +535,13 @@ public sealed class OnnxImporter
         if (shape.Length == 4 && resolved?.Length == 5 && resolved[3] == shape[2] && resolved[4] == shape[3] && resolved[1] * resolved[2] == shape[1] && resolved[1] > 1 && SameBatch(resolved, shape))
         {
             // The first node of a channel shuffle: its Transpose must swap the groups with the channels, alone.
-            var readers = Readers(node.Output[0]);
-            var transpose = readers.Count == 1 && readers[0] > index ? _graph.Node[readers[0]] : null;
-            if (transpose?.OpType != "Transpose" || !(Ints(transpose, "perm") ?? Array.Empty<long>()).SequenceEqual(new long[] { 0, 2, 1, 3, 4 }))
+            var reader = SoleReader(node.Output[0], index);
+            if (reader is not { } transpose || transpose.Node.OpType != "Transpose" || !(Ints(transpose.Node, "perm") ?? Array.Empty<long>()).SequenceEqual(new long[] { 0, 2, 1, 3, 4 }))
             {
                 throw Fail(node, index, "a 5-D Reshape is supported only as a channel shuffle's, read by one Transpose with perm [0, 2, 1, 3, 4]");
             }
-            _matched.Add(readers[0]);
-            _shuffles[transpose.Output[0]] = (Tensor(node, index, 0), resolved[1]!.Value, shape, index);
+            _matched.Add(transpose.Index);
+            _shuffles[transpose.Node.Output[0]] = (Tensor(node, index, 0), resolved[1]!.Value, shape, index);
             return;
         }
         if (resolved?.Length == 2 && SameBatch(resolved, shape) && resolved[1] == shape.Skip(1).Aggregate((long?)1, (product, d) => product * d))
@@ -741,7 +742,7 @@ public sealed class OnnxImporter
         var readers = Readers(difference).OrderBy(r => r).ToList();
         if (readers.Count != 2 || readers[0] <= sub.Value.Index) return false;
         var pow = (_graph.Node[readers[0]], readers[0]);
-        if (pow.Item1.OpType != "Pow" || pow.Item1.Input.Count != 2 || pow.Item1.Input[0] != difference || !IsScalar(pow.Item1, 1, 2f)) return false;
+        if (pow.Item1.OpType != "Pow" || pow.Item1.Output.Count == 0 || pow.Item1.Input.Count != 2 || pow.Item1.Input[0] != difference || !IsScalar(pow.Item1, 1, 2f)) return false;
         var variance = SoleReader(pow.Item1.Output[0], pow.Item2);
         if (variance?.Node.OpType != "ReduceMean" || Int(variance.Value.Node, "keepdims", 1) == 0) return false;
         var varianceAxes = Ints(variance.Value.Node, "axes") ?? (variance.Value.Node.Input.Count > 1 && TryIntegers(variance.Value.Node.Input[1], out var v) ? v.Select(a => a ?? -99).ToArray() : Array.Empty<long>());
@@ -752,7 +753,7 @@ public sealed class OnnxImporter
         var sqrt = SoleReader(addEps!.Value.Node.Output[0], addEps.Value.Index);
         if (sqrt?.Node.OpType != "Sqrt") return false;
         var div = SoleReader(sqrt.Value.Node.Output[0], sqrt.Value.Index);
-        if (div?.Node.OpType != "Div" || div.Value.Index != readers[1] || div.Value.Node.Input[0] != difference || div.Value.Node.Input[1] != sqrt.Value.Node.Output[0]) return false;
+        if (div?.Node.OpType != "Div" || div.Value.Index != readers[1] || div.Value.Node.Input.Count != 2 || div.Value.Node.Input[0] != difference || div.Value.Node.Input[1] != sqrt.Value.Node.Output[0]) return false;
         var scale = SoleReader(div.Value.Node.Output[0], div.Value.Index);
         var weight = scale?.Node.OpType == "Mul" ? OtherConstant(scale.Value.Node, div.Value.Node.Output[0], shape[^1]) : null;
         var shift = weight is null ? null : SoleReader(scale!.Value.Node.Output[0], scale.Value.Index);
@@ -789,6 +790,7 @@ public sealed class OnnxImporter
     private bool SelfGated(NodeProto node, int index)
     {
         string op = node.OpType == "Sigmoid" ? "silu" : "hardswish";
+        if (node.Input.Count == 0) return false;
         if (node.OpType == "HardSigmoid" && (Math.Abs((Float(node, "alpha") ?? 0.2f) - 1f / 6) > 1e-6f || (Float(node, "beta") ?? 0.5f) != 0.5f)) return false;
         string x = node.Input[0];
         var mul = SoleReader(node.Output[0], index);
@@ -804,6 +806,7 @@ public sealed class OnnxImporter
     /// </summary>
     private bool Gelu(NodeProto node, int index)
     {
+        if (node.Input.Count != 2) return false;
         string x = node.Input[0];
         if (!IsScalar(node, 1, MathF.Sqrt(2f))) return false;
         var erf = SoleReader(node.Output[0], index);
@@ -823,7 +826,8 @@ public sealed class OnnxImporter
     private (NodeProto Node, int Index)? SoleReader(string tensor, int after)
     {
         var readers = Readers(tensor);
-        return readers.Count == 1 && readers[0] > after && !_matched.Contains(readers[0]) ? (_graph.Node[readers[0]], readers[0]) : null;
+        bool sole = readers.Count == 1 && readers[0] > after && !_matched.Contains(readers[0]) && _graph.Node[readers[0]].Output.Count > 0 && _graph.Node[readers[0]].Output[0].Length > 0;
+        return sole ? (_graph.Node[readers[0]], readers[0]) : null;
     }
 
     /// <summary>Whether the other input of a two-input node next to <paramref name="tensor"/> is the float scalar <paramref name="value"/>.</summary>
