@@ -13,8 +13,8 @@ using GroupNetDsl.Weights;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet import MODEL.onnx [--output-dir DIR] [--name NAME]</c>: translates an ONNX model into <c>NAME.gnet</c>
-/// (one member per layer, a forward block wiring them) and <c>NAME.safetensors</c> (its weights under the
+/// <c>gnet import MODEL.onnx [--output-dir DIR] [--name NAME] [--flat]</c>: translates an ONNX model into <c>NAME.gnet</c>
+/// (repeated modules as blocks, or with --flat one member per layer; a forward block wiring them) and <c>NAME.safetensors</c> (its weights under the
 /// members' names). The .gnet is compiled before anything is written, so what is written checks clean.
 /// </summary>
 public static class ImportCommand
@@ -24,23 +24,25 @@ public static class ImportCommand
         var model = new Argument<string>("MODEL") { Description = "The .onnx file to import." };
         var outputDirectory = new Option<string>("--output-dir", "-o") { HelpName = "DIR", Description = "Where to write NAME.gnet and NAME.safetensors (default: the current directory)." };
         var name = new Option<string>("--name") { HelpName = "NAME", Description = "The network's name (default: the model file's name in PascalCase)." };
+        var flat = new Option<bool>("--flat") { Description = "Write one member per layer; by default modules repeated with the same structure become blocks." };
         var command = new Command("import", "Translate an ONNX model into a .gnet network and a .safetensors weight file.")
         {
             model,
             outputDirectory,
             name,
+            flat,
         };
         command.SetAction(parseResult => GnetCommandLine.Execute(terminal, () => Run(
-            terminal, parseResult.GetRequiredValue(model), parseResult.GetValue(outputDirectory) ?? ".", parseResult.GetValue(name))));
+            terminal, parseResult.GetRequiredValue(model), parseResult.GetValue(outputDirectory) ?? ".", parseResult.GetValue(name), parseResult.GetValue(flat))));
         return command;
     }
 
-    public static int Run(Terminal terminal, string modelPath, string outputDirectory, string? networkName)
+    public static int Run(Terminal terminal, string modelPath, string outputDirectory, string? networkName, bool flat = false)
     {
         string name = networkName ?? DefaultName(modelPath);
         if (!IsName(name)) throw new CommandFailedException($"--name '{Printable.Of(name)}' is not a network name: use letters, digits and underscores, starting with a letter.");
 
-        var network = OnnxImporter.Import(modelPath, name);
+        var network = OnnxImporter.Import(modelPath, name, fold: !flat);
         string gnetPath = Path.Combine(outputDirectory, name + ".gnet");
         string weightsPath = Path.Combine(outputDirectory, name + ".safetensors");
 

@@ -66,9 +66,15 @@ public sealed class ModuleNames
     }
 
     /// <summary><c>/stage1/reduce/reduce.0/Conv</c> gives <c>stage1_reduce_0</c>; a name that is no module path gives "".</summary>
-    private static string ModulePath(string nodeName)
+    private static string ModulePath(string nodeName) => Sanitize(string.Join("_", Scopes(nodeName)));
+
+    /// <summary>
+    /// The module path of a node as PyTorch's segments, each without its parent's prefix: <c>/stage1/reduce/reduce.0/Conv</c>
+    /// gives [stage1, reduce, 0]; a name that is no module path gives none.
+    /// </summary>
+    public static string[] Scopes(string nodeName)
     {
-        if (!nodeName.StartsWith('/')) return "";
+        if (!nodeName.StartsWith('/')) return Array.Empty<string>();
         var scopes = nodeName.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var parts = new List<string>();
         string? parent = null;
@@ -77,6 +83,9 @@ public sealed class ModuleNames
             parts.Add(parent is not null && scope.StartsWith(parent + ".", StringComparison.Ordinal) ? scope.Substring(parent.Length + 1) : scope);
             parent = scope;
         }
-        return Sanitize(string.Join("_", parts));
+        return parts.ToArray();
     }
+
+    /// <summary>Whether a name is a word of the language, an op's name or the forward input, which no member may take.</summary>
+    public static bool IsReserved(string name) => Array.IndexOf(Reserved, name) >= 0;
 }

@@ -1,9 +1,6 @@
 using System.Text.RegularExpressions;
-using GroupNetDsl.Cli;
-using GroupNetDsl.Generator.Tests.Harness;
 using GroupNetDsl.TestSupport.Samples;
 using GroupNetDsl.Weights;
-using Microsoft.ML.OnnxRuntime;
 
 namespace GroupNetDsl.Generator.Tests.Import;
 
@@ -31,9 +28,9 @@ public sealed class OnnxImportParityTests
         // convolutions do not depend on the image size, so the declared input takes the pair's.
         var (gnet, weights) = Import(model);
         gnet = Regex.Replace(gnet, @"\(input: \d+x\d+x\d+\)", $"(input: {shape[1]}x{shape[2]}x{shape[3]})");
-        float[] actual = Run(gnet, weights, io.ReadFloat32("input"), (int)shape[0]);
+        float[] actual = OnnxImportRun.Run(gnet, weights, io.ReadFloat32("input"), (int)shape[0]);
 
-        AssertClose(io.ReadFloat32("output"), actual);
+        OnnxImportRun.AssertClose(io.ReadFloat32("output"), actual);
     }
 
     [Theory]
@@ -41,58 +38,13 @@ public sealed class OnnxImportParityTests
     public void The_imported_network_computes_onnx_runtimes_output_on_the_same_file(string model)
     {
         string onnx = RepositoryFiles.PathOf($"tests/reference/data/{model}.onnx");
-        using var session = new InferenceSession(onnx);
-        long[] shape = session.InputMetadata["input"].Dimensions.Select(d => d < 0 ? 2L : d).ToArray();
-        var random = new Random(model.Length);
-        float[] input = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, new[] { "input" }, new[] { inputValue }, new[] { "output" });
-        float[] expected = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var (input, batch, expected) = OnnxImportRun.OnnxRuntime(onnx, model.Length);
 
         var (gnet, weights) = Import(model);
-        float[] actual = Run(gnet, weights, input, (int)shape[0]);
+        float[] actual = OnnxImportRun.Run(gnet, weights, input, batch);
 
-        AssertClose(expected, actual);
+        OnnxImportRun.AssertClose(expected, actual);
     }
 
-    /// <summary>Runs <c>gnet import</c> in-process and returns the .gnet text and the weight file it wrote.</summary>
-    private static (string Gnet, byte[] Weights) Import(string model)
-    {
-        var directory = Directory.CreateTempSubdirectory("groupnetdsl-import-");
-        try
-        {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            string onnx = RepositoryFiles.PathOf($"tests/reference/data/{model}.onnx");
-            int exitCode = GnetCommandLine.Run(["import", onnx, "--output-dir", directory.FullName, "--name", "Imported"], output, error);
-            Assert.True(exitCode == ExitCodes.Success, error.ToString());
-            return (File.ReadAllText(Path.Combine(directory.FullName, "Imported.gnet")), File.ReadAllBytes(Path.Combine(directory.FullName, "Imported.safetensors")));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    private static float[] Run(string gnet, byte[] weights, float[] input, int batch)
-    {
-        var run = GeneratorHarness.Create()
-            .WithRootNamespace("OnnxImport")
-            .WithGnet("/project/Imported.gnet", gnet)
-            .WithAdapterFor("OnnxImport.Imported")
-            .Run();
-        run.AssertCompilesCleanly();
-        using var assembly = run.Load();
-        using var network = assembly.Network("OnnxImport.Imported").Load(weights);
-        return network.ForwardBatch(input, batch);
-    }
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Max(Math.Abs);
-        float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(worst <= 1e-5f * scale, $"max abs error {worst:G4} exceeds 1e-5 x max abs output {scale:G4}");
-    }
+    private static (string Gnet, byte[] Weights) Import(string model) => OnnxImportRun.Import(RepositoryFiles.PathOf($"tests/reference/data/{model}.onnx"));
 }
