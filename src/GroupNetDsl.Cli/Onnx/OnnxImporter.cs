@@ -26,7 +26,7 @@ public sealed class OnnxImporter
 
     public static readonly string SupportedOps = "Conv, Relu, Clip (min 0, max 6), "
         + string.Concat(Activations.Where(a => OpRegistry.TryGet(a.Op, out _)).Select(a => a.OnnxOp + ", "))
-        + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant";
+        + "Add, Mul, MaxPool, AveragePool, Pad (zeros, before an AveragePool), GlobalAveragePool, Flatten (axis 1), Gemm (transB 1), BatchNormalization, Concat (axis 1), Constant, Identity";
 
     private static readonly long[] Ones = { 1, 1 };
     private static readonly long[] NoPadding = { 0, 0, 0, 0 };
@@ -142,6 +142,9 @@ public sealed class OnnxImporter
                 _constants[node.Output[0]] = node.Attribute.FirstOrDefault(a => a.Name == "value")?.T
                     ?? throw Fail(node, index, "only a Constant with a 'value' tensor is supported");
                 return;
+            case "Identity":
+                Identity(node, index);
+                return;
             case "Conv":
                 Conv(node, index);
                 return;
@@ -187,6 +190,17 @@ public sealed class OnnxImporter
             default:
                 throw Unsupported(node, index);
         }
+    }
+
+    /// <summary>
+    /// An Identity adds no layer: its output is another name for its input. PyTorch's exporter writes one for each
+    /// initializer whose values repeat another's (freshly initialized biases are all zeros) and reads the copy.
+    /// </summary>
+    private void Identity(NodeProto node, int index)
+    {
+        string input = node.Input.Count > 0 ? node.Input[0] : "";
+        if (_constants.TryGetValue(input, out var constant)) _constants[node.Output[0]] = constant;
+        else _tensors[node.Output[0]] = Tensor(node, index, 0);
     }
 
     private void Conv(NodeProto node, int index)
