@@ -23,7 +23,7 @@ internal static class WeightFileErrors
     public static WeightFileException FileNotFound(string path, Exception inner) => new(
         path,
         null,
-        Invariant($"Weight file '{path}' does not exist (looked for '{FullPathOrSame(path)}'). Check the path, or export the weights with safetensors.torch.save_file(model.state_dict(), path)."),
+        Invariant($"Weight file '{path}' does not exist (looked for '{FullPathOrSame(path)}'). Check the path, or export the weights with python/gnet_safetensors.py's save_state_dict(model, path) or safetensors.torch.save_file(model.state_dict(), path) (docs/from-pytorch.md)."),
         inner);
 
     public static WeightFileException CouldNotRead(string path, Exception inner) => new(
