@@ -74,6 +74,19 @@ public sealed partial class CompareCommandTests : CommandTests
     }
 
     [Fact]
+    public void An_input_of_another_image_size_is_named_with_its_shape_even_when_its_length_divides()
+    {
+        // 2 x 3x128x128 is 8 images of MiniGroupNet's 3x64x64 by length alone.
+        string input = Files.File("large.safetensors");
+        new SafeTensorsWriter().AddZeros("input", "F32", [2, 3, 128, 128]).WriteTo(input);
+
+        var run = Gnet.Run("compare", ReferenceData.MiniGroupNetSource, ReferenceData.MiniGroupNetWeights, input, InputAndOutput);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Contains($"{input}: the input has shape [2, 3, 128, 128]; network MiniGroupNet takes images of 3x64x64 (N x 3 x 64 x 64): declare the network with input: 3x128x128, or save an input of its size.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Expected_outputs_for_another_number_of_images_are_refused()
     {
         // The reference file's input holds 2 images; an expected output of one image's 10 values does not match.

@@ -157,6 +157,31 @@ public sealed class ImportCommandTests : CommandTests
     }
 
     [Fact]
+    public void An_identity_is_another_name_for_its_input_a_weight_or_a_computed_tensor()
+    {
+        // PyTorch 1.13 exports two equal biases (a fresh network's zeros) as one initializer and an Identity copy.
+        var graph = ImageGraph(new long[] { 1, 3, 4, 4 });
+        graph.Initializer.Add(new TensorProto { Name = "w1", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3, 3, 1, 1 }, FloatData = { new float[9] } });
+        graph.Initializer.Add(new TensorProto { Name = "w2", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3, 3, 1, 1 }, FloatData = { new float[9] } });
+        graph.Initializer.Add(new TensorProto { Name = "b", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 3 }, FloatData = { 1f, 2f, 3f } });
+        graph.Node.Add(Node("Identity", "Identity_0", "b", "b_copy"));
+        graph.Node.Add(Node("Conv", "/conv1/Conv", new[] { "input", "w1", "b" }, "h1"));
+        graph.Node.Add(Node("Identity", "Identity_1", "h1", "h1_copy"));
+        graph.Node.Add(Node("Conv", "/conv2/Conv", new[] { "h1_copy", "w2", "b_copy" }, "output"));
+        string model = Save("identity.onnx", graph);
+
+        var run = Import(model, "--name", "Copies");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        string[] lines = File.ReadAllLines(Files.File("Copies.gnet")).Select(l => l.Trim()).ToArray();
+        Assert.Contains("conv1 = conv(3, 3, 1)", lines);
+        Assert.Contains("conv2 = conv(3, 3, 1)", lines);
+        Assert.Contains("y2 = conv2(y1)", lines);
+        var weights = SafeTensorsFile.Open(Files.File("Copies.safetensors"));
+        Assert.Equal(new[] { 1f, 2f, 3f }, weights.ReadFloat32("conv2.bias"));
+    }
+
+    [Fact]
     public void Clip_to_other_bounds_and_asymmetric_padding_are_named_errors()
     {
         var clip = ImageGraph(new long[] { 1, 3, 4, 4 });

@@ -147,6 +147,27 @@ public sealed class VerifyCommandTests : CommandTests
     }
 
     [Fact]
+    public void A_file_whose_every_name_has_a_wrappers_prefix_is_one_line_with_the_fix()
+    {
+        string path = Files.File("prefixed.safetensors");
+        TensorSpec.Write(path, StateDictWithout(_ => false).Select(t => t with { Name = "model." + t.Name }));
+        // Every state_dict tensor but the batchnorm step counters, which may be absent and are never unexpected.
+        int expected = StateDictWithout(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).Count();
+
+        var run = Gnet.Run("verify", ReferenceData.MiniGroupNetSource, path);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(
+            new[]
+            {
+                $"{path}: every tensor's name starts with 'model.' ('model.stem.0.weight' for 'stem.0.weight'), so {expected} tensors of the network are missing and as many of the file unexpected. "
+                    + "Save the state_dict without 'model.' (python/gnet_safetensors.py's save_state_dict strips 'module.' and 'model.'; docs/from-pytorch.md).",
+                $"FAILED: {path} does not match network MiniGroupNet ({2 * expected} problems).",
+            },
+            run.OutputLines.Take(2));
+    }
+
+    [Fact]
     public void Batchnorm_step_counters_may_be_absent()
     {
         string path = Files.File("no-counters.safetensors");

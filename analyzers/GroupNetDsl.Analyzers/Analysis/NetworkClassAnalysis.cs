@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using GroupNetDsl.Analyzers.Diagnostics;
 using GroupNetDsl.Generator;
+using GroupNetDsl.Language;
 using GroupNetDsl.Language.Model;
 using GroupNetDsl.Language.Targets;
 using GroupNetDsl.Language.Text;
@@ -75,7 +76,7 @@ internal sealed class NetworkClassAnalysis
 
         Location NetworkArgument() => NamedArgumentLocation(groupNet, NetworkProperty, token) ?? classLocation;
         if (check.Problems.Contains(ClassProblem.MixedForms)) Report(context, Rules.MixedForms, NetworkArgument(), declaration.ClassName, declaration.BoundNetwork!);
-        if (check.Problems.Contains(ClassProblem.NetworkNotFound)) Report(context, Rules.NetworkNotFound, NetworkArgument(), declaration.BoundNetwork!, DeclaredNetworks());
+        if (check.Problems.Contains(ClassProblem.NetworkNotFound)) Report(context, Rules.NetworkNotFound, NetworkArgument(), declaration.BoundNetwork!, DeclaredNetworks(declaration.BoundNetwork!));
 
         // A bound network's own diagnostics are reported in its .gnet file; an attribute network's, here.
         if (declaration.BoundNetwork is null && check.Network is { } network)
@@ -210,11 +211,18 @@ internal sealed class NetworkClassAnalysis
         return false;
     }
 
-    /// <summary>The second argument of GNET0304: the networks the .gnet files do declare.</summary>
-    private string DeclaredNetworks()
+    /// <summary>
+    /// The second argument of GNET0304: the networks the .gnet files do declare, and, when the name is a standard
+    /// library block (every model zoo network is one), how to declare a network with it.
+    /// </summary>
+    private string DeclaredNetworks(string bound)
     {
         var names = _files.Result.Networks.Select(n => n.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        return names.Count == 0 ? " (they declare none)" : " (they declare " + string.Join(", ", names) + ")";
+        string declared = names.Count == 0 ? "they declare none" : "they declare " + string.Join(", ", names);
+        bool isBlock = StandardLibrary.Blocks.Concat(StandardLibrary.ZooBlocks).Any(b => b.Name == bound);
+        return isBlock
+            ? $" ({declared}; '{bound}' is a block of the standard library, not a network: declare a network with it in a .gnet file, such as `network Net(input: CxHxW) = {bound}(...)`, and bind that network's name)"
+            : $" ({declared})";
     }
 
     private static Location? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using GroupNetDsl.Cli.Input;
@@ -51,12 +52,18 @@ public static class CompareCommand
             throw new CommandFailedException($"network {network.Name} is named like a member of its own generated class, so the generator writes no code for it and it cannot run; rename the network.", ExitCodes.ProblemsFound);
         }
 
-        float[] input = ReadTensor(inputPath, "input");
-        float[] expected = ReadTensor(expectedPath, "output");
+        var (input, inputShape) = ReadTensor(inputPath, "input");
+        float[] expected = ReadTensor(expectedPath, "output").Values;
         int inputLength = network.Input.Length, outputLength = network.Output.Length;
         if (input.Length == 0 || input.Length % inputLength != 0)
         {
             throw new CommandFailedException($"{inputPath}: the input has {input.Length} values; network {network.Name} takes images of {network.Input} = {inputLength} values each.");
+        }
+        // An image of another size can still divide the input's length (3x224x224 is 98 images of 3x32x32).
+        var image = network.Input;
+        if (!image.IsFlat && inputShape.Count >= 3 && (inputShape[^3] != image.Channels || inputShape[^2] != image.Height || inputShape[^1] != image.Width))
+        {
+            throw new CommandFailedException($"{inputPath}: the input has shape [{string.Join(", ", inputShape)}]; network {network.Name} takes images of {image} (N x {image.Channels} x {image.Height} x {image.Width}): declare the network with input: {inputShape[^3]}x{inputShape[^2]}x{inputShape[^1]}, or save an input of its size.");
         }
         int images = input.Length / inputLength;
         if (expected.Length != (long)images * outputLength)
@@ -91,11 +98,11 @@ public static class CompareCommand
     }
 
     /// <summary>The file's only tensor, or its tensor named <paramref name="name"/>, as floats.</summary>
-    private static float[] ReadTensor(string path, string name)
+    private static (float[] Values, IReadOnlyList<long> Shape) ReadTensor(string path, string name)
     {
         var file = SafeTensorsFile.Open(path);
-        if (file.Tensors.Count == 1) return file.ReadFloat32(file.Tensors[0].Name);
-        if (file.TryGet(name, out _)) return file.ReadFloat32(name);
+        if (file.Tensors.Count == 1) return (file.ReadFloat32(file.Tensors[0].Name), file.Tensors[0].Shape);
+        if (file.TryGet(name, out var tensor)) return (file.ReadFloat32(name), tensor.Shape);
         throw new CommandFailedException($"{path}: {Wording.Count(file.Tensors.Count, "tensor")} and none named '{name}'; save one tensor per file, or name it '{name}' (save_file({{\"{name}\": x}}, ...)).");
     }
 

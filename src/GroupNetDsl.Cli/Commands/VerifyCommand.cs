@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
 using GroupNetDsl.Cli.Input;
@@ -27,13 +29,25 @@ public static class VerifyCommand
     public static int Run(Terminal terminal, NetworkSource source, string weightsPath, string format = JsonOutput.Text)
     {
         var network = NetworkLoader.LoadOne(terminal, source);
-        var result = WeightCheck.Run(network, SafeTensorsFile.Open(weightsPath));
+        var file = SafeTensorsFile.Open(weightsPath);
+        var result = WeightCheck.Run(network, file);
         if (format == JsonOutput.Json)
         {
             terminal.Output.Write(JsonOutput.Verify(weightsPath, network, result));
             return result.Passed ? ExitCodes.Success : ExitCodes.ProblemsFound;
         }
-        foreach (var problem in result.Problems) terminal.Output.WriteLine($"{weightsPath}: {Printable.Of(problem.Description)}");
+        var problems = result.Problems;
+        if (WholeFilePrefix(file, problems) is { } prefix)
+        {
+            // Every name of the file carries a wrapper's prefix: one line says so instead of a missing and an
+            // unexpected line for each tensor.
+            var first = problems.First(p => p.Kind == WeightProblemKind.Missing);
+            int missing = problems.Count(p => p.Kind == WeightProblemKind.Missing);
+            terminal.Output.WriteLine(Printable.Of(
+                $"{weightsPath}: every tensor's name starts with '{prefix}' ('{prefix}{first.Key}' for '{first.Key}'), so {Wording.Count(missing, "tensor")} of the network are missing and as many of the file unexpected. {SafeTensorsFile.StripPrefixFix(prefix)}"));
+            problems = problems.Where(p => p.Kind is not (WeightProblemKind.Missing or WeightProblemKind.Unexpected)).ToList();
+        }
+        foreach (var problem in problems) terminal.Output.WriteLine($"{weightsPath}: {Printable.Of(problem.Description)}");
 
         if (result.Passed)
         {
@@ -56,5 +70,20 @@ public static class VerifyCommand
             terminal.Output.WriteLine("Wrong shapes mean the declaration's channels, kernel sizes or groups differ from the exported model's.");
         }
         return ExitCodes.ProblemsFound;
+    }
+
+    /// <summary>
+    /// The prefix that every tensor of the file has before a name the network expects, when the missing and the
+    /// unexpected tensors are exactly those names with and without it; else null.
+    /// </summary>
+    private static string? WholeFilePrefix(SafeTensorsFile file, IReadOnlyList<WeightProblem> problems)
+    {
+        var missing = problems.Where(p => p.Kind == WeightProblemKind.Missing).Select(p => p.Key).ToList();
+        if (missing.Count == 0 || file.FindKeyPrefix(missing[0]) is not { } prefix) return null;
+        var unexpected = problems.Where(p => p.Kind == WeightProblemKind.Unexpected).Select(p => p.Key).ToList();
+        var prefixed = new HashSet<string>(missing.Select(key => prefix + key), StringComparer.Ordinal);
+        bool all = file.Tensors.All(t => t.Name.StartsWith(prefix, StringComparison.Ordinal))
+            && unexpected.Count == missing.Count && unexpected.All(prefixed.Contains);
+        return all ? prefix : null;
     }
 }

@@ -23,7 +23,7 @@ internal static class WeightFileErrors
     public static WeightFileException FileNotFound(string path, Exception inner) => new(
         path,
         null,
-        Invariant($"Weight file '{path}' does not exist (looked for '{FullPathOrSame(path)}'). Check the path, or export the weights with safetensors.torch.save_file(model.state_dict(), path)."),
+        Invariant($"Weight file '{path}' does not exist (looked for '{FullPathOrSame(path)}'). Check the path, or export the weights with python/gnet_safetensors.py's save_state_dict(model, path) or safetensors.torch.save_file(model.state_dict(), path) (docs/from-pytorch.md)."),
         inner);
 
     public static WeightFileException CouldNotRead(string path, Exception inner) => new(
@@ -56,7 +56,19 @@ internal static class WeightFileErrors
     public static WeightFileException HeaderTooLarge(string sourceName, ulong headerLength) => new(
         sourceName,
         null,
-        Invariant($"{sourceName}: the header length is {headerLength} bytes, more than the 100 MiB ({SafeTensorsFile.MaximumHeaderLength} bytes) a safetensors header may have. This is not a safetensors file, or its first 8 bytes are damaged."));
+        Invariant($"{sourceName}: the header length is {headerLength} bytes, more than the 100 MiB ({SafeTensorsFile.MaximumHeaderLength} bytes) a safetensors header may have. This is not a safetensors file, or its first 8 bytes are damaged.{OtherFormat(headerLength)}"));
+
+    /// <summary>
+    /// What to do with the two files a PyTorch user has instead, told apart by the first bytes (the header length's
+    /// low bytes): a zip archive ("PK\x03\x04"), as torch.save writes, or an ONNX model (field 1, ir_version, then
+    /// field 2, producer_name).
+    /// </summary>
+    private static string OtherFormat(ulong firstBytes) =>
+        (firstBytes & 0xFFFFFFFF) == 0x04034B50
+            ? " It is a zip archive, as torch.save writes a checkpoint: convert its state_dict with python/gnet_safetensors.py (python3 gnet_safetensors.py model.pt model.safetensors; docs/from-pytorch.md)."
+            : (firstBytes & 0xFF) == 0x08 && ((firstBytes >> 16) & 0xFF) == 0x12
+                ? " It looks like an ONNX model: `gnet import model.onnx` writes a .gnet network and its .safetensors weights (docs/from-pytorch.md)."
+                : string.Empty;
 
     public static WeightFileException HeaderLongerThanFile(string sourceName, ulong headerLength, long bytesAfterLength) => new(
         sourceName,

@@ -159,6 +159,19 @@ public class ClassUsageDiagnosticTests
     }
 
     [Fact]
+    public async Task GNET0304_for_a_model_zoo_name_says_how_to_declare_a_network_with_it()
+    {
+        var test = Test("""
+            [GroupNet({|#0:Network = "shufflenet_v2_x1_0"|})]
+            public partial class Classifier;
+            """);
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0304").WithLocation(0).WithArguments(
+            "shufflenet_v2_x1_0",
+            " (they declare none; 'shufflenet_v2_x1_0' is a block of the standard library, not a network: declare a network with it in a .gnet file, such as `network Net(input: CxHxW) = shufflenet_v2_x1_0(...)`, and bind that network's name)"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task GNET0304_without_any_gnet_file()
     {
         var test = Test("""

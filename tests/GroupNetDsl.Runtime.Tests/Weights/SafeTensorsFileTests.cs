@@ -237,6 +237,8 @@ public sealed class SafeTensorsFileTests
         var error = Assert.Throws<WeightFileException>(() => SafeTensorsFile.Open(path));
 
         Assert.Contains($"Weight file '{path}' does not exist", error.Message);
+        // PyTorch 1.13 has no safetensors writer: the message names the one the repository ships.
+        Assert.Contains("export the weights with python/gnet_safetensors.py's save_state_dict(model, path)", error.Message);
         Assert.Equal(path, error.SourceName);
         Assert.Null(error.Key);
         Assert.IsAssignableFrom<IOException>(error.InnerException);

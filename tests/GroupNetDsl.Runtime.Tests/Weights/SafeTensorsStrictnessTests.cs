@@ -31,6 +31,17 @@ public sealed class SafeTensorsStrictnessTests
         Assert.Contains("the header length is 104857601 bytes, more than the 100 MiB", error.Message);
     }
 
+    [Theory]
+    // torch.save's zip archive, and the start of torch.onnx.export's file: ir_version 7, producer_name "pytorch".
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x08 }, "It is a zip archive, as torch.save writes a checkpoint: convert its state_dict with python/gnet_safetensors.py")]
+    [InlineData(new byte[] { 0x08, 0x07, 0x12, 0x07, 0x70, 0x79, 0x74, 0x6F }, "It looks like an ONNX model: `gnet import model.onnx` writes a .gnet network")]
+    public void A_pytorch_checkpoint_or_an_onnx_model_is_named_with_its_converter(byte[] start, string hint)
+    {
+        var error = Rejects([.. start, .. new byte[16]], key: null);
+
+        Assert.Contains("This is not a safetensors file, or its first 8 bytes are damaged. " + hint, error.Message);
+    }
+
     [Fact]
     public void A_header_length_of_almost_2_to_the_64_is_rejected_without_overflow()
     {
