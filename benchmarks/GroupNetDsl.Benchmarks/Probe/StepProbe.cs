@@ -40,6 +40,17 @@ public static partial class StepProbe
                 sum2 += two;
                 Console.WriteLine($"{step.Name,-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
             }
+            foreach (var (inFeatures, outFeatures) in Linears(network.GeneratedClass))
+            {
+                float[] weight = RandomInput.Create(inFeatures * outFeatures), features = RandomInput.Create(inFeatures), bias = RandomInput.Create(outFeatures), result = new float[outFeatures];
+                // The loop the generated code ran before LinearKernel, against the kernel alone and on the team.
+                var (dots, _) = Alternate(() => DotPerRow(weight, features, bias, result, inFeatures, outFeatures), () => { });
+                var (one, two) = Alternate(() => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, null),
+                    () => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, team));
+                sum1 += one;
+                sum2 += two;
+                Console.WriteLine($"{$"linear {inFeatures}->{outFeatures} (one Dot per row: {dots:F1} µs)",-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
+            }
             Console.WriteLine($"{"sum of the steps",-100} {sum1,9:F1} {sum2,9:F1} {sum1 / sum2,6:F2}");
             float[] input = RandomInput.Create(network.InputLength), output = new float[network.OutputLength];
             BatchForward forward1 = network.Load(1), forward2 = network.Load(2);
@@ -63,6 +74,22 @@ public static partial class StepProbe
             yield return Make(name, shape, plan);
         }
     }
+
+    // The linear layers' sizes, from the names of their generated methods (Linear_<in>_<out>...).
+    private static IEnumerable<(int In, int Out)> Linears(Type generated) =>
+        generated.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
+            .Select(method => LinearName().Match(method.Name))
+            .Where(match => match.Success)
+            .Select(match => (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .Distinct();
+
+    private static void DotPerRow(float[] weight, float[] input, float[] bias, float[] output, int inFeatures, int outFeatures)
+    {
+        for (int o = 0; o < outFeatures; o++) output[o] = bias[o] + VectorKernels.Dot(weight.AsSpan(o * inFeatures, inFeatures), input);
+    }
+
+    [GeneratedRegex(@"^Linear_(\d+)_(\d+)")]
+    private static partial Regex LinearName();
 
     private static Step Make(string name, ConvolutionShape shape, ConvolutionPlan plan)
     {
