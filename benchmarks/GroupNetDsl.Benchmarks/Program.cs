@@ -13,6 +13,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
 //   --wait-for-cores <minutes>  before running, wait up to that long for two threads to get two cores' throughput
 //   --quick [name] [--batch8] [--threads 1,2,4] [--contention]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
+//   --steps <name>        each convolution step of a network alone, 1 and 2 threads, against its whole Forward
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
@@ -21,6 +22,11 @@ if (args.Length > 0 && args[0] == "--cores")
     var check = CoreCheck.Measure();
     Console.WriteLine(check);
     return check.Scaling >= CoreCheck.TwoCores ? 0 : 1;
+}
+if (args.Length > 1 && args[0] == "--steps")
+{
+    StepProbe.Run(args[1]);
+    return 0;
 }
 if (args.Length > 0 && args[0] == "--alloc")
 {

@@ -113,15 +113,19 @@ public sealed class Linear : OpDescriptor
         {
             var w = new SourceWriter();
             w.Line($"/// <summary>linear {linear.InFeatures}->{linear.OutFeatures}.</summary>");
-            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {SourceWriter.Span} output)");
-            w.Open($"for (int o = 0; o < {linear.OutFeatures}; o++)");
-            w.Line($"float value = {(linear.Bias ? "bias[o] + " : string.Empty)}global::GroupNetDsl.Kernels.VectorKernels.Dot(weight.Slice(o * {linear.InFeatures}, {linear.InFeatures}), input.Slice(0, {linear.InFeatures}));");
-            w.Line($"output[o] = {(step.Activation is { } kind ? ActivationDescriptor.For(kind).Scalar("value") : "value")};");
-            w.Close();
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {SourceWriter.Span} output, {CSharpEmitter.KernelsNamespace}.WorkerTeam? team)");
+            w.Line($"{CSharpEmitter.KernelsNamespace}.LinearKernel.Multiply(weight, input.Slice(0, {linear.InFeatures}), bias, output.Slice(0, {linear.OutFeatures}), inFeatures: {linear.InFeatures}, outFeatures: {linear.OutFeatures}, team);");
+            if (step.Activation is { } kind)
+            {
+                w.Open($"for (int o = 0; o < {linear.OutFeatures}; o++)");
+                w.Line("float value = output[o];");
+                w.Line($"output[o] = {ActivationDescriptor.For(kind).Scalar("value")};");
+                w.Close();
+            }
             w.Close();
             return w.Text;
         });
-        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {buffer(step.Last.Index)});");
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {weight}, {(bias ?? "default")}, {buffer(step.Last.Index)}, _groupNetTeam);");
     }
 
     /// <summary>The linear at each pixel of a channels-last image: a 1x1 conv over the NCHW data, then the step's activation.</summary>

@@ -89,8 +89,8 @@ public static class Convolution
             _ => false,
         };
         if (shared) return;
-        // On the calling thread; with one group, the product splits its column panels among the team's threads.
-        var productTeam = plan.Split == ThreadSplit.ColumnPanels ? team : null;
+        // On the calling thread; with one group, the product splits its column panels or row blocks among the team's threads.
+        var productTeam = plan.Split is ThreadSplit.ColumnPanels or ThreadSplit.OutputChannels ? team : null;
         for (int g = 0; g < shape.Groups; g++) Group(shape, plan, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, rowSums, productTeam);
     }
 
@@ -127,7 +127,8 @@ public static class Convolution
             for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
             int at = firstRow * shape.OutputWidth;
             PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts, (lastRow - firstRow) * shape.OutputWidth, groupBias,
-                groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team);
+                groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team,
+                splitRows: plan.Split == ThreadSplit.OutputChannels);
             FusedPool.SumRows(shape, g * rows, rows, firstRow, lastRow, groupOutput.Slice(at), outPlane, rowSums);
             return;
         }
@@ -168,13 +169,14 @@ public static class Convolution
                 // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
                 int at = oy * shape.OutputWidth;
                 PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
-                    groupOutput.Slice(at), outPlane, team, readRowsInPlace: true);
+                    groupOutput.Slice(at), outPlane, team, readRowsInPlace: true, splitRows: plan.Split == ThreadSplit.OutputChannels);
                 FusedPool.SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(at), outPlane, rowSums);
                 continue;
             }
             int wideLength = rows * columns;
             var wide = ThreadScratch.Get(ref t_wide, wideLength);
-            PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true);
+            PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true,
+                splitRows: plan.Split == ThreadSplit.OutputChannels);
             TakeRows(wide, rows, count, pitch, shape.OutputWidth, outPlane, oy * shape.OutputWidth, groupResidual, activation, groupOutput);
             FusedPool.SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(oy * shape.OutputWidth), outPlane, rowSums);
         }

@@ -72,6 +72,12 @@ enum ThreadSplit
 
     /// <summary>One group: each thread takes a run of the product's column panels.</summary>
     ColumnPanels,
+
+    /// <summary>
+    /// One group with fewer output pixels than output channels: each thread takes a run of the product's row blocks
+    /// (output channels), so that it reads only its share of the weights.
+    /// </summary>
+    OutputChannels,
 }
 
 /// <summary>
@@ -140,6 +146,9 @@ static class ConvolutionPlanner
     private const int SeparableBandFloats = 32 * 12 * 64;
     private const int SeparableTeamBandFloats = 32 * 8 * 64;
 
+    // Fused depthwise + pointwise: output pixels up to which the depthwise output is computed whole, not in bands.
+    private const int SeparableSmallPlane = 16 * 16;
+
     /// <summary>
     /// The plan for a convolution: on the depthwise kernel when it has one input channel per group
     /// (<see cref="KernelLayout.RunsOnDepthwiseKernel"/>), else on the packed product.
@@ -174,7 +183,8 @@ static class ConvolutionPlanner
         // for bands, whole groups; with one group, the product splits its columns.
         bool rowBands = !SmallGroups(shape)
             && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
-        var threadSplit = rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups : ThreadSplit.ColumnPanels;
+        var threadSplit = rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
+            : shape.OutputHeight * shape.OutputWidth < shape.OutChannels ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
         int pitch = KernelLayout.PlanePitch(shape);
         int bandRows = Math.Min(shape.OutputHeight, Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (shape.OutPerGroup * pitch)));
@@ -188,6 +198,13 @@ static class ConvolutionPlanner
     public static ConvolutionPlan PlanSeparable(in ConvolutionShape depthwise)
     {
         if (!depthwise.IsValid || depthwise.Groups != depthwise.InChannels) throw new ArgumentException($"{depthwise} does not describe a depthwise convolution.", nameof(depthwise));
+        // Small planes: the whole depthwise output in one band (threads take runs of its channels), then the 1x1 conv
+        // over all its pixels at once (threads take runs of its output channels): bands of a few rows would each read
+        // all the 1x1 conv's weights for a few pixels.
+        if (depthwise.OutputHeight * depthwise.OutputWidth <= SeparableSmallPlane)
+        {
+            return new ConvolutionPlan(DepthwiseVariant(depthwise, depthwise.OutputHeight), ThreadSplit.OutputChannels, depthwise.OutputHeight, depthwise.OutputHeight);
+        }
         int bandRows = SeparableBandRows(depthwise, SeparableBandFloats), teamBandRows = SeparableBandRows(depthwise, SeparableTeamBandFloats);
         var split = depthwise.OutputHeight >= PlannedThreads ? ThreadSplit.RowBands : ThreadSplit.None;
         return new ConvolutionPlan(DepthwiseVariant(depthwise, bandRows), split, bandRows, teamBandRows);
@@ -237,6 +254,7 @@ static class ConvolutionPlanner
             ThreadSplit.WholeGroups => "threads take whole groups",
             ThreadSplit.ChannelRuns => "threads take runs of channels",
             ThreadSplit.ColumnPanels => "threads take runs of the product's column panels",
+            ThreadSplit.OutputChannels => "threads take runs of output channels",
             _ => "one thread",
         };
         return variant + "; " + split;

@@ -33,6 +33,10 @@ public static class DepthwiseKernel
     [ThreadStatic]
     private static int[]? t_tapStarts;
 
+    // A band's sums at the planes' pitch, for rows narrower than a vector (see PlaneFlatWide).
+    [ThreadStatic]
+    private static float[]? t_wide;
+
     [ThreadStatic]
     private static int[]? t_phaseOffsets;
 
@@ -130,7 +134,8 @@ public static class DepthwiseKernel
         {
             starts = ThreadScratch.Get(ref t_tapStarts, taps);
             phases = PhasePlanes.Phases(shape, planeLength, offsets, starts);
-            planes = ThreadScratch.Get(ref t_planes, phases * planeLength);
+            // A row past the last plane: the flat kernels' dropped lanes of the last output row read up to a row beyond it.
+            planes = ThreadScratch.Get(ref t_planes, phases * planeLength + pitch);
         }
 
         // Output row oy reads plane rows oy .. oy + reach.
@@ -160,8 +165,18 @@ public static class DepthwiseKernel
                     PhasePlanes.FillPlanes(input.Slice(channel * inPlane, inPlane), shape, offsets, firstRow, fillLast, planes, planeLength);
                     filled = channel;
                 }
+                // Rows narrower than a vector: a vector covers several rows of the planes (whatever the filter and
+                // stride; the sums of the row kernels, tap for tap).
+                if (Vector512.IsHardwareAccelerated && shape.OutputWidth < Vector512<float>.Count && (lastRow - firstRow) * pitch >= Vector512<float>.Count)
+                {
+                    PlaneFlatWide(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                }
+                else if (!Vector512.IsHardwareAccelerated && Vector.IsHardwareAccelerated && shape.OutputWidth < Vector<float>.Count && (lastRow - firstRow) * pitch >= Vector<float>.Count)
+                {
+                    PlaneFlat(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
+                }
                 // Four output rows at a time share the plane rows they read: 18 loads for 36 multiply-adds instead of 36.
-                if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
+                else if (Vector512.IsHardwareAccelerated && shape.OutputWidth >= Vector512<float>.Count)
                 {
                     if (fourRows) FourRows3x3Wide(planes, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
                     else if (nineTaps) Plane3x3Wide(planes, starts, pitch, filter, channelBias, channelResidual, stored, firstRow, lastRow, shape.OutputWidth, channelOutput);
@@ -188,6 +203,88 @@ public static class DepthwiseKernel
     // The plane kernels write output row oy at (oy - firstRow) x outputWidth, and read planes[start[tap] +
     // oy * pitch + ox] for ox < outputWidth only: inside the planes by construction (see Convolution), so
     // they read without bounds checks.
+
+    /// <summary>
+    /// Any filter with 512-bit vectors on rows narrower than a vector: output rows [firstRow, lastRow) read as one
+    /// flat run of the planes at their pitch, each vector covering several rows. The sums go to a per-thread buffer at
+    /// the planes' pitch; the lanes past each row's width (they read the next plane row, or the row past the last
+    /// plane) are dropped when the rows are stored. Each output sums the bias and then its taps in order, as the row
+    /// kernels do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlaneFlatWide(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        const int v = 16;
+        int rows = lastRow - firstRow, count = rows * pitch, taps = starts.Length;
+        CheckFlat(planes, starts, pitch, filter, residual, firstRow, rows, outputWidth, output, v);
+        var wide = ThreadScratch.Get(ref t_wide, count);
+        ref float p = ref Unsafe.Add(ref MemoryMarshal.GetReference(planes), firstRow * pitch);
+        ref float w = ref MemoryMarshal.GetReference(filter);
+        ref int start = ref MemoryMarshal.GetReference(starts);
+        ref float sums = ref MemoryMarshal.GetReference(wide);
+        var b = Vector512.Create(bias);
+        for (int next = 0; next < count; next += v)
+        {
+            // The last vector ends at the band's end, overlapping the one before (the same sums).
+            int at = Math.Min(next, count - v);
+            ref float from = ref Unsafe.Add(ref p, at);
+            var sum = b;
+            for (int tap = 0; tap < taps; tap++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w, tap)), Vector512.LoadUnsafe(ref from, (nuint)Unsafe.Add(ref start, tap)), sum);
+            sum.StoreUnsafe(ref sums, (nuint)at);
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            Epilogue.StoreRun(wide.Slice(row * pitch, outputWidth), residual.IsEmpty ? default : residual.Slice(row * outputWidth, outputWidth), activation, output.Slice(row * outputWidth, outputWidth));
+        }
+    }
+
+    /// <summary><see cref="PlaneFlatWide"/> with <see cref="Vector{T}"/>, where 512-bit vectors are not accelerated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlaneFlat(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, int outputWidth, Span<float> output)
+    {
+        int v = Vector<float>.Count;
+        int rows = lastRow - firstRow, count = rows * pitch, taps = starts.Length;
+        CheckFlat(planes, starts, pitch, filter, residual, firstRow, rows, outputWidth, output, v);
+        var wide = ThreadScratch.Get(ref t_wide, count);
+        ref float p = ref Unsafe.Add(ref MemoryMarshal.GetReference(planes), firstRow * pitch);
+        ref float w = ref MemoryMarshal.GetReference(filter);
+        ref int start = ref MemoryMarshal.GetReference(starts);
+        ref float sums = ref MemoryMarshal.GetReference(wide);
+        var b = new Vector<float>(bias);
+        for (int next = 0; next < count; next += v)
+        {
+            int at = Math.Min(next, count - v);
+            ref float from = ref Unsafe.Add(ref p, at);
+            var sum = b;
+            for (int tap = 0; tap < taps; tap++) sum = Madd(new Vector<float>(Unsafe.Add(ref w, tap)), Vector.LoadUnsafe(ref from, (nuint)Unsafe.Add(ref start, tap)), sum);
+            sum.StoreUnsafe(ref sums, (nuint)at);
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            Epilogue.StoreRun(wide.Slice(row * pitch, outputWidth), residual.IsEmpty ? default : residual.Slice(row * outputWidth, outputWidth), activation, output.Slice(row * outputWidth, outputWidth));
+        }
+    }
+
+    // The flat kernels read planes[firstRow x pitch + start + i] for i below rows x pitch without bounds checks: every
+    // such read must lie inside the planes, and the band must hold a whole vector.
+    private static void CheckFlat(ReadOnlySpan<float> planes, ReadOnlySpan<int> starts, int pitch, ReadOnlySpan<float> filter, ReadOnlySpan<float> residual,
+        int firstRow, int rows, int outputWidth, Span<float> output, int vector)
+    {
+        int largest = 0;
+        foreach (int start in starts) largest = Math.Max(largest, start);
+        long count = (long)rows * pitch;
+        if (count < vector || outputWidth > pitch || firstRow < 0 || filter.Length < starts.Length || (long)firstRow * pitch + largest + count > planes.Length
+            || output.Length < rows * outputWidth || (!residual.IsEmpty && residual.Length < rows * outputWidth))
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        foreach (int start in starts)
+        {
+            if (start < 0) throw new ArgumentException("A tap starts before the planes.", nameof(starts));
+        }
+    }
 
     /// <summary>A 3x3 filter with 512-bit vectors: the nine weights stay in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -135,10 +135,14 @@ public static class PackedGemm
     /// apart (rows that are evict each other from the L1 cache, so by default panels of B are copied first once
     /// four or more row blocks read them).
     /// </param>
+    /// <param name="splitRows">
+    /// True to split the team's work by row blocks (output channels) instead of columns: each thread then reads only
+    /// its share of A, which is what a product with few columns and many rows spends its time on.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, WorkerTeam? team = null,
-        bool readRowsInPlace = false)
+        bool readRowsInPlace = false, bool splitRows = false)
     {
         int outputLength = (rows - 1) * outputStride + columns;
         if (outputStride < columns || packedA.Length < PackedLength(1, rows, depth) || c.Length < outputLength
@@ -161,17 +165,20 @@ public static class PackedGemm
 
         // The columns are shared only when there are at least two whole panels per thread of a planned team (see
         // ConvolutionPlanner.PlannedThreads): a product this small is not worth waking the team for.
-        int panels = columns / PanelWidth(BlockRows(rows));
-        if (team is not null && panels >= 2 * ConvolutionPlanner.PlannedThreads && team.TryAcquire())
+        // Split by rows, there must be at least two row blocks per thread of a planned team.
+        int blockRows = BlockRows(rows);
+        int panels = columns / PanelWidth(blockRows), blocks = (rows + blockRows - 1) / blockRows;
+        bool shared = splitRows ? blocks >= 2 * ConvolutionPlanner.PlannedThreads : panels >= 2 * ConvolutionPlanner.PlannedThreads;
+        if (team is not null && shared && team.TryAcquire())
         {
             try
             {
-                // Each thread takes a contiguous run of column panels: whole outputs, the same sums as one thread.
+                // Each thread takes a contiguous run of column panels or of row blocks: whole outputs, the same sums as one thread.
                 fixed (float* a = packedA, bp = b, biasPointer = bias, residualPointer = residual, cp = c)
                 fixed (int* starts = rowStarts)
                 {
                     var work = team.WorkOf<Work>();
-                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, starts, rowStarts.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, outputStride, panels, readRowsInPlace);
+                    work.Set(a, packedA.Length, rows, depth, bp, b.Length, starts, rowStarts.Length, columns, biasPointer, bias.Length, residualPointer, residual.Length, activation, cp, c.Length, outputStride, panels, readRowsInPlace, splitRows);
                     team.Run(work);
                 }
                 return;
@@ -181,16 +188,22 @@ public static class PackedGemm
                 team.Release();
             }
         }
-        Columns(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, outputStride, 0, columns, readRowsInPlace);
+        Columns(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, outputStride, 0, columns, 0, blocks, readRowsInPlace);
     }
 
-    /// <summary>The product restricted to output columns [first, last): first is a multiple of the panel width.</summary>
+    /// <summary>
+    /// The product restricted to output columns [first, last) of row blocks [firstBlock, lastBlock): first is a
+    /// multiple of the panel width.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, int first, int last, bool readRowsInPlace)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, int first, int last,
+        int firstBlock, int lastBlock, bool readRowsInPlace)
     {
+        // A team larger than the work leaves some threads none.
+        if (first >= last || firstBlock >= lastBlock) return;
         int blockRows = BlockRows(rows);
-        int blocks = (rows + blockRows - 1) / blockRows;
+        int blocks = lastBlock - firstBlock;
         int width = PanelWidth(blockRows);
         int n = first;
         // With at least a panel of columns, the last panel ends at last, overlapping the one before it (those columns
@@ -216,7 +229,7 @@ public static class PackedGemm
             {
                 int at = Math.Min(n, last - width);
                 GatherPanel(b, rowStarts, columns, depth, at, width, width, panel);
-                for (int block = 0; block < blocks; block++)
+                for (int block = firstBlock; block < lastBlock; block++)
                 {
                     int firstRow = block * blockRows;
                     Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
@@ -230,7 +243,7 @@ public static class PackedGemm
             for (; n < end; n += width)
             {
                 int at = Math.Min(n, last - width);
-                for (int block = 0; block < blocks; block++)
+                for (int block = firstBlock; block < lastBlock; block++)
                 {
                     int firstRow = block * blockRows;
                     Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, at, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
@@ -241,7 +254,7 @@ public static class PackedGemm
         {
             var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
             int at = last - Vector512<float>.Count;
-            for (int block = 0; block < blocks; block++)
+            for (int block = firstBlock; block < lastBlock; block++)
             {
                 int firstRow = block * blockRows;
                 int validRows = Math.Min(blockRows, rows - firstRow);
@@ -255,7 +268,7 @@ public static class PackedGemm
             }
             return;
         }
-        if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, bias, residual, activation, c, outputStride);
+        if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, firstBlock, lastBlock, bias, residual, activation, c, outputStride);
     }
 
     /// <summary>The row starts k x pitch for k below depth, in a per-thread buffer.</summary>
@@ -303,13 +316,14 @@ public static class PackedGemm
         private float* _a, _b, _bias, _residual, _c;
         private int* _starts;
         private int _aLength, _bLength, _startsLength, _biasLength, _residualLength, _cLength, _outputStride, _rows, _depth, _columns, _panels;
-        private bool _readRowsInPlace;
+        private bool _readRowsInPlace, _splitRows;
         private Activation _activation;
 
         public void Set(float* a, int aLength, int rows, int depth, float* b, int bLength, int* starts, int startsLength, int columns, float* bias, int biasLength,
-            float* residual, int residualLength, Activation activation, float* c, int cLength, int outputStride, int panels, bool readRowsInPlace)
+            float* residual, int residualLength, Activation activation, float* c, int cLength, int outputStride, int panels, bool readRowsInPlace, bool splitRows)
         {
             _readRowsInPlace = readRowsInPlace;
+            _splitRows = splitRows;
             _outputStride = outputStride;
             _a = a;
             _aLength = aLength;
@@ -333,14 +347,23 @@ public static class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            // Units of work are whole panels plus, last, the partial panel (a whole panel's work, overlapping).
-            int width = PanelWidth(BlockRows(_rows));
-            int units = _panels + (_columns > _panels * width ? 1 : 0);
-            int first = Math.Min(_columns, units * part / parts * width);
-            int last = part == parts - 1 ? _columns : Math.Min(_columns, units * (part + 1) / parts * width);
+            // Units of work are row blocks, or whole panels plus, last, the partial panel (a whole panel's work, overlapping).
+            int blockRows = BlockRows(_rows), width = PanelWidth(blockRows), blocks = (_rows + blockRows - 1) / blockRows;
+            int first = 0, last = _columns, firstBlock = 0, lastBlock = blocks;
+            if (_splitRows)
+            {
+                firstBlock = blocks * part / parts;
+                lastBlock = blocks * (part + 1) / parts;
+            }
+            else
+            {
+                int units = _panels + (_columns > _panels * width ? 1 : 0);
+                first = Math.Min(_columns, units * part / parts * width);
+                last = part == parts - 1 ? _columns : Math.Min(_columns, units * (part + 1) / parts * width);
+            }
             Columns(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<int>(_starts, _startsLength), _columns,
                 new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation,
-                new Span<float>(_c, _cLength), _outputStride, first, last, _readRowsInPlace);
+                new Span<float>(_c, _cLength), _outputStride, first, last, firstBlock, lastBlock, _readRowsInPlace);
         }
     }
 
@@ -649,7 +672,7 @@ public static class PackedGemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Remainder(ReadOnlySpan<float> a, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride)
+        int firstBlock, int lastBlock, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride)
     {
         int blockRows = BlockRows(rows);
         int width = PanelWidth(blockRows), count = last - first;
@@ -658,8 +681,7 @@ public static class PackedGemm
         GatherPanel(b, rowStarts, columns, depth, first, count, width, panel);
         var panelStarts = Starts(ref t_panelStarts, depth, width);
         Span<float> tile = stackalloc float[blockRows * width];
-        int blocks = (rows + blockRows - 1) / blockRows;
-        for (int block = 0; block < blocks; block++)
+        for (int block = firstBlock; block < lastBlock; block++)
         {
             int firstRow = block * blockRows, valid = Math.Min(blockRows, rows - firstRow);
             Tile(blockRows, a.Slice(block * depth * blockRows), depth, panel, panelStarts, 0, 0, valid, width, 0,

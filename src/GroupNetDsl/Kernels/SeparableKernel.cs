@@ -13,7 +13,8 @@ namespace GroupNetDsl.Kernels;
 /// <see cref="PackedGemm"/> over the band's columns), in the same order, so results do not depend on the band
 /// size or the number of threads. The depthwise variant and the band sizes come from a <see cref="ConvolutionPlan"/>
 /// chosen at build time (<see cref="ConvolutionPlanner.PlanSeparable"/>); with a team, each thread takes an even
-/// share of the rows, in the plan's team bands.
+/// share of the rows, in the plan's team bands, except on small planes (<see cref="ThreadSplit.OutputChannels"/>):
+/// there one band holds every row, and the threads share its depthwise channels, then the 1x1 conv's output channels.
 /// </remarks>
 public static class SeparableKernel
 {
@@ -49,6 +50,11 @@ public static class SeparableKernel
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
+        if (plan.Split == ThreadSplit.OutputChannels)
+        {
+            Whole(depthwise, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, team);
+            return;
+        }
         if (team is not null && plan.Split == ThreadSplit.RowBands && team.TryAcquire())
         {
             try
@@ -70,6 +76,22 @@ public static class SeparableKernel
             }
         }
         Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+    }
+
+    /// <summary>
+    /// The plan's one band of every output row, each half shared by the team its own way: the depthwise output by runs
+    /// of channels, into the calling thread's band buffer, then the product by runs of its output channels.
+    /// </summary>
+    private static void Whole(in ConvolutionShape depthwise, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight, ReadOnlySpan<float> depthwiseBias,
+        Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
+        Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        var rows = ThreadScratch.Get(ref t_band, channels * pixels);
+        // The same variant over the same rows as a band of the plan: PlanDepthwise runs the whole height with it.
+        DepthwiseKernel.Convolve(depthwise, ConvolutionPlanner.PlanDepthwise(depthwise), input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, team);
+        PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, pixels, bias, residual, activation, output, pixels, team,
+            readRowsInPlace: (pixels & (pixels - 1)) != 0, splitRows: true);
     }
 
     /// <summary>Output rows [firstRow, lastRow), band by band.</summary>

@@ -34,12 +34,12 @@ public sealed class ConvolutionPlanEmitTests
         string code = Emit(FeatureNetworks.SeparableStep);
         const string method = "DepthwiseConv_4x9x8_to_4x9x8_k3_s1_p1_g4_Relu6_Then_PointwiseConv_4x9x8_to_6x9x8_k1_s1_p0_Relu";
 
-        // 3x3, stride 1, the output as large as the input, on rows narrower than 16: each channel as one flat run. All
-        // 9 rows fit a band.
+        // 3x3, stride 1, the output as large as the input, on rows narrower than 16: each channel as one flat run. At
+        // most 256 output pixels: one band of all 9 rows, threads take runs of channels and then of output channels.
         AssertInOrder(code,
-            "    // Plan: depthwise over each channel as one flat run, several rows a vector; threads take bands of output rows.",
+            "    // Plan: depthwise over each channel as one flat run, several rows a vector; threads take runs of output channels.",
             $"    private static readonly {Kernels}.ConvolutionShape {method}_Shape = new(InChannels: 4, Height: 9, Width: 8, OutChannels: 4, OutputHeight: 9, OutputWidth: 8, Kernel: 3, Stride: 1, Padding: 1, Dilation: 1, Groups: 4);",
-            $"    private static readonly {Kernels}.ConvolutionPlan {method}_Plan = new(Variant: {Kernels}.ConvolutionVariant.DepthwiseFlat, Split: {Kernels}.ThreadSplit.RowBands, BandRows: 9, TeamBandRows: 9);",
+            $"    private static readonly {Kernels}.ConvolutionPlan {method}_Plan = new(Variant: {Kernels}.ConvolutionVariant.DepthwiseFlat, Split: {Kernels}.ThreadSplit.OutputChannels, BandRows: 9, TeamBandRows: 9);",
             $"    private static void {method}(",
             $"        {Kernels}.SeparableKernel.Convolve({method}_Shape, {method}_Plan,");
     }

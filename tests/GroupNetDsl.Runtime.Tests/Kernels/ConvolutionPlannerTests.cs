@@ -50,9 +50,13 @@ public class ConvolutionPlannerTests
         { 1, 8, 8, 1, 3, 1, 1, 1, Flat, ThreadSplit.None, 0 },
         { 2, 200, 15, 2, 3, 1, 1, 2, Flat, ThreadSplit.RowBands, 0 },
         { 4, 3, 20, 4, 3, 1, 1, 4, Taps3x3, ThreadSplit.ChannelRuns, 0 }, // three rows: no four-row block
-        // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels), column panels at 7x7.
+        // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels); at 7x7 and 14x14 runs of output
+        // channels when there are more channels than pixels, else column panels.
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
-        { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
+        { 64, 14, 14, 1024, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
+        { 64, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        { 1024, 14, 14, 2048, 1, 2, 0, 1, Planes, ThreadSplit.OutputChannels, 7 },
         // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
         { 8, 4, 128, 16, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         // A strided 1x1: the planes' rows are the output's rows (pitch (64 + 1) / 2 = 32); 16 rows make 512 columns.
@@ -79,9 +83,12 @@ public class ConvolutionPlannerTests
         { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
         { 144, 56, 56, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },      // bands of fewer than four rows
         { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
-        { 960, 7, 7, 1, Flat, 3, 2, ThreadSplit.RowBands },            // narrow rows: flat runs of bands of rows
-        { 8, 1, 1, 1, Flat, 1, 1, ThreadSplit.None },                 // one row: nothing for a second thread
-        { 16, 2, 40, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },        // two rows: a team of 3 or 6 leaves some threads none
+        // Up to 256 pixels: one band of every row, threads take runs of channels, then of output channels.
+        { 960, 7, 7, 1, Flat, 7, 7, ThreadSplit.OutputChannels },
+        { 576, 14, 14, 2, Taps3x3, 7, 7, ThreadSplit.OutputChannels },
+        { 192, 16, 16, 1, InPlace, 16, 16, ThreadSplit.OutputChannels },
+        { 8, 1, 1, 1, Flat, 1, 1, ThreadSplit.OutputChannels },
+        { 16, 2, 200, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },       // two rows: a team of 3 or 6 leaves some threads none
     };
 
     [Theory]

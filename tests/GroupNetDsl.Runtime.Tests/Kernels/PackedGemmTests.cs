@@ -72,6 +72,37 @@ public class PackedGemmTests
         }
     }
 
+    [Theory]
+    [InlineData(1280, 40, 49)]  // 8-row blocks, a one-vector column tail with 512-bit vectors
+    [InlineData(90, 33, 14)]    // 6-row blocks, fewer columns than a panel
+    [InlineData(9, 5, 196)]     // 4-row blocks: three, too few for a team to share
+    [InlineData(160, 12, 7)]    // more threads' parts than some runs of blocks
+    public void RowBlocksSplitAmongThreadsGiveTheBitsOfOneThreadAndStayInTheirRows(int rows, int depth, int columns)
+    {
+        // The product split by row blocks on 2 and 3 threads against one thread, C's rows columns + 5 apart inside
+        // a guard of NaNs: nothing outside the rows' columns may be written.
+        var random = new Random(rows * 7 + columns);
+        int stride = columns + 5, guard = 37;
+        float[] a = PackedGemm.Pack(Values(random, rows * depth), 1, rows, depth), b = Values(random, depth * columns), bias = Values(random, rows);
+        float[] residual = Values(random, rows * stride);
+        var alone = new float[rows * stride];
+        PackedGemm.Multiply(a, rows, depth, b, default, columns, bias, residual, Activation.Relu6, alone, stride);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            using var team = new WorkerTeam(threads);
+            var guarded = new float[guard + rows * stride + guard];
+            guarded.AsSpan().Fill(float.NaN);
+            PackedGemm.Multiply(a, rows, depth, b, default, columns, bias, residual, Activation.Relu6, guarded.AsSpan(guard, (rows - 1) * stride + columns), stride, team, splitRows: true);
+            for (int at = 0; at < guarded.Length; at++)
+            {
+                int inside = at - guard;
+                bool written = inside >= 0 && inside < rows * stride && inside % stride < columns;
+                if (written) Assert.Equal(alone[inside], guarded[at]);
+                else Assert.True(float.IsNaN(guarded[at]), $"float {inside} lies outside C's rows but was written ({threads} threads)");
+            }
+        }
+    }
+
     [Fact]
     public void PackKeepsGroupsApart()
     {

@@ -19,6 +19,13 @@ public class SeparableKernelTests
         { 48, 1, 30, 40, 3, 1, 1, 24 },   // bands of 12, 12 and 6 rows
         { 64, 1, 7, 400, 3, 1, 1, 8 },    // rows so wide that each band is one row
         { 2, 1, 3, 3, 3, 2000, 1, 3 },    // stride 2000: a phase table of stride^2 ints on the stack overflowed it
+        // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
+        // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
+        { 96, 1, 14, 14, 3, 2, 1, 160 },  // stride 2 to 7x7
+        { 40, 1, 7, 7, 3, 1, 1, 72 },     // flat runs at 7x7
+        { 24, 1, 16, 16, 3, 1, 1, 36 },   // 16 wide, read in place with 512-bit vectors
+        { 12, 1, 9, 5, 5, 1, 2, 28 },     // 5x5 on 9x5
+        { 7, 1, 6, 6, 3, 2, 1, 9 },       // 3x3 outputs, two row blocks: the team runs it on one thread
     };
 
     [Theory]

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using GroupNetDsl.Benchmarks.Cases;
+using GroupNetDsl.Benchmarks.Suites;
+using GroupNetDsl.Kernels;
+
+namespace GroupNetDsl.Benchmarks.Probe;
+
+/// <summary>
+/// A per-step breakdown for development (<c>--steps</c>): every convolution step of a generated network (found by its
+/// <c>*_Shape</c> and <c>*_Plan</c> constants) is run on its own, on random data, alone and with a team of 2 threads
+/// in alternating rounds, and the median of the rounds is printed with the network's whole Forward for comparison.
+/// Steps that are not convolutions (pools, the final linear layer, elementwise ops) are not listed: the difference
+/// between the sum of the steps and the whole Forward is their time plus cache effects between layers.
+/// </summary>
+public static partial class StepProbe
+{
+    private const int Rounds = 9;
+
+    /// <summary>Times the steps of every case whose name contains <paramref name="filter"/>.</summary>
+    public static void Run(string filter)
+    {
+        foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (network.Suite == CaseSuite.Torchvision && !TorchvisionNetworks.Available.Contains(network))
+            {
+                Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
+                continue;
+            }
+            Console.WriteLine($"{network.Name}: median of {Rounds} alternating rounds, µs per call");
+            Console.WriteLine($"{"step",-100} {"1 thr",9} {"2 thr",9} {"1/2",6}");
+            using var team = new WorkerTeam(2);
+            double sum1 = 0, sum2 = 0;
+            foreach (var step in Steps(network.GeneratedClass))
+            {
+                var (one, two) = Alternate(() => step.Run(null), () => step.Run(team));
+                sum1 += one;
+                sum2 += two;
+                Console.WriteLine($"{step.Name,-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
+            }
+            foreach (var (inFeatures, outFeatures) in Linears(network.GeneratedClass))
+            {
+                float[] weight = RandomInput.Create(inFeatures * outFeatures), features = RandomInput.Create(inFeatures), bias = RandomInput.Create(outFeatures), result = new float[outFeatures];
+                // The loop the generated code ran before LinearKernel, against the kernel alone and on the team.
+                var (dots, _) = Alternate(() => DotPerRow(weight, features, bias, result, inFeatures, outFeatures), () => { });
+                var (one, two) = Alternate(() => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, null),
+                    () => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, team));
+                sum1 += one;
+                sum2 += two;
+                Console.WriteLine($"{$"linear {inFeatures}->{outFeatures} (one Dot per row: {dots:F1} µs)",-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
+            }
+            Console.WriteLine($"{"sum of the steps",-100} {sum1,9:F1} {sum2,9:F1} {sum1 / sum2,6:F2}");
+            float[] input = RandomInput.Create(network.InputLength), output = new float[network.OutputLength];
+            BatchForward forward1 = network.Load(1), forward2 = network.Load(2);
+            var (whole1, whole2) = Alternate(() => forward1(input, output, 1), () => forward2(input, output, 1));
+            Console.WriteLine($"{"whole Forward",-100} {whole1,9:F1} {whole2,9:F1} {whole1 / whole2,6:F2}");
+            (forward2.Target as IDisposable)?.Dispose();
+        }
+    }
+
+    private sealed record Step(string Name, Action<WorkerTeam?> Run);
+
+    // The steps in the order their constants are declared (the order of the layers).
+    private static IEnumerable<Step> Steps(Type generated)
+    {
+        const BindingFlags Flags = BindingFlags.NonPublic | BindingFlags.Static;
+        foreach (var field in generated.GetFields(Flags).Where(f => f.FieldType == typeof(ConvolutionShape)))
+        {
+            string name = field.Name[..^"_Shape".Length];
+            var shape = (ConvolutionShape)field.GetValue(null)!;
+            var plan = (ConvolutionPlan)(generated.GetField(name + "_Plan", Flags)?.GetValue(null) ?? throw new MissingFieldException(name + "_Plan"));
+            yield return Make(name, shape, plan);
+        }
+    }
+
+    // The linear layers' sizes, from the names of their generated methods (Linear_<in>_<out>...).
+    private static IEnumerable<(int In, int Out)> Linears(Type generated) =>
+        generated.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
+            .Select(method => LinearName().Match(method.Name))
+            .Where(match => match.Success)
+            .Select(match => (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .Distinct();
+
+    private static void DotPerRow(float[] weight, float[] input, float[] bias, float[] output, int inFeatures, int outFeatures)
+    {
+        for (int o = 0; o < outFeatures; o++) output[o] = bias[o] + VectorKernels.Dot(weight.AsSpan(o * inFeatures, inFeatures), input);
+    }
+
+    [GeneratedRegex(@"^Linear_(\d+)_(\d+)")]
+    private static partial Regex LinearName();
+
+    private static Step Make(string name, ConvolutionShape shape, ConvolutionPlan plan)
+    {
+        float[] input = RandomInput.Create(shape.InChannels * shape.Height * shape.Width);
+        int outLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        float[] bias = RandomInput.Create(shape.OutChannels);
+        var activation = name.Contains("Relu", StringComparison.Ordinal) ? Activation.Relu : Activation.None;
+        string label = $"{name} [{plan.Variant}, {plan.Split}]";
+        if (name.Contains("_Then_", StringComparison.Ordinal))
+        {
+            int outChannels = int.Parse(ThenOutChannels().Match(name).Groups[1].Value, CultureInfo.InvariantCulture);
+            int outPixels = shape.OutputHeight * shape.OutputWidth;
+            float[] weight = RandomInput.Create(shape.OutChannels * shape.Kernel * shape.Kernel);
+            float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
+            float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * outPixels];
+            float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
+            return new Step(label, team => SeparableKernel.Convolve(shape, plan, input, weight, bias, Activation.Relu6, outChannels, packed, pointwiseBias, residual,
+                Activation.None, output, team));
+        }
+        float[] residualOut = name.Contains("Residual", StringComparison.Ordinal) ? RandomInput.Create(outLength) : [];
+        bool pool = name.EndsWith("_Pool", StringComparison.Ordinal);
+        float[] workspace = pool ? new float[KernelLayout.PoolWorkspaceLength(shape.OutChannels, shape.OutputHeight, shape.OutputWidth)] : new float[outLength];
+        float[] pooled = new float[shape.OutChannels];
+        if (KernelLayout.RunsOnDepthwiseKernel(shape.InPerGroup))
+        {
+            float[] weight = RandomInput.Create(shape.OutChannels * shape.Kernel * shape.Kernel);
+            return pool
+                ? new Step(label, team => DepthwiseKernel.ConvolveAndPool(shape, plan, input, weight, bias, residualOut, activation, workspace, pooled, team))
+                : new Step(label, team => DepthwiseKernel.Convolve(shape, plan, input, weight, bias, residualOut, activation, workspace, team));
+        }
+        float[] packedWeight = RandomInput.Create(PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth));
+        return pool
+            ? new Step(label, team => Convolution.ConvolveAndPool(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, pooled, team))
+            : new Step(label, team => Convolution.Convolve(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, team));
+    }
+
+    [GeneratedRegex(@"_Then_PointwiseConv_\d+x\d+x\d+_to_(\d+)x")]
+    private static partial Regex ThenOutChannels();
+
+    // Medians of rounds that alternate the two actions, each round about 20 ms of calls.
+    private static (double First, double Second) Alternate(Action first, Action second)
+    {
+        first();
+        second();
+        var a = new double[Rounds];
+        var b = new double[Rounds];
+        for (int round = 0; round < Rounds; round++)
+        {
+            a[round] = Time(first);
+            b[round] = Time(second);
+        }
+        Array.Sort(a);
+        Array.Sort(b);
+        return (a[Rounds / 2], b[Rounds / 2]);
+    }
+
+    private static double Time(Action action)
+    {
+        long budget = Stopwatch.Frequency / 50;
+        int calls = 0;
+        long start = Stopwatch.GetTimestamp();
+        do
+        {
+            action();
+            calls++;
+        }
+        while (Stopwatch.GetTimestamp() - start < budget);
+        return (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / calls;
+    }
+}
