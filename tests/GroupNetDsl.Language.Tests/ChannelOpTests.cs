@@ -111,6 +111,46 @@ public class ChannelOpTests
     }
 
     [Fact]
+    public void A_shuffle_that_alone_reads_a_cat_is_done_by_the_cat_in_one_copy()
+    {
+        var network = Gnet.Network("""
+            network N(input: 4x3x5) {
+                forward(x) {
+                    (a, b) = chunk(x, 2)
+                    return channel_shuffle(cat(a, relu(b)), 2)
+                }
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        var cat = Assert.Single(plan.Steps, s => s.Primary.Operation is CatOp);
+        Assert.IsType<ChannelShuffleOp>(cat.FusedShuffle?.Operation);
+        Assert.Same(cat.FusedShuffle, cat.Last);
+        Assert.DoesNotContain(plan.Steps, s => s.Primary.Operation is ChannelShuffleOp);
+        string code = CSharpEmitter.Emit(network, new EmitTarget("Test", "N", Standalone: true));
+        Assert.Contains("ChannelKernels.ShufflePart(part0, firstChannel: 0, output, channels: 4, groups: 2);", code);
+        Assert.Contains("ChannelKernels.ShufflePart(part1, firstChannel: 2, output, channels: 4, groups: 2);", code);
+        Assert.DoesNotContain("ChannelKernels.Shuffle(", code);
+    }
+
+    [Fact]
+    public void A_cat_read_by_more_than_its_shuffle_is_written_whole_then_shuffled()
+    {
+        var network = Gnet.Network("""
+            network N(input: 4x3x5) {
+                forward(x) {
+                    y = cat(x, x)
+                    return channel_shuffle(y, 2) + y
+                }
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.Null(Assert.Single(plan.Steps, s => s.Primary.Operation is CatOp).FusedShuffle);
+        Assert.Single(plan.Steps, s => s.Primary.Operation is ChannelShuffleOp);
+    }
+
+    [Fact]
     public void Channel_shuffle_keeps_the_shape()
     {
         var network = Gnet.Network("network N(input: 12x4x5) { forward(x) = channel_shuffle(x, 3) }");

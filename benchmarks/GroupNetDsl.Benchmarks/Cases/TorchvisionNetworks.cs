@@ -15,6 +15,10 @@ public static class TorchvisionNetworks
     [
         Case(nameof(TorchvisionMobileNetV2), "mobilenet_v2", "torchvision mobilenet_v2() on 3x224x224", TorchvisionMobileNetV2.OutputLength, TorchvisionMobileNetV2.MultiplyAccumulates, typeof(TorchvisionMobileNetV2)),
         Case(nameof(TorchvisionResNeXt50), "resnext50_32x4d", "torchvision resnext50_32x4d() on 3x224x224", TorchvisionResNeXt50.OutputLength, TorchvisionResNeXt50.MultiplyAccumulates, typeof(TorchvisionResNeXt50)),
+        Case(nameof(TorchvisionShuffleNetV2X10), "shufflenet_v2_x1_0", "torchvision shufflenet_v2_x1_0() on 3x224x224", TorchvisionShuffleNetV2X10.OutputLength, TorchvisionShuffleNetV2X10.MultiplyAccumulates, typeof(TorchvisionShuffleNetV2X10)),
+        Case(nameof(TorchvisionMobileNetV3Large), "mobilenet_v3_large", "torchvision mobilenet_v3_large() on 3x224x224", TorchvisionMobileNetV3Large.OutputLength, TorchvisionMobileNetV3Large.MultiplyAccumulates, typeof(TorchvisionMobileNetV3Large)),
+        Case(nameof(TorchvisionEfficientNetB0), "efficientnet_b0", "torchvision efficientnet_b0() on 3x224x224", TorchvisionEfficientNetB0.OutputLength, TorchvisionEfficientNetB0.MultiplyAccumulates, typeof(TorchvisionEfficientNetB0)),
+        Case(nameof(TorchvisionRegNetY400MF), "regnet_y_400mf", "torchvision regnet_y_400mf() on 3x224x224", TorchvisionRegNetY400MF.OutputLength, TorchvisionRegNetY400MF.MultiplyAccumulates, typeof(TorchvisionRegNetY400MF)),
     ];
 
     /// <summary>The networks of the full-size parity run (<c>--zoo-parity</c>): the benchmarked ones, then ResNeXt-101, ShuffleNetV2, MNASNet, RegNetX, RegNetY, MobileNetV3, EfficientNet B0 to B3 and ConvNeXt-Tiny (no ONNX file).</summary>
@@ -25,7 +29,7 @@ public static class TorchvisionNetworks
         (Case(nameof(TorchvisionResNeXt101), "resnext101_32x8d", "torchvision resnext101_32x8d() on 3x224x224", TorchvisionResNeXt101.OutputLength, TorchvisionResNeXt101.MultiplyAccumulates, typeof(TorchvisionResNeXt101)),
             "zoo/resnext101_32x8d.224.io.safetensors", TorchvisionResNeXt101.ParameterCount),
         CheckedCase(nameof(TorchvisionShuffleNetV2X05), "shufflenet_v2_x0_5", TorchvisionShuffleNetV2X05.OutputLength, TorchvisionShuffleNetV2X05.MultiplyAccumulates, TorchvisionShuffleNetV2X05.ParameterCount, typeof(TorchvisionShuffleNetV2X05)),
-        CheckedCase(nameof(TorchvisionShuffleNetV2X10), "shufflenet_v2_x1_0", TorchvisionShuffleNetV2X10.OutputLength, TorchvisionShuffleNetV2X10.MultiplyAccumulates, TorchvisionShuffleNetV2X10.ParameterCount, typeof(TorchvisionShuffleNetV2X10)),
+        (Benchmarked[2], "zoo/shufflenet_v2_x1_0.224.io.safetensors", TorchvisionShuffleNetV2X10.ParameterCount),
         CheckedCase(nameof(TorchvisionShuffleNetV2X15), "shufflenet_v2_x1_5", TorchvisionShuffleNetV2X15.OutputLength, TorchvisionShuffleNetV2X15.MultiplyAccumulates, TorchvisionShuffleNetV2X15.ParameterCount, typeof(TorchvisionShuffleNetV2X15)),
         CheckedCase(nameof(TorchvisionShuffleNetV2X20), "shufflenet_v2_x2_0", TorchvisionShuffleNetV2X20.OutputLength, TorchvisionShuffleNetV2X20.MultiplyAccumulates, TorchvisionShuffleNetV2X20.ParameterCount, typeof(TorchvisionShuffleNetV2X20)),
         CheckedCase(nameof(TorchvisionMnasNet05), "mnasnet0_5", TorchvisionMnasNet05.OutputLength, TorchvisionMnasNet05.MultiplyAccumulates, TorchvisionMnasNet05.ParameterCount, typeof(TorchvisionMnasNet05)),
@@ -35,12 +39,12 @@ public static class TorchvisionNetworks
         CheckedCase(nameof(TorchvisionRegNetX400MF), "regnet_x_400mf", TorchvisionRegNetX400MF.OutputLength, TorchvisionRegNetX400MF.MultiplyAccumulates, TorchvisionRegNetX400MF.ParameterCount, typeof(TorchvisionRegNetX400MF)),
         CheckedCase(nameof(TorchvisionRegNetX800MF), "regnet_x_800mf", TorchvisionRegNetX800MF.OutputLength, TorchvisionRegNetX800MF.MultiplyAccumulates, TorchvisionRegNetX800MF.ParameterCount, typeof(TorchvisionRegNetX800MF)),
         CheckedCase(nameof(TorchvisionRegNetX16GF), "regnet_x_1_6gf", TorchvisionRegNetX16GF.OutputLength, TorchvisionRegNetX16GF.MultiplyAccumulates, TorchvisionRegNetX16GF.ParameterCount, typeof(TorchvisionRegNetX16GF)),
-        CheckedCase(nameof(TorchvisionRegNetY400MF), "regnet_y_400mf", TorchvisionRegNetY400MF.OutputLength, TorchvisionRegNetY400MF.MultiplyAccumulates, TorchvisionRegNetY400MF.ParameterCount, typeof(TorchvisionRegNetY400MF)),
+        (Benchmarked[5], "zoo/regnet_y_400mf.224.io.safetensors", TorchvisionRegNetY400MF.ParameterCount),
         CheckedCase(nameof(TorchvisionRegNetY800MF), "regnet_y_800mf", TorchvisionRegNetY800MF.OutputLength, TorchvisionRegNetY800MF.MultiplyAccumulates, TorchvisionRegNetY800MF.ParameterCount, typeof(TorchvisionRegNetY800MF)),
         CheckedCase(nameof(TorchvisionRegNetY16GF), "regnet_y_1_6gf", TorchvisionRegNetY16GF.OutputLength, TorchvisionRegNetY16GF.MultiplyAccumulates, TorchvisionRegNetY16GF.ParameterCount, typeof(TorchvisionRegNetY16GF)),
-        CheckedCase(nameof(TorchvisionMobileNetV3Large), "mobilenet_v3_large", TorchvisionMobileNetV3Large.OutputLength, TorchvisionMobileNetV3Large.MultiplyAccumulates, TorchvisionMobileNetV3Large.ParameterCount, typeof(TorchvisionMobileNetV3Large)),
+        (Benchmarked[3], "zoo/mobilenet_v3_large.224.io.safetensors", TorchvisionMobileNetV3Large.ParameterCount),
         CheckedCase(nameof(TorchvisionMobileNetV3Small), "mobilenet_v3_small", TorchvisionMobileNetV3Small.OutputLength, TorchvisionMobileNetV3Small.MultiplyAccumulates, TorchvisionMobileNetV3Small.ParameterCount, typeof(TorchvisionMobileNetV3Small)),
-        CheckedCase(nameof(TorchvisionEfficientNetB0), "efficientnet_b0", TorchvisionEfficientNetB0.OutputLength, TorchvisionEfficientNetB0.MultiplyAccumulates, TorchvisionEfficientNetB0.ParameterCount, typeof(TorchvisionEfficientNetB0)),
+        (Benchmarked[4], "zoo/efficientnet_b0.224.io.safetensors", TorchvisionEfficientNetB0.ParameterCount),
         CheckedCase(nameof(TorchvisionEfficientNetB1), "efficientnet_b1", TorchvisionEfficientNetB1.OutputLength, TorchvisionEfficientNetB1.MultiplyAccumulates, TorchvisionEfficientNetB1.ParameterCount, typeof(TorchvisionEfficientNetB1)),
         CheckedCase(nameof(TorchvisionEfficientNetB2), "efficientnet_b2", TorchvisionEfficientNetB2.OutputLength, TorchvisionEfficientNetB2.MultiplyAccumulates, TorchvisionEfficientNetB2.ParameterCount, typeof(TorchvisionEfficientNetB2)),
         CheckedCase(nameof(TorchvisionEfficientNetB3), "efficientnet_b3", TorchvisionEfficientNetB3.OutputLength, TorchvisionEfficientNetB3.MultiplyAccumulates, TorchvisionEfficientNetB3.ParameterCount, typeof(TorchvisionEfficientNetB3)),

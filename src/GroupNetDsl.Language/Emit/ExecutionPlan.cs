@@ -17,7 +17,8 @@ public readonly record struct BufferSlice(BufferKind Kind, long Offset, int Leng
 
 /// <summary>
 /// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
-/// a residual add and an activation applied in its epilogue, a global average pool of a conv's output), and for
+/// a residual add and an activation applied in its epilogue, a global average pool of a conv's output, a channel
+/// shuffle of a cat's output), and for
 /// a 1x1 conv, the depthwise conv step whose output it alone reads (<see cref="Depthwise"/>: the two run band by
 /// band, and the depthwise output never has a buffer).
 /// </summary>
@@ -30,11 +31,12 @@ public sealed record Step(
     Node? FusedPool,
     Node Last,
     EquatableArray<int> Inputs,
-    Step? Depthwise = null)
+    Step? Depthwise = null,
+    Node? FusedShuffle = null)
 {
     /// <summary>Every node this step computes, in order.</summary>
     public IEnumerable<Node> Nodes => (Depthwise?.Nodes ?? Enumerable.Empty<Node>())
-        .Concat(new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
+        .Concat(new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, FusedShuffle, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
 
     /// <summary>
     /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
@@ -115,7 +117,7 @@ public sealed class ExecutionPlan
                 return op.Absorbs(operation, role) && Single(after.Index, out next) && next.Operation.Descriptor.FusesAs(next.Operation) == role;
             }
 
-            Node? norm = null, add = null, activationNode = null, pool = null;
+            Node? norm = null, add = null, activationNode = null, pool = null, shuffle = null;
             int residual = -1;
             ActivationKind? activation = null;
             var last = node;
@@ -147,10 +149,16 @@ public sealed class ExecutionPlan
                 pool = next;
                 last = next;
             }
+            if (Takes(last, FusionRole.ChannelShuffle, out next))
+            {
+                // The step writes each channel to its shuffled place: the unshuffled tensor is never written.
+                shuffle = next;
+                last = next;
+            }
 
             var inputs = node.Inputs.ToList();
             if (residual >= 0) inputs.Add(residual);
-            var step = new Step(node, norm, add, residual, activation, pool, last, inputs.ToEquatableArray());
+            var step = new Step(node, norm, add, residual, activation, pool, last, inputs.ToEquatableArray(), FusedShuffle: shuffle);
             if (pool is null && steps.Count > 0 && ReadsDepthwiseAlone(steps[steps.Count - 1], node, consumers, network.OutputNode))
             {
                 // The depthwise step becomes this step's first half: its input is this step's input.
@@ -160,7 +168,7 @@ public sealed class ExecutionPlan
                 step = step with { Inputs = inputs.ToEquatableArray(), Depthwise = depthwise };
             }
             steps.Add(step);
-            foreach (var member in new[] { norm, add, activationNode, pool, last })
+            foreach (var member in new[] { norm, add, activationNode, pool, shuffle, last })
             {
                 if (member is not null && member.Index != node.Index) fused.Add(member.Index);
             }

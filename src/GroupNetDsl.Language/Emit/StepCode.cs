@@ -122,6 +122,7 @@ internal sealed class StepCode
         var activationNode = step.FusedPool is null ? step.Last : Network.Nodes[step.FusedPool.Inputs[0]];
         if (step.Activation is { } act) Comment.Add($"  + {CSharpEmitter.Comment(activationNode.Path)}: {ActivationDescriptor.For(act).Name} in the epilogue");
         if (step.FusedPool is not null) Comment.Add($"  + {CSharpEmitter.Comment(step.FusedPool.Path)}: global average pool, each output row summed as the conv writes it");
+        if (step.FusedShuffle is { } shuffle) Comment.Add($"  + {CSharpEmitter.Comment(shuffle.Path)}: channel_shuffle {CSharpEmitter.Comment(SummaryTable.Describe(shuffle.Operation))}, each channel copied straight to its shuffled place");
         if (step.Depthwise is not null) Comment.Add("  + run band by band with the depthwise conv above: its output is never written out whole");
     }
 }

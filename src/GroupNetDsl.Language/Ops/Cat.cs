@@ -65,10 +65,18 @@ public sealed class Cat : OpDescriptor
 
     public override string Describe(Operation operation) => "along channels";
 
+    /// <summary>A channel shuffle that alone reads the cat: each operand's channels are copied to their shuffled places.</summary>
+    public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.ChannelShuffle;
+
     internal override void Emit(StepCode code)
     {
         var node = code.Step.Primary;
         var parts = node.Inputs.Select(i => code.Network.Nodes[i].Output).ToList();
+        if (code.Step.FusedShuffle is { } shuffle)
+        {
+            EmitShuffled(code, parts, ((ChannelShuffleOp)shuffle.Operation).Groups);
+            return;
+        }
         string name = "Cat_" + string.Join("_", parts.Select(StepCode.Shape));
         string method = code.Methods.Add(name, () =>
         {
@@ -86,5 +94,28 @@ public sealed class Cat : OpDescriptor
             return w.Text;
         });
         code.CallWith((buffer, _) => $"{method}({string.Join(", ", node.Inputs.Select(i => buffer(i)))}, {buffer(node.Index)});");
+    }
+
+    /// <summary>cat then channel_shuffle in one pass: each operand's channels go straight to their shuffled places.</summary>
+    private static void EmitShuffled(StepCode code, List<TensorShape> parts, int groups)
+    {
+        var node = code.Step.Primary;
+        string name = "Cat_" + string.Join("_", parts.Select(StepCode.Shape)) + "_Shuffle_g" + groups.ToString(CultureInfo.InvariantCulture);
+        string method = code.Methods.Add(name, () =>
+        {
+            var w = new SourceWriter();
+            w.Line($"/// <summary>torch.cat of {string.Join(", ", parts)} along channels, then channel shuffle in {groups} groups: {node.Output}, each operand's channels copied to their shuffled places.</summary>");
+            string parameters = string.Join(", ", parts.Select((_, i) => $"{SourceWriter.ReadOnlySpan} part{i}"));
+            w.Open($"private static void {name}({parameters}, {SourceWriter.Span} output)");
+            int first = 0;
+            for (int i = 0; i < parts.Count; i++)
+            {
+                w.Line(string.Format(CultureInfo.InvariantCulture, "global::GroupNetDsl.Kernels.ChannelKernels.ShufflePart(part{0}, firstChannel: {1}, output, channels: {2}, groups: {3});", i, first, node.Output.Channels, groups));
+                first += parts[i].Channels;
+            }
+            w.Close();
+            return w.Text;
+        });
+        code.CallWith((buffer, _) => $"{method}({string.Join(", ", node.Inputs.Select(i => buffer(i)))}, {buffer(code.Step.Last.Index)});");
     }
 }

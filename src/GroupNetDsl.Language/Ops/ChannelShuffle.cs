@@ -54,6 +54,9 @@ public sealed class ChannelShuffle : OpDescriptor
 
     public override string Describe(Operation operation) => $"groups {((ChannelShuffleOp)operation).Groups}";
 
+    /// <summary>After a cat that alone feeds it, the cat writes each channel to its shuffled place: one copy instead of two.</summary>
+    public override FusionRole FusesAs(Operation operation) => FusionRole.ChannelShuffle;
+
     internal override void Emit(StepCode code)
     {
         var node = code.Step.Primary;

@@ -22,6 +22,9 @@ public enum FusionRole
 
     /// <summary>A global average pool that sums the producer's output rows as they are written.</summary>
     GlobalPool,
+
+    /// <summary>A channel shuffle done by the producer (cat) writing each channel straight to its shuffled place.</summary>
+    ChannelShuffle,
 }
 
 /// <summary>

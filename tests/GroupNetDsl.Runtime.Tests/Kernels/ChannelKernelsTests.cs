@@ -1,8 +1,9 @@
 using GroupNetDsl.Kernels;
+using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
-/// <summary>The channel shuffle kernel: torchvision's permutation, written out here, and its argument checks.</summary>
+/// <summary>The channel shuffle kernels: torchvision's permutation, written out here or the naive reference's, and their argument checks.</summary>
 public class ChannelKernelsTests
 {
     [Theory]
@@ -26,6 +27,50 @@ public class ChannelKernelsTests
                 for (int p = 0; p < plane; p++) Assert.Equal(input[(g * perGroup + j) * plane + p], output[(j * groups + g) * plane + p]);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void ShufflePart_of_each_operand_gives_the_naive_cat_then_channel_shuffle(int seed)
+    {
+        // Random operands (1 to 3, any channel counts), groups dividing their total, planes from 1x1 to odd sizes.
+        var random = new Random(seed);
+        int groups = random.Next(1, 5);
+        int count = random.Next(1, 4);
+        int[] channels = Enumerable.Range(0, count).Select(_ => random.Next(1, 7)).ToArray();
+        channels[^1] += (groups - channels.Sum() % groups) % groups;
+        int height = random.Next(1, 6), width = random.Next(1, 9), plane = height * width, total = channels.Sum();
+        var parts = channels.Select(c => Enumerable.Range(0, c * plane).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray()).ToArray();
+        var output = new float[total * plane];
+
+        int first = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ChannelKernels.ShufflePart(parts[i], first, output, total, groups);
+            first += channels[i];
+        }
+
+        var expected = NaiveReference.ChannelShuffle(NaiveReference.Cat(parts.Select((p, i) => new Tensor(1, channels[i], height, width, p.Select(v => (double)v).ToArray())).ToArray()), groups);
+        Assert.Equal(expected.Data.Select(v => (float)v).ToArray(), output);
+    }
+
+    [Fact]
+    public void ShufflePart_rejects_operands_outside_the_channels_partial_planes_and_overlapping_spans()
+    {
+        var buffer = new float[24];
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[6], 0, new float[12], 6, 4));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[6], 5, new float[12], 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[6], -1, new float[12], 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[14], 0, new float[12], 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[5], 0, new float[12], 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[1], 0, new float[13], 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(buffer.AsSpan(0, 4), 0, buffer.AsSpan(2, 12), 6, 2));
+        Assert.Throws<ArgumentException>(() => ChannelKernels.ShufflePart(new float[2], 0, new float[12], 0, 1));
     }
 
     [Fact]
