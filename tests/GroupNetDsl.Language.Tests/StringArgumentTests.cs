@@ -93,4 +93,14 @@ public class StringArgumentTests
 
         Assert.Equal(new StochasticDepthOp(0.1), Gnet.Node(network, "drop").Operation);
     }
+
+    [Fact]
+    public void A_misspelled_op_with_a_string_argument_reports_the_op_only()
+    {
+        const string text = "network N(input: 4x6x6) = geluu(approximate: \"none\")";
+        var error = Assert.Single(Gnet.Errors(Gnet.Compile(text)));
+
+        Assert.Equal("GNET0207", error.Id);
+        Assert.Equal("geluu", Gnet.Covered(text, error.Location));
+    }
 }
