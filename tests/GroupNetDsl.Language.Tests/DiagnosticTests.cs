@@ -869,30 +869,30 @@ public class DiagnosticTests
             }
             """),
 
-        ["GNET0223 gelu with approximate"] = new(
+        ["GNET0223 gelu with the tanh approximation"] = new(
             "GNET0223",
             """
             network N(input: 3x8x8) {
-                act = gelu(approximate: 1)
+                act = gelu(approximate: "tanh")
             }
             """,
-            2, 29, "1", new[] { "act", "approximate", "leave it out: gelu is nn.GELU()'s exact form (approximate = 'none'), the only one implemented" },
+            2, 29, "\"tanh\"", new[] { "act", "approximate \"tanh\"", "leave it out or write \"none\": only nn.GELU()'s exact form is implemented, not the tanh approximation" },
             """
             network N(input: 3x8x8) {
                 act = gelu
             }
             """),
-        ["GNET0223 stochastic_depth with a mode"] = new(
+        ["GNET0223 stochastic_depth with an unknown mode"] = new(
             "GNET0223",
             """
             network N(input: 3x8x8) {
-                sd = stochastic_depth(0.2, 0)
+                sd = stochastic_depth(0.2, "rows")
             }
             """,
-            2, 32, "0", new[] { "sd", "mode", "leave it out: it takes \"row\" or \"batch\", which .gnet cannot write yet, and at inference either is the identity" },
+            2, 32, "\"rows\"", new[] { "sd", "mode \"rows\"", "write \"row\" or \"batch\", torchvision's modes (at inference either is the identity)" },
             """
             network N(input: 3x8x8) {
-                sd = stochastic_depth(0.2)
+                sd = stochastic_depth(0.2, "row")
             }
             """),
         ["GNET0214 dropout probability above 1"] = new(

@@ -81,7 +81,8 @@ internal sealed partial class Binder
         {
             switch (expression)
             {
-                case NameSyntax name when !IsKnown(name.Name, scope):
+                // A quoted word may be a string argument of the unknown call: only the call knows, so it is not reported.
+                case NameSyntax name when !name.Quoted && !IsKnown(name.Name, scope):
                     ReportUnknown(name.Name, name.Location, scope);
                     break;
                 case CallSyntax call:

@@ -322,8 +322,12 @@ internal sealed partial class Binder
                 continue;
             }
 
+            // A quoted word is a string where the argument takes one, or where no name in scope spells it (so that a
+            // string given for a number is reported as the wrong type, not as an unknown name).
             var value = spec.Type == ArgumentType.IntegerOrList && argument.Value is ListSyntax list
                 ? EvaluateIntegerList(list, scope, $"argument '{spec.Name}' of '{callee}'")
+                : argument.Value is NameSyntax { Quoted: true } text && (spec.Type == ArgumentType.String || !scope.TryGet(text.Name, out _))
+                ? new StringValue(text.Name)
                 : EvaluateScalar(argument.Value, scope);
             if (value is ErrorValue)
             {
@@ -333,7 +337,7 @@ internal sealed partial class Binder
             var converted = Convert(value, spec.Type);
             if (converted is null)
             {
-                Report(DiagnosticDescriptors.WrongType, argument.Value.Location, $"argument '{spec.Name}' of '{callee}'", TypeName(spec.Type), value.Describe());
+                Report(DiagnosticDescriptors.WrongType, argument.Value.Location, $"argument '{spec.Name}' of '{callee}'", TypeName(spec), value.Describe());
                 ok = false;
                 continue;
             }
@@ -359,15 +363,17 @@ internal sealed partial class Binder
         (ArgumentType.Number, FloatValue) => value,
         (ArgumentType.Boolean, BoolValue) => value,
         (ArgumentType.IntegerOrList, IntValue or IntListValue) => value,
+        (ArgumentType.String, StringValue) => value,
         _ => null,
     };
 
-    private static string TypeName(ArgumentType type) => type switch
+    private static string TypeName(OpParameter spec) => spec.Type switch
     {
         ArgumentType.Integer => "an integer",
         ArgumentType.Number => "a number",
         ArgumentType.Boolean => "true or false",
         ArgumentType.IntegerOrList => "an integer or a list of integers such as [16, 16]",
+        ArgumentType.String => "a string in double quotes" + (spec.DefaultValue is string example ? $" such as {StringValue.Quote(example)}" : ""),
         _ => "a number or true/false",
     };
 

@@ -43,6 +43,17 @@ internal sealed class BoolValue(bool value) : Value
     public override string Describe() => Value ? "true" : "false";
 }
 
+/// <summary>A string written as an op's argument (<c>"row"</c>); the op checks it against the values it accepts.</summary>
+internal sealed class StringValue(string value) : Value
+{
+    public string Value => value;
+
+    public override string Describe() => "the string " + Quote(Value);
+
+    /// <summary>How .gnet writes the string: in double quotes, with \" and \\ escaped.</summary>
+    public static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
+
 /// <summary>A list of integers written as an argument (split's channel counts).</summary>
 internal sealed class IntListValue(IReadOnlyList<long> values) : Value
 {

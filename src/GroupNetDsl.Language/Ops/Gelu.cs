@@ -1,17 +1,18 @@
 using System.Collections.Generic;
+using GroupNetDsl.Language.Binding;
 using GroupNetDsl.Language.Diagnostics;
 
 namespace GroupNetDsl.Language.Ops;
 
 /// <summary>
-/// gelu: nn.GELU(), the exact form x * 0.5 * (1 + erf(x / sqrt(2))). PyTorch's approximate = 'none' is the only form:
-/// the argument is declared so that its use is reported with the fix, not as an unknown name.
+/// gelu: nn.GELU(), the exact form x * 0.5 * (1 + erf(x / sqrt(2))). PyTorch's approximate = "none" is the only form
+/// implemented: "tanh" is reported with the fix, not as an unknown name.
 /// </summary>
 public sealed class Gelu() : ActivationDescriptor("gelu", "nn.GELU", ActivationKind.GELU, methodName: "Gelu")
 {
     public static readonly Gelu Descriptor = new();
 
-    private static readonly OpParameter[] Signature = { new("approximate", ArgumentType.Any, false, null, "= \"none\" (the only form)", 0, HasEffect: true) };
+    private static readonly OpParameter[] Signature = { OpParameter.String("approximate", "none") };
 
     public override IReadOnlyList<OpParameter> Parameters => Signature;
 
@@ -22,10 +23,12 @@ public sealed class Gelu() : ActivationDescriptor("gelu", "nn.GELU", ActivationK
 
     internal override Operation? Create(OpSite site)
     {
-        if (site.Has("approximate"))
+        if (site.Text("approximate") is { } approximate && approximate != "none")
         {
-            site.Report(DiagnosticDescriptors.UnsupportedArgument, site.LocationOf("approximate"), site.DisplayName, "approximate",
-                "leave it out: gelu is nn.GELU()'s exact form (approximate = 'none'), the only one implemented");
+            site.Report(DiagnosticDescriptors.UnsupportedArgument, site.LocationOf("approximate"), site.DisplayName, "approximate " + StringValue.Quote(approximate),
+                approximate == "tanh"
+                    ? "leave it out or write \"none\": only nn.GELU()'s exact form is implemented, not the tanh approximation"
+                    : "leave it out or write \"none\": nn.GELU() takes \"none\" (the exact form, implemented) or \"tanh\"");
         }
         return site.Ok ? base.Create(site) : null;
     }

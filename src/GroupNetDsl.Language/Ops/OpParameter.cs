@@ -12,6 +12,9 @@ public enum ArgumentType
 
     /// <summary>An integer or a list of integers (<c>[16, 16]</c>).</summary>
     IntegerOrList,
+
+    /// <summary>A string in double quotes (<c>"row"</c>); the op says which values it accepts.</summary>
+    String,
 }
 
 /// <summary>
@@ -21,7 +24,7 @@ public enum ArgumentType
 /// <param name="Name">PyTorch's name of the argument.</param>
 /// <param name="Type">The type its value must have.</param>
 /// <param name="Required">Whether it may not be left out.</param>
-/// <param name="DefaultValue">long, double or bool when left out; null when required or <paramref name="Derived"/>.</param>
+/// <param name="DefaultValue">long, double, bool or string when left out; null when required or <paramref name="Derived"/>.</param>
 /// <param name="Derived">What a left-out argument becomes when no constant says it (e.g. "= kernel_size"), as the docs write it.</param>
 /// <param name="Minimum">The smallest integer value accepted.</param>
 /// <param name="HasEffect">False for arguments accepted for PyTorch's sake that change nothing in inference (inplace, momentum).</param>
@@ -51,6 +54,8 @@ public sealed record OpParameter(string Name, ArgumentType Type, bool Required, 
 
     public static OpParameter Number(string name, double defaultValue) => new(name, ArgumentType.Number, false, defaultValue, null, 0, true);
 
+    public static OpParameter String(string name, string defaultValue) => new(name, ArgumentType.String, false, defaultValue, null, 0, true);
+
     /// <summary>An argument PyTorch has that changes nothing in inference: accepted and ignored.</summary>
     public static OpParameter Ignored(string name, ArgumentType type) => new(name, type, false, null, null, 0, false);
 
@@ -60,6 +65,7 @@ public sealed record OpParameter(string Name, ArgumentType Type, bool Required, 
     private static string Format(object value) => value switch
     {
         bool flag => flag ? "true" : "false",
+        string text => "\"" + text + "\"",
         // 1e-5, not 1E-05: as the docs and Python write it.
         double number => number.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant().Replace("e-0", "e-").Replace("e+0", "e+"),
         _ => System.Convert.ToString(value, CultureInfo.InvariantCulture)!,

@@ -56,6 +56,9 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
 
     public bool Flag(string name) => arguments.TryGetValue(name, out var argument) ? ((BoolValue)argument.Value).Value : (bool)Parameter(name).DefaultValue!;
 
+    /// <summary>A string argument, its parameter's default (or null) when left out.</summary>
+    public string? Text(string name) => arguments.TryGetValue(name, out var argument) ? ((StringValue)argument.Value).Value : Parameter(name).DefaultValue as string;
+
     public double Number(string name) => arguments.TryGetValue(name, out var argument) ? ((FloatValue)argument.Value).Value : (double)Parameter(name).DefaultValue!;
 
     /// <summary>Reports a broken rule; the op is then not created.</summary>

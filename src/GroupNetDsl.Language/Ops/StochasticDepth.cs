@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using GroupNetDsl.Language.Binding;
 using GroupNetDsl.Language.Diagnostics;
 
 namespace GroupNetDsl.Language.Ops;
@@ -14,7 +15,7 @@ public sealed record StochasticDepthOp(double P) : Operation
 
 /// <summary>
 /// stochastic_depth: torchvision.ops.StochasticDepth(p, mode), the identity at inference: a view, no data moves.
-/// mode ("row" or "batch") only says what training drops; .gnet has no strings to write it, so a value given is reported.
+/// mode ("row" or "batch") only says what training drops, so it is checked and then changes nothing.
 /// </summary>
 public sealed class StochasticDepth : OpDescriptor
 {
@@ -23,7 +24,8 @@ public sealed class StochasticDepth : OpDescriptor
     private static readonly OpParameter[] Signature =
     {
         new("p", ArgumentType.Number, Required: true, DefaultValue: null, Derived: null, Minimum: 0, HasEffect: true),
-        OpParameter.Ignored("mode", ArgumentType.Any),
+        // torchvision requires mode; here it may be left out, as at inference it changes nothing.
+        new("mode", ArgumentType.String, Required: false, DefaultValue: "row", Derived: null, Minimum: 0, HasEffect: false),
     };
 
     public override string Name => "stochastic_depth";
@@ -39,10 +41,10 @@ public sealed class StochasticDepth : OpDescriptor
     internal override Operation? Create(OpSite site)
     {
         double p = Dropout.Probability(site);
-        if (site.Has("mode"))
+        if (site.Text("mode") is { } mode && mode is not ("row" or "batch"))
         {
-            site.Report(DiagnosticDescriptors.UnsupportedArgument, site.LocationOf("mode"), site.DisplayName, "mode",
-                "leave it out: it takes \"row\" or \"batch\", which .gnet cannot write yet, and at inference either is the identity");
+            site.Report(DiagnosticDescriptors.UnsupportedArgument, site.LocationOf("mode"), site.DisplayName, "mode " + StringValue.Quote(mode),
+                "write \"row\" or \"batch\", torchvision's modes (at inference either is the identity)");
         }
         return site.Ok ? new StochasticDepthOp(p) : null;
     }

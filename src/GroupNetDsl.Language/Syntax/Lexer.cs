@@ -147,14 +147,21 @@ internal sealed class Lexer
     /// <summary>What is wrong with a quoted name's text (with its quotes), or null when it is a valid state_dict key segment.</summary>
     public static string? NameProblem(string text)
     {
-        if (!IsClosed(text)) return "close it with '\"' on the same line";
+        if (StringProblem(text) is { } problem) return problem;
         if (text.Length == 2) return "a name needs at least one character";
+        if (Unquote(text).IndexOf('.') >= 0) return "a '.' separates the segments of a state_dict key, so a name cannot hold one";
+        return null;
+    }
+
+    /// <summary>What is wrong with a quoted token's text as a string (an op's argument such as <c>"row"</c>), or null.</summary>
+    public static string? StringProblem(string text)
+    {
+        if (!IsClosed(text)) return "close it with '\"' on the same line";
         for (int i = 1; i < text.Length - 1; i++)
         {
             char c = text[i];
             if (c == '\\' && text[i + 1] is '"' or '\\' && i + 1 < text.Length - 1) i++;
             else if (c == '\\') return "the only escapes are \\\" and \\\\";
-            else if (c == '.') return "a '.' separates the segments of a state_dict key, so a name cannot hold one";
             else if (c < ' ' || c > '~') return "use printable ASCII characters only";
         }
         return null;

@@ -476,9 +476,10 @@ public sealed class Parser
             case TokenKind.Identifier:
             case TokenKind.QuotedName:
                 _position++;
+                bool call = Current.Kind == TokenKind.LeftParen && !(_callsOnOneLine && Current.Line != token.Line);
+                if (token.Kind == TokenKind.QuotedName && !call) return QuotedValue(token);
                 var name = new NameSyntax(NameText(token), Locate(token));
-                if (Current.Kind != TokenKind.LeftParen || (_callsOnOneLine && Current.Line != token.Line)) return name;
-                return ParseCall(name);
+                return call ? ParseCall(name) : name;
             case TokenKind.LeftBracket:
             {
                 _position++;
@@ -599,6 +600,21 @@ public sealed class Parser
             if (!Lexer.IsClosed(token.Text)) _inError = true;
         }
         return Lexer.Unquote(token.Text);
+    }
+
+    /// <summary>
+    /// A quoted word in an expression, not called: a member's quoted name, or a string where an op's argument takes one
+    /// (the binder decides). Checked as a string: as a name, one no member has is reported as unknown there.
+    /// </summary>
+    private ExpressionSyntax QuotedValue(Token token)
+    {
+        if (Lexer.StringProblem(token.Text) is { } problem)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InvalidQuotedName, Locate(token), token.Text, problem);
+            if (!Lexer.IsClosed(token.Text)) _inError = true;
+            return new MissingSyntax(Locate(token));
+        }
+        return new NameSyntax(Lexer.Unquote(token.Text), Locate(token)) { Quoted = true };
     }
 
     /// <summary>The rest of <c>[element for i in range(a, b)]</c>, after its element.</summary>

@@ -126,6 +126,9 @@ public sealed class BooleanSyntax(bool value, SourceLocation location) : Express
 public sealed class NameSyntax(string name, SourceLocation location) : ExpressionSyntax(location)
 {
     public string Name => name;
+
+    /// <summary>Written in quotes (<c>"row"</c>): a quoted name, or a string where an op's argument takes one.</summary>
+    public bool Quoted { get; init; }
 }
 
 public sealed class ArgumentSyntax(string? name, SourceLocation location, ExpressionSyntax value)
