@@ -1,5 +1,5 @@
 using System.Globalization;
-using EmbeddedWeightsSample;
+using SeparableBlock = EmbeddedWeightsSample.SeparableBlock;
 
 // The weights are in this assembly: no file to ship, no path to find.
 using var block = SeparableBlock.Load();
