@@ -501,7 +501,7 @@ public class DiagnosticTests
                 c = conv(3, 8, 3, 1, 0, 1, 1, false, 7)
             }
             """,
-            2, 42, "7", new[] { "conv", "8", "9" },
+            2, 42, "7", new[] { "conv", "8 positional arguments", "9", "in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias" },
             """
             network N(input: 3x8x8) {
                 c = conv(3, 8, 3, 1, 0, 1, 1, false)

@@ -50,6 +50,15 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void Too_many_positional_arguments_says_argument_in_the_singular_and_names_the_parameters()
+    {
+        var diagnostic = Assert.Single(Gnet.Compile("block B(c) = relu\nnetwork N(input: 3x8x8) = B(3, 4)\n").Diagnostics);
+
+        Assert.Equal("GNET0213", diagnostic.Id);
+        Assert.Equal("'B' takes at most 1 positional argument but got 2; its arguments are c", diagnostic.Message);
+    }
+
+    [Fact]
     public void A_bracket_left_open_costs_one_error_and_the_next_member_is_read()
     {
         string text = "network N(input: 3x8x8) {\n    a = [conv(3, 8, 3), relu\n    b = relu6\n    forward(x) = b(a(x))\n}\n";
