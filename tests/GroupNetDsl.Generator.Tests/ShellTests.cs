@@ -26,7 +26,10 @@ public sealed class ShellTests
 
         public static class Program
         {
-            public static void Main() => System.Console.WriteLine(Broken.Summary);
+            public static void Main()
+            {
+                System.Console.WriteLine(Broken.Summary);
+            }
         }
         """;
 
@@ -49,6 +52,32 @@ public sealed class ShellTests
         Assert.Equal(
             [$"CS0619: 'Broken' is obsolete: '{reason}'", $"CS0619: 'Broken.Summary' is obsolete: '{reason}'"],
             errors.Select(d => d.Id + ": " + d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Loading_and_disposing_a_network_with_errors_reports_only_its_GNET_error()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Broken(input: 3x8x8) = conv(3, 4, 3, groups: 2)\n")
+            .WithSource("Program.cs", """
+                using Shells;
+
+                public static class Program
+                {
+                    public static void Main()
+                    {
+                        using var net = Broken.Load("w.safetensors", threads: 2);
+                        net.Forward(new float[Broken.InputLength], new float[Broken.OutputLength]);
+                    }
+                }
+                """)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var errors = run.CompilationProblems();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, d => Assert.Matches(@"^CS0619: 'Broken(\.[^']+)?' is obsolete: 'The network Broken has no code: Broken\.gnet\(1,", d.Id + ": " + d.GetMessage(CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -102,7 +131,7 @@ public sealed class ShellTests
         Assert.DoesNotContain(errors, d => d.Id == "CS0246");
         // Broken is valid, but withheld with its file: its shell names the file's first syntax error.
         var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(3,1): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,22): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -365,7 +365,8 @@ public static partial class CSharpEmitter
             w.Line("/// <summary>No code: the network has errors (see the GNET diagnostics of the build).</summary>");
             w.Line($"[global::System.Obsolete({Literal(shell.Reason)}, true)]");
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"{GeneratorVersion}\")]");
-            w.Open($"public sealed partial class {shell.ClassName}");
+            // IDisposable as the generated class has it (via IImageNetwork): `using var net = N.Load(...)` gets CS0619 only.
+            w.Open($"public sealed partial class {shell.ClassName} : global::System.IDisposable");
             w.Line($"private {shell.ClassName}() {{ }}");
             EmitShellMembers(w, shell);
             w.Close();
