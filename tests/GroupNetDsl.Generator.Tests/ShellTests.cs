@@ -1,4 +1,13 @@
+using System.Globalization;
 using GroupNetDsl.Generator.Tests.Harness;
+using GroupNetDsl.Language;
+using GroupNetDsl.Language.Emit;
+using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Targets;
+using GroupNetDsl.Language.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GroupNetDsl.Generator.Tests;
 
@@ -17,7 +26,10 @@ public sealed class ShellTests
 
         public static class Program
         {
-            public static void Main() => System.Console.WriteLine(Broken.Summary);
+            public static void Main()
+            {
+                System.Console.WriteLine(Broken.Summary);
+            }
         }
         """;
 
@@ -33,13 +45,76 @@ public sealed class ShellTests
         run.AssertGeneratorDidNotFail();
         var errors = run.CompilationProblems();
         Assert.DoesNotContain(errors, d => d.Id == "CS0246");
-        var obsolete = Assert.Single(errors, d => d.Id == "CS0619");
+        const string reason = "The network Broken has no code: Broken.gnet(2,31): GNET0201: c: in_channels 3 is not divisible by groups 2; "
+            + "use a groups value that divides both channel counts (valid: 1)";
+        // The class and its member both report the GNET error; the shell's members are obsolete too, so no CS0117
+        // ('Broken' does not contain a definition for 'Summary') follows it.
         Assert.Equal(
-            "'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,31): GNET0201: c: in_channels 3 is not divisible by groups 2; "
-            + "use a groups value that divides both channel counts (valid: 1)'",
-            obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        // The shell has no member that could run.
-        Assert.Contains(errors, d => d.Id == "CS0117" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'Summary'", StringComparison.Ordinal));
+            [$"CS0619: 'Broken' is obsolete: '{reason}'", $"CS0619: 'Broken.Summary' is obsolete: '{reason}'"],
+            errors.Select(d => d.Id + ": " + d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Loading_and_disposing_a_network_with_errors_reports_only_its_GNET_error()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Broken(input: 3x8x8) = conv(3, 4, 3, groups: 2)\n")
+            .WithSource("Program.cs", """
+                using Shells;
+
+                public static class Program
+                {
+                    public static void Main()
+                    {
+                        using var net = Broken.Load("w.safetensors", threads: 2);
+                        net.Forward(new float[Broken.InputLength], new float[Broken.OutputLength]);
+                    }
+                }
+                """)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var errors = run.CompilationProblems();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, d => Assert.Matches(@"^CS0619: 'Broken(\.[^']+)?' is obsolete: 'The network Broken has no code: Broken\.gnet\(1,", d.Id + ": " + d.GetMessage(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Every_public_member_of_a_generated_class_is_in_the_shell_as_obsolete_and_throwing()
+    {
+        var compiled = GnetCompiler.Compile(new SourceDocument("/p/Valid.gnet", "network Valid(input: 3x8x8) = conv(3, 4, 3)\n"));
+        Assert.False(compiled.HasErrors);
+        // With embedded weights the class also gets Load(int threads); a shell declares every overload.
+        string generated = CSharpEmitter.Emit(compiled.Networks[0].Network!, new EmitTarget(Root, "Net", Standalone: true) { EmbeddedWeights = "w" });
+        string shell = CSharpEmitter.EmitShells(new ShellFile(Root, new[] { new ClassShell("Net", "reason") }.ToEquatableArray(), "h"));
+
+        var shellMembers = PublicMembers(shell);
+        Assert.Equal(PublicMembers(generated), shellMembers);
+        var shellClass = CSharpSyntaxTree.ParseText(shell).GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
+        Assert.All(
+            shellClass.Members.Where(m => m.Modifiers.Any(SyntaxKind.PublicKeyword)),
+            m => Assert.Contains("global::System.Obsolete(\"reason\", true)", m.AttributeLists.ToString(), StringComparison.Ordinal));
+        Assert.All(
+            shellClass.Members.OfType<BasePropertyDeclarationSyntax>().Cast<MemberDeclarationSyntax>().Concat(shellClass.Members.OfType<MethodDeclarationSyntax>()),
+            m => Assert.Contains("=> throw new global::System.InvalidOperationException(\"reason\")", m.ToString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>Each public member as kind, static, type, name and parameters (with defaults), sorted.</summary>
+    private static List<string> PublicMembers(string code)
+    {
+        var type = CSharpSyntaxTree.ParseText(code).GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
+        return type.Members
+            .Where(m => m.Modifiers.Any(SyntaxKind.PublicKeyword))
+            .Select(m => string.Join(" ", m.Modifiers.Select(x => x.Text)) + " " + m switch
+            {
+                FieldDeclarationSyntax f => $"{f.Declaration.Type} {f.Declaration.Variables.Single().Identifier}",
+                PropertyDeclarationSyntax p => $"{p.Type} {p.Identifier}",
+                MethodDeclarationSyntax method => $"{method.ReturnType} {method.Identifier}{method.ParameterList.WithoutTrivia()}",
+                _ => m.Kind().ToString(),
+            })
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     [Fact]
@@ -55,8 +130,8 @@ public sealed class ShellTests
         var errors = run.CompilationProblems();
         Assert.DoesNotContain(errors, d => d.Id == "CS0246");
         // Broken is valid, but withheld with its file: its shell names the file's first syntax error.
-        var obsolete = Assert.Single(errors, d => d.Id == "CS0619");
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(3,1): GNET0", obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,22): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

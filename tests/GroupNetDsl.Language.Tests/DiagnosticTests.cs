@@ -501,7 +501,7 @@ public class DiagnosticTests
                 c = conv(3, 8, 3, 1, 0, 1, 1, false, 7)
             }
             """,
-            2, 42, "7", new[] { "conv", "8", "9" },
+            2, 42, "7", new[] { "conv", "8 positional arguments", "9", "in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias" },
             """
             network N(input: 3x8x8) {
                 c = conv(3, 8, 3, 1, 0, 1, 1, false)
@@ -1084,7 +1084,7 @@ public class DiagnosticTests
                 ("GNET0102", 2, 19, "3"),
                 ("GNET0102", 4, 9, "]"),
                 ("GNET0101", 7, 14, "@"),
-                ("GNET0102", 9, 5, "f"), // ')' expected where the next member starts
+                ("GNET0102", 8, 21, ""), // ')' missing at the end of the line, before the next member
             },
             result.Diagnostics.Select(d => (d.Id, d.Location.Line, d.Location.Column, Gnet.Covered(text, d.Location))));
         Assert.All(result.Networks, n => Assert.Null(n.Network));
@@ -1136,7 +1136,7 @@ public class DiagnosticTests
         var result = Gnet.Compile(text);
 
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(("GNET0102", 5), (diagnostic.Id, diagnostic.Location.Line));
+        Assert.Equal(("GNET0102", 4), (diagnostic.Id, diagnostic.Location.Line));
     }
 
     [Fact]

@@ -242,12 +242,12 @@ public class ForwardBlockTests
     }
 
     [Fact]
-    public void An_unclosed_block_is_GNET0102_at_the_end_of_the_file()
+    public void An_unclosed_block_is_GNET0102_just_after_its_last_token()
     {
         const string text = "network N(input: 8x4x4) {\n    forward(x) {\n        return relu(x)\n";
 
         var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
-        Assert.Equal(("GNET0102", 4, 1), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Equal(("GNET0102", 3, 23), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
         Assert.Equal(new[] { "'}'", "end of file" }, diagnostic.Arguments);
     }
 

@@ -40,12 +40,32 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void A_missing_close_paren_at_the_end_of_a_line_is_reported_on_that_line()
+    {
+        string text = "network Net(input: 3x224x224) = mobilenet_v3_small(num_classes: 1000\nnetwork Other(input: 3x8x8) = relu\n";
+
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+        Assert.Equal(("GNET0102", 1, 69, 0), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column, diagnostic.Location.Length));
+        Assert.Equal("Expected ')' but found name 'network'", diagnostic.Message);
+    }
+
+    [Fact]
+    public void Too_many_positional_arguments_says_argument_in_the_singular_and_names_the_parameters()
+    {
+        var diagnostic = Assert.Single(Gnet.Compile("block B(c) = relu\nnetwork N(input: 3x8x8) = B(3, 4)\n").Diagnostics);
+
+        Assert.Equal("GNET0213", diagnostic.Id);
+        Assert.Equal("'B' takes at most 1 positional argument but got 2; its arguments are c", diagnostic.Message);
+    }
+
+    [Fact]
     public void A_bracket_left_open_costs_one_error_and_the_next_member_is_read()
     {
         string text = "network N(input: 3x8x8) {\n    a = [conv(3, 8, 3), relu\n    b = relu6\n    forward(x) = b(a(x))\n}\n";
 
-        // The list is never closed; 'b' on the next line, as indented as 'a', starts a member again.
-        Assert.Equal(new[] { ("GNET0102", 3, 5, "b") }, Found(text));
+        // The list is never closed: reported just after its last token on line 2 (found 'b' on the next line, which,
+        // as indented as 'a', starts a member again).
+        Assert.Equal(new[] { ("GNET0102", 2, 29, "") }, Found(text));
     }
 
     [Theory]

@@ -103,7 +103,7 @@ internal sealed partial class Binder
         }
         if (comprehension.Range.Count > 2)
         {
-            Report(DiagnosticDescriptors.TooManyArguments, comprehension.Range[2].Location, "range", 2, comprehension.Range.Count);
+            Report(DiagnosticDescriptors.TooManyArguments, comprehension.Range[2].Location, "range", DiagnosticDescriptors.PositionalArguments(2), comprehension.Range.Count, "start, stop");
             return false;
         }
         if (!ok) return false;

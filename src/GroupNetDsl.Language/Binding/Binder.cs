@@ -298,7 +298,7 @@ internal sealed partial class Binder
             {
                 if (positional >= specs.Count)
                 {
-                    Report(DiagnosticDescriptors.TooManyArguments, argument.Location, callee, specs.Count, arguments.Count(a => a.Name is null) - skipPositional);
+                    Report(DiagnosticDescriptors.TooManyArguments, argument.Location, callee, DiagnosticDescriptors.PositionalArguments(specs.Count), arguments.Count(a => a.Name is null) - skipPositional, specs.Count == 0 ? "none" : string.Join(", ", specs.Select(s => s.Name)));
                     ok = false;
                     break;
                 }

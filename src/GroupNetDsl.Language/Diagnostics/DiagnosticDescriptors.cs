@@ -79,8 +79,11 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Block '{0}' uses itself through {1}; a network must be finite, remove the cycle".</summary>
     public static readonly DiagnosticDescriptor Recursion = new("GNET0212", "Recursive block", "Block '{0}' uses itself through {1}; a network must be finite, remove the cycle", Shapes, DiagnosticSeverity.Error);
 
-    /// <summary>Message: "'{0}' takes at most {1} positional arguments but got {2}".</summary>
-    public static readonly DiagnosticDescriptor TooManyArguments = new("GNET0213", "Too many arguments", "'{0}' takes at most {1} positional arguments but got {2}", Shapes, DiagnosticSeverity.Error);
+    /// <summary>Message: "'{0}' takes at most {1} but got {2}; its arguments are {3}" ({1}: <see cref="PositionalArguments"/>).</summary>
+    public static readonly DiagnosticDescriptor TooManyArguments = new("GNET0213", "Too many arguments", "'{0}' takes at most {1} but got {2}; its arguments are {3}", Shapes, DiagnosticSeverity.Error);
+
+    /// <summary>"1 positional argument", "2 positional arguments": the count of GNET0213 in words.</summary>
+    public static string PositionalArguments(int count) => count == 1 ? "1 positional argument" : count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " positional arguments";
 
     /// <summary>Message: "{0}: {1} must be {2} but is {3}".</summary>
     public static readonly DiagnosticDescriptor InvalidValue = new("GNET0214", "Invalid argument value", "{0}: {1} must be {2} but is {3}", Shapes, DiagnosticSeverity.Error);

@@ -365,12 +365,52 @@ public static partial class CSharpEmitter
             w.Line("/// <summary>No code: the network has errors (see the GNET diagnostics of the build).</summary>");
             w.Line($"[global::System.Obsolete({Literal(shell.Reason)}, true)]");
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"GroupNetDsl\", \"{GeneratorVersion}\")]");
-            w.Open($"public sealed partial class {shell.ClassName}");
+            // IDisposable as the generated class has it (via IImageNetwork): `using var net = N.Load(...)` gets CS0619 only.
+            w.Open($"public sealed partial class {shell.ClassName} : global::System.IDisposable");
             w.Line($"private {shell.ClassName}() {{ }}");
+            EmitShellMembers(w, shell);
             w.Close();
         }
         w.Close();
         return w.ToString();
+    }
+
+    /// <summary>
+    /// The public members of <see cref="Emit"/>'s class (an embedded-weights <c>Load</c> included), each obsolete as an
+    /// error with the shell's reason and throwing if ever run: code using them gets CS0619 with the GNET error, not
+    /// CS0117. A test compares these signatures with a generated class's.
+    /// </summary>
+    private static void EmitShellMembers(SourceWriter w, Targets.ClassShell shell)
+    {
+        string obsolete = $"[global::System.Obsolete({Literal(shell.Reason)}, true)]";
+        string fail = $"throw new global::System.InvalidOperationException({Literal(shell.Reason)})";
+        string c = shell.ClassName;
+        const string span = "global::System.Span<float>";
+        const string readOnlySpan = "global::System.ReadOnlySpan<float>";
+        var members = new List<(string Name, string Declaration)>();
+        foreach (string constant in new[] { "InputChannels", "InputHeight", "InputWidth", "InputLength", "OutputChannels", "OutputHeight", "OutputWidth", "OutputLength", "ScratchLength" })
+        {
+            members.Add((constant, $"public const int {constant} = 0;"));
+        }
+        members.Add(("ParameterCount", "public const long ParameterCount = 0L;"));
+        members.Add(("MultiplyAccumulates", "public const long MultiplyAccumulates = 0L;"));
+        members.Add(("Summary", $"public static string Summary => {fail};"));
+        members.Add(("Threads", $"public int Threads => {fail};"));
+        members.Add(("Load", $"public static {c} Load(string path, int threads = 1) => {fail};"));
+        members.Add(("Load", $"public static {c} Load(global::System.IO.Stream stream, string sourceName = \"stream\", int threads = 1) => {fail};"));
+        members.Add(("Load", $"public static {c} Load(global::System.ReadOnlyMemory<byte> bytes, string sourceName = \"memory\", int threads = 1) => {fail};"));
+        members.Add(("Load", $"public static {c} Load(int threads = 1) => {fail};"));
+        members.Add(("Forward", $"public void Forward({readOnlySpan} input, {span} output) => {fail};"));
+        members.Add(("Forward", $"public void Forward({readOnlySpan} input, {span} output, int batchSize) => {fail};"));
+        members.Add(("Forward", $"public void Forward({readOnlySpan} input, {span} output, {span} scratch) => {fail};"));
+        members.Add(("Dispose", $"public void Dispose() => {fail};"));
+        // A member named like its class is not allowed (CS0542); such a network's shell goes without it.
+        foreach (var member in members.Where(m => m.Name != shell.ClassName))
+        {
+            w.Line("/// <summary>Not available: the network has errors (see the GNET diagnostics of the build).</summary>");
+            w.Line(obsolete);
+            w.Line(member.Declaration);
+        }
     }
 
     /// <summary>

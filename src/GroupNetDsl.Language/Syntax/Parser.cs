@@ -725,7 +725,18 @@ public sealed class Parser
     {
         if (_inError) return;
         _inError = true;
-        _diagnostics.Report(DiagnosticDescriptors.ExpectedToken, Locate(Current), expected, Current.Describe());
+        _diagnostics.Report(DiagnosticDescriptors.ExpectedToken, ExpectedAt(), expected, Current.Describe());
+    }
+
+    /// <summary>
+    /// Where a missing token goes: at the found token, or, when that starts a later line than the previous token, just
+    /// after the previous token (a missing ')' at the end of a line belongs to that line, not to the next one).
+    /// </summary>
+    private SourceLocation ExpectedAt()
+    {
+        if (_position == 0 || _tokens[_position - 1].Line >= Current.Line) return Locate(Current);
+        var previous = _tokens[_position - 1];
+        return _document.Locate(previous.Start + previous.Length, 0);
     }
 
     private SourceLocation Locate(Token token) => _document.Locate(token.Start, token.Length);

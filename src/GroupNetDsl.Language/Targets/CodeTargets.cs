@@ -45,7 +45,7 @@ public enum ClassProblem
 /// <param name="Target">Where the code goes, when the class gets code.</param>
 public sealed record ClassCheck(NetworkResult? Network, EquatableArray<ClassProblem> Problems, EquatableArray<string> Collisions, EmitTarget? Target);
 
-/// <summary>An empty class for a .gnet network that gets no code: its C# name and why (<see cref="CodeTargets.Shells"/>).</summary>
+/// <summary>A class shell for a .gnet network that gets no code: its C# name and why (<see cref="CodeTargets.Shells"/>).</summary>
 public sealed record ClassShell(string ClassName, string Reason);
 
 /// <summary>The generated file that declares the .gnet networks' namespace and the shells of the networks without code.</summary>
@@ -126,8 +126,9 @@ public static class CodeTargets
     /// The empty classes written for .gnet networks that get no code (null when every network gets code and no .gnet
     /// file has errors). Without them, <c>using MyApp;</c> or <c>MyApp.Net</c> in user code fails with CS0246 (the namespace or
     /// type does not exist), and that error in a using directive stops the compiler before it runs the analyzers, so
-    /// the GNET error that explains it is never printed. A shell has no member that could run and is obsolete as an
-    /// error whose message is the network's first error, so code that names it points at the real problem. A
+    /// the GNET error that explains it is never printed. A shell and its members (the generated public ones, which
+    /// throw) are obsolete as an error whose message is the network's first error, so code that names the class or a
+    /// member points at the real problem (CS0619), not at a missing member (CS0117). A
     /// network bound by a [GroupNet] class, or named like one, gets none (the class exists); names are distinct.
     /// </summary>
     public static ShellFile? Shells(CompilationResult files, ICollection<string> boundNames, string ns, ICollection<string> classNames)

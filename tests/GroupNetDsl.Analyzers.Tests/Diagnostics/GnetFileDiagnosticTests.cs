@@ -182,7 +182,7 @@ public class GnetFileDiagnosticTests
                 c = conv(3, 8, 3, 1, 0, 1, 1, false, {|#0:7|})
             }
             """,
-            ["conv", "8", "9"]
+            ["conv", "8 positional arguments", "9", "in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias"]
         },
         {
             "stride zero", "GNET0214",
