@@ -81,6 +81,8 @@ CI_NETWORKS = [
      {"num_classes": 10, "width_mult": 0.75, "reduced_tail": True, "dilated": True}, (2, 3, 40, 40)),
     ("efficientnet_b0", "efficientnet_b0", {"num_classes": 1000}, (2, 3, 40, 40)),
     ("efficientnet_b1_c10", "efficientnet_b1", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("efficientnet_b2_c10", "efficientnet_b2", {"num_classes": 10}, (2, 3, 40, 40)),
+    ("efficientnet_b3_c10", "efficientnet_b3", {"num_classes": 10}, (2, 3, 40, 40)),
     # 3x64x64: the last stage is 2x2, so its 7x7 depthwise convs still mix pixels.
     ("convnext_tiny", "convnext_tiny", {"num_classes": 1000}, (2, 3, 64, 64)),
 ]

@@ -51,6 +51,10 @@ public sealed class ZooTests(ITestOutputHelper output)
             ZooEfficientNetB0.InputLength, ZooEfficientNetB0.OutputLength, ZooEfficientNetB0.ParameterCount, ZooEfficientNetB0.MultiplyAccumulates),
         new Case("efficientnet_b1_c10", (bytes, threads) => Open(ZooEfficientNetB1Classes10.Load(bytes, "efficientnet_b1_c10", threads)),
             ZooEfficientNetB1Classes10.InputLength, ZooEfficientNetB1Classes10.OutputLength, ZooEfficientNetB1Classes10.ParameterCount, ZooEfficientNetB1Classes10.MultiplyAccumulates),
+        new Case("efficientnet_b2_c10", (bytes, threads) => Open(ZooEfficientNetB2Classes10.Load(bytes, "efficientnet_b2_c10", threads)),
+            ZooEfficientNetB2Classes10.InputLength, ZooEfficientNetB2Classes10.OutputLength, ZooEfficientNetB2Classes10.ParameterCount, ZooEfficientNetB2Classes10.MultiplyAccumulates),
+        new Case("efficientnet_b3_c10", (bytes, threads) => Open(ZooEfficientNetB3Classes10.Load(bytes, "efficientnet_b3_c10", threads)),
+            ZooEfficientNetB3Classes10.InputLength, ZooEfficientNetB3Classes10.OutputLength, ZooEfficientNetB3Classes10.ParameterCount, ZooEfficientNetB3Classes10.MultiplyAccumulates),
         new Case("convnext_tiny", (bytes, threads) => Open(ZooConvNeXtTiny.Load(bytes, "convnext_tiny", threads)),
             ZooConvNeXtTiny.InputLength, ZooConvNeXtTiny.OutputLength, ZooConvNeXtTiny.ParameterCount, ZooConvNeXtTiny.MultiplyAccumulates),
     }.ToDictionary(c => c.Name);
@@ -212,6 +216,10 @@ public sealed class ZooTests(ITestOutputHelper output)
     private static (BatchForward, IDisposable) Open(ZooEfficientNetB0 network) => (network.Forward, network);
 
     private static (BatchForward, IDisposable) Open(ZooEfficientNetB1Classes10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooEfficientNetB2Classes10 network) => (network.Forward, network);
+
+    private static (BatchForward, IDisposable) Open(ZooEfficientNetB3Classes10 network) => (network.Forward, network);
 
     private static (BatchForward, IDisposable) Open(ZooConvNeXtTiny network) => (network.Forward, network);
 
