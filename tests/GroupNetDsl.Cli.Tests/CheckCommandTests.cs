@@ -196,4 +196,47 @@ public sealed class CheckCommandTests : CommandTests
         Assert.All(run.OutputLines[..^1], line => Assert.Matches(@"^.+\(\d+,\d+\): error GNET\d{4}: ", line));
         Assert.Equal(string.Empty, run.Error);
     }
+
+    [Fact]
+    public void A_declared_weight_file_is_checked_as_the_build_checks_it()
+    {
+        string line = "network Head(input: 4x1x1, weights: \"head.safetensors\") = [flatten, linear(4, 2)]";
+        string network = Files.Write("head.gnet", line + "\n");
+        string weights = Files.File("head.safetensors");
+        TensorSpec.Write(weights, new[]
+        {
+            new TensorSpec("model.1.weight", "F32", new long[] { 2, 4 }),
+            new TensorSpec("model.1.bias", "F32", new long[] { 2 }),
+            new TensorSpec("extra", "F32", new long[] { 5 }),
+        });
+
+        var run = Gnet.Run("check", network);
+
+        int column = line.IndexOf("\"head", StringComparison.Ordinal) + 1;
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal(
+            new[]
+            {
+                $"{network}(1,{column}): error GNET0312: head.safetensors: the keys carry the prefix 'model.' (the file has 'model.1.weight' for '1.weight', and 1 more like it). {GroupNetDsl.Weights.SafeTensorsFile.StripPrefixFix("model.")}",
+                $"{network}(1,{column}): error GNET0315: head.safetensors: tensor 'extra' [5] is not used by network Head; the network lacks a layer the exported model has, or names it differently",
+                "Checked 1 file: 2 errors, 0 warnings.",
+            },
+            run.OutputLines);
+    }
+
+    [Fact]
+    public void A_declared_weight_file_that_is_not_there_is_gnet0310_and_a_matching_one_passes()
+    {
+        string line = "network Head(input: 4x1x1, weights: \"head.safetensors\") = [flatten, linear(4, 2)]";
+        string network = Files.Write("head.gnet", line + "\n");
+
+        var missing = Gnet.Run("check", network);
+        TensorSpec.Write(Files.File("head.safetensors"), new[] { new TensorSpec("1.weight", "F32", new long[] { 2, 4 }), new TensorSpec("1.bias", "F32", new long[] { 2 }) });
+        var matching = Gnet.Run("check", network);
+
+        Assert.Equal(ExitCodes.ProblemsFound, missing.ExitCode);
+        Assert.StartsWith($"{network}(1,{line.IndexOf("\"head", StringComparison.Ordinal) + 1}): error GNET0310: Weight file 'head.safetensors' of network Head is not in the build (looked for '{Files.File("head.safetensors")}')", missing.OutputLines[0], StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, matching.ExitCode);
+        Assert.Equal(new[] { "Checked 1 file: 0 errors, 0 warnings." }, matching.OutputLines);
+    }
 }

@@ -67,7 +67,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("check")]
-    [InlineData("verify", "only-one-argument.gnet")]
+    [InlineData("verify")]
     [InlineData("summary", "a.gnet", "--no-such-option")]
     [InlineData("frobnicate")]
     [InlineData("import")]

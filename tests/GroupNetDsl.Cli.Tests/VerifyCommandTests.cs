@@ -209,6 +209,33 @@ public sealed class VerifyCommandTests : CommandTests
         Assert.Equal(new[] { $"error: cannot read '{missing}': the file does not exist." }, run.ErrorLines);
     }
 
+    [Fact]
+    public void Without_weights_the_file_the_network_declares_is_verified_relative_to_the_gnet_file()
+    {
+        // Run from another folder: the declared path is relative to the .gnet file, not to the working directory.
+        string network = Files.Write("linear.gnet", "network Head(input: 4x1x1, weights: \"head.safetensors\") = [flatten, linear(4, 2)]\n");
+        string weights = Files.File("head.safetensors");
+        TensorSpec.Write(weights, new[] { new TensorSpec("1.weight", "F32", new long[] { 2, 4 }), new TensorSpec("1.bias", "F32", new long[] { 3 }) });
+
+        var run = Gnet.Run("verify", network);
+
+        Assert.Equal(ExitCodes.ProblemsFound, run.ExitCode);
+        Assert.Equal($"{weights}: tensor '1.bias' has shape [3], expected [2]", run.OutputLines[0]);
+        Assert.Equal($"FAILED: {weights} does not match network Head (1 problem).", run.OutputLines[1]);
+    }
+
+    [Fact]
+    public void Without_weights_a_network_that_declares_none_exits_2_naming_both_ways()
+    {
+        string network = Files.Write("linear.gnet", "network Head(input: 4x1x1) = [flatten, linear(4, 2)]\n");
+
+        var run = Gnet.Run("verify", network);
+
+        Assert.Equal(ExitCodes.CannotRun, run.ExitCode);
+        Assert.Equal(new[] { $"error: network Head declares no weight file: give WEIGHTS (gnet verify {network} net.safetensors), or declare it, network Head(input: ..., weights: \"net.safetensors\")." }, run.ErrorLines);
+        Assert.Equal(string.Empty, run.Output);
+    }
+
     /// <summary>The names, dtypes and shapes of PyTorch's MiniGroupNet state_dict, minus the tensors <paramref name="drop"/> selects.</summary>
     private static IEnumerable<TensorSpec> StateDictWithout(Func<SafeTensorInfo, bool> drop) =>
         SafeTensorsFile.Open(ReferenceData.MiniGroupNetWeights).Tensors

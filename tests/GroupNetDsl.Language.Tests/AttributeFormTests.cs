@@ -66,6 +66,30 @@ public class AttributeFormTests
     }
 
     [Fact]
+    public void After_a_channel_mismatch_a_later_independent_error_is_reported_in_the_same_run()
+    {
+        string text = """
+            [GroupNet(Input = "3x32x32")]
+            [Conv2d(3, 16, 3, Padding = 1)]
+            [ReLU]
+            [DepthwiseSeparableConv(24, 32)]
+            [GlobalAvgPool]
+            [Flatten]
+            [Linear(64, 10)]
+            """;
+
+        var result = Compile(text);
+
+        Assert.Equal(
+            new[]
+            {
+                ("GNET0203", "DepthwiseSeparableConv(24, 32)", "2.dw: expects 24 input channels but receives 16 (input 16x32x32); set in_channels to 16 or change the layer before it"),
+                ("GNET0206", "64", "5: in_features is 64 but the input has 32 features (input 32); set in_features to 32"),
+            },
+            result.Diagnostics.Select(d => (d.Id, Gnet.Covered(text, d.Location), d.Message)));
+    }
+
+    [Fact]
     public void Unnamed_layers_are_named_by_their_position_like_the_children_of_nn_Sequential()
     {
         var network = Compile("""

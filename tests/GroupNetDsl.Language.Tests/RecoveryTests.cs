@@ -14,6 +14,48 @@ public class RecoveryTests
         Gnet.Compile(text).Diagnostics.Select(d => (d.Id, d.Location.Line, d.Location.Column, Gnet.Covered(text, d.Location))).ToArray();
 
     [Fact]
+    public void After_a_channel_mismatch_a_later_independent_error_is_reported_in_the_same_run()
+    {
+        // The block declares 24 channels in and 32 out; binding goes on with its 32, so the head's 64 is wrong too.
+        // The block's error is at the call that gave it 24 (its first location).
+        string text = """
+            network N(input: 3x32x32) {
+                stem = [conv(3, 16, 3, padding: 1), relu]
+                dw = DepthwiseSeparableConv(24, 32)
+                pool = [avgpool(32), flatten]
+                fc = linear(64, 10)
+                forward(x) = fc(pool(dw(stem(x))))
+            }
+            """;
+
+        var diagnostics = Gnet.Compile(text).Diagnostics;
+
+        Assert.Equal(new[] { ("GNET0203", 3, 10, "DepthwiseSeparableConv(24, 32)"), ("GNET0206", 5, 17, "64") }, Found(text));
+        Assert.Equal("dw.dw: expects 24 input channels but receives 16 (input 16x32x32); set in_channels to 16 or change the layer before it", diagnostics[0].Message);
+        Assert.Equal("fc: in_features is 64 but the input has 32 features (input 32); set in_features to 32", diagnostics[1].Message);
+    }
+
+    [Fact]
+    public void After_a_channel_mismatch_a_later_layer_that_fits_the_declared_channels_reports_nothing()
+    {
+        string text = "network N(input: 3x32x32) = [conv(3, 16, 3, padding: 1), relu, DepthwiseSeparableConv(24, 32), batchnorm(32), avgpool(32), flatten, linear(32, 10)]\n";
+
+        Assert.Equal(new[] { ("GNET0203", 1, 64, "DepthwiseSeparableConv(24, 32)") }, Found(text));
+    }
+
+    [Fact]
+    public void After_a_channel_mismatch_in_a_sequential_a_later_independent_error_is_reported_too()
+    {
+        string text = "network N(input: 3x32x32) = [conv(3, 16, 3, padding: 1), relu, DepthwiseSeparableConv(24, 32), avgpool(32), flatten, linear(64, 10)]\n";
+
+        var diagnostics = Gnet.Compile(text).Diagnostics;
+
+        Assert.Equal(new[] { ("GNET0203", 1, 64, "DepthwiseSeparableConv(24, 32)"), ("GNET0206", 1, text.IndexOf("linear(64", StringComparison.Ordinal) + "linear(".Length + 1, "64") }, Found(text));
+        Assert.Equal("2.dw: expects 24 input channels but receives 16 (input 16x32x32); set in_channels to 16 or change the layer before it", diagnostics[0].Message);
+        Assert.Equal("5: in_features is 64 but the input has 32 features (input 32); set in_features to 32", diagnostics[1].Message);
+    }
+
+    [Fact]
     public void A_dash_in_a_name_gives_one_error_and_none_on_the_lines_of_its_list()
     {
         string text = """

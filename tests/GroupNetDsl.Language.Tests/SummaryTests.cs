@@ -84,6 +84,41 @@ public class SummaryTests
     }
 
     [Fact]
+    public void The_tensors_of_an_inline_chunk_are_layer_rows_like_other_inline_ops_not_a_module()
+    {
+        // chunk is a function in PyTorch, as relu and cat written inline are: its pieces are layer rows where the call
+        // is. A block around a chunk is still a module.
+        var network = Gnet.Network("""
+            block Half(c) {
+                forward(x) {
+                    (p, q) = chunk(x, 2)
+                    return cat(q, p)
+                }
+            }
+            network Net(input: 8x8x8) {
+                a = conv(4, 4, 1)
+                h = Half(8)
+                forward(x) {
+                    (p, q) = chunk(x, 2)
+                    y = relu(p)
+                    return h(cat(a(y), q))
+                }
+            }
+            """);
+
+        var rows = SummaryTable.TreeRows(network);
+
+        Assert.Equal(
+            new[]
+            {
+                ("input", "input", 0, false), ("chunk.0", "narrow", 0, false), ("chunk.1", "narrow", 0, false), ("relu", "relu", 0, false),
+                ("a", "conv", 0, false), ("cat", "cat", 0, false),
+                ("h", "", 0, true), ("h.chunk.0", "narrow", 1, false), ("h.chunk.1", "narrow", 1, false), ("h.cat", "cat", 1, false),
+            },
+            rows.Select(r => (r.Path, r.Op, r.Depth, r.IsModule)));
+    }
+
+    [Fact]
     public void A_depth_limit_keeps_the_modules_at_that_depth_with_their_totals_and_hides_what_is_inside()
     {
         var network = Gnet.Network(Gnet.MiniGroupNetText);

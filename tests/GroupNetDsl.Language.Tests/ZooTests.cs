@@ -75,6 +75,20 @@ public class ZooTests
     }
 
     [Fact]
+    public void One_bad_builder_argument_is_one_error_at_the_users_call()
+    {
+        // p = 2 * block / 16 for EfficientNet-B0's blocks 0 to 15: blocks 9 to 15 exceed 1, and five of them have a
+        // residual (and so a stochastic_depth). One fix, at the call: one error, the first block's.
+        const string text = "network Net(input: 3x64x64) = efficientnet_b0(stochastic_depth_prob: 2)";
+        var result = Gnet.Compile(text);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("GNET0214", diagnostic.Id);
+        Assert.Equal("efficientnet_b0(stochastic_depth_prob: 2)", Gnet.Covered(text, diagnostic.Location));
+        Assert.Equal($"features.5.1.stochastic_depth: p must be between 0 and 1 but is {2.0 * 9 / 16}", diagnostic.Message);
+    }
+
+    [Fact]
     public void The_zoo_ships_its_networks_under_torchvisions_builder_names()
     {
         var names = StandardLibrary.ZooBlocks.Select(b => b.Name).ToList();

@@ -4,16 +4,19 @@ using System.Globalization;
 using System.Linq;
 using GroupNetDsl.Cli.Input;
 using GroupNetDsl.Cli.Output;
+using GroupNetDsl.Cli.Weights;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Targets;
+using GroupNetDsl.Language.Weights;
 using Spectre.Console;
 
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
 /// <c>gnet check FILE... [--format text|json]</c>: compiles the files together (a file may import another's blocks) and prints every
-/// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error.
+/// diagnostic as the MSBuild line editors and CI logs understand, then a count. Exit 1 on any error. A network's declared
+/// weight file (<c>weights: "net.safetensors"</c>) is checked against it as the build checks it.
 /// </summary>
 public static class CheckCommand
 {
@@ -43,8 +46,12 @@ public static class CheckCommand
         // What the generator adds for a valid network of a project that has no [GroupNet] class (the only kind of
         // project these files alone describe): a network named like a member of its own class gets no code.
         string ns = CodeTargets.NamespaceFor(null);
+        // A valid network's declared weight file is checked as the build checks it (GNET0310-0316, at the declaration).
         var diagnostics = compilation.Diagnostics
             .Concat(compilation.Networks.SelectMany(network => CodeTargets.ForNetworkProblems(network, [], ns, [])))
+            .Concat(compilation.Networks
+                .Where(n => n is { HasErrors: false, Network: not null, Weights: not null })
+                .SelectMany(n => DeclaredWeightsCheck.Run(n.Network!, n.Weights!, DeclaredWeightsHeader.Read(n.Weights!.FullPath))))
             .ToList();
         // Past the cap, one GNET0106 stands for the errors it did not print: the count is of them all.
         long errors = diagnostics.Sum(d => d.Descriptor == DiagnosticDescriptors.TooManyErrors

@@ -12,23 +12,31 @@ using Spectre.Console;
 namespace GroupNetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>gnet verify FILE WEIGHTS [--network NAME] [--include FILE]... [--format text|json]</c>: checks that a safetensors file holds every tensor the
-/// network expects, with the right shape and a float dtype, and nothing the network would not use. Prints
+/// <c>gnet verify FILE [WEIGHTS] [--network NAME] [--include FILE]... [--format text|json]</c>: checks that a safetensors file holds every tensor the
+/// network expects, with the right shape and a float dtype, and nothing the network would not use. Without WEIGHTS it
+/// checks the file the network declares (<c>weights: "net.safetensors"</c>, relative to FILE's folder). Prints
 /// every problem (<c>WEIGHTS: problem</c>, one a line) and exits 1 on any; prints one success line otherwise.
 /// </summary>
 public static class VerifyCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var weights = new Argument<string>("WEIGHTS") { Description = "The .safetensors file exported from PyTorch (model.state_dict())." };
+        var weights = new Argument<string?>("WEIGHTS")
+        {
+            Description = "The .safetensors file exported from PyTorch (model.state_dict()); by default the file the network declares (weights: \"...\").",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var format = NetworkCommand.FormatOption();
         return NetworkCommand.Create(terminal, "verify", "Check that a safetensors file has every weight a network expects, with the right shapes, and nothing else.", "The network the weights belong to; required when the file declares several.", [weights, format],
-            (source, parseResult) => Run(terminal, source, parseResult.GetRequiredValue(weights), parseResult.GetRequiredValue(format)));
+            (source, parseResult) => Run(terminal, source, parseResult.GetValue(weights), parseResult.GetRequiredValue(format)));
     }
 
-    public static int Run(Terminal terminal, NetworkSource source, string weightsPath, string format = JsonOutput.Text)
+    /// <param name="weightsPath">The file to check; null for the one the network declares.</param>
+    public static int Run(Terminal terminal, NetworkSource source, string? weightsPath, string format = JsonOutput.Text)
     {
-        var network = NetworkLoader.LoadOne(terminal, source);
+        var (network, declared) = NetworkLoader.LoadOneWithWeights(terminal, source);
+        weightsPath ??= declared?.FullPath ?? throw new CommandFailedException(
+            $"network {network.Name} declares no weight file: give WEIGHTS (gnet verify {source.Path} net.safetensors), or declare it, network {network.Name}(input: ..., weights: \"net.safetensors\").");
         var file = SafeTensorsFile.Open(weightsPath);
         var result = WeightCheck.Run(network, file);
         if (format == JsonOutput.Json)

@@ -4,6 +4,7 @@ using GroupNetDsl.Cli.Output;
 using GroupNetDsl.Language;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Model;
+using GroupNetDsl.Language.Weights;
 
 namespace GroupNetDsl.Cli.Input;
 
@@ -28,14 +29,21 @@ public static class NetworkLoader
     /// network has errors (exit 1; the diagnostics have been written).
     /// </exception>
     public static Network LoadOne(Terminal terminal, NetworkSource source) =>
-        Load(terminal, source, allowSeveral: false)[0];
+        Load(terminal, source, allowSeveral: false)[0].Network!;
+
+    /// <summary>As <see cref="LoadOne"/>, with the weight file the network declares (null when it declares none).</summary>
+    public static (Network Network, DeclaredWeights? Weights) LoadOneWithWeights(Terminal terminal, NetworkSource source)
+    {
+        var result = Load(terminal, source, allowSeveral: false)[0];
+        return (result.Network!, result.Weights);
+    }
 
     /// <summary>The network named, or every network the file declares.</summary>
     /// <exception cref="CommandFailedException">As <see cref="LoadOne"/>, except that several networks are fine.</exception>
     public static IReadOnlyList<Network> LoadSome(Terminal terminal, NetworkSource source) =>
-        Load(terminal, source, allowSeveral: true);
+        Load(terminal, source, allowSeveral: true).Select(n => n.Network!).ToList();
 
-    private static List<Network> Load(Terminal terminal, NetworkSource source, bool allowSeveral)
+    private static List<NetworkResult> Load(Terminal terminal, NetworkSource source, bool allowSeveral)
     {
         string path = source.Path;
         var documents = DeclarationFiles.ReadAll(new[] { path }.Concat(source.Includes.Where(i => i != path)).Distinct().ToList());
@@ -58,7 +66,7 @@ public static class NetworkLoader
         // A network without a model had its errors reported above; this is only a safety net.
         var missing = chosen.FirstOrDefault(n => n.Network is null);
         if (missing is not null) throw new CommandFailedException($"network {missing.Name} could not be built.", ExitCodes.ProblemsFound);
-        return chosen.Select(n => n.Network!).ToList();
+        return chosen;
     }
 
     private static List<NetworkResult> Choose(List<NetworkResult> declared, string path, string? networkName, bool allowSeveral)

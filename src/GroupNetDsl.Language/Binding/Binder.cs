@@ -42,6 +42,9 @@ internal sealed partial class Binder
     private readonly List<BlockModule> _blockInstances = new();
     private readonly Dictionary<string, int> _anonymousCounts = new(StringComparer.Ordinal);
     private SourceLocation _anchor;
+
+    /// <summary>The (id, user call) of each problem inside the standard library reported so far: see <see cref="Report(DiagnosticDescriptor, EquatableArray{DiagnosticProperty}, SourceLocation, object[])"/>.</summary>
+    private readonly HashSet<(string Id, SourceLocation Call)> _reportedAtCalls = new();
     private string _networkName = string.Empty;
     private int _steps;
     private int _depth;
@@ -478,6 +481,10 @@ internal sealed partial class Binder
     internal void Report(DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, SourceLocation location, params object[] arguments)
     {
         var place = Place(location);
+        // A problem inside the standard library is placed at the user's call, and one bad argument of that call
+        // (efficientnet_b0(stochastic_depth_prob: 2)) can break the same rule in every block it flows into: the
+        // first report stands for them all, since the one fix is at the call.
+        if (place != location && !_reportedAtCalls.Add((descriptor.Id, place))) return;
         _diagnostics.Report(new GnetDiagnostic(descriptor, place, new EquatableArray<string>(MessageArguments.Format(arguments)))
         {
             Properties = properties,

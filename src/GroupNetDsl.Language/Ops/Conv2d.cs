@@ -107,7 +107,7 @@ public sealed class Conv2d : OpDescriptor
         if (!site.RequireImage(input, "flatten comes last, before linear")) return null;
         if (input.Channels != conv.InChannels)
         {
-            site.Report(DiagnosticDescriptors.ChannelMismatch, site.LocationOf("in_channels"), site.DisplayName, conv.InChannels, input.Channels, $"input {input}");
+            site.ReportChannelMismatch(DiagnosticDescriptors.ChannelMismatch, "in_channels", conv.InChannels, input);
             return null;
         }
         // In 64 bits: dilation x (kernel - 1) passes 2^31 within the arguments' range (PyTorch then rejects the layer).

@@ -52,7 +52,7 @@ public sealed class LayerNorm : OpDescriptor
         }
         if (input.Channels != features)
         {
-            site.Report(DiagnosticDescriptors.ChannelMismatch, site.LocationOf("normalized_shape"), site.DisplayName, features, input.Channels, $"input {input}");
+            site.ReportChannelMismatch(DiagnosticDescriptors.ChannelMismatch, "normalized_shape", features, input);
             return null;
         }
         return input;

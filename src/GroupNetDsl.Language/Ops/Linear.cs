@@ -56,7 +56,7 @@ public sealed class Linear : OpDescriptor
         }
         if (input.Channels != linear.InFeatures)
         {
-            site.Report(DiagnosticDescriptors.LinearFeatureMismatch, site.LocationOf("in_features"), site.DisplayName, linear.InFeatures, input.Channels, $"input {input}");
+            site.ReportChannelMismatch(DiagnosticDescriptors.LinearFeatureMismatch, "in_features", linear.InFeatures, input);
             return null;
         }
         // The generated code indexes the weight, out_features rows of in_features, in 32 bits.

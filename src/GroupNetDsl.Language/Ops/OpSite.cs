@@ -26,6 +26,15 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
     /// <summary>False once an argument was reported.</summary>
     public bool Ok { get; private set; } = true;
 
+    /// <summary>
+    /// The input channels the op declares, when the one problem reported is that its input has others: the binder
+    /// then goes on with the output the op has on the channels it declares, so later errors are reported in the same run.
+    /// </summary>
+    public int? DeclaredChannels => _reports == 1 ? _declaredChannels : null;
+
+    private int _reports;
+    private int? _declaredChannels;
+
     public IEnumerable<string> GivenArguments => arguments.Keys;
 
     public bool Has(string name) => arguments.ContainsKey(name);
@@ -70,6 +79,17 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
     {
         report(descriptor, properties, location, arguments);
         Ok = false;
+        _reports++;
+    }
+
+    /// <summary>
+    /// Reports that the input has other channels than <paramref name="channels"/>, the value of <paramref name="argument"/>
+    /// (<paramref name="descriptor"/>: GNET0203, or the linear's own), and remembers them (see <see cref="DeclaredChannels"/>).
+    /// </summary>
+    public void ReportChannelMismatch(DiagnosticDescriptor descriptor, string argument, int channels, TensorShape input)
+    {
+        Report(descriptor, LocationOf(argument), DisplayName, channels, input.Channels, $"input {input}");
+        _declaredChannels = channels;
     }
 
     /// <summary>True for an image input; else reports that the op needs one.</summary>
@@ -85,7 +105,7 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
     {
         if (!RequireImage(input, hint)) return false;
         if (input.Channels == channels) return true;
-        Report(DiagnosticDescriptors.ChannelMismatch, LocationOf(argument), DisplayName, channels, input.Channels, $"input {input}");
+        ReportChannelMismatch(DiagnosticDescriptors.ChannelMismatch, argument, channels, input);
         return false;
     }
 

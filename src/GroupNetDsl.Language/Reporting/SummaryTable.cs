@@ -36,10 +36,13 @@ public static class SummaryTable
     /// </summary>
     public static IReadOnlyList<SummaryRow> TreeRows(Network network, int? maxDepth = null)
     {
+        var pieces = PiecesOfSeveralTensors(network);
+        List<string> ModulesAround(string path) => ModulesOf(path).Where(m => !pieces.Contains(m)).ToList();
+
         var modules = new Dictionary<string, (long Parameters, long Macs, TensorShape Output)>(StringComparer.Ordinal);
         foreach (var node in network.Nodes)
         {
-            foreach (string module in ModulesOf(node.Path))
+            foreach (string module in ModulesAround(node.Path))
             {
                 modules.TryGetValue(module, out var totals);
                 modules[module] = (totals.Parameters + node.Parameters, totals.Macs + node.MultiplyAccumulates, node.Output);
@@ -49,7 +52,7 @@ public static class SummaryTable
         var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in network.Nodes)
         {
-            var chain = ModulesOf(node.Path);
+            var chain = ModulesAround(node.Path);
             for (int depth = 0; depth < chain.Count; depth++)
             {
                 if ((maxDepth is { } limit && depth > limit) || !shown.Add(chain[depth])) continue;
@@ -75,6 +78,30 @@ public static class SummaryTable
         : bytes < 1_000_000
             ? (bytes / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + " kB"
             : (bytes / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + " MB";
+
+    /// <summary>
+    /// The paths of ops that give several tensors (<c>(a, b) = chunk(x, 2)</c>: nodes chunk.0 and chunk.1, narrows):
+    /// a function in PyTorch, not a module, so its pieces are layer rows where the call is, without a module row. Such
+    /// a path holds only narrows, each right under it; a module that holds anything else keeps its row.
+    /// </summary>
+    private static HashSet<string> PiecesOfSeveralTensors(Network network)
+    {
+        var pieces = new HashSet<string>(StringComparer.Ordinal);
+        var other = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in network.Nodes)
+        {
+            int dot = node.Path.LastIndexOf('.');
+            var around = ModulesOf(node.Path);
+            if (node.Operation is NarrowOp && dot > 0)
+            {
+                pieces.Add(node.Path.Substring(0, dot));
+                around.RemoveAt(around.Count - 1);
+            }
+            other.UnionWith(around);
+        }
+        pieces.ExceptWith(other);
+        return pieces;
+    }
 
     /// <summary>The modules around a layer, outermost first: "stage1.reduce.0" is in "stage1" and "stage1.reduce".</summary>
     private static List<string> ModulesOf(string path)
