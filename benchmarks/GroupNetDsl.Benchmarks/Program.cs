@@ -13,7 +13,8 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --commit <text>       the kernels' commit for the report (default: git rev-parse --short HEAD)
 //   --wait-for-cores <minutes>  before running, wait up to that long for two threads to get two cores' throughput
 //   --quick [name] [--batch8] [--threads 1,2,4] [--contention]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
-//   --steps <name>        each convolution step of a network alone, 1 and 2 threads, against its whole Forward
+//   --steps <name> [step] each convolution step of a network alone, 1 and 2 threads, against its whole Forward
+//                         (with [step]: only the steps whose names contain it)
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
@@ -25,7 +26,7 @@ if (args.Length > 0 && args[0] == "--cores")
 }
 if (args.Length > 1 && args[0] == "--steps")
 {
-    StepProbe.Run(args[1]);
+    StepProbe.Run(args[1], args.Length > 2 ? args[2] : null);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--alloc")

@@ -19,8 +19,11 @@ public static partial class StepProbe
 {
     private const int Rounds = 9;
 
-    /// <summary>Times the steps of every case whose name contains <paramref name="filter"/>.</summary>
-    public static void Run(string filter)
+    /// <summary>
+    /// Times the steps of every case whose name contains <paramref name="filter"/>; with <paramref name="stepFilter"/>,
+    /// only the convolution steps whose names contain it (for a profiler), without the linear layers and the Forward.
+    /// </summary>
+    public static void Run(string filter, string? stepFilter = null)
     {
         foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
@@ -33,13 +36,14 @@ public static partial class StepProbe
             Console.WriteLine($"{"step",-100} {"1 thr",9} {"2 thr",9} {"1/2",6}");
             using var team = new WorkerTeam(2);
             double sum1 = 0, sum2 = 0;
-            foreach (var step in Steps(network.GeneratedClass))
+            foreach (var step in Steps(network.GeneratedClass).Where(s => stepFilter is null || s.Name.Contains(stepFilter, StringComparison.OrdinalIgnoreCase)))
             {
                 var (one, two) = Alternate(() => step.Run(null), () => step.Run(team));
                 sum1 += one;
                 sum2 += two;
                 Console.WriteLine($"{step.Name,-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
             }
+            if (stepFilter is not null) continue;
             foreach (var (inFeatures, outFeatures) in Linears(network.GeneratedClass))
             {
                 float[] weight = RandomInput.Create(inFeatures * outFeatures), features = RandomInput.Create(inFeatures), bias = RandomInput.Create(outFeatures), result = new float[outFeatures];

@@ -285,7 +285,16 @@ static class ConvolutionPlanner
         return shape.Padding == 1 && shape.Width >= InPlaceMinimumWidth ? ConvolutionVariant.DepthwiseInPlace : ConvolutionVariant.DepthwiseFourRows;
     }
 
-    /// <summary>Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one.</summary>
-    private static int SeparableBandRows(in ConvolutionShape depthwise, int floats) =>
-        Math.Max(1, Math.Min(depthwise.OutputHeight, floats / (depthwise.OutChannels * depthwise.OutputWidth)));
+    /// <summary>
+    /// Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one; at least
+    /// the four rows of the four-row 3x3 kernels where they apply and that band fits in twice the floats (fewer rows
+    /// would fill phase planes for each band, their rows above and below read again by the next band).
+    /// </summary>
+    private static int SeparableBandRows(in ConvolutionShape depthwise, int floats)
+    {
+        int rowFloats = depthwise.OutChannels * depthwise.OutputWidth;
+        int rows = Math.Max(1, Math.Min(depthwise.OutputHeight, floats / rowFloats));
+        bool fourRowKernel = depthwise.Kernel == 3 && depthwise.Stride == 1 && depthwise.Dilation == 1 && DepthwiseVariant(depthwise, FourRows) != ConvolutionVariant.DepthwiseFlat;
+        return fourRowKernel && rows < FourRows && depthwise.OutputHeight >= FourRows && (long)FourRows * rowFloats <= 2L * floats ? FourRows : rows;
+    }
 }

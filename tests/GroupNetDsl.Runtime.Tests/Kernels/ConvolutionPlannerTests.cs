@@ -81,7 +81,8 @@ public class ConvolutionPlannerTests
     {
         { 32, 112, 112, 1, InPlace, 6, 4, ThreadSplit.RowBands },     // 24576 / (32 x 112), 16384 / (32 x 112)
         { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
-        { 144, 56, 56, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },      // bands of fewer than four rows
+        { 144, 56, 56, 1, InPlace, 4, 4, ThreadSplit.RowBands },      // four rows, though 3 and 2 fit: at most twice the floats
+        { 288, 56, 56, 1, Taps3x3, 1, 1, ThreadSplit.RowBands },      // four rows would be more than twice the floats
         { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
         // Up to 256 pixels: one band of every row, threads take runs of channels, then of output channels.
         { 960, 7, 7, 1, Flat, 7, 7, ThreadSplit.OutputChannels },

@@ -18,6 +18,7 @@ public class SeparableKernelTests
         { 3, 1, 12, 9, 5, 1, 2, 4 },      // a 5x5 filter, padding 2
         { 48, 1, 30, 40, 3, 1, 1, 24 },   // bands of 12, 12 and 6 rows
         { 64, 1, 7, 400, 3, 1, 1, 8 },    // rows so wide that each band is one row
+        { 144, 1, 9, 56, 3, 1, 1, 24 },   // bands of four rows where three fit the budget: 4, 4 and 1 rows
         { 2, 1, 3, 3, 3, 2000, 1, 3 },    // stride 2000: a phase table of stride^2 ints on the stack overflowed it
         // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
         // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
