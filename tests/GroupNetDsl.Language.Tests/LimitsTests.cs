@@ -96,8 +96,9 @@ public class BoundedWorkTests
         Assert.Contains("call each member once", diagnostic.Message);
         Assert.Equal(text.Split('\n').Length - 1, diagnostic.Location.Line);
         Assert.Null(Assert.Single(result.Networks).Network);
-        // On main this ran for minutes; the limit is meant to stop it in well under a second.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        // A runaway guard, not a speed check: without the limit this ran for minutes. The limit itself is proven by
+        // the diagnostic above; 30 s leaves room for a machine loaded by other builds (5 s failed once at load 30).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
     [Fact]
