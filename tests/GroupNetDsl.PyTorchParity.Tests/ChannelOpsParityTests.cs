@@ -60,10 +60,17 @@ public class ChannelOpsParityTests
         var output = new float[expected.Length];
         for (int i = 0; i < 3; i++) network.Forward(input, output, batchSize: 2);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) network.Forward(input, output, batchSize: 2);
+        // A Forward that allocates does so in every window; the runtime (tiering up methods while other tests run)
+        // once charged 1,536 bytes to one window under load. So the best of three windows must be 0 B.
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 3 && fewest != 0; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) network.Forward(input, output, batchSize: 2);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
