@@ -1,4 +1,5 @@
 using GroupNetDsl.Kernels;
+using GroupNetDsl.TestSupport.Reference;
 
 namespace GroupNetDsl.Runtime.Tests.Kernels;
 
@@ -58,6 +59,69 @@ public class ActivationTests
             double expected = ExpectedConvolution.Activate(activation, x[i]);
             Assert.True(Math.Abs(y[i] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"{activation}({x[i]:R}) = {y[i]:R}, expected {expected:R}");
         }
+    }
+
+    /// <summary>Every 2^-12 from -104 to 104 plus values 3 ulp apart around the overflow of exp(-x) near -88.72.</summary>
+    private static float[] DenseInputs()
+    {
+        var values = new List<float>();
+        for (int i = -104 * 4096; i <= 104 * 4096; i++) values.Add(i / 4096f);
+        for (float x = -88.5f; x > -89f; x = MathF.BitDecrement(MathF.BitDecrement(MathF.BitDecrement(x)))) values.Add(x);
+        return values.ToArray();
+    }
+
+    /// <summary>|actual - expected| in units of the float spacing at expected (2^-149 among the denormals).</summary>
+    private static double Ulps(float actual, double expected)
+    {
+        float rounded = Math.Abs((float)expected);
+        double spacing = float.IsFinite(MathF.BitIncrement(rounded)) ? (double)MathF.BitIncrement(rounded) - rounded : (double)rounded - MathF.BitDecrement(rounded);
+        return Math.Abs(actual - expected) / spacing;
+    }
+
+    [Theory]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.Silu)]
+    public void Sigmoid_and_silu_are_within_3_ulp_of_exp_in_double(Activation activation)
+    {
+        // Below -88.72, exp(-x) overflows float, so sigmoid is 0 and SiLU -0, as PyTorch's float formula gives:
+        // the exact values there are below 2^-127.
+        const float overflow = -88.72283f;
+        float[] x = DenseInputs();
+        float[] y = (float[])x.Clone();
+        Apply(activation, y);
+        double worst = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = ExpectedConvolution.Activate(activation, x[i]);
+            if (x[i] < overflow)
+            {
+                Assert.Equal(activation == Activation.Sigmoid ? 0 : BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(y[i]));
+                Assert.True(Math.Abs(expected) < Math.Pow(2, -127) * Math.Max(1, -x[i]), $"{activation}({x[i]:R}) = {expected:R}");
+                continue;
+            }
+            double ulps = Ulps(y[i], expected);
+            worst = Math.Max(worst, ulps);
+            Assert.True(ulps <= 3, $"{activation}({x[i]:R}) = {y[i]:R}, expected {expected:R}: {ulps:F2} ulp");
+        }
+        Assert.True(worst > 0.5, "The sweep reaches values that round.");
+    }
+
+    [Fact]
+    public void Extremes_give_zero_one_or_nan_never_a_wrong_number()
+    {
+        Assert.Equal(0f, VectorKernels.Sigmoid(-100f));
+        Assert.Equal(0f, VectorKernels.Sigmoid(-1e30f));
+        Assert.Equal(1f, VectorKernels.Sigmoid(100f));
+        Assert.Equal(0.5f, VectorKernels.Sigmoid(-0f));
+        Assert.Equal(0.5f, VectorKernels.Sigmoid(1e-45f));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(VectorKernels.Silu(-0f)));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(VectorKernels.Silu(-100f)));
+        Assert.Equal(100f, VectorKernels.Silu(100f));
+        Assert.Equal(88f, VectorKernels.Silu(88f));
+        Assert.True(float.IsNaN(VectorKernels.Silu(float.NaN)));
+        // exp(88.72) is just below float's largest value; sigmoid(-88.72) is a denormal, still within 3 ulp.
+        Assert.True(Ulps(VectorKernels.Sigmoid(-88.72f), NaiveReference.Sigmoid(-88.72f)) <= 3);
+        foreach (float x in new[] { 88.73f, 89f, 104f, 105f, 1e30f }) Assert.Equal(0f, VectorKernels.Sigmoid(-x));
     }
 
     [Theory]
