@@ -15,6 +15,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --quick [name] [--batch8] [--threads 1,2,4] [--contention]  a rough Stopwatch comparison for development; no BenchmarkDotNet, no report
 //   --steps <name> [step] each convolution step of a network alone, 1 and 2 threads, against its whole Forward
 //                         (with [step]: only the steps whose names contain it)
+//   --loop <name> [seconds] [threads]  only the whole Forward of one network in a loop (for a profiler such as perf)
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
@@ -27,6 +28,12 @@ if (args.Length > 0 && args[0] == "--cores")
 if (args.Length > 1 && args[0] == "--steps")
 {
     StepProbe.Run(args[1], args.Length > 2 ? args[2] : null);
+    return 0;
+}
+if (args.Length > 1 && args[0] == "--loop")
+{
+    StepProbe.Loop(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--alloc")

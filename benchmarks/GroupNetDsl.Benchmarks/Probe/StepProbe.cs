@@ -64,6 +64,25 @@ public static partial class StepProbe
         }
     }
 
+    /// <summary>Runs the whole Forward of the first case whose name contains <paramref name="filter"/> for about
+    /// <paramref name="seconds"/>, and prints the mean time per call: a steady load for a sampling profiler.</summary>
+    public static void Loop(string filter, double seconds, int threads)
+    {
+        NetworkCase network = NetworkCatalog.All.First(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+        float[] input = RandomInput.Create(network.InputLength), output = new float[network.OutputLength];
+        BatchForward forward = network.Load(threads);
+        for (int i = 0; i < 20; i++) forward(input, output, 1);
+        var clock = Stopwatch.StartNew();
+        long calls = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            forward(input, output, 1);
+            calls++;
+        }
+        Console.WriteLine($"{network.Name}: {calls} calls, {clock.Elapsed.TotalMicroseconds / calls:F1} µs per call on {threads} thread(s)");
+        (forward.Target as IDisposable)?.Dispose();
+    }
+
     private sealed record Step(string Name, Action<WorkerTeam?> Run);
 
     // The steps in the order their constants are declared (the order of the layers).

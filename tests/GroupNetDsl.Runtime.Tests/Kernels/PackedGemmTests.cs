@@ -18,6 +18,10 @@ public class PackedGemmTests
     [InlineData(16, 30, 49)]    // 8-row blocks (512-bit): a panel and a one-vector tail (7x7)
     [InlineData(40, 9, 196)]    // four panels and a one-vector tail (14x14), through copied panels
     [InlineData(13, 5, 60)]     // a tail of 12 columns, a partial row block
+    [InlineData(240, 960, 1)]   // column by column (squeeze-and-excitation at 1x1): 8-row blocks, whole strides
+    [InlineData(16, 13, 2)]     // column by column: a stride and a tail of the spread weights
+    [InlineData(30, 120, 1)]    // column by column, 6-row blocks
+    [InlineData(9, 37, 7)]      // column by column, 4-row blocks, a partial block
     public void MultiplyMatchesPlainLoops(int rows, int depth, int columns)
     {
         var random = new Random(rows * 1000 + depth * 10 + columns);
@@ -77,6 +81,7 @@ public class PackedGemmTests
     [InlineData(90, 33, 14)]    // 6-row blocks, fewer columns than a panel
     [InlineData(9, 5, 196)]     // 4-row blocks: three, too few for a team to share
     [InlineData(160, 12, 7)]    // more threads' parts than some runs of blocks
+    [InlineData(960, 240, 1)]   // column by column
     public void RowBlocksSplitAmongThreadsGiveTheBitsOfOneThreadAndStayInTheirRows(int rows, int depth, int columns)
     {
         // The product split by row blocks on 2 and 3 threads against one thread, C's rows columns + 5 apart inside
@@ -133,6 +138,7 @@ public class PackedGemmTests
     [Theory]
     [InlineData(9, 5, 70)]      // 4-row blocks, read in place
     [InlineData(48, 7, 100)]    // 8- or 6-row blocks through a copied panel, a tail
+    [InlineData(48, 7, 5)]      // column by column
     public void RowStartsReadOverlappingRowsInPlaceAndOutputRowsKeepTheirStride(int rows, int depth, int columns)
     {
         // B's row k is b[k .. k + columns): every row a shifted view of one array, as a convolution reads its
