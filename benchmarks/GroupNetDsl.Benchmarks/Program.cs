@@ -16,6 +16,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --steps <name> [step] each convolution step of a network alone, 1 and 2 threads, against its whole Forward
 //                         (with [step]: only the steps whose names contain it)
 //   --loop <name> [seconds] [threads]  only the whole Forward of one network in a loop (for a profiler such as perf)
+//   --ort-profile <name> [threads]  ONNX Runtime's own per-node times for one network (its profiler)
 //   --alloc               bytes the process allocates over 2,000 Forward calls of each case
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
@@ -34,6 +35,11 @@ if (args.Length > 1 && args[0] == "--loop")
 {
     StepProbe.Loop(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+if (args.Length > 1 && args[0] == "--ort-profile")
+{
+    OrtProfile.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--alloc")

@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using static GroupNetDsl.Kernels.VectorMath;
 
 namespace GroupNetDsl.Kernels;
@@ -204,7 +206,7 @@ public static class PackedGemm
         if (first >= last || firstBlock >= lastBlock) return;
         if (columns <= FewColumns)
         {
-            ColumnByColumn(packedA, rows, depth, b, rowStarts, columns, bias, residual, activation, c, outputStride, firstBlock, lastBlock);
+            ColumnByColumn(packedA, rows, depth, b, rowStarts, columns, first, last, bias, residual, activation, c, outputStride, firstBlock, lastBlock);
             return;
         }
         int blockRows = BlockRows(rows);
@@ -255,6 +257,11 @@ public static class PackedGemm
                 }
             }
         }
+        if (narrowTail is > 0 and <= FewTailColumns)
+        {
+            ColumnByColumn(packedA, rows, depth, b, rowStarts, columns, last - narrowTail, last, bias, residual, activation, c, outputStride, firstBlock, lastBlock);
+            return;
+        }
         if (narrowTail > 0)
         {
             var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
@@ -276,96 +283,90 @@ public static class PackedGemm
         if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, firstBlock, lastBlock, bias, residual, activation, c, outputStride);
     }
 
-    // Columns up to which the product runs column by column: a tile padded to a panel of 48 would compute mostly zeros
-    // (a squeeze-and-excitation 1x1 conv on its 1x1 plane: 960->240 took 83 µs through a padded panel).
+    // Columns up to which a whole product runs column by column: a tile padded to a panel of 48 would compute mostly
+    // zeros (a squeeze-and-excitation 1x1 conv on its 1x1 plane: 960->240 took 83 µs through a padded panel).
     private const int FewColumns = 7;
 
-    // The packed weights are read in strides of this many floats: a multiple of every block height (4, 6 and 8), so
-    // lane j of a stride always holds row j % blockRows.
-    private const int SpreadPeriod = 48;
+    // A column tail of 8-row blocks up to this wide runs column by column too, not through a one-vector tile (at 7x7,
+    // 49 columns leave a tail of 1, which used one lane of 16).
+    private const int FewTailColumns = 3;
+
+    [ThreadStatic]
+    private static float[]? t_columnSums;
 
     /// <summary>
-    /// The product one column at a time, for products narrower than a vector: B's column is spread to the packed
-    /// layout (spread[k x blockRows + r] = b[k, n]), so each row block's sums are an elementwise product of two
-    /// contiguous runs, read once at full vector width; the weights, not the arithmetic, set the pace.
+    /// Columns [first, last) of row blocks [firstBlock, lastBlock), one column at a time, with vectors along a block's
+    /// rows instead of the columns: four blocks at once, each as two 4-row vectors (rows 0-3 and the last four, which
+    /// overlap in a 6-row block). Every output is the same chain of multiply-adds over k, from zero, as in the tiles,
+    /// then the bias, residual and activation in the tiles' order: the same bits, whichever computes a column.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ColumnByColumn(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns,
+    private static void ColumnByColumn(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, int firstBlock, int lastBlock)
     {
         int blockRows = BlockRows(rows);
         int blockLength = depth * blockRows;
-        var spread = ThreadScratch.Get(ref t_panel, blockLength);
-        Span<float> sums = stackalloc float[WideBlockRows];
-        for (int n = 0; n < columns; n++)
+        int firstRow = firstBlock * blockRows, rowCount = Math.Min(lastBlock * blockRows, rows) - firstRow;
+        // Multiply checked that every row of B lies inside b and that packedA holds every block.
+        if (packedA.Length < lastBlock * blockLength) throw new ArgumentException("A span is shorter than the sizes require.");
+        var sums = ThreadScratch.Get(ref t_columnSums, lastBlock * blockRows - firstRow);
+        ref float ap = ref MemoryMarshal.GetReference(packedA);
+        ref float bp = ref MemoryMarshal.GetReference(b);
+        ref float sp = ref MemoryMarshal.GetReference(sums);
+        int high = blockRows - 4;
+        for (int n = first; n < last; n++)
         {
-            for (int k = 0; k < depth; k++) spread.Slice(k * blockRows, blockRows).Fill(b[(rowStarts.IsEmpty ? k * columns : rowStarts[k]) + n]);
-            for (int block = firstBlock; block < lastBlock; block++)
+            for (int block = firstBlock; block < lastBlock; block += 4)
             {
-                int firstRow = block * blockRows, valid = Math.Min(blockRows, rows - firstRow);
-                BlockSums(packedA.Slice(block * blockLength, blockLength), spread, blockRows, sums);
-                for (int row = 0; row < valid; row++)
+                // Fewer than four blocks left: the last one is computed again in the unused places.
+                int b1 = Math.Min(block + 1, lastBlock - 1), b2 = Math.Min(block + 2, lastBlock - 1), b3 = Math.Min(block + 3, lastBlock - 1);
+                ref float a0 = ref Unsafe.Add(ref ap, block * blockLength);
+                ref float a1 = ref Unsafe.Add(ref ap, b1 * blockLength);
+                ref float a2 = ref Unsafe.Add(ref ap, b2 * blockLength);
+                ref float a3 = ref Unsafe.Add(ref ap, b3 * blockLength);
+                Vector128<float> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+                for (int k = 0; k < depth; k++)
                 {
-                    if (bias.Length != 0) sums[row] += bias[firstRow + row];
-                    int at = (firstRow + row) * outputStride + n;
-                    Epilogue.StoreRun(sums.Slice(row, 1), residual.Length != 0 ? residual.Slice(at, 1) : default, activation, c.Slice(at, 1));
+                    var x = Vector128.Create(Unsafe.Add(ref bp, (rowStarts.IsEmpty ? k * columns : rowStarts[k]) + n));
+                    nuint lo = (nuint)(k * blockRows), hi = lo + (nuint)high;
+                    l0 = Madd128(Vector128.LoadUnsafe(ref a0, lo), x, l0);
+                    h0 = Madd128(Vector128.LoadUnsafe(ref a0, hi), x, h0);
+                    l1 = Madd128(Vector128.LoadUnsafe(ref a1, lo), x, l1);
+                    h1 = Madd128(Vector128.LoadUnsafe(ref a1, hi), x, h1);
+                    l2 = Madd128(Vector128.LoadUnsafe(ref a2, lo), x, l2);
+                    h2 = Madd128(Vector128.LoadUnsafe(ref a2, hi), x, h2);
+                    l3 = Madd128(Vector128.LoadUnsafe(ref a3, lo), x, l3);
+                    h3 = Madd128(Vector128.LoadUnsafe(ref a3, hi), x, h3);
                 }
+                // sums has room for whole blocks; a repeated block writes the same values to its own place again.
+                StoreBlock(ref sp, (block - firstBlock) * blockRows, high, l0, h0);
+                StoreBlock(ref sp, (b1 - firstBlock) * blockRows, high, l1, h1);
+                StoreBlock(ref sp, (b2 - firstBlock) * blockRows, high, l2, h2);
+                StoreBlock(ref sp, (b3 - firstBlock) * blockRows, high, l3, h3);
             }
+            var column = sums.Slice(0, rowCount);
+            for (int r = 0; r < rowCount; r++)
+            {
+                float value = column[r] + (bias.Length != 0 ? bias[firstRow + r] : 0f);
+                if (residual.Length != 0) value += residual[(firstRow + r) * outputStride + n];
+                column[r] = activation <= Activation.Relu6 ? Epilogue.Activate(value, activation) : value;
+            }
+            if (activation > Activation.Relu6) Epilogue.ActivateInPlace(column, activation);
+            for (int r = 0; r < rowCount; r++) c[(firstRow + r) * outputStride + n] = column[r];
         }
     }
 
-    /// <summary>sums[r] = the sum over k of a[k x blockRows + r] x spread[k x blockRows + r], for r below blockRows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums(ReadOnlySpan<float> a, ReadOnlySpan<float> spread, int blockRows, Span<float> sums)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlock(ref float sums, int at, int high, Vector128<float> low, Vector128<float> highRows)
     {
-        Span<float> lanes = stackalloc float[SpreadPeriod];
-        ref float pa = ref MemoryMarshal.GetReference(a);
-        ref float ps = ref MemoryMarshal.GetReference(spread);
-        ref float pl = ref MemoryMarshal.GetReference(lanes);
-        int length = a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // Two strides per step on six independent sums, to keep loads in flight.
-            Vector512<float> s0 = default, s1 = default, s2 = default, t0 = default, t1 = default, t2 = default;
-            for (; i + 2 * SpreadPeriod <= length; i += 2 * SpreadPeriod)
-            {
-                nuint at = (nuint)i;
-                s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at), Vector512.LoadUnsafe(ref ps, at), s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at + 16), Vector512.LoadUnsafe(ref ps, at + 16), s1);
-                s2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at + 32), Vector512.LoadUnsafe(ref ps, at + 32), s2);
-                t0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at + 48), Vector512.LoadUnsafe(ref ps, at + 48), t0);
-                t1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at + 64), Vector512.LoadUnsafe(ref ps, at + 64), t1);
-                t2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, at + 80), Vector512.LoadUnsafe(ref ps, at + 80), t2);
-            }
-            (s0 + t0).StoreUnsafe(ref pl);
-            (s1 + t1).StoreUnsafe(ref pl, 16);
-            (s2 + t2).StoreUnsafe(ref pl, 32);
-        }
-        else if (Vector.IsHardwareAccelerated)
-        {
-            lanes.Clear();
-            for (; i + SpreadPeriod <= length; i += SpreadPeriod)
-            {
-                for (int j = 0; j < SpreadPeriod; j += Vector<float>.Count)
-                {
-                    nuint at = (nuint)(i + j);
-                    VectorMath.Madd(Vector.LoadUnsafe(ref pa, at), Vector.LoadUnsafe(ref ps, at), Vector.LoadUnsafe(ref pl, (nuint)j)).StoreUnsafe(ref pl, (nuint)j);
-                }
-            }
-        }
-        else
-        {
-            lanes.Clear();
-        }
-        // The rest, a whole number of depth steps: lane (i % SpreadPeriod) still holds row i % blockRows.
-        for (; i < length; i++) lanes[i % SpreadPeriod] += a[i] * spread[i];
-        for (int r = 0; r < blockRows; r++)
-        {
-            float sum = 0f;
-            for (int j = r; j < SpreadPeriod; j += blockRows) sum += lanes[j];
-            sums[r] = sum;
-        }
+        low.StoreUnsafe(ref sums, (nuint)at);
+        highRows.StoreUnsafe(ref sums, (nuint)(at + high));
     }
+
+    /// <summary>a * b + c as the tiles compute it: fused where the hardware has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Madd128(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Fma.IsSupported || AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary>The row starts k x pitch for k below depth, in a per-thread buffer.</summary>
     private static ReadOnlySpan<int> Starts(ref int[]? buffer, int depth, int pitch)

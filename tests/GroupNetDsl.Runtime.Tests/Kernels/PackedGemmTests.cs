@@ -54,6 +54,11 @@ public class PackedGemmTests
     [InlineData(16, 30, 49)]
     [InlineData(40, 9, 196)]
     [InlineData(24, 7, 64)]
+    [InlineData(1152, 19, 1)]   // column by column: 8-row blocks, a remainder of fewer than four blocks
+    [InlineData(30, 11, 3)]     // column by column: 6-row blocks
+    [InlineData(12, 9, 7)]      // column by column: 4-row blocks
+    [InlineData(32, 15, 97)]    // 8-row blocks with 512-bit vectors: two panels and a tail of one column
+    [InlineData(40, 9, 147)]    // three panels and a tail of three columns
     public void ColumnsGetTheSameBitsWhateverTileComputesThem(int rows, int depth, int columns)
     {
         // The first columns of a wider product (whole panels) against the product of only those columns (its last
