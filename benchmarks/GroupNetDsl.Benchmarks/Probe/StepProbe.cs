@@ -169,8 +169,26 @@ public static partial class StepProbe
         return (a[Rounds / 2], b[Rounds / 2]);
     }
 
+    // GROUPNET_STEPS_COLD=<MB>: each call after that many MB of other writes, so the step's weights and input come from
+    // the L3 cache (4: as in a network whose weights fit in L3) or from memory (64: as in ResNeXt-50, 100 MB of weights).
+    private static readonly int ColdMegabytes = int.TryParse(Environment.GetEnvironmentVariable("GROUPNET_STEPS_COLD"), out int mb) ? mb : 0;
+    private static readonly bool Cold = ColdMegabytes > 0;
+    private static readonly byte[] Evictor = new byte[Math.Max(1, ColdMegabytes) << 20];
+
     private static double Time(Action action)
     {
+        if (Cold)
+        {
+            long total = 0;
+            for (int call = 0; call < 20; call++)
+            {
+                Evictor.AsSpan().Fill((byte)call);
+                long begin = Stopwatch.GetTimestamp();
+                action();
+                total += Stopwatch.GetTimestamp() - begin;
+            }
+            return total * 1e6 / Stopwatch.Frequency / 20;
+        }
         long budget = Stopwatch.Frequency / 50;
         int calls = 0;
         long start = Stopwatch.GetTimestamp();
