@@ -213,16 +213,65 @@ internal static class Epilogue
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ActivateInPlace(Span<float> values, Activation activation)
     {
+        // One loop per activation, each compiled for its constant: no test of the activation per vector.
+        switch (activation)
+        {
+            case Activation.Sigmoid: Activate(values, Activation.Sigmoid); break;
+            case Activation.Silu: Activate(values, Activation.Silu); break;
+            case Activation.Hardswish: Activate(values, Activation.Hardswish); break;
+            case Activation.Hardsigmoid: Activate(values, Activation.Hardsigmoid); break;
+            default: Activate(values, activation); break;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ActivateInPlace(Span{float}, Activation)"/> on <paramref name="rows"/> runs of <paramref name="width"/>
+    /// values, <paramref name="stride"/> apart from <paramref name="offset"/>: a stored tile in one call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void ActivateRowsInPlace(Span<float> values, int offset, int rows, int stride, int width, Activation activation)
+    {
+        if (rows <= 0) return;
+        if (offset < 0 || (long)offset + (long)(rows - 1) * stride + width > values.Length) throw new ArgumentException("A span is shorter than the sizes require.");
+        switch (activation)
+        {
+            case Activation.Sigmoid: ActivateRows(values, offset, rows, stride, width, Activation.Sigmoid); break;
+            case Activation.Silu: ActivateRows(values, offset, rows, stride, width, Activation.Silu); break;
+            case Activation.Hardswish: ActivateRows(values, offset, rows, stride, width, Activation.Hardswish); break;
+            case Activation.Hardsigmoid: ActivateRows(values, offset, rows, stride, width, Activation.Hardsigmoid); break;
+            default: ActivateRows(values, offset, rows, stride, width, activation); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ActivateRows(Span<float> values, int offset, int rows, int stride, int width, Activation activation)
+    {
+        for (int row = 0; row < rows; row++) Activate(values.Slice(offset + row * stride, width), activation);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Activate(Span<float> values, Activation activation)
+    {
         int n = values.Length;
         ref float y = ref MemoryMarshal.GetReference(values);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        // A run that ends between vectors: its last whole vector is read before the loop changes it, and stored last over
+        // the lanes the loop wrote (the same values, from the same inputs), instead of a scalar tail.
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
+            nuint lastAt = (nuint)(n - Vector512<float>.Count);
+            var last = Vector512.LoadUnsafe(ref y, lastAt);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count) ActivationMath.Apply(Vector512.LoadUnsafe(ref y, (nuint)i), activation).StoreUnsafe(ref y, (nuint)i);
+            if (i < n) ActivationMath.Apply(last, activation).StoreUnsafe(ref y, lastAt);
+            return;
         }
-        else if (Vector.IsHardwareAccelerated)
+        if (!Vector512.IsHardwareAccelerated && Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {
+            nuint lastAt = (nuint)(n - Vector<float>.Count);
+            var last = Vector.LoadUnsafe(ref y, lastAt);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) ActivationMath.Apply(Vector.LoadUnsafe(ref y, (nuint)i), activation).StoreUnsafe(ref y, (nuint)i);
+            if (i < n) ActivationMath.Apply(last, activation).StoreUnsafe(ref y, lastAt);
+            return;
         }
         for (; i < n; i++) Unsafe.Add(ref y, i) = ActivationMath.Apply(Unsafe.Add(ref y, i), activation);
     }

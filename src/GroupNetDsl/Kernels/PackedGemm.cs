@@ -498,8 +498,7 @@ public static class PackedGemm
         }
         if (activation > Activation.Relu6)
         {
-            int width = PanelWidth(blockRows);
-            for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + n, width), activation);
+            Epilogue.ActivateRowsInPlace(c, firstRow * outputStride + n, validRows, outputStride, PanelWidth(blockRows), activation);
         }
     }
 
