@@ -1,7 +1,8 @@
 """Single-layer reference modules for the benchmark layer suite.
 
 Run from the repository root:
-    /usr/bin/python3 tests/reference/export_layers.py
+    /usr/bin/python3 tests/reference/export_layers.py           # -> tests/reference/data/layers/
+    /usr/bin/python3 tests/reference/export_layers.py --large   # -> artifacts/layers/ (git-ignored, about 20 MB)
 
 Writes into tests/reference/data/layers/, for each layer of the suite in
 benchmarks/GroupNetDsl.Benchmarks (issue 5, item 4):
@@ -13,6 +14,11 @@ benchmarks/GroupNetDsl.Benchmarks (issue 5, item 4):
     export.py (opset 13, input `input`, output `output`, dynamic batch axis).
 
 The pools of POOLS have no weights: their .safetensors file is empty.
+
+--large writes only the layers of LARGE_LAYERS, in the same format, into
+artifacts/layers/ (git-ignored): ResNeXt-50's and MobileNetV2's last 1x1
+convs, whose weights (8 MB and 1.6 MB, each in both files) are too large to
+commit. The benchmarks look for them there and skip them when absent.
 
 Each layer: torch.manual_seed(SEED) then nn.Conv2d(...), eval() mode, the
 default (kaiming-uniform) initialization. Deterministic like export.py: the
@@ -28,9 +34,10 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from export import SEED, export_onnx, setup_determinism, write  # noqa: E402
+from export import REPO, SEED, export_onnx, setup_determinism, write  # noqa: E402
 
 LAYERS_DATA = os.path.join(HERE, "data", "layers")
+LARGE_LAYERS_DATA = os.path.join(REPO, "artifacts", "layers")
 
 # name, (in_channels, out_channels, kernel_size, stride, padding, groups), input shape (C, H, W).
 # The names are the network names declared in benchmarks/GroupNetDsl.Benchmarks/Networks/LayerSuite.gnet.
@@ -51,6 +58,12 @@ LAYERS = [
     ("PW_64_256_28", (64, 256, 1, 1, 0, 1), (64, 28, 28)),
 ]
 
+# Layers as LAYERS, written by --large into artifacts/layers/: pointwise 1x1 at 7x7 (ResNeXt-50's last stage, MobileNetV2's last conv).
+LARGE_LAYERS = [
+    ("PW_1024_2048_7", (1024, 2048, 1, 1, 0, 1), (1024, 7, 7)),
+    ("PW_320_1280_7", (320, 1280, 1, 1, 0, 1), (320, 7, 7)),
+]
+
 
 # name, (kernel_size, stride, padding), input shape (C, H, W): nn.MaxPool2d, no weights (an empty state_dict).
 POOLS = [
@@ -65,17 +78,27 @@ def build_layer(cin, cout, k, stride, padding, groups):
     return layer
 
 
-def main():
-    setup_determinism()
-    os.makedirs(LAYERS_DATA, exist_ok=True)
-    print("torch", torch.__version__)
+def export_layers(layers, folder):
+    """Writes each layer's .safetensors and .onnx into folder; returns whether every ONNX export worked."""
+    os.makedirs(folder, exist_ok=True)
     onnx_ok = True
-    for name, (cin, cout, k, stride, padding, groups), shape in LAYERS:
+    for name, (cin, cout, k, stride, padding, groups), shape in layers:
         layer = build_layer(cin, cout, k, stride, padding, groups)
         state = OrderedDict((key, value.detach().clone().contiguous()) for key, value in layer.state_dict().items())
         assert list(state) == ["weight"], list(state)
-        write(os.path.join(LAYERS_DATA, name + ".safetensors"), state)
-        onnx_ok &= export_onnx(layer, shape, os.path.join(LAYERS_DATA, name + ".onnx"))
+        write(os.path.join(folder, name + ".safetensors"), state)
+        onnx_ok &= export_onnx(layer, shape, os.path.join(folder, name + ".onnx"))
+    return onnx_ok
+
+
+def main():
+    setup_determinism()
+    print("torch", torch.__version__)
+    if "--large" in sys.argv[1:]:
+        onnx_ok = export_layers(LARGE_LAYERS, LARGE_LAYERS_DATA)
+        print("onnx export:", "ok" if onnx_ok else "FAILED (see above)")
+        return
+    onnx_ok = export_layers(LAYERS, LAYERS_DATA)
     for name, (k, stride, padding), shape in POOLS:
         pool = nn.MaxPool2d(k, stride=stride, padding=padding).eval()
         write(os.path.join(LAYERS_DATA, name + ".safetensors"), OrderedDict())
