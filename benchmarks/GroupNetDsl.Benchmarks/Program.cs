@@ -73,6 +73,7 @@ if (!options.ReportOnly)
     double? loadBefore = RunInfo.LoadAverage();
     Type[] torchvision = TorchvisionNetworks.Available.Count > 0 ? [typeof(TorchvisionBenchmarks)] : [];
     foreach (var network in TorchvisionNetworks.Benchmarked.Except(TorchvisionNetworks.Available)) Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
+    foreach (var network in NetworkCatalog.Layers.Except(NetworkCatalog.AvailableLayers)) Console.WriteLine(NetworkCatalog.Skipped(network));
     BenchmarkSwitcher
         .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), .. torchvision, typeof(ThreadingBenchmarks), typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());

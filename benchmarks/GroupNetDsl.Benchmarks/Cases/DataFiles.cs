@@ -11,7 +11,7 @@ public static class DataFiles
 
     /// <summary>The full path of a file of the data folder.</summary>
     public static string PathOf(string relativePath) => Find(relativePath) ?? throw new FileNotFoundException(
-            $"'{relativePath}' is neither in {Path.Combine(AppContext.BaseDirectory, "data")} nor in tests/reference/data nor in artifacts; run tests/reference/export.py and export_layers.py (export_zoo.py --full for artifacts/zoo).",
+            $"'{relativePath}' is neither in {Path.Combine(AppContext.BaseDirectory, "data")} nor in tests/reference/data nor in artifacts; run tests/reference/export.py and export_layers.py (export_layers.py --large for artifacts/layers, export_zoo.py --full for artifacts/zoo).",
             relativePath);
 
     private static string? Find(string relativePath)

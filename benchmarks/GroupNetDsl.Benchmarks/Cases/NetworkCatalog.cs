@@ -20,6 +20,21 @@ public static class NetworkCatalog
             MiniGroupNet.MultiplyAccumulates, "minigroupnet_g8.safetensors", "minigroupnet_g8.onnx", typeof(MiniGroupNet)),
     ];
 
+    /// <summary>The command that writes the large layers' files into artifacts/layers/.</summary>
+    public const string LargeLayersExportCommand = "/usr/bin/python3 tests/reference/export_layers.py --large";
+
+    /// <summary>
+    /// The layers whose files are too large for the repository (`export_layers.py --large` writes them into
+    /// artifacts/layers/): every use skips one whose files are absent, saying so.
+    /// </summary>
+    public static IReadOnlyList<NetworkCase> LargeLayers { get; } =
+    [
+        Layer(nameof(PW_1024_2048_7), "pointwise 1x1, 1024 -> 2048, 7x7 (ResNeXt-50's last stage)",
+            PW_1024_2048_7.InputChannels, PW_1024_2048_7.InputHeight, PW_1024_2048_7.InputWidth, PW_1024_2048_7.OutputLength, PW_1024_2048_7.MultiplyAccumulates, typeof(PW_1024_2048_7)),
+        Layer(nameof(PW_320_1280_7), "pointwise 1x1, 320 -> 1280, 7x7 (MobileNetV2's last conv)",
+            PW_320_1280_7.InputChannels, PW_320_1280_7.InputHeight, PW_320_1280_7.InputWidth, PW_320_1280_7.OutputLength, PW_320_1280_7.MultiplyAccumulates, typeof(PW_320_1280_7)),
+    ];
+
     /// <summary>The layer suite of issue 5: one convolution per network (Networks/LayerSuite.gnet).</summary>
     public static IReadOnlyList<NetworkCase> Layers { get; } =
     [
@@ -43,6 +58,8 @@ public static class NetworkCatalog
             GC3_256_G8_14.InputChannels, GC3_256_G8_14.InputHeight, GC3_256_G8_14.InputWidth, GC3_256_G8_14.OutputLength, GC3_256_G8_14.MultiplyAccumulates, typeof(GC3_256_G8_14)),
         Layer(nameof(PW_64_256_28), "pointwise 1x1, 64 -> 256, 28x28",
             PW_64_256_28.InputChannels, PW_64_256_28.InputHeight, PW_64_256_28.InputWidth, PW_64_256_28.OutputLength, PW_64_256_28.MultiplyAccumulates, typeof(PW_64_256_28)),
+        LargeLayers[0],
+        LargeLayers[1],
         Layer(nameof(MP3_64_112_S2), "max pool 3x3, stride 2, pad 1, 64 ch, 112x112",
             MP3_64_112_S2.InputChannels, MP3_64_112_S2.InputHeight, MP3_64_112_S2.InputWidth, MP3_64_112_S2.OutputLength, MP3_64_112_S2.MultiplyAccumulates, typeof(MP3_64_112_S2)),
     ];
@@ -50,9 +67,25 @@ public static class NetworkCatalog
     /// <summary>Seed networks, then layers, then torchvision's networks (whose files may be absent).</summary>
     public static IReadOnlyList<NetworkCase> All { get; } = [.. SeedNetworks, .. Layers, .. TorchvisionNetworks.Benchmarked];
 
+    /// <summary>The layers whose files exist: all but the large ones whose files are absent.</summary>
+    public static IReadOnlyList<NetworkCase> AvailableLayers => Layers.Where(c => !LargeLayers.Contains(c) || HasFiles(c)).ToList();
+
+    /// <summary>
+    /// The line to print instead of running a case whose files are outside the repository and absent (the large layers,
+    /// torchvision's networks); null when the case can run.
+    /// </summary>
+    public static string? Skipped(NetworkCase network)
+    {
+        if (HasFiles(network)) return null;
+        if (LargeLayers.Contains(network)) return $"{network.Name} skipped: its files are not in artifacts/layers/; run `{LargeLayersExportCommand}` first.";
+        return network.Suite == CaseSuite.Torchvision ? TorchvisionNetworks.Skipped(network.Name) : null;
+    }
+
     /// <summary>The case of that name.</summary>
     public static NetworkCase Find(string name) =>
         All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"No benchmarked network is named '{name}'.", nameof(name));
+
+    private static bool HasFiles(NetworkCase network) => DataFiles.Exists(network.WeightsFile) && DataFiles.Exists(network.OnnxFile);
 
     private static NetworkCase Layer(string name, string description, int channels, int height, int width, int outputLength, long macs, Type generatedClass) =>
         new(name, CaseSuite.Layer, description, channels, height, width, outputLength, macs,

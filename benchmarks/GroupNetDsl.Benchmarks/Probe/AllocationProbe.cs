@@ -16,6 +16,11 @@ public static class AllocationProbe
     {
         foreach (NetworkCase network in NetworkCatalog.All)
         {
+            if (NetworkCatalog.Skipped(network) is string skipped)
+            {
+                Console.WriteLine(skipped);
+                continue;
+            }
             foreach (int batch in new[] { 1, 8 })
             {
                 foreach (int threads in new[] { 1, 2 })

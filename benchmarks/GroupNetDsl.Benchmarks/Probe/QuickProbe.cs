@@ -23,9 +23,9 @@ public static class QuickProbe
         Console.WriteLine($"{"case",-16} {"batch",5} {"thr",3} {"ours µs",10} {"ORT µs",10} {"ORT/ours",8} {"ours GMAC/s",11}");
         foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
-            if (network.Suite == CaseSuite.Torchvision && !TorchvisionNetworks.Available.Contains(network))
+            if (NetworkCatalog.Skipped(network) is string skipped)
             {
-                Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
+                Console.WriteLine(skipped);
                 continue;
             }
             foreach (int batch in batches)

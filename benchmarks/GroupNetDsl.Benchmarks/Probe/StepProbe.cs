@@ -27,9 +27,9 @@ public static partial class StepProbe
     {
         foreach (NetworkCase network in NetworkCatalog.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
-            if (network.Suite == CaseSuite.Torchvision && !TorchvisionNetworks.Available.Contains(network))
+            if (NetworkCatalog.Skipped(network) is string skipped)
             {
-                Console.WriteLine(TorchvisionNetworks.Skipped(network.Name));
+                Console.WriteLine(skipped);
                 continue;
             }
             Console.WriteLine($"{network.Name}: median of {Rounds} alternating rounds, µs per call");

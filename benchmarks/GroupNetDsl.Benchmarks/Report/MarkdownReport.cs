@@ -66,6 +66,7 @@ public static partial class MarkdownReport
         WriteNaiveTable(page, results);
         page.AppendLine("## Layer suite");
         page.AppendLine();
+        WriteUnmeasuredLayers(page, results);
         WriteComparisonTable(page, results, NetworkCatalog.Layers);
         WriteTorchvision(page, results);
         WriteThreadingTable(page, results);

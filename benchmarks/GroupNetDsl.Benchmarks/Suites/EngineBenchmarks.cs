@@ -85,9 +85,9 @@ public class SeedNetworkBenchmarks : EngineBenchmarks
     public override IEnumerable<string> Networks => NetworkCatalog.SeedNetworks.Select(c => c.Name);
 }
 
-/// <summary>The layer suite: depthwise, grouped and pointwise convolutions on their own.</summary>
+/// <summary>The layer suite: depthwise, grouped and pointwise convolutions on their own (the large ones when their files are in artifacts/layers/).</summary>
 public class LayerSuiteBenchmarks : EngineBenchmarks
 {
     /// <inheritdoc />
-    public override IEnumerable<string> Networks => NetworkCatalog.Layers.Select(c => c.Name);
+    public override IEnumerable<string> Networks => NetworkCatalog.AvailableLayers.Select(c => c.Name);
 }
