@@ -13,13 +13,14 @@ namespace GroupNetDsl.Benchmarks.Probe;
 /// </summary>
 public static class OrtProfile
 {
+    private const int Runs = 60, Skipped = 10;
+
     public static void Run(string filter, int threads)
     {
         NetworkCase network = NetworkCatalog.All.First(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
         float[] input = RandomInput.Create(network.InputLength), output = new float[network.OutputLength];
         string prefix = Path.Combine(Path.GetTempPath(), "ort-profile-" + network.Name);
         using var ort = new OnnxRuntimeEngine(network.OnnxPath, threads, [1, network.InputChannels, network.InputHeight, network.InputWidth], input, output, prefix);
-        const int Runs = 60, Skipped = 10;
         for (int i = 0; i < Runs; i++) ort.Run();
         string file = ort.EndProfiling();
         var nodes = new Dictionary<string, (string Op, string Shape, List<double> Times)>();

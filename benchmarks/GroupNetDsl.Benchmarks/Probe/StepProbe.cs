@@ -83,12 +83,13 @@ public static partial class StepProbe
         (forward.Target as IDisposable)?.Dispose();
     }
 
+    private const BindingFlags Flags = BindingFlags.NonPublic | BindingFlags.Static;
+
     private sealed record Step(string Name, Action<WorkerTeam?> Run);
 
     // The steps in the order their constants are declared (the order of the layers).
     private static IEnumerable<Step> Steps(Type generated)
     {
-        const BindingFlags Flags = BindingFlags.NonPublic | BindingFlags.Static;
         foreach (var field in generated.GetFields(Flags).Where(f => f.FieldType == typeof(ConvolutionShape)))
         {
             string name = field.Name[..^"_Shape".Length];
