@@ -299,9 +299,10 @@ public static class PackedGemm
 
     /// <summary>
     /// Columns [first, last) of row blocks [firstBlock, lastBlock), one column at a time, with vectors along a block's
-    /// rows instead of the columns: four blocks at once, each as two 4-row vectors (rows 0-3 and the last four, which
-    /// overlap in a 6-row block). Every output is the same chain of multiply-adds over k, from zero, as in the tiles,
-    /// then the bias, residual and activation in the tiles' order: the same bits, whichever computes a column.
+    /// rows instead of the columns: eight 8-row blocks at once, one 8-lane vector each; other block heights four blocks
+    /// at once, each as two 4-row vectors (rows 0-3 and the last four, which overlap in a 6-row block). Every output is
+    /// the same chain of multiply-adds over k, from zero, as in the tiles, then the bias, residual and activation in the
+    /// tiles' order: the same bits, whichever computes a column.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnByColumn(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int first, int last,
@@ -319,6 +320,48 @@ public static class PackedGemm
         int high = blockRows - 4;
         for (int n = first; n < last; n++)
         {
+            if (blockRows == WideBlockRows)
+            {
+                // 8-row blocks (512-bit machines): one 8-lane vector per block, eight blocks at once.
+                for (int block = firstBlock; block < lastBlock; block += 8)
+                {
+                    // Fewer than eight blocks left: the last one is computed again in the unused places.
+                    int last1 = lastBlock - 1;
+                    ref float w0 = ref Unsafe.Add(ref ap, block * blockLength);
+                    ref float w1 = ref Unsafe.Add(ref ap, Math.Min(block + 1, last1) * blockLength);
+                    ref float w2 = ref Unsafe.Add(ref ap, Math.Min(block + 2, last1) * blockLength);
+                    ref float w3 = ref Unsafe.Add(ref ap, Math.Min(block + 3, last1) * blockLength);
+                    ref float w4 = ref Unsafe.Add(ref ap, Math.Min(block + 4, last1) * blockLength);
+                    ref float w5 = ref Unsafe.Add(ref ap, Math.Min(block + 5, last1) * blockLength);
+                    ref float w6 = ref Unsafe.Add(ref ap, Math.Min(block + 6, last1) * blockLength);
+                    ref float w7 = ref Unsafe.Add(ref ap, Math.Min(block + 7, last1) * blockLength);
+                    Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                    for (int k = 0; k < depth; k++)
+                    {
+                        var x = Vector256.Create(Unsafe.Add(ref bp, (rowStarts.IsEmpty ? k * columns : rowStarts[k]) + n));
+                        nuint at = (nuint)(k * WideBlockRows);
+                        s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w0, at), x, s0);
+                        s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w1, at), x, s1);
+                        s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w2, at), x, s2);
+                        s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w3, at), x, s3);
+                        s4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w4, at), x, s4);
+                        s5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w5, at), x, s5);
+                        s6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w6, at), x, s6);
+                        s7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w7, at), x, s7);
+                    }
+                    // sums has room for whole blocks; a repeated block stores the same values to its own place again.
+                    s0.StoreUnsafe(ref sp, (nuint)((block - firstBlock) * WideBlockRows));
+                    s1.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 1, last1) - firstBlock) * WideBlockRows));
+                    s2.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 2, last1) - firstBlock) * WideBlockRows));
+                    s3.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 3, last1) - firstBlock) * WideBlockRows));
+                    s4.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 4, last1) - firstBlock) * WideBlockRows));
+                    s5.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 5, last1) - firstBlock) * WideBlockRows));
+                    s6.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 6, last1) - firstBlock) * WideBlockRows));
+                    s7.StoreUnsafe(ref sp, (nuint)((Math.Min(block + 7, last1) - firstBlock) * WideBlockRows));
+                }
+                FinishColumn(sums.Slice(0, rowCount), firstRow, n, bias, residual, activation, c, outputStride);
+                continue;
+            }
             for (int block = firstBlock; block < lastBlock; block += 4)
             {
                 // Fewer than four blocks left: the last one is computed again in the unused places.
@@ -347,16 +390,21 @@ public static class PackedGemm
                 StoreBlock(ref sp, (b2 - firstBlock) * blockRows, high, l2, h2);
                 StoreBlock(ref sp, (b3 - firstBlock) * blockRows, high, l3, h3);
             }
-            var column = sums.Slice(0, rowCount);
-            for (int r = 0; r < rowCount; r++)
-            {
-                float value = column[r] + (bias.Length != 0 ? bias[firstRow + r] : 0f);
-                if (residual.Length != 0) value += residual[(firstRow + r) * outputStride + n];
-                column[r] = activation <= Activation.Relu6 ? Epilogue.Activate(value, activation) : value;
-            }
-            if (activation > Activation.Relu6) Epilogue.ActivateInPlace(column, activation);
-            for (int r = 0; r < rowCount; r++) c[(firstRow + r) * outputStride + n] = column[r];
+            FinishColumn(sums.Slice(0, rowCount), firstRow, n, bias, residual, activation, c, outputStride);
         }
+    }
+
+    /// <summary>Bias, residual and activation on column n's sums, then the column stored at its stride.</summary>
+    private static void FinishColumn(Span<float> column, int firstRow, int n, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride)
+    {
+        for (int r = 0; r < column.Length; r++)
+        {
+            float value = column[r] + (bias.Length != 0 ? bias[firstRow + r] : 0f);
+            if (residual.Length != 0) value += residual[(firstRow + r) * outputStride + n];
+            column[r] = activation <= Activation.Relu6 ? Epilogue.Activate(value, activation) : value;
+        }
+        if (activation > Activation.Relu6) Epilogue.ActivateInPlace(column, activation);
+        for (int r = 0; r < column.Length; r++) c[(firstRow + r) * outputStride + n] = column[r];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,7 +54,8 @@ public class PackedGemmTests
     [InlineData(16, 30, 49)]
     [InlineData(40, 9, 196)]
     [InlineData(24, 7, 64)]
-    [InlineData(1152, 19, 1)]   // column by column: 8-row blocks, a remainder of fewer than four blocks
+    [InlineData(1152, 19, 1)]   // column by column: 8-row blocks, eight at a time
+    [InlineData(200, 23, 2)]    // column by column: 25 blocks of 8 rows, a remainder of one block
     [InlineData(30, 11, 3)]     // column by column: 6-row blocks
     [InlineData(12, 9, 7)]      // column by column: 4-row blocks
     [InlineData(32, 15, 97)]    // 8-row blocks with 512-bit vectors: two panels and a tail of one column
