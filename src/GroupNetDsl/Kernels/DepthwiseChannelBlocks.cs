@@ -83,8 +83,14 @@ internal static class DepthwiseChannelBlocks
         var places = ThreadScratch.Get(ref t_places, pixels + readPixels);
         var reads = places.Slice(0, pixels);
         var writes = places.Slice(pixels, readPixels);
-        for (int i = 0; i < pixels; i++) reads[i] = ((i / outputWidth * stride) * pitch + i % outputWidth * stride) * Lanes;
-        for (int q = 0; q < readPixels; q++) writes[q] = ((readFirst + q / width + padding - top) * pitch + q % width + padding) * Lanes;
+        for (int row = 0, i = 0; row < lastRow - firstRow; row++)
+        {
+            for (int column = 0; column < outputWidth; column++, i++) reads[i] = (row * stride * pitch + column * stride) * Lanes;
+        }
+        for (int row = readFirst, q = 0; row < readLast; row++)
+        {
+            for (int column = 0; column < width; column++, q++) writes[q] = ((row + padding - top) * pitch + column + padding) * Lanes;
+        }
         // The buffer holds every read: the last pixel's last tap ends the band.
         if ((long)reads[pixels - 1] + ((long)(kernel - 1) * dilation * pitch + (kernel - 1) * dilation + 1) * Lanes > buffer.Length) throw new InvalidOperationException("The band's reads pass its buffer.");
 
@@ -92,9 +98,12 @@ internal static class DepthwiseChannelBlocks
         // value by value (scalars only) over each channel's stored rows, as in the other depthwise variants.
         var stored = activation > Activation.Relu6 ? Activation.None : activation;
         bool wide = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-        for (int first = firstChannel; first < lastChannel; first += Lanes)
+        for (int next = firstChannel; next < lastChannel; next += Lanes)
         {
-            int count = Math.Min(Lanes, lastChannel - first);
+            // A last partial block overlaps the one before when the run has a whole block: its first channels are
+            // computed again (the same sums) but not stored again.
+            int first = lastChannel - next < Lanes && lastChannel - firstChannel >= Lanes ? lastChannel - Lanes : next;
+            int skip = next - first, count = Math.Min(Lanes, lastChannel - first);
             bool whole = wide && count == Lanes;
             ArrangeWeights(weight, bias, first, count, taps, weights, whole);
             if (whole && perGroup == 1 && readPixels >= Lanes) CopyInWide(input.Slice(first * inPlane + readFirst * width), inPlane, writes, buffer);
@@ -105,17 +114,17 @@ internal static class DepthwiseChannelBlocks
             var blockResidual = residual.IsEmpty ? default : residual.Slice(first * channelStride);
             if (whole && pixels >= Lanes)
             {
-                CopyOutWide(sums, pixels, blockResidual, activation, blockOutput, channelStride);
+                CopyOutWide(sums, pixels, skip, blockResidual, activation, blockOutput, channelStride);
             }
             else
             {
-                CopyOut(sums, pixels, count, blockResidual, stored, blockOutput, channelStride);
-                for (int c = 0; c < count; c++)
+                CopyOut(sums, pixels, skip, count, blockResidual, stored, blockOutput, channelStride);
+                for (int c = skip; c < count; c++)
                 {
                     if (activation > Activation.Relu6) Epilogue.ActivateInPlace(blockOutput.Slice(c * channelStride, pixels), activation);
                 }
             }
-            FusedPool.SumRows(shape, first, count, firstRow, lastRow, blockOutput, channelStride, rowSums);
+            FusedPool.SumRows(shape, next, count - skip, firstRow, lastRow, blockOutput.Slice(skip * channelStride), channelStride, rowSums);
         }
     }
 
@@ -294,10 +303,10 @@ internal static class DepthwiseChannelBlocks
         }
     }
 
-    /// <summary>The sums of the block's first count channels to their rows, value by value, with the residual and activation.</summary>
-    private static void CopyOut(ReadOnlySpan<float> sums, int pixels, int count, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
+    /// <summary>The sums of the block's channels [skip, count) to their rows, value by value, with the residual and activation.</summary>
+    private static void CopyOut(ReadOnlySpan<float> sums, int pixels, int skip, int count, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
     {
-        for (int c = 0; c < count; c++)
+        for (int c = skip; c < count; c++)
         {
             var row = output.Slice(c * channelStride, pixels);
             var rowResidual = residual.IsEmpty ? default : residual.Slice(c * channelStride, pixels);
@@ -306,11 +315,11 @@ internal static class DepthwiseChannelBlocks
     }
 
     /// <summary>
-    /// The sums of 16 channels to their rows with the residual and any activation, 16 pixels at a time through
-    /// registers (the last 16 overlapping the ones before).
+    /// The sums of the block's channels from <paramref name="skip"/> on to their rows with the residual and any
+    /// activation, 16 pixels at a time through registers (the last 16 overlapping the ones before).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyOutWide(ReadOnlySpan<float> sums, int pixels, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
+    private static void CopyOutWide(ReadOnlySpan<float> sums, int pixels, int skip, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
     {
         long end = (long)(Lanes - 1) * channelStride + pixels;
         if (pixels < Lanes || sums.Length < pixels * Lanes || output.Length < end || (!residual.IsEmpty && residual.Length < end)) throw new ArgumentException("A span is shorter than the sizes require.");
@@ -324,7 +333,7 @@ internal static class DepthwiseChannelBlocks
         {
             int i = Math.Min(next, pixels - Lanes);
             Transpose(ref Unsafe.Add(ref s, i * Lanes), Lanes, ref channel);
-            for (int c = 0; c < Lanes; c++)
+            for (int c = skip; c < Lanes; c++)
             {
                 var value = Vector512.LoadUnsafe(ref channel, (nuint)(c * Lanes));
                 nuint at = (nuint)(c * channelStride + i);
