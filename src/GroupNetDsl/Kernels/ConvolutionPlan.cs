@@ -281,8 +281,9 @@ static class ConvolutionPlanner
     private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
 
     /// <summary>
-    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: at stride 1 with the output as large as
-    /// the input, rows narrower than a 512-bit vector are read as one flat run per channel (a row-by-row kernel would
+    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: output rows narrower than a 512-bit vector
+    /// with a vector's worth of channels take 16 channels at a time (<see cref="ChannelBlocks"/>); otherwise,
+    /// at stride 1 with the output as large as the input, rows narrower than a 512-bit vector are read as one flat run per channel (a row-by-row kernel would
     /// leave most lanes of each vector idle); a 3x3 filter at stride 1 and dilation 1
     /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
     /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
