@@ -48,6 +48,12 @@ enum ConvolutionVariant
     /// channel read as one flat run, a vector covering several rows, the taps that wrap into another row masked.
     /// </summary>
     DepthwiseFlat,
+
+    /// <summary>
+    /// Depthwise on output rows narrower than a 512-bit vector, with at least a vector's worth of channels: 16 channels
+    /// at a time, one per lane, each output pixel a vector over the block's channels.
+    /// </summary>
+    DepthwiseChannelBlocks,
 }
 
 /// <summary>How a team's threads share a convolution; chosen at build time by <see cref="ConvolutionPlanner"/>.</summary>
@@ -134,6 +140,11 @@ static class ConvolutionPlanner
     // With fewer channels, output pixels per thread per channel below which threads split channels anyway: a band's
     // fixed work (filling its plane rows) would outweigh its few pixels.
     private const int MinimumBandPixels = 1024;
+
+    // Channel blocks: a 512-bit vector of channels at least, and padded input planes of at most this many pixels (the
+    // block's buffer holds 16 floats a pixel).
+    private const int ChannelBlockLanes = 16;
+    private const int ChannelBlockPixels = 4096;
 
     // Rows the four-row 3x3 kernels take at a time.
     private const int FourRows = 4;
@@ -246,6 +257,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",
             ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
             ConvolutionVariant.DepthwiseFlat => "depthwise over each channel as one flat run, several rows a vector",
+            ConvolutionVariant.DepthwiseChannelBlocks => "depthwise over blocks of 16 channels, a vector per output pixel",
             _ => "depthwise over zero-padded phase planes, tap by tap",
         };
         string split = plan.Split switch
@@ -269,8 +281,9 @@ static class ConvolutionPlanner
     private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
 
     /// <summary>
-    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: at stride 1 with the output as large as
-    /// the input, rows narrower than a 512-bit vector are read as one flat run per channel (a row-by-row kernel would
+    /// The depthwise kernel for runs of <paramref name="rows"/> output rows: output rows narrower than a 512-bit vector
+    /// with a vector's worth of channels take 16 channels at a time (<see cref="ChannelBlocks"/>); otherwise,
+    /// at stride 1 with the output as large as the input, rows narrower than a 512-bit vector are read as one flat run per channel (a row-by-row kernel would
     /// leave most lanes of each vector idle); a 3x3 filter at stride 1 and dilation 1
     /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
     /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
@@ -278,12 +291,22 @@ static class ConvolutionPlanner
     /// </summary>
     private static ConvolutionVariant DepthwiseVariant(in ConvolutionShape shape, int rows)
     {
+        if (ChannelBlocks(shape)) return ConvolutionVariant.DepthwiseChannelBlocks;
         if (shape.Stride == 1 && shape.OutputHeight == shape.Height && shape.OutputWidth == shape.Width && shape.Width < InPlaceMinimumWidth) return ConvolutionVariant.DepthwiseFlat;
         if (shape.Kernel == 5) return ConvolutionVariant.DepthwiseTaps5x5;
         if (shape.Kernel != 3) return ConvolutionVariant.DepthwiseTaps;
         if (shape.Stride != 1 || shape.Dilation != 1 || rows < FourRows) return ConvolutionVariant.DepthwiseTaps3x3;
         return shape.Padding == 1 && shape.Width >= InPlaceMinimumWidth ? ConvolutionVariant.DepthwiseInPlace : ConvolutionVariant.DepthwiseFourRows;
     }
+
+    /// <summary>
+    /// Output rows narrower than a 512-bit vector and a vector's worth of channels, one per input channel, at dilation 1:
+    /// blocks of 16 channels, one per lane (the row-by-row and flat kernels leave lanes idle or copy each channel into
+    /// planes), when the block's padded input is small.
+    /// </summary>
+    private static bool ChannelBlocks(in ConvolutionShape shape) =>
+        shape.OutputWidth < InPlaceMinimumWidth && shape.OutChannels >= ChannelBlockLanes && shape.OutChannels == shape.InChannels && shape.Dilation == 1
+        && ((long)shape.Height + 2L * shape.Padding) * ((long)shape.Width + 2L * shape.Padding) <= ChannelBlockPixels;
 
     /// <summary>
     /// Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one; at least
@@ -294,7 +317,7 @@ static class ConvolutionPlanner
     {
         int rowFloats = depthwise.OutChannels * depthwise.OutputWidth;
         int rows = Math.Max(1, Math.Min(depthwise.OutputHeight, floats / rowFloats));
-        bool fourRowKernel = depthwise.Kernel == 3 && depthwise.Stride == 1 && depthwise.Dilation == 1 && DepthwiseVariant(depthwise, FourRows) != ConvolutionVariant.DepthwiseFlat;
+        bool fourRowKernel = depthwise.Kernel == 3 && depthwise.Stride == 1 && depthwise.Dilation == 1 && DepthwiseVariant(depthwise, FourRows) is ConvolutionVariant.DepthwiseInPlace or ConvolutionVariant.DepthwiseFourRows;
         return fourRowKernel && rows < FourRows && depthwise.OutputHeight >= FourRows && (long)FourRows * rowFloats <= 2L * floats ? FourRows : rows;
     }
 }

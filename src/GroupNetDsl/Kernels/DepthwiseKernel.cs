@@ -107,6 +107,16 @@ public static class DepthwiseKernel
     internal static void Rows(in ConvolutionShape shape, ConvolutionVariant variant, int firstRow, int lastRow, int firstChannel, int lastChannel, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride, Span<float> rowSums)
     {
+        if (variant == ConvolutionVariant.DepthwiseChannelBlocks)
+        {
+            if (DepthwiseChannelBlocks.Runs)
+            {
+                DepthwiseChannelBlocks.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
+                return;
+            }
+            // No vectors: the plane kernels, in scalars.
+            variant = ConvolutionVariant.DepthwiseTaps;
+        }
         if (variant == ConvolutionVariant.DepthwiseFlat)
         {
             DepthwiseFlat.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
@@ -727,13 +737,19 @@ public static class DepthwiseKernel
         }
     }
 
-    /// <summary>Each thread's run of channels, all rows.</summary>
+    /// <summary>Each thread's run of channels (whole blocks of the channel-block variant), all rows.</summary>
     internal sealed class ChannelWork : ConvolutionWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Execute(int part, int parts) =>
-            Rows(Shape, Plan.Variant, 0, Shape.OutputHeight, Shape.OutChannels * part / parts, Shape.OutChannels * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output,
-                Shape.OutputHeight * Shape.OutputWidth, RowSums);
+        public override void Execute(int part, int parts)
+        {
+            bool blocks = Plan.Variant == ConvolutionVariant.DepthwiseChannelBlocks;
+            int first = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part, parts) : Shape.OutChannels * part / parts;
+            int last = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part + 1, parts) : Shape.OutChannels * (part + 1) / parts;
+            // A team larger than the blocks leaves some threads none.
+            if (first >= last) return;
+            Rows(Shape, Plan.Variant, 0, Shape.OutputHeight, first, last, Input, Weight, Bias, Residual, Activation, Output, Shape.OutputHeight * Shape.OutputWidth, RowSums);
+        }
     }
 }
 

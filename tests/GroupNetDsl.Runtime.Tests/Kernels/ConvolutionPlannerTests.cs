@@ -16,6 +16,7 @@ public class ConvolutionPlannerTests
     private const ConvolutionVariant Taps5x5 = ConvolutionVariant.DepthwiseTaps5x5;
     private const ConvolutionVariant Taps = ConvolutionVariant.DepthwiseTaps;
     private const ConvolutionVariant Flat = ConvolutionVariant.DepthwiseFlat;
+    private const ConvolutionVariant Blocks = ConvolutionVariant.DepthwiseChannelBlocks;
     private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
     private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
     private const ConvolutionVariant Wide = ConvolutionVariant.WidePlaneProduct;
@@ -26,18 +27,24 @@ public class ConvolutionPlannerTests
     /// </summary>
     public static Cases Shapes => new()
     {
-        // MobileNetV2's depthwise 3x3 at stride 1: in place on rows of at least 16, each channel as one flat run
-        // below; channels enough for runs of channels.
+        // MobileNetV2's depthwise 3x3 at stride 1: in place on rows of at least 16, in blocks of 16 channels below;
+        // channels enough for runs of channels.
         { 32, 112, 112, 32, 3, 1, 1, 32, InPlace, ThreadSplit.ChannelRuns, 0 },
         { 144, 56, 56, 144, 3, 1, 1, 144, InPlace, ThreadSplit.ChannelRuns, 0 },
         { 192, 28, 28, 192, 3, 1, 1, 192, InPlace, ThreadSplit.ChannelRuns, 0 },
-        { 576, 14, 14, 576, 3, 1, 1, 576, Flat, ThreadSplit.ChannelRuns, 0 },
-        { 960, 7, 7, 960, 3, 1, 1, 960, Flat, ThreadSplit.ChannelRuns, 0 },
-        // Flat runs for any filter whose output is the input's size on narrow rows (MobileNetV3's 5x5 at 7x7); not at
-        // stride 2, nor where the padding changes the size.
-        { 960, 7, 7, 960, 5, 1, 2, 960, Flat, ThreadSplit.ChannelRuns, 0 },
-        { 64, 9, 9, 64, 7, 1, 3, 64, Flat, ThreadSplit.ChannelRuns, 0 },
-        { 576, 14, 14, 576, 3, 2, 1, 576, Taps3x3, ThreadSplit.ChannelRuns, 0 },
+        { 576, 14, 14, 576, 3, 1, 1, 576, Blocks, ThreadSplit.ChannelRuns, 0 },
+        { 960, 7, 7, 960, 3, 1, 1, 960, Blocks, ThreadSplit.ChannelRuns, 0 },
+        // Blocks of 16 channels for any filter and stride on output rows narrower than 16 (MobileNetV3's 5x5 at 7x7,
+        // EfficientNet's 5x5 at stride 2 to 7x7) ...
+        { 960, 7, 7, 960, 5, 1, 2, 960, Blocks, ThreadSplit.ChannelRuns, 0 },
+        { 64, 9, 9, 64, 7, 1, 3, 64, Blocks, ThreadSplit.ChannelRuns, 0 },
+        { 576, 14, 14, 576, 3, 2, 1, 576, Blocks, ThreadSplit.ChannelRuns, 0 },
+        { 672, 14, 14, 672, 5, 2, 2, 672, Blocks, ThreadSplit.ChannelRuns, 0 },
+        // ... with fewer than 16 channels, flat runs where the output is the input's size, else phase planes; also at
+        // where a block's padded input would pass 4096 pixels.
+        { 8, 9, 9, 8, 7, 1, 3, 8, Flat, ThreadSplit.ChannelRuns, 0 },
+        { 15, 14, 14, 15, 3, 2, 1, 15, Taps3x3, ThreadSplit.ChannelRuns, 0 },
+        { 32, 300, 15, 32, 3, 1, 1, 32, Flat, ThreadSplit.ChannelRuns, 0 },
         { 8, 12, 12, 8, 3, 1, 0, 8, FourRows, ThreadSplit.ChannelRuns, 0 },
         // ... at stride 2, 5x5 and 7x7: over phase planes, a row at a time (5x5 unrolled).
         { 96, 112, 112, 96, 3, 2, 1, 96, Taps3x3, ThreadSplit.ChannelRuns, 0 },
@@ -84,9 +91,10 @@ public class ConvolutionPlannerTests
         { 144, 56, 56, 1, InPlace, 4, 4, ThreadSplit.RowBands },      // four rows, though 3 and 2 fit: at most twice the floats
         { 288, 56, 56, 1, Taps3x3, 1, 1, ThreadSplit.RowBands },      // four rows would be more than twice the floats
         { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
+        { 160, 30, 15, 1, Blocks, 10, 6, ThreadSplit.RowBands },      // blocks of channels in bands: 24576 / (160 x 15), 16384 / (160 x 15)
         // Up to 256 pixels: one band of every row, threads take runs of channels, then of output channels.
-        { 960, 7, 7, 1, Flat, 7, 7, ThreadSplit.OutputChannels },
-        { 576, 14, 14, 2, Taps3x3, 7, 7, ThreadSplit.OutputChannels },
+        { 960, 7, 7, 1, Blocks, 7, 7, ThreadSplit.OutputChannels },
+        { 576, 14, 14, 2, Blocks, 7, 7, ThreadSplit.OutputChannels },
         { 192, 16, 16, 1, InPlace, 16, 16, ThreadSplit.OutputChannels },
         { 8, 1, 1, 1, Flat, 1, 1, ThreadSplit.OutputChannels },
         { 16, 2, 200, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },       // two rows: a team of 3 or 6 leaves some threads none

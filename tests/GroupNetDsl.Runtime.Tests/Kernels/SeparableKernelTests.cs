@@ -19,6 +19,8 @@ public class SeparableKernelTests
         { 48, 1, 30, 40, 3, 1, 1, 24 },   // bands of 12, 12 and 6 rows
         { 64, 1, 7, 400, 3, 1, 1, 8 },    // rows so wide that each band is one row
         { 144, 1, 9, 56, 3, 1, 1, 24 },   // bands of four rows where three fit the budget: 4, 4 and 1 rows
+        { 160, 1, 30, 15, 3, 1, 1, 20 },  // blocks of 16 channels in bands of 10 rows (6 in a team)
+        { 40, 1, 20, 13, 5, 2, 2, 12 },   // and at stride 2, 5x5, in one band, with a partial block of 8 channels
         { 2, 1, 3, 3, 3, 2000, 1, 3 },    // stride 2000: a phase table of stride^2 ints on the stack overflowed it
         // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
         // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
