@@ -20,6 +20,10 @@ public class SeparableKernelTests
         { 64, 1, 7, 400, 3, 1, 1, 8 },    // rows so wide that each band is one row
         { 144, 1, 9, 56, 3, 1, 1, 24 },   // bands of four rows where three fit the budget: 4, 4 and 1 rows
         { 2, 1, 3, 3, 3, 2000, 1, 3 },    // stride 2000: a phase table of stride^2 ints on the stack overflowed it
+        // Stride 2 on output rows of 16 or more, read in place with 512-bit vectors: 3x3 and 5x5, odd widths, padding 0 to 2.
+        { 24, 1, 57, 63, 3, 2, 1, 16 },
+        { 16, 1, 40, 67, 5, 2, 2, 24 },
+        { 8, 2, 23, 33, 3, 2, 0, 12 },
         // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
         // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
         { 96, 1, 14, 14, 3, 2, 1, 160 },  // stride 2 to 7x7
