@@ -258,6 +258,7 @@ internal static class DepthwiseStride2
     /// The windows of the vector whose first output column reads input column x, one per load offset of the filter
     /// (<see cref="Columns3"/>, <see cref="Columns5"/>); empty when all its columns lie inside the row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Span<EdgeWindow> EdgeWindows(Span<EdgeWindow> windows, int x, int width, int kernel)
     {
         if (x >= 0 && x + 30 + kernel <= width) return default;
