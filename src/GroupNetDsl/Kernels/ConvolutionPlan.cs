@@ -50,9 +50,10 @@ enum ConvolutionVariant
     DepthwiseFlat,
 
     /// <summary>
-    /// Depthwise 3x3 or 5x5 at stride 2, dilation 1 and padding up to 2 on rows at least a 512-bit vector wide, reading the input in place
-    /// (even and odd columns split in registers). It needs 512-bit vectors; without them the runtime runs
-    /// <see cref="DepthwiseTaps3x3"/> or <see cref="DepthwiseTaps5x5"/>, which give the same sums.
+    /// Depthwise 3x3 or 5x5 at stride 2, dilation 1 and padding up to 2 on rows at least a 512-bit vector wide,
+    /// reading the input in place (even and odd columns split in registers), four output rows at a time. It needs
+    /// 512-bit vectors; without them the runtime runs <see cref="DepthwiseTaps3x3"/> or <see cref="DepthwiseTaps5x5"/>,
+    /// which give the same sums.
     /// </summary>
     DepthwiseStride2InPlace,
 }
