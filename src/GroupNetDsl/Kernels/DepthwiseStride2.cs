@@ -72,9 +72,9 @@ internal static class DepthwiseStride2
     // edge windows, the others with plain loads.
 
     /// <summary>
-    /// A 3x3 filter, the nine weights in registers, four output rows at a time (the last four overlapping those
-    /// before them; a band of fewer rows takes them one at a time): the nine input rows they read give their columns
-    /// once to every output row that uses them, and the four sums are independent chains of multiply-adds.
+    /// A 3x3 filter, the nine weights in registers, four output rows at a time, then two, then one for the rows left:
+    /// the nine input rows that four output rows read give their columns once to every output row that uses them,
+    /// and the four sums are independent chains of multiply-adds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows3x3(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
@@ -90,9 +90,10 @@ internal static class DepthwiseStride2
         var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         ref float source = ref MemoryMarshal.GetReference(channel);
         ref float zero = ref MemoryMarshal.GetReference(zeros);
-        for (int next = firstRow; next < lastRow && lastRow - firstRow >= 4; next += 4)
+        int oy = firstRow;
+        for (; oy + 4 <= lastRow; oy += 4)
         {
-            int oy = Math.Min(next, lastRow - 4), y = 2 * oy - padding;
+            int y = 2 * oy - padding;
             ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
             ref float r1 = ref InputRow(ref source, ref zero, y + 1, height, width);
             ref float r2 = ref InputRow(ref source, ref zero, y + 2, height, width);
@@ -136,7 +137,35 @@ internal static class DepthwiseStride2
                 Epilogue.Store(s3, residual, activation, output, at + 3 * outputWidth);
             }
         }
-        for (int oy = firstRow; oy < lastRow && lastRow - firstRow < 4; oy++)
+        for (; oy + 2 <= lastRow; oy += 2)
+        {
+            int y = 2 * oy - padding;
+            ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
+            ref float r1 = ref InputRow(ref source, ref zero, y + 1, height, width);
+            ref float r2 = ref InputRow(ref source, ref zero, y + 2, height, width);
+            ref float r3 = ref InputRow(ref source, ref zero, y + 3, height, width);
+            ref float r4 = ref InputRow(ref source, ref zero, y + 4, height, width);
+            int index = (oy - firstRow) * outputWidth;
+            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            {
+                int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
+                var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
+                Columns3(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
+                var s0 = Add3(b, c0, c1, c2, w0, w1, w2);
+                Columns3(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
+                s0 = Add3(s0, c0, c1, c2, w3, w4, w5);
+                Columns3(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
+                s0 = Add3(s0, c0, c1, c2, w6, w7, w8);
+                var s1 = Add3(b, c0, c1, c2, w0, w1, w2);
+                Columns3(ref r3, x, edge, evens, odds, out c0, out c1, out c2);
+                s1 = Add3(s1, c0, c1, c2, w3, w4, w5);
+                Columns3(ref r4, x, edge, evens, odds, out c0, out c1, out c2);
+                s1 = Add3(s1, c0, c1, c2, w6, w7, w8);
+                Epilogue.Store(s0, residual, activation, output, index + ox);
+                Epilogue.Store(s1, residual, activation, output, index + ox + outputWidth);
+            }
+        }
+        for (; oy < lastRow; oy++)
         {
             int y = 2 * oy - padding;
             ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
@@ -176,9 +205,10 @@ internal static class DepthwiseStride2
         ref float k2 = ref Unsafe.Add(ref k0, 10);
         ref float k3 = ref Unsafe.Add(ref k0, 15);
         ref float k4 = ref Unsafe.Add(ref k0, 20);
-        for (int next = firstRow; next < lastRow && lastRow - firstRow >= 4; next += 4)
+        int oy = firstRow;
+        for (; oy + 4 <= lastRow; oy += 4)
         {
-            int oy = Math.Min(next, lastRow - 4), y = 2 * oy - padding;
+            int y = 2 * oy - padding;
             int index = (oy - firstRow) * outputWidth;
             for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
             {
@@ -223,7 +253,36 @@ internal static class DepthwiseStride2
                 Epilogue.Store(s3, residual, activation, output, at + 3 * outputWidth);
             }
         }
-        for (int oy = firstRow; oy < lastRow && lastRow - firstRow < 4; oy++)
+        for (; oy + 2 <= lastRow; oy += 2)
+        {
+            int y = 2 * oy - padding;
+            int index = (oy - firstRow) * outputWidth;
+            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            {
+                int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
+                var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
+                Columns5(ref InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                var s0 = Add5(b, c0, c1, c2, c3, c4, ref k0);
+                Columns5(ref InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s0 = Add5(s0, c0, c1, c2, c3, c4, ref k1);
+                Columns5(ref InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s0 = Add5(s0, c0, c1, c2, c3, c4, ref k2);
+                var s1 = Add5(b, c0, c1, c2, c3, c4, ref k0);
+                Columns5(ref InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s0 = Add5(s0, c0, c1, c2, c3, c4, ref k3);
+                s1 = Add5(s1, c0, c1, c2, c3, c4, ref k1);
+                Columns5(ref InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s0 = Add5(s0, c0, c1, c2, c3, c4, ref k4);
+                s1 = Add5(s1, c0, c1, c2, c3, c4, ref k2);
+                Columns5(ref InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s1 = Add5(s1, c0, c1, c2, c3, c4, ref k3);
+                Columns5(ref InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                s1 = Add5(s1, c0, c1, c2, c3, c4, ref k4);
+                Epilogue.Store(s0, residual, activation, output, index + ox);
+                Epilogue.Store(s1, residual, activation, output, index + ox + outputWidth);
+            }
+        }
+        for (; oy < lastRow; oy++)
         {
             int y = 2 * oy - padding;
             int index = (oy - firstRow) * outputWidth;

@@ -22,13 +22,14 @@ public class DepthwiseStride2Tests
         {
             foreach (int padding in new[] { 0, 1, 2 })
             {
-                // Outputs 16 and 17 wide from each input width that gives them; one to three rows.
+                // Outputs 16 and 17 wide from each input width that gives them; inputs of one to three rows, and
+                // outputs of three to five rows (one row, two, two overlapping, four, four and one).
                 foreach (int outWidth in new[] { 16, 17 })
                 {
                     int narrowest = 2 * (outWidth - 1) + kernel - 2 * padding;
                     foreach (int width in new[] { narrowest, narrowest + 1 })
                     {
-                        foreach (int height in new[] { 1, 2, 3 })
+                        foreach (int height in new[] { 1, 2, 3, 4 + kernel - 2 * padding, 6 + kernel - 2 * padding, 8 + kernel - 2 * padding })
                         {
                             if (height + 2 * padding >= kernel) data.Add(kernel, padding, height, width, 2, 1, seed++);
                         }
