@@ -340,6 +340,7 @@ internal static class DepthwiseStride2
     // The row kernels read without bounds checks: input rows lie in the channel or are the zero row, an input row is a
     // vector or longer, the output and residual hold the band's rows, and every vector but the first and the last
     // reads inside the row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckSpans(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, ReadOnlySpan<float> residual,
         int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge)
     {
@@ -360,6 +361,7 @@ internal static class DepthwiseStride2
         foreach (var window in lastEdge) CheckEdge(window, shape.Width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckEdge(in EdgeWindow window, int width)
     {
         if (window.Low < 0 || window.Low > width - Lanes) throw new ArgumentException("An edge window reads outside the row.");
