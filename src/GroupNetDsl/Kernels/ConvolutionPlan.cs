@@ -54,6 +54,14 @@ enum ConvolutionVariant
     /// at a time, one per lane, each output pixel a vector over the block's channels.
     /// </summary>
     DepthwiseChannelBlocks,
+
+    /// <summary>
+    /// Depthwise 3x3 or 5x5 at stride 2, dilation 1 and padding up to 2 on rows at least a 512-bit vector wide,
+    /// reading the input in place (even and odd columns split in registers), four output rows at a time. It needs
+    /// 512-bit vectors; without them the runtime runs <see cref="DepthwiseTaps3x3"/> or <see cref="DepthwiseTaps5x5"/>,
+    /// which give the same sums.
+    /// </summary>
+    DepthwiseStride2InPlace,
 }
 
 /// <summary>How a team's threads share a convolution; chosen at build time by <see cref="ConvolutionPlanner"/>.</summary>
@@ -258,6 +266,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
             ConvolutionVariant.DepthwiseFlat => "depthwise over each channel as one flat run, several rows a vector",
             ConvolutionVariant.DepthwiseChannelBlocks => "depthwise over blocks of 16 channels, a vector per output pixel",
+            ConvolutionVariant.DepthwiseStride2InPlace => "stride-2 depthwise reading the input in place, even and odd columns split in registers (with 512-bit vectors; else over zero-padded phase planes, the same sums)",
             _ => "depthwise over zero-padded phase planes, tap by tap",
         };
         string split = plan.Split switch
@@ -287,12 +296,18 @@ static class ConvolutionPlanner
     /// leave most lanes of each vector idle); a 3x3 filter at stride 1 and dilation 1
     /// takes four rows at a time (they share the plane rows they read), reading the input in place at padding 1 on
     /// rows at least a 512-bit vector wide (copying each channel into planes is a large share of such a layer); a
-    /// 5x5 filter has its taps unrolled (no loop over the taps; the weights stay in registers where there are enough).
+    /// 5x5 filter has its taps unrolled (no loop over the taps; the weights stay in registers where there are enough);
+    /// at stride 2, 3x3 and 5x5 filters on rows at least a 512-bit vector wide read the input in place (copying each
+    /// channel into phase planes was most of such a layer's time).
     /// </summary>
     private static ConvolutionVariant DepthwiseVariant(in ConvolutionShape shape, int rows)
     {
         if (ChannelBlocks(shape)) return ConvolutionVariant.DepthwiseChannelBlocks;
         if (shape.Stride == 1 && shape.OutputHeight == shape.Height && shape.OutputWidth == shape.Width && shape.Width < InPlaceMinimumWidth) return ConvolutionVariant.DepthwiseFlat;
+        if (shape.Stride == 2 && shape.Dilation == 1 && shape.Kernel is 3 or 5 && shape.Padding <= 2 && shape.Width >= InPlaceMinimumWidth && shape.OutputWidth >= InPlaceMinimumWidth)
+        {
+            return ConvolutionVariant.DepthwiseStride2InPlace;
+        }
         if (shape.Kernel == 5) return ConvolutionVariant.DepthwiseTaps5x5;
         if (shape.Kernel != 3) return ConvolutionVariant.DepthwiseTaps;
         if (shape.Stride != 1 || shape.Dilation != 1 || rows < FourRows) return ConvolutionVariant.DepthwiseTaps3x3;

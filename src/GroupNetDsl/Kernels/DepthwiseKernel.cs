@@ -122,6 +122,16 @@ public static class DepthwiseKernel
             DepthwiseFlat.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
             return;
         }
+        if (variant == ConvolutionVariant.DepthwiseStride2InPlace)
+        {
+            if (DepthwiseStride2.IsSupported)
+            {
+                DepthwiseStride2.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
+                return;
+            }
+            // Without AVX-512: the same sums over phase planes.
+            variant = shape.Kernel == 5 ? ConvolutionVariant.DepthwiseTaps5x5 : ConvolutionVariant.DepthwiseTaps3x3;
+        }
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
         int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         int planeLength = planeRows * pitch;

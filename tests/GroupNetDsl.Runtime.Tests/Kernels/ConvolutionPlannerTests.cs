@@ -17,6 +17,7 @@ public class ConvolutionPlannerTests
     private const ConvolutionVariant Taps = ConvolutionVariant.DepthwiseTaps;
     private const ConvolutionVariant Flat = ConvolutionVariant.DepthwiseFlat;
     private const ConvolutionVariant Blocks = ConvolutionVariant.DepthwiseChannelBlocks;
+    private const ConvolutionVariant Stride2 = ConvolutionVariant.DepthwiseStride2InPlace;
     private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
     private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
     private const ConvolutionVariant Wide = ConvolutionVariant.WidePlaneProduct;
@@ -46,10 +47,14 @@ public class ConvolutionPlannerTests
         { 15, 14, 14, 15, 3, 2, 1, 15, Taps3x3, ThreadSplit.ChannelRuns, 0 },
         { 32, 300, 15, 32, 3, 1, 1, 32, Flat, ThreadSplit.ChannelRuns, 0 },
         { 8, 12, 12, 8, 3, 1, 0, 8, FourRows, ThreadSplit.ChannelRuns, 0 },
-        // ... at stride 2, 5x5 and 7x7: over phase planes, a row at a time (5x5 unrolled).
-        { 96, 112, 112, 96, 3, 2, 1, 96, Taps3x3, ThreadSplit.ChannelRuns, 0 },
+        // ... at stride 2 on output rows of at least 16, 3x3 and 5x5: in place; 5x5 and 7x7 otherwise: over phase
+        // planes, a row at a time (5x5 unrolled).
+        { 96, 112, 112, 96, 3, 2, 1, 96, Stride2, ThreadSplit.ChannelRuns, 0 },
+        { 72, 56, 56, 72, 5, 2, 2, 72, Stride2, ThreadSplit.ChannelRuns, 0 },
+        { 144, 33, 33, 144, 3, 2, 0, 144, Stride2, ThreadSplit.ChannelRuns, 0 },  // output 16 wide
+        { 144, 32, 32, 144, 3, 2, 0, 144, Blocks, ThreadSplit.ChannelRuns, 0 },   // output 15 wide: narrower than a vector, blocks of channels
+        { 32, 56, 56, 32, 7, 2, 3, 32, Taps, ThreadSplit.ChannelRuns, 0 },
         { 240, 28, 28, 240, 5, 1, 2, 240, Taps5x5, ThreadSplit.ChannelRuns, 0 },
-        { 72, 56, 56, 72, 5, 2, 2, 72, Taps5x5, ThreadSplit.ChannelRuns, 0 },
         { 32, 30, 30, 32, 7, 1, 3, 32, Taps, ThreadSplit.ChannelRuns, 0 },
         // Few channels: bands of rows once a thread's band is 1024 pixels (64 / 2 x 64), else channels.
         { 2, 64, 64, 2, 3, 1, 1, 2, InPlace, ThreadSplit.RowBands, 0 },
@@ -90,7 +95,7 @@ public class ConvolutionPlannerTests
         { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
         { 144, 56, 56, 1, InPlace, 4, 4, ThreadSplit.RowBands },      // four rows, though 3 and 2 fit: at most twice the floats
         { 288, 56, 56, 1, Taps3x3, 1, 1, ThreadSplit.RowBands },      // four rows would be more than twice the floats
-        { 96, 112, 112, 2, Taps3x3, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide
+        { 96, 112, 112, 2, Stride2, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide: in place
         { 160, 30, 15, 1, Blocks, 10, 6, ThreadSplit.RowBands },      // blocks of channels in bands: 24576 / (160 x 15), 16384 / (160 x 15)
         // Up to 256 pixels: one band of every row, threads take runs of channels, then of output channels.
         { 960, 7, 7, 1, Blocks, 7, 7, ThreadSplit.OutputChannels },

@@ -22,6 +22,11 @@ public class SeparableKernelTests
         { 160, 1, 30, 15, 3, 1, 1, 20 },  // blocks of 16 channels in bands of 10 rows (6 in a team)
         { 40, 1, 20, 13, 5, 2, 2, 12 },   // and at stride 2, 5x5, in one band, with a partial block of 8 channels
         { 2, 1, 3, 3, 3, 2000, 1, 3 },    // stride 2000: a phase table of stride^2 ints on the stack overflowed it
+        // Stride 2 on output rows of 16 or more, read in place with 512-bit vectors: 3x3 and 5x5, odd widths, padding 0 to 2.
+        { 24, 1, 57, 63, 3, 2, 1, 16 },
+        { 16, 1, 40, 67, 5, 2, 2, 24 },
+        { 8, 2, 23, 33, 3, 2, 0, 12 },
+        { 160, 1, 20, 68, 3, 2, 1, 16 },  // bands of 4, 4 and 2 rows; a team's bands of 3 or fewer
         // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
         // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
         { 96, 1, 14, 14, 3, 2, 1, 160 },  // stride 2 to 7x7
