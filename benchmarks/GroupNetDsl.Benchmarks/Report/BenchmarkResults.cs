@@ -57,7 +57,7 @@ public sealed record BenchmarkResults(
                 string suite = benchmark.GetProperty("Type").GetString()!;
                 string method = benchmark.GetProperty("Method").GetString()!;
                 var parameters = ParseParameters(benchmark.GetProperty("Parameters").GetString() ?? "");
-                string network = parameters.GetValueOrDefault("Network", "");
+                string network = FullNetworkName(benchmark) ?? parameters.GetValueOrDefault("Network", "");
                 int batch = int.Parse(parameters.GetValueOrDefault("Batch", "1"), System.Globalization.CultureInfo.InvariantCulture);
                 int threads = int.Parse(parameters.GetValueOrDefault("Threads", "1"), System.Globalization.CultureInfo.InvariantCulture);
                 bool contention = bool.Parse(parameters.GetValueOrDefault("Contention", "False"));
@@ -83,6 +83,20 @@ public sealed record BenchmarkResults(
     /// <summary>The measurement of one case of a suite whose rows differ in threads and contention only, if it ran.</summary>
     public Measurement? Find(string suite, string method, int threads, bool contention) =>
         Measurements.LastOrDefault(m => m.Suite == suite && m.Method == method && m.Threads == threads && m.Contention == contention);
+
+    // "Parameters" shortens values longer than 20 characters ("Torch(...)NetB0 [25]" for TorchvisionEfficientNetB0);
+    // "FullName" keeps them whole: ...Ours(Batch: 1, Threads: 1, Network: "TorchvisionEfficientNetB0").
+    private const string NetworkKey = "Network: \"";
+
+    private static string? FullNetworkName(JsonElement benchmark)
+    {
+        if (!benchmark.TryGetProperty("FullName", out JsonElement fullName) || fullName.GetString() is not { } text) return null;
+        int start = text.IndexOf(NetworkKey, StringComparison.Ordinal);
+        if (start < 0) return null;
+        start += NetworkKey.Length;
+        int end = text.IndexOf('"', start);
+        return end > start ? text[start..end] : null;
+    }
 
     // BenchmarkDotNet writes the parameters as "Network=SeparableBlock&Batch=1&Threads=2".
     private static Dictionary<string, string> ParseParameters(string text) =>
