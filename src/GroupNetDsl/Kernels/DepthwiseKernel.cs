@@ -132,6 +132,12 @@ public static class DepthwiseKernel
             // Without AVX-512: the same sums over phase planes.
             variant = shape.Kernel == 5 ? ConvolutionVariant.DepthwiseTaps5x5 : ConvolutionVariant.DepthwiseTaps3x3;
         }
+        if (variant == ConvolutionVariant.DepthwiseTaps5x5 && DepthwiseInPlace5x5.IsSupported && DepthwiseInPlace5x5.Suits(shape))
+        {
+            // Stride 1, padding 2 on rows of a vector or more: the same sums reading the input in place.
+            DepthwiseInPlace5x5.Rows(shape, firstRow, lastRow, firstChannel, lastChannel, input, weight, bias, residual, activation, output, channelStride, rowSums);
+            return;
+        }
         int stride = shape.Stride, kernel = shape.Kernel, taps = kernel * kernel;
         int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         int planeLength = planeRows * pitch;
