@@ -80,24 +80,25 @@ internal static class DepthwiseInPlace5x5
         ref float w = ref MemoryMarshal.GetReference(filter);
         var b = Vector512.Create(bias);
         int oy = firstRow;
-        for (; oy + 4 <= lastRow; oy += 4) RowBlock(4, ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
+        for (; oy + 4 <= lastRow; oy += 4) RowBlock<Four>(ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
         if (oy + 2 <= lastRow)
         {
-            RowBlock(2, ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
+            RowBlock<Two>(ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
             oy += 2;
         }
-        if (oy < lastRow) RowBlock(1, ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
+        if (oy < lastRow) RowBlock<One>(ref source, ref zero, height, width, ref w, b, residual, activation, output, oy, firstRow);
     }
 
     /// <summary>
-    /// Output rows oy .. oy + rows - 1 (rows 4, 2 or 1, a constant where inlined), which read input rows oy - 2 .. oy + rows + 1,
+    /// Output rows oy .. oy + rows - 1 (rows 4, 2 or 1), which read input rows oy - 2 .. oy + rows + 1,
     /// across the row. A vector of columns at ox reads columns ox - 2 .. ox + 17: the first vector has its left columns
     /// shifted in, the last (at width - 16) its right ones; the ones between start inside [2, width - 18] so that they
     /// read inside the row (the one before the last clamped back to width - 18, overlapping its neighbor).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowBlock(int rows, ref float source, ref float zero, int height, int width, ref float w, Vector512<float> b,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowBlock<TRows>(ref float source, ref float zero, int height, int width, ref float w, Vector512<float> b,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, int oy, int firstRow)
+        where TRows : struct, IConstant
     {
         ref float r0 = ref InputRow(ref source, ref zero, oy - 2, height, width);
         ref float r1 = ref InputRow(ref source, ref zero, oy - 1, height, width);
@@ -111,21 +112,21 @@ internal static class DepthwiseInPlace5x5
         // The edge cases by width: 16 is one vector with both edges; 17 has one column inside the row on each edge.
         if (width == Lanes)
         {
-            Block(rows, 2, 2, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
+            Block<TRows, Two, Two>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
             return;
         }
         if (width == Lanes + 1)
         {
-            Block(rows, 2, 1, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
-            Block(rows, 1, 2, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1, ref w, b, residual, activation, output, index, width);
+            Block<TRows, Two, One>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
+            Block<TRows, One, Two>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1, ref w, b, residual, activation, output, index, width);
             return;
         }
-        Block(rows, 2, 0, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
+        Block<TRows, Two, Zero>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 0, ref w, b, residual, activation, output, index, width);
         for (int ox = Lanes; ox < width - Lanes; ox += Lanes)
         {
-            Block(rows, 0, 0, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, Math.Min(ox, width - Lanes - 2), ref w, b, residual, activation, output, index, width);
+            Block<TRows, Zero, Zero>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, Math.Min(ox, width - Lanes - 2), ref w, b, residual, activation, output, index, width);
         }
-        Block(rows, 0, 2, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, width - Lanes, ref w, b, residual, activation, output, index, width);
+        Block<TRows, Zero, Two>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, width - Lanes, ref w, b, residual, activation, output, index, width);
     }
 
     /// <summary>Input row <paramref name="row"/>, or the zero row where it lies in the padding.</summary>
@@ -135,13 +136,17 @@ internal static class DepthwiseInPlace5x5
 
     /// <summary>
     /// One vector of columns at <paramref name="ox"/> of output rows 0 .. rows - 1 of the block, from input rows r0 ..
-    /// r(rows + 3). <paramref name="left"/> and <paramref name="right"/> (constants where inlined) count the columns on
-    /// that side that lie beyond the row: those are zeros rotated in, the others loads.
+    /// r(rows + 3). Left and right count the columns on that side that lie beyond the row: those are zeros rotated in,
+    /// the others loads. The counts are type arguments, so each combination is compiled with them as constants.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block(int rows, int left, int right, ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, ref float r6, ref float r7,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<TRows, TLeft, TRight>(ref float r0, ref float r1, ref float r2, ref float r3, ref float r4, ref float r5, ref float r6, ref float r7,
         int ox, ref float w, Vector512<float> b, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int index, int width)
+        where TRows : struct, IConstant
+        where TLeft : struct, IConstant
+        where TRight : struct, IConstant
     {
+        int rows = TRows.Value, left = TLeft.Value, right = TRight.Value;
         // Output row j takes filter row ky from input row j + ky; the input rows come in order, so each sum takes its
         // taps in row-major order, starting from the bias.
         Shifts(ref r0, ox, left, right, out var x0, out var x1, out var x2, out var x3, out var x4);
@@ -249,5 +254,31 @@ internal static class DepthwiseInPlace5x5
             x3 = Avx512F.AlignRight32(zero, x2.AsInt32(), 1).AsSingle();
             x4 = Avx512F.AlignRight32(zero, x2.AsInt32(), 2).AsSingle();
         }
+    }
+
+    /// <summary>A count known when the generic method is compiled (a struct type argument), so the branches on it fold away.</summary>
+    private interface IConstant
+    {
+        static abstract int Value { get; }
+    }
+
+    private struct Zero : IConstant
+    {
+        public static int Value => 0;
+    }
+
+    private struct One : IConstant
+    {
+        public static int Value => 1;
+    }
+
+    private struct Two : IConstant
+    {
+        public static int Value => 2;
+    }
+
+    private struct Four : IConstant
+    {
+        public static int Value => 4;
     }
 }
