@@ -27,6 +27,7 @@ public class SeparableKernelTests
         { 16, 1, 40, 67, 5, 2, 2, 24 },
         { 8, 2, 23, 33, 3, 2, 0, 12 },
         { 160, 1, 20, 68, 3, 2, 1, 16 },  // bands of 4, 4 and 2 rows; a team's bands of 3 or fewer
+        { 48, 1, 29, 33, 5, 1, 2, 16 },   // 5x5 at stride 1, padding 2 on rows of 16 or more, read in place, band by band
         // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
         // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
         { 96, 1, 14, 14, 3, 2, 1, 160 },  // stride 2 to 7x7
