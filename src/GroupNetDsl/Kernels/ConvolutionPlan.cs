@@ -263,7 +263,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.DepthwiseInPlace => "3x3 depthwise reading the input in place, four rows at a time (with 512-bit vectors; else over zero-padded planes, the same sums)",
             ConvolutionVariant.DepthwiseFourRows => "3x3 depthwise over zero-padded planes, four rows at a time",
             ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",
-            ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled",
+            ConvolutionVariant.DepthwiseTaps5x5 => "5x5 depthwise over zero-padded phase planes, a row at a time, taps unrolled (at stride 1 with padding 2 on rows at least 16 wide, with 512-bit vectors: reading the input in place, four rows at a time, the same sums)",
             ConvolutionVariant.DepthwiseFlat => "depthwise over each channel as one flat run, several rows a vector",
             ConvolutionVariant.DepthwiseChannelBlocks => "depthwise over blocks of 16 channels, a vector per output pixel",
             ConvolutionVariant.DepthwiseStride2InPlace => "stride-2 depthwise reading the input in place, even and odd columns split in registers (with 512-bit vectors; else over zero-padded phase planes, the same sums)",
