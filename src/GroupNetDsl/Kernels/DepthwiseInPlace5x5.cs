@@ -24,10 +24,6 @@ internal static class DepthwiseInPlace5x5
 {
     private const int Lanes = 16;
 
-    // A row of zeros as long as an input row: the rows above and below the image.
-    [ThreadStatic]
-    private static float[]? t_zeroRow;
-
     /// <summary>True where the kernel runs: AVX-512 accelerated.</summary>
     internal static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -47,8 +43,7 @@ internal static class DepthwiseInPlace5x5
             throw new ArgumentException($"{shape} rows {firstRow}..{lastRow} do not suit the in-place 5x5 depthwise kernel.", nameof(shape));
         }
         int inPlane = shape.Height * shape.Width, written = (lastRow - firstRow) * shape.Width;
-        var zeros = ThreadScratch.Get(ref t_zeroRow, shape.Width);
-        zeros.Clear();
+        var zeros = DepthwiseKernel.ZeroRow(shape.Width);
         // Relu and relu6 ride in the stores; the other activations go over each channel's rows once they are stored.
         var stored = activation > Activation.Relu6 ? Activation.None : activation;
         for (int oc = firstChannel; oc < lastChannel; oc++)
@@ -100,14 +95,14 @@ internal static class DepthwiseInPlace5x5
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, int oy, int firstRow)
         where TRows : struct, IConstant
     {
-        ref float r0 = ref InputRow(ref source, ref zero, oy - 2, height, width);
-        ref float r1 = ref InputRow(ref source, ref zero, oy - 1, height, width);
-        ref float r2 = ref InputRow(ref source, ref zero, oy, height, width);
-        ref float r3 = ref InputRow(ref source, ref zero, oy + 1, height, width);
-        ref float r4 = ref InputRow(ref source, ref zero, oy + 2, height, width);
-        ref float r5 = ref InputRow(ref source, ref zero, oy + 3, height, width);
-        ref float r6 = ref InputRow(ref source, ref zero, oy + 4, height, width);
-        ref float r7 = ref InputRow(ref source, ref zero, oy + 5, height, width);
+        ref float r0 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy - 2, height, width);
+        ref float r1 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy - 1, height, width);
+        ref float r2 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy, height, width);
+        ref float r3 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy + 1, height, width);
+        ref float r4 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy + 2, height, width);
+        ref float r5 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy + 3, height, width);
+        ref float r6 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy + 4, height, width);
+        ref float r7 = ref DepthwiseKernel.InputRow(ref source, ref zero, oy + 5, height, width);
         int index = (oy - firstRow) * width;
         // The edge cases by width: 16 is one vector with both edges; 17 has one column inside the row on each edge.
         if (width == Lanes)
@@ -128,11 +123,6 @@ internal static class DepthwiseInPlace5x5
         }
         Block<TRows, Zero, Two>(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, width - Lanes, ref w, b, residual, activation, output, index, width);
     }
-
-    /// <summary>Input row <paramref name="row"/>, or the zero row where it lies in the padding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float InputRow(ref float source, ref float zero, int row, int height, int width) =>
-        ref (uint)row < (uint)height ? ref Unsafe.Add(ref source, row * width) : ref zero;
 
     /// <summary>
     /// One vector of columns at <paramref name="ox"/> of output rows 0 .. rows - 1 of the block, from input rows r0 ..

@@ -40,10 +40,13 @@ public static class DepthwiseKernel
     [ThreadStatic]
     private static int[]? t_phaseOffsets;
 
-    // A row of zeros, at least an input row long: the padding rows above and below the image for the kernel that
-    // reads the input in place.
+    // A row of zeros, at least an input row long: the padding rows above and below the image for the kernels that
+    // read the input in place (here, DepthwiseStride2, DepthwiseInPlace5x5). Only read, never written.
     [ThreadStatic]
     private static float[]? t_zeroRow;
+
+    /// <summary>The thread's row of zeros, at least <paramref name="width"/> long, for the in-place kernels' padding rows.</summary>
+    internal static ReadOnlySpan<float> ZeroRow(int width) => ThreadScratch.Get(ref t_zeroRow, width);
 
     /// <summary>output = activation(conv(input, weight) + bias + residual) for a depthwise convolution.</summary>
     /// <param name="shape">The sizes; groups must equal the input channels.</param>
@@ -451,7 +454,7 @@ public static class DepthwiseKernel
         var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]); var w5 = Vector512.Create(filter[5]);
         var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
         var b = Vector512.Create(bias);
-        var zeros = ThreadScratch.Get(ref t_zeroRow, width);
+        var zeros = ZeroRow(width);
         ref float source = ref MemoryMarshal.GetReference(channel);
         ref float zero = ref MemoryMarshal.GetReference(zeros);
         for (int next = firstRow; next < lastRow; next += 4)
@@ -482,7 +485,7 @@ public static class DepthwiseKernel
 
     /// <summary>Input row <paramref name="row"/>, or the zero row where it lies in the padding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float InputRow(ref float source, ref float zero, int row, int height, int width) =>
+    internal static ref float InputRow(ref float source, ref float zero, int row, int height, int width) =>
         ref (uint)row < (uint)height ? ref Unsafe.Add(ref source, row * width) : ref zero;
 
     /// <summary>

@@ -23,10 +23,6 @@ internal static class DepthwiseStride2
 {
     private const int Lanes = 16;
 
-    // A row of zeros as long as an input row: the rows above and below the image.
-    [ThreadStatic]
-    private static float[]? t_zeroRow;
-
     /// <summary>True where the kernel runs: AVX-512 accelerated.</summary>
     internal static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -45,8 +41,7 @@ internal static class DepthwiseStride2
             throw new ArgumentException($"{shape} rows {firstRow}..{lastRow} do not suit the in-place stride-2 depthwise kernel.", nameof(shape));
         }
         int taps = shape.Kernel * shape.Kernel, inPlane = shape.Height * shape.Width, written = (lastRow - firstRow) * shape.OutputWidth;
-        var zeros = ThreadScratch.Get(ref t_zeroRow, shape.Width);
-        zeros.Clear();
+        var zeros = DepthwiseKernel.ZeroRow(shape.Width);
         // Relu and relu6 ride in the stores; the other activations go over each channel's rows once they are stored.
         var stored = activation > Activation.Relu6 ? Activation.None : activation;
         // Where the row's first and last vectors read, the same for every row and channel.
@@ -94,15 +89,15 @@ internal static class DepthwiseStride2
         for (; oy + 4 <= lastRow; oy += 4)
         {
             int y = 2 * oy - padding;
-            ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
-            ref float r1 = ref InputRow(ref source, ref zero, y + 1, height, width);
-            ref float r2 = ref InputRow(ref source, ref zero, y + 2, height, width);
-            ref float r3 = ref InputRow(ref source, ref zero, y + 3, height, width);
-            ref float r4 = ref InputRow(ref source, ref zero, y + 4, height, width);
-            ref float r5 = ref InputRow(ref source, ref zero, y + 5, height, width);
-            ref float r6 = ref InputRow(ref source, ref zero, y + 6, height, width);
-            ref float r7 = ref InputRow(ref source, ref zero, y + 7, height, width);
-            ref float r8 = ref InputRow(ref source, ref zero, y + 8, height, width);
+            ref float r0 = ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width);
+            ref float r1 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width);
+            ref float r2 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width);
+            ref float r3 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width);
+            ref float r4 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width);
+            ref float r5 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width);
+            ref float r6 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width);
+            ref float r7 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 7, height, width);
+            ref float r8 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 8, height, width);
             int index = (oy - firstRow) * outputWidth;
             for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
             {
@@ -140,11 +135,11 @@ internal static class DepthwiseStride2
         for (; oy + 2 <= lastRow; oy += 2)
         {
             int y = 2 * oy - padding;
-            ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
-            ref float r1 = ref InputRow(ref source, ref zero, y + 1, height, width);
-            ref float r2 = ref InputRow(ref source, ref zero, y + 2, height, width);
-            ref float r3 = ref InputRow(ref source, ref zero, y + 3, height, width);
-            ref float r4 = ref InputRow(ref source, ref zero, y + 4, height, width);
+            ref float r0 = ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width);
+            ref float r1 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width);
+            ref float r2 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width);
+            ref float r3 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width);
+            ref float r4 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width);
             int index = (oy - firstRow) * outputWidth;
             for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
             {
@@ -168,9 +163,9 @@ internal static class DepthwiseStride2
         for (; oy < lastRow; oy++)
         {
             int y = 2 * oy - padding;
-            ref float r0 = ref InputRow(ref source, ref zero, y, height, width);
-            ref float r1 = ref InputRow(ref source, ref zero, y + 1, height, width);
-            ref float r2 = ref InputRow(ref source, ref zero, y + 2, height, width);
+            ref float r0 = ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width);
+            ref float r1 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width);
+            ref float r2 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width);
             int index = (oy - firstRow) * outputWidth;
             for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
             {
@@ -215,36 +210,36 @@ internal static class DepthwiseStride2
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
                 // Output row j reads input rows 2j .. 2j + 4; each sum takes its rows in order.
-                Columns5(ref InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                 var s0 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k2);
                 var s1 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k3);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k2);
                 var s2 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k3);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k2);
                 var s3 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 7, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 7, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k3);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 8, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 8, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k2);
-                Columns5(ref InputRow(ref source, ref zero, y + 9, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 9, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k3);
-                Columns5(ref InputRow(ref source, ref zero, y + 10, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 10, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k4);
                 int at = index + ox;
                 Epilogue.Store(s0, residual, activation, output, at);
@@ -261,22 +256,22 @@ internal static class DepthwiseStride2
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
-                Columns5(ref InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                 var s0 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k2);
                 var s1 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k3);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k2);
-                Columns5(ref InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k3);
-                Columns5(ref InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k4);
                 Epilogue.Store(s0, residual, activation, output, index + ox);
                 Epilogue.Store(s1, residual, activation, output, index + ox + outputWidth);
@@ -293,7 +288,7 @@ internal static class DepthwiseStride2
                 var sum = b;
                 for (int ky = 0; ky < 5; ky++)
                 {
-                    Columns5(ref InputRow(ref source, ref zero, y + ky, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                    Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + ky, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                     sum = Add5(sum, c0, c1, c2, c3, c4, ref Unsafe.Add(ref k0, ky * 5));
                 }
                 Epilogue.Store(sum, residual, activation, output, index + ox);
@@ -366,11 +361,6 @@ internal static class DepthwiseStride2
     {
         if (window.Low < 0 || window.Low > width - Lanes) throw new ArgumentException("An edge window reads outside the row.");
     }
-
-    /// <summary>Input row <paramref name="row"/>, or the zero row where it lies in the padding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float InputRow(ref float source, ref float zero, int row, int height, int width) =>
-        ref (uint)row < (uint)height ? ref Unsafe.Add(ref source, row * width) : ref zero;
 
     /// <summary>A 3x3 filter's three columns of taps in one input row for 16 outputs, from row columns x .. x + 32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
