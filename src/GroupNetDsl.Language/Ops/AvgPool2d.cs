@@ -71,14 +71,13 @@ public sealed class AvgPool2d() : Pool2dDescriptor("avgpool", "nn.AvgPool2d / nn
         string name = $"GlobalAvgPool_{StepCode.Shape(input)}";
         string method = code.Methods.Add(name, () =>
         {
-            int plane = input.Height * input.Width;
             var w = new SourceWriter();
             w.Line($"/// <summary>global average pool: {input} -> {input.Channels}x1x1.</summary>");
-            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output)");
-            w.Line($"for (int c = 0; c < {input.Channels}; c++) output[c] = global::GroupNetDsl.Kernels.VectorKernels.Mean(input.Slice(c * {plane}, {plane}));");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output, {CSharpEmitter.KernelsNamespace}.WorkerTeam? team)");
+            w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.ChannelMeans(input, output, channels: {input.Channels}, plane: {input.Height * input.Width}, team);");
             w.Close();
             return w.Text;
         });
-        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)}, _groupNetTeam);");
     }
 }

@@ -46,11 +46,11 @@ public sealed class Mean : OpDescriptor
         {
             var w = new SourceWriter();
             w.Line($"/// <summary>mean over height and width: {input} -> {node.Output}.</summary>");
-            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output)");
-            w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.ChannelMeans(input, output, channels: {input.Channels}, plane: {input.Height * input.Width});");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.Span} output, {CSharpEmitter.KernelsNamespace}.WorkerTeam? team)");
+            w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.ChannelMeans(input, output, channels: {input.Channels}, plane: {input.Height * input.Width}, team);");
             w.Close();
             return w.Text;
         });
-        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)});");
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Index)}, _groupNetTeam);");
     }
 }

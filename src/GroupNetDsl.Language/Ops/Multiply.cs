@@ -51,11 +51,11 @@ public sealed class Multiply() : ArgumentlessOpDescriptor("mul", "torch.mul", mo
         var left = code.Network.Nodes[node.Inputs[0]].Output;
         var right = code.Network.Nodes[node.Inputs[1]].Output;
         string method = EmitProduct(code, left, right, node.Output);
-        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Inputs[1])}, {buffer(step.Last.Index)});");
+        code.CallWith((buffer, _) => $"{method}({buffer(node.Inputs[0])}, {buffer(node.Inputs[1])}, {buffer(step.Last.Index)}, _groupNetTeam);");
     }
 
     /// <summary>
-    /// Adds the layer method <c>(left, right, output)</c> that multiplies tensors of shapes <paramref name="left"/> and
+    /// Adds the layer method <c>(left, right, output, team)</c> that multiplies tensors of shapes <paramref name="left"/> and
     /// <paramref name="right"/> (checked by <see cref="ProductShape"/>) and applies the step's activation; returns its name.
     /// </summary>
     internal static string EmitProduct(StepCode code, TensorShape left, TensorShape right, TensorShape output)
@@ -72,15 +72,15 @@ public sealed class Multiply() : ArgumentlessOpDescriptor("mul", "torch.mul", mo
             w.Line(sameShape
                 ? $"/// <summary>elementwise multiply of two {output} tensors.</summary>"
                 : $"/// <summary>per-channel multiply: {(scaleOnLeft ? $"{left} scale times {right}" : $"{left} times {right} scale")}.</summary>");
-            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} left, {SourceWriter.ReadOnlySpan} right, {SourceWriter.Span} output)");
+            w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} left, {SourceWriter.ReadOnlySpan} right, {SourceWriter.Span} output, {CSharpEmitter.KernelsNamespace}.WorkerTeam? team)");
             if (sameShape)
             {
-                w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.Multiply(left, right, output);");
+                w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.Multiply(left, right, output, team);");
             }
             else
             {
                 string image = scaleOnLeft ? "right" : "left", scales = scaleOnLeft ? "left" : "right";
-                w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.ScaleChannels({image}, {scales}, output, channels: {output.Channels}, plane: {output.Height * output.Width});");
+                w.Line($"{CSharpEmitter.KernelsNamespace}.TensorKernels.ScaleChannels({image}, {scales}, output, channels: {output.Channels}, plane: {output.Height * output.Width}, team);");
             }
             if (ActivationDescriptor.Apply(step.Activation, "output") is { } activate) w.Line(activate);
             w.Close();

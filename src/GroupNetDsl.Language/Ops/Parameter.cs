@@ -78,6 +78,6 @@ public sealed class Parameter : OpDescriptor
         string field = code.Field(node.Path, "value");
         code.Load.Add($"{field} = weights.Take({CSharpEmitter.Literal(node.Path)}, {parameter.Channels}, {parameter.Height}, {parameter.Width});");
         string method = Multiply.EmitProduct(code, parameter.Shape, code.Input, node.Output);
-        code.CallWith((buffer, _) => $"{method}({field}, {buffer(node.Inputs[0])}, {buffer(step.Last.Index)});");
+        code.CallWith((buffer, _) => $"{method}({field}, {buffer(node.Inputs[0])}, {buffer(step.Last.Index)}, _groupNetTeam);");
     }
 }

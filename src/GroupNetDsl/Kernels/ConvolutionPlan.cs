@@ -132,6 +132,11 @@ static class ConvolutionPlanner
     // would be a few panels, its column tail and per-band setup a large part of it.
     private const int MinimumBandColumns = 256;
 
+    // Multiply-adds below which a product runs on the calling thread alone: handing it to the team and waiting for
+    // the other thread (2-10 µs measured for squeeze-and-excitation's 1x1 convs on a 1x1 plane) costs more than the
+    // whole product (0.4-4 µs on one thread).
+    private const long MinimumSharedMacs = 256 * 1024;
+
     // Output channels per group up to which threads take whole groups instead of row bands (see SmallGroups).
     private const int SmallGroupChannels = 4;
 
@@ -202,7 +207,8 @@ static class ConvolutionPlanner
         // for bands, whole groups; with one group, the product splits its columns.
         bool rowBands = !SmallGroups(shape)
             && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
-        var threadSplit = rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
+        var threadSplit = Macs(shape) < MinimumSharedMacs ? ThreadSplit.None
+            : rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
             : shape.OutputHeight * shape.OutputWidth < shape.OutChannels ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
         int pitch = KernelLayout.PlanePitch(shape);
@@ -287,6 +293,9 @@ static class ConvolutionPlanner
     /// fixed work (its planes, its copy-out), and two threads banding the same small groups at once slow each other
     /// down; with more channels per group, bands cost no more than groups and keep the next layer's reads local.
     /// </summary>
+    private static long Macs(in ConvolutionShape shape) =>
+        (long)shape.OutChannels * shape.OutputHeight * shape.OutputWidth * shape.Depth;
+
     private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
 
     /// <summary>

@@ -18,16 +18,27 @@ public static class TensorKernels
     /// <param name="left">One operand.</param>
     /// <param name="right">The other, as long as <paramref name="output"/>.</param>
     /// <param name="output">The product; as long as each operand.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
+    /// <param name="team">Threads to share the values, or null.</param>
+    public static void Multiply(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output, WorkerTeam? team = null)
     {
         int n = output.Length;
         if (left.Length != n || right.Length != n) throw new ArgumentException("The operands and the output must have one length.");
+        if (!Shared(ChannelWork.Kind.Multiply, left, right, output, 1, n, team)) MultiplyRun(left, right, output);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyRun(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
+    {
+        int n = output.Length;
         ref float lr = ref MemoryMarshal.GetReference(left);
         ref float rr = ref MemoryMarshal.GetReference(right);
         ref float or = ref MemoryMarshal.GetReference(output);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - 16; i += 16) (Vector512.LoadUnsafe(ref lr, (nuint)i) * Vector512.LoadUnsafe(ref rr, (nuint)i)).StoreUnsafe(ref or, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             for (; i <= n - 8; i += 8) (Vector256.LoadUnsafe(ref lr, (nuint)i) * Vector256.LoadUnsafe(ref rr, (nuint)i)).StoreUnsafe(ref or, (nuint)i);
         }
@@ -48,21 +59,33 @@ public static class TensorKernels
     /// <param name="output">channels x plane values.</param>
     /// <param name="channels">The channels.</param>
     /// <param name="plane">Height x width.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScaleChannels(ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output, int channels, int plane)
+    /// <param name="team">Threads to share the channels, or null.</param>
+    public static void ScaleChannels(ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output, int channels, int plane, WorkerTeam? team = null)
     {
         if (channels < 0 || plane < 0 || scales.Length != channels || input.Length != (long)channels * plane || output.Length != input.Length)
         {
             throw new ArgumentException("The spans do not match channels x plane.");
         }
+        if (!Shared(ChannelWork.Kind.Scale, input, scales, output, channels, plane, team)) ScaleRun(input, scales, output, 0, channels, plane);
+    }
+
+    /// <summary>Channels [first, last) of <see cref="ScaleChannels"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleRun(ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output, int first, int last, int plane)
+    {
         ref float ir = ref MemoryMarshal.GetReference(input);
         ref float or = ref MemoryMarshal.GetReference(output);
-        for (int c = 0; c < channels; c++)
+        for (int c = first; c < last; c++)
         {
             float scale = scales[c];
             nuint start = (nuint)c * (nuint)plane;
             int i = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var s = Vector512.Create(scale);
+                for (; i <= plane - 16; i += 16) (Vector512.LoadUnsafe(ref ir, start + (nuint)i) * s).StoreUnsafe(ref or, start + (nuint)i);
+            }
+            else if (Vector256.IsHardwareAccelerated)
             {
                 var s = Vector256.Create(scale);
                 for (; i <= plane - 8; i += 8) (Vector256.LoadUnsafe(ref ir, start + (nuint)i) * s).StoreUnsafe(ref or, start + (nuint)i);
@@ -245,13 +268,90 @@ public static class TensorKernels
     /// <param name="output">One mean per channel.</param>
     /// <param name="channels">The channels.</param>
     /// <param name="plane">Height x width.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ChannelMeans(ReadOnlySpan<float> input, Span<float> output, int channels, int plane)
+    /// <param name="team">Threads to share the channels, or null.</param>
+    public static void ChannelMeans(ReadOnlySpan<float> input, Span<float> output, int channels, int plane, WorkerTeam? team = null)
     {
         if (channels < 0 || plane <= 0 || output.Length != channels || input.Length != (long)channels * plane)
         {
             throw new ArgumentException("The spans do not match channels x plane.");
         }
-        for (int c = 0; c < channels; c++) output[c] = VectorKernels.Mean(input.Slice(c * plane, plane));
+        if (!Shared(ChannelWork.Kind.Means, input, default, output, channels, plane, team)) MeansRun(input, output, 0, channels, plane);
+    }
+
+    private static void MeansRun(ReadOnlySpan<float> input, Span<float> output, int first, int last, int plane)
+    {
+        for (int c = first; c < last; c++) output[c] = VectorKernels.Mean(input.Slice(c * plane, plane));
+    }
+
+    // Values below which a per-channel pass runs on the calling thread alone: handing it to the team and waiting for
+    // the other threads costs a few microseconds, as long as the pass itself.
+    private const int MinimumSharedValues = 64 * 1024;
+
+    /// <summary>
+    /// Runs the pass on the team, each thread a run of whole channels (each value computed as on one thread), when
+    /// it is large enough and the team free; false when the caller must run it alone.
+    /// </summary>
+    private static unsafe bool Shared(ChannelWork.Kind kind, ReadOnlySpan<float> input, ReadOnlySpan<float> other, Span<float> output, int channels, int plane, WorkerTeam? team)
+    {
+        if (team is null || channels * (long)plane < MinimumSharedValues || !team.TryAcquire()) return false;
+        try
+        {
+            fixed (float* inputPointer = input, otherPointer = other, outputPointer = output)
+            {
+                var work = team.WorkOf<ChannelWork>();
+                work.Set(kind, inputPointer, input.Length, otherPointer, other.Length, outputPointer, output.Length, channels, plane);
+                team.Run(work);
+            }
+            return true;
+        }
+        finally
+        {
+            team.Release();
+        }
+    }
+
+    /// <summary>The arguments of a per-channel pass as pointers, so that other threads can run their share of the channels.</summary>
+    private sealed unsafe class ChannelWork : TeamWork
+    {
+        public enum Kind { Multiply, Scale, Means }
+
+        private Kind _kind;
+        private float* _input, _other, _output;
+        private int _inputLength, _otherLength, _outputLength, _channels, _plane;
+
+        public void Set(Kind kind, float* input, int inputLength, float* other, int otherLength, float* output, int outputLength, int channels, int plane)
+        {
+            _kind = kind;
+            _input = input;
+            _inputLength = inputLength;
+            _other = other;
+            _otherLength = otherLength;
+            _output = output;
+            _outputLength = outputLength;
+            _channels = channels;
+            _plane = plane;
+        }
+
+        public override void Execute(int part, int parts)
+        {
+            var input = new ReadOnlySpan<float>(_input, _inputLength);
+            var other = new ReadOnlySpan<float>(_other, _otherLength);
+            var output = new Span<float>(_output, _outputLength);
+            switch (_kind)
+            {
+                case Kind.Multiply:
+                    // One "channel" of all the values, in runs of whole vectors.
+                    int vectors = (_plane + 15) / 16;
+                    int first = Math.Min(_plane, vectors * part / parts * 16), last = Math.Min(_plane, vectors * (part + 1) / parts * 16);
+                    if (first < last) MultiplyRun(input.Slice(first, last - first), other.Slice(first, last - first), output.Slice(first, last - first));
+                    break;
+                case Kind.Scale:
+                    ScaleRun(input, other, output, _channels * part / parts, _channels * (part + 1) / parts, _plane);
+                    break;
+                default:
+                    MeansRun(input, output, _channels * part / parts, _channels * (part + 1) / parts, _plane);
+                    break;
+            }
+        }
     }
 }

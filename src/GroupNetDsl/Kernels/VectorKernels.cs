@@ -170,10 +170,30 @@ public static class VectorKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sum(ReadOnlySpan<float> x)
     {
-        var sum = System.Numerics.Vector<float>.Zero;
         int i = 0;
-        for (; i <= x.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count) sum += new System.Numerics.Vector<float>(x.Slice(i));
-        float total = System.Numerics.Vector.Sum(sum);
+        float total;
+        if (Vector512.IsHardwareAccelerated && x.Length >= 4 * Vector512<float>.Count)
+        {
+            // Four running sums: each add waits for its own sum's last add, not for every vector's (a plane of 3136
+            // values took 0.5 µs with one sum, latency-bound).
+            ref float r = ref MemoryMarshal.GetReference(x);
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (; i <= x.Length - 4 * Vector512<float>.Count; i += 4 * Vector512<float>.Count)
+            {
+                s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
+                s1 += Vector512.LoadUnsafe(ref r, (nuint)i + 16);
+                s2 += Vector512.LoadUnsafe(ref r, (nuint)i + 32);
+                s3 += Vector512.LoadUnsafe(ref r, (nuint)i + 48);
+            }
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count) s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
+            total = Vector512.Sum(s0 + s1 + (s2 + s3));
+        }
+        else
+        {
+            var sum = System.Numerics.Vector<float>.Zero;
+            for (; i <= x.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count) sum += new System.Numerics.Vector<float>(x.Slice(i));
+            total = System.Numerics.Vector.Sum(sum);
+        }
         for (; i < x.Length; i++) total += x[i];
         return total;
     }

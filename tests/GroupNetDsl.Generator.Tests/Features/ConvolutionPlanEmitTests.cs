@@ -18,12 +18,12 @@ public sealed class ConvolutionPlanEmitTests
         string code = Emit(FeatureNetworks.BatchNormFold);
         const string method = "Conv_3x6x5_to_4x6x5_k3_s1_p1";
 
-        // 3 rows x 5 pixels per thread is far below a band's 256: one group, so the product's column panels. The planes'
-        // rows are 5 + 2 wide, wider than an output row: wide columns, in one band of the 6 rows.
+        // 4 x 30 x 27 multiply-adds are far fewer than a team is worth: one thread. The planes' rows are 5 + 2 wide,
+        // wider than an output row: wide columns, in one band of the 6 rows.
         AssertInOrder(code,
-            "    // Plan: packed product over zero-padded phase planes into wide columns, 6 output rows per band; threads take runs of the product's column panels.",
+            "    // Plan: packed product over zero-padded phase planes into wide columns, 6 output rows per band; one thread.",
             $"    private static readonly {Kernels}.ConvolutionShape {method}_Shape = new(InChannels: 3, Height: 6, Width: 5, OutChannels: 4, OutputHeight: 6, OutputWidth: 5, Kernel: 3, Stride: 1, Padding: 1, Dilation: 1, Groups: 1);",
-            $"    private static readonly {Kernels}.ConvolutionPlan {method}_Plan = new(Variant: {Kernels}.ConvolutionVariant.WidePlaneProduct, Split: {Kernels}.ThreadSplit.ColumnPanels, BandRows: 6, TeamBandRows: 6);",
+            $"    private static readonly {Kernels}.ConvolutionPlan {method}_Plan = new(Variant: {Kernels}.ConvolutionVariant.WidePlaneProduct, Split: {Kernels}.ThreadSplit.None, BandRows: 6, TeamBandRows: 6);",
             $"    private static void {method}(",
             $"        {Kernels}.Convolution.Convolve({method}_Shape, {method}_Plan,");
     }

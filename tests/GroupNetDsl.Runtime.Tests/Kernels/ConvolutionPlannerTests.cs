@@ -67,18 +67,23 @@ public class ConvolutionPlannerTests
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 64, 14, 14, 1024, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
-        { 64, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        { 256, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        // Fewer than 256 x 1024 multiply-adds: the calling thread alone (squeeze-and-excitation's convs on 1x1).
+        { 64, 8, 8, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        { 63, 8, 8, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
+        { 1152, 1, 1, 48, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
+        { 8, 1, 1, 32, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
         { 1024, 14, 14, 2048, 1, 2, 0, 1, Planes, ThreadSplit.OutputChannels, 7 },
         // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
-        { 8, 4, 128, 16, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        { 32, 4, 128, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         // A strided 1x1: the planes' rows are the output's rows (pitch (64 + 1) / 2 = 32); 16 rows make 512 columns.
         { 64, 64, 64, 128, 1, 2, 0, 1, Planes, ThreadSplit.RowBands, 16 },
         // 32 groups of 4 output channels: whole groups; a band is the 56 rows (16384 / (4 x 58) = 70 rows, clamped).
         { 128, 56, 56, 128, 3, 1, 1, 32, Wide, ThreadSplit.WholeGroups, 56 },
         // 32 groups of 8: bands of rows; 16384 / (8 x 30) = 68 rows, clamped to 28.
         { 256, 28, 28, 256, 3, 1, 1, 32, Wide, ThreadSplit.RowBands, 28 },
-        // Small groups the threads cannot share evenly (3 groups of 2): bands would be 128 pixels, so whole groups.
-        { 6, 16, 16, 6, 3, 1, 1, 3, Wide, ThreadSplit.WholeGroups, 16 },
+        // Groups the threads cannot share evenly (3 groups of 8): bands would be 128 pixels, so whole groups.
+        { 24, 16, 16, 24, 3, 1, 1, 3, Wide, ThreadSplit.WholeGroups, 16 },
         // A stride-2 stem: pitch (224 + 2 + 1) / 2 = 113, bands of max(ceil(512 / 113), 16384 / (32 x 113)) = 5 rows.
         { 3, 224, 224, 32, 3, 2, 1, 1, Wide, ThreadSplit.RowBands, 5 },
         // 5x5 dense, 10 rows x 20 per thread < 256: column panels; bands of ceil(512 / 24) = 22 rows, clamped to 20.

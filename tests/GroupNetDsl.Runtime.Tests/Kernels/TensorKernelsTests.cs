@@ -108,6 +108,59 @@ public class TensorKernelsTests
         Assert.Equal(new[] { 3.5f, -3.5f }, output);
     }
 
+    // Large enough for the team (64 x 1024 values and more), with planes that end between vectors.
+    [Theory]
+    [InlineData(96, 3136)]
+    [InlineData(7, 9999)]
+    [InlineData(1, 70001)]
+    [InlineData(1152, 57)]
+    public void Per_channel_passes_on_a_team_match_the_reference_with_the_same_bits_on_any_threads(int channels, int plane)
+    {
+        var random = new Random(channels * 7 + plane);
+        float[] image = RandomValues(random, channels * plane, -3, 5), scales = RandomValues(random, channels), other = RandomValues(random, channels * plane);
+        var imageTensor = Tensor.FromFloats(image, 1, channels, plane, 1);
+        double[] expectedScaled = NaiveReference.Multiply(Tensor.FromFloats(scales, 1, channels, 1, 1), imageTensor).Data;
+        double[] expectedProduct = NaiveReference.Multiply(imageTensor, Tensor.FromFloats(other, 1, channels, plane, 1)).Data;
+        var expectedMeans = new double[channels];
+        for (int c = 0; c < channels; c++) expectedMeans[c] = image.Skip(c * plane).Take(plane).Sum(x => (double)x) / plane;
+
+        float[]? firstScaled = null, firstProduct = null, firstMeans = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            // A guard past each output: nothing is written outside it.
+            float[] scaled = new float[image.Length + 16], product = new float[image.Length + 16], means = new float[channels + 16];
+            foreach (var output in new[] { scaled, product, means }) output.AsSpan().Fill(float.NaN);
+            TensorKernels.ScaleChannels(image, scales, scaled.AsSpan(0, image.Length), channels, plane, team);
+            TensorKernels.Multiply(image, other, product.AsSpan(0, image.Length), team);
+            TensorKernels.ChannelMeans(image, means.AsSpan(0, channels), channels, plane, team);
+            foreach (var output in new[] { scaled, product, means }) Assert.All(output[^16..], value => Assert.True(float.IsNaN(value)));
+
+            AssertClose(expectedScaled, scaled[..image.Length]);
+            AssertClose(expectedProduct, product[..image.Length]);
+            AssertClose(expectedMeans, means[..channels]);
+            firstScaled ??= scaled;
+            firstProduct ??= product;
+            firstMeans ??= means;
+            Assert.Equal(firstScaled, scaled);
+            Assert.Equal(firstProduct, product);
+            Assert.Equal(firstMeans, means);
+        }
+    }
+
+    [Fact]
+    public void A_row_sum_adds_every_value_once_at_every_length()
+    {
+        var random = new Random(5);
+        float[] values = RandomValues(random, 300);
+        for (int length = 0; length <= values.Length; length++)
+        {
+            double expected = values.Take(length).Sum(x => (double)x);
+            float actual = VectorKernels.Sum(values.AsSpan(0, length));
+            Assert.True(Math.Abs(expected - actual) <= 1e-5 * Math.Max(1, length), $"length {length}: {actual} vs {expected}");
+        }
+    }
+
     [Fact]
     public void Spans_of_the_wrong_length_are_rejected()
     {
