@@ -83,6 +83,50 @@ public class PackedGemmTests
     }
 
     [Theory]
+    [InlineData(200, 30, 49)]   // 25 blocks of 8 rows: groups of 8 blocks, each with its tail column (7x7)
+    [InlineData(136, 17, 196)]  // four panels and a one-vector tail (14x14), in groups
+    [InlineData(72, 9, 97)]     // two panels and a tail of one column, a group and one block
+    [InlineData(64, 11, 63)]    // one panel and a tail of 15 columns, exactly one group
+    [InlineData(80, 7, 251)]    // five panels and a tail: panel by panel, the tail after
+    [InlineData(44, 13, 55)]    // a partial last block
+    public void ProductsReadInPlaceMatchPlainLoopsWithTheSameBitsOnAnyThreads(int rows, int depth, int columns)
+    {
+        // Read in place with few panels, the row blocks run in groups, each group's narrow tail right after its panels:
+        // every output against plain loops, inside a guard of NaNs, on one thread and split by row blocks or columns.
+        var random = new Random(rows * 13 + columns);
+        int guard = 21;
+        float[] a = Values(random, rows * depth), b = Values(random, depth * columns), bias = Values(random, rows);
+        var packed = PackedGemm.Pack(a, 1, rows, depth);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 3 })
+        {
+            foreach (bool splitRows in new[] { false, true })
+            {
+                using var team = threads > 1 ? new WorkerTeam(threads) : null;
+                var guarded = new float[guard + rows * columns + guard];
+                guarded.AsSpan().Fill(float.NaN);
+                PackedGemm.Multiply(packed, rows, depth, b, default, columns, bias, default, Activation.Silu, guarded.AsSpan(guard, rows * columns), columns, team,
+                    readRowsInPlace: true, splitRows: splitRows);
+                Assert.All(guarded[..guard], value => Assert.True(float.IsNaN(value)));
+                Assert.All(guarded[^guard..], value => Assert.True(float.IsNaN(value)));
+                var actual = guarded[guard..^guard];
+                for (int m = 0; m < rows; m++)
+                {
+                    for (int n = 0; n < columns; n++)
+                    {
+                        double sum = bias[m];
+                        for (int k = 0; k < depth; k++) sum += (double)a[m * depth + k] * b[k * columns + n];
+                        sum = ExpectedConvolution.Activate(Activation.Silu, sum);
+                        Assert.True(Math.Abs(sum - actual[m * columns + n]) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"c[{m},{n}] = {actual[m * columns + n]}, expected {sum}");
+                    }
+                }
+                first ??= actual;
+                Assert.Equal(first, actual);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(1280, 40, 49)]  // 8-row blocks, a one-vector column tail with 512-bit vectors
     [InlineData(90, 33, 14)]    // 6-row blocks, fewer columns than a panel
     [InlineData(9, 5, 196)]     // 4-row blocks: three, too few for a team to share
