@@ -277,6 +277,7 @@ public static class PackedGemm
     }
 
     /// <summary>The last <paramref name="tail"/> columns (at most a vector) of 8-row blocks [firstBlock, lastBlock), after their whole panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowTail(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int last, int tail,
         int firstBlock, int lastBlock, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride)
     {

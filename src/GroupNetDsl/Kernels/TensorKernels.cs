@@ -19,6 +19,7 @@ public static class TensorKernels
     /// <param name="right">The other, as long as <paramref name="output"/>.</param>
     /// <param name="output">The product; as long as each operand.</param>
     /// <param name="team">Threads to share the values, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output, WorkerTeam? team = null)
     {
         int n = output.Length;
@@ -60,6 +61,7 @@ public static class TensorKernels
     /// <param name="channels">The channels.</param>
     /// <param name="plane">Height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleChannels(ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output, int channels, int plane, WorkerTeam? team = null)
     {
         if (channels < 0 || plane < 0 || scales.Length != channels || input.Length != (long)channels * plane || output.Length != input.Length)
@@ -269,6 +271,7 @@ public static class TensorKernels
     /// <param name="channels">The channels.</param>
     /// <param name="plane">Height x width.</param>
     /// <param name="team">Threads to share the channels, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChannelMeans(ReadOnlySpan<float> input, Span<float> output, int channels, int plane, WorkerTeam? team = null)
     {
         if (channels < 0 || plane <= 0 || output.Length != channels || input.Length != (long)channels * plane)
@@ -278,6 +281,7 @@ public static class TensorKernels
         if (!Shared(ChannelWork.Kind.Means, input, default, output, channels, plane, team)) MeansRun(input, output, 0, channels, plane);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MeansRun(ReadOnlySpan<float> input, Span<float> output, int first, int last, int plane)
     {
         for (int c = first; c < last; c++) output[c] = VectorKernels.Mean(input.Slice(c * plane, plane));
@@ -291,6 +295,7 @@ public static class TensorKernels
     /// Runs the pass on the team, each thread a run of whole channels (each value computed as on one thread), when
     /// it is large enough and the team free; false when the caller must run it alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool Shared(ChannelWork.Kind kind, ReadOnlySpan<float> input, ReadOnlySpan<float> other, Span<float> output, int channels, int plane, WorkerTeam? team)
     {
         if (team is null || channels * (long)plane < MinimumSharedValues || !team.TryAcquire()) return false;
@@ -332,6 +337,7 @@ public static class TensorKernels
             _plane = plane;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
             var input = new ReadOnlySpan<float>(_input, _inputLength);
