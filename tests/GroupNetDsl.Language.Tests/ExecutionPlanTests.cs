@@ -87,4 +87,61 @@ public class ExecutionPlanTests
         Assert.All(plan.Steps, step => Assert.Null(step.Depthwise));
         Assert.Contains(plan.Steps, step => step.Primary.Path == "dw");
     }
+
+    [Theory]
+    [InlineData("proj(sigmoid(excite(relu(squeeze(avgpool(x))))) * x)")]
+    [InlineData("proj(x * sigmoid(excite(relu(squeeze(avgpool(x))))))")]
+    public void A_channel_scale_runs_in_the_1x1_conv_that_alone_reads_it(string forward)
+    {
+        var network = Gnet.Network($$"""
+            network Excite(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 8, 1)
+                proj = conv(8, 4, 1)
+                forward(x) = {{forward}}
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        // The multiply has no step of its own: the 1x1 conv takes the image and the scales, and the product has no buffer.
+        Assert.DoesNotContain(plan.Steps, step => step.Primary.Operation.Descriptor is Multiply);
+        var step = Assert.Single(plan.Steps, step => step.InputScale is not null);
+        Assert.Equal("proj", step.Primary.Path);
+        var scale = step.InputScale!;
+        Assert.Equal(scale.Index, step.Primary.Inputs[0]);
+        Assert.False(plan.Buffers.ContainsKey(scale.Index));
+        var (image, scales) = ExecutionPlan.ScaleOperands(scale, network.Nodes);
+        Assert.Equal(0, image);
+        Assert.Equal(8, network.Nodes[scales].Output.Length);
+        Assert.Equal(new[] { image, scales }, step.Inputs.ToArray());
+        Assert.Equal(scale.Path, step.Nodes.First().Path);
+    }
+
+    [Theory]
+    [InlineData("twice(sigmoid(excite(relu(squeeze(avgpool(x))))) * x)")]  // the product read twice
+    [InlineData("wide(sigmoid(excite(relu(squeeze(avgpool(x))))) * x)")]   // a 3x3 conv reads it
+    [InlineData("proj(relu(sigmoid(excite(relu(squeeze(avgpool(x))))) * x))")]   // an activation after the multiply
+    [InlineData("proj(x * x)")]   // two tensors of one shape: not a channel scale
+    public void A_channel_scale_that_a_1x1_conv_does_not_read_alone_keeps_its_own_step(string forward)
+    {
+        var network = Gnet.Network($$"""
+            block Twice(c) {
+                proj = conv(c, 4, 1)
+                wide = conv(c, 4, 3, padding: 1)
+                forward(y) = proj(y) + wide(y)
+            }
+            network Excite(input: 8x6x6) {
+                squeeze = conv(8, 2, 1)
+                excite = conv(2, 8, 1)
+                proj = conv(8, 4, 1)
+                wide = conv(8, 4, 3, padding: 1)
+                twice = Twice(8)
+                forward(x) = {{forward}}
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.InputScale));
+        Assert.Contains(plan.Steps, step => step.Primary.Operation.Descriptor is Multiply);
+    }
 }

@@ -32,11 +32,12 @@ public sealed record Step(
     Node Last,
     EquatableArray<int> Inputs,
     Step? Depthwise = null,
-    Node? FusedShuffle = null)
+    Node? FusedShuffle = null,
+    Node? InputScale = null)
 {
     /// <summary>Every node this step computes, in order.</summary>
     public IEnumerable<Node> Nodes => (Depthwise?.Nodes ?? Enumerable.Empty<Node>())
-        .Concat(new[] { Primary, FoldedBatchNorm, FusedAdd, FusedPool, FusedShuffle, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
+        .Concat(new[] { InputScale, Primary, FoldedBatchNorm, FusedAdd, FusedPool, FusedShuffle, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
 
     /// <summary>
     /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
@@ -159,7 +160,18 @@ public sealed class ExecutionPlan
             var inputs = node.Inputs.ToList();
             if (residual >= 0) inputs.Add(residual);
             var step = new Step(node, norm, add, residual, activation, pool, last, inputs.ToEquatableArray(), FusedShuffle: shuffle);
-            if (pool is null && steps.Count > 0 && ReadsDepthwiseAlone(steps[steps.Count - 1], node, consumers, network.OutputNode))
+            if (pool is null && steps.Count > 0 && ReadsScaleAlone(steps[steps.Count - 1], node, nodes, consumers, network.OutputNode))
+            {
+                // The channel scale becomes this step's prologue (folded into its weights or its input as it runs): this
+                // step reads the scaled tensor's two operands, and the scaled tensor never has a buffer.
+                var scale = steps[steps.Count - 1].Primary;
+                steps.RemoveAt(steps.Count - 1);
+                var (image, scales) = ScaleOperands(scale, nodes);
+                inputs[0] = image;
+                inputs.Add(scales);
+                step = step with { Inputs = inputs.ToEquatableArray(), InputScale = scale };
+            }
+            else if (pool is null && steps.Count > 0 && ReadsDepthwiseAlone(steps[steps.Count - 1], node, consumers, network.OutputNode))
             {
                 // The depthwise step becomes this step's first half: its input is this step's input.
                 var depthwise = steps[steps.Count - 1];
@@ -230,6 +242,30 @@ public sealed class ExecutionPlan
         && previous.Primary.Operation.Descriptor.IsSeparableFirstHalf(previous.Primary.Operation) && previous.Depthwise is null
         && previous.FusedAdd is null && previous.FusedPool is null
         && node.Inputs[0] == previous.Last.Index && previous.Last.Index != outputNode && consumers[previous.Last.Index].Count == 1;
+
+    /// <summary>
+    /// True when <paramref name="node"/> is a plain 1x1 conv and the only reader of <paramref name="previous"/>, a step
+    /// that is only a per-channel scale (a Cx1x1 tensor times a CxHxW one, nothing else fused).
+    /// </summary>
+    private static bool ReadsScaleAlone(Step previous, Node node, IReadOnlyList<Node> nodes, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode) =>
+        node.Operation.Descriptor.IsSeparableSecondHalf(node.Operation)
+        && previous.Primary.Operation.Descriptor is Multiply && previous.Last.Index == previous.Primary.Index && previous.Depthwise is null
+        && IsChannelScale(previous.Primary, nodes)
+        && node.Inputs[0] == previous.Last.Index && previous.Last.Index != outputNode && consumers[previous.Last.Index].Count == 1;
+
+    private static bool IsChannelScale(Node multiply, IReadOnlyList<Node> nodes)
+    {
+        var left = nodes[multiply.Inputs[0]].Output;
+        var right = nodes[multiply.Inputs[1]].Output;
+        return left != right && (Multiply.IsChannelScale(left, right) || Multiply.IsChannelScale(right, left));
+    }
+
+    /// <summary>The image and the per-channel scales of a channel-scale multiply, in either order.</summary>
+    internal static (int Image, int Scales) ScaleOperands(Node scale, IReadOnlyList<Node> nodes)
+    {
+        int left = scale.Inputs[0], right = scale.Inputs[1];
+        return Multiply.IsChannelScale(nodes[left].Output, nodes[right].Output) ? (right, left) : (left, right);
+    }
 
     private static int Resolve(int[] valueOf, int index)
     {

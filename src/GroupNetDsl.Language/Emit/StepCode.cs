@@ -110,12 +110,21 @@ internal sealed class StepCode
         ? shape.Channels.ToString(CultureInfo.InvariantCulture)
         : $"{shape.Channels}x{shape.Height}x{shape.Width}";
 
+    /// <summary>The op's name and its description, if it has one: "conv 96->24, 1x1", "mul".</summary>
+    private static string OpText(Operation operation) =>
+        SummaryTable.Describe(operation) is { Length: > 0 } description ? $"{operation.OpName} {CSharpEmitter.Comment(description)}" : operation.OpName;
+
     /// <summary>The step's lines of the comment above its call: the layer, then what is fused into it.</summary>
     private void Describe(Step step)
     {
         var node = step.Primary;
         var input = Network.Nodes[node.Inputs[0]].Output;
-        Comment.Add($"{CSharpEmitter.Comment(node.Path)}: {node.Operation.OpName} {CSharpEmitter.Comment(SummaryTable.Describe(node.Operation))}, in {input}, out {node.Output}"
+        if (step.InputScale is { } scale)
+        {
+            Comment.Add($"{CSharpEmitter.Comment(scale.Path)}: {OpText(scale.Operation)}, in {Network.Nodes[scale.Inputs[0]].Output} and {Network.Nodes[scale.Inputs[1]].Output}, out {scale.Output}");
+            Comment.Add("  + run as the conv below reads it: the scale goes into the conv's weights (or its input), the product is never written");
+        }
+        Comment.Add($"{CSharpEmitter.Comment(node.Path)}: {OpText(node.Operation)}, in {input}, out {node.Output}"
             + (node.MultiplyAccumulates > 0 ? $", {SummaryTable.Number(node.MultiplyAccumulates)} MACs" : string.Empty));
         if (step.FoldedBatchNorm is { } bn) Comment.Add($"  + {CSharpEmitter.Comment(bn.Path)}: batchnorm folded into the weights at load");
         if (step.FusedAdd is { } add) Comment.Add($"  + {CSharpEmitter.Comment(add.Path)}: residual add of {CSharpEmitter.Comment(Network.Nodes[step.ResidualNode].Path)} in the epilogue");

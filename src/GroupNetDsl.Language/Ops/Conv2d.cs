@@ -194,6 +194,16 @@ public sealed class Conv2d : OpDescriptor
         }
 
         var (weight, bias) = LoadWeights(code, step, conv);
+        if (step.InputScale is { } scale)
+        {
+            // A channel scale and the plain 1x1 conv that alone reads its product: the conv takes the image and the scales.
+            var (image, scales) = ExecutionPlan.ScaleOperands(scale, code.Network.Nodes);
+            string scaled = MethodName(conv, input, node.Output, bias is not null) + "_ScaledInput" + code.EpilogueSuffix;
+            code.Methods.Add(scaled, () => ScaledInputMethod(scaled, conv, input, node.Output, bias is not null, residual, step.Activation), scaled + ShapeSuffix, scaled + PlanSuffix);
+            code.CallWith((buffer, _) =>
+                $"{scaled}({buffer(image)}, {buffer(scales)}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+            return;
+        }
         bool pooled = step.FusedPool is not null;
         string method = MethodName(conv, input, node.Output, bias is not null) + code.EpilogueSuffix;
         code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled), method + ShapeSuffix, method + PlanSuffix);
@@ -275,6 +285,20 @@ public sealed class Conv2d : OpDescriptor
         w.Line($"{Kernels}.SeparableKernel.Convolve({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line($"    input, depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
         w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    /// <summary>The layer's method for a plain 1x1 conv whose input is scaled channel by channel first.</summary>
+    private static string ScaledInputMethod(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    {
+        var shape = ShapeOf(conv, input, output);
+        var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanProduct(shape));
+        w.Line($"/// <summary>conv {conv.InChannels}->{conv.OutChannels}, 1x1, of the input times one scale per channel: {input} -> {output}; a [{conv.OutChannels} x {conv.InChannels}] x [{conv.InChannels} x {output.Height * output.Width}] product{Epilogue(residual, activation, false)}.</summary>");
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} scales, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
+        w.Line($"{Kernels}.Convolution.ConvolveScaledInput({name}{ShapeSuffix}, {name}{PlanSuffix},");
+        w.Line($"    input, scales, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
         w.Close();
         return w.Text;
     }

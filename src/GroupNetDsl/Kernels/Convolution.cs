@@ -34,6 +34,10 @@ public static class Convolution
     [ThreadStatic]
     private static int[]? t_phaseOffsets;
 
+    // The scaled weights or input of ConvolveScaledInput.
+    [ThreadStatic]
+    private static float[]? t_scaled;
+
     /// <summary>
     /// output = activation(conv(input, weight) + bias + residual) with the weights packed by
     /// <see cref="PackedGemm.Pack"/>(weight, groups, out per group, depth).
@@ -73,6 +77,44 @@ public static class Convolution
         FusedPool.CheckPoolLengths(shape, rowSums, pooled);
         Run(shape, plan, input, packedWeight, bias, residual, activation, output, rowSums, team);
         FusedPool.Pool(shape, rowSums, pooled);
+    }
+
+    /// <summary>
+    /// <see cref="Convolve"/> of a plain 1x1 convolution whose input is first scaled channel by channel, as
+    /// squeeze-and-excitation's <c>scale * x</c> feeds the block's projection: output = conv(scales[c] x input[c]).
+    /// With fewer output channels than pixels the scales go into a copy of the weights (out x in multiplies instead of
+    /// in x pixels, and the scaled input is never written); else the input is scaled into a buffer first.
+    /// </summary>
+    /// <param name="shape">The sizes: a 1x1 convolution, stride 1, no padding, one group.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanProduct"/> of the shape.</param>
+    /// <param name="input">The input before scaling, channels x height x width.</param>
+    /// <param name="scales">One value per input channel.</param>
+    /// <param name="packedWeight">The packed weights.</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied last.</param>
+    /// <param name="output">The output, channels x height x width.</param>
+    /// <param name="team">Threads to share the work, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ConvolveScaledInput(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, ReadOnlySpan<float> packedWeight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
+        ConvolutionPlanner.CheckProduct(shape, plan);
+        if (plan.Variant != ConvolutionVariant.PointwiseProduct || shape.Groups != 1) throw new ArgumentException($"{shape} is not a plain 1x1 convolution.", nameof(shape));
+        int pixels = shape.OutputHeight * shape.OutputWidth, inputLength = shape.InChannels * pixels;
+        int packedLength = PackedGemm.PackedLength(1, shape.OutChannels, shape.InChannels);
+        if (scales.Length != shape.InChannels || input.Length < inputLength || packedWeight.Length < packedLength) throw new ArgumentException("A span is shorter than the sizes require.");
+        if (shape.OutChannels < pixels)
+        {
+            var scaledWeight = ThreadScratch.Get(ref t_scaled, packedLength);
+            PackedGemm.ScaleDepth(packedWeight, shape.OutChannels, shape.InChannels, scales, scaledWeight);
+            Run(shape, plan, input, scaledWeight, bias, residual, activation, output, default, team);
+            return;
+        }
+        var scaledInput = ThreadScratch.Get(ref t_scaled, inputLength);
+        TensorKernels.ScaleChannels(input.Slice(0, inputLength), scales, scaledInput, shape.InChannels, pixels, team);
+        Run(shape, plan, scaledInput, packedWeight, bias, residual, activation, output, default, team);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

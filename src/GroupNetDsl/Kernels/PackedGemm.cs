@@ -100,6 +100,35 @@ public static class PackedGemm
         return packed;
     }
 
+    /// <summary>
+    /// target = one group's packed weights with depth column k times scales[k]: the packing of weight[m, k] x scales[k]
+    /// (a 1x1 conv's weights with its input's channel scale folded in).
+    /// </summary>
+    /// <param name="packedA">One group's packed weights (see <see cref="Pack"/>).</param>
+    /// <param name="rows">Rows of A.</param>
+    /// <param name="depth">Columns of A.</param>
+    /// <param name="scales">One value per column.</param>
+    /// <param name="target">The scaled weights, <see cref="PackedLength"/>(1, rows, depth) floats.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScaleDepth(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> scales, Span<float> target)
+    {
+        int length = PackedLength(1, rows, depth), blockRows = BlockRows(rows);
+        if (depth <= 0 || packedA.Length < length || target.Length < length || scales.Length < depth) throw new ArgumentException("A span is shorter than the sizes require.");
+        ref float from = ref MemoryMarshal.GetReference(packedA);
+        ref float to = ref MemoryMarshal.GetReference(target);
+        // Each depth step of a block is blockRows consecutive floats with one scale.
+        for (int at = 0, k = 0; at < length; at += blockRows, k = k + 1 == depth ? 0 : k + 1)
+        {
+            float scale = scales[k];
+            if (blockRows == WideBlockRows && Vector256.IsHardwareAccelerated)
+            {
+                (Vector256.LoadUnsafe(ref from, (nuint)at) * scale).StoreUnsafe(ref to, (nuint)at);
+                continue;
+            }
+            for (int lane = 0; lane < blockRows; lane++) Unsafe.Add(ref to, at + lane) = Unsafe.Add(ref from, at + lane) * scale;
+        }
+    }
+
     /// <summary>c[m, n] = activation(bias[m] + sum over k of a[m, k] * b[k, n] + residual[m, n]).</summary>
     /// <param name="packedA">One group's packed weights (see <see cref="Pack"/>).</param>
     /// <param name="rows">Rows of A and C.</param>
