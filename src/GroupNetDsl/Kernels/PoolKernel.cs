@@ -389,20 +389,22 @@ public static class PoolKernel
             ref float keptIn = ref rows.KeptIn;
             ref float keptOut = ref rows.KeptOut;
             ulong unordered = 0;
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
             for (int next = 0; next < outputWidth; next += Lanes)
             {
                 int at = Math.Min(next, lastAt);
                 // Rows in order from the window's top: its row-major order, which the step's ties and NaNs follow.
-                var maxima = RowMaxima<TStep>(ref first, width, padding, at, ref unordered);
+                var maxima = RowMaxima<TStep>(ref first, width, padding, at, evens, odds, ref unordered);
                 var value = useKept ? TStep.Max(Vector512.LoadUnsafe(ref keptIn, (nuint)at), maxima) : maxima;
                 if (count > 1)
                 {
-                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, width), width, padding, at, ref unordered);
+                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, width), width, padding, at, evens, odds, ref unordered);
                     value = TStep.Max(value, maxima);
                 }
                 if (count > 2)
                 {
-                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, 2 * width), width, padding, at, ref unordered);
+                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, 2 * width), width, padding, at, evens, odds, ref unordered);
                     value = TStep.Max(value, maxima);
                 }
                 maxima.StoreUnsafe(ref keptOut, (nuint)at);
@@ -422,11 +424,9 @@ public static class PoolKernel
         /// (the padding of an odd width); that column is then negative infinity, shifted in instead of loaded.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> RowMaxima<TStep>(ref float row, int width, int padding, int at, ref ulong unordered)
+        private static Vector512<float> RowMaxima<TStep>(ref float row, int width, int padding, int at, Vector512<int> evens, Vector512<int> odds, ref ulong unordered)
             where TStep : struct, IStep
         {
-            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
             var negativeInfinity = Vector512.Create(float.NegativeInfinity);
             int middle = 2 * at + 1 - padding;
             var low = Vector512.LoadUnsafe(ref row, (nuint)middle);
