@@ -9,7 +9,9 @@ namespace GroupNetDsl.Kernels;
 
 /// <summary>
 /// Max pooling (nn.MaxPool2d, ceil_mode false), channel by channel: each input row's maxima over the window's columns
-/// first, then each output row's over the window's rows, in vectors. A NaN in a window wins, as in PyTorch.
+/// first, then each output row's over the window's rows, in vectors. A NaN in a window wins, as in PyTorch. The 3x3
+/// window at stride 2 (the ResNet stem's pool) reads the input in place and makes each output row from its window's
+/// rows while they are in cache (<see cref="Window3Stride2"/>).
 /// </summary>
 /// <remarks>
 /// The result is, bit for bit, the window's positions taken in row-major order from negative infinity, each replacing
@@ -28,6 +30,10 @@ public static class PoolKernel
     // A channel's row maxima: one row of output width per input row.
     [ThreadStatic]
     private static float[]? t_rowMaxima;
+
+    // The 3x3 stride 2 path's kept row maxima: two rows of pitch, the one read and the one written.
+    [ThreadStatic]
+    private static float[]? t_keptRows;
 
     /// <summary>output = max pool of input, channels x height x width.</summary>
     /// <param name="channels">Channels.</param>
@@ -154,10 +160,18 @@ public static class PoolKernel
     {
         int height = shape.Height, width = shape.Width, padding = shape.Padding, outputWidth = shape.OutputWidth;
         int plane = height * width, outputPlane = shape.OutputHeight * outputWidth;
-        // The padded row: padding, the row, then negative infinity past the last column any vector reads (a pitch
-        // of output columns at stride 2 and one more vector).
+        if (Window3Stride2.Applies(shape))
+        {
+            var kept = ThreadScratch.Get(ref t_keptRows, 2 * Pitch(outputWidth));
+            for (int c = firstChannel; c < lastChannel; c++)
+            {
+                Window3Stride2.Channel(shape, input.Slice(c * plane, plane), kept, output.Slice(c * outputPlane, outputPlane));
+            }
+            return;
+        }
+        // The padded row: padding, the row, then negative infinity past the last column any vector reads (two vectors).
         int pitch = Pitch(outputWidth);
-        var row = ThreadScratch.Get(ref t_row, 2 * (width + 2 * padding + 2 * pitch + 2 * Lanes));
+        var row = ThreadScratch.Get(ref t_row, 2 * (width + 2 * padding + 2 * Lanes));
         row.Fill(float.NegativeInfinity);
         var rowMaxima = ThreadScratch.Get(ref t_rowMaxima, height * pitch);
         for (int c = firstChannel; c < lastChannel; c++)
@@ -175,7 +189,7 @@ public static class PoolKernel
     {
         int height = shape.Height, width = shape.Width, kernel = shape.Kernel, stride = shape.Stride, padding = shape.Padding, outputWidth = shape.OutputWidth;
         int pitch = Pitch(outputWidth);
-        if (source.Length < height * width || row.Length < 2 * (width + 2 * padding + 2 * pitch + 2 * Lanes) || rowMaxima.Length < height * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
+        if (source.Length < height * width || row.Length < 2 * (width + 2 * padding + 2 * Lanes) || rowMaxima.Length < height * pitch) throw new ArgumentException("A span is shorter than the sizes require.");
         // Two padded rows: the next row is copied before this one is read, so that no load waits for the copy's stores.
         int rowLength = row.Length / 2;
         ref float from = ref MemoryMarshal.GetReference(source);
@@ -222,11 +236,6 @@ public static class PoolKernel
         ref float r = ref MemoryMarshal.GetReference(row);
         ref float m = ref MemoryMarshal.GetReference(maxima);
         int ox = 0;
-        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && stride == 2 && kernel == 3)
-        {
-            ThreeByTwo<TStep>(ref r, row.Length, outputWidth, ref m, maxima.Length);
-            return;
-        }
         if (Vector512.IsHardwareAccelerated && outputWidth >= Lanes && (stride == 1 || (stride == 2 && Avx512F.IsSupported)))
         {
             var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -258,31 +267,6 @@ public static class PoolKernel
             float value = float.NegativeInfinity;
             for (int kx = 0; kx < kernel; kx++) value = TStep.Max(value, Unsafe.Add(ref r, ox * stride + kx));
             Unsafe.Add(ref m, ox) = value;
-        }
-    }
-
-    /// <summary>
-    /// <see cref="RowMaxima"/> for a window of 3 at stride 2 (the ResNet stem's pool), whole vectors to the pitch: of
-    /// each 32 columns, one permute takes the even ones E and one the odd ones O, and output ox is the running maximum of
-    /// E[ox], O[ox] and E[ox + 1], the last from the next vector's E shifted in.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ThreeByTwo<TStep>(ref float row, int rowLength, int outputWidth, ref float maxima, int maximaLength)
-        where TStep : struct, IStep
-    {
-        int pitch = Pitch(outputWidth);
-        if (maximaLength < pitch || rowLength < 2 * pitch + 2 * Lanes) throw new ArgumentException("A span is shorter than the sizes require.");
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-        var even = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref row), evens, Vector512.LoadUnsafe(ref row, Lanes));
-        for (int at = 0; at < pitch; at += Lanes)
-        {
-            ref float next = ref Unsafe.Add(ref row, 2 * at);
-            var odd = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref next), odds, Vector512.LoadUnsafe(ref next, Lanes));
-            var nextEven = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref next, 2 * Lanes), evens, Vector512.LoadUnsafe(ref next, 3 * Lanes));
-            var shifted = Avx512F.AlignRight32(nextEven.AsInt32(), even.AsInt32(), 1).AsSingle();
-            TStep.Max(TStep.Max(even, odd), shifted).StoreUnsafe(ref maxima, (nuint)at);
-            even = nextEven;
         }
     }
 
@@ -329,6 +313,134 @@ public static class PoolKernel
             float value = float.NegativeInfinity;
             for (int y = first; y < last; y++) value = TStep.Max(value, Unsafe.Add(ref r, y * pitch + ox));
             Unsafe.Add(ref o, ox) = value;
+        }
+    }
+
+    /// <summary>
+    /// The 3x3 window at stride 2 with AVX-512, read in place: each output row from its window's rows, each row's
+    /// maxima computed once. Output row oy's window starts at input row 2 oy - padding, so its last row is the next
+    /// output row's first: those maxima are kept (in one of two rows, read and written in turn) instead of recomputed.
+    /// </summary>
+    /// <remarks>
+    /// An output row is first computed with the faster step, which takes no NaN; when one of its new rows holds a NaN,
+    /// it is computed again with the step for any values, and so is the next row (its first row is the kept one).
+    /// </remarks>
+    private static class Window3Stride2
+    {
+        /// <summary>True for the shapes this path takes: rows of at least a vector of outputs, and AVX-512.</summary>
+        public static bool Applies(in ConvolutionShape shape) =>
+            Avx512F.IsSupported && Vector512.IsHardwareAccelerated && shape.Kernel == 3 && shape.Stride == 2 && shape.OutputWidth >= Lanes;
+
+        /// <summary>One channel; <paramref name="kept"/> holds two rows of row maxima (pitch apart).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Channel(in ConvolutionShape shape, ReadOnlySpan<float> source, Span<float> kept, Span<float> target)
+        {
+            int height = shape.Height, width = shape.Width, padding = shape.Padding, outputWidth = shape.OutputWidth, pitch = Pitch(outputWidth);
+            // Sizes that give no more outputs than a valid pool keep every read inside the rows (see RowMaxima).
+            if (!Applies(shape) || padding > 1 || 2 * (shape.OutputHeight - 1) > height + 2 * padding - 3 || 2 * (outputWidth - 1) > width + 2 * padding - 3
+                || source.Length < height * width || kept.Length < 2 * pitch || target.Length < shape.OutputHeight * outputWidth)
+            {
+                throw new ArgumentException("A span is shorter than the sizes require.");
+            }
+            ref float image = ref MemoryMarshal.GetReference(source);
+            ref float keptRows = ref MemoryMarshal.GetReference(kept);
+            bool keptNaN = false;
+            for (int oy = 0; oy < shape.OutputHeight; oy++)
+            {
+                // The window's rows inside the image: the first one kept from the row before (except for the first output
+                // row), then the new ones, computed here, the last of which is kept for the next.
+                int top = 2 * oy - padding, first = Math.Max(0, top), last = Math.Min(height, top + 3);
+                bool useKept = oy > 0;
+                int firstNew = useKept ? first + 1 : first;
+                var rows = new Rows(ref Unsafe.Add(ref image, firstNew * width), width, padding, last - firstNew, useKept,
+                    ref Unsafe.Add(ref keptRows, oy % 2 * pitch), ref Unsafe.Add(ref keptRows, (oy + 1) % 2 * pitch));
+                ref float output = ref Unsafe.Add(ref MemoryMarshal.GetReference(target), oy * outputWidth);
+                bool nan = keptNaN ? OutputRow<AnyValues>(rows, outputWidth, ref output) : OutputRow<NoNaNs>(rows, outputWidth, ref output);
+                if (nan && !keptNaN) OutputRow<AnyValues>(rows, outputWidth, ref output);
+                keptNaN = nan;
+            }
+        }
+
+        /// <summary>
+        /// An output row's window rows: <see cref="Count"/> new rows from <see cref="First"/>, <see cref="Width"/>
+        /// apart, after the kept maxima in <see cref="KeptIn"/> when <see cref="UseKept"/>; the last new row's maxima go
+        /// to <see cref="KeptOut"/>.
+        /// </summary>
+        private readonly ref struct Rows(ref float first, int width, int padding, int count, bool useKept, ref float keptIn, ref float keptOut)
+        {
+            public readonly ref float First = ref first;
+            public readonly int Width = width, Padding = padding, Count = count;
+            public readonly bool UseKept = useKept;
+            public readonly ref float KeptIn = ref keptIn;
+            public readonly ref float KeptOut = ref keptOut;
+        }
+
+        /// <summary>
+        /// One output row, a vector at a time (the last one overlapping the one before); true when one of the new rows
+        /// holds a NaN in a column a window reads.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static bool OutputRow<TStep>(in Rows rows, int outputWidth, ref float output)
+            where TStep : struct, IStep
+        {
+            int width = rows.Width, padding = rows.Padding, count = rows.Count, lastAt = outputWidth - Lanes;
+            bool useKept = rows.UseKept;
+            ref float first = ref rows.First;
+            ref float keptIn = ref rows.KeptIn;
+            ref float keptOut = ref rows.KeptOut;
+            ulong unordered = 0;
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            for (int next = 0; next < outputWidth; next += Lanes)
+            {
+                int at = Math.Min(next, lastAt);
+                // Rows in order from the window's top: its row-major order, which the step's ties and NaNs follow.
+                var maxima = RowMaxima<TStep>(ref first, width, padding, at, evens, odds, ref unordered);
+                var value = useKept ? TStep.Max(Vector512.LoadUnsafe(ref keptIn, (nuint)at), maxima) : maxima;
+                if (count > 1)
+                {
+                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, width), width, padding, at, evens, odds, ref unordered);
+                    value = TStep.Max(value, maxima);
+                }
+                if (count > 2)
+                {
+                    maxima = RowMaxima<TStep>(ref Unsafe.Add(ref first, 2 * width), width, padding, at, evens, odds, ref unordered);
+                    value = TStep.Max(value, maxima);
+                }
+                maxima.StoreUnsafe(ref keptOut, (nuint)at);
+                value.StoreUnsafe(ref output, (nuint)at);
+            }
+            return unordered != 0;
+        }
+
+        /// <summary>
+        /// The maxima of one row for outputs [at, at + 16): output ox's window holds columns 2 ox - padding (left),
+        /// then middle and right. One permute takes the middle columns of the 32 from the first middle one, one the
+        /// right columns; the left ones are the right ones shifted a lane, with the column before shifted in. Lanes of
+        /// <paramref name="unordered"/> are set when a column read is a NaN.
+        /// </summary>
+        /// <remarks>
+        /// The 32 columns end at 2 (at + 16) - padding, the right column of output at + 15, at most one past the row
+        /// (the padding of an odd width); that column is then negative infinity, shifted in instead of loaded.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> RowMaxima<TStep>(ref float row, int width, int padding, int at, Vector512<int> evens, Vector512<int> odds, ref ulong unordered)
+            where TStep : struct, IStep
+        {
+            var negativeInfinity = Vector512.Create(float.NegativeInfinity);
+            int middle = 2 * at + 1 - padding;
+            var low = Vector512.LoadUnsafe(ref row, (nuint)middle);
+            var high = middle + 2 * Lanes > width
+                ? Avx512F.AlignRight32(negativeInfinity.AsInt32(), Vector512.LoadUnsafe(ref row, (nuint)(middle + Lanes - 1)).AsInt32(), 1).AsSingle()
+                : Vector512.LoadUnsafe(ref row, (nuint)(middle + Lanes));
+            var before = middle == 0 ? negativeInfinity : Vector512.Create(Unsafe.Add(ref row, middle - 1));
+            // The column before is the last one read for the outputs before, except in the row's first vector.
+            unordered |= Avx512F.CompareUnordered(low, high).ExtractMostSignificantBits();
+            if (at == 0) unordered |= Avx512F.CompareUnordered(before, before).ExtractMostSignificantBits();
+            var middles = Avx512F.PermuteVar16x32x2(low, evens, high);
+            var rights = Avx512F.PermuteVar16x32x2(low, odds, high);
+            var lefts = Avx512F.AlignRight32(rights.AsInt32(), before.AsInt32(), 15).AsSingle();
+            return TStep.Max(TStep.Max(lefts, middles), rights);
         }
     }
 
