@@ -94,6 +94,7 @@ public class SeparableKernelTests
             using var team = threads > 1 ? new WorkerTeam(threads) : null;
             var fused = new float[apart.Length];
             fused.AsSpan().Fill(float.NaN); // every output must be written
+            Scribble(depthwise, outChannels, packed);
             SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, fused, team);
             Assert.Equal(apart, fused);
         }
@@ -129,6 +130,7 @@ public class SeparableKernelTests
                 using var team = threads > 1 ? new WorkerTeam(threads) : null;
                 var actual = new float[outChannels * pixels];
                 actual.AsSpan().Fill(float.NaN); // every output must be written
+                Scribble(depthwise, outChannels, packed);
                 SeparableKernel.Convolve(depthwise, plan, input, dwWeight, dwBias, Activation.Relu6, outChannels, packed, bias, residual, Activation.Relu, actual, team);
                 for (int at = 0; at < expected.Length; at++)
                 {
@@ -151,6 +153,19 @@ public class SeparableKernelTests
         var packed = PackedGemm.Pack(new float[16], 1, 4, 4);
         Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[256], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[255], null));
         Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[255], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[256], null));
+    }
+
+    /// <summary>
+    /// A call on other values, so that the calling thread's buffers do not hold the depthwise output of the call under
+    /// test (a kernel that skipped part of it would otherwise read the right values left over from an earlier call).
+    /// </summary>
+    private static void Scribble(ConvolutionShape depthwise, int outChannels, float[] packed)
+    {
+        var random = new Random(7);
+        int pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), Values(random, depthwise.InChannels * depthwise.Height * depthwise.Width),
+            Values(random, depthwise.OutChannels * depthwise.Kernel * depthwise.Kernel), default, Activation.None, outChannels, packed, default, default, Activation.None,
+            new float[outChannels * pixels], null);
     }
 
     private static (ConvolutionShape Depthwise, Random Random) Setup(int channels, int multiplier, int height, int width, int kernel, int stride, int padding)
