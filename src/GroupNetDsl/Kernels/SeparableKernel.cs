@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace GroupNetDsl.Kernels;
 
@@ -22,6 +23,14 @@ public static class SeparableKernel
 {
     [ThreadStatic]
     private static float[]? t_band;
+
+    // The team call whose whole depthwise output t_band holds (OutputChannelShare), 0 for none. Calls are numbered
+    // across all teams, from 1, and a thread runs nothing but the call's parts until the call ends: once another
+    // call (or a band) has used t_band, the number no longer matches any call still to come.
+    [ThreadStatic]
+    private static long t_bandCall;
+
+    private static long s_calls;
 
     /// <summary>
     /// output = activation(pointwise(depthwiseActivation(depthwise(input) + depthwiseBias)) + bias + residual).
@@ -109,16 +118,22 @@ public static class SeparableKernel
     /// <summary>
     /// The whole depthwise output into the thread's band buffer, then the product's output channels [firstRow, lastRow)
     /// over all its pixels. Every thread computes the same depthwise output: at 7x7 that was faster than sharing it out
-    /// by channels and reading the other thread's half (benchmarks/ANALYSIS.md).
+    /// by channels and reading the other thread's half (benchmarks/ANALYSIS.md). A thread that takes a second share of
+    /// the same call (the other thread was descheduled) computes the depthwise output only once.
     /// </summary>
-    private static void OutputChannelShare(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
+    private static void OutputChannelShare(long call, in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
         if (firstRow >= lastRow) return;
         var rows = ThreadScratch.Get(ref t_band, channels * pixels);
-        DepthwiseKernel.Rows(depthwise, variant, 0, depthwise.OutputHeight, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, pixels, default);
+        if (t_bandCall != call)
+        {
+            t_bandCall = 0;
+            DepthwiseKernel.Rows(depthwise, variant, 0, depthwise.OutputHeight, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, pixels, default);
+            t_bandCall = call;
+        }
         // Row block b of the packed weights starts at b x blockRows x depth.
         PackedGemm.Multiply(packedPointwise.Slice(firstRow * channels), lastRow - firstRow, channels, rows, default, pixels, bias.IsEmpty ? default : bias.Slice(firstRow),
             residual.IsEmpty ? default : residual.Slice(firstRow * pixels), activation, output.Slice(firstRow * pixels), pixels, null,
@@ -172,6 +187,7 @@ public static class SeparableKernel
         private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outChannels, _bandRows, _threads;
         private ConvolutionVariant _variant;
         private ThreadSplit _split;
+        private long _call;
         private Activation _depthwiseActivation, _activation;
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
@@ -180,6 +196,7 @@ public static class SeparableKernel
         {
             _split = split;
             _threads = threads;
+            _call = Interlocked.Increment(ref s_calls);
             _depthwise = depthwise;
             _input = input;
             _inputLength = inputLength;
@@ -229,7 +246,7 @@ public static class SeparableKernel
                 return;
             }
             OutputChannelRun(_outChannels, share, _threads, out int firstRow, out int lastRow);
-            OutputChannelShare(_depthwise, _variant, firstRow, lastRow, input, weight, depthwiseBias, _depthwiseActivation, packed, bias, residual, _activation, output);
+            OutputChannelShare(_call, _depthwise, _variant, firstRow, lastRow, input, weight, depthwiseBias, _depthwiseActivation, packed, bias, residual, _activation, output);
         }
     }
 }
