@@ -30,7 +30,7 @@ public static class SeparableKernel
     [ThreadStatic]
     private static long t_bandCall;
 
-    private static long s_calls;
+    private static readonly StrongBox<long> Calls = new();
 
     /// <summary>
     /// output = activation(pointwise(depthwiseActivation(depthwise(input) + depthwiseBias)) + bias + residual).
@@ -196,7 +196,7 @@ public static class SeparableKernel
         {
             _split = split;
             _threads = threads;
-            _call = Interlocked.Increment(ref s_calls);
+            _call = Interlocked.Increment(ref Calls.Value);
             _depthwise = depthwise;
             _input = input;
             _inputLength = inputLength;
