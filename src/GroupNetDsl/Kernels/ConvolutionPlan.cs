@@ -92,6 +92,12 @@ enum ThreadSplit
     /// (output channels), so that it reads only its share of the weights.
     /// </summary>
     OutputChannels,
+
+    /// <summary>
+    /// Each thread takes one even share of the output rows as a single band (a fused depthwise and 1x1 conv on a small
+    /// plane: the depthwise rows of every channel for its share, then the product over its share's pixels).
+    /// </summary>
+    RowShares,
 }
 
 /// <summary>
@@ -173,6 +179,10 @@ static class ConvolutionPlanner
     // Fused depthwise + pointwise: output pixels up to which the depthwise output is computed whole, not in bands.
     private const int SeparableSmallPlane = 16 * 16;
 
+    // ... and output pixels per thread from which the threads take shares of its rows: a product of fewer columns
+    // than a panel (48) would run as a padded panel, as slow as all the pixels (7x7: 21 or 28 per thread).
+    private const int SeparableShareColumns = 64;
+
     /// <summary>
     /// The plan for a convolution: on the depthwise kernel when it has one input channel per group
     /// (<see cref="KernelLayout.RunsOnDepthwiseKernel"/>), else on the packed product.
@@ -223,12 +233,14 @@ static class ConvolutionPlanner
     public static ConvolutionPlan PlanSeparable(in ConvolutionShape depthwise)
     {
         if (!depthwise.IsValid || depthwise.Groups != depthwise.InChannels) throw new ArgumentException($"{depthwise} does not describe a depthwise convolution.", nameof(depthwise));
-        // Small planes: the whole depthwise output in one band (threads take runs of its channels), then the 1x1 conv
-        // over all its pixels at once (threads take runs of its output channels): bands of a few rows would each read
-        // all the 1x1 conv's weights for a few pixels.
+        // Small planes: one band of every row, as bands of a few rows would each read all the 1x1 conv's weights for a
+        // few pixels. Threads take one share of the rows each where that leaves them enough pixels (14x14: 98), so that
+        // each reads only the depthwise rows it wrote itself; else runs of the 1x1 conv's output channels.
         if (depthwise.OutputHeight * depthwise.OutputWidth <= SeparableSmallPlane)
         {
-            return new ConvolutionPlan(DepthwiseVariant(depthwise, depthwise.OutputHeight), ThreadSplit.OutputChannels, depthwise.OutputHeight, depthwise.OutputHeight);
+            bool shares = depthwise.OutputHeight >= PlannedThreads && depthwise.OutputHeight / PlannedThreads * depthwise.OutputWidth >= SeparableShareColumns;
+            return new ConvolutionPlan(DepthwiseVariant(depthwise, depthwise.OutputHeight), shares ? ThreadSplit.RowShares : ThreadSplit.OutputChannels,
+                depthwise.OutputHeight, depthwise.OutputHeight);
         }
         int bandRows = SeparableBandRows(depthwise, SeparableBandFloats), teamBandRows = SeparableBandRows(depthwise, SeparableTeamBandFloats);
         var split = depthwise.OutputHeight >= PlannedThreads ? ThreadSplit.RowBands : ThreadSplit.None;
@@ -282,6 +294,7 @@ static class ConvolutionPlanner
             ThreadSplit.ChannelRuns => "threads take runs of channels",
             ThreadSplit.ColumnPanels => "threads take runs of the product's column panels",
             ThreadSplit.OutputChannels => "threads take runs of output channels",
+            ThreadSplit.RowShares => "threads take one share of the output rows each",
             _ => "one thread",
         };
         return variant + "; " + split;

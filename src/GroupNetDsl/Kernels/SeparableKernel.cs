@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace GroupNetDsl.Kernels;
 
@@ -13,13 +14,23 @@ namespace GroupNetDsl.Kernels;
 /// <see cref="PackedGemm"/> over the band's columns), in the same order, so results do not depend on the band
 /// size or the number of threads. The depthwise variant and the band sizes come from a <see cref="ConvolutionPlan"/>
 /// chosen at build time (<see cref="ConvolutionPlanner.PlanSeparable"/>); with a team, each thread takes an even
-/// share of the rows, in the plan's team bands, except on small planes (<see cref="ThreadSplit.OutputChannels"/>):
-/// there one band holds every row, and the threads share its depthwise channels, then the 1x1 conv's output channels.
+/// share of the rows, in the plan's team bands. On small planes one band holds every row: threads take one share of
+/// the rows each as a band of its own (<see cref="ThreadSplit.RowShares"/>), or, where a share would have too few
+/// pixels (<see cref="ThreadSplit.OutputChannels"/>), each computes the whole depthwise output into its own buffer and
+/// then the 1x1 conv's outputs for its run of output channels.
 /// </remarks>
 public static class SeparableKernel
 {
     [ThreadStatic]
     private static float[]? t_band;
+
+    // The team call whose whole depthwise output t_band holds (OutputChannelShare), 0 for none. Calls are numbered
+    // across all teams, from 1, and a thread runs nothing but the call's parts until the call ends: once another
+    // call (or a band) has used t_band, the number no longer matches any call still to come.
+    [ThreadStatic]
+    private static long t_bandCall;
+
+    private static readonly StrongBox<long> Calls = new();
 
     /// <summary>
     /// output = activation(pointwise(depthwiseActivation(depthwise(input) + depthwiseBias)) + bias + residual).
@@ -50,12 +61,12 @@ public static class SeparableKernel
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
-        if (plan.Split == ThreadSplit.OutputChannels)
+        if (plan.Split == ThreadSplit.OutputChannels && !SharesOutputChannels(outChannels, team))
         {
             Whole(depthwise, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, team);
             return;
         }
-        if (team is not null && plan.Split == ThreadSplit.RowBands && team.TryAcquire())
+        if (team is not null && plan.Split != ThreadSplit.None && team.TryAcquire())
         {
             try
             {
@@ -65,7 +76,7 @@ public static class SeparableKernel
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
                         outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
-                        plan.Variant, plan.TeamBandRows);
+                        plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
                     team.Run(work);
                 }
                 return;
@@ -76,6 +87,57 @@ public static class SeparableKernel
             }
         }
         Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+    }
+
+    /// <summary>
+    /// True when each thread of <paramref name="team"/> can take a run of at least two of the product's row blocks
+    /// that is a product of its own: rows that make blocks of the same height (<see cref="PackedGemm.BlockRows"/>), so
+    /// that its packed weights are the run's slice of them.
+    /// </summary>
+    private static bool SharesOutputChannels(int outChannels, WorkerTeam? team)
+    {
+        if (team is null) return false;
+        int blockRows = PackedGemm.BlockRows(outChannels), blocks = (outChannels + blockRows - 1) / blockRows;
+        if (blocks < 2 * team.Threads) return false;
+        for (int share = 0; share < team.Threads; share++)
+        {
+            OutputChannelRun(outChannels, share, team.Threads, out int firstRow, out int lastRow);
+            if (PackedGemm.BlockRows(lastRow - firstRow) != blockRows) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Output channels [firstRow, lastRow) of a share: whole row blocks of the product.</summary>
+    private static void OutputChannelRun(int outChannels, int share, int shares, out int firstRow, out int lastRow)
+    {
+        int blockRows = PackedGemm.BlockRows(outChannels), blocks = (outChannels + blockRows - 1) / blockRows;
+        firstRow = (int)((long)blocks * share / shares) * blockRows;
+        lastRow = Math.Min(outChannels, (int)((long)blocks * (share + 1) / shares) * blockRows);
+    }
+
+    /// <summary>
+    /// The whole depthwise output into the thread's band buffer, then the product's output channels [firstRow, lastRow)
+    /// over all its pixels. Every thread computes the same depthwise output: at 7x7 that was faster than sharing it out
+    /// by channels and reading the other thread's half (benchmarks/ANALYSIS.md). A thread that takes a second share of
+    /// the same call (the other thread was descheduled) computes the depthwise output only once.
+    /// </summary>
+    private static void OutputChannelShare(long call, in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
+        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+    {
+        int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        if (firstRow >= lastRow) return;
+        var rows = ThreadScratch.Get(ref t_band, channels * pixels);
+        if (t_bandCall != call)
+        {
+            t_bandCall = 0;
+            DepthwiseKernel.Rows(depthwise, variant, 0, depthwise.OutputHeight, 0, channels, input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, pixels, default);
+            t_bandCall = call;
+        }
+        // Row block b of the packed weights starts at b x blockRows x depth.
+        PackedGemm.Multiply(packedPointwise.Slice(firstRow * channels), lastRow - firstRow, channels, rows, default, pixels, bias.IsEmpty ? default : bias.Slice(firstRow),
+            residual.IsEmpty ? default : residual.Slice(firstRow * pixels), activation, output.Slice(firstRow * pixels), pixels, null,
+            readRowsInPlace: (pixels & (pixels - 1)) != 0);
     }
 
     /// <summary>
@@ -117,19 +179,24 @@ public static class SeparableKernel
         }
     }
 
-    /// <summary>The arguments as pointers, so that other threads can run their share of the bands.</summary>
+    /// <summary>The arguments as pointers, so that other threads can run their share of the work.</summary>
     private sealed unsafe class Work : TeamWork
     {
         private ConvolutionShape _depthwise;
         private float* _input, _weight, _depthwiseBias, _packed, _bias, _residual, _output;
-        private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outChannels, _bandRows;
+        private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outChannels, _bandRows, _threads;
         private ConvolutionVariant _variant;
+        private ThreadSplit _split;
+        private long _call;
         private Activation _depthwiseActivation, _activation;
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
             Activation depthwiseActivation, int outChannels, float* packed, int packedLength, float* bias, int biasLength, float* residual, int residualLength,
-            Activation activation, float* output, int outputLength, ConvolutionVariant variant, int bandRows)
+            Activation activation, float* output, int outputLength, ConvolutionVariant variant, ThreadSplit split, int bandRows, int threads)
         {
+            _split = split;
+            _threads = threads;
+            _call = Interlocked.Increment(ref Calls.Value);
             _depthwise = depthwise;
             _input = input;
             _inputLength = inputLength;
@@ -154,11 +221,32 @@ public static class SeparableKernel
 
         public override void Execute(int part, int parts)
         {
-            // Each part is an even share of the rows, in bands.
-            int first = _depthwise.OutputHeight * part / parts, last = _depthwise.OutputHeight * (part + 1) / parts;
-            Bands(_depthwise, _variant, first, last, _bandRows, new ReadOnlySpan<float>(_input, _inputLength), new ReadOnlySpan<float>(_weight, _weightLength),
-                new ReadOnlySpan<float>(_depthwiseBias, _depthwiseBiasLength), _depthwiseActivation, _outChannels, new ReadOnlySpan<float>(_packed, _packedLength),
-                new ReadOnlySpan<float>(_bias, _biasLength), new ReadOnlySpan<float>(_residual, _residualLength), _activation, new Span<float>(_output, _outputLength));
+            var input = new ReadOnlySpan<float>(_input, _inputLength);
+            var weight = new ReadOnlySpan<float>(_weight, _weightLength);
+            var depthwiseBias = new ReadOnlySpan<float>(_depthwiseBias, _depthwiseBiasLength);
+            var packed = new ReadOnlySpan<float>(_packed, _packedLength);
+            var bias = new ReadOnlySpan<float>(_bias, _biasLength);
+            var residual = new ReadOnlySpan<float>(_residual, _residualLength);
+            var output = new Span<float>(_output, _outputLength);
+            if (_split == ThreadSplit.RowBands)
+            {
+                // Each part is an even share of the rows, in bands.
+                int first = _depthwise.OutputHeight * part / parts, last = _depthwise.OutputHeight * (part + 1) / parts;
+                Bands(_depthwise, _variant, first, last, _bandRows, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output);
+                return;
+            }
+            // One share per thread, run by the first part of the thread's run of parts (the others are empty): smaller
+            // shares would each read all the 1x1 conv's weights for fewer pixels, or compute the depthwise output again.
+            int share = (int)((long)part * _threads / parts);
+            if (part != (int)(((long)share * parts + _threads - 1) / _threads)) return;
+            if (_split == ThreadSplit.RowShares)
+            {
+                int first = (int)((long)_depthwise.OutputHeight * share / _threads), last = (int)((long)_depthwise.OutputHeight * (share + 1) / _threads);
+                if (first < last) Bands(_depthwise, _variant, first, last, last - first, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output);
+                return;
+            }
+            OutputChannelRun(_outChannels, share, _threads, out int firstRow, out int lastRow);
+            OutputChannelShare(_call, _depthwise, _variant, firstRow, lastRow, input, weight, depthwiseBias, _depthwiseActivation, packed, bias, residual, _activation, output);
         }
     }
 }

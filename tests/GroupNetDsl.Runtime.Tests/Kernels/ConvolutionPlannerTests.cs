@@ -102,10 +102,15 @@ public class ConvolutionPlannerTests
         { 288, 56, 56, 1, Taps3x3, 1, 1, ThreadSplit.RowBands },      // four rows would be more than twice the floats
         { 96, 112, 112, 2, Stride2, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide: in place
         { 160, 30, 15, 1, Blocks, 10, 6, ThreadSplit.RowBands },      // blocks of channels in bands: 24576 / (160 x 15), 16384 / (160 x 15)
-        // Up to 256 pixels: one band of every row, threads take runs of channels, then of output channels.
+        // Up to 256 pixels: one band of every row; threads take one share of the rows each when that is at least 64
+        // pixels (for two threads), else runs of the 1x1 conv's output channels.
         { 960, 7, 7, 1, Blocks, 7, 7, ThreadSplit.OutputChannels },
         { 576, 14, 14, 2, Blocks, 7, 7, ThreadSplit.OutputChannels },
-        { 192, 16, 16, 1, InPlace, 16, 16, ThreadSplit.OutputChannels },
+        { 192, 16, 16, 1, InPlace, 16, 16, ThreadSplit.RowShares },
+        { 384, 14, 14, 1, Blocks, 14, 14, ThreadSplit.RowShares },    // 7 x 14 = 98 pixels per thread
+        { 192, 28, 28, 2, Blocks, 14, 14, ThreadSplit.RowShares },
+        { 64, 10, 13, 1, Blocks, 10, 10, ThreadSplit.RowShares },     // 5 x 13 = 65
+        { 64, 9, 14, 1, Blocks, 9, 9, ThreadSplit.OutputChannels },   // 4 x 14 = 56
         { 8, 1, 1, 1, Flat, 1, 1, ThreadSplit.OutputChannels },
         { 16, 2, 200, 1, Taps3x3, 2, 2, ThreadSplit.RowBands },       // two rows: a team of 3 or 6 leaves some threads none
     };

@@ -28,13 +28,23 @@ public class SeparableKernelTests
         { 8, 2, 23, 33, 3, 2, 0, 12 },
         { 160, 1, 20, 68, 3, 2, 1, 16 },  // bands of 4, 4 and 2 rows; a team's bands of 3 or fewer
         { 48, 1, 29, 33, 5, 1, 2, 16 },   // 5x5 at stride 1, padding 2 on rows of 16 or more, read in place, band by band
-        // Up to 256 output pixels: one band of every row; the threads share the depthwise channels, then the 1x1
-        // conv's output channels (row blocks of 8, 6 and 4: at least four blocks for a team to share, and too few).
+        // Up to 256 output pixels: one band of every row. With fewer than 64 pixels per thread of two, each thread
+        // computes the whole depthwise output and its run of the 1x1 conv's output channels (row blocks of 8, 6 and
+        // 4), unless the runs' blocks would differ in height or be fewer than two per thread: then the threads share
+        // the depthwise channels, then the 1x1 conv's output channels.
         { 96, 1, 14, 14, 3, 2, 1, 160 },  // stride 2 to 7x7
         { 40, 1, 7, 7, 3, 1, 1, 72 },     // flat runs at 7x7
-        { 24, 1, 16, 16, 3, 1, 1, 36 },   // 16 wide, read in place with 512-bit vectors
+        { 40, 1, 7, 7, 3, 1, 1, 54 },     // 9 blocks of 6: runs of 4 blocks on two threads would be blocks of 8
+        { 40, 1, 7, 7, 5, 1, 2, 78 },     // 13 blocks of 6, 5x5
         { 12, 1, 9, 5, 5, 1, 2, 28 },     // 5x5 on 9x5
         { 7, 1, 6, 6, 3, 2, 1, 9 },       // 3x3 outputs, two row blocks: the team runs it on one thread
+        // ... otherwise each thread takes one share of the rows: its depthwise rows of every channel, then the product
+        // over its pixels.
+        { 24, 1, 16, 16, 3, 1, 1, 36 },   // 16 wide, read in place with 512-bit vectors
+        { 64, 1, 14, 14, 3, 1, 1, 40 },   // blocks of 16 channels at 14x14
+        { 37, 1, 28, 28, 3, 2, 1, 20 },   // stride 2 to 14x14, a partial block of channels
+        { 48, 1, 14, 14, 5, 1, 2, 24 },   // 5x5
+        { 20, 1, 10, 13, 3, 1, 1, 12 },   // 65 pixels per thread of two; 3 rows on some threads of a larger team
     };
 
     [Theory]
@@ -79,12 +89,58 @@ public class SeparableKernelTests
         var pointwise = new ConvolutionShape(middle, depthwise.OutputHeight, depthwise.OutputWidth, outChannels, depthwise.OutputHeight, depthwise.OutputWidth, 1, 1, 0, 1, 1);
         Convolution.Convolve(pointwise, ConvolutionPlanner.PlanProduct(pointwise), between, packed, bias, residual, Activation.Relu6, apart, null);
 
-        var alone = new float[apart.Length];
-        var shared = new float[apart.Length];
-        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, alone, null);
-        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, shared, new WorkerTeam(3));
-        Assert.Equal(apart, alone);
-        Assert.Equal(apart, shared);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            var fused = new float[apart.Length];
+            fused.AsSpan().Fill(float.NaN); // every output must be written
+            Scribble(depthwise, outChannels, packed);
+            SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, residual, Activation.Relu6, fused, team);
+            Assert.Equal(apart, fused);
+        }
+    }
+
+    /// <summary>
+    /// Random small planes (up to 256 output pixels), each with a team too: every output written, the plain loops'
+    /// values, the same bits on 1, 2 and 3 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void SmallPlanesMatchPlainLoopsOnAnyThreads(int seed)
+    {
+        var random = new Random(seed);
+        for (int round = 0; round < 6; round++)
+        {
+            int channels = random.Next(1, 200), kernel = random.Next(2) == 0 ? 3 : 5, stride = random.Next(1, 3), padding = kernel / 2;
+            int height = random.Next(3, 17) * stride, width = random.Next(3, 17) * stride, outChannels = random.Next(1, 170);
+            var (depthwise, _) = Setup(channels, 1, height, width, kernel, stride, padding);
+            if (depthwise.OutputHeight * depthwise.OutputWidth > 256) continue;
+            int pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+            float[] input = Values(random, channels * height * width), dwWeight = Values(random, channels * kernel * kernel), dwBias = Values(random, channels);
+            float[] weight = Values(random, outChannels * channels), bias = Values(random, outChannels), residual = Values(random, outChannels * pixels);
+            var packed = PackedGemm.Pack(weight, 1, outChannels, channels);
+            var plan = ConvolutionPlanner.PlanSeparable(depthwise);
+            var expected = Direct(depthwise, input, dwWeight, dwBias, Activation.Relu6, outChannels, weight, bias, residual);
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using var team = threads > 1 ? new WorkerTeam(threads) : null;
+                var actual = new float[outChannels * pixels];
+                actual.AsSpan().Fill(float.NaN); // every output must be written
+                Scribble(depthwise, outChannels, packed);
+                SeparableKernel.Convolve(depthwise, plan, input, dwWeight, dwBias, Activation.Relu6, outChannels, packed, bias, residual, Activation.Relu, actual, team);
+                for (int at = 0; at < expected.Length; at++)
+                {
+                    Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])),
+                        $"out[{at}]: {actual[at]} vs {expected[at]} ({depthwise}, {outChannels} out, {plan}, {threads} threads)");
+                }
+                first ??= actual;
+                Assert.Equal(first, actual);
+            }
+        }
     }
 
     [Fact]
@@ -97,6 +153,19 @@ public class SeparableKernelTests
         var packed = PackedGemm.Pack(new float[16], 1, 4, 4);
         Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[256], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[255], null));
         Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), new float[255], new float[36], default, Activation.None, 4, packed, default, default, Activation.None, new float[256], null));
+    }
+
+    /// <summary>
+    /// A call on other values, so that the calling thread's buffers do not hold the depthwise output of the call under
+    /// test (a kernel that skipped part of it would otherwise read the right values left over from an earlier call).
+    /// </summary>
+    private static void Scribble(ConvolutionShape depthwise, int outChannels, float[] packed)
+    {
+        var random = new Random(7);
+        int pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        SeparableKernel.Convolve(depthwise, ConvolutionPlanner.PlanSeparable(depthwise), Values(random, depthwise.InChannels * depthwise.Height * depthwise.Width),
+            Values(random, depthwise.OutChannels * depthwise.Kernel * depthwise.Kernel), default, Activation.None, outChannels, packed, default, default, Activation.None,
+            new float[outChannels * pixels], null);
     }
 
     private static (ConvolutionShape Depthwise, Random Random) Setup(int channels, int multiplier, int height, int width, int kernel, int stride, int padding)
