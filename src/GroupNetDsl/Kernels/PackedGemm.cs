@@ -276,59 +276,40 @@ public static class PackedGemm
         {
             // Few row blocks: the tiles read B's rows in place, at their starts.
             var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
-            // Few panels (planes of 7x7 to 14x14): row blocks outer, a group at a time with the group's tail columns
-            // right after its panels, so that each weight is read once. Panel by panel, then the tail, every panel and the
-            // tail would stream all of A again, from L3 or memory when it is larger than L2 (1.6 MB for 320 -> 1280 at 7x7).
-            int blockStep = narrowTail > 0 && end - n <= FewPanels * width ? TailGroupBlocks : blocks;
-            for (int group = firstBlock; group < lastBlock; group += blockStep)
+            for (; n < end; n += width)
             {
-                int groupEnd = Math.Min(lastBlock, group + blockStep);
-                for (int panel = n; panel < end; panel += width)
+                int at = Math.Min(n, last - width);
+                for (int block = firstBlock; block < lastBlock; block++)
                 {
-                    int at = Math.Min(panel, last - width);
-                    for (int block = group; block < groupEnd; block++)
-                    {
-                        int firstRow = block * blockRows;
-                        Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, at, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
-                    }
+                    int firstRow = block * blockRows;
+                    Tile(blockRows, packedA.Slice(block * depth * blockRows), depth, b, starts, at, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
                 }
-                if (blockStep != blocks) NarrowTail(packedA, rows, depth, b, rowStarts, columns, last, narrowTail, group, groupEnd, bias, residual, activation, c, outputStride);
             }
-            if (blockStep != blocks) return;
-            n = end;
+        }
+        if (narrowTail is > 0 and <= FewTailColumns)
+        {
+            ColumnByColumn(packedA, rows, depth, b, rowStarts, columns, last - narrowTail, last, bias, residual, activation, c, outputStride, firstBlock, lastBlock);
+            return;
         }
         if (narrowTail > 0)
         {
-            NarrowTail(packedA, rows, depth, b, rowStarts, columns, last, narrowTail, firstBlock, lastBlock, bias, residual, activation, c, outputStride);
+            var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
+            int at = last - Vector512<float>.Count;
+            for (int block = firstBlock; block < lastBlock; block++)
+            {
+                int firstRow = block * blockRows;
+                int validRows = Math.Min(blockRows, rows - firstRow);
+                // As in Tile: relu and relu6 in the stores, the other activations over the stored tile.
+                var tile = new TileTarget(firstRow, validRows, outputStride, at, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
+                Kernel8x1Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
+                if (activation > Activation.Relu6)
+                {
+                    for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + at, Vector512<float>.Count), activation);
+                }
+            }
             return;
         }
         if (n < last) Remainder(packedA, rows, depth, b, rowStarts, columns, n, last, firstBlock, lastBlock, bias, residual, activation, c, outputStride);
-    }
-
-    /// <summary>The last <paramref name="tail"/> columns (at most a vector) of 8-row blocks [firstBlock, lastBlock), after their whole panels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowTail(ReadOnlySpan<float> packedA, int rows, int depth, ReadOnlySpan<float> b, ReadOnlySpan<int> rowStarts, int columns, int last, int tail,
-        int firstBlock, int lastBlock, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride)
-    {
-        if (tail <= FewTailColumns)
-        {
-            ColumnByColumn(packedA, rows, depth, b, rowStarts, columns, last - tail, last, bias, residual, activation, c, outputStride, firstBlock, lastBlock);
-            return;
-        }
-        var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
-        int at = last - Vector512<float>.Count;
-        for (int block = firstBlock; block < lastBlock; block++)
-        {
-            int firstRow = block * WideBlockRows;
-            int validRows = Math.Min(WideBlockRows, rows - firstRow);
-            // As in Tile: relu and relu6 in the stores, the other activations over the stored tile.
-            var tile = new TileTarget(firstRow, validRows, outputStride, at, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
-            Kernel8x1Wide(packedA.Slice(block * depth * WideBlockRows), depth, b, starts, at, ref tile);
-            if (activation > Activation.Relu6)
-            {
-                for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + at, Vector512<float>.Count), activation);
-            }
-        }
     }
 
     // Columns up to which a whole product runs column by column: a tile padded to a panel of 48 would compute mostly
@@ -338,11 +319,6 @@ public static class PackedGemm
     // A column tail of 8-row blocks up to this wide runs column by column too, not through a one-vector tile (at 7x7,
     // 49 columns leave a tail of 1, which used one lane of 16).
     private const int FewTailColumns = 3;
-
-    // Panels up to which the tiles and the narrow tail run row-block group by group (see Columns), and the group's
-    // 8-row blocks: 64 rows of weights, 256 KB at a depth of 1024, stay in the L2 cache across the group's panels.
-    private const int FewPanels = 4;
-    private const int TailGroupBlocks = 8;
 
     // How far ahead of the tile's reads the 8-row kernel prefetches its weights: 1024 floats, 128 steps of depth.
     private const int WeightPrefetchFloats = 1024;

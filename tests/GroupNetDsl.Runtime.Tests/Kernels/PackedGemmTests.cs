@@ -83,15 +83,15 @@ public class PackedGemmTests
     }
 
     [Theory]
-    [InlineData(200, 30, 49)]   // 25 blocks of 8 rows: groups of 8 blocks, each with its tail column (7x7)
-    [InlineData(136, 17, 196)]  // four panels and a one-vector tail (14x14), in groups
-    [InlineData(72, 9, 97)]     // two panels and a tail of one column, a group and one block
-    [InlineData(64, 11, 63)]    // one panel and a tail of 15 columns, exactly one group
-    [InlineData(80, 7, 251)]    // five panels and a tail: panel by panel, the tail after
+    [InlineData(200, 30, 49)]   // 25 blocks of 8 rows, a panel and a tail column (7x7)
+    [InlineData(136, 17, 196)]  // four panels and a one-vector tail (14x14)
+    [InlineData(72, 9, 97)]     // two panels and a tail of one column
+    [InlineData(64, 11, 63)]    // one panel and a tail of 15 columns
+    [InlineData(80, 7, 251)]    // five panels and a tail
     [InlineData(44, 13, 55)]    // a partial last block
     public void ProductsReadInPlaceMatchPlainLoopsWithTheSameBitsOnAnyThreads(int rows, int depth, int columns)
     {
-        // Read in place with few panels, the row blocks run in groups, each group's narrow tail right after its panels:
+        // Read in place, with panels and a narrow column tail (7x7, 14x14) or a wider remainder:
         // every output against plain loops, inside a guard of NaNs, on one thread and split by row blocks or columns.
         var random = new Random(rows * 13 + columns);
         int guard = 21;
