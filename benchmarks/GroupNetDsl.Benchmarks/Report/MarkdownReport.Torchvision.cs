@@ -6,7 +6,7 @@ namespace GroupNetDsl.Benchmarks.Report;
 /// <summary>The section of torchvision's networks, whose files are outside the repository.</summary>
 public static partial class MarkdownReport
 {
-    private static void WriteTorchvision(StringBuilder page, BenchmarkResults results)
+    private static void WriteTorchvision(StringBuilder page, BenchmarkResults results, Peak peak)
     {
         page.AppendLine("## torchvision networks at 3x224x224");
         page.AppendLine();
@@ -21,6 +21,6 @@ public static partial class MarkdownReport
         page.AppendLine($"with the builders' random weights and random batchnorm statistics (`{TorchvisionNetworks.ExportCommand}`); parameters and the");
         page.AppendLine("error against PyTorch are in [zoo.md](zoo.md).");
         page.AppendLine();
-        WriteComparisonTable(page, results, TorchvisionNetworks.Benchmarked);
+        WriteComparisonTable(page, results, TorchvisionNetworks.Benchmarked, peak);
     }
 }

@@ -6,8 +6,8 @@ namespace GroupNetDsl.Benchmarks.Suites;
 
 /// <summary>
 /// The machine's measured fp32 FMA throughput on one core: twelve independent accumulators (more than latency x FMA
-/// units on current x64 cores), nothing but fused multiply-adds in registers, at 256 and 512 bits. The report sets it
-/// beside the assumed peak, since a kernel can only approach what the core really does.
+/// units on current x64 cores), nothing but fused multiply-adds in registers, at 256 and 512 bits. The report's
+/// "% peak" is relative to the loop at the kernels' width, since a kernel can only approach what the core really does.
 /// </summary>
 public class FmaPeakBenchmarks
 {
