@@ -143,8 +143,8 @@ static class ConvolutionPlanner
     // whole product (0.4-4 µs on one thread).
     private const long MinimumSharedMacs = 256 * 1024;
 
-    // Output channels per group up to which threads take whole groups instead of row bands (see SmallGroups).
-    private const int SmallGroupChannels = 4;
+    // The parts a team splits work into (WorkerTeam: four per thread), which a row-band split makes bands.
+    private const int PlannedParts = PlannedThreads * 4;
 
     // Columns of a band's product at least (whole panels, so the column tail stays small) ...
     private const int MinimumBandProductColumns = 512;
@@ -212,10 +212,10 @@ static class ConvolutionPlanner
     public static ConvolutionPlan PlanProduct(in ConvolutionShape shape)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
-        // Threads take bands of output rows (of every group): every layer splits its output alike, so each thread
-        // mostly reads what it wrote itself, from its own core's cache. With too few rows, or with groups too small
-        // for bands, whole groups; with one group, the product splits its columns.
-        bool rowBands = !SmallGroups(shape)
+        // Threads take whole groups where the groups share out evenly (see SharedByGroups); else bands of output rows (of
+        // every group), so that each thread mostly reads what it wrote itself in the layer before, from its own core's
+        // cache; with too few rows, whole groups; with one group, the product splits its columns or output channels.
+        bool rowBands = !SharedByGroups(shape)
             && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
         var threadSplit = Macs(shape) < MinimumSharedMacs ? ThreadSplit.None
             : rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
@@ -300,16 +300,17 @@ static class ConvolutionPlanner
         return variant + "; " + split;
     }
 
-    /// <summary>
-    /// Groups of at most <see cref="SmallGroupChannels"/> output channels that the threads can share evenly: each thread
-    /// takes whole groups. A band's share of such a group is a few tiles of the 4-row micro-kernel after the group's
-    /// fixed work (its planes, its copy-out), and two threads banding the same small groups at once slow each other
-    /// down; with more channels per group, bands cost no more than groups and keep the next layer's reads local.
-    /// </summary>
     private static long Macs(in ConvolutionShape shape) =>
         (long)shape.OutChannels * shape.OutputHeight * shape.OutputWidth * shape.Depth;
 
-    private static bool SmallGroups(in ConvolutionShape shape) => shape.OutPerGroup <= SmallGroupChannels && shape.Groups % PlannedThreads == 0;
+    /// <summary>
+    /// Groups the threads take whole: as many for each thread (or enough that the parts even out). A team cuts row
+    /// bands into <see cref="PlannedParts"/> parts, and a part's band of each group pays that group's fixed work again
+    /// (filling its planes' rows, a product of few columns): at 28x28 and 56x56, banded grouped 3x3 convs ran no faster
+    /// on 2 threads than on 1 (ResNeXt-50's 256x28x28 g32: 221 and 227 µs; by groups 117).
+    /// </summary>
+    private static bool SharedByGroups(in ConvolutionShape shape) =>
+        shape.Groups >= PlannedThreads && (shape.Groups % PlannedThreads == 0 || shape.Groups >= PlannedParts);
 
     /// <summary>
     /// The depthwise kernel for runs of <paramref name="rows"/> output rows: output rows narrower than a 512-bit vector

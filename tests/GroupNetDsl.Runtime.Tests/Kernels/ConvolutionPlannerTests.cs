@@ -80,8 +80,12 @@ public class ConvolutionPlannerTests
         { 64, 64, 64, 128, 1, 2, 0, 1, Planes, ThreadSplit.RowBands, 16 },
         // 32 groups of 4 output channels: whole groups; a band is the 56 rows (16384 / (4 x 58) = 70 rows, clamped).
         { 128, 56, 56, 128, 3, 1, 1, 32, Wide, ThreadSplit.WholeGroups, 56 },
-        // 32 groups of 8: bands of rows; 16384 / (8 x 30) = 68 rows, clamped to 28.
-        { 256, 28, 28, 256, 3, 1, 1, 32, Wide, ThreadSplit.RowBands, 28 },
+        // 32 groups of 8: whole groups, though there are rows for bands; 16384 / (8 x 30) = 68 rows, clamped to 28.
+        { 256, 28, 28, 256, 3, 1, 1, 32, Wide, ThreadSplit.WholeGroups, 28 },
+        // RegNetY-400MF's 13 groups of 8: odd, but at least the 8 parts of a team of 2, so whole groups.
+        { 104, 28, 28, 104, 3, 1, 1, 13, Wide, ThreadSplit.WholeGroups, 28 },
+        // 3 groups on 56 rows: the threads cannot share them evenly, so bands of rows; 16384 / (8 x 58) = 35 rows.
+        { 24, 56, 56, 24, 3, 1, 1, 3, Wide, ThreadSplit.RowBands, 35 },
         // Groups the threads cannot share evenly (3 groups of 8): bands would be 128 pixels, so whole groups.
         { 24, 16, 16, 24, 3, 1, 1, 3, Wide, ThreadSplit.WholeGroups, 16 },
         // A stride-2 stem: pitch (224 + 2 + 1) / 2 = 113, bands of max(ceil(512 / 113), 16384 / (32 x 113)) = 5 rows.
