@@ -144,4 +144,47 @@ public class ExecutionPlanTests
         Assert.All(plan.Steps, step => Assert.Null(step.InputScale));
         Assert.Contains(plan.Steps, step => step.Primary.Operation.Descriptor is Multiply);
     }
+
+    [Theory]
+    [InlineData("relu(bn(c(x)) + skip(x))")]
+    [InlineData("relu(skip(x) + bn(c(x)))")]
+    [InlineData("relu(drop(bn(c(x))) + skip(x))")]   // torchvision's MBConv: stochastic_depth(block(x)) + x
+    [InlineData("relu(skip(drop(bn(c(x)))) + x)")]
+    public void A_residual_add_through_views_of_its_operands_runs_in_the_convs_epilogue(string forward)
+    {
+        var network = Gnet.Network($$"""
+            network Shortcut(input: 4x6x6) {
+                c = conv(4, 4, 3, padding: 1)
+                bn = batchnorm(4)
+                skip = identity
+                drop = stochastic_depth(0.2)
+                forward(x) = {{forward}}
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        // One step: the conv, its batchnorm, the add of the input (the identity shortcut is a view of it) and the relu.
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal("c", step.Primary.Path);
+        Assert.NotNull(step.FusedAdd);
+        Assert.Equal(ActivationKind.ReLU, step.Activation);
+        Assert.Equal(plan.Buffers[0], plan.Buffers[step.ResidualNode]);
+        Assert.Contains(step.ResidualNode, step.Inputs.ToArray());
+    }
+
+    [Fact]
+    public void A_residual_add_behind_a_view_that_changes_the_shape_keeps_its_own_step()
+    {
+        // narrow keeps 4 of the conv's 8 channels: the add does not cover the conv's whole output.
+        var network = Gnet.Network("""
+            network Part(input: 4x6x6) {
+                c = conv(4, 8, 3, padding: 1)
+                forward(x) = narrow(c(x), 0, 4) + x
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.FusedAdd));
+        Assert.Contains(plan.Steps, step => step.Primary.Operation.Descriptor is Add);
+    }
 }

@@ -112,10 +112,18 @@ public sealed class ExecutionPlan
             }
 
             // What follows this node joins its step when the step can take it and it can ride in a step (see FusionRole).
+            // Views that keep their input's shape (identity, dropout, stochastic depth) are passed through: they move no
+            // data, and would otherwise stop the add of a torchvision block from joining its conv.
+            int feeder = node.Index;
             bool Takes(Node after, FusionRole role, out Node next)
             {
                 next = null!;
-                return op.Absorbs(operation, role) && Single(after.Index, out next) && next.Operation.Descriptor.FusesAs(next.Operation) == role;
+                if (!op.Absorbs(operation, role)) return false;
+                int from = after.Index;
+                while (Single(from, out next) && IsPassThrough(next, nodes)) from = next.Index;
+                if (next is null || next.Operation.Descriptor.FusesAs(next.Operation) != role) return false;
+                feeder = from;
+                return true;
             }
 
             Node? norm = null, add = null, activationNode = null, pool = null, shuffle = null;
@@ -129,9 +137,10 @@ public sealed class ExecutionPlan
             }
             if (Takes(last, FusionRole.ResidualAdd, out next))
             {
-                // The add can run in this step's epilogue when its other operand is already computed.
-                int other = next.Inputs[0] == last.Index ? next.Inputs[1] : next.Inputs[0];
-                if (other < node.Index && other != last.Index)
+                // The add can run in this step's epilogue when its other operand is already computed: its source (through
+                // views, such as a block's identity shortcut, numbered after this node) comes before this step.
+                int other = next.Inputs[0] == feeder ? next.Inputs[1] : next.Inputs[0];
+                if (SourceOf(other, nodes) < node.Index)
                 {
                     add = next;
                     residual = other;
@@ -231,6 +240,18 @@ public sealed class ExecutionPlan
             if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset + offsetOf[i], nodes[i].Output.Length);
         }
         return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
+    }
+
+    /// <summary>True when <paramref name="node"/> is a view that only passes its input on, unchanged in shape.</summary>
+    private static bool IsPassThrough(Node node, EquatableArray<Node> nodes) =>
+        node.Operation.Descriptor.IsView && node.Operation.Descriptor.ViewOffset(node.Operation, nodes[node.Inputs[0]].Output) == 0
+        && node.Output == nodes[node.Inputs[0]].Output;
+
+    /// <summary>The node whose value <paramref name="index"/> shows: itself, or through views the node they view.</summary>
+    private static int SourceOf(int index, EquatableArray<Node> nodes)
+    {
+        while (nodes[index].Operation.Descriptor.IsView) index = nodes[index].Inputs[0];
+        return index;
     }
 
     /// <summary>

@@ -245,9 +245,10 @@ public sealed class LinearLayer(int inFeatures, int outFeatures, bool bias) : La
 
 /// <summary>
 /// A residual block declared as a .gnet block: <c>main</c> (a conv unit chain), <c>skip</c> (identity or a 1x1 conv
-/// with batchnorm), then the sum, optionally followed by an activation. Operand order of the sum is a parameter.
+/// with batchnorm), then the sum, optionally followed by an activation. Operand order of the sum is a parameter, and
+/// <paramref name="drop"/> (a call such as <c>stochastic_depth(0.2)</c>, the identity at inference) may wrap the main branch.
 /// </summary>
-public sealed class ResidualLayer(string blockName, IReadOnlyList<ConvUnit> main, ConvUnit? skip, bool skipFirst, Activation after) : Layer
+public sealed class ResidualLayer(string blockName, IReadOnlyList<ConvUnit> main, ConvUnit? skip, bool skipFirst, Activation after, string? drop = null) : Layer
 {
     public override string Expression => blockName + "()";
 
@@ -260,8 +261,10 @@ public sealed class ResidualLayer(string blockName, IReadOnlyList<ConvUnit> main
             for (int i = 0; i < main.Count; i++) text.Append("    main").Append(i).Append(" = ").Append(main[i].Expression).Append('\n');
             text.Append("    skip = ").Append(skip?.Expression ?? "identity").Append('\n');
             if (after != Activation.None) text.Append("    act = ").Append(ConvUnit.ActivationName(after)).Append('\n');
+            if (drop is not null) text.Append("    drop = ").Append(drop).Append('\n');
             string mainCall = "x";
             for (int i = 0; i < main.Count; i++) mainCall = $"main{i}({mainCall})";
+            if (drop is not null) mainCall = $"drop({mainCall})";
             string sum = skipFirst ? $"skip(x) + {mainCall}" : $"{mainCall} + skip(x)";
             text.Append("    forward(x) = ").Append(after == Activation.None ? sum : $"act({sum})").Append('\n');
             text.Append("}\n");

@@ -254,6 +254,17 @@ public static class RandomNetworks
             ], skip: null, skipFirst: false, Activation.Relu6)),
             ("c", new ConvUnit(new ConvConfig(4, 3, 3, Padding: 1), batchNorm: false, Activation.None)),
         ]);
+        // torchvision's MBConv: stochastic_depth(block(x)) + x, the add taken into the last conv through the view.
+        yield return new NetworkSpec("ResidualThroughStochasticDepth", new Shape(5, 10, 9),
+        [
+            ("res", new ResidualLayer("ResidualThroughStochasticDepth_Block",
+            [
+                new ConvUnit(new ConvConfig(5, 10, 1, Bias: false), batchNorm: true, Activation.Relu6),
+                new ConvUnit(new ConvConfig(10, 10, 3, Padding: 1, Groups: 10, Bias: false), batchNorm: true, Activation.Relu6),
+                new ConvUnit(new ConvConfig(10, 5, 1, Bias: false), batchNorm: true, Activation.None),
+            ], skip: null, skipFirst: true, Activation.None, drop: "stochastic_depth(0.2)")),
+            ("c", new ConvUnit(new ConvConfig(5, 3, 3, Padding: 1), batchNorm: false, Activation.None)),
+        ]);
         yield return new NetworkSpec("ResidualIsOutput", new Shape(3, 11, 7),
         [
             ("stem", new ConvUnit(new ConvConfig(3, 4, 3, Padding: 1, Bias: false), batchNorm: true, Activation.Relu)),
