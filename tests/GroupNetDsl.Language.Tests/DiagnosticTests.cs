@@ -208,7 +208,7 @@ public class DiagnosticTests
                 b = conv(4, 16, 1)
             }
             """,
-            3, 14, "4", new[] { "b", "4", "8", "input 8x8x8" },
+            3, 14, "4", new[] { "b", "4", "8", "input 8x8x8", "set in_channels to 8 or change the layer before it" },
             """
             network N(input: 3x8x8) {
                 a = conv(3, 8, 1)
@@ -223,7 +223,7 @@ public class DiagnosticTests
                 n = batchnorm(16)
             }
             """,
-            3, 19, "16", new[] { "n", "16", "8", "input 8x8x8" },
+            3, 19, "16", new[] { "n", "16", "8", "input 8x8x8", "set num_features to 8 or change the layer before it" },
             """
             network N(input: 3x8x8) {
                 a = conv(3, 8, 1)

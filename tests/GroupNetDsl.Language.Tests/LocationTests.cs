@@ -22,7 +22,20 @@ public class LocationTests
         Assert.Equal(Gnet.FilePath, diagnostic.Location.FilePath);
         Assert.Equal((2, 14), (diagnostic.Location.Line, diagnostic.Location.Column));
         Assert.Equal("DepthwiseSeparableConv(30, 64)", Gnet.Covered(text, diagnostic.Location));
-        Assert.Equal(new[] { "module.dw", "30", "32", "input 32x16x16" }, diagnostic.Arguments);
+        Assert.Equal(new[] { "module.dw", "30", "32", "input 32x16x16", "it is inside a standard-library block: change the block's arguments, or give it 30 input channels (the network's input or the layer before the block)" }, diagnostic.Arguments);
+    }
+
+    [Fact]
+    public void A_zoo_network_given_the_wrong_channels_says_what_feeds_it_not_to_edit_its_first_conv()
+    {
+        const string text = "network Net(input: 4x224x224) = mobilenet_v2(num_classes: 10)\n";
+        var diagnostic = Assert.Single(Gnet.Compile(text).Diagnostics);
+
+        Assert.Equal("GNET0203", diagnostic.Id);
+        Assert.Equal("mobilenet_v2(num_classes: 10)", Gnet.Covered(text, diagnostic.Location));
+        // The first conv is torchvision's, inside the zoo: the user can change only the input or what comes before.
+        Assert.Equal("features.0.0: expects 3 input channels but receives 4 (input 4x224x224); it is inside a standard-library block: "
+            + "change the block's arguments, or give it 3 input channels (the network's input or the layer before the block)", diagnostic.Message);
     }
 
     [Fact]

@@ -49,8 +49,11 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "{0}: out_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
     public static readonly DiagnosticDescriptor OutChannelsNotDivisible = new("GNET0202", "out_channels not divisible by groups", "{0}: out_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})", Shapes, DiagnosticSeverity.Error);
 
-    /// <summary>Message: "{0}: expects {1} input channels but receives {2} ({3}); set in_channels to {2} or change the layer before it".</summary>
-    public static readonly DiagnosticDescriptor ChannelMismatch = new("GNET0203", "Channel mismatch", "{0}: expects {1} input channels but receives {2} ({3}); set in_channels to {2} or change the layer before it", Shapes, DiagnosticSeverity.Error);
+    /// <summary>
+    /// Message: "{0}: expects {1} input channels but receives {2} ({3}); {4}", {4} the fix: "set in_channels to {2} or change
+    /// the layer before it", or for a layer inside a standard-library block, which the user cannot edit, how to feed the block.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ChannelMismatch = new("GNET0203", "Channel mismatch", "{0}: expects {1} input channels but receives {2} ({3}); {4}", Shapes, DiagnosticSeverity.Error);
 
     /// <summary>Message: "{0}: output size {1} from input {2} is not positive; reduce the kernel, stride or dilation, add padding, or use a larger input".</summary>
     public static readonly DiagnosticDescriptor SpatialCollapse = new("GNET0204", "Spatial size collapses", "{0}: output size {1} from input {2} is not positive; reduce the kernel, stride or dilation, add padding, or use a larger input", Shapes, DiagnosticSeverity.Error);

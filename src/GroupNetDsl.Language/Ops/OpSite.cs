@@ -88,7 +88,19 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
     /// </summary>
     public void ReportChannelMismatch(DiagnosticDescriptor descriptor, string argument, int channels, TensorShape input)
     {
-        Report(descriptor, LocationOf(argument), DisplayName, channels, input.Channels, $"input {input}");
+        var location = LocationOf(argument);
+        if (descriptor == DiagnosticDescriptors.ChannelMismatch)
+        {
+            // A layer of a standard-library block (a zoo network's first conv) is not the user's to edit: say what feeds it.
+            string fix = StandardLibrary.Contains(location.FilePath)
+                ? $"it is inside a standard-library block: change the block's arguments, or give it {channels} input channels (the network's input or the layer before the block)"
+                : $"set {argument} to {input.Channels} or change the layer before it";
+            Report(descriptor, location, DisplayName, channels, input.Channels, $"input {input}", fix);
+        }
+        else
+        {
+            Report(descriptor, location, DisplayName, channels, input.Channels, $"input {input}");
+        }
         _declaredChannels = channels;
     }
 
