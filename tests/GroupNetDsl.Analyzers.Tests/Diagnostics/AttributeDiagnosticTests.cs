@@ -50,7 +50,7 @@ public class AttributeDiagnosticTests
             [Conv2d({|#0:4|}, 16, 1)]
             public partial class N;
             """,
-            ["1", "4", "8", "input 8x8x8"]
+            ["1", "4", "8", "input 8x8x8", "set in_channels to 8 or change the layer before it"]
         },
         {
             // (4 + 0 - 5) / 1 + 1 = 0.
@@ -202,7 +202,7 @@ public class AttributeDiagnosticTests
             [Conv2d({|#0:3|}, 16, 1)]
             public partial class N;
             """));
-        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0203").WithLocation(0).WithArguments("1", "3", "8", "input 8x8x8"));
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic("GNET0203").WithLocation(0).WithArguments("1", "3", "8", "input 8x8x8", "set in_channels to 8 or change the layer before it"));
         await test.RunAsync();
     }
 

@@ -85,7 +85,7 @@ public class GnetFileDiagnosticTests
                 b = conv({|#0:4|}, 16, 1)
             }
             """,
-            ["b", "4", "8", "input 8x8x8"]
+            ["b", "4", "8", "input 8x8x8", "set in_channels to 8 or change the layer before it"]
         },
         {
             // (4 + 0 - 5) / 1 + 1 = 0.
