@@ -187,4 +187,46 @@ public class ExecutionPlanTests
         Assert.All(plan.Steps, step => Assert.Null(step.FusedAdd));
         Assert.Contains(plan.Steps, step => step.Primary.Operation.Descriptor is Add);
     }
+
+    [Theory]
+    [InlineData("sigmoid(excite(relu(squeeze(avgpool(y))))) * y", true)]
+    [InlineData("y * sigmoid(excite(relu(squeeze(avgpool(y)))))", true)]
+    [InlineData("sigmoid(excite(relu(squeeze(avgpool(y))))) * y + y", false)]   // a third reader: a pool of its own
+    public void A_squeeze_and_excitation_pool_is_taken_by_the_conv_that_writes_its_input(string excitation, bool side)
+    {
+        var network = Gnet.Network($$"""
+            block Excite(c, s) {
+                squeeze = conv(c, s, 1)
+                excite = conv(s, c, 1)
+                forward(y) = {{excitation}}
+            }
+            network SE(input: 8x6x6) {
+                dw = [conv(8, 8, 3, padding: 1, groups: 8), silu]
+                se = Excite(8, 2)
+                proj = conv(8, 4, 1)
+                forward(x) = proj(se(dw(x)))
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        var dw = plan.Steps.Single(step => step.Primary.Path == "dw.0");
+        if (!side)
+        {
+            Assert.Null(dw.SidePool);
+            Assert.Contains(plan.Steps, step => step.Primary.Operation is GlobalAvgPoolOp);
+            return;
+        }
+        // The depthwise step writes its output and the pool's means; no step pools on its own, and none needs a workspace.
+        var pool = dw.SidePool!;
+        Assert.IsType<GlobalAvgPoolOp>(pool.Operation);
+        Assert.Equal(dw.Last.Index, pool.Inputs[0]);
+        Assert.DoesNotContain(plan.Steps, step => step.Primary.Operation is GlobalAvgPoolOp);
+        Assert.Contains(pool, dw.Nodes);
+        Assert.All(plan.Workspaces, workspace => Assert.Null(workspace));
+        // The means have their own buffer, apart from the output, and the squeeze conv reads them.
+        BufferSlice means = plan.Buffers[pool.Index], output = plan.Buffers[dw.Last.Index];
+        Assert.Equal(8, means.Length);
+        Assert.True(means.Offset + means.Length <= output.Offset || output.Offset + output.Length <= means.Offset, "The means overlap the output.");
+        Assert.Contains(plan.Steps, step => step.Primary.Path.EndsWith("squeeze", StringComparison.Ordinal) && step.Inputs.Contains(pool.Index));
+    }
 }

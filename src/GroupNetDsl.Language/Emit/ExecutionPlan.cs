@@ -20,7 +20,8 @@ public readonly record struct BufferSlice(BufferKind Kind, long Offset, int Leng
 /// a residual add and an activation applied in its epilogue, a global average pool of a conv's output, a channel
 /// shuffle of a cat's output), and for
 /// a 1x1 conv, the depthwise conv step whose output it alone reads (<see cref="Depthwise"/>: the two run band by
-/// band, and the depthwise output never has a buffer).
+/// band, and the depthwise output never has a buffer). A conv whose output a global average pool reads beside one other
+/// reader (squeeze-and-excitation) also writes the pool's means (<see cref="SidePool"/>).
 /// </summary>
 public sealed record Step(
     Node Primary,
@@ -33,11 +34,12 @@ public sealed record Step(
     EquatableArray<int> Inputs,
     Step? Depthwise = null,
     Node? FusedShuffle = null,
-    Node? InputScale = null)
+    Node? InputScale = null,
+    Node? SidePool = null)
 {
     /// <summary>Every node this step computes, in order.</summary>
     public IEnumerable<Node> Nodes => (Depthwise?.Nodes ?? Enumerable.Empty<Node>())
-        .Concat(new[] { InputScale, Primary, FoldedBatchNorm, FusedAdd, FusedPool, FusedShuffle, Last }.Where(n => n is not null).Select(n => n!)).Distinct();
+        .Concat(new[] { InputScale, Primary, FoldedBatchNorm, FusedAdd, FusedPool, FusedShuffle, Last, SidePool }.Where(n => n is not null).Select(n => n!)).Distinct();
 
     /// <summary>
     /// Floats of scratch the step needs only while it runs: a conv with a fused pool writes its whole output there
@@ -188,6 +190,14 @@ public sealed class ExecutionPlan
                 inputs[0] = depthwise.Primary.Inputs[0];
                 step = step with { Inputs = inputs.ToEquatableArray(), Depthwise = depthwise };
             }
+            if (pool is null && shuffle is null && step.Depthwise is null && step.InputScale is null
+                && SidePoolOf(last, op.Absorbs(operation, FusionRole.GlobalPool), nodes, consumers, network.OutputNode) is { } side)
+            {
+                // Squeeze-and-excitation: the pool reads this output beside the multiply. The step keeps its output and
+                // takes each run of channels' means as soon as the run is computed, from the cache.
+                step = step with { SidePool = side };
+                fused.Add(side.Index);
+            }
             steps.Add(step);
             foreach (var member in new[] { norm, add, activationNode, pool, shuffle, last })
             {
@@ -220,6 +230,8 @@ public sealed class ExecutionPlan
             buffers[value] = value == outputValue && !copyToOutput
                 ? new BufferSlice(BufferKind.Output, 0, length)
                 : new BufferSlice(BufferKind.Scratch, allocator.Allocate(length), length);
+            // A side pool's means are the step's second output (never the network's: see SidePoolOf).
+            if (step.SidePool is { } side) buffers[side.Index] = new BufferSlice(BufferKind.Scratch, allocator.Allocate(side.Output.Length), side.Output.Length);
             if (workspaces[s] is { } workspace) allocator.Free(workspace.Offset, workspace.Length);
 
             // Inputs whose last reader is this step are free once it has run.
@@ -240,6 +252,17 @@ public sealed class ExecutionPlan
             if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset + offsetOf[i], nodes[i].Output.Length);
         }
         return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
+    }
+
+    /// <summary>
+    /// The global pool that reads <paramref name="last"/>, a step's output, beside exactly one other reader, when the
+    /// step can pool (<paramref name="canPool"/>) and neither is the network's output; else null.
+    /// </summary>
+    private static Node? SidePoolOf(Node last, bool canPool, EquatableArray<Node> nodes, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode)
+    {
+        if (!canPool || last.Index == outputNode || consumers[last.Index].Count != 2) return null;
+        var pools = consumers[last.Index].Select(c => nodes[c]).Where(c => c.Operation.Descriptor.FusesAs(c.Operation) == FusionRole.GlobalPool).ToList();
+        return pools.Count == 1 && pools[0].Index != outputNode ? pools[0] : null;
     }
 
     /// <summary>True when <paramref name="node"/> is a view that only passes its input on, unchanged in shape.</summary>

@@ -68,7 +68,8 @@ internal sealed class StepCode
 
     /// <summary>The method-name suffix of what the epilogue applies: <c>_Residual_Relu</c>.</summary>
     public string EpilogueSuffix =>
-        (Step.FusedAdd is not null ? "_Residual" : string.Empty) + ActivationSuffix(Step.Activation) + (Step.FusedPool is not null ? "_Pool" : string.Empty);
+        (Step.FusedAdd is not null ? "_Residual" : string.Empty) + ActivationSuffix(Step.Activation) + (Step.FusedPool is not null ? "_Pool" : string.Empty)
+        + (Step.SidePool is not null ? "_Means" : string.Empty);
 
     /// <summary>The call statement, given how to name the buffer of a node and the step's workspace (null for none).</summary>
     public string Call(Func<int, string> buffer, string? workspace) => _call!(buffer, workspace);
@@ -131,6 +132,7 @@ internal sealed class StepCode
         var activationNode = step.FusedPool is null ? step.Last : Network.Nodes[step.FusedPool.Inputs[0]];
         if (step.Activation is { } act) Comment.Add($"  + {CSharpEmitter.Comment(activationNode.Path)}: {ActivationDescriptor.For(act).Name} in the epilogue");
         if (step.FusedPool is not null) Comment.Add($"  + {CSharpEmitter.Comment(step.FusedPool.Path)}: global average pool, each output row summed as the conv writes it");
+        if (step.SidePool is { } side) Comment.Add($"  + {CSharpEmitter.Comment(side.Path)}: global average pool of the output, which is kept, each run of channels averaged as soon as it is computed");
         if (step.FusedShuffle is { } shuffle) Comment.Add($"  + {CSharpEmitter.Comment(shuffle.Path)}: channel_shuffle {CSharpEmitter.Comment(SummaryTable.Describe(shuffle.Operation))}, each channel copied straight to its shuffled place");
         if (step.Depthwise is not null) Comment.Add("  + run band by band with the depthwise conv above: its output is never written out whole");
     }

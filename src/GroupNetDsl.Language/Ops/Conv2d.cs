@@ -206,6 +206,14 @@ public sealed class Conv2d : OpDescriptor
         }
         bool pooled = step.FusedPool is not null;
         string method = MethodName(conv, input, node.Output, bias is not null) + code.EpilogueSuffix;
+        if (step.SidePool is { } side)
+        {
+            // The output and, beside it, its channel means (a squeeze-and-excitation pool).
+            code.Methods.Add(method, () => WithMeansMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation), method + ShapeSuffix, method + PlanSuffix);
+            code.CallWith((buffer, _) =>
+                $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, {buffer(side.Index)}, _groupNetTeam);");
+            return;
+        }
         code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled), method + ShapeSuffix, method + PlanSuffix);
         code.CallWith((buffer, workspace) =>
             $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
@@ -265,6 +273,25 @@ public sealed class Conv2d : OpDescriptor
         string kernel = depthwise ? "DepthwiseKernel" : "Convolution";
         w.Line($"{Kernels}.{kernel}.{(pool ? "ConvolveAndPool" : "Convolve")}({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line(pool ? $"    {arguments}, workspace, pooled, team);" : $"    {arguments}, output, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    /// <summary>
+    /// The layer's method when a global average pool reads its output beside another reader: it writes the output and
+    /// one mean per channel, each run of channels averaged as soon as it is computed.
+    /// </summary>
+    private static string WithMeansMethod(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    {
+        var shape = ShapeOf(conv, input, output);
+        bool depthwise = KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
+        var plan = depthwise ? ConvolutionPlanner.PlanDepthwise(shape) : ConvolutionPlanner.PlanProduct(shape);
+        var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, plan);
+        w.Line($"/// <summary>{(depthwise ? "depthwise conv" : "conv")} {conv.InChannels}->{conv.OutChannels}, {conv.KernelSize}x{conv.KernelSize}, stride {conv.Stride}, pad {conv.Padding}, dilation {conv.Dilation}, groups {conv.Groups}: {input} -> {output}{Epilogue(residual, activation, false)}, and the mean of each output channel.</summary>");
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {SourceWriter.Span} means, {Kernels}.WorkerTeam? team)");
+        w.Line($"{Kernels}.{(depthwise ? "DepthwiseKernel" : "Convolution")}.ConvolveWithMeans({name}{ShapeSuffix}, {name}{PlanSuffix},");
+        w.Line($"    input, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, means, team);");
         w.Close();
         return w.Text;
     }

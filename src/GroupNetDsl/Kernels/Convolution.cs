@@ -80,6 +80,59 @@ public static class Convolution
     }
 
     /// <summary>
+    /// <see cref="Convolve"/> that also writes the mean of each output channel, for a squeeze-and-excitation block whose
+    /// pool reads the output that the block then scales. Where threads take whole groups (or one thread runs them all),
+    /// each group's means are taken right after it, from the cache; otherwise in a pass of their own. The means are
+    /// <see cref="TensorKernels.ChannelMeans"/>'s, bit for bit.
+    /// </summary>
+    /// <param name="shape">The sizes.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanProduct"/> of the shape.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="packedWeight">The packed weights.</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied before the means are taken.</param>
+    /// <param name="output">The output, channels x height x width.</param>
+    /// <param name="means">One mean per output channel.</param>
+    /// <param name="team">Threads to share the work, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ConvolveWithMeans(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> means, WorkerTeam? team)
+    {
+        if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
+        ConvolutionPlanner.CheckProduct(shape, plan);
+        ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
+        if (means.Length != shape.OutChannels) throw new ArgumentException("The means need one float per output channel.", nameof(means));
+        switch (plan.Split)
+        {
+            case ThreadSplit.WholeGroups when ConvolutionWork.TryRun<MeansWork>(team, shape, plan, input, packedWeight, bias, residual, activation, output, means):
+                return;
+            case ThreadSplit.None or ThreadSplit.WholeGroups:
+                GroupsWithMeans(shape, plan, 0, shape.Groups, input, packedWeight, bias, residual, activation, output, means);
+                return;
+            default:
+                // Bands, column panels or output channels: no thread has whole channels, so the means are a pass of their own.
+                Run(shape, plan, input, packedWeight, bias, residual, activation, output, default, team);
+                int plane = shape.OutputHeight * shape.OutputWidth;
+                TensorKernels.ChannelMeans(output.Slice(0, shape.OutChannels * plane), means, shape.OutChannels, plane, team);
+                return;
+        }
+    }
+
+    /// <summary>Groups [first, last) of <see cref="ConvolveWithMeans"/> on the calling thread, each group's means right after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GroupsWithMeans(in ConvolutionShape shape, in ConvolutionPlan plan, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> means)
+    {
+        int plane = shape.OutputHeight * shape.OutputWidth;
+        for (int g = first; g < last; g++)
+        {
+            Group(shape, plan, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, default, null);
+            for (int c = g * shape.OutPerGroup; c < (g + 1) * shape.OutPerGroup; c++) means[c] = VectorKernels.Mean(output.Slice(c * plane, plane));
+        }
+    }
+
+    /// <summary>
     /// <see cref="Convolve"/> of a plain 1x1 convolution whose input is first scaled channel by channel, as
     /// squeeze-and-excitation's <c>scale * x</c> feeds the block's projection: output = conv(scales[c] x input[c]).
     /// With fewer output channels than pixels the scales go into a copy of the weights (out x in multiplies instead of
@@ -251,6 +304,14 @@ public static class Convolution
                 Epilogue.StoreRun(ref Unsafe.Add(ref source, (row * count + y) * pitch), ref Unsafe.Add(ref extra, add ? to : 0), add, activation, ref Unsafe.Add(ref target, to), width);
             }
         }
+    }
+
+    /// <summary>Each thread's share of the groups, as <see cref="Work"/>, with their means; RowSums holds the means.</summary>
+    internal sealed class MeansWork : ConvolutionWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute(int part, int parts) =>
+            GroupsWithMeans(Shape, Plan, Shape.Groups * part / parts, Shape.Groups * (part + 1) / parts, Input, Weight, Bias, Residual, Activation, Output, RowSums);
     }
 
     /// <summary>Each thread's share of the groups.</summary>

@@ -85,6 +85,58 @@ public static class DepthwiseKernel
         FusedPool.Pool(shape, rowSums, pooled);
     }
 
+    /// <summary>
+    /// <see cref="Convolve"/> that also writes the mean of each output channel, for a squeeze-and-excitation block whose
+    /// pool reads the output that the block then scales. Channels run in runs of about 64 KB of output, each run's means
+    /// taken right after it, from the cache; the means are <see cref="TensorKernels.ChannelMeans"/>'s, bit for bit.
+    /// </summary>
+    /// <param name="shape">The sizes; groups must equal the input channels.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanDepthwise"/> of the shape.</param>
+    /// <param name="input">The input, channels x height x width.</param>
+    /// <param name="weight">PyTorch's weight, [out channels][kernel][kernel].</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied before the means are taken.</param>
+    /// <param name="output">The output, channels x height x width.</param>
+    /// <param name="means">One mean per output channel.</param>
+    /// <param name="team">Threads to share the channels, or null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ConvolveWithMeans(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> means, WorkerTeam? team)
+    {
+        ConvolutionPlanner.CheckDepthwise(shape, plan);
+        ConvolutionWork.CheckLengths(shape, input, weight, shape.OutChannels * shape.Kernel * shape.Kernel, bias, residual, output);
+        if (means.Length != shape.OutChannels) throw new ArgumentException("The means need one float per output channel.", nameof(means));
+        if (plan.Split == ThreadSplit.RowBands)
+        {
+            // Bands of rows leave no thread a whole channel: the means are a pass of their own.
+            Run(shape, plan, input, weight, bias, residual, activation, output, default, team);
+            TensorKernels.ChannelMeans(output.Slice(0, shape.OutChannels * shape.OutputHeight * shape.OutputWidth), means, shape.OutChannels, shape.OutputHeight * shape.OutputWidth, team);
+            return;
+        }
+        if (plan.Split == ThreadSplit.ChannelRuns && ConvolutionWork.TryRun<MeansWork>(team, shape, plan, input, weight, bias, residual, activation, output, means)) return;
+        ChannelsWithMeans(shape, plan.Variant, 0, shape.OutChannels, input, weight, bias, residual, activation, output, means);
+    }
+
+    /// <summary>Channels [first, last) of <see cref="ConvolveWithMeans"/>, run by run, on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ChannelsWithMeans(in ConvolutionShape shape, ConvolutionVariant variant, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> means)
+    {
+        int plane = shape.OutputHeight * shape.OutputWidth;
+        // Runs of whole 16-channel blocks (the channel-block variant takes no other) of about 64 KB of output.
+        int run = Math.Max(1, MeansRunFloats / plane / DepthwiseChannelBlocks.Lanes) * DepthwiseChannelBlocks.Lanes;
+        for (int c = first; c < last; c += run)
+        {
+            int end = Math.Min(last, c + run);
+            Rows(shape, variant, 0, shape.OutputHeight, c, end, input, weight, bias, residual, activation, output, plane, default);
+            for (int k = c; k < end; k++) means[k] = VectorKernels.Mean(output.Slice(k * plane, plane));
+        }
+    }
+
+    // Output floats per run of channels whose means are taken together: in the L2 cache when they are read back.
+    private const int MeansRunFloats = 16 * 1024;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
@@ -753,6 +805,20 @@ public static class DepthwiseKernel
             if (first >= last) return;
             Rows(Shape, Plan.Variant, first, last, 0, Shape.OutChannels, Input, Weight, Bias, Residual.IsEmpty ? default : Residual.Slice(at), Activation, Output.Slice(at),
                 Shape.OutputHeight * Shape.OutputWidth, RowSums);
+        }
+    }
+
+    /// <summary>Each thread's run of channels, as <see cref="ChannelWork"/>, with their means; RowSums holds the means.</summary>
+    internal sealed class MeansWork : ConvolutionWork
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Execute(int part, int parts)
+        {
+            bool blocks = Plan.Variant == ConvolutionVariant.DepthwiseChannelBlocks;
+            int first = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part, parts) : Shape.OutChannels * part / parts;
+            int last = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part + 1, parts) : Shape.OutChannels * (part + 1) / parts;
+            if (first >= last) return;
+            ChannelsWithMeans(Shape, Plan.Variant, first, last, Input, Weight, Bias, Residual, Activation, Output, RowSums);
         }
     }
 

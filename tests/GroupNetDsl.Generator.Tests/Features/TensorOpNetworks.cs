@@ -19,6 +19,20 @@ public static class TensorOpNetworks
         ("fc", new LinearLayer(6, 3, bias: true)),
     ]);
 
+    /// <summary>
+    /// Squeeze-and-excitation after a depthwise, a grouped and a strided depthwise conv: each conv also writes the pool's
+    /// means (a side pool), on planes narrower than a vector and channel counts past a block of 16.
+    /// </summary>
+    public static readonly NetworkSpec SqueezeExcitationAfterConvs = new("SqueezeExcitationAfterConvs", new Shape(20, 12, 11),
+    [
+        ("dw", new ConvUnit(new ConvConfig(20, 20, 3, Padding: 1, Groups: 20, Bias: false), batchNorm: true, Activation.Silu)),
+        ("se", new SqueezeExcitationLayer("SqueezeExcitationAfterConvs_Depthwise", 20, 5, useMean: false, scaleFirst: true)),
+        ("g", new ConvUnit(new ConvConfig(20, 24, 3, Padding: 1, Groups: 4), batchNorm: false, Activation.Relu)),
+        ("se2", new SqueezeExcitationLayer("SqueezeExcitationAfterConvs_Grouped", 24, 6, useMean: false, scaleFirst: false)),
+        ("dw2", new ConvUnit(new ConvConfig(24, 24, 5, Stride: 2, Padding: 2, Groups: 24, Bias: false), batchNorm: true, Activation.Hardswish)),
+        ("se3", new SqueezeExcitationLayer("SqueezeExcitationAfterConvs_Strided", 24, 4, useMean: false, scaleFirst: true)),
+    ]);
+
     /// <summary>layernorm2d with both eps, then ConvNeXt's layer scale with and without its residual, then a Cx1x1 mean.</summary>
     public static readonly NetworkSpec LayerNormAndScale = new("LayerNormAndScale", new Shape(5, 9, 7),
     [
@@ -39,7 +53,7 @@ public static class TensorOpNetworks
         ("stage2", new ConvNeXtBlockLayer("ConvNeXtBlocks_Block2", 6, 4)),
     ]);
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, LayerNormAndScale, ConvNeXtBlocks];
+    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, SqueezeExcitationAfterConvs, LayerNormAndScale, ConvNeXtBlocks];
 }
 
 /// <summary>The tensor-op networks, compiled once.</summary>
