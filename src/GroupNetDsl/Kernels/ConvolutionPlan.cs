@@ -176,6 +176,13 @@ static class ConvolutionPlanner
     private const int SeparableBandFloats = 32 * 12 * 64;
     private const int SeparableTeamBandFloats = 32 * 8 * 64;
 
+    // ... and with many channels, bands of up to these rows where they fit in four times those floats: at 144x56x56 the
+    // floats alone gave 3 rows (4 with the four-row kernel), each band a few panels of product and its own reach of
+    // input rows again.
+    private const int SeparableBandTargetRows = 12;
+    private const int SeparableTeamBandTargetRows = 8;
+    private const int SeparableWideBandFactor = 4;
+
     // Fused depthwise + pointwise: output pixels up to which the depthwise output is computed whole, not in bands.
     private const int SeparableSmallPlane = 16 * 16;
 
@@ -242,7 +249,8 @@ static class ConvolutionPlanner
             return new ConvolutionPlan(DepthwiseVariant(depthwise, depthwise.OutputHeight), shares ? ThreadSplit.RowShares : ThreadSplit.OutputChannels,
                 depthwise.OutputHeight, depthwise.OutputHeight);
         }
-        int bandRows = SeparableBandRows(depthwise, SeparableBandFloats), teamBandRows = SeparableBandRows(depthwise, SeparableTeamBandFloats);
+        int bandRows = SeparableBandRows(depthwise, SeparableBandFloats, SeparableBandTargetRows);
+        int teamBandRows = SeparableBandRows(depthwise, SeparableTeamBandFloats, SeparableTeamBandTargetRows);
         var split = depthwise.OutputHeight >= PlannedThreads ? ThreadSplit.RowBands : ThreadSplit.None;
         return new ConvolutionPlan(DepthwiseVariant(depthwise, bandRows), split, bandRows, teamBandRows);
     }
@@ -347,14 +355,16 @@ static class ConvolutionPlanner
         && ((long)shape.Height + 2L * shape.Padding) * ((long)shape.Width + 2L * shape.Padding) <= ChannelBlockPixels;
 
     /// <summary>
-    /// Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one; at least
+    /// Output rows per band of the fused kernel: as many as fit in <paramref name="floats"/>, at least one, and up to
+    /// <paramref name="targetRows"/> where those fit in <see cref="SeparableWideBandFactor"/> times the floats; at least
     /// the four rows of the four-row 3x3 kernels where they apply and that band fits in twice the floats (fewer rows
     /// would fill phase planes for each band, their rows above and below read again by the next band).
     /// </summary>
-    private static int SeparableBandRows(in ConvolutionShape depthwise, int floats)
+    private static int SeparableBandRows(in ConvolutionShape depthwise, int floats, int targetRows)
     {
         int rowFloats = depthwise.OutChannels * depthwise.OutputWidth;
         int rows = Math.Max(1, Math.Min(depthwise.OutputHeight, floats / rowFloats));
+        if (rows < targetRows) rows = Math.Max(rows, Math.Min(Math.Min(depthwise.OutputHeight, targetRows), (int)((long)SeparableWideBandFactor * floats / rowFloats)));
         bool fourRowKernel = depthwise.Kernel == 3 && depthwise.Stride == 1 && depthwise.Dilation == 1 && DepthwiseVariant(depthwise, FourRows) is ConvolutionVariant.DepthwiseInPlace or ConvolutionVariant.DepthwiseFourRows;
         return fourRowKernel && rows < FourRows && depthwise.OutputHeight >= FourRows && (long)FourRows * rowFloats <= 2L * floats ? FourRows : rows;
     }

@@ -96,16 +96,18 @@ public class ConvolutionPlannerTests
 
     /// <summary>
     /// Depthwise 3x3 then 1x1, as the fused kernel runs them: channels, height, width, stride; the expected depthwise
-    /// variant, band rows on one thread (24576 floats) and in a team (16384 floats), and split.
+    /// variant, band rows on one thread (24576 floats, or up to 12 rows in four times that) and in a team (16384
+    /// floats, or up to 8 rows in four times that), and split.
     /// </summary>
     public static TheoryData<int, int, int, int, ConvolutionVariant, int, int, ThreadSplit> SeparableShapes => new()
     {
-        { 32, 112, 112, 1, InPlace, 6, 4, ThreadSplit.RowBands },     // 24576 / (32 x 112), 16384 / (32 x 112)
+        { 32, 112, 112, 1, InPlace, 12, 8, ThreadSplit.RowBands },    // 24576 / (32 x 112) = 6 and 16384 / (32 x 112) = 4 rows raised to 12 and 8
         { 32, 64, 64, 1, InPlace, 12, 8, ThreadSplit.RowBands },      // the seed's block
-        { 144, 56, 56, 1, InPlace, 4, 4, ThreadSplit.RowBands },      // four rows, though 3 and 2 fit: at most twice the floats
-        { 288, 56, 56, 1, Taps3x3, 1, 1, ThreadSplit.RowBands },      // four rows would be more than twice the floats
-        { 96, 112, 112, 2, Stride2, 4, 3, ThreadSplit.RowBands },     // stride 2, 56 wide: in place
-        { 160, 30, 15, 1, Blocks, 10, 6, ThreadSplit.RowBands },      // blocks of channels in bands: 24576 / (160 x 15), 16384 / (160 x 15)
+        { 144, 56, 56, 1, InPlace, 12, 8, ThreadSplit.RowBands },     // 3 and 2 rows fit; 12 and 8 fit in four times the floats
+        { 288, 56, 56, 1, InPlace, 6, 4, ThreadSplit.RowBands },      // 1 row fits; four times the floats hold 6 and 4
+        { 576, 56, 56, 1, Taps3x3, 3, 2, ThreadSplit.RowBands },      // four times the floats hold 3 and 2: fewer than the four-row kernel's
+        { 96, 112, 112, 2, Stride2, 12, 8, ThreadSplit.RowBands },    // stride 2, 56 wide: in place
+        { 160, 30, 15, 1, Blocks, 12, 8, ThreadSplit.RowBands },      // blocks of channels in bands: 24576 / (160 x 15) = 10, 16384 / (160 x 15) = 6, raised
         // Up to 256 pixels: one band of every row; threads take one share of the rows each when that is at least 64
         // pixels (for two threads), else runs of the 1x1 conv's output channels.
         { 960, 7, 7, 1, Blocks, 7, 7, ThreadSplit.OutputChannels },
