@@ -17,7 +17,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //                         (with [step]: only the steps whose names contain it)
 //   --loop <name> [seconds] [threads]  only the whole Forward of one network in a loop (for a profiler such as perf)
 //   --ort-profile <name> [threads]  ONNX Runtime's own per-node times for one network (its profiler)
-//   --alloc               bytes the process allocates over 2,000 Forward calls of each case
+//   --alloc [name]        bytes the process allocates over 2,000 Forward calls of each case (whose name contains name)
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
 if (args.Length > 0 && args[0] == "--cores")
@@ -44,7 +44,7 @@ if (args.Length > 1 && args[0] == "--ort-profile")
 }
 if (args.Length > 0 && args[0] == "--alloc")
 {
-    GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run();
+    GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run(args.Length > 1 ? args[1] : "");
     return 0;
 }
 if (args.Length > 0 && args[0] == "--zoo-parity")

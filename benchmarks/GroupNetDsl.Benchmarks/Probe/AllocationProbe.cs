@@ -11,11 +11,12 @@ namespace GroupNetDsl.Benchmarks.Probe;
 /// </summary>
 public static class AllocationProbe
 {
-    /// <summary>Prints the bytes per case, batch 1 and 8, on 1 and 2 threads.</summary>
-    public static void Run()
+    /// <summary>Prints the bytes per case (those whose names contain <paramref name="filter"/>), batch 1 and 8, on 1 and 2 threads.</summary>
+    public static void Run(string filter)
     {
         foreach (NetworkCase network in NetworkCatalog.All)
         {
+            if (!network.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             if (NetworkCatalog.Skipped(network) is string skipped)
             {
                 Console.WriteLine(skipped);
