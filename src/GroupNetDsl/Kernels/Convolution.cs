@@ -99,9 +99,7 @@ public static class Convolution
     public static void ConvolveWithMeans(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> means, WorkerTeam? team)
     {
-        if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
-        ConvolutionPlanner.CheckProduct(shape, plan);
-        ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
+        Check(shape, plan, input, packedWeight, bias, residual, output);
         if (means.Length != shape.OutChannels) throw new ArgumentException("The means need one float per output channel.", nameof(means));
         switch (plan.Split)
         {
@@ -170,13 +168,20 @@ public static class Convolution
         Run(shape, plan, scaledInput, packedWeight, bias, residual, activation, output, default, team);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
+    /// <summary>Throws unless the shape is a convolution, the plan its plan and the spans as long as they must be.</summary>
+    private static void Check(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Span<float> output)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         ConvolutionPlanner.CheckProduct(shape, plan);
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
+    {
+        Check(shape, plan, input, packedWeight, bias, residual, output);
         bool shared = plan.Split switch
         {
             ThreadSplit.RowBands => ConvolutionWork.TryRun<BandWork>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),

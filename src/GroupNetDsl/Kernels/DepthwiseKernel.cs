@@ -808,15 +808,19 @@ public static class DepthwiseKernel
         }
     }
 
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of the channels: whole blocks of the channel-block variant.</summary>
+    private static (int First, int Last) ChannelPart(in ConvolutionShape shape, ConvolutionVariant variant, int part, int parts) =>
+        variant == ConvolutionVariant.DepthwiseChannelBlocks
+            ? (DepthwiseChannelBlocks.PartStart(shape.OutChannels, part, parts), DepthwiseChannelBlocks.PartStart(shape.OutChannels, part + 1, parts))
+            : (shape.OutChannels * part / parts, shape.OutChannels * (part + 1) / parts);
+
     /// <summary>Each thread's run of channels, as <see cref="ChannelWork"/>, with their means; RowSums holds the means.</summary>
     internal sealed class MeansWork : ConvolutionWork
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            bool blocks = Plan.Variant == ConvolutionVariant.DepthwiseChannelBlocks;
-            int first = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part, parts) : Shape.OutChannels * part / parts;
-            int last = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part + 1, parts) : Shape.OutChannels * (part + 1) / parts;
+            var (first, last) = ChannelPart(Shape, Plan.Variant, part, parts);
             if (first >= last) return;
             ChannelsWithMeans(Shape, Plan.Variant, first, last, Input, Weight, Bias, Residual, Activation, Output, RowSums);
         }
@@ -828,9 +832,7 @@ public static class DepthwiseKernel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            bool blocks = Plan.Variant == ConvolutionVariant.DepthwiseChannelBlocks;
-            int first = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part, parts) : Shape.OutChannels * part / parts;
-            int last = blocks ? DepthwiseChannelBlocks.PartStart(Shape.OutChannels, part + 1, parts) : Shape.OutChannels * (part + 1) / parts;
+            var (first, last) = ChannelPart(Shape, Plan.Variant, part, parts);
             // A team larger than the blocks leaves some threads none.
             if (first >= last) return;
             Rows(Shape, Plan.Variant, 0, Shape.OutputHeight, first, last, Input, Weight, Bias, Residual, Activation, Output, Shape.OutputHeight * Shape.OutputWidth, RowSums);
