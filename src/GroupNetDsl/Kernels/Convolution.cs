@@ -126,7 +126,8 @@ public static class Convolution
         for (int g = first; g < last; g++)
         {
             Group(shape, plan, g, 0, shape.OutputHeight, input, packedWeight, bias, residual, activation, output, default, null);
-            for (int c = g * shape.OutPerGroup; c < (g + 1) * shape.OutPerGroup; c++) means[c] = VectorKernels.Mean(output.Slice(c * plane, plane));
+            int channel = g * shape.OutPerGroup, count = shape.OutPerGroup;
+            TensorKernels.ChannelMeans(output.Slice(channel * plane, count * plane), means.Slice(channel, count), count, plane);
         }
     }
 

@@ -130,7 +130,7 @@ public static class DepthwiseKernel
         {
             int end = Math.Min(last, c + run);
             Rows(shape, variant, 0, shape.OutputHeight, c, end, input, weight, bias, residual, activation, output, plane, default);
-            for (int k = c; k < end; k++) means[k] = VectorKernels.Mean(output.Slice(k * plane, plane));
+            TensorKernels.ChannelMeans(output.Slice(c * plane, (end - c) * plane), means.Slice(c, end - c), end - c, plane);
         }
     }
 
