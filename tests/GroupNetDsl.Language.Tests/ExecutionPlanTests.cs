@@ -68,6 +68,67 @@ public class ExecutionPlanTests
         Assert.Equal(0, plan.ScratchLength);
     }
 
+    private const string InvertedResidual = """
+        network Inverted(input: 24x{0}x{0}) {{
+            expand = conv(24, 144, 1, bias: false)
+            bn1 = batchnorm(144)
+            dw = conv(144, 144, 3, padding: 1, groups: 144, bias: false)
+            bn2 = batchnorm(144)
+            project = conv(144, 24, 1, bias: false)
+            bn3 = batchnorm(24)
+            other = conv(144, 24, 1)
+            {1}
+        }}
+        """;
+
+    [Fact]
+    public void An_inverted_residual_runs_its_three_convs_in_one_step_on_large_planes()
+    {
+        var network = Gnet.Network(string.Format(InvertedResidual, 56, "forward(x) = bn3(project(relu6(bn2(dw(relu6(bn1(expand(x)))))))) + x"));
+        var plan = ExecutionPlan.Create(network);
+
+        // One step reading the input: the expansion (batchnorm and relu6 fused), the depthwise conv, the projection and the add.
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal("project", step.Primary.Path);
+        Assert.Equal("expand", step.Expansion!.Primary.Path);
+        Assert.Equal(ActivationKind.ReLU6, step.Expansion.Activation);
+        Assert.Equal("dw", step.Depthwise!.Primary.Path);
+        Assert.Equal(new[] { 0, 0 }, step.Inputs);
+        Assert.Equal(new[] { "expand", "bn1", "relu6", "dw", "bn2", "relu6_1", "project", "bn3", "add" }, step.Nodes.Select(n => n.Path));
+        // Neither the expanded tensor nor the depthwise output is stored.
+        Assert.False(plan.Buffers.ContainsKey(step.Expansion.Last.Index));
+        Assert.False(plan.Buffers.ContainsKey(step.Depthwise.Last.Index));
+    }
+
+    [Theory]
+    [InlineData(14, "forward(x) = bn3(project(relu6(bn2(dw(relu6(bn1(expand(x))))))))")] // one band of all rows: the expansion runs alone
+    [InlineData(56, "forward(x) {\n e = relu6(bn1(expand(x)))\n return project(relu6(bn2(dw(e)))) + other(e)\n }")] // the expanded tensor has a second reader
+    public void The_expansion_keeps_its_own_step_where_it_cannot_run_in_bands(int size, string forward)
+    {
+        var network = Gnet.Network(string.Format(InvertedResidual, size, forward));
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.Expansion));
+        Assert.Contains(plan.Steps, step => step.Primary.Path == "expand");
+    }
+
+    [Fact]
+    public void Only_a_plain_1x1_conv_is_taken_as_the_expansion()
+    {
+        var network = Gnet.Network("""
+            network Wide(input: 24x56x56) {
+                expand = conv(24, 144, 3, padding: 1)
+                dw = conv(144, 144, 3, padding: 1, groups: 144)
+                project = conv(144, 24, 1)
+                forward(x) = project(dw(expand(x)))
+            }
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.All(plan.Steps, step => Assert.Null(step.Expansion));
+        Assert.Equal(new[] { "expand", "project" }, plan.Steps.Select(step => step.Primary.Path));
+    }
+
     [Fact]
     public void A_depthwise_conv_read_twice_keeps_its_own_step()
     {

@@ -120,8 +120,31 @@ public static partial class StepProbe
         float[] input = RandomInput.Create(shape.InChannels * shape.Height * shape.Width);
         int outLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
         float[] bias = RandomInput.Create(shape.OutChannels);
-        var activation = name.Contains("Relu", StringComparison.Ordinal) ? Activation.Relu : Activation.None;
+        // The step's activation, from its name (a fused step's parts take the first one named).
+        var activation = name.Contains("Silu", StringComparison.Ordinal) ? Activation.Silu : name.Contains("Hardswish", StringComparison.Ordinal) ? Activation.Hardswish
+            : name.Contains("Relu", StringComparison.Ordinal) ? Activation.Relu : Activation.None;
         string label = $"{name} [{plan.Variant}, {plan.Split}]";
+        if (ExpansionInChannels().Match(name) is { Success: true } expansion)
+        {
+            // An expansion, the depthwise conv, and the 1x1 conv after it if there is one (else the means, if taken).
+            int inChannels = int.Parse(expansion.Groups[1].Value, CultureInfo.InvariantCulture);
+            float[] expansionInput = RandomInput.Create(inChannels * shape.Height * shape.Width);
+            float[] packedExpand = PackedGemm.Pack(RandomInput.Create(shape.InChannels * inChannels), 1, shape.InChannels, inChannels);
+            float[] expandBias = RandomInput.Create(shape.InChannels);
+            float[] weight = RandomInput.Create(shape.OutChannels * shape.Kernel * shape.Kernel);
+            if (ThenOutChannels().Match(name) is { Success: true } then)
+            {
+                int outChannels = int.Parse(then.Groups[1].Value, CultureInfo.InvariantCulture);
+                float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
+                float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * shape.OutputHeight * shape.OutputWidth];
+                float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
+                return new Step(label, team => SeparableKernel.ConvolveExpanded(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
+                    weight, bias, activation, outChannels, packed, pointwiseBias, residual, Activation.None, output, team));
+            }
+            float[] depthwiseOutput = new float[outLength], means = name.EndsWith("_Means", StringComparison.Ordinal) ? new float[shape.OutChannels] : [];
+            return new Step(label, team => SeparableKernel.ConvolveExpandedDepthwise(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
+                weight, bias, activation, depthwiseOutput, means, team));
+        }
         if (name.Contains("_Then_", StringComparison.Ordinal))
         {
             int outChannels = int.Parse(ThenOutChannels().Match(name).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -152,6 +175,10 @@ public static partial class StepProbe
 
     [GeneratedRegex(@"_Then_PointwiseConv_\d+x\d+x\d+_to_(\d+)x")]
     private static partial Regex ThenOutChannels();
+
+    // A step that starts with its expansion: PointwiseConv_<in>x..._Then_DepthwiseConv_...
+    [GeneratedRegex(@"^PointwiseConv_(\d+)x\d+x\d+_to_\d+x\d+x\d+_k1_s1_p0[A-Za-z0-9_]*?_Then_DepthwiseConv_")]
+    private static partial Regex ExpansionInChannels();
 
     // Medians of rounds that alternate the two actions, each round about 20 ms of calls.
     private static (double First, double Second) Alternate(Action first, Action second)

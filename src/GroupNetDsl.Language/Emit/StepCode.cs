@@ -80,6 +80,7 @@ internal sealed class StepCode
     public static StepCode Create(Step step, Network network, CSharpEmitter.FieldNames names, LayerMethods methods)
     {
         var code = new StepCode(step, network, names, methods);
+        if (step.Expansion is { } expansion) code.Describe(expansion);
         if (step.Depthwise is { } first) code.Describe(first);
         code.Describe(step);
         step.Primary.Operation.Descriptor.Emit(code);
@@ -135,5 +136,6 @@ internal sealed class StepCode
         if (step.SidePool is { } side) Comment.Add($"  + {CSharpEmitter.Comment(side.Path)}: global average pool of the output, which is kept, each run of channels averaged as soon as it is computed");
         if (step.FusedShuffle is { } shuffle) Comment.Add($"  + {CSharpEmitter.Comment(shuffle.Path)}: channel_shuffle {CSharpEmitter.Comment(SummaryTable.Describe(shuffle.Operation))}, each channel copied straight to its shuffled place");
         if (step.Depthwise is not null) Comment.Add("  + run band by band with the depthwise conv above: its output is never written out whole");
+        if (step.Expansion is not null) Comment.Add("  + the 1x1 conv above runs band by band in this step, each band's rows computed once: its output is never written out whole");
     }
 }

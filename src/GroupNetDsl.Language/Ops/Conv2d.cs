@@ -160,6 +160,10 @@ public sealed class Conv2d : OpDescriptor
     /// <summary>A plain 1x1 conv (stride 1, no padding, one group): the product the separable kernel runs on each band of depthwise rows.</summary>
     public override bool IsSeparableSecondHalf(Operation operation) => operation is Conv2dOp { KernelSize: 1, Stride: 1, Padding: 0, Groups: 1 };
 
+    /// <summary>Planes too large for one band of all rows (see <see cref="ConvolutionPlanner.PlanExpandedSeparable"/>).</summary>
+    public override bool ExpandsInBands(Operation operation, TensorShape input, TensorShape output) =>
+        ((Conv2dOp)operation).IsDepthwise && ConvolutionPlanner.PlanExpandedSeparable(ShapeOf((Conv2dOp)operation, input, output)) is not null;
+
     // ------------------------------------------------------------------ emission
     // The code of a conv step: one load call per conv (the runtime folds and packs), and a layer method per
     // configuration that calls the runtime kernel with its shape and its plan, both static readonly fields of
@@ -176,6 +180,8 @@ public sealed class Conv2d : OpDescriptor
         var input = code.Input;
         bool residual = step.FusedAdd is not null;
 
+        // An inverted residual's expansion, loaded first as it comes first: the 1x1 conv whose output the step computes band by band.
+        var expansion = step.Expansion is { } exStep ? ExpansionOf(code, exStep) : default;
         if (step.Depthwise is { } dwStep)
         {
             // A depthwise conv and the 1x1 conv that alone reads it: one method, the depthwise weights first.
@@ -184,12 +190,37 @@ public sealed class Conv2d : OpDescriptor
             var dwInput = code.Network.Nodes[dwNode.Inputs[0]].Output;
             var (dwWeight, dwBias) = LoadWeights(code, dwStep, dwConv);
             var (pwWeight, pwBias) = LoadWeights(code, step, conv);
-            string name = $"{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
+            string name = $"{expansion.Name}{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
                 + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}";
+            if (step.Expansion is { } withExpansion)
+            {
+                // An inverted residual: the expansion, the depthwise conv and the projection, band by band.
+                var exConv = (Conv2dOp)withExpansion.Primary.Operation;
+                string expanded = code.Methods.Add(name, () => ExpandedSeparableMethod(name, exConv, expansion.Input, expansion.Bias is not null, withExpansion.Activation, dwConv, dwInput, dwNode.Output,
+                    dwBias is not null, dwStep.Activation, conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
+                code.CallWith((buffer, _) =>
+                    $"{expanded}({buffer(withExpansion.Primary.Inputs[0])}, {expansion.Weight}, {expansion.Bias ?? "default"}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+                return;
+            }
             string separable = code.Methods.Add(name, () => SeparableMethod(name, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
                 conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
             code.CallWith((buffer, _) =>
                 $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
+            return;
+        }
+
+        if (step.Expansion is { } expansionStep)
+        {
+            // A depthwise conv and the 1x1 conv that alone computes its input, band by band; and the output's channel
+            // means beside it when a squeeze-and-excitation pool reads it.
+            var exConv = (Conv2dOp)expansionStep.Primary.Operation;
+            var (dwWeight, dwBias) = LoadWeights(code, step, conv);
+            bool means = step.SidePool is not null;
+            string name = $"{expansion.Name}{MethodName(conv, input, node.Output, dwBias is not null)}{code.EpilogueSuffix}";
+            code.Methods.Add(name, () => ExpandedDepthwiseMethod(name, exConv, expansion.Input, expansion.Bias is not null, expansionStep.Activation, conv, input, node.Output,
+                dwBias is not null, step.Activation, means), name + ShapeSuffix, name + PlanSuffix);
+            code.CallWith((buffer, _) =>
+                $"{name}({buffer(expansionStep.Primary.Inputs[0])}, {expansion.Weight}, {expansion.Bias ?? "default"}, {dwWeight}, {dwBias ?? "default"}, {buffer(step.Last.Index)}{(means ? ", " + buffer(step.SidePool!.Index) : string.Empty)}, _groupNetTeam);");
             return;
         }
 
@@ -217,6 +248,16 @@ public sealed class Conv2d : OpDescriptor
         code.Methods.Add(method, () => ConvolutionMethod(method, conv, input, node.Output, bias is not null, residual, step.Activation, pooled), method + ShapeSuffix, method + PlanSuffix);
         code.CallWith((buffer, workspace) =>
             $"{method}({buffer(node.Inputs[0])}, {weight}, {bias ?? "default"}, {code.ResidualArgument(buffer)}{(pooled ? workspace + ", " : string.Empty)}{buffer(step.Last.Index)}, _groupNetTeam);");
+    }
+
+    /// <summary>An expansion step's weight fields, its input's shape, and its part of the method name ("..._Then_").</summary>
+    private static (string Weight, string? Bias, TensorShape Input, string Name) ExpansionOf(StepCode code, Step expansion)
+    {
+        var node = expansion.Primary;
+        var conv = (Conv2dOp)node.Operation;
+        var input = code.Network.Nodes[node.Inputs[0]].Output;
+        var (weight, bias) = LoadWeights(code, expansion, conv);
+        return (weight, bias, input, $"{MethodName(conv, input, node.Output, bias is not null)}{StepCode.ActivationSuffix(expansion.Activation)}_Then_");
     }
 
     /// <summary>
@@ -315,6 +356,54 @@ public sealed class Conv2d : OpDescriptor
         w.Close();
         return w.Text;
     }
+
+    /// <summary>
+    /// An inverted residual's three convs (a 1x1 expansion, the depthwise conv that alone reads it, the 1x1 conv that alone
+    /// reads that) as one method: SeparableKernel runs them band by band of output rows.
+    /// </summary>
+    private static string ExpandedSeparableMethod(string name, Conv2dOp expansion, TensorShape input, bool expansionBias, ActivationKind? expansionActivation,
+        Conv2dOp depthwise, TensorShape expanded, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
+        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+    {
+        var shape = ShapeOf(depthwise, expanded, middle);
+        var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanExpandedSeparable(shape)!.Value);
+        w.Line($"/// <summary>{ExpansionText(expansion, input, expanded, expansionActivation)}, then {DepthwiseText(depthwise, middle, depthwiseActivation)},"
+            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} expandWeight, {SourceWriter.ReadOnlySpan} expandBias, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
+        w.Line($"{Kernels}.SeparableKernel.ConvolveExpanded({name}{ShapeSuffix}, {name}{PlanSuffix},");
+        w.Line($"    {expansion.InChannels}, input, expandWeight, {(expansionBias ? "expandBias" : "default")}, {ActivationDescriptor.RuntimeValue(expansionActivation)},");
+        w.Line($"    depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
+        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    /// <summary>
+    /// A depthwise conv and the 1x1 conv that alone computes its input (an inverted residual's expansion), as one method:
+    /// SeparableKernel runs them band by band of output rows; with <paramref name="means"/>, the output's channel means too.
+    /// </summary>
+    private static string ExpandedDepthwiseMethod(string name, Conv2dOp expansion, TensorShape input, bool expansionBias, ActivationKind? expansionActivation,
+        Conv2dOp depthwise, TensorShape expanded, TensorShape output, bool depthwiseBias, ActivationKind? depthwiseActivation, bool means)
+    {
+        var shape = ShapeOf(depthwise, expanded, output);
+        var w = new SourceWriter();
+        ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanExpandedSeparable(shape)!.Value);
+        w.Line($"/// <summary>{ExpansionText(expansion, input, expanded, expansionActivation)}, then {DepthwiseText(depthwise, output, depthwiseActivation)}; band by band of output rows"
+            + $"{(means ? "; and the mean of each output channel" : string.Empty)}.</summary>");
+        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} expandWeight, {SourceWriter.ReadOnlySpan} expandBias, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.Span} output, {(means ? SourceWriter.Span + " means, " : string.Empty)}{Kernels}.WorkerTeam? team)");
+        w.Line($"{Kernels}.SeparableKernel.ConvolveExpandedDepthwise({name}{ShapeSuffix}, {name}{PlanSuffix},");
+        w.Line($"    {expansion.InChannels}, input, expandWeight, {(expansionBias ? "expandBias" : "default")}, {ActivationDescriptor.RuntimeValue(expansionActivation)},");
+        w.Line($"    depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)}, output, {(means ? "means" : "default")}, team);");
+        w.Close();
+        return w.Text;
+    }
+
+    private static string ExpansionText(Conv2dOp expansion, TensorShape input, TensorShape expanded, ActivationKind? activation) =>
+        $"conv {expansion.InChannels}->{expansion.OutChannels}, 1x1: {input} -> {expanded}{Epilogue(false, activation, false)}";
+
+    private static string DepthwiseText(Conv2dOp depthwise, TensorShape output, ActivationKind? activation) =>
+        $"depthwise conv {depthwise.InChannels}->{depthwise.OutChannels}, {depthwise.KernelSize}x{depthwise.KernelSize}, stride {depthwise.Stride}, pad {depthwise.Padding}, dilation {depthwise.Dilation}: -> {output}{Epilogue(false, activation, false)}";
 
     /// <summary>The layer's method for a plain 1x1 conv whose input is scaled channel by channel first.</summary>
     private static string ScaledInputMethod(string name, Conv2dOp conv, TensorShape input, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)

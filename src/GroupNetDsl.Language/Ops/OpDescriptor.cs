@@ -135,6 +135,12 @@ public abstract class OpDescriptor
     /// <summary>The second half of a separable step: it can take in the step before it when it alone reads that step's output.</summary>
     public virtual bool IsSeparableSecondHalf(Operation operation) => false;
 
+    /// <summary>
+    /// True when this first half of a separable step can compute its input, a second-half op's output (an inverted
+    /// residual's expansion), band by band inside the step, for these sizes.
+    /// </summary>
+    public virtual bool ExpandsInBands(Operation operation, TensorShape input, TensorShape output) => false;
+
     // ------------------------------------------------------------------ emission
 
     /// <summary>Writes the step led by an op of this kind: its weight fields and loads, its layer method and its call.</summary>

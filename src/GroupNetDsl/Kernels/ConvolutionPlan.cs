@@ -255,6 +255,29 @@ static class ConvolutionPlanner
         return new ConvolutionPlan(DepthwiseVariant(depthwise, bandRows), split, bandRows, teamBandRows);
     }
 
+    /// <summary>
+    /// The plan of <see cref="SeparableKernel.ConvolveExpanded"/>: a depthwise conv whose input a 1x1 conv computes band by
+    /// band. Only planes too large for <see cref="PlanSeparable"/>'s one band of all rows fuse the expansion; the band
+    /// rows leave room for the expanded rows too.
+    /// </summary>
+    /// <param name="depthwise">The depthwise convolution's sizes.</param>
+    /// <returns>The plan, or null when the expansion should run as a step of its own.</returns>
+    public static ConvolutionPlan? PlanExpandedSeparable(in ConvolutionShape depthwise)
+    {
+        var plan = PlanSeparable(depthwise);
+        if (plan.Split is not (ThreadSplit.RowBands or ThreadSplit.None) || depthwise.OutputHeight * depthwise.OutputWidth <= SeparableSmallPlane) return null;
+        return plan;
+    }
+
+    /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanExpandedSeparable"/> makes for <paramref name="depthwise"/>.</summary>
+    /// <param name="depthwise">The depthwise convolution's sizes.</param>
+    /// <param name="plan">The plan to run it with.</param>
+    public static void CheckExpandedSeparable(in ConvolutionShape depthwise, in ConvolutionPlan plan)
+    {
+        var expected = PlanExpandedSeparable(depthwise) ?? throw new ArgumentException($"{depthwise} does not take its expansion band by band.", nameof(depthwise));
+        Require(plan, expected, depthwise);
+    }
+
     /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanProduct"/> makes for <paramref name="shape"/>.</summary>
     /// <param name="shape">The convolution's sizes.</param>
     /// <param name="plan">The plan to run it with.</param>

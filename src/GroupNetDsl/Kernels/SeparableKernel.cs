@@ -30,6 +30,17 @@ public static class SeparableKernel
     [ThreadStatic]
     private static long t_bandCall;
 
+    // ExpandedBands' expanded rows: the band's and the last band's, swapped each band; and the expansion's B row starts.
+    [ThreadStatic]
+    private static float[]? t_expanded, t_expandedNext;
+
+    [ThreadStatic]
+    private static int[]? t_expandStarts;
+
+    // ConvolveExpandedDepthwise's row sums, on the calling thread.
+    [ThreadStatic]
+    private static float[]? t_rowSums;
+
     private static readonly StrongBox<long> Calls = new();
 
     /// <summary>
@@ -87,6 +98,113 @@ public static class SeparableKernel
             }
         }
         Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+    }
+
+    /// <summary>
+    /// output = activation(pointwise(depthwiseActivation(depthwise(expandActivation(expand(input) + expandBias)) + depthwiseBias)) + bias + residual):
+    /// <see cref="Convolve"/> of a depthwise conv whose input is a plain 1x1 conv's output (an inverted residual's
+    /// expansion), which is computed band by band too and never written out whole.
+    /// </summary>
+    /// <param name="depthwise">The depthwise convolution's sizes; its input is the expansion's output.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanExpandedSeparable"/> of the depthwise sizes.</param>
+    /// <param name="inChannels">The expansion's input channels.</param>
+    /// <param name="input">The expansion's input, inChannels x the depthwise input's height x width.</param>
+    /// <param name="packedExpand">The expansion's weights, packed (<see cref="PackedGemm.Pack"/> with one group).</param>
+    /// <param name="expandBias">One value per expanded channel, or empty.</param>
+    /// <param name="expandActivation">Applied to the expansion's output.</param>
+    /// <param name="depthwiseWeight">The depthwise weights, [channels][kernel][kernel].</param>
+    /// <param name="depthwiseBias">One value per depthwise output channel, or empty.</param>
+    /// <param name="depthwiseActivation">Applied to the depthwise output.</param>
+    /// <param name="outChannels">Output channels of the last 1x1 convolution.</param>
+    /// <param name="packedPointwise">Its weights, packed (<see cref="PackedGemm.Pack"/> with one group).</param>
+    /// <param name="bias">One value per output channel, or empty.</param>
+    /// <param name="residual">A tensor the size of the output to add (not overlapping it), or empty.</param>
+    /// <param name="activation">Applied last.</param>
+    /// <param name="output">The output, outChannels x the depthwise output's height x width.</param>
+    /// <param name="team">Threads to share the rows, or null.</param>
+    public static void ConvolveExpanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
+        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "The 1x1 conv needs at least one output channel.");
+        Expanded(depthwise, plan, inChannels, input, packedExpand, expandBias, expandActivation, depthwiseWeight, depthwiseBias, depthwiseActivation,
+            outChannels, packedPointwise, bias, residual, activation, output, default, team);
+    }
+
+    /// <summary>
+    /// <see cref="ConvolveExpanded"/>, or with no output channels <see cref="ConvolveExpandedDepthwise"/>, which then
+    /// writes the sum of each depthwise output row to <paramref name="rowSums"/> unless it is empty.
+    /// </summary>
+    private static unsafe void Expanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
+        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
+    {
+        ConvolutionPlanner.CheckExpandedSeparable(depthwise, plan);
+        int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        long outputLength = (long)(outChannels == 0 ? channels : outChannels) * pixels;
+        if (inChannels <= 0 || input.Length < (long)inChannels * depthwise.Height * depthwise.Width || packedExpand.Length < PackedGemm.PackedLength(1, depthwise.InChannels, inChannels)
+            || (expandBias.Length != 0 && expandBias.Length < depthwise.InChannels) || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
+            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || (outChannels > 0 && packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels))
+            || output.Length < outputLength || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < outputLength))
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        if (team is not null && plan.Split != ThreadSplit.None && team.TryAcquire())
+        {
+            try
+            {
+                fixed (float* inputPointer = input, expandPointer = packedExpand, expandBiasPointer = expandBias, weightPointer = depthwiseWeight, dwBiasPointer = depthwiseBias,
+                    packedPointer = packedPointwise, biasPointer = bias, residualPointer = residual, outputPointer = output, rowSumsPointer = rowSums)
+                {
+                    var work = team.WorkOf<Work>();
+                    work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
+                        outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
+                        plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
+                    work.SetExpansion(inChannels, expandPointer, packedExpand.Length, expandBiasPointer, expandBias.Length, expandActivation, rowSumsPointer, rowSums.Length);
+                    team.Run(work);
+                }
+                return;
+            }
+            finally
+            {
+                team.Release();
+            }
+        }
+        ExpandedBands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, inChannels, input, packedExpand, expandBias, expandActivation,
+            depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, rowSums);
+    }
+
+    /// <summary>
+    /// output = depthwiseActivation(depthwise(expandActivation(expand(input) + expandBias)) + depthwiseBias), and each
+    /// output channel's mean unless <paramref name="means"/> is empty: <see cref="ConvolveExpanded"/> without a 1x1 conv
+    /// after the depthwise conv (in a squeeze-and-excitation block, which must see the whole depthwise output first).
+    /// The expansion is computed band by band and never written out whole; the means are a pass of their own.
+    /// </summary>
+    /// <param name="depthwise">The depthwise convolution's sizes; its input is the expansion's output.</param>
+    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanExpandedSeparable"/> of the depthwise sizes.</param>
+    /// <param name="inChannels">The expansion's input channels.</param>
+    /// <param name="input">The expansion's input, inChannels x the depthwise input's height x width.</param>
+    /// <param name="packedExpand">The expansion's weights, packed (<see cref="PackedGemm.Pack"/> with one group).</param>
+    /// <param name="expandBias">One value per expanded channel, or empty.</param>
+    /// <param name="expandActivation">Applied to the expansion's output.</param>
+    /// <param name="depthwiseWeight">The depthwise weights, [channels][kernel][kernel].</param>
+    /// <param name="depthwiseBias">One value per depthwise output channel, or empty.</param>
+    /// <param name="depthwiseActivation">Applied to the depthwise output.</param>
+    /// <param name="output">The output, the depthwise output's channels x height x width.</param>
+    /// <param name="means">One float per output channel, or empty for none.</param>
+    /// <param name="team">Threads to share the rows, or null.</param>
+    public static void ConvolveExpandedDepthwise(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
+        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, Span<float> output, Span<float> means, WorkerTeam? team)
+    {
+        if (!means.IsEmpty && means.Length != depthwise.OutChannels) throw new ArgumentException("The means need one float per output channel.", nameof(means));
+        // The calling thread's row sums: it waits in the team's run until every thread has written its rows' sums.
+        var rowSums = means.IsEmpty ? default : ThreadScratch.Get(ref t_rowSums, KernelLayout.PoolRowSumsLength(depthwise.OutChannels, depthwise.OutputHeight));
+        Expanded(depthwise, plan, inChannels, input, packedExpand, expandBias, expandActivation, depthwiseWeight, depthwiseBias, depthwiseActivation,
+            0, default, default, default, Activation.None, output, rowSums, team);
+        if (!means.IsEmpty) FusedPool.Pool(depthwise, rowSums, means);
     }
 
     /// <summary>
@@ -179,6 +297,125 @@ public static class SeparableKernel
         }
     }
 
+    /// <summary>
+    /// Output rows [firstRow, lastRow), band by band, of a depthwise conv whose input is a 1x1 conv's output (an inverted
+    /// residual's expansion): each band first computes the expanded rows its depthwise rows read, into a per-thread
+    /// buffer, so the expanded tensor is never written out whole. Rows the last band computed and this one reads again
+    /// are copied over, not computed twice.
+    /// </summary>
+    /// <remarks>
+    /// The band's depthwise rows are those of a shape cut to the buffer's rows with the same padding (<see cref="Cut"/>):
+    /// the kernels then pad exactly where the whole input would be padded, so the sums are those of the whole conv.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExpandedBands(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, int bandRows, int inChannels, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
+        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
+    {
+        int width = depthwise.OutputWidth, channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * width;
+        int expanded = depthwise.InChannels, inWidth = depthwise.Width, plane = depthwise.Height * inWidth;
+        int capacity = ExpandedRows(depthwise, bandRows);
+        var band = outChannels == 0 ? default : ThreadScratch.Get(ref t_band, channels * bandRows * width);
+        var held = ThreadScratch.Get(ref t_expanded, expanded * capacity * inWidth);
+        var next = ThreadScratch.Get(ref t_expandedNext, expanded * capacity * inWidth);
+        Span<int> starts = ThreadScratch.Get(ref t_expandStarts, inChannels);
+        int heldStart = 0, heldEnd = 0;
+        for (int first = firstRow; first < lastRow; first += bandRows)
+        {
+            int last = Math.Min(lastRow, first + bandRows);
+            var cut = Cut(depthwise, first, last, out int start, out int firstCutRow, out int needed);
+            int cutRows = cut.Height, cutPlane = cutRows * inWidth;
+            // Rows before `needed` are in the cut only to align its padding with the stride: no output reads them.
+            int from = needed;
+            if (heldStart <= from && from < heldEnd)
+            {
+                int kept = Math.Min(heldEnd, start + cutRows) - from;
+                for (int c = 0; c < expanded; c++)
+                {
+                    held.Slice(c * (heldEnd - heldStart) * inWidth + (from - heldStart) * inWidth, kept * inWidth).CopyTo(next.Slice(c * cutPlane + (from - start) * inWidth));
+                }
+                from += kept;
+            }
+            for (int c = 0; c < expanded && needed > start; c++) next.Slice(c * cutPlane, (needed - start) * inWidth).Clear();
+            int end = start + cutRows;
+            if (from < end)
+            {
+                for (int k = 0; k < inChannels; k++) starts[k] = k * plane + from * inWidth;
+                int columns = (end - from) * inWidth;
+                PackedGemm.Multiply(packedExpand, expanded, inChannels, input, starts, columns, expandBias, default, expandActivation,
+                    next.Slice((from - start) * inWidth), cutPlane, null, readRowsInPlace: (plane & (plane - 1)) != 0);
+            }
+            int bandColumns = (last - first) * width, at = first * width;
+            if (outChannels == 0)
+            {
+                // No 1x1 conv after it: the depthwise rows are the output's.
+                DepthwiseKernel.Rows(cut, variant, firstCutRow, firstCutRow + last - first, 0, channels, next.Slice(0, expanded * cutPlane), depthwiseWeight, depthwiseBias, default,
+                    depthwiseActivation, output.Slice(at), pixels, default);
+                // Each row's sum while the band is in cache; the means add them up in row order (FusedPool), on any threads alike.
+                FusedPool.SumRows(depthwise, 0, channels, first, last, output.Slice(at), pixels, rowSums);
+            }
+            else
+            {
+                var rows = band.Slice(0, channels * bandColumns);
+                DepthwiseKernel.Rows(cut, variant, firstCutRow, firstCutRow + last - first, 0, channels, next.Slice(0, expanded * cutPlane), depthwiseWeight, depthwiseBias, default,
+                    depthwiseActivation, rows, bandColumns, default);
+                PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, bandColumns, bias,
+                    residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (bandColumns & (bandColumns - 1)) != 0);
+            }
+            var swap = held;
+            held = next;
+            next = swap;
+            heldStart = start;
+            heldEnd = end;
+        }
+    }
+
+    /// <summary>
+    /// The depthwise shape cut to the input rows that output rows [first, last) read, with the same padding: input row
+    /// start is its row 0, and its output row firstCutRow is output row first. needed is the first input row read.
+    /// </summary>
+    /// <param name="depthwise">The whole depthwise convolution's sizes.</param>
+    /// <param name="first">The band's first output row.</param>
+    /// <param name="last">The row after its last.</param>
+    /// <param name="start">The input row that is the cut's row 0.</param>
+    /// <param name="firstCutRow">The cut's output row that is output row <paramref name="first"/>.</param>
+    /// <param name="needed">The first input row the band reads (the cut's rows above it are never read).</param>
+    /// <returns>The cut's sizes.</returns>
+    /// <remarks>
+    /// Where the rows begin inside the input, the cut starts a little above them so that its padding rows fall on
+    /// whole strides (start = stride x (first - ceil(padding / stride))); its own padding is then never read above, and
+    /// below only past the input's last row, where the whole input is padded too.
+    /// </remarks>
+    public static ConvolutionShape Cut(in ConvolutionShape depthwise, int first, int last, out int start, out int firstCutRow, out int needed)
+    {
+        int stride = depthwise.Stride, padding = depthwise.Padding;
+        int reach = depthwise.Dilation * (depthwise.Kernel - 1) + 1;
+        if (first * stride < padding)
+        {
+            start = 0;
+            firstCutRow = first;
+            needed = 0;
+        }
+        else
+        {
+            firstCutRow = (padding + stride - 1) / stride;
+            start = stride * (first - firstCutRow);
+            needed = first * stride - padding;
+        }
+        int end = Math.Min(depthwise.Height, (last - 1) * stride - padding + reach);
+        int height = end - start;
+        int outputHeight = (height + 2 * padding - reach) / stride + 1;
+        return depthwise with { Height = height, OutputHeight = outputHeight };
+    }
+
+    /// <summary>The most input rows a cut of <paramref name="bandRows"/> output rows holds.</summary>
+    /// <param name="depthwise">The whole depthwise convolution's sizes.</param>
+    /// <param name="bandRows">Output rows per band.</param>
+    /// <returns>Rows of the expanded input per band buffer.</returns>
+    public static int ExpandedRows(in ConvolutionShape depthwise, int bandRows) =>
+        Math.Min(depthwise.Height, (bandRows - 1) * depthwise.Stride + depthwise.Dilation * (depthwise.Kernel - 1) + depthwise.Stride);
+
     /// <summary>The arguments as pointers, so that other threads can run their share of the work.</summary>
     private sealed unsafe class Work : TeamWork
     {
@@ -189,6 +426,9 @@ public static class SeparableKernel
         private ThreadSplit _split;
         private long _call;
         private Activation _depthwiseActivation, _activation;
+        private float* _expand, _expandBias, _rowSums;
+        private int _inChannels, _expandLength, _expandBiasLength, _rowSumsLength;
+        private Activation _expandActivation;
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
             Activation depthwiseActivation, int outChannels, float* packed, int packedLength, float* bias, int biasLength, float* residual, int residualLength,
@@ -217,6 +457,20 @@ public static class SeparableKernel
             _outputLength = outputLength;
             _variant = variant;
             _bandRows = bandRows;
+            _inChannels = 0;
+        }
+
+        /// <summary>The expansion that computes the depthwise input, after <see cref="Set"/>.</summary>
+        public void SetExpansion(int inChannels, float* expand, int expandLength, float* expandBias, int expandBiasLength, Activation expandActivation, float* rowSums, int rowSumsLength)
+        {
+            _rowSums = rowSums;
+            _rowSumsLength = rowSumsLength;
+            _inChannels = inChannels;
+            _expand = expand;
+            _expandLength = expandLength;
+            _expandBias = expandBias;
+            _expandBiasLength = expandBiasLength;
+            _expandActivation = expandActivation;
         }
 
         public override void Execute(int part, int parts)
@@ -228,6 +482,18 @@ public static class SeparableKernel
             var bias = new ReadOnlySpan<float>(_bias, _biasLength);
             var residual = new ReadOnlySpan<float>(_residual, _residualLength);
             var output = new Span<float>(_output, _outputLength);
+            if (_inChannels > 0)
+            {
+                // One share of the rows per thread, run by the first part of the thread's run: each share computes the
+                // expanded rows above its first band again, so smaller shares would repeat more of the expansion.
+                int expandedShare = (int)((long)part * _threads / parts);
+                if (part != (int)(((long)expandedShare * parts + _threads - 1) / _threads)) return;
+                int first = (int)((long)_depthwise.OutputHeight * expandedShare / _threads), last = (int)((long)_depthwise.OutputHeight * (expandedShare + 1) / _threads);
+                ExpandedBands(_depthwise, _variant, first, last, _bandRows, _inChannels, input, new ReadOnlySpan<float>(_expand, _expandLength),
+                    new ReadOnlySpan<float>(_expandBias, _expandBiasLength), _expandActivation, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias,
+                    residual, _activation, output, new Span<float>(_rowSums, _rowSumsLength));
+                return;
+            }
             if (_split == ThreadSplit.RowBands)
             {
                 // Each part is an even share of the rows, in bands.

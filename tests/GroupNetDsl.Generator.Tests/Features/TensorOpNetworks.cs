@@ -33,6 +33,23 @@ public static class TensorOpNetworks
         ("se3", new SqueezeExcitationLayer("SqueezeExcitationAfterConvs_Strided", 24, 4, useMean: false, scaleFirst: true)),
     ]);
 
+    /// <summary>
+    /// Squeeze-and-excitation after expanded depthwise convs (EfficientNet's and MobileNetV3's blocks): on planes above
+    /// 16x16 the expansion runs band by band inside the depthwise step, which also takes the pool's means; at stride 1 and
+    /// at stride 2 with a 5x5 filter.
+    /// </summary>
+    public static readonly NetworkSpec SqueezeExcitationAfterExpansion = new("SqueezeExcitationAfterExpansion", new Shape(6, 40, 36),
+    [
+        ("expand", new ConvUnit(new ConvConfig(6, 24, 1, Bias: false), batchNorm: true, Activation.Silu)),
+        ("dw", new ConvUnit(new ConvConfig(24, 24, 3, Padding: 1, Groups: 24, Bias: false), batchNorm: true, Activation.Silu)),
+        ("se", new SqueezeExcitationLayer("SqueezeExcitationAfterExpansion_Block", 24, 6, useMean: false, scaleFirst: true)),
+        ("project", new ConvUnit(new ConvConfig(24, 8, 1, Bias: false), batchNorm: true, Activation.None)),
+        ("expand2", new ConvUnit(new ConvConfig(8, 20, 1), batchNorm: false, Activation.Hardswish)),
+        ("dw2", new ConvUnit(new ConvConfig(20, 20, 5, Stride: 2, Padding: 2, Groups: 20), batchNorm: false, Activation.Hardswish)),
+        ("se2", new SqueezeExcitationLayer("SqueezeExcitationAfterExpansion_Strided", 20, 4, useMean: false, scaleFirst: false)),
+        ("project2", new ConvUnit(new ConvConfig(20, 6, 1), batchNorm: false, Activation.None)),
+    ]);
+
     /// <summary>layernorm2d with both eps, then ConvNeXt's layer scale with and without its residual, then a Cx1x1 mean.</summary>
     public static readonly NetworkSpec LayerNormAndScale = new("LayerNormAndScale", new Shape(5, 9, 7),
     [
@@ -53,7 +70,7 @@ public static class TensorOpNetworks
         ("stage2", new ConvNeXtBlockLayer("ConvNeXtBlocks_Block2", 6, 4)),
     ]);
 
-    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, SqueezeExcitationAfterConvs, LayerNormAndScale, ConvNeXtBlocks];
+    public static IReadOnlyList<NetworkSpec> All { get; } = [SqueezeExcitation, SqueezeExcitationAfterConvs, SqueezeExcitationAfterExpansion, LayerNormAndScale, ConvNeXtBlocks];
 }
 
 /// <summary>The tensor-op networks, compiled once.</summary>

@@ -78,4 +78,15 @@ public sealed class TensorOpTests(TensorOpNetworksFixture fixture) : IClassFixtu
         Assert.Equal(new[] { "se.mul", "se2.fc2" }, second.Inputs.Select(i => network.Nodes[i].Path));
         Assert.Equal("6", FeatureNetworks.Node(network, "pool").Output.ToString());
     }
+
+    [Fact]
+    public void The_expansions_run_band_by_band_in_the_depthwise_steps_that_take_the_means()
+    {
+        var plan = Language.Emit.ExecutionPlan.Create(FeatureNetworks.Model(TensorOpNetworks.SqueezeExcitationAfterExpansion));
+
+        var expanded = plan.Steps.Where(step => step.Expansion is not null).ToList();
+        Assert.Equal(new[] { "dw.0", "dw2.0" }, expanded.Select(step => step.Primary.Path));
+        Assert.Equal(new[] { "expand.0", "expand2.0" }, expanded.Select(step => step.Expansion!.Primary.Path));
+        Assert.All(expanded, step => Assert.NotNull(step.SidePool));
+    }
 }

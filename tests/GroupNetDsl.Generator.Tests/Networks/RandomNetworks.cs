@@ -308,6 +308,20 @@ public static class RandomNetworks
                 new ConvUnit(new ConvConfig(6, 6, 1, Bias: false), batchNorm: true, Activation.None),
             ], skip: null, skipFirst: false, Activation.Relu)),
         ]);
+        // Inverted residuals: the expansion runs band by band inside the separable step too (planes above 16x16), with the
+        // residual, then at stride 2 on odd sizes with a 5x5 filter and a depthwise multiplier of 2.
+        yield return new NetworkSpec("InvertedResiduals", new Shape(5, 35, 37),
+        [
+            ("res", new ResidualLayer("InvertedResiduals_Block",
+            [
+                new ConvUnit(new ConvConfig(5, 30, 1, Bias: false), batchNorm: true, Activation.Relu6),
+                new ConvUnit(new ConvConfig(30, 30, 3, Padding: 1, Groups: 30, Bias: false), batchNorm: true, Activation.Relu6),
+                new ConvUnit(new ConvConfig(30, 5, 1, Bias: false), batchNorm: true, Activation.None),
+            ], skip: null, skipFirst: false, Activation.None)),
+            ("expand", new ConvUnit(new ConvConfig(5, 18, 1), batchNorm: false, Activation.Hardswish)),
+            ("dw", new ConvUnit(new ConvConfig(18, 36, 5, Stride: 2, Padding: 2, Groups: 18), batchNorm: false, Activation.Relu)),
+            ("project", new ConvUnit(new ConvConfig(36, 7, 1), batchNorm: false, Activation.None)),
+        ]);
         yield return new NetworkSpec("SeparableStride2Multiplier", new Shape(4, 33, 40),
         [
             ("dw", new ConvUnit(new ConvConfig(4, 8, 3, Stride: 2, Padding: 1, Groups: 4), batchNorm: false, Activation.None)),

@@ -130,6 +130,24 @@ public class ConvolutionPlannerTests
         Assert.Equal(new ConvolutionPlan(variant, split, bandRows, bandRows), ConvolutionPlanner.Plan(shape));
     }
 
+    /// <summary>An expansion runs inside the separable step only on planes above one band of all rows, with the separable plan.</summary>
+    [Theory]
+    [InlineData(144, 56, 56, 1, true)]
+    [InlineData(96, 112, 112, 2, true)]
+    [InlineData(192, 28, 28, 1, true)]
+    [InlineData(144, 56, 56, 2, true)]   // 28x28 outputs
+    [InlineData(192, 28, 28, 2, false)]  // 14x14 outputs: one band of all rows
+    [InlineData(384, 14, 14, 1, false)]
+    [InlineData(64, 16, 16, 1, false)]   // 256 pixels: still one band
+    [InlineData(64, 17, 16, 1, true)]
+    public void The_expansion_runs_in_bands_only_on_large_planes(int channels, int height, int width, int stride, bool expands)
+    {
+        var depthwise = Shape(channels, height, width, channels, 3, stride, 1, channels);
+        var plan = ConvolutionPlanner.PlanExpandedSeparable(depthwise);
+        Assert.Equal(expands, plan is not null);
+        if (plan is { } bands) Assert.Equal(ConvolutionPlanner.PlanSeparable(depthwise), bands);
+    }
+
     [Theory]
     [MemberData(nameof(SeparableShapes))]
     public void The_planner_chooses_the_separable_bands_written_here(int channels, int height, int width, int stride, ConvolutionVariant variant, int bandRows, int teamBandRows,
