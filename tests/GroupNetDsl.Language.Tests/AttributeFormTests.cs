@@ -83,7 +83,7 @@ public class AttributeFormTests
         Assert.Equal(
             new[]
             {
-                ("GNET0203", "DepthwiseSeparableConv(24, 32)", "2.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: change the block's arguments, or give it 24 input channels (the network's input or the layer before the block)"),
+                ("GNET0203", "DepthwiseSeparableConv(24, 32)", "2.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: give the block 24 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one"),
                 ("GNET0206", "64", "5: in_features is 64 but the input has 32 features (input 32); set in_features to 32"),
             },
             result.Diagnostics.Select(d => (d.Id, Gnet.Covered(text, d.Location), d.Message)));
@@ -159,7 +159,7 @@ public class AttributeFormTests
             [GroupNet(Input = "32x8x8")]
             [DepthwiseSeparableConv(16, 64, Name = "separable")]
             """,
-            2, 2, "DepthwiseSeparableConv(16, 64, Name = \"separable\")", new[] { "separable.dw", "16", "32", "input 32x8x8", "it is inside a standard-library block: change the block's arguments, or give it 16 input channels (the network's input or the layer before the block)" },
+            2, 2, "DepthwiseSeparableConv(16, 64, Name = \"separable\")", new[] { "separable.dw", "16", "32", "input 32x8x8", "it is inside a standard-library block: give the block 16 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one" },
             """
             [GroupNet(Input = "32x8x8")]
             [DepthwiseSeparableConv(32, 64, Name = "separable")]

@@ -22,7 +22,7 @@ public class LocationTests
         Assert.Equal(Gnet.FilePath, diagnostic.Location.FilePath);
         Assert.Equal((2, 14), (diagnostic.Location.Line, diagnostic.Location.Column));
         Assert.Equal("DepthwiseSeparableConv(30, 64)", Gnet.Covered(text, diagnostic.Location));
-        Assert.Equal(new[] { "module.dw", "30", "32", "input 32x16x16", "it is inside a standard-library block: change the block's arguments, or give it 30 input channels (the network's input or the layer before the block)" }, diagnostic.Arguments);
+        Assert.Equal(new[] { "module.dw", "30", "32", "input 32x16x16", "it is inside a standard-library block: give the block 30 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one" }, diagnostic.Arguments);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class LocationTests
         Assert.Equal("mobilenet_v2(num_classes: 10)", Gnet.Covered(text, diagnostic.Location));
         // The first conv is torchvision's, inside the zoo: the user can change only the input or what comes before.
         Assert.Equal("features.0.0: expects 3 input channels but receives 4 (input 4x224x224); it is inside a standard-library block: "
-            + "change the block's arguments, or give it 3 input channels (the network's input or the layer before the block)", diagnostic.Message);
+            + "give the block 3 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one", diagnostic.Message);
     }
 
     [Fact]

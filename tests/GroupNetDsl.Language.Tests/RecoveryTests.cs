@@ -31,7 +31,7 @@ public class RecoveryTests
         var diagnostics = Gnet.Compile(text).Diagnostics;
 
         Assert.Equal(new[] { ("GNET0203", 3, 10, "DepthwiseSeparableConv(24, 32)"), ("GNET0206", 5, 17, "64") }, Found(text));
-        Assert.Equal("dw.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: change the block's arguments, or give it 24 input channels (the network's input or the layer before the block)", diagnostics[0].Message);
+        Assert.Equal("dw.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: give the block 24 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one", diagnostics[0].Message);
         Assert.Equal("fc: in_features is 64 but the input has 32 features (input 32); set in_features to 32", diagnostics[1].Message);
     }
 
@@ -51,7 +51,7 @@ public class RecoveryTests
         var diagnostics = Gnet.Compile(text).Diagnostics;
 
         Assert.Equal(new[] { ("GNET0203", 1, 64, "DepthwiseSeparableConv(24, 32)"), ("GNET0206", 1, text.IndexOf("linear(64", StringComparison.Ordinal) + "linear(".Length + 1, "64") }, Found(text));
-        Assert.Equal("2.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: change the block's arguments, or give it 24 input channels (the network's input or the layer before the block)", diagnostics[0].Message);
+        Assert.Equal("2.dw: expects 24 input channels but receives 16 (input 16x32x32); it is inside a standard-library block: give the block 24 input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one", diagnostics[0].Message);
         Assert.Equal("5: in_features is 64 but the input has 32 features (input 32); set in_features to 32", diagnostics[1].Message);
     }
 

@@ -93,7 +93,7 @@ internal sealed class OpSite(OpDescriptor op, string displayName, SourceLocation
         {
             // A layer of a standard-library block (a zoo network's first conv) is not the user's to edit: say what feeds it.
             string fix = StandardLibrary.Contains(location.FilePath)
-                ? $"it is inside a standard-library block: change the block's arguments, or give it {channels} input channels (the network's input or the layer before the block)"
+                ? $"it is inside a standard-library block: give the block {channels} input channels (the network's input or the layer before it), or change the block's argument that sets them if it has one"
                 : $"set {argument} to {input.Channels} or change the layer before it";
             Report(descriptor, location, DisplayName, channels, input.Channels, $"input {input}", fix);
         }
