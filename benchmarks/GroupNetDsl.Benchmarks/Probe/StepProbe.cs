@@ -126,24 +126,18 @@ public static partial class StepProbe
         string label = $"{name} [{plan.Variant}, {plan.Split}]";
         if (ExpansionInChannels().Match(name) is { Success: true } expansion)
         {
-            // An expansion, the depthwise conv, and the 1x1 conv after it if there is one (else the means, if taken).
+            // An expansion, the depthwise conv and the 1x1 conv after it.
             int inChannels = int.Parse(expansion.Groups[1].Value, CultureInfo.InvariantCulture);
             float[] expansionInput = RandomInput.Create(inChannels * shape.Height * shape.Width);
             float[] packedExpand = PackedGemm.Pack(RandomInput.Create(shape.InChannels * inChannels), 1, shape.InChannels, inChannels);
             float[] expandBias = RandomInput.Create(shape.InChannels);
             float[] weight = RandomInput.Create(shape.OutChannels * shape.Kernel * shape.Kernel);
-            if (ThenOutChannels().Match(name) is { Success: true } then)
-            {
-                int outChannels = int.Parse(then.Groups[1].Value, CultureInfo.InvariantCulture);
-                float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
-                float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * shape.OutputHeight * shape.OutputWidth];
-                float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
-                return new Step(label, team => SeparableKernel.ConvolveExpanded(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
-                    weight, bias, activation, outChannels, packed, pointwiseBias, residual, Activation.None, output, team));
-            }
-            float[] depthwiseOutput = new float[outLength], means = name.EndsWith("_Means", StringComparison.Ordinal) ? new float[shape.OutChannels] : [];
-            return new Step(label, team => SeparableKernel.ConvolveExpandedDepthwise(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
-                weight, bias, activation, depthwiseOutput, means, team));
+            int outChannels = int.Parse(ThenOutChannels().Match(name).Groups[1].Value, CultureInfo.InvariantCulture);
+            float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
+            float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * shape.OutputHeight * shape.OutputWidth];
+            float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
+            return new Step(label, team => SeparableKernel.ConvolveExpanded(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
+                weight, bias, activation, outChannels, packed, pointwiseBias, residual, Activation.None, output, team));
         }
         if (name.Contains("_Then_", StringComparison.Ordinal))
         {

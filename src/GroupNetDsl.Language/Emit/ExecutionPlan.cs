@@ -185,21 +185,20 @@ public sealed class ExecutionPlan
             }
             else if (pool is null && steps.Count > 0 && ReadsDepthwiseAlone(steps[steps.Count - 1], node, consumers, network.OutputNode))
             {
-                // The depthwise step becomes this step's first half: its input (or its expansion's) is this step's input.
+                // The depthwise step becomes this step's first half: its input is this step's input.
                 var depthwise = steps[steps.Count - 1];
                 steps.RemoveAt(steps.Count - 1);
-                inputs[0] = depthwise.Inputs[0];
-                step = step with { Inputs = inputs.ToEquatableArray(), Depthwise = depthwise with { Expansion = null }, Expansion = depthwise.Expansion };
-            }
-            else if (add is null && pool is null && shuffle is null && steps.Count > 0 && ExpandsAlone(steps[steps.Count - 1], node, nodes, consumers, network.OutputNode))
-            {
-                // An inverted residual: the 1x1 conv that alone computes this depthwise conv's input runs band by band in
-                // this step, and its output (the block's widest tensor) never has a buffer. A 1x1 conv that alone reads
-                // this step's output takes both in (above).
-                var expansion = steps[steps.Count - 1];
-                steps.RemoveAt(steps.Count - 1);
-                inputs[0] = expansion.Primary.Inputs[0];
-                step = step with { Inputs = inputs.ToEquatableArray(), Expansion = expansion };
+                inputs[0] = depthwise.Primary.Inputs[0];
+                step = step with { Inputs = inputs.ToEquatableArray(), Depthwise = depthwise };
+                if (steps.Count > 0 && ExpandsAlone(steps[steps.Count - 1], depthwise, nodes, consumers, network.OutputNode))
+                {
+                    // An inverted residual: the 1x1 conv that alone computes the depthwise input runs band by band in
+                    // this step too, and its output (the block's widest tensor) never has a buffer.
+                    var expansion = steps[steps.Count - 1];
+                    steps.RemoveAt(steps.Count - 1);
+                    inputs[0] = expansion.Primary.Inputs[0];
+                    step = step with { Inputs = inputs.ToEquatableArray(), Expansion = expansion };
+                }
             }
             if (pool is null && shuffle is null && step.Depthwise is null && step.InputScale is null
                 && SidePoolOf(last, op.Absorbs(operation, FusionRole.GlobalPool), nodes, consumers, network.OutputNode) is { } side)
@@ -300,11 +299,12 @@ public sealed class ExecutionPlan
 
     /// <summary>
     /// True when <paramref name="previous"/> is a plain 1x1 conv step (a batchnorm and an activation at most fused) whose
-    /// output only <paramref name="first"/>, a separable step's first half (a depthwise conv), reads, and that first half
-    /// can compute it band by band for its sizes.
+    /// output only <paramref name="depthwise"/>, a separable step's first half, reads, and that first half can compute
+    /// it band by band for its sizes.
     /// </summary>
-    private static bool ExpandsAlone(Step previous, Node first, EquatableArray<Node> nodes, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode)
+    private static bool ExpandsAlone(Step previous, Step depthwise, EquatableArray<Node> nodes, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode)
     {
+        var first = depthwise.Primary;
         return previous.Primary.Operation.Descriptor.IsSeparableSecondHalf(previous.Primary.Operation)
             && previous is { FusedAdd: null, FusedPool: null, SidePool: null, FusedShuffle: null, InputScale: null, Depthwise: null, Expansion: null }
             && first.Inputs[0] == previous.Last.Index && previous.Last.Index != outputNode && consumers[previous.Last.Index].Count == 1

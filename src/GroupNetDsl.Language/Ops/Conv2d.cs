@@ -209,21 +209,6 @@ public sealed class Conv2d : OpDescriptor
             return;
         }
 
-        if (step.Expansion is { } expansionStep)
-        {
-            // A depthwise conv and the 1x1 conv that alone computes its input, band by band; and the output's channel
-            // means beside it when a squeeze-and-excitation pool reads it.
-            var exConv = (Conv2dOp)expansionStep.Primary.Operation;
-            var (dwWeight, dwBias) = LoadWeights(code, step, conv);
-            bool means = step.SidePool is not null;
-            string name = $"{expansion.Name}{MethodName(conv, input, node.Output, dwBias is not null)}{code.EpilogueSuffix}";
-            code.Methods.Add(name, () => ExpandedDepthwiseMethod(name, exConv, expansion.Input, expansion.Bias is not null, expansionStep.Activation, conv, input, node.Output,
-                dwBias is not null, step.Activation, means), name + ShapeSuffix, name + PlanSuffix);
-            code.CallWith((buffer, _) =>
-                $"{name}({buffer(expansionStep.Primary.Inputs[0])}, {expansion.Weight}, {expansion.Bias ?? "default"}, {dwWeight}, {dwBias ?? "default"}, {buffer(step.Last.Index)}{(means ? ", " + buffer(step.SidePool!.Index) : string.Empty)}, _groupNetTeam);");
-            return;
-        }
-
         var (weight, bias) = LoadWeights(code, step, conv);
         if (step.InputScale is { } scale)
         {
@@ -375,26 +360,6 @@ public sealed class Conv2d : OpDescriptor
         w.Line($"    {expansion.InChannels}, input, expandWeight, {(expansionBias ? "expandBias" : "default")}, {ActivationDescriptor.RuntimeValue(expansionActivation)},");
         w.Line($"    depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
         w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
-        w.Close();
-        return w.Text;
-    }
-
-    /// <summary>
-    /// A depthwise conv and the 1x1 conv that alone computes its input (an inverted residual's expansion), as one method:
-    /// SeparableKernel runs them band by band of output rows; with <paramref name="means"/>, the output's channel means too.
-    /// </summary>
-    private static string ExpandedDepthwiseMethod(string name, Conv2dOp expansion, TensorShape input, bool expansionBias, ActivationKind? expansionActivation,
-        Conv2dOp depthwise, TensorShape expanded, TensorShape output, bool depthwiseBias, ActivationKind? depthwiseActivation, bool means)
-    {
-        var shape = ShapeOf(depthwise, expanded, output);
-        var w = new SourceWriter();
-        ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanExpandedSeparable(shape)!.Value);
-        w.Line($"/// <summary>{ExpansionText(expansion, input, expanded, expansionActivation)}, then {DepthwiseText(depthwise, output, depthwiseActivation)}; band by band of output rows"
-            + $"{(means ? "; and the mean of each output channel" : string.Empty)}.</summary>");
-        w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} expandWeight, {SourceWriter.ReadOnlySpan} expandBias, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.Span} output, {(means ? SourceWriter.Span + " means, " : string.Empty)}{Kernels}.WorkerTeam? team)");
-        w.Line($"{Kernels}.SeparableKernel.ConvolveExpandedDepthwise({name}{ShapeSuffix}, {name}{PlanSuffix},");
-        w.Line($"    {expansion.InChannels}, input, expandWeight, {(expansionBias ? "expandBias" : "default")}, {ActivationDescriptor.RuntimeValue(expansionActivation)},");
-        w.Line($"    depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)}, output, {(means ? "means" : "default")}, team);");
         w.Close();
         return w.Text;
     }

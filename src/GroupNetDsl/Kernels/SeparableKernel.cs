@@ -37,9 +37,6 @@ public static class SeparableKernel
     [ThreadStatic]
     private static int[]? t_expandStarts;
 
-    // ConvolveExpandedDepthwise's row sums, on the calling thread.
-    [ThreadStatic]
-    private static float[]? t_rowSums;
 
     private static readonly StrongBox<long> Calls = new();
 
@@ -122,31 +119,17 @@ public static class SeparableKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, outChannels x the depthwise output's height x width.</param>
     /// <param name="team">Threads to share the rows, or null.</param>
-    public static void ConvolveExpanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
+    public static unsafe void ConvolveExpanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
         ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
     {
-        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "The 1x1 conv needs at least one output channel.");
-        Expanded(depthwise, plan, inChannels, input, packedExpand, expandBias, expandActivation, depthwiseWeight, depthwiseBias, depthwiseActivation,
-            outChannels, packedPointwise, bias, residual, activation, output, default, team);
-    }
-
-    /// <summary>
-    /// <see cref="ConvolveExpanded"/>, or with no output channels <see cref="ConvolveExpandedDepthwise"/>, which then
-    /// writes the sum of each depthwise output row to <paramref name="rowSums"/> unless it is empty.
-    /// </summary>
-    private static unsafe void Expanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
-        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
-        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
-    {
         ConvolutionPlanner.CheckExpandedSeparable(depthwise, plan);
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
-        long outputLength = (long)(outChannels == 0 ? channels : outChannels) * pixels;
+        long outputLength = (long)outChannels * pixels;
         if (inChannels <= 0 || input.Length < (long)inChannels * depthwise.Height * depthwise.Width || packedExpand.Length < PackedGemm.PackedLength(1, depthwise.InChannels, inChannels)
             || (expandBias.Length != 0 && expandBias.Length < depthwise.InChannels) || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
-            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || (outChannels > 0 && packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels))
+            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels)
             || output.Length < outputLength || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < outputLength))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
@@ -156,13 +139,13 @@ public static class SeparableKernel
             try
             {
                 fixed (float* inputPointer = input, expandPointer = packedExpand, expandBiasPointer = expandBias, weightPointer = depthwiseWeight, dwBiasPointer = depthwiseBias,
-                    packedPointer = packedPointwise, biasPointer = bias, residualPointer = residual, outputPointer = output, rowSumsPointer = rowSums)
+                    packedPointer = packedPointwise, biasPointer = bias, residualPointer = residual, outputPointer = output)
                 {
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
                         outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
                         plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
-                    work.SetExpansion(inChannels, expandPointer, packedExpand.Length, expandBiasPointer, expandBias.Length, expandActivation, rowSumsPointer, rowSums.Length);
+                    work.SetExpansion(inChannels, expandPointer, packedExpand.Length, expandBiasPointer, expandBias.Length, expandActivation);
                     team.Run(work);
                 }
                 return;
@@ -173,38 +156,7 @@ public static class SeparableKernel
             }
         }
         ExpandedBands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, inChannels, input, packedExpand, expandBias, expandActivation,
-            depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, rowSums);
-    }
-
-    /// <summary>
-    /// output = depthwiseActivation(depthwise(expandActivation(expand(input) + expandBias)) + depthwiseBias), and each
-    /// output channel's mean unless <paramref name="means"/> is empty: <see cref="ConvolveExpanded"/> without a 1x1 conv
-    /// after the depthwise conv (in a squeeze-and-excitation block, which must see the whole depthwise output first).
-    /// The expansion is computed band by band and never written out whole; the means are a pass of their own.
-    /// </summary>
-    /// <param name="depthwise">The depthwise convolution's sizes; its input is the expansion's output.</param>
-    /// <param name="plan">How it runs: <see cref="ConvolutionPlanner.PlanExpandedSeparable"/> of the depthwise sizes.</param>
-    /// <param name="inChannels">The expansion's input channels.</param>
-    /// <param name="input">The expansion's input, inChannels x the depthwise input's height x width.</param>
-    /// <param name="packedExpand">The expansion's weights, packed (<see cref="PackedGemm.Pack"/> with one group).</param>
-    /// <param name="expandBias">One value per expanded channel, or empty.</param>
-    /// <param name="expandActivation">Applied to the expansion's output.</param>
-    /// <param name="depthwiseWeight">The depthwise weights, [channels][kernel][kernel].</param>
-    /// <param name="depthwiseBias">One value per depthwise output channel, or empty.</param>
-    /// <param name="depthwiseActivation">Applied to the depthwise output.</param>
-    /// <param name="output">The output, the depthwise output's channels x height x width.</param>
-    /// <param name="means">One float per output channel, or empty for none.</param>
-    /// <param name="team">Threads to share the rows, or null.</param>
-    public static void ConvolveExpandedDepthwise(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
-        ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
-        ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, Span<float> output, Span<float> means, WorkerTeam? team)
-    {
-        if (!means.IsEmpty && means.Length != depthwise.OutChannels) throw new ArgumentException("The means need one float per output channel.", nameof(means));
-        // The calling thread's row sums: it waits in the team's run until every thread has written its rows' sums.
-        var rowSums = means.IsEmpty ? default : ThreadScratch.Get(ref t_rowSums, KernelLayout.PoolRowSumsLength(depthwise.OutChannels, depthwise.OutputHeight));
-        Expanded(depthwise, plan, inChannels, input, packedExpand, expandBias, expandActivation, depthwiseWeight, depthwiseBias, depthwiseActivation,
-            0, default, default, default, Activation.None, output, rowSums, team);
-        if (!means.IsEmpty) FusedPool.Pool(depthwise, rowSums, means);
+            depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
     }
 
     /// <summary>
@@ -311,12 +263,12 @@ public static class SeparableKernel
     private static void ExpandedBands(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, int bandRows, int inChannels, ReadOnlySpan<float> input,
         ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
     {
         int width = depthwise.OutputWidth, channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * width;
         int expanded = depthwise.InChannels, inWidth = depthwise.Width, plane = depthwise.Height * inWidth;
         int capacity = ExpandedRows(depthwise, bandRows);
-        var band = outChannels == 0 ? default : ThreadScratch.Get(ref t_band, channels * bandRows * width);
+        var band = ThreadScratch.Get(ref t_band, channels * bandRows * width);
         var held = ThreadScratch.Get(ref t_expanded, expanded * capacity * inWidth);
         var next = ThreadScratch.Get(ref t_expandedNext, expanded * capacity * inWidth);
         Span<int> starts = ThreadScratch.Get(ref t_expandStarts, inChannels);
@@ -346,23 +298,13 @@ public static class SeparableKernel
                 PackedGemm.Multiply(packedExpand, expanded, inChannels, input, starts, columns, expandBias, default, expandActivation,
                     next.Slice((from - start) * inWidth), cutPlane, null, readRowsInPlace: (plane & (plane - 1)) != 0);
             }
-            int bandColumns = (last - first) * width, at = first * width;
-            if (outChannels == 0)
-            {
-                // No 1x1 conv after it: the depthwise rows are the output's.
-                DepthwiseKernel.Rows(cut, variant, firstCutRow, firstCutRow + last - first, 0, channels, next.Slice(0, expanded * cutPlane), depthwiseWeight, depthwiseBias, default,
-                    depthwiseActivation, output.Slice(at), pixels, default);
-                // Each row's sum while the band is in cache; the means add them up in row order (FusedPool), on any threads alike.
-                FusedPool.SumRows(depthwise, 0, channels, first, last, output.Slice(at), pixels, rowSums);
-            }
-            else
-            {
-                var rows = band.Slice(0, channels * bandColumns);
-                DepthwiseKernel.Rows(cut, variant, firstCutRow, firstCutRow + last - first, 0, channels, next.Slice(0, expanded * cutPlane), depthwiseWeight, depthwiseBias, default,
-                    depthwiseActivation, rows, bandColumns, default);
-                PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, bandColumns, bias,
-                    residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (bandColumns & (bandColumns - 1)) != 0);
-            }
+            int bandColumns = (last - first) * width;
+            var rows = band.Slice(0, channels * bandColumns);
+            DepthwiseKernel.Rows(cut, variant, firstCutRow, firstCutRow + last - first, 0, channels, next.Slice(0, expanded * cutPlane), depthwiseWeight, depthwiseBias, default,
+                depthwiseActivation, rows, bandColumns, default);
+            int at = first * width;
+            PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, bandColumns, bias,
+                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (bandColumns & (bandColumns - 1)) != 0);
             var swap = held;
             held = next;
             next = swap;
@@ -426,8 +368,8 @@ public static class SeparableKernel
         private ThreadSplit _split;
         private long _call;
         private Activation _depthwiseActivation, _activation;
-        private float* _expand, _expandBias, _rowSums;
-        private int _inChannels, _expandLength, _expandBiasLength, _rowSumsLength;
+        private float* _expand, _expandBias;
+        private int _inChannels, _expandLength, _expandBiasLength;
         private Activation _expandActivation;
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
@@ -461,10 +403,8 @@ public static class SeparableKernel
         }
 
         /// <summary>The expansion that computes the depthwise input, after <see cref="Set"/>.</summary>
-        public void SetExpansion(int inChannels, float* expand, int expandLength, float* expandBias, int expandBiasLength, Activation expandActivation, float* rowSums, int rowSumsLength)
+        public void SetExpansion(int inChannels, float* expand, int expandLength, float* expandBias, int expandBiasLength, Activation expandActivation)
         {
-            _rowSums = rowSums;
-            _rowSumsLength = rowSumsLength;
             _inChannels = inChannels;
             _expand = expand;
             _expandLength = expandLength;
@@ -491,7 +431,7 @@ public static class SeparableKernel
                 int first = (int)((long)_depthwise.OutputHeight * expandedShare / _threads), last = (int)((long)_depthwise.OutputHeight * (expandedShare + 1) / _threads);
                 ExpandedBands(_depthwise, _variant, first, last, _bandRows, _inChannels, input, new ReadOnlySpan<float>(_expand, _expandLength),
                     new ReadOnlySpan<float>(_expandBias, _expandBiasLength), _expandActivation, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias,
-                    residual, _activation, output, new Span<float>(_rowSums, _rowSumsLength));
+                    residual, _activation, output);
                 return;
             }
             if (_split == ThreadSplit.RowBands)

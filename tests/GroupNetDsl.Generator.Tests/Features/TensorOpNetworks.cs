@@ -34,9 +34,8 @@ public static class TensorOpNetworks
     ]);
 
     /// <summary>
-    /// Squeeze-and-excitation after expanded depthwise convs (EfficientNet's and MobileNetV3's blocks): on planes above
-    /// 16x16 the expansion runs band by band inside the depthwise step, which also takes the pool's means; at stride 1 and
-    /// at stride 2 with a 5x5 filter.
+    /// Squeeze-and-excitation after expanded depthwise convs (EfficientNet's and MobileNetV3's blocks) on planes above
+    /// 16x16: at stride 1, and at stride 2 with a 5x5 filter.
     /// </summary>
     public static readonly NetworkSpec SqueezeExcitationAfterExpansion = new("SqueezeExcitationAfterExpansion", new Shape(6, 40, 36),
     [

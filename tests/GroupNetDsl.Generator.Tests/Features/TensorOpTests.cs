@@ -79,14 +79,17 @@ public sealed class TensorOpTests(TensorOpNetworksFixture fixture) : IClassFixtu
         Assert.Equal("6", FeatureNetworks.Node(network, "pool").Output.ToString());
     }
 
+    /// <summary>
+    /// In a squeeze-and-excitation block the depthwise output is read twice (the pool, the scale), so the expansion keeps
+    /// its own step: taking it into the depthwise step was measured no faster (benchmarks/ANALYSIS.md).
+    /// </summary>
     [Fact]
-    public void The_expansions_run_band_by_band_in_the_depthwise_steps_that_take_the_means()
+    public void The_expansion_before_a_squeeze_excitation_block_keeps_its_own_step()
     {
         var plan = Language.Emit.ExecutionPlan.Create(FeatureNetworks.Model(TensorOpNetworks.SqueezeExcitationAfterExpansion));
 
-        var expanded = plan.Steps.Where(step => step.Expansion is not null).ToList();
-        Assert.Equal(new[] { "dw.0", "dw2.0" }, expanded.Select(step => step.Primary.Path));
-        Assert.Equal(new[] { "expand.0", "expand2.0" }, expanded.Select(step => step.Expansion!.Primary.Path));
-        Assert.All(expanded, step => Assert.NotNull(step.SidePool));
+        Assert.All(plan.Steps, step => Assert.Null(step.Expansion));
+        Assert.Equal(new[] { "dw.0", "dw2.0" }, plan.Steps.Where(step => step.SidePool is not null).Select(step => step.Primary.Path));
+        Assert.Contains(plan.Steps, step => step.Primary.Path == "expand.0");
     }
 }
