@@ -109,6 +109,21 @@ public class DiagnosticTests
                 c = conv(3, 8, 1, padding: 1)
             }
             """),
+        ["GNET0110 a comment written with '//'"] = new(
+            "GNET0110",
+            """
+            network N(input: 3x8x8) {
+                // the stem
+                c = conv(3, 8, 1)
+            }
+            """,
+            2, 5, "//", new[] { "the stem" },
+            """
+            network N(input: 3x8x8) {
+                # the stem
+                c = conv(3, 8, 1)
+            }
+            """),
 
         // ---------------------------------------------------------------- GNET02xx: semantics and shapes
         ["GNET0107 a forward block without a return"] = new(

@@ -175,6 +175,32 @@ public class RecoveryTests
         Assert.Equal("Arguments are named with ':', not '='; write `padding: (3 - 1) // 2`", diagnostics[0].Message);
     }
 
+    /// <summary>
+    /// A C# developer's comment between two one-line networks: the first network's expression must not run on into it
+    /// as a floor division, and the lines after it are read as written (a user trial found three unrelated errors).
+    /// </summary>
+    [Fact]
+    public void A_comment_written_with_slashes_is_reported_once_and_skipped()
+    {
+        string text = "network A(input: 3x32x32) = mobilenet_v2(num_classes: 10)\n\n// An inverted residual, by hand.\n"
+            + "block B(c) {\n    pw = conv(c, c * 2 // 2, 1)\n}\nnetwork N(input: 4x8x8) {\n    b = B(4)\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0110", 3, 1, "//") }, Found(text));
+        Assert.Equal("Comments start with '#', not '//' (floor division, as in Python); write `# An inverted residual, by hand.`", result.Diagnostics[0].Message);
+        Assert.Equal(new[] { "A", "N" }, result.Networks.Select(n => n.Name));
+    }
+
+    [Fact]
+    public void Floor_division_after_a_value_on_the_same_line_is_no_comment()
+    {
+        var result = Gnet.Compile("network N(input: 8x4x4) {\n    c = conv(8, 8 // 2, 1)\n}\n");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(4, Assert.Single(result.Networks).Network!.Nodes[^1].Output.Channels);
+    }
+
     [Fact]
     public void A_shape_error_inside_a_block_also_points_at_the_call()
     {

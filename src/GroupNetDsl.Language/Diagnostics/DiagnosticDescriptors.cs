@@ -41,6 +41,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "Arguments are named with ':', not '='; write `{0}: {1}`".</summary>
     public static readonly DiagnosticDescriptor ArgumentNamedWithEquals = new("GNET0109", "Argument named with '='", "Arguments are named with ':', not '='; write `{0}: {1}`", Syntax, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "Comments start with '#', not '//' (floor division, as in Python); write `# {0}`".</summary>
+    public static readonly DiagnosticDescriptor SlashComment = new("GNET0110", "Comment written with '//'", "Comments start with '#', not '//' (floor division, as in Python); write `# {0}`", Syntax, DiagnosticSeverity.Error);
+
     // ---- GNET02xx: semantics and shapes ----
 
     /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
@@ -208,7 +211,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor[] All =
     {
         UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors, ForwardWithoutFinalReturn,
-        InvalidQuotedName, ArgumentNamedWithEquals,
+        InvalidQuotedName, ArgumentNamedWithEquals, SlashComment,
         InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,

@@ -6,7 +6,8 @@ namespace GroupNetDsl.Language.Syntax;
 
 /// <summary>
 /// Turns .gnet text into tokens. Comments start with '#' and run to the end of the line; as in Python,
-/// '//' is floor division, never a comment.
+/// '//' is floor division. A line that begins with '//' is a comment in C#'s spelling: it is reported (GNET0110)
+/// and skipped like one, so that the lines after it are read as written.
 /// </summary>
 internal sealed class Lexer
 {
@@ -219,11 +220,28 @@ internal sealed class Lexer
             {
                 while (_position < _text.Length && _text[_position] != '\n') _position++;
             }
+            else if (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '/' && BeginsLine(_position))
+            {
+                int start = _position;
+                while (_position < _text.Length && _text[_position] != '\n') _position++;
+                string comment = _text.Substring(start + 2, _position - start - 2).Trim();
+                _diagnostics.Report(DiagnosticDescriptors.SlashComment, _document.Locate(start, 2), comment);
+            }
             else
             {
                 return;
             }
         }
+    }
+
+    /// <summary>True when only spaces and tabs stand between the line's start and <paramref name="position"/>.</summary>
+    private bool BeginsLine(int position)
+    {
+        for (int i = position - 1; i >= 0 && _text[i] != '\n'; i--)
+        {
+            if (_text[i] is not (' ' or '\t' or '\r' or '\f' or '\uFEFF')) return false;
+        }
+        return true;
     }
 
     private static TokenKind Keyword(string word) => word switch
