@@ -165,9 +165,16 @@ public class WorkerTeamTests
         using var team = new WorkerTeam(2);
         var workers = RunOnce(team);
         // They spin 0.2 ms after their last part, then wait on their semaphore; a busy machine may take a while to
-        // give them that long, so look for up to 10 s.
+        // give them that long, so look for up to 10 s. The semaphore itself spins briefly before it blocks, with short
+        // sleeps that show as WaitSleepJoin too (a CI run saw a worker "blocked", then running): so the workers must be
+        // seen blocked five times in a row, 10 ms apart.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!workers.All(Blocked) && waited.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(10);
+        int seen = 0;
+        while (seen < 5 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+            seen = workers.All(Blocked) ? seen + 1 : 0;
+        }
         Assert.All(workers, worker => Assert.True(Blocked(worker), $"{worker.Name} is {worker.ThreadState}, not blocked."));
 
         static bool Blocked(Thread worker) => (worker.ThreadState & ThreadState.WaitSleepJoin) != 0;
