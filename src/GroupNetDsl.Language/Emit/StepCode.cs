@@ -136,6 +136,9 @@ internal sealed class StepCode
         if (step.SidePool is { } side) Comment.Add($"  + {CSharpEmitter.Comment(side.Path)}: global average pool of the output, which is kept, each run of channels averaged as soon as it is computed");
         if (step.FusedShuffle is { } shuffle) Comment.Add($"  + {CSharpEmitter.Comment(shuffle.Path)}: channel_shuffle {CSharpEmitter.Comment(SummaryTable.Describe(shuffle.Operation))}, each channel copied straight to its shuffled place");
         if (step.Depthwise is not null) Comment.Add("  + run band by band with the depthwise conv above: its output is never written out whole");
-        if (step.Expansion is not null) Comment.Add("  + the 1x1 conv above runs band by band in this step, each band's rows computed once: its output is never written out whole");
+        if (step.Expansion is { } expansion)
+        {
+            Comment.Add($"  + {CSharpEmitter.Comment(expansion.Primary.Path)}: the expansion runs in the same bands (on a team, one share of the rows per thread), each band's rows computed once: its output is never written out whole");
+        }
     }
 }

@@ -162,7 +162,7 @@ public sealed class Conv2d : OpDescriptor
 
     /// <summary>Planes too large for one band of all rows (see <see cref="ConvolutionPlanner.PlanExpandedSeparable"/>).</summary>
     public override bool ExpandsInBands(Operation operation, TensorShape input, TensorShape output) =>
-        ((Conv2dOp)operation).IsDepthwise && ConvolutionPlanner.PlanExpandedSeparable(ShapeOf((Conv2dOp)operation, input, output)) is not null;
+        operation is Conv2dOp { IsDepthwise: true } conv && ConvolutionPlanner.PlanExpandedSeparable(ShapeOf(conv, input, output)) is not null;
 
     // ------------------------------------------------------------------ emission
     // The code of a conv step: one load call per conv (the runtime folds and packs), and a layer method per

@@ -37,7 +37,6 @@ public static class SeparableKernel
     [ThreadStatic]
     private static int[]? t_expandStarts;
 
-
     private static readonly StrongBox<long> Calls = new();
 
     /// <summary>
@@ -278,7 +277,12 @@ public static class SeparableKernel
             int last = Math.Min(lastRow, first + bandRows);
             var cut = Cut(depthwise, first, last, out int start, out int firstCutRow, out int needed);
             int cutRows = cut.Height, cutPlane = cutRows * inWidth;
-            // Rows before `needed` are in the cut only to align its padding with the stride: no output reads them.
+            // Rows before `needed` are in the cut only to align its padding with the stride: no output reads them, but
+            // the kernels may copy them into their planes, so they hold zeros rather than the last band's values.
+            if (needed > start)
+            {
+                for (int c = 0; c < expanded; c++) next.Slice(c * cutPlane, (needed - start) * inWidth).Clear();
+            }
             int from = needed;
             if (heldStart <= from && from < heldEnd)
             {
@@ -289,7 +293,6 @@ public static class SeparableKernel
                 }
                 from += kept;
             }
-            for (int c = 0; c < expanded && needed > start; c++) next.Slice(c * cutPlane, (needed - start) * inWidth).Clear();
             int end = start + cutRows;
             if (from < end)
             {
