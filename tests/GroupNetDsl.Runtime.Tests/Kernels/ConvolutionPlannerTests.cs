@@ -63,16 +63,23 @@ public class ConvolutionPlannerTests
         { 2, 200, 15, 2, 3, 1, 1, 2, Flat, ThreadSplit.RowBands, 0 },
         { 4, 3, 20, 4, 3, 1, 1, 4, Taps3x3, ThreadSplit.ChannelRuns, 0 }, // three rows: no four-row block
         // 1x1 dense: bands of rows at 32x32 (16 rows x 32 per thread >= 256 pixels); at 7x7 and 14x14 runs of output
-        // channels when there are more channels than pixels, else column panels.
+        // channels when there are more channels than pixels or the planes' rows are not whole 64-byte lines (196 floats),
+        // else column panels (16x16: 256 floats).
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 64, 14, 14, 1024, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
-        { 256, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
-        // Fewer than 256 x 1024 multiply-adds: the calling thread alone (squeeze-and-excitation's convs on 1x1).
+        { 256, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
+        { 672, 14, 14, 112, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
+        { 256, 16, 16, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
+        // Fewer than 256 x 1024 multiply-adds and 128 x 1024 weights: the calling thread alone (squeeze-and-excitation's
+        // convs on 1x1, up to 672 x 168); with more weights, runs of output channels.
         { 64, 8, 8, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.ColumnPanels, 0 },
         { 63, 8, 8, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
         { 1152, 1, 1, 48, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
         { 8, 1, 1, 32, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
+        { 960, 1, 1, 240, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
+        { 168, 1, 1, 672, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
+        { 240, 1, 1, 960, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 1024, 14, 14, 2048, 1, 2, 0, 1, Planes, ThreadSplit.OutputChannels, 7 },
         // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
         { 32, 4, 128, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
@@ -317,7 +324,8 @@ public class ConvolutionPlannerTests
     /// <summary>A shape of more than 64 channels with a quarter of them (and of its groups, keeping their sizes).</summary>
     private static ConvolutionShape Smaller(ConvolutionShape shape)
     {
-        if (shape.InChannels <= 64 && shape.OutChannels <= 64) return shape;
+        // A 1x1 plane's split depends on its weights, and it is cheap whole.
+        if ((shape.InChannels <= 64 && shape.OutChannels <= 64) || shape.Height * shape.Width == 1) return shape;
         int groups = shape.Groups % 4 == 0 ? shape.Groups / 4 : shape.Groups;
         return shape with { InChannels = shape.InChannels / 4, OutChannels = shape.OutChannels / 4, Groups = groups };
     }
