@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GroupNetDsl.Kernels;
 
@@ -18,13 +19,23 @@ internal static class FusedPool
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SumRows(in ConvolutionShape shape, int firstChannel, int channels, int firstRow, int lastRow, ReadOnlySpan<float> rows, int channelStride, Span<float> rowSums)
     {
-        if (rowSums.IsEmpty) return;
-        int width = shape.OutputWidth;
+        if (rowSums.IsEmpty || channels <= 0 || firstRow >= lastRow) return;
+        int width = shape.OutputWidth, height = shape.OutputHeight;
+        if (firstChannel < 0 || firstRow < 0 || lastRow > height || (long)(firstChannel + channels) * height > rowSums.Length
+            || (long)(channels - 1) * channelStride + (long)(lastRow - firstRow) * width > rows.Length)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        // Short rows (a 7x7 plane's) summed inline: a call per row had cost more than the sums.
+        ref float first = ref MemoryMarshal.GetReference(rows);
         for (int c = 0; c < channels; c++)
         {
             for (int oy = firstRow; oy < lastRow; oy++)
             {
-                rowSums[(firstChannel + c) * shape.OutputHeight + oy] = VectorKernels.Sum(rows.Slice(c * channelStride + (oy - firstRow) * width, width));
+                int at = c * channelStride + (oy - firstRow) * width;
+                rowSums[(firstChannel + c) * height + oy] = width < VectorKernels.LongSum
+                    ? VectorKernels.ShortSum(ref Unsafe.Add(ref first, at), width)
+                    : VectorKernels.Sum(rows.Slice(at, width));
             }
         }
     }

@@ -170,31 +170,41 @@ public static class VectorKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sum(ReadOnlySpan<float> x)
     {
+        if (!Vector512.IsHardwareAccelerated || x.Length < LongSum) return ShortSum(ref MemoryMarshal.GetReference(x), x.Length);
+        // Four running sums: each add waits for its own sum's last add, not for every vector's (a plane of 3136
+        // values took 0.5 µs with one sum, latency-bound).
+        ref float r = ref MemoryMarshal.GetReference(x);
+        Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         int i = 0;
-        float total;
-        if (Vector512.IsHardwareAccelerated && x.Length >= 4 * Vector512<float>.Count)
+        for (; i <= x.Length - LongSum; i += LongSum)
         {
-            // Four running sums: each add waits for its own sum's last add, not for every vector's (a plane of 3136
-            // values took 0.5 µs with one sum, latency-bound).
-            ref float r = ref MemoryMarshal.GetReference(x);
-            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-            for (; i <= x.Length - 4 * Vector512<float>.Count; i += 4 * Vector512<float>.Count)
-            {
-                s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
-                s1 += Vector512.LoadUnsafe(ref r, (nuint)i + 16);
-                s2 += Vector512.LoadUnsafe(ref r, (nuint)i + 32);
-                s3 += Vector512.LoadUnsafe(ref r, (nuint)i + 48);
-            }
-            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count) s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
-            total = Vector512.Sum(s0 + s1 + (s2 + s3));
+            s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
+            s1 += Vector512.LoadUnsafe(ref r, (nuint)i + 16);
+            s2 += Vector512.LoadUnsafe(ref r, (nuint)i + 32);
+            s3 += Vector512.LoadUnsafe(ref r, (nuint)i + 48);
         }
-        else
-        {
-            var sum = System.Numerics.Vector<float>.Zero;
-            for (; i <= x.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count) sum += new System.Numerics.Vector<float>(x.Slice(i));
-            total = System.Numerics.Vector.Sum(sum);
-        }
-        for (; i < x.Length; i++) total += x[i];
+        for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count) s0 += Vector512.LoadUnsafe(ref r, (nuint)i);
+        float total = Vector512.Sum(s0 + s1 + (s2 + s3));
+        for (; i < x.Length; i++) total += Unsafe.Add(ref r, i);
+        return total;
+    }
+
+    /// <summary>Values from which <see cref="Sum"/> takes four 512-bit running sums; below, it is <see cref="ShortSum"/>.</summary>
+    internal const int LongSum = 4 * 16;
+
+    /// <summary>
+    /// <see cref="Sum"/> of <paramref name="length"/> values from <paramref name="x"/> when there are fewer than
+    /// <see cref="LongSum"/> (or no 512-bit vectors): whole <see cref="System.Numerics.Vector{T}"/>s, then the rest in
+    /// order. Inlined where many short rows are summed (a 7x7 plane's), which a call per row had made slow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float ShortSum(ref float x, int length)
+    {
+        var sum = System.Numerics.Vector<float>.Zero;
+        int i = 0;
+        for (; i <= length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count) sum += System.Numerics.Vector.LoadUnsafe(ref x, (nuint)i);
+        float total = System.Numerics.Vector.Sum(sum);
+        for (; i < length; i++) total += Unsafe.Add(ref x, i);
         return total;
     }
 

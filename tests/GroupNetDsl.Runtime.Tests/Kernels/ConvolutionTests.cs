@@ -88,6 +88,39 @@ public class ConvolutionTests
         Assert.Equal(pooled, pooledByThreads);
     }
 
+    /// <summary>
+    /// The fused pool's means are the output's row sums (<see cref="VectorKernels.Sum"/> of each row) added in row
+    /// order, bit for bit, whatever the row width (the short rows' sums are inlined) and the threads.
+    /// </summary>
+    [Theory]
+    [InlineData(160, 7, 7, 96)]      // MobileNetV3's last 1x1 conv on a 7x7 plane, in miniature: rows of 7
+    [InlineData(24, 14, 14, 40)]     // rows of 14: one 8-float vector and a tail
+    [InlineData(16, 4, 16, 24)]      // rows of 16: whole vectors
+    [InlineData(8, 3, 70, 16)]       // rows of 70: four 512-bit running sums and a tail
+    public void ConvolveAndPoolMeansAreTheRowSumsInRowOrder(int inChannels, int height, int width, int outChannels)
+    {
+        var shape = new ConvolutionShape(inChannels, height, width, outChannels, height, width, 1, 1, 0, 1, 1);
+        var random = new Random(width);
+        int plane = height * width;
+        float[] input = Values(random, inChannels * plane), weight = Values(random, outChannels * inChannels), bias = Values(random, outChannels);
+        float[] packed = PackedGemm.Pack(weight, 1, outChannels, inChannels);
+        var plan = ConvolutionPlanner.PlanProduct(shape);
+        var output = new float[outChannels * plane];
+        Convolution.Convolve(shape, plan, input, packed, bias, default, Activation.Relu, output, null);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            var pooled = new float[outChannels];
+            Convolution.ConvolveAndPool(shape, plan, input, packed, bias, default, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, height, width)], pooled, team);
+            for (int c = 0; c < outChannels; c++)
+            {
+                float total = 0f;
+                for (int row = 0; row < height; row++) total += VectorKernels.Sum(output.AsSpan((c * height + row) * width, width));
+                Assert.Equal(total / plane, pooled[c]);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void ThreadsGiveTheSameBits(int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
