@@ -99,6 +99,10 @@ public class ConvolutionPlannerTests
         { 3, 224, 224, 32, 3, 2, 1, 1, Wide, ThreadSplit.RowBands, 5 },
         // 5x5 dense, 10 rows x 20 per thread < 256: column panels; bands of ceil(512 / 24) = 22 rows, clamped to 20.
         { 16, 20, 20, 32, 5, 1, 2, 1, Wide, ThreadSplit.ColumnPanels, 20 },
+        // Padded 3x3 on rows a panel wide or wider, too few rows for bands: column panels, or output channels when the
+        // output has fewer pixels than channels.
+        { 8, 3, 64, 32, 3, 1, 1, 1, Wide, ThreadSplit.ColumnPanels, 3 },
+        { 16, 1, 48, 64, 3, 1, 1, 1, Wide, ThreadSplit.OutputChannels, 1 },
     };
 
     /// <summary>
