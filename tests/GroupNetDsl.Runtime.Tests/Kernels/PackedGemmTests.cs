@@ -15,7 +15,8 @@ public class PackedGemmTests
     [InlineData(8, 40, 100)]    // 4-row blocks, read in place
     [InlineData(16, 9, 97)]     // 6-row blocks, read in place, a tail
     [InlineData(32, 12, 50)]    // 6-row blocks through a copied panel
-    [InlineData(16, 30, 49)]    // 8-row blocks (512-bit): a panel and a one-vector tail (7x7)
+    [InlineData(16, 30, 49)]    // 8-row blocks (512-bit): a panel and its one more column (7x7), read in place
+    [InlineData(72, 19, 49)]    // the same through a copied panel of 49 columns (nine row blocks)
     [InlineData(40, 9, 196)]    // four panels and a one-vector tail (14x14), through copied panels
     [InlineData(13, 5, 60)]     // a tail of 12 columns, a partial row block
     [InlineData(240, 960, 1)]   // column by column (squeeze-and-excitation at 1x1): 8-row blocks, whole strides
@@ -59,6 +60,7 @@ public class PackedGemmTests
     [InlineData(30, 11, 3)]     // column by column: 6-row blocks
     [InlineData(12, 9, 7)]      // column by column: 4-row blocks
     [InlineData(32, 15, 97)]    // 8-row blocks with 512-bit vectors: two panels and a tail of one column
+    [InlineData(200, 21, 49)]   // a panel and one more column in its tiles, through a copied panel
     [InlineData(40, 9, 147)]    // three panels and a tail of three columns
     public void ColumnsGetTheSameBitsWhateverTileComputesThem(int rows, int depth, int columns)
     {
