@@ -88,8 +88,9 @@ enum ThreadSplit
     ColumnPanels,
 
     /// <summary>
-    /// One group with fewer output pixels than output channels: each thread takes a run of the product's row blocks
-    /// (output channels), so that it reads only its share of the weights.
+    /// One group with fewer output pixels than output channels, or planes that are not whole cache lines: each thread
+    /// takes a run of the product's row blocks (output channels), so that it reads only its share of the weights and
+    /// writes whole channels.
     /// </summary>
     OutputChannels,
 
@@ -148,6 +149,10 @@ static class ConvolutionPlanner
     // memory), and two threads each read half. Measured inside MobileNetV3-Large's Forward on 2 threads, sharing took
     // a quarter off its 960x240 convs and nothing off its 672x168 ones (113K weights).
     private const long MinimumSharedWeights = 128 * 1024;
+
+    // Floats in a 64-byte cache line: a plane of a whole number of lines lets two threads split its columns without
+    // writing to the same line (14x14, 196 floats a channel, does not: its products split output channels).
+    private const int LineFloats = 16;
 
     // The parts a team splits work into (WorkerTeam: four per thread), which a row-band split makes bands.
     private const int PlannedParts = PlannedThreads * 4;
@@ -227,12 +232,14 @@ static class ConvolutionPlanner
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         // Threads take whole groups where the groups share out evenly (see SharedByGroups); else bands of output rows (of
         // every group), so that each thread mostly reads what it wrote itself in the layer before, from its own core's
-        // cache; with too few rows, whole groups; with one group, the product splits its columns or output channels.
+        // cache; with too few rows, whole groups; with one group, the product splits its columns, or its output channels
+        // when it has fewer pixels than channels or its planes are not whole cache lines.
+        int pixels = shape.OutputHeight * shape.OutputWidth;
         bool rowBands = !SharedByGroups(shape)
             && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
         var threadSplit = Macs(shape) < MinimumSharedMacs && Weights(shape) < MinimumSharedWeights ? ThreadSplit.None
             : rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
-            : shape.OutputHeight * shape.OutputWidth < shape.OutChannels || shape.OutputHeight * shape.OutputWidth % 16 != 0 ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
+            : pixels < shape.OutChannels || pixels % LineFloats != 0 ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
         int pitch = KernelLayout.PlanePitch(shape);
         int bandRows = Math.Min(shape.OutputHeight, Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (shape.OutPerGroup * pitch)));

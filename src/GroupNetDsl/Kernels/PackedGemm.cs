@@ -264,7 +264,7 @@ public static class PackedGemm
             // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
             // read in place, its rows lie far apart (an image row or a plane apart) and, at power-of-two sizes,
             // evict each other from the L1 cache.
-            var panel = ThreadScratch.Get(ref t_panel, depth * (width + 1));
+            var panel = ThreadScratch.Get(ref t_panel, depth * (columnInPanel ? width + 1 : width));
             var panelStarts = Starts(ref t_panelStarts, depth, width);
             for (; n < end; n += width)
             {
