@@ -79,7 +79,9 @@ internal static class DepthwiseChannelBlocks
         // Zeros where no input goes (the padding); each block writes the rest.
         buffer.Clear();
         var sums = Aligned(ThreadScratch.Get(ref t_sums, pixels * Lanes + Lanes), pixels * Lanes);
-        var weights = Aligned(ThreadScratch.Get(ref t_weights, (taps + 2) * Lanes), (taps + 1) * Lanes);
+        // The taps' rows and the biases' (ArrangeWeights writes 16 rows at a time, so at least 16).
+        int weightRows = Math.Max(taps + 1, Lanes);
+        var weights = Aligned(ThreadScratch.Get(ref t_weights, (weightRows + 1) * Lanes), weightRows * Lanes);
         var places = ThreadScratch.Get(ref t_places, pixels + readPixels);
         var reads = places.Slice(0, pixels);
         var writes = places.Slice(pixels, readPixels);
@@ -145,16 +147,14 @@ internal static class DepthwiseChannelBlocks
     private static void ArrangeWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int first, int count, int taps, Span<float> weights, bool whole)
     {
         // Rows of 16 taps at a time through registers where every row's 16 values lie inside the weights (the rows of a
-        // filter with fewer taps run into the next channel's, beyond the tensor at its end).
-        if (whole && (long)(first + Lanes - 1) * taps + Lanes <= weight.Length)
+        // filter with fewer taps run into the next channel's, beyond the tensor at its end), straight into the rows;
+        // with fewer than 16 taps the rows past them hold other channels' weights until the biases' row overwrites them.
+        if (whole && (long)(first + Lanes - 1) * taps + Lanes <= weight.Length && weights.Length >= Math.Max(taps, Lanes) * Lanes)
         {
-            Span<float> block = stackalloc float[Lanes * Lanes];
             for (int next = 0; next < taps; next += Lanes)
             {
                 int tap = Math.Max(0, Math.Min(next, taps - Lanes));
-                Transpose(ref Unsafe.Add(ref MemoryMarshal.GetReference(weight), first * taps + tap), taps, ref MemoryMarshal.GetReference(block));
-                int rows = Math.Min(Lanes, taps - tap);
-                block.Slice(0, rows * Lanes).CopyTo(weights.Slice(tap * Lanes));
+                Transpose(ref Unsafe.Add(ref MemoryMarshal.GetReference(weight), first * taps + tap), taps, ref MemoryMarshal.GetReference(weights.Slice(tap * Lanes, Lanes * Lanes)));
             }
         }
         else
@@ -195,12 +195,31 @@ internal static class DepthwiseChannelBlocks
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(buffer);
         ref int places = ref MemoryMarshal.GetReference(writes);
-        for (int next = 0; next < count; next += Lanes)
+        int transposed = TransposedPixels(count);
+        for (int next = 0; next < transposed; next += Lanes)
         {
             int q = Math.Min(next, count - Lanes);
             Transpose(ref Unsafe.Add(ref source, q), inPlane, ref target, ref Unsafe.Add(ref places, q));
         }
+        for (int q = transposed; q < count; q++) Gather(ref Unsafe.Add(ref source, q), inPlane).StoreUnsafe(ref target, (nuint)Unsafe.Add(ref places, q));
     }
+
+    /// <summary>
+    /// The pixels of a run that go through 16 x 16 transposes: all of them (the last 16 overlapping the ones before),
+    /// or only the whole sixteens when at most <see cref="GatheredPixels"/> are left, which go one at a time (a 7x7
+    /// plane's 49th pixel had cost a whole transpose).
+    /// </summary>
+    private static int TransposedPixels(int pixels) => pixels % Lanes is > 0 and <= GatheredPixels ? pixels - pixels % Lanes : pixels;
+
+    private const int GatheredPixels = 4;
+
+    /// <summary>source[c x stride] for c below 16, as one vector: one pixel of 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Gather(ref float source, int stride) => Vector512.Create(
+        source, Unsafe.Add(ref source, stride), Unsafe.Add(ref source, 2 * stride), Unsafe.Add(ref source, 3 * stride),
+        Unsafe.Add(ref source, 4 * stride), Unsafe.Add(ref source, 5 * stride), Unsafe.Add(ref source, 6 * stride), Unsafe.Add(ref source, 7 * stride),
+        Unsafe.Add(ref source, 8 * stride), Unsafe.Add(ref source, 9 * stride), Unsafe.Add(ref source, 10 * stride), Unsafe.Add(ref source, 11 * stride),
+        Unsafe.Add(ref source, 12 * stride), Unsafe.Add(ref source, 13 * stride), Unsafe.Add(ref source, 14 * stride), Unsafe.Add(ref source, 15 * stride));
 
     // The sum kernels read buffer[reads[i] + tap offset + lane]: inside the buffer, checked by Rows.
 
@@ -316,39 +335,70 @@ internal static class DepthwiseChannelBlocks
 
     /// <summary>
     /// The sums of the block's channels from <paramref name="skip"/> on to their rows with the residual and any
-    /// activation, 16 pixels at a time through registers (the last 16 overlapping the ones before).
+    /// activation, 16 pixels at a time through registers (the last 16 overlapping the ones before, or one pixel at a
+    /// time for the last few: <see cref="TransposedPixels"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyOutWide(ReadOnlySpan<float> sums, int pixels, int skip, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
+    private static void CopyOutWide(Span<float> sums, int pixels, int skip, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int channelStride)
     {
         long end = (long)(Lanes - 1) * channelStride + pixels;
         if (pixels < Lanes || sums.Length < pixels * Lanes || output.Length < end || (!residual.IsEmpty && residual.Length < end)) throw new ArgumentException("A span is shorter than the sizes require.");
-        Span<float> block = stackalloc float[Lanes * Lanes];
         ref float s = ref MemoryMarshal.GetReference(sums);
-        ref float channel = ref MemoryMarshal.GetReference(block);
         ref float r = ref MemoryMarshal.GetReference(residual);
         ref float o = ref MemoryMarshal.GetReference(output);
         bool addResidual = !residual.IsEmpty;
-        for (int next = 0; next < pixels; next += Lanes)
+        int transposed = TransposedPixels(pixels);
+        if (!addResidual && skip == 0)
         {
-            int i = Math.Min(next, pixels - Lanes);
-            Transpose(ref Unsafe.Add(ref s, i * Lanes), Lanes, ref channel);
-            for (int c = skip; c < Lanes; c++)
+            // With nothing to add, the sums are activated first (the activations past relu6 in one pass over them) and
+            // transposed in registers straight to the rows: no pass through a block in memory.
+            if (activation > Activation.Relu6)
             {
-                var value = Vector512.LoadUnsafe(ref channel, (nuint)(c * Lanes));
-                nuint at = (nuint)(c * channelStride + i);
-                if (activation <= Activation.Relu6)
-                {
-                    Epilogue.Store(value, ref r, addResidual, activation, ref o, at);
-                    continue;
-                }
-                // The other activations here too, whole vectors only (no scalar tail per row): the lanes' values are the
-                // ones Epilogue.ActivateInPlace gives.
-                if (addResidual) value += Vector512.LoadUnsafe(ref r, at);
-                ActivationMath.Apply(value, activation).StoreUnsafe(ref o, at);
+                Epilogue.ActivateInPlace(sums.Slice(0, pixels * Lanes), activation);
+                activation = Activation.None;
+            }
+            Span<int> rows = stackalloc int[Lanes];
+            for (int c = 0; c < Lanes; c++) rows[c] = c * channelStride;
+            for (int next = 0; next < transposed; next += Lanes)
+            {
+                int i = Math.Min(next, pixels - Lanes);
+                TransposeActivated(ref Unsafe.Add(ref s, i * Lanes), activation, ref Unsafe.Add(ref o, i), ref MemoryMarshal.GetReference(rows));
             }
         }
+        else
+        {
+            Span<float> block = stackalloc float[Lanes * Lanes];
+            ref float channel = ref MemoryMarshal.GetReference(block);
+            for (int next = 0; next < transposed; next += Lanes)
+            {
+                int i = Math.Min(next, pixels - Lanes);
+                Transpose(ref Unsafe.Add(ref s, i * Lanes), Lanes, ref channel);
+                for (int c = skip; c < Lanes; c++)
+                {
+                    nuint at = (nuint)(c * channelStride + i);
+                    var value = Vector512.LoadUnsafe(ref channel, (nuint)(c * Lanes));
+                    if (addResidual) value += Vector512.LoadUnsafe(ref r, at);
+                    Activate(value, activation).StoreUnsafe(ref o, at);
+                }
+            }
+        }
+        // The pixels left, one at a time: the 16 channels' sums of a pixel are one vector, the same arithmetic per lane.
+        for (int i = transposed; i < pixels; i++)
+        {
+            var value = Vector512.LoadUnsafe(ref s, (nuint)(i * Lanes));
+            if (addResidual) value += Gather(ref Unsafe.Add(ref r, i), channelStride);
+            value = Activate(value, activation);
+            for (int c = skip; c < Lanes; c++) Unsafe.Add(ref o, c * channelStride + i) = value.GetElement(c);
+        }
     }
+
+    /// <summary>
+    /// Any activation of 16 values: relu and relu6 as the stores apply them, the others with the values
+    /// <see cref="Epilogue.ActivateInPlace"/> gives (whole vectors only here, no scalar tail per row).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Activate(Vector512<float> value, Activation activation) =>
+        activation <= Activation.Relu6 ? Epilogue.Activate(value, activation) : ActivationMath.Apply(value, activation);
 
     /// <summary>target[j x 16 + i] = source[i x sourceStride + j] for i, j below 16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -370,6 +420,31 @@ internal static class DepthwiseChannelBlocks
         var r4 = Vector512.LoadUnsafe(ref source, 4 * stride); var r5 = Vector512.LoadUnsafe(ref source, 5 * stride); var r6 = Vector512.LoadUnsafe(ref source, 6 * stride); var r7 = Vector512.LoadUnsafe(ref source, 7 * stride);
         var r8 = Vector512.LoadUnsafe(ref source, 8 * stride); var r9 = Vector512.LoadUnsafe(ref source, 9 * stride); var r10 = Vector512.LoadUnsafe(ref source, 10 * stride); var r11 = Vector512.LoadUnsafe(ref source, 11 * stride);
         var r12 = Vector512.LoadUnsafe(ref source, 12 * stride); var r13 = Vector512.LoadUnsafe(ref source, 13 * stride); var r14 = Vector512.LoadUnsafe(ref source, 14 * stride); var r15 = Vector512.LoadUnsafe(ref source, 15 * stride);
+        Transpose(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, ref target, ref places);
+    }
+
+    /// <summary>
+    /// 16 consecutive rows of 16 floats from <paramref name="source"/>, each with <paramref name="activation"/> (relu,
+    /// relu6 or none), transposed to target[places[j] + i]: sums with no residual straight to the channels' rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeActivated(ref float source, Activation activation, ref float target, ref int places)
+    {
+        var r0 = Load(ref source, 0, activation); var r1 = Load(ref source, 1, activation); var r2 = Load(ref source, 2, activation); var r3 = Load(ref source, 3, activation);
+        var r4 = Load(ref source, 4, activation); var r5 = Load(ref source, 5, activation); var r6 = Load(ref source, 6, activation); var r7 = Load(ref source, 7, activation);
+        var r8 = Load(ref source, 8, activation); var r9 = Load(ref source, 9, activation); var r10 = Load(ref source, 10, activation); var r11 = Load(ref source, 11, activation);
+        var r12 = Load(ref source, 12, activation); var r13 = Load(ref source, 13, activation); var r14 = Load(ref source, 14, activation); var r15 = Load(ref source, 15, activation);
+        Transpose(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, ref target, ref places);
+
+        static Vector512<float> Load(ref float source, int row, Activation activation) => Epilogue.Activate(Vector512.LoadUnsafe(ref source, (nuint)(row * Lanes)), activation);
+    }
+
+    /// <summary>target[places[j] + i] = element j of r_i: the transpose of 16 vectors held in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6,
+        Vector512<float> r7, Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14,
+        Vector512<float> r15, ref float target, ref int places)
+    {
         // Within each 128-bit lane L: u[4g + e] holds element 4L + e of rows 4g .. 4g + 3.
         Quad(r0, r1, r2, r3, out var u0, out var u1, out var u2, out var u3);
         Quad(r4, r5, r6, r7, out var u4, out var u5, out var u6, out var u7);
