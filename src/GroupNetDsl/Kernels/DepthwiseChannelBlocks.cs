@@ -75,10 +75,11 @@ internal static class DepthwiseChannelBlocks
         // The band's padded rows: from the first output row's first tap to the last one's last; the input rows among them.
         int pitch = width + 2 * padding, top = firstRow * stride, bandRows = (lastRow - 1 - firstRow) * stride + (kernel - 1) * dilation + 1;
         int readFirst = Math.Max(0, top - padding), readLast = Math.Min(height, top + bandRows - padding), readPixels = Math.Max(0, readLast - readFirst) * width;
-        var buffer = Aligned(ThreadScratch.Get(ref t_input, bandRows * pitch * Lanes + Lanes), bandRows * pitch * Lanes);
+        // Both with room for a run's extra sums (SumsRowsWide).
+        var buffer = Aligned(ThreadScratch.Get(ref t_input, (bandRows * pitch + RunPixels + 1) * Lanes), (bandRows * pitch + RunPixels) * Lanes);
         // Zeros where no input goes (the padding); each block writes the rest.
         buffer.Clear();
-        var sums = Aligned(ThreadScratch.Get(ref t_sums, pixels * Lanes + Lanes), pixels * Lanes);
+        var sums = Aligned(ThreadScratch.Get(ref t_sums, (pixels + RunPixels + 1) * Lanes), (pixels + RunPixels) * Lanes);
         // The taps' rows and the biases' (ArrangeWeights writes 16 rows at a time, so at least 16).
         int weightRows = Math.Max(taps + 1, Lanes);
         var weights = Aligned(ThreadScratch.Get(ref t_weights, (weightRows + 1) * Lanes), weightRows * Lanes);
@@ -110,7 +111,8 @@ internal static class DepthwiseChannelBlocks
             ArrangeWeights(weight, bias, first, count, taps, weights, whole);
             if (whole && perGroup == 1 && readPixels >= Lanes) CopyInWide(input.Slice(first * inPlane + readFirst * width), inPlane, writes, buffer);
             else CopyIn(input, first, count, perGroup, inPlane, readFirst * width, writes, buffer);
-            if (wide) SumsWide(buffer, weights, reads, kernel, dilation * pitch * Lanes, dilation * Lanes, sums);
+            if (wide && stride == 1) SumsRowsWide(buffer, weights, lastRow - firstRow, outputWidth, pitch, kernel, sums);
+            else if (wide) SumsWide(buffer, weights, reads, kernel, dilation * pitch * Lanes, dilation * Lanes, sums);
             else SumsVector(buffer, weights, reads, kernel, dilation * pitch * Lanes, dilation * Lanes, sums);
             var blockOutput = output.Slice(first * channelStride);
             var blockResidual = residual.IsEmpty ? default : residual.Slice(first * channelStride);
@@ -292,6 +294,64 @@ internal static class DepthwiseChannelBlocks
                 }
             }
             a.StoreUnsafe(ref s, (nuint)(next * Lanes));
+        }
+    }
+
+    /// <summary>Output pixels of a row that <see cref="SumsRowsWide"/> takes at a time.</summary>
+    private const int RunPixels = 8;
+
+    /// <summary>
+    /// <see cref="SumsWide"/> at stride 1 (the blocks' dilation is 1): each output row in runs of up to eight pixels,
+    /// eight sums in flight, and the input vectors slide along the row (pixel x's input at tap kx + 1 is pixel x + 1's
+    /// at kx), so a filter row loads 8 + kernel - 1 of them instead of 8 per tap. Each pixel's sums are SumsWide's, the
+    /// same multiply-adds in the same order. A run of fewer than eight computes eight and stores eight: the extra
+    /// sums land on the next run's pixels, which it stores over them, or in the room past the band's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsRowsWide(ReadOnlySpan<float> buffer, ReadOnlySpan<float> weights, int rows, int outputWidth, int pitch, int kernel, Span<float> sums)
+    {
+        int taps = kernel * kernel, runs = (outputWidth + RunPixels - 1) / RunPixels;
+        // The last run of the last row reads up to its eighth pixel's last tap.
+        long lastRead = ((long)(rows - 1 + kernel - 1) * pitch + outputWidth * (runs - 1) / runs + RunPixels - 1 + kernel - 1) * Lanes + Lanes;
+        if (rows <= 0 || outputWidth + kernel - 1 > pitch || sums.Length < (rows * outputWidth + RunPixels) * Lanes || weights.Length < (taps + 1) * Lanes || lastRead > buffer.Length)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        ref float input = ref MemoryMarshal.GetReference(buffer);
+        ref float s = ref MemoryMarshal.GetReference(sums);
+        ref float weight = ref MemoryMarshal.GetReference(weights);
+        var b = Vector512.LoadUnsafe(ref weight, (nuint)(taps * Lanes));
+        nuint rowStep = (nuint)(pitch * Lanes);
+        for (int row = 0; row < rows; row++)
+        {
+            for (int run = 0; run < runs; run++)
+            {
+                int x = outputWidth * run / runs;
+                ref float at = ref Unsafe.Add(ref input, (row * pitch + x) * Lanes);
+                Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+                ref float w = ref weight;
+                for (int ky = 0; ky < kernel; ky++, at = ref Unsafe.Add(ref at, rowStep))
+                {
+                    var v0 = Vector512.LoadUnsafe(ref at); var v1 = Vector512.LoadUnsafe(ref at, Lanes); var v2 = Vector512.LoadUnsafe(ref at, 2 * Lanes);
+                    var v3 = Vector512.LoadUnsafe(ref at, 3 * Lanes); var v4 = Vector512.LoadUnsafe(ref at, 4 * Lanes); var v5 = Vector512.LoadUnsafe(ref at, 5 * Lanes);
+                    var v6 = Vector512.LoadUnsafe(ref at, 6 * Lanes); var v7 = Vector512.LoadUnsafe(ref at, 7 * Lanes);
+                    for (int kx = 0; ; kx++)
+                    {
+                        var wt = Vector512.LoadUnsafe(ref w);
+                        w = ref Unsafe.Add(ref w, Lanes);
+                        a0 = Vector512.FusedMultiplyAdd(wt, v0, a0); a1 = Vector512.FusedMultiplyAdd(wt, v1, a1);
+                        a2 = Vector512.FusedMultiplyAdd(wt, v2, a2); a3 = Vector512.FusedMultiplyAdd(wt, v3, a3);
+                        a4 = Vector512.FusedMultiplyAdd(wt, v4, a4); a5 = Vector512.FusedMultiplyAdd(wt, v5, a5);
+                        a6 = Vector512.FusedMultiplyAdd(wt, v6, a6); a7 = Vector512.FusedMultiplyAdd(wt, v7, a7);
+                        if (kx + 1 == kernel) break;
+                        v0 = v1; v1 = v2; v2 = v3; v3 = v4; v4 = v5; v5 = v6; v6 = v7;
+                        v7 = Vector512.LoadUnsafe(ref at, (nuint)((RunPixels + kx) * Lanes));
+                    }
+                }
+                ref float target = ref Unsafe.Add(ref s, (row * outputWidth + x) * Lanes);
+                a0.StoreUnsafe(ref target); a1.StoreUnsafe(ref target, Lanes); a2.StoreUnsafe(ref target, 2 * Lanes); a3.StoreUnsafe(ref target, 3 * Lanes);
+                a4.StoreUnsafe(ref target, 4 * Lanes); a5.StoreUnsafe(ref target, 5 * Lanes); a6.StoreUnsafe(ref target, 6 * Lanes); a7.StoreUnsafe(ref target, 7 * Lanes);
+            }
         }
     }
 
