@@ -75,8 +75,10 @@ internal static class DepthwiseChannelBlocks
         // The band's padded rows: from the first output row's first tap to the last one's last; the input rows among them.
         int pitch = width + 2 * padding, top = firstRow * stride, bandRows = (lastRow - 1 - firstRow) * stride + (kernel - 1) * dilation + 1;
         int readFirst = Math.Max(0, top - padding), readLast = Math.Min(height, top + bandRows - padding), readPixels = Math.Max(0, readLast - readFirst) * width;
-        // Both with room for a run's extra sums (SumsRowsWide).
-        var buffer = Aligned(ThreadScratch.Get(ref t_input, (bandRows * pitch + RunPixels + 1) * Lanes), (bandRows * pitch + RunPixels) * Lanes);
+        // Both with room for a run's extra sums (SumsRowsWide: past the band, a run's eighth pixel reads up to 2 x 8
+        // input columns further at stride 2).
+        int slack = 2 * RunPixels + kernel;
+        var buffer = Aligned(ThreadScratch.Get(ref t_input, (bandRows * pitch + slack + 1) * Lanes), (bandRows * pitch + slack) * Lanes);
         // Zeros where no input goes (the padding); each block writes the rest.
         buffer.Clear();
         var sums = Aligned(ThreadScratch.Get(ref t_sums, (pixels + RunPixels + 1) * Lanes), (pixels + RunPixels) * Lanes);
@@ -112,6 +114,7 @@ internal static class DepthwiseChannelBlocks
             if (whole && perGroup == 1 && readPixels >= Lanes) CopyInWide(input.Slice(first * inPlane + readFirst * width), inPlane, writes, buffer);
             else CopyIn(input, first, count, perGroup, inPlane, readFirst * width, writes, buffer);
             if (wide && stride == 1) SumsRowsWide(buffer, weights, lastRow - firstRow, outputWidth, pitch, kernel, sums);
+            else if (wide && stride == 2) SumsRowsStride2Wide(buffer, weights, lastRow - firstRow, outputWidth, pitch, kernel, sums);
             else if (wide) SumsWide(buffer, weights, reads, kernel, dilation * pitch * Lanes, dilation * Lanes, sums);
             else SumsVector(buffer, weights, reads, kernel, dilation * pitch * Lanes, dilation * Lanes, sums);
             var blockOutput = output.Slice(first * channelStride);
@@ -213,7 +216,7 @@ internal static class DepthwiseChannelBlocks
     /// </summary>
     private static int TransposedPixels(int pixels) => pixels % Lanes is > 0 and <= GatheredPixels ? pixels - pixels % Lanes : pixels;
 
-    private const int GatheredPixels = 4;
+    private const int GatheredPixels = 2;
 
     /// <summary>source[c x stride] for c below 16, as one vector: one pixel of 16 channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -346,6 +349,84 @@ internal static class DepthwiseChannelBlocks
                         if (kx + 1 == kernel) break;
                         v0 = v1; v1 = v2; v2 = v3; v3 = v4; v4 = v5; v5 = v6; v6 = v7;
                         v7 = Vector512.LoadUnsafe(ref at, (nuint)((RunPixels + kx) * Lanes));
+                    }
+                }
+                ref float target = ref Unsafe.Add(ref s, (row * outputWidth + x) * Lanes);
+                a0.StoreUnsafe(ref target); a1.StoreUnsafe(ref target, Lanes); a2.StoreUnsafe(ref target, 2 * Lanes); a3.StoreUnsafe(ref target, 3 * Lanes);
+                a4.StoreUnsafe(ref target, 4 * Lanes); a5.StoreUnsafe(ref target, 5 * Lanes); a6.StoreUnsafe(ref target, 6 * Lanes); a7.StoreUnsafe(ref target, 7 * Lanes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SumsRowsWide"/> at stride 2: pixel x reads input column 2x + kx, so the even taps' input vectors
+    /// slide along the row as one set and the odd taps' as another (pixel x's input at tap kx + 2 is pixel x + 1's at
+    /// kx), and a filter row loads 16 + kernel - 2 of them instead of 8 per tap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsRowsStride2Wide(ReadOnlySpan<float> buffer, ReadOnlySpan<float> weights, int rows, int outputWidth, int pitch, int kernel, Span<float> sums)
+    {
+        int taps = kernel * kernel, runs = (outputWidth + RunPixels - 1) / RunPixels;
+        // The last run of the last row reads up to its eighth pixel's last tap (and its odd set one column further).
+        long lastRead = ((long)(2 * (rows - 1) + kernel - 1) * pitch + 2 * (outputWidth * (runs - 1) / runs) + 2 * RunPixels + Math.Max(0, kernel - 2)) * Lanes + Lanes;
+        if (rows <= 0 || 2 * (outputWidth - 1) + kernel > pitch || sums.Length < (rows * outputWidth + RunPixels) * Lanes || weights.Length < (taps + 1) * Lanes || lastRead > buffer.Length)
+        {
+            throw new ArgumentException("A span is shorter than the sizes require.");
+        }
+        ref float input = ref MemoryMarshal.GetReference(buffer);
+        ref float s = ref MemoryMarshal.GetReference(sums);
+        ref float weight = ref MemoryMarshal.GetReference(weights);
+        var b = Vector512.LoadUnsafe(ref weight, (nuint)(taps * Lanes));
+        nuint rowStep = (nuint)(pitch * Lanes);
+        for (int row = 0; row < rows; row++)
+        {
+            for (int run = 0; run < runs; run++)
+            {
+                int x = outputWidth * run / runs;
+                ref float at = ref Unsafe.Add(ref input, (2 * row * pitch + 2 * x) * Lanes);
+                Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+                ref float w = ref weight;
+                for (int ky = 0; ky < kernel; ky++, at = ref Unsafe.Add(ref at, rowStep))
+                {
+                    // Even input columns 0, 2, .. 14 and odd ones 1, 3, .. 15 of the run.
+                    var e0 = Vector512.LoadUnsafe(ref at); var e1 = Vector512.LoadUnsafe(ref at, 2 * Lanes); var e2 = Vector512.LoadUnsafe(ref at, 4 * Lanes);
+                    var e3 = Vector512.LoadUnsafe(ref at, 6 * Lanes); var e4 = Vector512.LoadUnsafe(ref at, 8 * Lanes); var e5 = Vector512.LoadUnsafe(ref at, 10 * Lanes);
+                    var e6 = Vector512.LoadUnsafe(ref at, 12 * Lanes); var e7 = Vector512.LoadUnsafe(ref at, 14 * Lanes);
+                    Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
+                    if (kernel > 1)
+                    {
+                        o0 = Vector512.LoadUnsafe(ref at, Lanes); o1 = Vector512.LoadUnsafe(ref at, 3 * Lanes); o2 = Vector512.LoadUnsafe(ref at, 5 * Lanes);
+                        o3 = Vector512.LoadUnsafe(ref at, 7 * Lanes); o4 = Vector512.LoadUnsafe(ref at, 9 * Lanes); o5 = Vector512.LoadUnsafe(ref at, 11 * Lanes);
+                        o6 = Vector512.LoadUnsafe(ref at, 13 * Lanes); o7 = Vector512.LoadUnsafe(ref at, 15 * Lanes);
+                    }
+                    for (int kx = 0; kx < kernel; kx++)
+                    {
+                        var wt = Vector512.LoadUnsafe(ref w);
+                        w = ref Unsafe.Add(ref w, Lanes);
+                        if ((kx & 1) == 0)
+                        {
+                            if (kx > 0)
+                            {
+                                e0 = e1; e1 = e2; e2 = e3; e3 = e4; e4 = e5; e5 = e6; e6 = e7;
+                                e7 = Vector512.LoadUnsafe(ref at, (nuint)((2 * RunPixels - 2 + kx) * Lanes));
+                            }
+                            a0 = Vector512.FusedMultiplyAdd(wt, e0, a0); a1 = Vector512.FusedMultiplyAdd(wt, e1, a1);
+                            a2 = Vector512.FusedMultiplyAdd(wt, e2, a2); a3 = Vector512.FusedMultiplyAdd(wt, e3, a3);
+                            a4 = Vector512.FusedMultiplyAdd(wt, e4, a4); a5 = Vector512.FusedMultiplyAdd(wt, e5, a5);
+                            a6 = Vector512.FusedMultiplyAdd(wt, e6, a6); a7 = Vector512.FusedMultiplyAdd(wt, e7, a7);
+                        }
+                        else
+                        {
+                            if (kx > 1)
+                            {
+                                o0 = o1; o1 = o2; o2 = o3; o3 = o4; o4 = o5; o5 = o6; o6 = o7;
+                                o7 = Vector512.LoadUnsafe(ref at, (nuint)((2 * RunPixels - 2 + kx) * Lanes));
+                            }
+                            a0 = Vector512.FusedMultiplyAdd(wt, o0, a0); a1 = Vector512.FusedMultiplyAdd(wt, o1, a1);
+                            a2 = Vector512.FusedMultiplyAdd(wt, o2, a2); a3 = Vector512.FusedMultiplyAdd(wt, o3, a3);
+                            a4 = Vector512.FusedMultiplyAdd(wt, o4, a4); a5 = Vector512.FusedMultiplyAdd(wt, o5, a5);
+                            a6 = Vector512.FusedMultiplyAdd(wt, o6, a6); a7 = Vector512.FusedMultiplyAdd(wt, o7, a7);
+                        }
                     }
                 }
                 ref float target = ref Unsafe.Add(ref s, (row * outputWidth + x) * Lanes);

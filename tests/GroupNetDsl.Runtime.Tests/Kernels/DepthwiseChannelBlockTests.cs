@@ -36,6 +36,11 @@ public class DepthwiseChannelBlockTests
         data.Add(100, 14, 14, 3, 1, 1);
         data.Add(94, 14, 14, 3, 2, 1);
         data.Add(40, 9, 13, 7, 2, 3);
+        // Output rows of 8 to 15 pixels: two runs of up to eight, whose inputs slide along the row at stride 1 and 2.
+        data.Add(32, 20, 30, 5, 2, 2);
+        data.Add(16, 12, 29, 7, 2, 3);
+        data.Add(48, 6, 15, 5, 1, 2);
+        data.Add(17, 5, 12, 7, 1, 3);
         return data;
     }
 
