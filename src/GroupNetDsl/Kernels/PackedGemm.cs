@@ -248,10 +248,11 @@ public static class PackedGemm
         // With at least a panel of columns, the last panel ends at last, overlapping the one before it (those columns
         // get the same sums twice) instead of leaving a column tail; below a panel, Remainder pads one.
         int end = last - first >= width ? last : first;
-        // With 512-bit 8-row blocks, columns past the whole panels that fit one vector take a one-vector tile ending
-        // at last instead of a whole overlapping panel: at 7x7 (49 columns) a second panel would double the work.
+        // With 512-bit 8-row blocks, columns past the whole panels that fit one or two vectors take a one- or
+        // two-vector tile ending at last instead of a whole overlapping panel: at 7x7 (49 columns) a second panel
+        // would double the work, and a 14x14 plane's wide rows (224 columns) compute 240.
         int narrowTail = 0;
-        if (blockRows == WideBlockRows && end > first && (last - first) % width is > 0 and var tail && tail <= Vector512<float>.Count)
+        if (blockRows == WideBlockRows && end > first && (last - first) % width is > 0 and var tail && tail <= 2 * Vector512<float>.Count)
         {
             narrowTail = tail;
             end = last - tail;
@@ -306,17 +307,19 @@ public static class PackedGemm
         if (narrowTail > 0)
         {
             var starts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
-            int at = last - Vector512<float>.Count;
+            int tailWidth = narrowTail <= Vector512<float>.Count ? Vector512<float>.Count : 2 * Vector512<float>.Count;
+            int at = last - tailWidth;
             for (int block = firstBlock; block < lastBlock; block++)
             {
                 int firstRow = block * blockRows;
                 int validRows = Math.Min(blockRows, rows - firstRow);
                 // As in Tile: relu and relu6 in the stores, the other activations over the stored tile.
                 var tile = new TileTarget(firstRow, validRows, outputStride, at, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
-                Kernel8x1Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
+                if (tailWidth == Vector512<float>.Count) Kernel8x1Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
+                else Kernel8x2Wide(packedA.Slice(block * depth * blockRows), depth, b, starts, at, ref tile);
                 if (activation > Activation.Relu6)
                 {
-                    for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + at, Vector512<float>.Count), activation);
+                    for (int row = 0; row < validRows; row++) Epilogue.ActivateInPlace(c.Slice((firstRow + row) * outputStride + at, tailWidth), activation);
                 }
             }
             return;
@@ -756,6 +759,54 @@ public static class PackedGemm
         tile.StoreRow(5, c5);
         tile.StoreRow(6, c6);
         tile.StoreRow(7, c7);
+    }
+
+    /// <summary>
+    /// 8 rows x two 512-bit vectors of columns from <paramref name="first"/>, B's row k read in place at
+    /// source[starts[k] + first]: the sums of <see cref="Kernel8x3Wide"/>, element for element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x2Wide(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, ReadOnlySpan<int> starts, int first, ref TileTarget tile)
+    {
+        // Multiply checked that every row of B lies inside source, columns [first, first + 32) inside the row.
+        const int v = 16;
+        if (starts.Length < depth || a.Length < depth * WideBlockRows) throw new ArgumentException("A span is shorter than the sizes require.");
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        ref float ap = ref MemoryMarshal.GetReference(a);
+        ref float bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), first);
+        ref int rowStart = ref MemoryMarshal.GetReference(starts);
+        for (int k = 0; k < depth; k++)
+        {
+            ref float bk = ref Unsafe.Add(ref bp, Unsafe.Add(ref rowStart, k));
+            var b0 = Vector512.LoadUnsafe(ref bk);
+            var b1 = Vector512.LoadUnsafe(ref bk, v);
+            ref float ak = ref Unsafe.Add(ref ap, k * 8);
+            var w = Vector512.Create(ak);
+            c00 = Vector512.FusedMultiplyAdd(w, b0, c00); c01 = Vector512.FusedMultiplyAdd(w, b1, c01);
+            w = Vector512.Create(Unsafe.Add(ref ak, 1));
+            c10 = Vector512.FusedMultiplyAdd(w, b0, c10); c11 = Vector512.FusedMultiplyAdd(w, b1, c11);
+            w = Vector512.Create(Unsafe.Add(ref ak, 2));
+            c20 = Vector512.FusedMultiplyAdd(w, b0, c20); c21 = Vector512.FusedMultiplyAdd(w, b1, c21);
+            w = Vector512.Create(Unsafe.Add(ref ak, 3));
+            c30 = Vector512.FusedMultiplyAdd(w, b0, c30); c31 = Vector512.FusedMultiplyAdd(w, b1, c31);
+            w = Vector512.Create(Unsafe.Add(ref ak, 4));
+            c40 = Vector512.FusedMultiplyAdd(w, b0, c40); c41 = Vector512.FusedMultiplyAdd(w, b1, c41);
+            w = Vector512.Create(Unsafe.Add(ref ak, 5));
+            c50 = Vector512.FusedMultiplyAdd(w, b0, c50); c51 = Vector512.FusedMultiplyAdd(w, b1, c51);
+            w = Vector512.Create(Unsafe.Add(ref ak, 6));
+            c60 = Vector512.FusedMultiplyAdd(w, b0, c60); c61 = Vector512.FusedMultiplyAdd(w, b1, c61);
+            w = Vector512.Create(Unsafe.Add(ref ak, 7));
+            c70 = Vector512.FusedMultiplyAdd(w, b0, c70); c71 = Vector512.FusedMultiplyAdd(w, b1, c71);
+        }
+        tile.StoreRow(0, 2, c00, c01, default);
+        tile.StoreRow(1, 2, c10, c11, default);
+        tile.StoreRow(2, 2, c20, c21, default);
+        tile.StoreRow(3, 2, c30, c31, default);
+        tile.StoreRow(4, 2, c40, c41, default);
+        tile.StoreRow(5, 2, c50, c51, default);
+        tile.StoreRow(6, 2, c60, c61, default);
+        tile.StoreRow(7, 2, c70, c71, default);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -19,6 +19,9 @@ public class PackedGemmTests
     [InlineData(72, 19, 49)]    // the same through a copied panel of 49 columns (nine row blocks)
     [InlineData(40, 9, 196)]    // four panels and a one-vector tail (14x14), through copied panels
     [InlineData(13, 5, 60)]     // a tail of 12 columns, a partial row block
+    [InlineData(32, 27, 224)]   // 8-row blocks: four panels and a two-vector tail (a 14x14 plane's wide rows), in place
+    [InlineData(72, 11, 68)]    // a panel and a two-vector tail of 20 columns, through a copied panel
+    [InlineData(20, 9, 113)]    // two panels and a two-vector tail of 17 columns, a partial row block
     [InlineData(240, 960, 1)]   // column by column (squeeze-and-excitation at 1x1): 8-row blocks, whole strides
     [InlineData(16, 13, 2)]     // column by column: a stride and a tail of the spread weights
     [InlineData(30, 120, 1)]    // column by column, 6-row blocks
@@ -62,6 +65,8 @@ public class PackedGemmTests
     [InlineData(32, 15, 97)]    // 8-row blocks with 512-bit vectors: two panels and a tail of one column
     [InlineData(200, 21, 49)]   // a panel and one more column in its tiles, through a copied panel
     [InlineData(40, 9, 147)]    // three panels and a tail of three columns
+    [InlineData(32, 27, 224)]   // four panels and a two-vector tail
+    [InlineData(88, 9, 113)]    // two panels and a two-vector tail of 17 columns, through copied panels
     public void ColumnsGetTheSameBitsWhateverTileComputesThem(int rows, int depth, int columns)
     {
         // The first columns of a wider product (whole panels) against the product of only those columns (its last
@@ -89,6 +94,7 @@ public class PackedGemmTests
     [InlineData(136, 17, 196)]  // four panels and a one-vector tail (14x14)
     [InlineData(72, 9, 97)]     // two panels and a tail of one column
     [InlineData(64, 11, 63)]    // one panel and a tail of 15 columns
+    [InlineData(64, 13, 224)]   // four panels and a two-vector tail (a 14x14 plane's wide rows)
     [InlineData(80, 7, 251)]    // five panels and a tail
     [InlineData(44, 13, 55)]    // a partial last block
     public void ProductsReadInPlaceMatchPlainLoopsWithTheSameBitsOnAnyThreads(int rows, int depth, int columns)
