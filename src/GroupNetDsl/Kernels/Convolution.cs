@@ -185,6 +185,10 @@ public static class Convolution
         Check(shape, plan, input, packedWeight, bias, residual, output);
         bool shared = plan.Split switch
         {
+            // A plain 1x1 conv's threads take runs of whole panels of pixels, not of image rows: a share of 3 or 4 rows
+            // of a 28x28 plane (84 or 112 pixels) left each thread a column tail of its own. The fused pool sums whole rows.
+            ThreadSplit.RowBands when plan.Variant == ConvolutionVariant.PointwiseProduct && rowSums.IsEmpty =>
+                ConvolutionWork.TryRun<PixelWork>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),
             ThreadSplit.RowBands => ConvolutionWork.TryRun<BandWork>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),
             ThreadSplit.WholeGroups => ConvolutionWork.TryRun<Work>(team, shape, plan, input, packedWeight, bias, residual, activation, output, rowSums),
             _ => false,
@@ -221,19 +225,15 @@ public static class Convolution
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * outPlane, rows * outPlane);
         var groupOutput = output.Slice(g * rows * outPlane, rows * outPlane);
 
-        var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
         if (plan.Variant == ConvolutionVariant.PointwiseProduct)
         {
-            // A plain 1x1 conv: B is the input itself, row k a channel, read from the band's first pixel.
-            for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
             int at = firstRow * shape.OutputWidth;
-            PackedGemm.Multiply(a, rows, depth, groupInput.Slice(at), rowStarts, (lastRow - firstRow) * shape.OutputWidth, groupBias,
-                groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation, groupOutput.Slice(at), outPlane, team,
-                splitRows: plan.Split == ThreadSplit.OutputChannels);
+            Pixels(shape, plan, g, at, lastRow * shape.OutputWidth, input, packedWeight, bias, residual, activation, output, team);
             FusedPool.SumRows(shape, g * rows, rows, firstRow, lastRow, groupOutput.Slice(at), outPlane, rowSums);
             return;
         }
 
+        var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
         int stride = shape.Stride, taps = shape.Kernel * shape.Kernel;
         int pitch = KernelLayout.PlanePitch(shape), planeRows = KernelLayout.PlaneRows(shape);
         // Planes sit a little more than their size apart: at sizes like 32x32 they would otherwise be a power of two
@@ -284,6 +284,26 @@ public static class Convolution
     }
 
     /// <summary>
+    /// Pixels [first, last) of one group of a plain 1x1 conv: B is the input itself, row k a channel, read from the
+    /// first pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Pixels(in ConvolutionShape shape, in ConvolutionPlan plan, int g, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+    {
+        // A team larger than the pixels leaves some threads none.
+        if (first >= last) return;
+        int inPlane = shape.Height * shape.Width, plane = shape.OutputHeight * shape.OutputWidth;
+        int rows = shape.OutPerGroup, depth = shape.Depth, packed = PackedGemm.PackedLength(1, rows, depth);
+        var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
+        for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
+        var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * plane, rows * plane);
+        PackedGemm.Multiply(packedWeight.Slice(g * packed, packed), rows, depth, input.Slice(g * depth * inPlane + first, depth * inPlane - first), rowStarts, last - first,
+            bias.IsEmpty ? default : bias.Slice(g * rows, rows), groupResidual.IsEmpty ? default : groupResidual.Slice(first), activation,
+            output.Slice(g * rows * plane + first, rows * plane - first), plane, team, splitRows: plan.Split == ThreadSplit.OutputChannels);
+    }
+
+    /// <summary>
     /// Takes <paramref name="count"/> output rows of each of <paramref name="rows"/> channels out of a band's wide
     /// columns (row r's output row y at r x count x pitch + y x pitch), adding the residual and applying the
     /// activation on the way, into the output at <paramref name="at"/> of each channel plane.
@@ -331,6 +351,23 @@ public static class Convolution
                 Group(Shape, Plan, g, 0, Shape.OutputHeight, Input, Weight, Bias, Residual, Activation, Output, RowSums, null);
             }
         }
+    }
+}
+
+/// <summary>
+/// Each thread's run of a plain 1x1 conv's pixels, in every group: whole panels of the product's columns, the last
+/// share taking what is left (see <see cref="PackedGemm.PanelColumns"/>).
+/// </summary>
+internal sealed class PixelWork : ConvolutionWork
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Execute(int part, int parts)
+    {
+        int pixels = Shape.OutputHeight * Shape.OutputWidth, width = PackedGemm.PanelColumns(Shape.OutPerGroup);
+        int units = (pixels + width - 1) / width;
+        int first = Math.Min(pixels, units * part / parts * width);
+        int last = part == parts - 1 ? pixels : Math.Min(pixels, units * (part + 1) / parts * width);
+        for (int g = 0; g < Shape.Groups; g++) Convolution.Pixels(Shape, Plan, g, first, last, Input, Weight, Bias, Residual, Activation, Output, null);
     }
 }
 

@@ -75,7 +75,10 @@ enum ThreadSplit
     /// <summary>The calling thread does it all.</summary>
     None,
 
-    /// <summary>Each thread takes an even share of the output rows, of every group or channel.</summary>
+    /// <summary>
+    /// Each thread takes an even share of the output rows, of every group or channel (a plain 1x1 conv: of the pixels,
+    /// in whole column panels of its product).
+    /// </summary>
     RowBands,
 
     /// <summary>Each thread takes whole groups.</summary>

@@ -45,6 +45,14 @@ public static class PackedGemm
     // Vectors of columns per tile for each block height: 12 accumulators either way (24 for the wide block).
     private static int PanelWidth(int blockRows) => (blockRows == DefaultBlockRows ? 2 : 3) * VectorWidth;
 
+    /// <summary>
+    /// Columns of one panel (a tile's width) in a product of <paramref name="rows"/> rows: shares of columns that start on
+    /// a multiple of it leave no column tail except in the last share.
+    /// </summary>
+    /// <param name="rows">Rows of A.</param>
+    /// <returns>The panel width in columns.</returns>
+    public static int PanelColumns(int rows) => PanelWidth(BlockRows(rows));
+
     private static int VectorWidth => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
 
     // One B panel per thread, grown to the largest depth seen: after the first call nothing is allocated.

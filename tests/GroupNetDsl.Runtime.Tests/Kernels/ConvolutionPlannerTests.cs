@@ -66,6 +66,11 @@ public class ConvolutionPlannerTests
         // channels when there are more channels than pixels or the planes' rows are not whole 64-byte lines (196 floats),
         // else column panels (16x16: 256 floats).
         { 64, 32, 32, 128, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        // Bands of rows taken as runs of whole panels of pixels: shares that end inside an image row, and a last share
+        // with a column tail (28 x 28 = 784 = 16 panels of 48 and 16; 30 x 30 with 6-row blocks, panels of 32 with AVX-512).
+        { 512, 28, 28, 256, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        { 64, 56, 56, 256, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
+        { 60, 30, 30, 36, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         { 960, 7, 7, 320, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 64, 14, 14, 1024, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 256, 14, 14, 196, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
