@@ -51,6 +51,21 @@ internal static class PhasePlanes
     }
 
     /// <summary>
+    /// <see cref="FillPlanes(ReadOnlySpan{float}, in ConvolutionShape, ReadOnlySpan{int}, int, int, Span{float}, int)"/> for
+    /// channels [firstChannel, lastChannel) of a group's input (its channels a plane apart), each channel's planes
+    /// after the last one's.
+    /// </summary>
+    internal static void FillPlanes(ReadOnlySpan<float> input, in ConvolutionShape shape, ReadOnlySpan<int> offsets, int firstRow, int lastRow, Span<float> planes, int planeLength,
+        int firstChannel, int lastChannel)
+    {
+        int inPlane = shape.Height * shape.Width, phases = offsets.Length * offsets.Length;
+        for (int channel = firstChannel; channel < lastChannel; channel++)
+        {
+            FillPlanes(input.Slice(channel * inPlane, inPlane), shape, offsets, firstRow, lastRow, planes.Slice(channel * phases * planeLength, phases * planeLength), planeLength);
+        }
+    }
+
+    /// <summary>
     /// Writes rows [firstRow, lastRow) of every phase plane of one channel that some tap reads, numbered as
     /// <see cref="Phases"/> numbers them from the same <paramref name="offsets"/>, the planes planeLength apart.
     /// </summary>

@@ -86,6 +86,8 @@ public class ConvolutionPlannerTests
         { 168, 1, 1, 672, 1, 1, 0, 1, Pointwise, ThreadSplit.None, 0 },
         { 240, 1, 1, 960, 1, 1, 0, 1, Pointwise, ThreadSplit.OutputChannels, 0 },
         { 1024, 14, 14, 2048, 1, 2, 0, 1, Planes, ThreadSplit.OutputChannels, 7 },
+        // Planes of 384 x 14 x 14 floats (past 64 K): the team fills them, each thread a run of channels, then splits the product.
+        { 1536, 28, 28, 256, 1, 2, 0, 1, Planes, ThreadSplit.OutputChannels, 14 },
         // Four rows of 128: bands of 2 rows x 128 = 256 pixels; a team of 6 leaves some threads no rows.
         { 32, 4, 128, 64, 1, 1, 0, 1, Pointwise, ThreadSplit.RowBands, 0 },
         // A strided 1x1: the planes' rows are the output's rows (pitch (64 + 1) / 2 = 32); 16 rows make 512 columns.
@@ -205,6 +207,34 @@ public class ConvolutionPlannerTests
             }
             first ??= actual;
             Assert.Equal(first, actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(1536, 28, 28, 256, 1, 2, 0, ThreadSplit.OutputChannels)]   // a strided 1x1 conv: 384 x 14 x 14 floats of planes
+    [InlineData(1536, 14, 14, 256, 1, 1, 0, ThreadSplit.OutputChannels)]   // a plain 1x1 conv fills no planes
+    public void A_team_fills_the_planes_of_a_product_it_splits_from_each_call_s_own_input(int inChannels, int height, int width, int outChannels, int kernel,
+        int stride, int padding, ThreadSplit split)
+    {
+        var shape = Smaller(Shape(inChannels, height, width, outChannels, kernel, stride, padding, 1));
+        var plan = ConvolutionPlanner.Plan(shape);
+        Assert.Equal(split, plan.Split);
+        var random = new Random(shape.GetHashCode());
+        float[] weight = Values(random, shape.OutChannels * shape.InPerGroup * shape.Kernel * shape.Kernel), bias = Values(random, shape.OutChannels);
+        var packed = PackedGemm.Pack(weight, shape.Groups, shape.OutPerGroup, shape.Depth);
+        int outputLength = shape.OutChannels * shape.OutputHeight * shape.OutputWidth;
+        foreach (int threads in new[] { 2, 3, 2 })
+        {
+            // A new input every call: planes that an earlier call left in a thread's buffers must not stand in for these.
+            float[] input = Values(random, shape.InChannels * shape.Height * shape.Width);
+            double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, null, Activation.Relu);
+            using var team = new WorkerTeam(threads);
+            var actual = new float[outputLength];
+            Convolution.Convolve(shape, plan, input, packed, bias, default, Activation.Relu, actual, team);
+            for (int at = 0; at < expected.Length; at++)
+            {
+                Assert.True(Math.Abs(expected[at] - actual[at]) <= 1e-4 * Math.Max(1, Math.Abs(expected[at])), $"out[{at}]: {actual[at]} vs {expected[at]} ({plan}, {threads} threads)");
+            }
         }
     }
 
