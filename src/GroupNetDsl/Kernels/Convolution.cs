@@ -160,7 +160,7 @@ public static class Convolution
         if (shape.OutChannels < pixels)
         {
             var scaledWeight = ThreadScratch.Get(ref t_scaled, packedLength);
-            PackedGemm.ScaleDepth(packedWeight, shape.OutChannels, shape.InChannels, scales, scaledWeight);
+            PackedGemm.ScaleDepth(packedWeight, shape.OutChannels, shape.InChannels, scales, scaledWeight, team);
             Run(shape, plan, input, scaledWeight, bias, residual, activation, output, default, team);
             return;
         }

@@ -50,6 +50,31 @@ public class ScaledInputTests
     }
 
     [Fact]
+    public void A_team_scales_the_weights_with_each_call_s_own_scales()
+    {
+        // 672 x 112 weights (past 64 K) and 112 < 196 pixels: the scales go into the weights, which the team scales.
+        var shape = new ConvolutionShape(672, 14, 14, 112, 14, 14, 1, 1, 0, 1, 1);
+        var plan = ConvolutionPlanner.PlanProduct(shape);
+        var random = new Random(5);
+        float[] input = Values(random, 672 * 196), weight = Values(random, 112 * 672), bias = Values(random, 112);
+        var packed = PackedGemm.Pack(weight, 1, 112, 672);
+        foreach (int threads in new[] { 2, 3, 2 })
+        {
+            // New scales every call: weights an earlier call left scaled in a thread's buffer must not stand in for these.
+            float[] scales = Values(random, 672);
+            var scaled = NaiveReference.Multiply(Tensor.FromFloats(scales, 1, 672, 1, 1), Tensor.FromFloats(input, 1, 672, 14, 14));
+            double[] expected = ExpectedConvolution.Of(shape, scaled, weight, bias, null, Activation.None).Data;
+            using var team = new WorkerTeam(threads);
+            var actual = new float[112 * 196];
+            Convolution.ConvolveScaledInput(shape, plan, input, scales, packed, bias, default, Activation.None, actual, team);
+            for (int i = 0; i < actual.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"output {i} = {actual[i]}, expected {expected[i]} ({threads} threads)");
+            }
+        }
+    }
+
+    [Fact]
     public void Scaling_the_packed_weights_is_packing_the_scaled_weights()
     {
         var random = new Random(3);
