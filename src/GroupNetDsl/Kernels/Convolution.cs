@@ -364,9 +364,10 @@ internal sealed class PixelWork : ConvolutionWork
     public override void Execute(int part, int parts)
     {
         int pixels = Shape.OutputHeight * Shape.OutputWidth, width = PackedGemm.PanelColumns(Shape.OutPerGroup);
-        int units = (pixels + width - 1) / width;
-        int first = Math.Min(pixels, units * part / parts * width);
-        int last = part == parts - 1 ? pixels : Math.Min(pixels, units * (part + 1) / parts * width);
+        // In 64 bits: units times a part number can pass 2^31 with many threads on a large plane.
+        long units = (pixels + width - 1) / width;
+        int first = (int)Math.Min(pixels, units * part / parts * width);
+        int last = part == parts - 1 ? pixels : (int)Math.Min(pixels, units * (part + 1) / parts * width);
         for (int g = 0; g < Shape.Groups; g++) Convolution.Pixels(Shape, Plan, g, first, last, Input, Weight, Bias, Residual, Activation, Output, null);
     }
 }
@@ -421,7 +422,7 @@ internal sealed unsafe class PlaneFillWork : TeamWork
     {
         int channels = _shape.InPerGroup;
         PhasePlanes.FillPlanes(new ReadOnlySpan<float>(_input, _inputLength), _shape, new ReadOnlySpan<int>(_offsets, 0, _offsetCount), _firstRow, _lastRow,
-            new Span<float>(_planes, _planesLength), _planeLength, channels * part / parts, channels * (part + 1) / parts);
+            new Span<float>(_planes, _planesLength), _planeLength, (int)((long)channels * part / parts), (int)((long)channels * (part + 1) / parts));
     }
 }
 

@@ -568,7 +568,7 @@ public static class PackedGemm
 
         public override void Execute(int part, int parts)
         {
-            int first = _blocks * part / parts, last = _blocks * (part + 1) / parts;
+            int first = (int)((long)_blocks * part / parts), last = (int)((long)_blocks * (part + 1) / parts);
             if (first < last)
             {
                 ScaleBlocks(new ReadOnlySpan<float>(_a, _aLength), _rows, _depth, new ReadOnlySpan<float>(_scales, _scalesLength), new Span<float>(_target, _targetLength), first, last);
