@@ -285,7 +285,8 @@ public static class Convolution
 
     /// <summary>
     /// Pixels [first, last) of one group of a plain 1x1 conv: B is the input itself, row k a channel, read from the
-    /// first pixel.
+    /// first pixel. Channels a plane apart are read in place unless the plane is a power of two (see
+    /// the readRowsInPlace of <see cref="PackedGemm"/>.Multiply).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pixels(in ConvolutionShape shape, in ConvolutionPlan plan, int g, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight,
@@ -300,7 +301,8 @@ public static class Convolution
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * plane, rows * plane);
         PackedGemm.Multiply(packedWeight.Slice(g * packed, packed), rows, depth, input.Slice(g * depth * inPlane + first, depth * inPlane - first), rowStarts, last - first,
             bias.IsEmpty ? default : bias.Slice(g * rows, rows), groupResidual.IsEmpty ? default : groupResidual.Slice(first), activation,
-            output.Slice(g * rows * plane + first, rows * plane - first), plane, team, splitRows: plan.Split == ThreadSplit.OutputChannels);
+            output.Slice(g * rows * plane + first, rows * plane - first), plane, team, readRowsInPlace: (inPlane & (inPlane - 1)) != 0,
+            splitRows: plan.Split == ThreadSplit.OutputChannels);
     }
 
     /// <summary>

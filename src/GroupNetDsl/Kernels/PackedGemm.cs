@@ -72,6 +72,13 @@ public static class PackedGemm
     // Row blocks from which copying B's panel first pays: below it, tiles read B's rows where they are.
     private const int GatherBlocks = 4;
 
+    // B's rows that may be read in place (not a power of two apart) are still copied into panels when the panel is
+    // larger than the L1 cache (depth 512: 96 KB) and at least this many row blocks read it, over two or more panels.
+    // Measured on one thread, gathered / in place: 512 x 512 x 784 0.95, 1024 x 512 x 196 0.96-0.99 (the copy wins);
+    // 40 x 240 x 784 1.20, 80 x 480 x 196 1.09-1.11, 128 x 256 x 3,136 1.08-1.10, 1024 x 2048 x 49 (one panel) 1.03-1.04.
+    private const int DeepGatherBlocks = 32;
+    private const int DeepGatherDepth = 512;
+
     /// <summary>Floats that <see cref="Pack"/> produces for the given sizes.</summary>
     /// <param name="groups">Independent groups.</param>
     /// <param name="rows">Rows (output channels) per group.</param>
@@ -212,7 +219,8 @@ public static class PackedGemm
     /// <param name="readRowsInPlace">
     /// True when B's rows may be read where they are by every row block: their starts are not a power of two
     /// apart (rows that are evict each other from the L1 cache, so by default panels of B are copied first once
-    /// four or more row blocks read them).
+    /// four or more row blocks read them). Even then a panel deeper than the L1 cache holds is copied when 32 or
+    /// more row blocks read it.
     /// </param>
     /// <param name="splitRows">
     /// True to split the team's work by row blocks (output channels) instead of columns: each thread then reads only
@@ -305,11 +313,12 @@ public static class PackedGemm
         // One column past the whole panels rides in the last panel's tiles (TileAndColumn): as a pass of its own it
         // read all the weights again, 11% of a 7x7 (49-column) product's time for 2% of its sums.
         bool columnInPanel = narrowTail == 1;
-        if (end - n >= width && blocks >= GatherBlocks && !readRowsInPlace)
+        if (end - n >= width && blocks >= GatherBlocks && (!readRowsInPlace || (blocks >= DeepGatherBlocks && depth >= DeepGatherDepth && end - n >= 2 * width)))
         {
             // Copy each panel of B (depth x width) into a contiguous buffer first when enough row blocks reuse it:
             // read in place, its rows lie far apart (an image row or a plane apart) and, at power-of-two sizes,
-            // evict each other from the L1 cache.
+            // evict each other from the L1 cache. Rows that may be read in place are copied only for a panel larger
+            // than the L1 cache that many blocks read again (see DeepGatherBlocks).
             var panel = ThreadScratch.Get(ref t_panel, depth * (columnInPanel ? width + 1 : width));
             var panelStarts = Starts(ref t_panelStarts, depth, width);
             for (; n < end; n += width)

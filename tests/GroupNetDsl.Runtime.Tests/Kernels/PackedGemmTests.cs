@@ -97,6 +97,7 @@ public class PackedGemmTests
     [InlineData(64, 13, 224)]   // four panels and a two-vector tail (a 14x14 plane's wide rows)
     [InlineData(80, 7, 251)]    // five panels and a tail
     [InlineData(44, 13, 55)]    // a partial last block
+    [InlineData(256, 512, 100)] // 32 blocks over a panel deeper than L1: copied, though its rows may be read in place (split by rows: read in place)
     public void ProductsReadInPlaceMatchPlainLoopsWithTheSameBitsOnAnyThreads(int rows, int depth, int columns)
     {
         // Read in place, with panels and a narrow column tail (7x7, 14x14) or a wider remainder:
