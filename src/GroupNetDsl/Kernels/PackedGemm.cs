@@ -321,14 +321,27 @@ public static class PackedGemm
             // than the L1 cache that many blocks read again (see DeepGatherBlocks).
             var panel = ThreadScratch.Get(ref t_panel, depth * (columnInPanel ? width + 1 : width));
             var panelStarts = Starts(ref t_panelStarts, depth, width);
+            var inPlaceStarts = rowStarts.IsEmpty ? Starts(ref t_rowMajorStarts, depth, columns) : rowStarts;
             for (; n < end; n += width)
             {
                 int at = Math.Min(n, last - width);
                 bool withColumn = columnInPanel && n + width == end;
                 int pitch = withColumn ? width + 1 : width;
-                GatherPanel(b, rowStarts, columns, depth, at, pitch, pitch, panel);
                 var starts = withColumn ? Starts(ref t_columnPanelStarts, depth, pitch) : panelStarts;
-                for (int block = firstBlock; block < lastBlock; block++)
+                int block = firstBlock;
+                if (blockRows == WideBlockRows && !withColumn)
+                {
+                    // The first block's tile reads B's rows in place and stores them into the panel as it goes: one
+                    // pass over B instead of a copy and then a read.
+                    TileStoringPanel(packedA.Slice(block * depth * blockRows), depth, b, inPlaceStarts, at, block * blockRows, Math.Min(blockRows, rows - block * blockRows),
+                        outputStride, bias, residual, activation, c, panel);
+                    block++;
+                }
+                else
+                {
+                    GatherPanel(b, rowStarts, columns, depth, at, pitch, pitch, panel);
+                }
+                for (; block < lastBlock; block++)
                 {
                     int firstRow = block * blockRows;
                     if (withColumn) TileAndColumn(packedA.Slice(block * depth * blockRows), depth, panel, starts, 0, firstRow, Math.Min(blockRows, rows - firstRow), outputStride, at, bias, residual, activation, c);
@@ -695,10 +708,29 @@ public static class PackedGemm
         FinishColumn(column.Slice(0, validRows), firstRow, n + width, bias, residual, activation, c, outputStride);
     }
 
-    // Kernel8x3Wide's two forms: without and with the one more column of TileAndColumn (the JIT compiles each apart).
+    /// <summary>
+    /// <see cref="Tile"/> of an 8-row block (512-bit vectors) that also stores the panel of B it reads, row k at k x
+    /// the panel width of <paramref name="panel"/>, for the blocks after it to read there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileStoringPanel(ReadOnlySpan<float> a, int depth, ReadOnlySpan<float> source, ReadOnlySpan<int> starts, int n, int firstRow, int validRows, int outputStride,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, Span<float> panel)
+    {
+        // Callers pass starts whose rows hold the panel inside source; A holds depth x 8 weights.
+        int width = PanelWidth(WideBlockRows);
+        if (starts.Length < depth || a.Length < depth * WideBlockRows || panel.Length < depth * width) throw new ArgumentException("A span is shorter than the sizes require.");
+        var tile = new TileTarget(firstRow, validRows, outputStride, n, bias, residual, activation > Activation.Relu6 ? Activation.None : activation, c);
+        Kernel8x3Wide<StorePanel>(a, depth, ref Unsafe.Add(ref MemoryMarshal.GetReference(source), n), ref MemoryMarshal.GetReference(starts), ref tile, ref MemoryMarshal.GetReference(panel));
+        if (activation > Activation.Relu6) Epilogue.ActivateRowsInPlace(c, firstRow * outputStride + n, validRows, outputStride, width, activation);
+    }
+
+    // Kernel8x3Wide's three forms: as it is, with the one more column of TileAndColumn, and storing the panel it reads
+    // (TileStoringPanel). The JIT compiles each apart.
     private struct NoColumn;
 
     private struct OneColumn;
+
+    private struct StorePanel;
 
     /// <summary>Where a tile's sums go, and what the epilogue adds on the way.</summary>
     private readonly ref struct TileTarget(int firstRow, int validRows, int outputStride, int n,
@@ -762,7 +794,8 @@ public static class PackedGemm
         where TColumn : struct
     {
         const int v = 16;
-        // With OneColumn, the sums of the 8 rows at column 3 x 16 (as ColumnByColumn takes them), stored to column.
+        // With OneColumn, the sums of the 8 rows at column 3 x 16 (as ColumnByColumn takes them), stored to column; with
+        // StorePanel, B's rows stored to column, the panel, 3 x 16 apart.
         Vector256<float> extra = default;
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
@@ -796,6 +829,13 @@ public static class PackedGemm
             w = Vector512.Create(Unsafe.Add(ref ak, 7));
             c70 = Vector512.FusedMultiplyAdd(w, b0, c70); c71 = Vector512.FusedMultiplyAdd(w, b1, c71); c72 = Vector512.FusedMultiplyAdd(w, b2, c72);
             if (typeof(TColumn) == typeof(OneColumn)) extra = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ak), Vector256.Create(Unsafe.Add(ref bk, 3 * v)), extra);
+            if (typeof(TColumn) == typeof(StorePanel))
+            {
+                ref float to = ref Unsafe.Add(ref column, k * 3 * v);
+                b0.StoreUnsafe(ref to);
+                b1.StoreUnsafe(ref to, v);
+                b2.StoreUnsafe(ref to, 2 * v);
+            }
         }
         if (typeof(TColumn) == typeof(OneColumn)) extra.StoreUnsafe(ref column);
         tile.StoreRow(0, 3, c00, c01, c02);
