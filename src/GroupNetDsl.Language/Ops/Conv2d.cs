@@ -286,7 +286,7 @@ public sealed class Conv2d : OpDescriptor
     {
         var shape = ShapeOf(conv, input, output);
         bool depthwise = KernelLayout.RunsOnDepthwiseKernel(conv.InChannelsPerGroup);
-        var plan = depthwise ? ConvolutionPlanner.PlanDepthwise(shape) : ConvolutionPlanner.PlanProduct(shape);
+        var plan = depthwise ? ConvolutionPlanner.PlanDepthwise(shape) : ConvolutionPlanner.PlanProduct(shape, pool);
         int depth = conv.InChannelsPerGroup * conv.KernelSize * conv.KernelSize;
         var w = new SourceWriter();
         ShapeAndPlan(w, name, shape, plan);

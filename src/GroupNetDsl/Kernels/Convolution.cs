@@ -169,12 +169,12 @@ public static class Convolution
         Run(shape, plan, scaledInput, packedWeight, bias, residual, activation, output, default, team);
     }
 
-    /// <summary>Throws unless the shape is a convolution, the plan its plan and the spans as long as they must be.</summary>
+    /// <summary>Throws unless the shape is a convolution, the plan its plan (with a fused pool or not) and the spans as long as they must be.</summary>
     private static void Check(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Span<float> output)
+        ReadOnlySpan<float> residual, Span<float> output, bool pooled = false)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
-        ConvolutionPlanner.CheckProduct(shape, plan);
+        ConvolutionPlanner.CheckProduct(shape, plan, pooled);
         ConvolutionWork.CheckLengths(shape, input, packedWeight, PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth), bias, residual, output);
     }
 
@@ -182,7 +182,7 @@ public static class Convolution
     private static void Run(in ConvolutionShape shape, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, Activation activation, Span<float> output, Span<float> rowSums, WorkerTeam? team)
     {
-        Check(shape, plan, input, packedWeight, bias, residual, output);
+        Check(shape, plan, input, packedWeight, bias, residual, output, pooled: !rowSums.IsEmpty);
         bool shared = plan.Split switch
         {
             // A plain 1x1 conv's threads take runs of whole panels of pixels, not of image rows: a share of 3 or 4 rows
@@ -227,9 +227,8 @@ public static class Convolution
 
         if (plan.Variant == ConvolutionVariant.PointwiseProduct)
         {
-            int at = firstRow * shape.OutputWidth;
-            Pixels(shape, plan, g, at, lastRow * shape.OutputWidth, input, packedWeight, bias, residual, activation, output, team);
-            FusedPool.SumRows(shape, g * rows, rows, firstRow, lastRow, groupOutput.Slice(at), outPlane, rowSums);
+            Pixels(shape, plan, g, firstRow * shape.OutputWidth, lastRow * shape.OutputWidth, input, packedWeight, bias, residual, activation, output, team,
+                GroupRowSums(shape, g, firstRow, rowSums));
             return;
         }
 
@@ -269,9 +268,17 @@ public static class Convolution
             {
                 // No dropped columns (a strided 1x1 conv): the product writes the output, epilogue and all.
                 int at = oy * shape.OutputWidth;
-                PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, groupResidual.IsEmpty ? default : groupResidual.Slice(at), activation,
-                    groupOutput.Slice(at), outPlane, team, readRowsInPlace: true, splitRows: plan.Split == ThreadSplit.OutputChannels);
-                FusedPool.SumRows(shape, g * rows, rows, oy, oy + count, groupOutput.Slice(at), outPlane, rowSums);
+                var bandResidual = groupResidual.IsEmpty ? default : groupResidual.Slice(at);
+                if (rowSums.IsEmpty)
+                {
+                    PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, bandResidual, activation, groupOutput.Slice(at), outPlane, team,
+                        readRowsInPlace: true, splitRows: plan.Split == ThreadSplit.OutputChannels);
+                }
+                else
+                {
+                    PackedGemm.MultiplyAndSumRows(a, rows, depth, bandB, rowStarts, columns, groupBias, bandResidual, activation, groupOutput.Slice(at), outPlane, team,
+                        readRowsInPlace: true, GroupRowSums(shape, g, oy, rowSums), shape.OutputWidth, shape.OutputHeight);
+                }
                 continue;
             }
             int wideLength = rows * columns;
@@ -290,7 +297,7 @@ public static class Convolution
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pixels(in ConvolutionShape shape, in ConvolutionPlan plan, int g, int first, int last, ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeight,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team, Span<float> rowSums = default)
     {
         // A team larger than the pixels leaves some threads none.
         if (first >= last) return;
@@ -299,11 +306,28 @@ public static class Convolution
         var rowStarts = ThreadScratch.Get(ref t_rowStarts, depth);
         for (int k = 0; k < depth; k++) rowStarts[k] = k * inPlane;
         var groupResidual = residual.IsEmpty ? default : residual.Slice(g * rows * plane, rows * plane);
-        PackedGemm.Multiply(packedWeight.Slice(g * packed, packed), rows, depth, input.Slice(g * depth * inPlane + first, depth * inPlane - first), rowStarts, last - first,
-            bias.IsEmpty ? default : bias.Slice(g * rows, rows), groupResidual.IsEmpty ? default : groupResidual.Slice(first), activation,
-            output.Slice(g * rows * plane + first, rows * plane - first), plane, team, readRowsInPlace: (inPlane & (inPlane - 1)) != 0,
-            splitRows: plan.Split == ThreadSplit.OutputChannels);
+        var a = packedWeight.Slice(g * packed, packed);
+        var b = input.Slice(g * depth * inPlane + first, depth * inPlane - first);
+        var groupBias = bias.IsEmpty ? default : bias.Slice(g * rows, rows);
+        var pixelResidual = groupResidual.IsEmpty ? default : groupResidual.Slice(first);
+        var pixelOutput = output.Slice(g * rows * plane + first, rows * plane - first);
+        bool inPlace = (inPlane & (inPlane - 1)) != 0;
+        if (rowSums.IsEmpty)
+        {
+            PackedGemm.Multiply(a, rows, depth, b, rowStarts, last - first, groupBias, pixelResidual, activation, pixelOutput, plane, team, readRowsInPlace: inPlace,
+                splitRows: plan.Split == ThreadSplit.OutputChannels);
+        }
+        else
+        {
+            // A fused pool: whole rows, each summed by the thread that wrote it.
+            PackedGemm.MultiplyAndSumRows(a, rows, depth, b, rowStarts, last - first, groupBias, pixelResidual, activation, pixelOutput, plane, team, inPlace,
+                rowSums, shape.OutputWidth, shape.OutputHeight);
+        }
     }
+
+    /// <summary>Group g's row sums from output row firstRow of its first channel (channel c's at c x output height), or empty.</summary>
+    private static Span<float> GroupRowSums(in ConvolutionShape shape, int g, int firstRow, Span<float> rowSums) =>
+        rowSums.IsEmpty ? default : rowSums.Slice((g * shape.OutPerGroup * shape.OutputHeight) + firstRow);
 
     /// <summary>
     /// Takes <paramref name="count"/> output rows of each of <paramref name="rows"/> channels out of a band's wide

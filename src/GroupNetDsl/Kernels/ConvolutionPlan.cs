@@ -91,9 +91,9 @@ enum ThreadSplit
     ColumnPanels,
 
     /// <summary>
-    /// One group with fewer output pixels than output channels, or planes that are not whole cache lines: each thread
-    /// takes a run of the product's row blocks (output channels), so that it reads only its share of the weights and
-    /// writes whole channels.
+    /// One group with fewer output pixels than output channels, planes that are not whole cache lines, or a fused pool:
+    /// each thread takes a run of the product's row blocks (output channels), so that it reads only its share of the
+    /// weights, writes whole channels and (with a pool) sums their rows itself.
     /// </summary>
     OutputChannels,
 
@@ -229,20 +229,23 @@ static class ConvolutionPlanner
 
     /// <summary>The plan for a convolution run as one packed product per group by <c>Convolution</c>.</summary>
     /// <param name="shape">The convolution's sizes.</param>
+    /// <param name="pooled">True when a global average pool is fused in (<c>Convolution.ConvolveAndPool</c>).</param>
     /// <returns>Its plan.</returns>
-    public static ConvolutionPlan PlanProduct(in ConvolutionShape shape)
+    public static ConvolutionPlan PlanProduct(in ConvolutionShape shape, bool pooled = false)
     {
         if (!shape.IsValid) throw new ArgumentException($"{shape} does not describe a convolution.", nameof(shape));
         // Threads take whole groups where the groups share out evenly (see SharedByGroups); else bands of output rows (of
         // every group), so that each thread mostly reads what it wrote itself in the layer before, from its own core's
         // cache; with too few rows, whole groups; with one group, the product splits its columns, or its output channels
-        // when it has fewer pixels than channels or its planes are not whole cache lines.
+        // when it has fewer pixels than channels or its planes are not whole cache lines, or a pool is fused in: each
+        // thread then sums the rows of the channels it wrote, from its own cache (from the other core's, the calling
+        // thread's sums had cost MiniGroupNet's last 1x1 conv a third of its 2-thread time).
         int pixels = shape.OutputHeight * shape.OutputWidth;
         bool rowBands = !SharedByGroups(shape)
             && shape.OutputHeight >= 2 * PlannedThreads && shape.OutputHeight / PlannedThreads * shape.OutputWidth >= MinimumBandColumns;
         var threadSplit = Macs(shape) < MinimumSharedMacs && Weights(shape) < MinimumSharedWeights ? ThreadSplit.None
             : rowBands ? ThreadSplit.RowBands : shape.Groups >= 2 ? ThreadSplit.WholeGroups
-            : pixels < shape.OutChannels || pixels % LineFloats != 0 ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
+            : pixels < shape.OutChannels || pixels % LineFloats != 0 || pooled ? ThreadSplit.OutputChannels : ThreadSplit.ColumnPanels;
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
         int pitch = KernelLayout.PlanePitch(shape);
         int bandRows = Math.Min(shape.OutputHeight, Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (shape.OutPerGroup * pitch)));
@@ -297,7 +300,8 @@ static class ConvolutionPlanner
     /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanProduct"/> makes for <paramref name="shape"/>.</summary>
     /// <param name="shape">The convolution's sizes.</param>
     /// <param name="plan">The plan to run it with.</param>
-    public static void CheckProduct(in ConvolutionShape shape, in ConvolutionPlan plan) => Require(plan, PlanProduct(shape), shape);
+    /// <param name="pooled">True when a global average pool is fused in.</param>
+    public static void CheckProduct(in ConvolutionShape shape, in ConvolutionPlan plan, bool pooled = false) => Require(plan, PlanProduct(shape, pooled), shape);
 
     /// <summary>Throws unless <paramref name="plan"/> is the one <see cref="PlanDepthwise"/> makes for <paramref name="shape"/>.</summary>
     /// <param name="shape">The convolution's sizes.</param>

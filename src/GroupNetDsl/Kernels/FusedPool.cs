@@ -33,12 +33,15 @@ internal static class FusedPool
             for (int oy = firstRow; oy < lastRow; oy++)
             {
                 int at = c * channelStride + (oy - firstRow) * width;
-                rowSums[(firstChannel + c) * height + oy] = width < VectorKernels.LongSum
-                    ? VectorKernels.ShortSum(ref Unsafe.Add(ref first, at), width)
-                    : VectorKernels.Sum(rows.Slice(at, width));
+                rowSums[(firstChannel + c) * height + oy] = RowSum(ref Unsafe.Add(ref first, at), width);
             }
         }
     }
+
+    /// <summary>The sum of one output row of <paramref name="width"/> values, the one every kernel takes for the pool (short rows inline, a 7x7 plane's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float RowSum(ref float row, int width) =>
+        width < VectorKernels.LongSum ? VectorKernels.ShortSum(ref row, width) : VectorKernels.Sum(MemoryMarshal.CreateReadOnlySpan(ref row, width));
 
     /// <summary>The convolution's output and its row sums in a pool workspace, laid out as <see cref="KernelLayout.PoolWorkspaceLength"/> sizes it.</summary>
     internal static void SplitPoolWorkspace(in ConvolutionShape shape, Span<float> workspace, out Span<float> output, out Span<float> rowSums)

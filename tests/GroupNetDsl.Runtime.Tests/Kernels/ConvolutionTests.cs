@@ -82,10 +82,40 @@ public class ConvolutionTests
 
         var pooled = new float[outChannels];
         var pooledByThreads = new float[outChannels];
-        Convolution.ConvolveAndPool(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
-        Convolution.ConvolveAndPool(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
+        var plan = ConvolutionPlanner.PlanProduct(shape, pooled: true);
+        Convolution.ConvolveAndPool(shape, plan, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooled, null);
+        Convolution.ConvolveAndPool(shape, plan, input, packed, bias, residual, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, outHeight, outPlane / outHeight)], pooledByThreads, new WorkerTeam(3));
         PooledMeans.Match(expected, pooled, outPlane, 1e-4);
         Assert.Equal(pooled, pooledByThreads);
+    }
+
+    /// <summary>
+    /// A strided 1x1 conv with a residual and a fused pool, large enough for a team to split its output channels (MiniGroupNet's
+    /// last conv): each thread sums the rows it wrote, and the means match plain loops and are the same bits on any threads.
+    /// </summary>
+    [Fact]
+    public void ConvolveAndPoolSharedByOutputChannelsGivesTheSameMeansOnAnyThreads()
+    {
+        var shape = new ConvolutionShape(128, 32, 32, 256, 16, 16, 1, 2, 0, 1, 1);
+        var plan = ConvolutionPlanner.PlanProduct(shape, pooled: true);
+        Assert.Equal(ThreadSplit.OutputChannels, plan.Split);
+        var random = new Random(29);
+        int outPlane = 16 * 16;
+        float[] input = Values(random, 128 * 32 * 32), weight = Values(random, 256 * 128), bias = Values(random, 256), residual = Values(random, 256 * outPlane);
+        float[] packed = PackedGemm.Pack(weight, 1, 256, 128);
+        double[] expected = ExpectedConvolution.Of(shape, input, weight, bias, residual, Activation.Relu);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3, 2 })
+        {
+            using var team = threads > 1 ? new WorkerTeam(threads) : null;
+            var workspace = new float[KernelLayout.PoolWorkspaceLength(256, 16, 16)];
+            workspace.AsSpan().Fill(float.NaN);
+            var pooled = new float[256];
+            Convolution.ConvolveAndPool(shape, plan, input, packed, bias, residual, Activation.Relu, workspace, pooled, team);
+            PooledMeans.Match(expected, pooled, outPlane, 1e-4);
+            first ??= pooled;
+            Assert.Equal(first, pooled);
+        }
     }
 
     /// <summary>
@@ -97,6 +127,8 @@ public class ConvolutionTests
     [InlineData(24, 14, 14, 40)]     // rows of 14: one 8-float vector and a tail
     [InlineData(16, 4, 16, 24)]      // rows of 16: whole vectors
     [InlineData(8, 3, 70, 16)]       // rows of 70: four 512-bit running sums and a tail
+    [InlineData(128, 16, 16, 256)]   // shared by output channels, each thread summing the rows it wrote
+    [InlineData(96, 7, 7, 1280)]     // MobileNetV2's last 1x1 conv in miniature: 7x7, by output channels
     public void ConvolveAndPoolMeansAreTheRowSumsInRowOrder(int inChannels, int height, int width, int outChannels)
     {
         var shape = new ConvolutionShape(inChannels, height, width, outChannels, height, width, 1, 1, 0, 1, 1);
@@ -104,14 +136,14 @@ public class ConvolutionTests
         int plane = height * width;
         float[] input = Values(random, inChannels * plane), weight = Values(random, outChannels * inChannels), bias = Values(random, outChannels);
         float[] packed = PackedGemm.Pack(weight, 1, outChannels, inChannels);
-        var plan = ConvolutionPlanner.PlanProduct(shape);
         var output = new float[outChannels * plane];
-        Convolution.Convolve(shape, plan, input, packed, bias, default, Activation.Relu, output, null);
+        Convolution.Convolve(shape, ConvolutionPlanner.PlanProduct(shape), input, packed, bias, default, Activation.Relu, output, null);
         foreach (int threads in new[] { 1, 2, 3 })
         {
             using var team = threads > 1 ? new WorkerTeam(threads) : null;
             var pooled = new float[outChannels];
-            Convolution.ConvolveAndPool(shape, plan, input, packed, bias, default, Activation.Relu, new float[KernelLayout.PoolWorkspaceLength(outChannels, height, width)], pooled, team);
+            Convolution.ConvolveAndPool(shape, ConvolutionPlanner.PlanProduct(shape, pooled: true), input, packed, bias, default, Activation.Relu,
+                new float[KernelLayout.PoolWorkspaceLength(outChannels, height, width)], pooled, team);
             for (int c = 0; c < outChannels; c++)
             {
                 float total = 0f;
