@@ -244,7 +244,11 @@ public static class Convolution
         int offsetCount = KernelLayout.PhaseOffsets(shape);
         Span<int> offsets = (offsetCount <= PhasePlanes.StackOffsets ? stackalloc int[PhasePlanes.StackOffsets] : ThreadScratch.Get(ref t_phaseOffsets, offsetCount)).Slice(0, offsetCount);
         int phases = PhasePlanes.Phases(shape, planeLength, offsets, rowStarts.Slice(0, taps));
-        for (int k = taps; k < depth; k++) rowStarts[k] = k / taps * phases * planeLength + rowStarts[k % taps];
+        // Channel by channel, without a division per row of B (two per row had been 5% of a grouped conv's time).
+        for (int k = taps, channelStart = phases * planeLength; k < depth; k += taps, channelStart += phases * planeLength)
+        {
+            for (int t = 0; t < taps; t++) rowStarts[k + t] = channelStart + rowStarts[t];
+        }
 
         // Past the last plane: the dropped columns of the last output row read up to a row beyond it.
         int planesLength = shape.InPerGroup * phases * planeLength + pitch;
