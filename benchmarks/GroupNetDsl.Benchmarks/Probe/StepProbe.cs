@@ -13,7 +13,8 @@ namespace GroupNetDsl.Benchmarks.Probe;
 /// <c>*_Shape</c> and <c>*_Plan</c> constants) is run on its own, on random data, alone and with a team of 2 threads
 /// in alternating rounds, and the median of the rounds is printed with the network's whole Forward for comparison.
 /// Steps that are not convolutions (pools, the final linear layer, elementwise ops) are not listed: the difference
-/// between the sum of the steps and the whole Forward is their time plus cache effects between layers.
+/// between the sum of the steps (each times the calls Forward makes to it: identical layers share one method) and the
+/// whole Forward is their time plus cache effects between layers.
 /// </summary>
 public static partial class StepProbe
 {
@@ -36,12 +37,15 @@ public static partial class StepProbe
             Console.WriteLine($"{"step",-100} {"1 thr",9} {"2 thr",9} {"1/2",6}");
             using var team = new WorkerTeam(2);
             double sum1 = 0, sum2 = 0;
+            var calls = CallCounts(network.GeneratedClass);
             foreach (var step in Steps(network.GeneratedClass).Where(s => stepFilter is null || s.Name.Contains(stepFilter, StringComparison.OrdinalIgnoreCase)))
             {
                 var (one, two) = Alternate(() => step.Run(null), () => step.Run(team));
-                sum1 += one;
-                sum2 += two;
-                Console.WriteLine($"{step.Name,-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
+                // Identical layers share one generated method: a step runs as often as Forward calls it.
+                int count = calls.GetValueOrDefault(step.Method, 1);
+                sum1 += count * one;
+                sum2 += count * two;
+                Console.WriteLine($"{(count > 1 ? $"{count} x " : "") + step.Name,-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
             }
             if (stepFilter is not null) continue;
             foreach (var (inFeatures, outFeatures) in Linears(network.GeneratedClass))
@@ -51,9 +55,10 @@ public static partial class StepProbe
                 var (dots, _) = Alternate(() => DotPerRow(weight, features, bias, result, inFeatures, outFeatures), () => { });
                 var (one, two) = Alternate(() => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, null),
                     () => LinearKernel.Multiply(weight, features, bias, result, inFeatures, outFeatures, team));
-                sum1 += one;
-                sum2 += two;
-                Console.WriteLine($"{$"linear {inFeatures}->{outFeatures} (one Dot per row: {dots:F1} µs)",-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
+                int count = Math.Max(1, calls.Where(c => LinearName().Match(c.Key) is { Success: true } m && m.Groups[1].Value == $"{inFeatures}" && m.Groups[2].Value == $"{outFeatures}").Sum(c => c.Value));
+                sum1 += count * one;
+                sum2 += count * two;
+                Console.WriteLine($"{(count > 1 ? $"{count} x " : "") + $"linear {inFeatures}->{outFeatures} (one Dot per row: {dots:F1} µs)",-100} {one,9:F1} {two,9:F1} {one / two,6:F2}");
             }
             Console.WriteLine($"{"sum of the steps",-100} {sum1,9:F1} {sum2,9:F1} {sum1 / sum2,6:F2}");
             float[] input = RandomInput.Create(network.InputLength), output = new float[network.OutputLength];
@@ -85,7 +90,34 @@ public static partial class StepProbe
 
     private const BindingFlags Flags = BindingFlags.NonPublic | BindingFlags.Static;
 
-    private sealed record Step(string Name, Action<WorkerTeam?> Run);
+    private sealed record Step(string Name, string Method, Action<WorkerTeam?> Run);
+
+    // How many times the generated RunLayers calls each of the class's static methods, from its IL: a call is opcode
+    // 0x28 and a method token. A byte pair that only looks like one resolves to no method of the class, or is skipped.
+    private static Dictionary<string, int> CallCounts(Type generated)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var runLayers = generated.GetMethod("RunLayers", BindingFlags.NonPublic | BindingFlags.Instance);
+        byte[] il = runLayers?.GetMethodBody()?.GetILAsByteArray() ?? [];
+        for (int i = 0; i + 4 < il.Length; i++)
+        {
+            if (il[i] != 0x28 || il[i + 4] != 0x06) continue;
+            int token = BitConverter.ToInt32(il, i + 1);
+            MethodBase? method;
+            try
+            {
+                method = generated.Module.ResolveMethod(token);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+            if (method?.DeclaringType != generated) continue;
+            counts[method.Name] = counts.GetValueOrDefault(method.Name) + 1;
+            i += 4;
+        }
+        return counts;
+    }
 
     // The steps in the order their constants are declared (the order of the layers).
     private static IEnumerable<Step> Steps(Type generated)
@@ -124,6 +156,7 @@ public static partial class StepProbe
         var activation = name.Contains("Silu", StringComparison.Ordinal) ? Activation.Silu : name.Contains("Hardswish", StringComparison.Ordinal) ? Activation.Hardswish
             : name.Contains("Relu", StringComparison.Ordinal) ? Activation.Relu : Activation.None;
         string label = $"{name} [{plan.Variant}, {plan.Split}]";
+        string method = name;
         if (ExpansionInChannels().Match(name) is { Success: true } expansion)
         {
             // An expansion, the depthwise conv and the 1x1 conv after it.
@@ -136,7 +169,7 @@ public static partial class StepProbe
             float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
             float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * shape.OutputHeight * shape.OutputWidth];
             float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
-            return new Step(label, team => SeparableKernel.ConvolveExpanded(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
+            return new Step(label, method, team => SeparableKernel.ConvolveExpanded(shape, plan, inChannels, expansionInput, packedExpand, expandBias, activation,
                 weight, bias, activation, outChannels, packed, pointwiseBias, residual, Activation.None, output, team));
         }
         if (name.Contains("_Then_", StringComparison.Ordinal))
@@ -147,7 +180,7 @@ public static partial class StepProbe
             float[] packed = PackedGemm.Pack(RandomInput.Create(outChannels * shape.OutChannels), 1, outChannels, shape.OutChannels);
             float[] pointwiseBias = RandomInput.Create(outChannels), output = new float[outChannels * outPixels];
             float[] residual = name.EndsWith("_Residual", StringComparison.Ordinal) ? RandomInput.Create(output.Length) : [];
-            return new Step(label, team => SeparableKernel.Convolve(shape, plan, input, weight, bias, Activation.Relu6, outChannels, packed, pointwiseBias, residual,
+            return new Step(label, method, team => SeparableKernel.Convolve(shape, plan, input, weight, bias, Activation.Relu6, outChannels, packed, pointwiseBias, residual,
                 Activation.None, output, team));
         }
         float[] residualOut = name.Contains("Residual", StringComparison.Ordinal) ? RandomInput.Create(outLength) : [];
@@ -158,13 +191,13 @@ public static partial class StepProbe
         {
             float[] weight = RandomInput.Create(shape.OutChannels * shape.Kernel * shape.Kernel);
             return pool
-                ? new Step(label, team => DepthwiseKernel.ConvolveAndPool(shape, plan, input, weight, bias, residualOut, activation, workspace, pooled, team))
-                : new Step(label, team => DepthwiseKernel.Convolve(shape, plan, input, weight, bias, residualOut, activation, workspace, team));
+                ? new Step(label, method, team => DepthwiseKernel.ConvolveAndPool(shape, plan, input, weight, bias, residualOut, activation, workspace, pooled, team))
+                : new Step(label, method, team => DepthwiseKernel.Convolve(shape, plan, input, weight, bias, residualOut, activation, workspace, team));
         }
         float[] packedWeight = RandomInput.Create(PackedGemm.PackedLength(shape.Groups, shape.OutPerGroup, shape.Depth));
         return pool
-            ? new Step(label, team => Convolution.ConvolveAndPool(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, pooled, team))
-            : new Step(label, team => Convolution.Convolve(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, team));
+            ? new Step(label, method, team => Convolution.ConvolveAndPool(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, pooled, team))
+            : new Step(label, method, team => Convolution.Convolve(shape, plan, input, packedWeight, bias, residualOut, activation, workspace, team));
     }
 
     [GeneratedRegex(@"_Then_PointwiseConv_\d+x\d+x\d+_to_(\d+)x")]
