@@ -10,9 +10,11 @@ namespace GroupNetDsl.Kernels;
 /// The depthwise kernel for <see cref="ConvolutionVariant.DepthwiseStride2InPlace"/>: a 3x3 or 5x5 filter at stride 2
 /// and dilation 1 on output rows at least a 512-bit vector wide, reading the input channel where it is instead of
 /// copying it into phase planes. Output columns ox .. ox + 15 read, for filter column kx, every other input column from
-/// 2 x ox + kx - padding: two loads of 16 columns and a two-source permute give the even or the odd ones. At the row
-/// edges a load that would reach past the row is one inside it with its lanes moved into place and zeros shifted in,
-/// and rows above and below the image read a row of zeros: the values a zero-padded plane holds there.
+/// 2 x ox + kx - padding. At padding kernel / 2 two loads of the 32 columns from 2 x ox and two-source permutes give
+/// the even and the odd ones, which lane moves with a broadcast column or two beside them turn into every tap's
+/// (InPlace). Elsewhere each tap's columns come from two loads at its offset and a permute, and at the row edges a load
+/// that would reach past the row is one inside it with its lanes moved into place and zeros shifted in (Windowed).
+/// Rows above and below the image read a row of zeros: the values a zero-padded plane holds there.
 /// </summary>
 /// <remarks>
 /// Each output sums the bias, then its taps in row-major order with the same zeros, as the plane kernels do, so the
@@ -62,9 +64,23 @@ internal static class DepthwiseStride2
         }
     }
 
-    // The row kernels read input columns [0, width) of the channel's rows and of the zero row only. With padding at
-    // most 2, only a row's first and last vectors have columns outside the row (see CheckSpans); they read through
-    // edge windows, the others with plain loads.
+    // The row kernels read input columns [0, width) of the channel's rows and of the zero row only. At padding
+    // kernel / 2, an output vector whose 32 input columns from 2 x ox lie in the row reads them with two loads and
+    // gets the few columns on either side by broadcasts, zero outside the row (InPlace: Chunk3, Chunk5): on rows of
+    // even width every vector does. Otherwise only a row's first and last vectors have columns outside the row (see
+    // CheckSpans); they read through edge windows, the others with loads at every tap's offset (Windowed). The edge
+    // windows' permutes and the loads across cache lines had held the kernel to half the speed of in-place chunks.
+
+    // How an output vector's taps read its input row (the kernels' type argument).
+    private struct InPlace;
+
+    private struct Windowed;
+
+    /// <summary>Output columns [0, n) whose vectors read in place: the whole row on an even row at padding kernel / 2, else the vectors before the first that would read past the row.</summary>
+    private static int InPlaceColumns(in ConvolutionShape shape) =>
+        shape.Padding != shape.Kernel / 2 ? 0
+        : 2 * shape.OutputWidth <= shape.Width ? shape.OutputWidth
+        : Math.Min(shape.Width / (2 * Lanes), shape.OutputWidth / Lanes) * Lanes;
 
     /// <summary>
     /// A 3x3 filter, the nine weights in registers, four output rows at a time, then two, then one for the rows left:
@@ -75,8 +91,19 @@ internal static class DepthwiseStride2
     private static void Rows3x3(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge)
     {
-        int height = shape.Height, width = shape.Width, outputWidth = shape.OutputWidth, padding = shape.Padding, lastBlock = outputWidth - Lanes;
         CheckSpans(channel, zeros, shape, filter, residual, firstRow, lastRow, output, firstEdge, lastEdge);
+        int inPlace = InPlaceColumns(shape);
+        if (inPlace > 0) Rows3x3<InPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, 0, inPlace);
+        if (inPlace < shape.OutputWidth) Rows3x3<Windowed>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, inPlace, shape.OutputWidth);
+    }
+
+    /// <summary><see cref="Rows3x3(ReadOnlySpan{float}, ReadOnlySpan{float}, in ConvolutionShape, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Activation, int, int, Span{float}, ReadOnlySpan{EdgeWindow}, ReadOnlySpan{EdgeWindow})"/> for output columns [firstColumn, lastColumn), each vector's taps read as TPlace says.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows3x3<TPlace>(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge, int firstColumn, int lastColumn)
+        where TPlace : struct
+    {
+        int height = shape.Height, width = shape.Width, outputWidth = shape.OutputWidth, padding = shape.Padding, lastBlock = outputWidth - Lanes;
         var w0 = Vector512.Create(filter[0]); var w1 = Vector512.Create(filter[1]); var w2 = Vector512.Create(filter[2]);
         var w3 = Vector512.Create(filter[3]); var w4 = Vector512.Create(filter[4]); var w5 = Vector512.Create(filter[5]);
         var w6 = Vector512.Create(filter[6]); var w7 = Vector512.Create(filter[7]); var w8 = Vector512.Create(filter[8]);
@@ -99,31 +126,31 @@ internal static class DepthwiseStride2
             ref float r7 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 7, height, width);
             ref float r8 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 8, height, width);
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
                 // Output row j reads input rows 2j .. 2j + 2; each sum takes its rows in order.
-                Columns3(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
+                Taps3<TPlace>(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
                 var s0 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
                 s0 = Add3(s0, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
                 s0 = Add3(s0, c0, c1, c2, w6, w7, w8);
                 var s1 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r3, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r3, x, edge, evens, odds, out c0, out c1, out c2);
                 s1 = Add3(s1, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r4, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r4, x, edge, evens, odds, out c0, out c1, out c2);
                 s1 = Add3(s1, c0, c1, c2, w6, w7, w8);
                 var s2 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r5, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r5, x, edge, evens, odds, out c0, out c1, out c2);
                 s2 = Add3(s2, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r6, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r6, x, edge, evens, odds, out c0, out c1, out c2);
                 s2 = Add3(s2, c0, c1, c2, w6, w7, w8);
                 var s3 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r7, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r7, x, edge, evens, odds, out c0, out c1, out c2);
                 s3 = Add3(s3, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r8, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r8, x, edge, evens, odds, out c0, out c1, out c2);
                 s3 = Add3(s3, c0, c1, c2, w6, w7, w8);
                 int at = index + ox;
                 Epilogue.Store(s0, residual, activation, output, at);
@@ -141,20 +168,20 @@ internal static class DepthwiseStride2
             ref float r3 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width);
             ref float r4 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width);
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
-                Columns3(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
+                Taps3<TPlace>(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
                 var s0 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
                 s0 = Add3(s0, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
                 s0 = Add3(s0, c0, c1, c2, w6, w7, w8);
                 var s1 = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r3, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r3, x, edge, evens, odds, out c0, out c1, out c2);
                 s1 = Add3(s1, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r4, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r4, x, edge, evens, odds, out c0, out c1, out c2);
                 s1 = Add3(s1, c0, c1, c2, w6, w7, w8);
                 Epilogue.Store(s0, residual, activation, output, index + ox);
                 Epilogue.Store(s1, residual, activation, output, index + ox + outputWidth);
@@ -167,15 +194,15 @@ internal static class DepthwiseStride2
             ref float r1 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width);
             ref float r2 = ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width);
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
-                Columns3(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
+                Taps3<TPlace>(ref r0, x, edge, evens, odds, out var c0, out var c1, out var c2);
                 var sum = Add3(b, c0, c1, c2, w0, w1, w2);
-                Columns3(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r1, x, edge, evens, odds, out c0, out c1, out c2);
                 sum = Add3(sum, c0, c1, c2, w3, w4, w5);
-                Columns3(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
+                Taps3<TPlace>(ref r2, x, edge, evens, odds, out c0, out c1, out c2);
                 sum = Add3(sum, c0, c1, c2, w6, w7, w8);
                 Epilogue.Store(sum, residual, activation, output, index + ox);
             }
@@ -187,8 +214,19 @@ internal static class DepthwiseStride2
     private static void Rows5x5(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge)
     {
-        int height = shape.Height, width = shape.Width, outputWidth = shape.OutputWidth, padding = shape.Padding, lastBlock = outputWidth - Lanes;
         CheckSpans(channel, zeros, shape, filter, residual, firstRow, lastRow, output, firstEdge, lastEdge);
+        int inPlace = InPlaceColumns(shape);
+        if (inPlace > 0) Rows5x5<InPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, 0, inPlace);
+        if (inPlace < shape.OutputWidth) Rows5x5<Windowed>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, inPlace, shape.OutputWidth);
+    }
+
+    /// <summary><see cref="Rows5x5(ReadOnlySpan{float}, ReadOnlySpan{float}, in ConvolutionShape, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Activation, int, int, Span{float}, ReadOnlySpan{EdgeWindow}, ReadOnlySpan{EdgeWindow})"/> for output columns [firstColumn, lastColumn), as <see cref="Rows3x3{TPlace}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows5x5<TPlace>(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge, int firstColumn, int lastColumn)
+        where TPlace : struct
+    {
+        int height = shape.Height, width = shape.Width, outputWidth = shape.OutputWidth, padding = shape.Padding, lastBlock = outputWidth - Lanes;
         var b = Vector512.Create(bias);
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
@@ -205,41 +243,41 @@ internal static class DepthwiseStride2
         {
             int y = 2 * oy - padding;
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
                 // Output row j reads input rows 2j .. 2j + 4; each sum takes its rows in order.
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, width, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                 var s0 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k2);
                 var s1 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k3);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k2);
                 var s2 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k3);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k2);
                 var s3 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 7, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 7, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k3);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 8, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 8, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s2 = Add5(s2, c0, c1, c2, c3, c4, ref k4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k2);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 9, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 9, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k3);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 10, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 10, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s3 = Add5(s3, c0, c1, c2, c3, c4, ref k4);
                 int at = index + ox;
                 Epilogue.Store(s0, residual, activation, output, at);
@@ -252,26 +290,26 @@ internal static class DepthwiseStride2
         {
             int y = 2 * oy - padding;
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y, height, width), x, width, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                 var s0 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 1, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 2, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k2);
                 var s1 = Add5(b, c0, c1, c2, c3, c4, ref k0);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 3, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k3);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k1);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 4, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s0 = Add5(s0, c0, c1, c2, c3, c4, ref k4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k2);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 5, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k3);
-                Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+                Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + 6, height, width), x, width, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
                 s1 = Add5(s1, c0, c1, c2, c3, c4, ref k4);
                 Epilogue.Store(s0, residual, activation, output, index + ox);
                 Epilogue.Store(s1, residual, activation, output, index + ox + outputWidth);
@@ -281,14 +319,14 @@ internal static class DepthwiseStride2
         {
             int y = 2 * oy - padding;
             int index = (oy - firstRow) * outputWidth;
-            for (int nextColumn = 0; nextColumn < outputWidth; nextColumn += Lanes)
+            for (int nextColumn = firstColumn; nextColumn < lastColumn; nextColumn += Lanes)
             {
                 int ox = Math.Min(nextColumn, lastBlock), x = 2 * ox - padding;
                 var edge = ox == 0 ? firstEdge : ox == lastBlock ? lastEdge : default;
                 var sum = b;
                 for (int ky = 0; ky < 5; ky++)
                 {
-                    Columns5(ref DepthwiseKernel.InputRow(ref source, ref zero, y + ky, height, width), x, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
+                    Taps5<TPlace>(ref DepthwiseKernel.InputRow(ref source, ref zero, y + ky, height, width), x, width, edge, evens, odds, out var c0, out var c1, out var c2, out var c3, out var c4);
                     sum = Add5(sum, c0, c1, c2, c3, c4, ref Unsafe.Add(ref k0, ky * 5));
                 }
                 Epilogue.Store(sum, residual, activation, output, index + ox);
@@ -386,6 +424,65 @@ internal static class DepthwiseStride2
         c0 = Avx512F.PermuteVar16x32x2(low, evens, high);
         c1 = Avx512F.PermuteVar16x32x2(low, odds, high);
         c2 = Avx512F.PermuteVar16x32x2(low1, odds, high1);
+    }
+
+    /// <summary>A 3x3 filter's three columns of taps in one input row for 16 outputs from column x on (padding included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Taps3<TPlace>(ref float row, int x, ReadOnlySpan<EdgeWindow> edge, Vector512<int> evens, Vector512<int> odds,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2)
+        where TPlace : struct
+    {
+        if (typeof(TPlace) == typeof(InPlace)) Chunk3(ref row, x + 1, evens, odds, out c0, out c1, out c2);
+        else Columns3(ref row, x, edge, evens, odds, out c0, out c1, out c2);
+    }
+
+    /// <summary>
+    /// <see cref="Columns3"/> at padding 1 for the 16 outputs from x / 2, from row columns x .. x + 31 (inside the row)
+    /// and column x - 1 (zero at the row's start): the evens (kx = 1) and odds (kx = 2) of two loads, and the odds moved
+    /// up a lane with column x - 1 below them (kx = 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Chunk3(ref float row, int x, Vector512<int> evens, Vector512<int> odds,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2)
+    {
+        var low = Vector512.LoadUnsafe(ref row, (nuint)x);
+        var high = Vector512.LoadUnsafe(ref row, (nuint)(x + 16));
+        c1 = Avx512F.PermuteVar16x32x2(low, evens, high);
+        c2 = Avx512F.PermuteVar16x32x2(low, odds, high);
+        var before = x == 0 ? Vector512<float>.Zero : Vector512.Create(Unsafe.Add(ref row, x - 1));
+        c0 = Avx512F.AlignRight32(c2.AsInt32(), before.AsInt32(), 15).AsSingle();
+    }
+
+    /// <summary>A 5x5 filter's five columns of taps in one input row for 16 outputs from column x on (padding included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Taps5<TPlace>(ref float row, int x, int width, ReadOnlySpan<EdgeWindow> edge, Vector512<int> evens, Vector512<int> odds,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3, out Vector512<float> c4)
+        where TPlace : struct
+    {
+        if (typeof(TPlace) == typeof(InPlace)) Chunk5(ref row, x + 2, width, evens, odds, out c0, out c1, out c2, out c3, out c4);
+        else Columns5(ref row, x, edge, evens, odds, out c0, out c1, out c2, out c3, out c4);
+    }
+
+    /// <summary>
+    /// <see cref="Columns5"/> at padding 2 for the 16 outputs from x / 2, from row columns x .. x + 31 (inside the row),
+    /// the two columns before and the one after (zero outside the row, which is width long): the evens (kx = 2) and
+    /// odds (kx = 3) of two loads, both moved up a lane (kx = 0, 1) and the evens down a lane (kx = 4).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Chunk5(ref float row, int x, int width, Vector512<int> evens, Vector512<int> odds,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3, out Vector512<float> c4)
+    {
+        var low = Vector512.LoadUnsafe(ref row, (nuint)x);
+        var high = Vector512.LoadUnsafe(ref row, (nuint)(x + 16));
+        c2 = Avx512F.PermuteVar16x32x2(low, evens, high);
+        c3 = Avx512F.PermuteVar16x32x2(low, odds, high);
+        // x is even: from 2 on, both columns before it lie in the row.
+        var before2 = x == 0 ? Vector512<float>.Zero : Vector512.Create(Unsafe.Add(ref row, x - 2));
+        var before1 = x == 0 ? Vector512<float>.Zero : Vector512.Create(Unsafe.Add(ref row, x - 1));
+        var after = x + 32 < width ? Vector512.Create(Unsafe.Add(ref row, x + 32)) : Vector512<float>.Zero;
+        c0 = Avx512F.AlignRight32(c2.AsInt32(), before2.AsInt32(), 15).AsSingle();
+        c1 = Avx512F.AlignRight32(c3.AsInt32(), before1.AsInt32(), 15).AsSingle();
+        c4 = Avx512F.AlignRight32(after.AsInt32(), c2.AsInt32(), 1).AsSingle();
     }
 
     /// <summary>A 5x5 filter's five columns of taps in one input row for 16 outputs, from row columns x .. x + 34.</summary>
