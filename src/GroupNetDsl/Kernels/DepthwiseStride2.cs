@@ -50,6 +50,8 @@ internal static class DepthwiseStride2
         Span<EdgeWindow> edges = stackalloc EdgeWindow[12];
         var firstEdge = EdgeWindows(edges.Slice(0, 6), -shape.Padding, shape.Width, shape.Kernel);
         var lastEdge = EdgeWindows(edges.Slice(6, 6), 2 * (shape.OutputWidth - Lanes) - shape.Padding, shape.Width, shape.Kernel);
+        // Output columns [0, inPlace) read their input in place, the others through their taps' offsets (see InPlaceColumns).
+        int inPlace = InPlaceColumns(shape);
         for (int oc = firstChannel; oc < lastChannel; oc++)
         {
             var channel = input.Slice(oc / shape.OutPerGroup * inPlane, inPlane);
@@ -57,8 +59,12 @@ internal static class DepthwiseStride2
             var channelResidual = residual.IsEmpty ? default : residual.Slice(oc * channelStride, written);
             float channelBias = bias.IsEmpty ? 0f : bias[oc];
             var filter = weight.Slice(oc * taps, taps);
-            if (shape.Kernel == 3) Rows3x3(channel, zeros, shape, filter, channelBias, channelResidual, stored, firstRow, lastRow, channelOutput, firstEdge, lastEdge);
-            else Rows5x5(channel, zeros, shape, filter, channelBias, channelResidual, stored, firstRow, lastRow, channelOutput, firstEdge, lastEdge);
+            CheckSpans(channel, zeros, shape, filter, channelResidual, firstRow, lastRow, channelOutput, firstEdge, lastEdge);
+            if (inPlace > 0) ChannelRows<InPlace>(channel, zeros, shape, filter, channelBias, channelResidual, stored, firstRow, lastRow, channelOutput, firstEdge, lastEdge, 0, inPlace);
+            if (inPlace < shape.OutputWidth)
+            {
+                ChannelRows<Windowed>(channel, zeros, shape, filter, channelBias, channelResidual, stored, firstRow, lastRow, channelOutput, firstEdge, lastEdge, inPlace, shape.OutputWidth);
+            }
             if (activation > Activation.Relu6) Epilogue.ActivateInPlace(channelOutput, activation);
             FusedPool.SumRows(shape, oc, 1, firstRow, lastRow, channelOutput, written, rowSums);
         }
@@ -82,22 +88,22 @@ internal static class DepthwiseStride2
         : 2 * shape.OutputWidth <= shape.Width ? shape.OutputWidth
         : Math.Min(shape.Width / (2 * Lanes), shape.OutputWidth / Lanes) * Lanes;
 
+    /// <summary>One channel's output rows [firstRow, lastRow) in columns [firstColumn, lastColumn), by its filter's kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ChannelRows<TPlace>(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
+        Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge, int firstColumn, int lastColumn)
+        where TPlace : struct
+    {
+        if (shape.Kernel == 3) Rows3x3<TPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, firstColumn, lastColumn);
+        else Rows5x5<TPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, firstColumn, lastColumn);
+    }
+
     /// <summary>
     /// A 3x3 filter, the nine weights in registers, four output rows at a time, then two, then one for the rows left:
     /// the nine input rows that four output rows read give their columns once to every output row that uses them,
-    /// and the four sums are independent chains of multiply-adds.
+    /// and the four sums are independent chains of multiply-adds. Output columns [firstColumn, lastColumn), each
+    /// vector's taps read as TPlace says.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows3x3(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge)
-    {
-        CheckSpans(channel, zeros, shape, filter, residual, firstRow, lastRow, output, firstEdge, lastEdge);
-        int inPlace = InPlaceColumns(shape);
-        if (inPlace > 0) Rows3x3<InPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, 0, inPlace);
-        if (inPlace < shape.OutputWidth) Rows3x3<Windowed>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, inPlace, shape.OutputWidth);
-    }
-
-    /// <summary><see cref="Rows3x3(ReadOnlySpan{float}, ReadOnlySpan{float}, in ConvolutionShape, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Activation, int, int, Span{float}, ReadOnlySpan{EdgeWindow}, ReadOnlySpan{EdgeWindow})"/> for output columns [firstColumn, lastColumn), each vector's taps read as TPlace says.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows3x3<TPlace>(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge, int firstColumn, int lastColumn)
@@ -209,18 +215,7 @@ internal static class DepthwiseStride2
         }
     }
 
-    /// <summary>A 5x5 filter, four output rows at a time as <see cref="Rows3x3"/>: eleven input rows for the four.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows5x5(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
-        Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge)
-    {
-        CheckSpans(channel, zeros, shape, filter, residual, firstRow, lastRow, output, firstEdge, lastEdge);
-        int inPlace = InPlaceColumns(shape);
-        if (inPlace > 0) Rows5x5<InPlace>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, 0, inPlace);
-        if (inPlace < shape.OutputWidth) Rows5x5<Windowed>(channel, zeros, shape, filter, bias, residual, activation, firstRow, lastRow, output, firstEdge, lastEdge, inPlace, shape.OutputWidth);
-    }
-
-    /// <summary><see cref="Rows5x5(ReadOnlySpan{float}, ReadOnlySpan{float}, in ConvolutionShape, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Activation, int, int, Span{float}, ReadOnlySpan{EdgeWindow}, ReadOnlySpan{EdgeWindow})"/> for output columns [firstColumn, lastColumn), as <see cref="Rows3x3{TPlace}"/>.</summary>
+    /// <summary>A 5x5 filter, four output rows at a time as <see cref="Rows3x3{TPlace}"/>: eleven input rows for the four.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows5x5<TPlace>(ReadOnlySpan<float> channel, ReadOnlySpan<float> zeros, in ConvolutionShape shape, ReadOnlySpan<float> filter, float bias, ReadOnlySpan<float> residual,
         Activation activation, int firstRow, int lastRow, Span<float> output, ReadOnlySpan<EdgeWindow> firstEdge, ReadOnlySpan<EdgeWindow> lastEdge, int firstColumn, int lastColumn)
