@@ -577,15 +577,19 @@ public static class DepthwiseKernel
         Epilogue.Store(s3, residual, activation, output, at + 3 * width);
     }
 
-    /// <summary>The row's values one column to the left of <paramref name="center"/>: a zero shifted in at the left edge.</summary>
+    /// <summary>
+    /// The row's values one column to the left of <paramref name="center"/>: the center moved up a lane with the column
+    /// before it (a broadcast, zero at the left edge) below. A load one column off crosses a cache line three times in
+    /// four; the broadcast and lane move made the 3x3 kernel 10-20% faster on wide rows (session 30).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Left(ref float row, int ox, Vector512<float> center, bool edge) =>
-        edge ? Avx512F.AlignRight32(center.AsInt32(), Vector512<int>.Zero, 15).AsSingle() : Vector512.LoadUnsafe(ref row, (nuint)(ox - 1));
+        Avx512F.AlignRight32(center.AsInt32(), edge ? Vector512<int>.Zero : Vector512.Create(Unsafe.Add(ref row, ox - 1)).AsInt32(), 15).AsSingle();
 
-    /// <summary>The row's values one column to the right of <paramref name="center"/>: a zero shifted in at the right edge.</summary>
+    /// <summary>The row's values one column to the right of <paramref name="center"/>: as <see cref="Left"/>, with the column after it (zero at the right edge).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Right(ref float row, int ox, Vector512<float> center, bool edge) =>
-        edge ? Avx512F.AlignRight32(Vector512<int>.Zero, center.AsInt32(), 1).AsSingle() : Vector512.LoadUnsafe(ref row, (nuint)(ox + 1));
+        Avx512F.AlignRight32(edge ? Vector512<int>.Zero : Vector512.Create(Unsafe.Add(ref row, ox + 16)).AsInt32(), center.AsInt32(), 1).AsSingle();
 
     /// <summary>Any filter with 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
