@@ -20,6 +20,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --alloc [name]        bytes the process allocates over 2,000 Forward calls of each case (whose name contains name)
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
+//   --paired [name] [--threads 1,2] [--rounds 11]  ORT/ours in alternating rounds (the full run's "paired rounds" table)
 if (args.Length > 0 && args[0] == "--cores")
 {
     var check = CoreCheck.Measure();
@@ -51,13 +52,16 @@ if (args.Length > 0 && args[0] == "--zoo-parity")
 {
     return ZooParity.Run() ? 0 : 1;
 }
+if (args.Length > 0 && args[0] == "--paired")
+{
+    int roundsAt = Array.IndexOf(args, "--rounds");
+    int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length ? int.Parse(args[roundsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : PairedRounds.DefaultRounds;
+    PairedRounds.Run(PairedRounds.Networks, args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", ThreadCounts(args), rounds);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--quick")
 {
-    int threadsAt = Array.IndexOf(args, "--threads");
-    int[] threadCounts = threadsAt >= 0 && threadsAt + 1 < args.Length
-        ? args[threadsAt + 1].Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
-        : [1, 2];
-    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1], threadCounts,
+    GroupNetDsl.Benchmarks.Probe.QuickProbe.Run(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", args.Contains("--batch8") ? [1, 8] : [1], ThreadCounts(args),
         args.Contains("--contention"));
     return 0;
 }
@@ -77,6 +81,8 @@ if (!options.ReportOnly)
     BenchmarkSwitcher
         .FromTypes([typeof(FmaPeakBenchmarks), typeof(SeedNetworkBenchmarks), typeof(LayerSuiteBenchmarks), .. torchvision, typeof(ThreadingBenchmarks), typeof(NaiveReferenceBenchmarks)])
         .Run(benchmarkArgs, new BenchmarkConfig());
+    // A full run also times the networks in alternating rounds (see PairedRounds); a filtered run keeps the last ones.
+    if (benchmarkArgs.SequenceEqual(["--filter", "*"])) PairedRounds.Save(resultsDirectory, PairedRounds.Run(PairedRounds.Networks, "", [1, 2], PairedRounds.DefaultRounds));
     double? loadAfter = RunInfo.LoadAverage();
     var coresAfter = CoreCheck.Measure();
     Console.WriteLine($"Two threads after the run: {coresAfter}");
@@ -89,8 +95,15 @@ if (results.Measurements.Count == 0)
     Console.Error.WriteLine($"No results in {resultsDirectory}: nothing to report.");
     return 1;
 }
-string markdown = MarkdownReport.Write(results, MachineInfo.Collect(results, options.Commit), RunInfo.Load(resultsDirectory));
+string markdown = MarkdownReport.Write(results, MachineInfo.Collect(results, options.Commit), RunInfo.Load(resultsDirectory), PairedRounds.Load(resultsDirectory));
 Directory.CreateDirectory(Path.GetDirectoryName(options.OutputPath)!);
 File.WriteAllText(options.OutputPath, markdown);
 Console.WriteLine($"Report: {options.OutputPath}");
 return 0;
+
+// The thread counts after --threads (comma-separated), else 1 and 2.
+static int[] ThreadCounts(string[] args)
+{
+    int at = Array.IndexOf(args, "--threads");
+    return at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 2];
+}

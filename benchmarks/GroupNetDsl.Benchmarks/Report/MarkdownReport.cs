@@ -29,7 +29,7 @@ public static partial class MarkdownReport
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>The whole page.</summary>
-    public static string Write(BenchmarkResults results, MachineInfo machine, RunInfo? run)
+    public static string Write(BenchmarkResults results, MachineInfo machine, RunInfo? run, IReadOnlyList<Probe.PairedResult> paired)
     {
         var page = new StringBuilder();
         page.AppendLine("# Benchmarks");
@@ -81,6 +81,7 @@ public static partial class MarkdownReport
         WriteUnmeasuredLayers(page, results);
         WriteComparisonTable(page, results, NetworkCatalog.Layers, peak);
         WriteTorchvision(page, results, peak);
+        WritePaired(page, paired);
         WriteThreadingTable(page, results);
 
         page.AppendLine("## Chart");
@@ -281,14 +282,12 @@ public static partial class MarkdownReport
         page.AppendLine();
     }
 
-    private static string Time(Measurement? m)
-    {
-        if (m is null) return "n/a";
-        double microseconds = m.MeanNanoseconds / 1000;
-        return microseconds >= 10_000
+    private static string Time(Measurement? m) => m is null ? "n/a" : Time(m.MeanNanoseconds / 1000);
+
+    private static string Time(double microseconds) =>
+        microseconds >= 10_000
             ? (microseconds / 1000).ToString("N1", Invariant) + " ms"
             : microseconds.ToString(microseconds >= 100 ? "N0" : "N1", Invariant) + " µs";
-    }
 
     private static double? GmacsValue(NetworkCase network, Measurement? m) =>
         m is null ? null : network.MultiplyAccumulates * (double)m.Batch / m.MeanNanoseconds;
