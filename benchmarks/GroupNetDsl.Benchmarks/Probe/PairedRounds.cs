@@ -94,30 +94,15 @@ public static class PairedRounds
             ratios[round] = ortTimes[round] / oursTimes[round];
         }
         Agreement.Check(network.Name, theirs, ours);
-        return new PairedResult(network.Name, threads, rounds, Median(oursTimes), Median(ortTimes), Median(ratios), ratios.Min(), ratios.Max());
+        return new PairedResult(network.Name, threads, rounds, CallTimer.Median(oursTimes), CallTimer.Median(ortTimes), CallTimer.Median(ratios), ratios.Min(), ratios.Max());
     }
 
-    // Mean microseconds per call over one engine's share of a round, after a call that is not timed.
+    // Mean microseconds per call over one engine's share of a round, after a pause and a call that is not timed.
     private static double Segment(Action run)
     {
         Thread.Sleep(PauseMilliseconds);
         run();
-        int calls = 0;
-        long start = Stopwatch.GetTimestamp();
-        do
-        {
-            run();
-            calls++;
-        }
-        while (calls < MinimumCalls || Stopwatch.GetTimestamp() - start < SegmentTicks);
-        return (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / calls;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return CallTimer.MeanMicroseconds(run, SegmentTicks, MinimumCalls);
     }
 
     /// <summary>Writes the results into the results folder, beside BenchmarkDotNet's.</summary>

@@ -59,17 +59,5 @@ public static class QuickProbe
     }
 
     // Mean microseconds per call over about 40 ms.
-    private static double Time(Action action)
-    {
-        long budget = Stopwatch.Frequency / 25;
-        int calls = 0;
-        long start = Stopwatch.GetTimestamp();
-        do
-        {
-            action();
-            calls++;
-        }
-        while (Stopwatch.GetTimestamp() - start < budget);
-        return (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / calls;
-    }
+    private static double Time(Action action) => CallTimer.MeanMicroseconds(action, Stopwatch.Frequency / 25);
 }

@@ -219,9 +219,7 @@ public static partial class StepProbe
             a[round] = Time(first);
             b[round] = Time(second);
         }
-        Array.Sort(a);
-        Array.Sort(b);
-        return (a[Rounds / 2], b[Rounds / 2]);
+        return (CallTimer.Median(a), CallTimer.Median(b));
     }
 
     // GROUPNET_STEPS_COLD=<MB>: each call after that many MB of other writes, so the step's weights and input come from
@@ -244,15 +242,6 @@ public static partial class StepProbe
             }
             return total * 1e6 / Stopwatch.Frequency / 20;
         }
-        long budget = Stopwatch.Frequency / 50;
-        int calls = 0;
-        long start = Stopwatch.GetTimestamp();
-        do
-        {
-            action();
-            calls++;
-        }
-        while (Stopwatch.GetTimestamp() - start < budget);
-        return (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / calls;
+        return CallTimer.MeanMicroseconds(action, Stopwatch.Frequency / 50);
     }
 }
