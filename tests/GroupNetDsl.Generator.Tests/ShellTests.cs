@@ -129,9 +129,43 @@ public sealed class ShellTests
         run.AssertGeneratorDidNotFail();
         var errors = run.CompilationProblems();
         Assert.DoesNotContain(errors, d => d.Id == "CS0246");
-        // Broken is valid, but withheld with its file: its shell names the file's first syntax error.
+        // Broken is valid, but withheld with its file: its shell names the file's first syntax error, as the file's.
         var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,22): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(2,22): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_network_withheld_for_another_networks_syntax_error_names_that_error_and_says_it_is_the_files()
+    {
+        // Other's body has a semantic error and then a syntax error; Broken is valid. The shell of Broken must name the
+        // syntax error that withheld it, not Other's semantic error that comes first in the file.
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n    return c\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n")
+            .WithSource("Program.cs", Program)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var obsolete = Assert.Single(run.CompilationProblems(), d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
+        string message = obsolete.GetMessage(CultureInfo.InvariantCulture);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(3,12): GNET0102: ", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_network_withheld_for_a_broken_block_it_imports_still_gets_a_shell_that_names_the_blocks_error()
+    {
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/blocks.gnet", "block Pair(c) {\n    a = conv(c, c, 1\n}\n")
+            .WithGnet("/p/Broken.gnet", "import \"blocks.gnet\"\nnetwork Broken(input: 3x8x8) = Pair(3)\n")
+            .WithSource("Program.cs", Program)
+            .Run();
+
+        run.AssertGeneratorDidNotFail();
+        var errors = run.CompilationProblems();
+        Assert.DoesNotContain(errors, d => d.Id == "CS0246");
+        var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: a file it imports has errors: blocks.gnet(2,", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -142,16 +142,32 @@ public static class CodeTargets
             if (classNames.Contains(Unescaped(ns + "." + className)) || shells.Any(s => s.ClassName == className)) continue;
             var errors = network.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
                 .Concat(ForNetworkProblems(network, boundNames, ns, classNames)).ToList();
-            // A valid network in a file that does not parse is withheld for its file's errors.
-            if (errors.Count == 0) errors = files.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.FilePath == network.Location.FilePath).ToList();
-            if (errors.Count == 0) continue;
+            string cause = string.Empty;
+            if (errors.Count == 0)
+            {
+                (cause, errors) = WithheldFor(files, network);
+                if (errors.Count == 0) continue;
+            }
             var first = errors[0];
-            string reason = $"The network {network.Name} has no code: {first.Location.FileName}({first.Location.Line},{first.Location.Column}): {first.Id}: {first.Message}"
+            string reason = $"The network {network.Name} has no code: {cause}{first.Location.FileName}({first.Location.Line},{first.Location.Column}): {first.Id}: {first.Message}"
                 + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : string.Empty);
             shells.Add(new ClassShell(className, reason));
         }
         if (shells.Count == 0 && !files.HasErrors) return null;
         return new ShellFile(ns, shells.ToEquatableArray(), HintName(ns + ".gnet-errors"));
+    }
+
+    /// <summary>
+    /// Why a network with no errors of its own got no model: text it depends on does not parse. The errors no network
+    /// owns (syntax and import errors) in its own file, else in the other files, whose blocks it may use; another
+    /// network's errors never explain it.
+    /// </summary>
+    private static (string Cause, List<GnetDiagnostic> Errors) WithheldFor(CompilationResult files, NetworkResult network)
+    {
+        var owned = new HashSet<GnetDiagnostic>(files.Networks.SelectMany(n => n.Diagnostics));
+        var unowned = files.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !owned.Contains(d)).ToList();
+        var inItsFile = unowned.Where(d => d.Location.FilePath == network.Location.FilePath).ToList();
+        return inItsFile.Count > 0 ? ("its file has errors: ", inItsFile) : ("a file it imports has errors: ", unowned);
     }
 
     /// <summary>The full name of a [GroupNet] class as <see cref="ForNetwork"/> compares it: without '@' escapes.</summary>
