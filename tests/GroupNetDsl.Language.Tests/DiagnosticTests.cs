@@ -124,6 +124,21 @@ public class DiagnosticTests
                 c = conv(3, 8, 1)
             }
             """),
+        ["GNET0111 a return among the members"] = new(
+            "GNET0111",
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                return relu(c(input))
+            }
+            """,
+            3, 5, "return", new[] { "input", "relu(c(input))" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+                forward(input) = relu(c(input))
+            }
+            """),
 
         // ---------------------------------------------------------------- GNET02xx: semantics and shapes
         ["GNET0107 a forward block without a return"] = new(

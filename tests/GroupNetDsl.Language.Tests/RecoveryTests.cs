@@ -192,6 +192,34 @@ public class RecoveryTests
         Assert.Equal(new[] { "A", "N" }, result.Networks.Select(n => n.Name));
     }
 
+    /// <summary>
+    /// A PyTorch user's <c>return</c> among a body's members: one error that names the forward to write, and the
+    /// members are not run in order around it (which would report a shape the user never wrote).
+    /// </summary>
+    [Fact]
+    public void A_return_among_the_members_is_reported_once_with_the_forward_it_belongs_in()
+    {
+        string text = "network N(input: 3x8x8) {\n    a = conv(3, 8, 1)\n    b = conv(3, 4, 1)\n    return b(x) + 1\n}\n"
+            + "block B(c) {\n    r = relu\n    return r\n}\nnetwork M(input: 4x8x8) = B(4)\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0111", 4, 5, "return"), ("GNET0111", 8, 5, "return") }, Found(text));
+        Assert.Equal("'return' belongs in a forward block; write `forward(x) = b(x) + 1`, or `forward(x) { ... return b(x) + 1 }` when the output needs statements",
+            result.Diagnostics[0].Message);
+        Assert.Equal("'return' belongs in a forward block; write `forward(x) = r`, or `forward(x) { ... return r }` when the output needs statements", result.Diagnostics[1].Message);
+        Assert.All(result.Networks, n => Assert.Null(n.Network));
+    }
+
+    [Fact]
+    public void A_member_named_return_is_still_a_member()
+    {
+        var result = Gnet.Compile("network N(input: 3x8x8) {\n    return = relu\n}\n");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.NotNull(Assert.Single(result.Networks).Network);
+    }
+
     [Fact]
     public void Floor_division_after_a_value_on_the_same_line_is_no_comment()
     {

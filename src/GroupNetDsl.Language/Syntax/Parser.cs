@@ -197,12 +197,17 @@ public sealed class Parser
             return (members, forward);
         }
 
+        SourceLocation? strayReturn = null;
         while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile) && !IsDeclarationStart())
         {
             _inError = false;
             int startLine = Current.Line;
             int before = _position;
-            if (Current.Kind == TokenKind.Identifier && Current.Text == "forward" && Peek(1).Kind == TokenKind.LeftParen)
+            if (IsStrayReturn())
+            {
+                strayReturn ??= ParseStrayReturn();
+            }
+            else if (Current.Kind == TokenKind.Identifier && Current.Text == "forward" && Peek(1).Kind == TokenKind.LeftParen)
             {
                 var keyword = Current;
                 _position += 2;
@@ -252,7 +257,43 @@ public sealed class Parser
             if (_position == before) _position++; // always make progress
         }
         Expect(TokenKind.RightBrace, "'}'");
+        // A body whose output was written as a stray 'return' has a broken forward: run in order, its members would
+        // report shapes the user never wrote.
+        if (forward is null && strayReturn is { } at) forward = new ForwardSyntax("x", at, new MissingSyntax(at), null);
         return (members, forward);
+    }
+
+    /// <summary>
+    /// <c>return expr</c> among a body's members, as in a PyTorch module's forward: not a member named <c>return</c>
+    /// (<c>return = relu</c>), which is allowed.
+    /// </summary>
+    private bool IsStrayReturn() =>
+        Current.Kind == TokenKind.Identifier && Current.Text == "return" && Peek(1).Line == Current.Line
+        && Peek(1).Kind is not (TokenKind.Equals or TokenKind.RightBrace or TokenKind.EndOfFile);
+
+    /// <summary>
+    /// Reads a stray <c>return expr</c> and reports it with the forward it belongs in, its input named as the
+    /// expression names it (<c>input</c> when it uses that name, else <c>x</c>). Returns where the return was.
+    /// </summary>
+    private SourceLocation ParseStrayReturn()
+    {
+        var keyword = Current;
+        _position++;
+        int valueStart = _position;
+        var value = ParseExpression();
+        string text = "...", input = "x";
+        if (!_inError && value is not MissingSyntax && _position > valueStart)
+        {
+            var last = _tokens[_position - 1];
+            int start = _tokens[valueStart].Start;
+            text = _document.Text.Substring(start, last.Start + last.Length - start);
+            for (int i = valueStart; i < _position; i++)
+            {
+                if (_tokens[i].Kind == TokenKind.Identifier && _tokens[i].Text == "input") input = "input";
+            }
+        }
+        _diagnostics.Report(DiagnosticDescriptors.ReturnOutsideForward, Locate(keyword), input, text);
+        return Locate(keyword);
     }
 
     /// <summary>
