@@ -124,6 +124,19 @@ public class DiagnosticTests
                 c = conv(3, 8, 1)
             }
             """),
+        ["GNET0112 a PyTorch spelling"] = new(
+            "GNET0112",
+            """
+            network N(input: 3x8x8) {
+                c = nn.Conv2d(3, 8, 1)
+            }
+            """,
+            2, 9, "nn.Conv2d", new[] { "nn.Conv2d", "write `conv`" },
+            """
+            network N(input: 3x8x8) {
+                c = conv(3, 8, 1)
+            }
+            """),
         ["GNET0111 a return among the members"] = new(
             "GNET0111",
             """

@@ -1,3 +1,5 @@
+using GroupNetDsl.Language.Ops;
+using GroupNetDsl.Language.Syntax;
 using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Tests;
@@ -209,6 +211,78 @@ public class RecoveryTests
             result.Diagnostics[0].Message);
         Assert.Equal("'return' belongs in a forward block; write `forward(x) = r`, or `forward(x) { ... return r }` when the output needs statements", result.Diagnostics[1].Message);
         Assert.All(result.Networks, n => Assert.Null(n.Network));
+    }
+
+    /// <summary>
+    /// A module transcribed from PyTorch as written: one error at each PyTorch name, saying what to write, and each
+    /// read as its .gnet spelling, so nothing else is reported (the same text with those spellings has no errors).
+    /// </summary>
+    [Fact]
+    public void A_transcribed_PyTorch_module_gets_one_error_per_PyTorch_name_and_no_other()
+    {
+        string text = "network N(input: 3x8x8) {\n"
+            + "    self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, padding: 1), nn.BatchNorm2d(8), nn.ReLU6())\n"
+            + "    pool = nn.AdaptiveAvgPool2d(1)\n"
+            + "    fc = nn.Linear(8, 4)\n"
+            + "    forward(x) = fc(torch.flatten(pool(F.relu(self.stem(x)))))\n"
+            + "}\n"
+            + "network C(input: 3x8x8) {\n    a = conv(3, 8, 1)\n    forward(x) {\n        y = torch.cat([a(x), a(x)], dim: 1)\n        return y\n    }\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(
+            new[]
+            {
+                ("GNET0112", 2, 5, "self.stem"), ("GNET0112", 2, 17, "nn.Sequential"), ("GNET0112", 2, 31, "nn.Conv2d"),
+                ("GNET0112", 2, 63, "nn.BatchNorm2d"), ("GNET0112", 2, 82, "nn.ReLU6"), ("GNET0112", 3, 12, "nn.AdaptiveAvgPool2d"),
+                ("GNET0112", 4, 10, "nn.Linear"), ("GNET0112", 5, 21, "torch.flatten"), ("GNET0112", 5, 40, "F.relu"),
+                ("GNET0112", 5, 47, "self.stem"), ("GNET0112", 10, 13, "torch.cat"),
+            },
+            Found(text));
+        Assert.Equal("`self.stem` is PyTorch's spelling; write `stem`: members are named without `self.`", result.Diagnostics[0].Message);
+        Assert.Equal("`nn.Sequential` is PyTorch's spelling; write its modules as a list, `[a, b, c]`", result.Diagnostics[1].Message);
+        Assert.Equal("`nn.AdaptiveAvgPool2d` is PyTorch's spelling; write `avgpool`, without arguments (the global average)", result.Diagnostics[5].Message);
+        Assert.Equal("`torch.cat` is PyTorch's spelling; write `cat`, the tensors as its arguments: `cat(a, b, dim: 1)`", result.Diagnostics[10].Message);
+
+        string fixedText = "network N(input: 3x8x8) {\n"
+            + "    stem = [conv(3, 8, 3, padding: 1), batchnorm(8), relu6()]\n"
+            + "    pool = avgpool\n"
+            + "    fc = linear(8, 4)\n"
+            + "    forward(x) = fc(flatten(pool(relu(stem(x)))))\n"
+            + "}\n"
+            + "network C(input: 3x8x8) {\n    a = conv(3, 8, 1)\n    forward(x) {\n        y = cat(a(x), a(x), dim: 1)\n        return y\n    }\n}\n";
+        Assert.Empty(Gnet.Compile(fixedText).Diagnostics);
+    }
+
+    [Fact]
+    public void Every_PyTorch_name_translates_to_an_op_the_language_has()
+    {
+        var ops = OpRegistry.All.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(PyTorchSpellings.Ops.Values.Append("avgpool").Append("cat"), op => Assert.Contains(op, ops));
+    }
+
+    [Fact]
+    public void A_python_def_forward_is_reported_once_and_its_lines_skipped()
+    {
+        string text = "network N(input: 3x8x8) {\n    c = conv(3, 8, 1)\n    def forward(self, x):\n        y = self.c(x)\n        return y\n    d = relu\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0112", 3, 5, "def forward(self, x):") }, Found(text));
+        Assert.Equal("`def forward(self, x):` is PyTorch's spelling; write `forward(x) = expression`, or `forward(x) { ... return expression }`", result.Diagnostics[0].Message);
+        Assert.Null(Assert.Single(result.Networks).Network);
+    }
+
+    [Fact]
+    public void A_name_PyTorch_does_not_have_in_dotgnet_is_reported_once_and_names_like_nn_stay_usable()
+    {
+        string text = "network N(input: 3x8x8) {\n    c = nn.Foo(3, bar: 2)\n}\nnetwork M(input: 3x8x8) {\n    nn = relu\n    forward(x) = nn(x)\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0112", 2, 9, "nn.Foo") }, Found(text));
+        Assert.EndsWith(".gnet has no op of that name; the ops are listed in docs/language.md", result.Diagnostics[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

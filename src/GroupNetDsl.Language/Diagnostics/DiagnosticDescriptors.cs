@@ -47,6 +47,9 @@ public static class DiagnosticDescriptors
     /// <summary>Message: "'return' belongs in a forward block; write `forward({0}) = {1}`, or `forward({0}) {{ ... return {1} }}` when the output needs statements".</summary>
     public static readonly DiagnosticDescriptor ReturnOutsideForward = new("GNET0111", "'return' outside a forward block", "'return' belongs in a forward block; write `forward({0}) = {1}`, or `forward({0}) {{ ... return {1} }}` when the output needs statements", Syntax, DiagnosticSeverity.Error);
 
+    /// <summary>Message: "`{0}` is PyTorch's spelling; {1}".</summary>
+    public static readonly DiagnosticDescriptor PyTorchSpelling = new("GNET0112", "PyTorch spelling", "`{0}` is PyTorch's spelling; {1}", Syntax, DiagnosticSeverity.Error);
+
     // ---- GNET02xx: semantics and shapes ----
 
     /// <summary>Message: "{0}: in_channels {1} is not divisible by groups {2}; use a groups value that divides both channel counts ({3})".</summary>
@@ -214,7 +217,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor[] All =
     {
         UnexpectedCharacter, ExpectedToken, NumberOutOfRange, NestingTooDeep, InvalidShape, TooManyErrors, ForwardWithoutFinalReturn,
-        InvalidQuotedName, ArgumentNamedWithEquals, SlashComment, ReturnOutsideForward,
+        InvalidQuotedName, ArgumentNamedWithEquals, SlashComment, ReturnOutsideForward, PyTorchSpelling,
         InChannelsNotDivisible, OutChannelsNotDivisible, ChannelMismatch, SpatialCollapse, AddShapeMismatch,
         LinearFeatureMismatch, UnknownName, UnknownArgument, WrongType, MissingArgument, DuplicateName,
         Recursion, TooManyArguments, InvalidValue, WrongRank, InvalidExpression, TensorTooLarge,

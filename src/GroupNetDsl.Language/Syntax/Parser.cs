@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Text;
 
@@ -207,6 +208,10 @@ public sealed class Parser
             {
                 strayReturn ??= ParseStrayReturn();
             }
+            else if (Current.Kind == TokenKind.Identifier && Current.Text == "def" && Peek(1).Kind == TokenKind.Identifier && Peek(1).Line == Current.Line)
+            {
+                strayReturn ??= SkipPythonDef();
+            }
             else if (Current.Kind == TokenKind.Identifier && Current.Text == "forward" && Peek(1).Kind == TokenKind.LeftParen)
             {
                 var keyword = Current;
@@ -238,6 +243,12 @@ public sealed class Parser
             }
             else
             {
+                if (Current.Kind == TokenKind.Identifier && Current.Text == "self" && Peek(1).Kind == TokenKind.Dot && Peek(2).Kind == TokenKind.Identifier)
+                {
+                    // self.conv1 = ...: reported, then read as the member conv1.
+                    _diagnostics.Report(DiagnosticDescriptors.PyTorchSpelling, Span(Current, Locate(Peek(2))), "self." + Peek(2).Text, PyTorchSpellings.Translate(new[] { "self", Peek(2).Text }).Advice);
+                    _position += 2;
+                }
                 var name = ExpectMemberName();
                 if (name is { } n && Expect(TokenKind.Equals, "'='"))
                 {
@@ -294,6 +305,68 @@ public sealed class Parser
         }
         _diagnostics.Report(DiagnosticDescriptors.ReturnOutsideForward, Locate(keyword), input, text);
         return Locate(keyword);
+    }
+
+    /// <summary>
+    /// <c>def forward(self, x):</c> and the lines indented under it, as in a PyTorch module: reported once and skipped.
+    /// Returns where the def was (the body then has a broken forward, as after a stray return).
+    /// </summary>
+    private SourceLocation SkipPythonDef()
+    {
+        var keyword = Current;
+        var at = Locate(keyword);
+        int line = keyword.Line;
+        var lastOnLine = keyword;
+        while (Current.Kind != TokenKind.EndOfFile && Current.Line == line)
+        {
+            lastOnLine = Current;
+            _position++;
+        }
+        string written = _document.Text.Substring(keyword.Start, lastOnLine.Start + lastOnLine.Length - keyword.Start);
+        _diagnostics.Report(DiagnosticDescriptors.PyTorchSpelling, Span(keyword, Locate(lastOnLine)), written,
+            "write `forward(x) = expression`, or `forward(x) { ... return expression }`");
+        // The def's body: the lines indented deeper than the def, up to the body's closing brace.
+        while (Current.Kind is not (TokenKind.EndOfFile or TokenKind.RightBrace) && Locate(Current).Column > at.Column) _position++;
+        return at;
+    }
+
+    /// <summary><c>nn.Conv2d</c>, <c>F.relu</c>, <c>torch.cat</c>, <c>self.conv1</c>: a PyTorch name with a dot, on one line.</summary>
+    private bool IsPyTorchName() =>
+        PyTorchSpellings.IsPrefix(Current.Text) && Peek(1).Kind == TokenKind.Dot && Peek(2).Kind == TokenKind.Identifier && Peek(2).Line == Current.Line;
+
+    /// <summary>
+    /// A dotted PyTorch name (and its call): reported with its .gnet spelling (GNET0112) and read as that spelling
+    /// (<see cref="PyTorchReading"/>), so the rest of the file is checked as meant and the name is not reported again.
+    /// </summary>
+    private ExpressionSyntax ParsePyTorchName()
+    {
+        var first = Current;
+        var last = first;
+        var segments = new List<string> { first.Text };
+        _position++;
+        while (Current.Kind == TokenKind.Dot && Peek(1).Kind == TokenKind.Identifier && Peek(1).Line == first.Line)
+        {
+            last = Peek(1);
+            segments.Add(last.Text);
+            _position += 2;
+        }
+        var location = Span(first, Locate(last));
+        var spelling = PyTorchSpellings.Translate(segments);
+        _diagnostics.Report(DiagnosticDescriptors.PyTorchSpelling, location, string.Join(".", segments), spelling.Advice);
+        var name = new NameSyntax(spelling.Name ?? last.Text, location);
+        bool call = Current.Kind == TokenKind.LeftParen && !(_callsOnOneLine && Current.Line != last.Line);
+        if (!call) return spelling.Reading is PyTorchReading.Missing or PyTorchReading.List ? new MissingSyntax(location) : name;
+        var parsed = ParseCall(name);
+        return spelling.Reading switch
+        {
+            PyTorchReading.Op => parsed,
+            PyTorchReading.Spread when parsed.Arguments.Count > 0 && parsed.Arguments[0] is { Name: null, Value: ListSyntax tensors } =>
+                new CallSyntax(name, tensors.Items.Select(t => new ArgumentSyntax(null, t.Location, t)).Concat(parsed.Arguments.Skip(1)).ToList(), parsed.Location),
+            PyTorchReading.Spread => parsed,
+            PyTorchReading.NameOnly => name,
+            PyTorchReading.List when parsed.Arguments.All(a => a.Name is null) => new ListSyntax(parsed.Arguments.Select(a => a.Value).ToList(), parsed.Location),
+            _ => new MissingSyntax(parsed.Location),
+        };
     }
 
     /// <summary>
@@ -514,6 +587,8 @@ public sealed class Parser
             case TokenKind.False:
                 _position++;
                 return new BooleanSyntax(token.Kind == TokenKind.True, Locate(token));
+            case TokenKind.Identifier when IsPyTorchName():
+                return ParsePyTorchName();
             case TokenKind.Identifier:
             case TokenKind.QuotedName:
                 _position++;
