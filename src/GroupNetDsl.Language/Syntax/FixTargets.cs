@@ -47,6 +47,50 @@ public static class FixTargets
         return new TextEdit(tokens[close].Start, 0, arguments.Count == 0 ? GroupsName + ": " : ", " + GroupsName + ": ");
     }
 
+    /// <summary>
+    /// How to write a PyTorch spelling (GNET0112) at [start, start + length) as .gnet: the name replaced
+    /// (<c>nn.Conv2d</c> by <c>conv</c>, <c>self.fc</c> by <c>fc</c>), <c>nn.AdaptiveAvgPool2d(1)</c> by
+    /// <c>avgpool</c>, <c>nn.Sequential(a, b)</c> by <c>[a, b]</c>, <c>torch.cat([a, b], dim=1)</c> by
+    /// <c>cat(a, b, dim=1)</c> (its arguments are left as written). The edit's <see cref="TextEdit.Prefix"/> is the
+    /// whole replacement. Null for what has no .gnet spelling, or a Python <c>def</c>.
+    /// </summary>
+    public static TextEdit? PyTorchSpellingEdit(string text, int start, int length)
+    {
+        var tokens = new Lexer(new SourceDocument(string.Empty, text), new DiagnosticBag()).Tokenize();
+        int first = tokens.FindIndex(t => t.Start >= start && t.Kind != TokenKind.EndOfFile);
+        if (first < 0 || tokens[first].Start != start || tokens[first].Kind != TokenKind.Identifier) return null;
+        var segments = new List<string> { tokens[first].Text };
+        int last = first;
+        while (last + 2 < tokens.Count && tokens[last + 1].Kind == TokenKind.Dot && tokens[last + 2].Kind == TokenKind.Identifier && tokens[last + 2].Start < start + length)
+        {
+            segments.Add(tokens[last + 2].Text);
+            last += 2;
+        }
+        if (segments.Count < 2 || tokens[last].Start + tokens[last].Length != start + length) return null;
+        var spelling = PyTorchSpellings.Translate(segments);
+        bool call = last + 1 < tokens.Count && tokens[last + 1].Kind == TokenKind.LeftParen;
+        if (spelling.Reading == PyTorchReading.Op || (!call && spelling.Reading == PyTorchReading.NameOnly)) return new TextEdit(start, length, spelling.Name!);
+        if (!call || spelling.Reading == PyTorchReading.Missing) return null;
+        var arguments = Arguments(tokens, last + 1, out int close);
+        if (close < 0) return null;
+        int end = tokens[close].Start + 1;
+        string Between(int from, int to) => text.Substring(from, to - from);
+        switch (spelling.Reading)
+        {
+            case PyTorchReading.NameOnly:
+                return new TextEdit(start, end - start, spelling.Name!);
+            case PyTorchReading.List:
+                return new TextEdit(start, end - start, "[" + Between(tokens[last + 1].Start + 1, tokens[close].Start) + "]");
+            default:
+                // Spread: a first argument written as a list or tuple loses its brackets.
+                if (arguments.Count > 0 && arguments[0] is [{ Kind: TokenKind.LeftBracket or TokenKind.LeftParen } open, .., { Kind: TokenKind.RightBracket or TokenKind.RightParen } shut])
+                {
+                    return new TextEdit(start, end - start, spelling.Name + "(" + Between(open.Start + 1, shut.Start) + Between(shut.Start + 1, tokens[close].Start) + ")");
+                }
+                return new TextEdit(start, length, spelling.Name!);
+        }
+    }
+
     private static TextEdit? Literal(List<Token> argument) =>
         argument is [{ Kind: TokenKind.Integer } value] ? new TextEdit(value.Start, value.Length, string.Empty) : null;
 

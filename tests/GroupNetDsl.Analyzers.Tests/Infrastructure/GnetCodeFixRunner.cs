@@ -56,7 +56,7 @@ internal static class GnetCodeFixRunner
             .ToImmutableArray();
     }
 
-    private static TextDocument CreateDocument(string gnet)
+    public static TextDocument CreateDocument(string gnet)
     {
         var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(
