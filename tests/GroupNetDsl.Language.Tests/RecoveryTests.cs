@@ -263,6 +263,21 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void PyTorch_functions_in_a_forward_are_read_on_their_tensor()
+    {
+        // torch.flatten(x, 1) and F.adaptive_avg_pool2d(x, 1) are functions of the tensor: read as flatten(x) and
+        // avgpool(x), with no error for the 1 that .gnet's ops do not take.
+        string text = "network G(input: 3x8x8) {\n    c = conv(3, 8, 3, padding: 1)\n    fc = linear(8, 4)\n"
+            + "    forward(x) = fc(torch.flatten(F.adaptive_avg_pool2d(F.max_pool2d(F.relu(c(x)), 2), 1), 1))\n}\n";
+
+        var result = Gnet.Compile(text);
+
+        Assert.Equal(new[] { ("GNET0112", 4, 21, "torch.flatten"), ("GNET0112", 4, 35, "F.adaptive_avg_pool2d"), ("GNET0112", 4, 57, "F.max_pool2d"), ("GNET0112", 4, 70, "F.relu") }, Found(text));
+        Assert.Equal("`F.adaptive_avg_pool2d` is PyTorch's spelling; write `avgpool(x)` (the global average)", result.Diagnostics[1].Message);
+        Assert.Empty(Gnet.Compile(text.Replace("torch.flatten(F.adaptive_avg_pool2d(F.max_pool2d(F.relu(c(x)), 2), 1), 1)", "flatten(avgpool(maxpool(relu(c(x)), 2)))", StringComparison.Ordinal)).Diagnostics);
+    }
+
+    [Fact]
     public void A_python_def_forward_is_reported_once_and_its_lines_skipped()
     {
         string text = "network N(input: 3x8x8) {\n    c = conv(3, 8, 1)\n    def forward(self, x):\n        y = self.c(x)\n        return y\n    d = relu\n}\n";

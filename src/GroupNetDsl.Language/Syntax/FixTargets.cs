@@ -79,6 +79,10 @@ public static class FixTargets
         {
             case PyTorchReading.NameOnly:
                 return new TextEdit(start, end - start, spelling.Name!);
+            case PyTorchReading.FirstArgument:
+                return arguments.Count > 0 && arguments[0].Count > 0
+                    ? new TextEdit(start, end - start, spelling.Name + "(" + Between(arguments[0][0].Start, arguments[0][arguments[0].Count - 1].Start + arguments[0][arguments[0].Count - 1].Length) + ")")
+                    : null;
             case PyTorchReading.List:
                 return new TextEdit(start, end - start, "[" + Between(tokens[last + 1].Start + 1, tokens[close].Start) + "]");
             default:

@@ -364,6 +364,8 @@ public sealed class Parser
                 new CallSyntax(name, tensors.Items.Select(t => new ArgumentSyntax(null, t.Location, t)).Concat(parsed.Arguments.Skip(1)).ToList(), parsed.Location),
             PyTorchReading.Spread => parsed,
             PyTorchReading.NameOnly => name,
+            PyTorchReading.FirstArgument when parsed.Arguments.Count > 0 && parsed.Arguments[0].Name is null =>
+                new CallSyntax(name, new[] { parsed.Arguments[0] }, parsed.Location),
             PyTorchReading.List when parsed.Arguments.All(a => a.Name is null) => new ListSyntax(parsed.Arguments.Select(a => a.Value).ToList(), parsed.Location),
             _ => new MissingSyntax(parsed.Location),
         };

@@ -12,6 +12,9 @@ internal enum PyTorchReading
     /// <summary>As the name alone, its arguments dropped (<c>nn.AdaptiveAvgPool2d(1)</c> is <c>avgpool</c>).</summary>
     NameOnly,
 
+    /// <summary>As the op on the tensor alone (<c>torch.flatten(x, 1)</c> is <c>flatten(x)</c>).</summary>
+    FirstArgument,
+
     /// <summary>As the op, a list or tuple given first spread into its arguments (<c>torch.cat([a, b], dim=1)</c> is <c>cat(a, b, dim: 1)</c>).</summary>
     Spread,
 
@@ -64,6 +67,15 @@ internal static class PyTorchSpellings
         ["stochasticdepth"] = "stochastic_depth",
     };
 
+    private static bool Contains(IReadOnlyList<string> segments, string segment)
+    {
+        for (int i = 0; i < segments.Count; i++)
+        {
+            if (segments[i] == segment) return true;
+        }
+        return false;
+    }
+
     /// <summary>True when <paramref name="first"/> starts a PyTorch spelling: <c>nn</c>, <c>F</c>, <c>torch</c>, <c>torchvision</c> or <c>self</c>.</summary>
     public static bool IsPrefix(string first) => first is "nn" or "F" or "torch" or "torchvision" or "self";
 
@@ -78,7 +90,15 @@ internal static class PyTorchSpellings
                 : new PyTorchSpelling("name a member without `self.`", null, PyTorchReading.Missing);
         }
         string key = last.Replace("_", string.Empty).ToLowerInvariant();
-        if (key is "adaptiveavgpool2d") return new PyTorchSpelling("write `avgpool`, without arguments (the global average)", "avgpool", PyTorchReading.NameOnly);
+        // F.relu(x), torch.flatten(x, 1): a function of the tensor, not a module's constructor (nn.ReLU(), torch.nn.Flatten()).
+        bool functional = segments[0] == "F" || (segments[0] == "torch" && !Contains(segments, "nn")) || Contains(segments, "functional");
+        if (key is "adaptiveavgpool2d")
+        {
+            return functional
+                ? new PyTorchSpelling("write `avgpool(x)` (the global average)", "avgpool", PyTorchReading.FirstArgument)
+                : new PyTorchSpelling("write `avgpool`, without arguments (the global average)", "avgpool", PyTorchReading.NameOnly);
+        }
+        if (key is "flatten" && functional) return new PyTorchSpelling("write `flatten(x)` (from the channels on, as `torch.flatten(x, 1)`)", "flatten", PyTorchReading.FirstArgument);
         if (key is "sequential") return new PyTorchSpelling("write its modules as a list, `[a, b, c]`", null, PyTorchReading.List);
         if (key is "cat" or "concat") return new PyTorchSpelling("write `cat`, the tensors as its arguments: `cat(a, b, dim: 1)`", "cat", PyTorchReading.Spread);
         return Ops.TryGetValue(key, out var op)

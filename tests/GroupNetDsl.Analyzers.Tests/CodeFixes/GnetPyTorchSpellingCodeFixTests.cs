@@ -54,9 +54,30 @@ public class GnetPyTorchSpellingCodeFixTests
                 }
             }
             """, text);
-        Assert.Equal(["Write 'stem'", "Write as a list", "Write 'conv'", "Write 'batchnorm'", "Write 'relu6'", "Write 'avgpool'", "Write 'linear'", "Write 'cat(...)'", "Write 'stem'", "Write 'relu'", "Write 'stem'", "Write 'flatten'"], titles);
+        Assert.Equal(["Write 'stem'", "Write as a list", "Write 'conv'", "Write 'batchnorm'", "Write 'relu6'", "Write 'avgpool'", "Write 'linear'", "Write 'cat(...)'", "Write 'stem'", "Write 'relu'", "Write 'stem'", "Write 'flatten(...)'"], titles);
         var after = await GnetCodeFixRunner.DiagnosticsAsync(GnetCodeFixRunner.CreateDocument(text).Project);
         Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task Functions_of_a_tensor_keep_the_tensor()
+    {
+        var (text, _) = await FixAllOneByOneAsync("""
+            network G(input: 3x8x8) {
+                c = conv(3, 8, 3, padding: 1)
+                fc = linear(8, 4)
+                forward(x) = fc(torch.flatten(F.adaptive_avg_pool2d(F.max_pool2d(F.relu(c(x)), 2), 1), 1))
+            }
+            """);
+
+        Assert.Equal("""
+            network G(input: 3x8x8) {
+                c = conv(3, 8, 3, padding: 1)
+                fc = linear(8, 4)
+                forward(x) = fc(flatten(avgpool(maxpool(relu(c(x)), 2))))
+            }
+            """, text);
+        Assert.Empty(await GnetCodeFixRunner.DiagnosticsAsync(GnetCodeFixRunner.CreateDocument(text).Project));
     }
 
     [Fact]
