@@ -117,21 +117,27 @@ public sealed class ShellTests
             .ToList();
     }
 
-    [Fact]
-    public void A_file_that_does_not_parse_still_declares_the_namespace_and_its_networks()
+    /// <summary>Runs the generator on the .gnet files with <see cref="Program"/>; returns the message of the CS0619 on 'Broken'.</summary>
+    private static string BrokenShell(params (string Path, string Text)[] files)
     {
-        var run = GeneratorHarness.Create()
-            .WithRootNamespace(Root)
-            .WithGnet("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n")
-            .WithSource("Program.cs", Program)
-            .Run();
+        var harness = GeneratorHarness.Create().WithRootNamespace(Root);
+        foreach (var (path, text) in files) harness = harness.WithGnet(path, text);
+        var run = harness.WithSource("Program.cs", Program).Run();
 
         run.AssertGeneratorDidNotFail();
         var errors = run.CompilationProblems();
         Assert.DoesNotContain(errors, d => d.Id == "CS0246");
-        // Broken is valid, but withheld with its file: its shell names the file's first syntax error, as the file's.
         var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(2,22): GNET0", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return obsolete.GetMessage(CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void A_file_that_does_not_parse_still_declares_the_namespace_and_its_networks()
+    {
+        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n"));
+
+        // Broken is valid, but withheld with its file: its shell names the file's first syntax error, as the file's.
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(2,22): GNET0", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,33 +145,19 @@ public sealed class ShellTests
     {
         // Other's body has a semantic error and then a syntax error; Broken is valid. The shell of Broken must name the
         // syntax error that withheld it, not Other's semantic error that comes first in the file.
-        var run = GeneratorHarness.Create()
-            .WithRootNamespace(Root)
-            .WithGnet("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n    d = relu)\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n")
-            .WithSource("Program.cs", Program)
-            .Run();
+        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n    d = relu)\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n"));
 
-        run.AssertGeneratorDidNotFail();
-        var obsolete = Assert.Single(run.CompilationProblems(), d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
-        string message = obsolete.GetMessage(CultureInfo.InvariantCulture);
         Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(3,13): GNET0", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_valid_network_withheld_for_a_broken_block_it_imports_still_gets_a_shell_that_names_the_blocks_error()
     {
-        var run = GeneratorHarness.Create()
-            .WithRootNamespace(Root)
-            .WithGnet("/p/blocks.gnet", "block Pair(c) {\n    a = conv(c, c, 1\n}\n")
-            .WithGnet("/p/Broken.gnet", "import \"blocks.gnet\"\nnetwork Broken(input: 3x8x8) = Pair(3)\n")
-            .WithSource("Program.cs", Program)
-            .Run();
+        string message = BrokenShell(
+            ("/p/blocks.gnet", "block Pair(c) {\n    a = conv(c, c, 1\n}\n"),
+            ("/p/Broken.gnet", "import \"blocks.gnet\"\nnetwork Broken(input: 3x8x8) = Pair(3)\n"));
 
-        run.AssertGeneratorDidNotFail();
-        var errors = run.CompilationProblems();
-        Assert.DoesNotContain(errors, d => d.Id == "CS0246");
-        var obsolete = Assert.Single(errors, d => d.Id == "CS0619" && d.GetMessage(CultureInfo.InvariantCulture).StartsWith("'Broken' ", StringComparison.Ordinal));
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: a file it imports has errors: blocks.gnet(2,", obsolete.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: a file it imports has errors: blocks.gnet(2,", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -295,9 +295,7 @@ public sealed class Parser
         string text = "...", input = "x";
         if (!_inError && value is not MissingSyntax && _position > valueStart)
         {
-            var last = _tokens[_position - 1];
-            int start = _tokens[valueStart].Start;
-            text = _document.Text.Substring(start, last.Start + last.Length - start);
+            text = TextOf(_tokens[valueStart], _tokens[_position - 1]);
             for (int i = valueStart; i < _position; i++)
             {
                 if (_tokens[i].Kind == TokenKind.Identifier && _tokens[i].Text == "input") input = "input";
@@ -322,7 +320,7 @@ public sealed class Parser
             lastOnLine = Current;
             _position++;
         }
-        string written = _document.Text.Substring(keyword.Start, lastOnLine.Start + lastOnLine.Length - keyword.Start);
+        string written = TextOf(keyword, lastOnLine);
         _diagnostics.Report(DiagnosticDescriptors.PyTorchSpelling, Span(keyword, Locate(lastOnLine)), written,
             "write `forward(x) = expression`, or `forward(x) { ... return expression }`");
         // The def's body: the lines indented deeper than the def, up to the body's closing brace.
@@ -770,10 +768,11 @@ public sealed class Parser
     {
         if (_inError || value is MissingSyntax || _position == valueStart) return;
         var last = _tokens[_position - 1];
-        int start = _tokens[valueStart].Start;
-        string text = _document.Text.Substring(start, last.Start + last.Length - start);
-        _diagnostics.Report(DiagnosticDescriptors.ArgumentNamedWithEquals, Span(keyword, Locate(last)), keyword.Text, text);
+        _diagnostics.Report(DiagnosticDescriptors.ArgumentNamedWithEquals, Span(keyword, Locate(last)), keyword.Text, TextOf(_tokens[valueStart], last));
     }
+
+    /// <summary>The source text from the start of <paramref name="first"/> to the end of <paramref name="last"/>, as written.</summary>
+    private string TextOf(Token first, Token last) => _document.Text.Substring(first.Start, last.Start + last.Length - first.Start);
 
     /// <summary>
     /// After an error in a member, skips to where the next member starts: the first token of a later line that can
