@@ -198,7 +198,7 @@ public sealed class Parser
             return (members, forward);
         }
 
-        SourceLocation? strayReturn = null;
+        SourceLocation? brokenForward = null;
         while (Current.Kind is not (TokenKind.RightBrace or TokenKind.EndOfFile) && !IsDeclarationStart())
         {
             _inError = false;
@@ -206,11 +206,11 @@ public sealed class Parser
             int before = _position;
             if (IsStrayReturn())
             {
-                strayReturn ??= ParseStrayReturn();
+                brokenForward ??= ParseStrayReturn();
             }
             else if (Current.Kind == TokenKind.Identifier && Current.Text == "def" && Peek(1).Kind == TokenKind.Identifier && Peek(1).Line == Current.Line)
             {
-                strayReturn ??= SkipPythonDef();
+                brokenForward ??= SkipPythonDef();
             }
             else if (Current.Kind == TokenKind.Identifier && Current.Text == "forward" && Peek(1).Kind == TokenKind.LeftParen)
             {
@@ -268,9 +268,9 @@ public sealed class Parser
             if (_position == before) _position++; // always make progress
         }
         Expect(TokenKind.RightBrace, "'}'");
-        // A body whose output was written as a stray 'return' has a broken forward: run in order, its members would
+        // A body whose output was written as a stray 'return' or a Python def has a broken forward: run in order, its members would
         // report shapes the user never wrote.
-        if (forward is null && strayReturn is { } at) forward = new ForwardSyntax("x", at, new MissingSyntax(at), null);
+        if (forward is null && brokenForward is { } at) forward = new ForwardSyntax("x", at, new MissingSyntax(at), null);
         return (members, forward);
     }
 
