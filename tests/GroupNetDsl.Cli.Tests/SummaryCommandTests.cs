@@ -98,6 +98,32 @@ public sealed class SummaryCommandTests : CommandTests
     }
 
     [Fact]
+    public void Another_networks_syntax_error_leaves_the_chosen_network_usable_and_only_the_broken_one_is_named()
+    {
+        string path = Files.Write("two.gnet", "network Broken(input: 3x8x8) {\n    a = conv(3, 8, 3,\n}\nnetwork Fine(input: 3x8x8) = conv(3, 4, 3)\n");
+
+        var fine = Gnet.Run("summary", path, "--network", "Fine", "--plain");
+        var both = Gnet.Run("summary", path, "--plain");
+
+        Assert.Equal(0, fine.ExitCode);
+        Assert.Empty(fine.ErrorLines);
+        Assert.Contains("Network Fine, input 3x8x8, output 4x6x6", fine.Output, StringComparison.Ordinal);
+        both.AssertFailed(ExitCodes.ProblemsFound);
+        Assert.Equal(new[] { $"{path}(2,22): error GNET0102: Expected an expression but found '}}'", "error: network Broken has errors (listed above); fix them and run again." }, both.ErrorLines);
+    }
+
+    [Fact]
+    public void An_error_in_a_block_no_chosen_network_uses_fails_naming_the_file()
+    {
+        string path = Files.Write("block.gnet", "block Pair(c) {\n    a = conv(c, c, 1\n}\nnetwork Fine(input: 3x8x8) = conv(3, 4, 3)\n");
+
+        var run = Gnet.Run("summary", path, "--plain");
+
+        run.AssertFailed(ExitCodes.ProblemsFound);
+        Assert.Equal($"error: '{path}' has errors (listed above); fix them and run again.", run.ErrorLines[^1]);
+    }
+
+    [Fact]
     public void Blocks_can_come_from_an_included_file()
     {
         string library = Files.Write("library.gnet", "block Pointwise(c) {\n    mix = conv(c, c, 1, bias: false)\n}\n");

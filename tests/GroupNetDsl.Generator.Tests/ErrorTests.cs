@@ -20,6 +20,7 @@ public sealed partial class ErrorTests
             .WithGnet("/p/BadGroups.gnet", "network BadGroups(input: 6x8x8) {\n    c = conv(6, 4, 3, groups: 4)\n}\n")
             .WithGnet("/p/BadOutGroups.gnet", "network BadOutGroups(input: 4x8x8) {\n    c = conv(4, 6, 3, groups: 4)\n}\n")
             .WithGnet("/p/SyntaxError.gnet", "network SyntaxError(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nnetwork AfterTheError(input: 3x8x8) {\n    c = conv(3, 4, 3)\n}\n")
+            .WithGnet("/p/StrayError.gnet", "conv(3, 4, 3)\nnetwork AfterAStrayError(input: 3x8x8) = conv(3, 4, 3)\n")
             .WithGnet("/p/Collapse.gnet", "network Collapse(input: 3x4x4) {\n    c = conv(3, 4, 7)\n}\n")
             .WithGnet("/p/ChannelMismatch.gnet", "network ChannelMismatch(input: 3x8x8) {\n    a = conv(3, 4, 3)\n    b = conv(5, 4, 3)\n}\n")
             .WithGnet("/p/UsesBrokenBlock.gnet", "block Broken(c) {\n    x = conv(c, c, 3,, )\n}\nnetwork UsesBrokenBlock(input: 3x8x8) = Broken(3)\n")
@@ -70,14 +71,15 @@ public sealed partial class ErrorTests
             .Run();
 
         run.AssertCompilesCleanly();
-        // AfterTheError is valid but shares a file with a syntax error: the language withholds every network of a
-        // file that does not parse (a skipped member could otherwise go unnoticed), so it gets no code either.
+        // AfterTheError is valid beside SyntaxError's syntax error, which withholds SyntaxError only (a skipped member
+        // could go unnoticed); AfterAStrayError follows an error outside every declaration, which may have hidden one,
+        // so the language withholds every network of that file.
         Assert.Equal(
-            new[] { "Errors.Classes.ValidClass.c4aa1658.g.cs", "Errors.Valid.gnet.6a334c24.g.cs", "Errors.gnet_errors.78933f9c.g.cs" },
+            new[] { "Errors.AfterTheError.gnet.5de68825.g.cs", "Errors.Classes.ValidClass.c4aa1658.g.cs", "Errors.Valid.gnet.6a334c24.g.cs", "Errors.gnet_errors.78933f9c.g.cs" },
             run.HintNames.Order(StringComparer.Ordinal));
         // The networks without code keep an empty class of their name (ShellTests), except the one a class binds.
         string shells = run.Source("Errors.gnet_errors.78933f9c.g.cs");
-        string[] expected = ["BadOutGroups", "SyntaxError", "AfterTheError", "Collapse", "ChannelMismatch", "UsesBrokenBlock", "UnknownOp"];
+        string[] expected = ["BadOutGroups", "SyntaxError", "AfterAStrayError", "Collapse", "ChannelMismatch", "UsesBrokenBlock", "UnknownOp"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), ShellClass().Matches(shells).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
     }
 

@@ -134,20 +134,30 @@ public sealed class ShellTests
     [Fact]
     public void A_file_that_does_not_parse_still_declares_the_namespace_and_its_networks()
     {
-        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n"));
+        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) = conv(3, 4, 3)\nconv(3, 4, 3)\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n"));
 
-        // Broken is valid, but withheld with its file: its shell names the file's first syntax error, as the file's.
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(2,22): GNET0", message, StringComparison.Ordinal);
+        // Broken is valid, but an error outside every declaration withholds the whole file: its shell names that error, as the file's.
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(1,44): GNET0102", message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_valid_network_withheld_for_another_networks_syntax_error_names_that_error_and_says_it_is_the_files()
+    public void A_networks_own_syntax_error_is_named_by_its_shell_and_leaves_the_other_networks_their_code()
     {
-        // Other's body has a semantic error and then a syntax error; Broken is valid. The shell of Broken must name the
-        // syntax error that withheld it, not Other's semantic error that comes first in the file.
-        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n    d = relu)\n}\nnetwork Broken(input: 3x8x8) = conv(3, 4, 3)\n"));
+        // Broken's body has a semantic error and then a syntax error; Other is valid and gets its class.
+        var run = GeneratorHarness.Create()
+            .WithRootNamespace(Root)
+            .WithGnet("/p/Broken.gnet", "network Broken(input: 3x8x8) {\n    c = conv(3, 4, 3, groups: 2)\n    d = relu)\n}\nnetwork Other(input: 3x8x8) = conv(3, 4, 3)\n")
+            .WithSource("Program.cs", Program.Replace("Broken.Summary", "Broken.Summary + Other.Summary", StringComparison.Ordinal))
+            .Run();
 
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: its file has errors: Broken.gnet(3,13): GNET0", message, StringComparison.Ordinal);
+        run.AssertGeneratorDidNotFail();
+        // Only Broken and its member are errors in Program; Other.Summary is real.
+        var errors = run.CompilationProblems();
+        Assert.Equal(new[] { "'Broken' is obsolete", "'Broken.Summary' is obsolete" }, errors.Select(d => d.GetMessage(CultureInfo.InvariantCulture).Split(':')[0]));
+        Assert.All(errors, d => Assert.Equal("CS0619", d.Id));
+        string message = errors[0].GetMessage(CultureInfo.InvariantCulture);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: Broken.gnet(2,31): GNET0201", message, StringComparison.Ordinal);
+        Assert.EndsWith("(and 1 more)'", message, StringComparison.Ordinal);
     }
 
     [Fact]

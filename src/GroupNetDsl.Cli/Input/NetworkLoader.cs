@@ -60,8 +60,15 @@ public static class NetworkLoader
 
         var chosen = Choose(declared, path, source.NetworkName, allowSeveral);
         var relevant = DiagnosticsFor(compilation, chosen);
-        string names = string.Join(", ", chosen.Select(n => n.Name));
-        ReportAndFailOnErrors(terminal, relevant, chosen.Count == 1 ? $"network {names} has errors (listed above); fix them and run again." : $"networks {names} have errors (listed above); fix them and run again.");
+        // Name the networks the errors withhold (another network's syntax error is its own, not listed here), else the file.
+        var failing = chosen.Where(n => n.Network is null || n.HasErrors).Select(n => n.Name).ToList();
+        string names = string.Join(", ", failing);
+        ReportAndFailOnErrors(terminal, relevant, failing.Count switch
+        {
+            0 => $"'{path}' has errors (listed above); fix them and run again.",
+            1 => $"network {names} has errors (listed above); fix them and run again.",
+            _ => $"networks {names} have errors (listed above); fix them and run again.",
+        });
 
         // A network without a model had its errors reported above; this is only a safety net.
         var missing = chosen.FirstOrDefault(n => n.Network is null);

@@ -27,13 +27,13 @@ internal sealed class BlockScopes
     /// <summary>The blocks each file sees, by file path.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, BlockSyntax>> ByFile { get; }
 
-    /// <summary>Blocks no model may be built from: declared in a file with syntax errors, or twice in one file.</summary>
+    /// <summary>Blocks no model may be built from: with syntax errors of their own or in a file with stray ones (<see cref="DocumentSyntax.HasStrayErrors"/>), or declared twice in one file.</summary>
     public HashSet<BlockSyntax> Broken { get; }
 
     /// <summary>Files with an import that failed: like a syntax error, it may hide what a network meant, so they give no models.</summary>
     public HashSet<string> FilesWithBadImports { get; }
 
-    public static BlockScopes Create(List<(DocumentSyntax Syntax, bool HasSyntaxErrors)> parsed, DiagnosticBag diagnostics)
+    public static BlockScopes Create(List<DocumentSyntax> parsed, DiagnosticBag diagnostics)
     {
         var library = new Dictionary<string, BlockSyntax>(StringComparer.Ordinal);
         foreach (var block in Language.StandardLibrary.Blocks.Concat(Language.StandardLibrary.ZooBlocks)) library[block.Name] = block;
@@ -41,7 +41,7 @@ internal sealed class BlockScopes
 
         // Each file's own blocks; two of one name in one file are a clash.
         var own = new Dictionary<string, Dictionary<string, BlockSyntax>>(StringComparer.Ordinal);
-        foreach (var (syntax, hasSyntaxErrors) in parsed)
+        foreach (var syntax in parsed)
         {
             var blocks = new Dictionary<string, BlockSyntax>(StringComparer.Ordinal);
             foreach (var block in syntax.Blocks)
@@ -55,14 +55,14 @@ internal sealed class BlockScopes
                     continue;
                 }
                 blocks[block.Name] = block;
-                if (hasSyntaxErrors) broken.Add(block);
+                if (syntax.HasStrayErrors || block.SyntaxErrors.Count > 0) broken.Add(block);
             }
             own[syntax.Source.FilePath] = blocks;
         }
 
         var byFile = new Dictionary<string, IReadOnlyDictionary<string, BlockSyntax>>(StringComparer.Ordinal);
         var badImports = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (syntax, _) in parsed)
+        foreach (var syntax in parsed)
         {
             var visible = new Dictionary<string, BlockSyntax>(library, StringComparer.Ordinal);
             var importedFrom = new Dictionary<string, (string Path, string Written)>(StringComparer.Ordinal);

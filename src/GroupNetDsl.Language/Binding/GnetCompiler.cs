@@ -45,17 +45,12 @@ public static class GnetCompiler
     public static CompilationResult Compile(IEnumerable<SourceDocument> documents)
     {
         var diagnostics = new DiagnosticBag();
-        var parsed = new List<(DocumentSyntax Syntax, bool HasSyntaxErrors)>();
-        foreach (var document in documents)
-        {
-            int before = diagnostics.ErrorCount;
-            parsed.Add((Parser.Parse(document, diagnostics), diagnostics.ErrorCount != before));
-        }
+        var parsed = documents.Select(document => Parser.Parse(document, diagnostics)).ToList();
         var blocks = BlockScopes.Create(parsed, diagnostics);
 
         var results = new List<NetworkResult>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (syntax, hasSyntaxErrors) in parsed)
+        foreach (var syntax in parsed)
         {
             foreach (var network in syntax.Networks)
             {
@@ -65,7 +60,7 @@ public static class GnetCompiler
                     diagnostics.Report(DiagnosticDescriptors.DuplicateName, network.NameLocation, network.Name);
                     continue;
                 }
-                results.Add(BindNetwork(network, blocks, hasSyntaxErrors || blocks.FilesWithBadImports.Contains(syntax.Source.FilePath), diagnostics));
+                results.Add(BindNetwork(network, blocks, syntax.HasStrayErrors || blocks.FilesWithBadImports.Contains(syntax.Source.FilePath), diagnostics));
             }
         }
         return new CompilationResult(results.ToEquatableArray(), Sorted(diagnostics.Items));
@@ -77,14 +72,15 @@ public static class GnetCompiler
     public static NetworkResult CompileAttributes(AttributeNetwork declaration)
     {
         var diagnostics = new DiagnosticBag();
-        var blocks = BlockScopes.Create(new List<(DocumentSyntax, bool)>(), diagnostics);
+        var blocks = BlockScopes.Create(new List<DocumentSyntax>(), diagnostics);
         var syntax = AttributeForm.ToSyntax(declaration, diagnostics);
         var result = BindNetwork(syntax, blocks, diagnostics.ErrorCount > 0, diagnostics);
         // The errors of reading the attributes (names, types) are this network's too, not only the binder's.
         return result with { Diagnostics = Sorted(diagnostics.Items) };
     }
 
-    private static NetworkResult BindNetwork(NetworkSyntax network, BlockScopes blocks, bool hasSyntaxErrors, DiagnosticBag shared)
+    /// <param name="fileBroken">The network's file has syntax errors outside its declarations, or an import that failed.</param>
+    private static NetworkResult BindNetwork(NetworkSyntax network, BlockScopes blocks, bool fileBroken, DiagnosticBag shared)
     {
         var own = new DiagnosticBag();
         var binder = new Binder(blocks.StandardLibrary, own, network.NameLocation) { BlocksByFile = blocks.ByFile };
@@ -92,11 +88,14 @@ public static class GnetCompiler
         if (model is not null) Advice.Check(model, binder.NodeLocations, own);
         foreach (var diagnostic in own.Items) shared.Report(diagnostic);
 
-        // A syntax error may have dropped a member silently: never hand out a model built from broken text.
-        bool broken = hasSyntaxErrors || binder.UsedBlockDeclarations.Any(blocks.Broken.Contains);
+        // A syntax error may have dropped a member silently: never hand out a model built from broken text. The
+        // network's own syntax errors (already in the shared bag) are its diagnostics too, so that its shell and
+        // `gnet` name them; another declaration's are not, and do not withhold it.
+        bool broken = fileBroken || network.SyntaxErrors.Count > 0 || binder.UsedBlockDeclarations.Any(blocks.Broken.Contains);
+        var diagnostics = Sorted(own.Items.Concat(network.SyntaxErrors));
         var weights = network.Weights is { } w ? DeclaredWeights.Resolve(w.Path, w.Location) : null;
-        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, Sorted(own.Items)) { Weights = weights };
-        return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, Sorted(own.Items)) { Weights = weights };
+        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, diagnostics) { Weights = weights };
+        return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, diagnostics) { Weights = weights };
     }
 
 

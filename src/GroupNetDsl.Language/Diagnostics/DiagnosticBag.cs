@@ -24,6 +24,15 @@ public sealed class DiagnosticBag
 
     public int ErrorCount { get; private set; }
 
+    /// <summary>How many diagnostics were kept so far (past the cap, errors are only counted): with <see cref="Reported"/>, what one stage added.</summary>
+    public int ReportedCount => _items.Count;
+
+    /// <summary>The kept diagnostics from index <paramref name="start"/> on, in the order reported.</summary>
+    public IEnumerable<GnetDiagnostic> Reported(int start)
+    {
+        for (int i = start; i < _items.Count; i++) yield return _items[i];
+    }
+
     /// <summary>The diagnostics reported, then one GNET0106 per file whose errors passed the cap.</summary>
     public IReadOnlyList<GnetDiagnostic> Items
     {

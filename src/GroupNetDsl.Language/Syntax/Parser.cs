@@ -47,11 +47,20 @@ public sealed class Parser
     private bool _inError;
     private bool _callsOnOneLine;
 
+    // Where each top-level item starts and ends (and a block's body starts), to give each syntax error to the declaration it is in.
+    private readonly List<(int Start, int BodyStart, int End, ModuleBodySyntax? Declaration)> _items = new();
+    private readonly int _lexerReported;
+    private readonly bool _lexerErrorsKept;
+    private int _bodyStart;
+
     private Parser(SourceDocument document, DiagnosticBag diagnostics)
     {
         _document = document;
         _diagnostics = diagnostics;
+        _lexerReported = diagnostics.ReportedCount;
+        int errors = diagnostics.ErrorCount;
         _tokens = new Lexer(document, diagnostics).Tokenize();
+        _lexerErrorsKept = KeptAll(_lexerReported, errors);
     }
 
     public static DocumentSyntax Parse(SourceDocument document, DiagnosticBag diagnostics) => new Parser(document, diagnostics).ParseDocument();
@@ -65,20 +74,30 @@ public sealed class Parser
         var blocks = new List<BlockSyntax>();
         var networks = new List<NetworkSyntax>();
         var imports = new List<ImportSyntax>();
+        int lexerEnd = _diagnostics.ReportedCount;
+        bool stray = !_lexerErrorsKept;
+        var errors = new Dictionary<ModuleBodySyntax, List<GnetDiagnostic>>();
         while (Current.Kind != TokenKind.EndOfFile)
         {
             _inError = false;
+            int start = Current.Start, reported = _diagnostics.ReportedCount, errorCount = _diagnostics.ErrorCount;
+            _bodyStart = start;
+            ModuleBodySyntax? declaration = null;
             if (IsImportStart())
             {
                 imports.Add(ParseImport());
             }
             else if (IsDeclarationStart("block"))
             {
-                blocks.Add(ParseBlock());
+                var block = ParseBlock();
+                blocks.Add(block);
+                declaration = block;
             }
             else if (IsDeclarationStart("network"))
             {
-                networks.Add(ParseNetwork());
+                var network = ParseNetwork();
+                networks.Add(network);
+                declaration = network;
             }
             else
             {
@@ -86,9 +105,41 @@ public sealed class Parser
                 // Skip to the next declaration keyword.
                 SkipToDeclaration();
             }
+            var last = _tokens[System.Math.Max(_position - 1, 0)];
+            _items.Add((start, _bodyStart, last.Start + last.Length, declaration));
+            // The parser's errors belong to the item it was reading (an error may sit on the next item's first token).
+            stray |= !KeptAll(reported, errorCount);
+            foreach (var error in Errors(reported, _diagnostics.ReportedCount)) stray |= !Own(declaration, _bodyStart, error, errors);
         }
-        return new DocumentSyntax(_document, blocks, networks) { Imports = imports };
+        // The lexer's errors belong to the item whose text they are in.
+        foreach (var error in Errors(_lexerReported, lexerEnd))
+        {
+            int at = _items.FindLastIndex(item => item.Start <= error.Location.Start && error.Location.Start < item.End);
+            stray |= at < 0 || !Own(_items[at].Declaration, _items[at].BodyStart, error, errors);
+        }
+        foreach (var pair in errors) pair.Key.SyntaxErrors = pair.Value;
+        return new DocumentSyntax(_document, blocks, networks) { Imports = imports, HasStrayErrors = stray };
     }
+
+    /// <summary>
+    /// Gives a syntax error to <paramref name="declaration"/> when it lies in the declaration's body; false when it is
+    /// outside every declaration or in a block's name or parameters, where it may change which block a name means.
+    /// </summary>
+    private static bool Own(ModuleBodySyntax? declaration, int bodyStart, GnetDiagnostic error, Dictionary<ModuleBodySyntax, List<GnetDiagnostic>> errors)
+    {
+        if (declaration is null || (declaration is BlockSyntax && error.Location.Start < bodyStart)) return false;
+        if (!errors.TryGetValue(declaration, out var list)) errors[declaration] = list = new List<GnetDiagnostic>();
+        list.Add(error);
+        return true;
+    }
+
+    /// <summary>The errors this document reported from index <paramref name="start"/> of the bag up to <paramref name="end"/>.</summary>
+    private IEnumerable<GnetDiagnostic> Errors(int start, int end) =>
+        _diagnostics.Reported(start).Take(end - start).Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.FilePath == _document.FilePath);
+
+    /// <summary>False when an error reported since then was past the per-file cap: counted, but not kept, so not placed.</summary>
+    private bool KeptAll(int reported, int errorCount) =>
+        _diagnostics.ErrorCount - errorCount == _diagnostics.Reported(reported).Count(d => d.Severity == DiagnosticSeverity.Error);
 
     private BlockSyntax ParseBlock()
     {
@@ -114,6 +165,8 @@ public sealed class Parser
             }
             Expect(TokenKind.RightParen, "')'");
         }
+        // An error in the name or parameters is the file's, not the block's: the block a name means may have changed.
+        _bodyStart = _inError ? int.MaxValue : Current.Start;
         if (Current.Kind == TokenKind.Equals && !_inError) return ParseBlockOfOneModule(name, parameters);
         var (members, forward) = ParseBody();
         return new BlockSyntax(name?.Text ?? string.Empty, name is { } n ? Locate(n) : Locate(Current), parameters, members, forward);

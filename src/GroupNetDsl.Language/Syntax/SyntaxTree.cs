@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Text;
 
 namespace GroupNetDsl.Language.Syntax;
@@ -17,6 +18,13 @@ public sealed class DocumentSyntax(SourceDocument source, IReadOnlyList<BlockSyn
 
     /// <summary>The files whose blocks this document uses (<c>import "other.gnet"</c>), in source order.</summary>
     public IReadOnlyList<ImportSyntax> Imports { get; init; } = System.Array.Empty<ImportSyntax>();
+
+    /// <summary>
+    /// True when a syntax error lies outside every declaration's body (between declarations, in an import, in a block's
+    /// name or parameters, or past the per-file cap): it may hide a declaration, so no model is built from this file.
+    /// An error inside one declaration is that declaration's (<see cref="ModuleBodySyntax.SyntaxErrors"/>).
+    /// </summary>
+    public bool HasStrayErrors { get; init; }
 }
 
 /// <summary><c>import "other.gnet"</c>: the path as written (without quotes), relative to the importing file's folder.</summary>
@@ -37,6 +45,9 @@ public abstract class ModuleBodySyntax(string name, SourceLocation nameLocation,
     public IReadOnlyList<MemberSyntax> Members => members;
 
     public ForwardSyntax? Forward => forward;
+
+    /// <summary>The syntax errors inside this declaration: none of its text may be trusted, so it gives no model.</summary>
+    public IReadOnlyList<GnetDiagnostic> SyntaxErrors { get; internal set; } = System.Array.Empty<GnetDiagnostic>();
 }
 
 public sealed class BlockSyntax(string name, SourceLocation nameLocation, IReadOnlyList<ParameterSyntax> parameters, IReadOnlyList<MemberSyntax> members, ForwardSyntax? forward)
