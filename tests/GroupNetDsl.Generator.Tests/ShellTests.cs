@@ -167,7 +167,26 @@ public sealed class ShellTests
             ("/p/blocks.gnet", "block Pair(c) {\n    a = conv(c, c, 1\n}\n"),
             ("/p/Broken.gnet", "import \"blocks.gnet\"\nnetwork Broken(input: 3x8x8) = Pair(3)\n"));
 
-        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: a file it imports has errors: blocks.gnet(2,", message, StringComparison.Ordinal);
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: the block Pair it uses has errors: blocks.gnet(2,", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_network_withheld_for_a_broken_block_of_its_file_names_the_block_not_another_error_of_the_file()
+    {
+        // Other's error comes first in the file, but Broken is withheld by the block it uses.
+        string message = BrokenShell(("/p/Broken.gnet", "network Other(input: 3x8x8) {\n    c = conv(3, 4, 3,\n}\nblock Pair(c) {\n    a = conv(c, c, 1) $\n}\nnetwork Broken(input: 3x8x8) = Pair(3)\n"));
+
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: the block Pair it uses has errors: Broken.gnet(5,23): GNET0101", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_network_withheld_for_an_imported_files_stray_error_says_it_is_that_files()
+    {
+        string message = BrokenShell(
+            ("/p/blocks.gnet", "block Pair(c,) {\n    a = conv(c, c, 1)\n}\n"),
+            ("/p/Broken.gnet", "import \"blocks.gnet\"\nnetwork Broken(input: 3x8x8) = Pair(3)\n"));
+
+        Assert.StartsWith("'Broken' is obsolete: 'The network Broken has no code: a file it imports has errors: blocks.gnet(1,", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,19 @@ public class SyntaxErrorScopeTests
         }
     }
 
+    [Theory]
+    [InlineData("network Other(input: 3x8x8) = conv(3, 4, 3,\nblock Pair(c) = relu\n")]
+    [InlineData("network Other(input: 3x8x8) = conv(3, 4, 3,\nnetwork Gone(input: 3x8x8) = relu\n")]
+    public void A_broken_declaration_that_read_the_next_one_as_its_own_withholds_the_file(string text)
+    {
+        // The open call reads 'block' or 'network' on the next line as an argument: that declaration is lost, and a
+        // network could now mean a library block of the lost one's name.
+        var result = Gnet.Compile(text + Valid);
+
+        Assert.NotEmpty(Gnet.Errors(result));
+        Assert.Null(Named(result, "Valid").Network);
+    }
+
     [Fact]
     public void A_syntax_error_in_a_blocks_body_withholds_the_networks_that_use_it_and_no_other()
     {

@@ -22,7 +22,13 @@ public sealed record NetworkResult(string Name, SourceLocation Location, Network
 
     /// <summary>The weight file the network declares, checked at build time (<see cref="Weights.DeclaredWeightsCheck"/>); null when none.</summary>
     public DeclaredWeights? Weights { get; init; }
+
+    /// <summary>A block the network uses that has syntax errors (so the network gets no model), the first in source order; null when none.</summary>
+    public BrokenBlock? BrokenBlock { get; init; }
 }
+
+/// <summary>A block with syntax errors of its own, by name, and its errors in source order.</summary>
+public sealed record BrokenBlock(string Name, EquatableArray<GnetDiagnostic> Errors);
 
 /// <summary>Everything found in a set of declaration sources.</summary>
 public sealed record CompilationResult(EquatableArray<NetworkResult> Networks, EquatableArray<GnetDiagnostic> Diagnostics)
@@ -94,7 +100,10 @@ public static class GnetCompiler
         bool broken = fileBroken || network.SyntaxErrors.Count > 0 || binder.UsedBlockDeclarations.Any(blocks.Broken.Contains);
         var diagnostics = Sorted(own.Items.Concat(network.SyntaxErrors));
         var weights = network.Weights is { } w ? DeclaredWeights.Resolve(w.Path, w.Location) : null;
-        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, diagnostics) { Weights = weights };
+        var brokenBlock = binder.UsedBlockDeclarations.Where(b => b.SyntaxErrors.Count > 0)
+            .OrderBy(b => b.NameLocation.FilePath, StringComparer.Ordinal).ThenBy(b => b.NameLocation.Start)
+            .Select(b => new BrokenBlock(b.Name, Sorted(b.SyntaxErrors))).FirstOrDefault();
+        if (broken || model is null) return new NetworkResult(network.Name, network.NameLocation, null, EquatableArray<SourceLocation>.Empty, diagnostics) { Weights = weights, BrokenBlock = brokenBlock };
         return new NetworkResult(network.Name, network.NameLocation, model, binder.NodeLocations, diagnostics) { Weights = weights };
     }
 

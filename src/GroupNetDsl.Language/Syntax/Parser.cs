@@ -80,7 +80,7 @@ public sealed class Parser
         while (Current.Kind != TokenKind.EndOfFile)
         {
             _inError = false;
-            int start = Current.Start, reported = _diagnostics.ReportedCount, errorCount = _diagnostics.ErrorCount;
+            int first = _position, start = Current.Start, reported = _diagnostics.ReportedCount, errorCount = _diagnostics.ErrorCount;
             _bodyStart = start;
             ModuleBodySyntax? declaration = null;
             if (IsImportStart())
@@ -108,7 +108,7 @@ public sealed class Parser
             var last = _tokens[System.Math.Max(_position - 1, 0)];
             _items.Add((start, _bodyStart, last.Start + last.Length, declaration));
             // The parser's errors belong to the item it was reading (an error may sit on the next item's first token).
-            stray |= !KeptAll(reported, errorCount);
+            stray |= !KeptAll(reported, errorCount) || (_diagnostics.ErrorCount != errorCount && SwallowsDeclaration(first));
             foreach (var error in Errors(reported, _diagnostics.ReportedCount)) stray |= !Own(declaration, _bodyStart, error, errors);
         }
         // The lexer's errors belong to the item whose text they are in.
@@ -119,6 +119,21 @@ public sealed class Parser
         }
         foreach (var pair in errors) pair.Key.SyntaxErrors = pair.Value;
         return new DocumentSyntax(_document, blocks, networks) { Imports = imports, HasStrayErrors = stray };
+    }
+
+    /// <summary>
+    /// True when the item read from token <paramref name="first"/> on, after an error, went past a line that starts
+    /// like a declaration (<c>network N(</c>, <c>block B(</c>): that declaration was read as part of the broken one.
+    /// </summary>
+    private bool SwallowsDeclaration(int first)
+    {
+        for (int i = first + 1; i + 2 < _position; i++)
+        {
+            var token = _tokens[i];
+            if (token.Kind == TokenKind.Identifier && token.Text is "block" or "network" && _tokens[i - 1].Line < token.Line
+                && _tokens[i + 1].Kind == TokenKind.Identifier && _tokens[i + 2].Kind == TokenKind.LeftParen) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -158,12 +158,13 @@ public static class CodeTargets
     }
 
     /// <summary>
-    /// Why a network with no errors of its own got no model: text it depends on does not parse. The errors no network
-    /// owns (syntax and import errors) in its own file, else in the other files, whose blocks it may use; another
-    /// network's errors never explain it.
+    /// Why a network with no errors of its own got no model: text it depends on does not parse. A block it uses with
+    /// syntax errors, else the errors no network owns (syntax and import errors) in its own file, else in the other
+    /// files, whose blocks it may use; another network's errors never explain it.
     /// </summary>
     private static (string Cause, List<GnetDiagnostic> Errors) WithheldFor(CompilationResult files, NetworkResult network)
     {
+        if (network.BrokenBlock is { } block) return ($"the block {block.Name} it uses has errors: ", block.Errors.ToList());
         var owned = new HashSet<GnetDiagnostic>(files.Networks.SelectMany(n => n.Diagnostics));
         var unowned = files.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !owned.Contains(d)).ToList();
         var inItsFile = unowned.Where(d => d.Location.FilePath == network.Location.FilePath).ToList();
