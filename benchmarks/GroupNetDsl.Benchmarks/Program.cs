@@ -20,7 +20,13 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --alloc [name]        bytes the process allocates over 2,000 Forward calls of each case (whose name contains name)
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
+//   --blocked-1x1 [rounds]  1x1 convs in NCHW16c (a probe kernel) against the engine's NCHW product, and the reorders
 //   --paired [name] [--threads 1,2] [--rounds 11]  ORT/ours in alternating rounds (the full run's "paired rounds" table)
+if (args.Length > 0 && args[0] == "--blocked-1x1")
+{
+    BlockedLayoutProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "--cores")
 {
     var check = CoreCheck.Measure();
