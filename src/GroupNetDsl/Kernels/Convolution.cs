@@ -285,6 +285,18 @@ public static class Convolution
                 }
                 continue;
             }
+            if (plan.Variant == ConvolutionVariant.RowPlaneProduct)
+            {
+                // Each row a product of its own, writing the output (no wide columns to take the rows from).
+                for (int y = oy; y < oy + count; y++)
+                {
+                    int at = y * shape.OutputWidth;
+                    var rowResidual = groupResidual.IsEmpty ? default : groupResidual.Slice(at);
+                    PackedGemm.Multiply(a, rows, depth, planes.Slice(y * pitch), rowStarts, shape.OutputWidth, groupBias, rowResidual, activation, groupOutput.Slice(at), outPlane, team,
+                        readRowsInPlace: true, splitRows: plan.Split == ThreadSplit.OutputChannels);
+                }
+                continue;
+            }
             int wideLength = rows * columns;
             var wide = ThreadScratch.Get(ref t_wide, wideLength);
             PackedGemm.Multiply(a, rows, depth, bandB, rowStarts, columns, groupBias, default, Activation.None, wide, columns, team, readRowsInPlace: true,

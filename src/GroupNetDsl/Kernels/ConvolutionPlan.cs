@@ -26,6 +26,13 @@ enum ConvolutionVariant
     WidePlaneProduct,
 
     /// <summary>
+    /// The packed product over zero-padded phase planes, one output row at a time, each row's product writing the
+    /// output directly (epilogue and all): for a group with few weights and wide rows (a stem), where taking the rows
+    /// out of wide columns would cost more than the products' extra calls.
+    /// </summary>
+    RowPlaneProduct,
+
+    /// <summary>
     /// Depthwise 3x3, stride 1, padding 1, dilation 1, reading the input in place, four output rows at a time. It needs
     /// 512-bit vectors; without them the runtime runs <see cref="DepthwiseFourRows"/>, which gives the same sums.
     /// </summary>
@@ -163,6 +170,15 @@ static class ConvolutionPlanner
     // Columns of a band's product at least (whole panels, so the column tail stays small) ...
     private const int MinimumBandProductColumns = 512;
 
+    /// <summary>Output channels a group needs for its rows to be products of their own: two blocks of 8 rows.</summary>
+    private const int RowProductMinimumChannels = 16;
+
+    /// <summary>Output columns a row needs to be a product of its own: one panel of 8-row blocks (48 columns).</summary>
+    private const int RowProductMinimumWidth = 48;
+
+    /// <summary>A group's weights at most (floats, 16 KB), so that they stay in the L1 cache from one row's product to the next.</summary>
+    private const int RowProductMaximumWeights = 4096;
+
     // ... else as many rows as keep the band's wide output near 64 KB, inside the L2 cache beside the planes.
     private const int BandWideFloats = 16 * 1024;
 
@@ -249,9 +265,21 @@ static class ConvolutionPlanner
         if (shape.Kernel == 1 && shape.Stride == 1 && shape.Padding == 0) return new ConvolutionPlan(ConvolutionVariant.PointwiseProduct, threadSplit, 0, 0);
         int pitch = KernelLayout.PlanePitch(shape);
         int bandRows = Math.Min(shape.OutputHeight, Math.Max((MinimumBandProductColumns + pitch - 1) / pitch, BandWideFloats / (shape.OutPerGroup * pitch)));
-        var variant = pitch == shape.OutputWidth ? ConvolutionVariant.PlaneProduct : ConvolutionVariant.WidePlaneProduct;
+        var variant = pitch == shape.OutputWidth ? ConvolutionVariant.PlaneProduct
+            : RowByRow(shape, threadSplit, pooled) ? ConvolutionVariant.RowPlaneProduct : ConvolutionVariant.WidePlaneProduct;
         return new ConvolutionPlan(variant, threadSplit, bandRows, bandRows);
     }
+
+    /// <summary>
+    /// True when each output row should be a product of its own (<see cref="ConvolutionVariant.RowPlaneProduct"/>): a
+    /// row gives at least a whole panel for two row blocks, and a group's weights stay in the L1 cache from one row to
+    /// the next. Not with a fused pool (its sums come from the wide columns' bands), nor when the product itself is
+    /// shared by a team (a team call per row).
+    /// </summary>
+    private static bool RowByRow(in ConvolutionShape shape, ThreadSplit split, bool pooled) =>
+        !pooled && split is not (ThreadSplit.ColumnPanels or ThreadSplit.OutputChannels)
+        && shape.OutPerGroup >= RowProductMinimumChannels && shape.OutputWidth >= RowProductMinimumWidth
+        && (long)shape.OutPerGroup * shape.Depth <= RowProductMaximumWeights;
 
     /// <summary>The plan for a depthwise conv and the 1x1 conv that alone reads it, run band by band by <c>SeparableKernel</c>.</summary>
     /// <param name="depthwise">The depthwise convolution's sizes.</param>
@@ -329,6 +357,7 @@ static class ConvolutionPlanner
             ConvolutionVariant.PointwiseProduct => "packed product reading the input in place",
             ConvolutionVariant.PlaneProduct => $"packed product over zero-padded phase planes, writing the output directly, {plan.BandRows} output rows per band",
             ConvolutionVariant.WidePlaneProduct => $"packed product over zero-padded phase planes into wide columns, {plan.BandRows} output rows per band",
+            ConvolutionVariant.RowPlaneProduct => "packed product over zero-padded phase planes, one output row at a time, writing the output directly",
             ConvolutionVariant.DepthwiseInPlace => "3x3 depthwise reading the input in place, four rows at a time (with 512-bit vectors; else over zero-padded planes, the same sums)",
             ConvolutionVariant.DepthwiseFourRows => "3x3 depthwise over zero-padded planes, four rows at a time",
             ConvolutionVariant.DepthwiseTaps3x3 => "3x3 depthwise over zero-padded phase planes, a row at a time",

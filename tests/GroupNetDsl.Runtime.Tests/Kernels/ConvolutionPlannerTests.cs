@@ -21,6 +21,7 @@ public class ConvolutionPlannerTests
     private const ConvolutionVariant Pointwise = ConvolutionVariant.PointwiseProduct;
     private const ConvolutionVariant Planes = ConvolutionVariant.PlaneProduct;
     private const ConvolutionVariant Wide = ConvolutionVariant.WidePlaneProduct;
+    private const ConvolutionVariant Row = ConvolutionVariant.RowPlaneProduct;
 
     /// <summary>
     /// in channels, height, width, out channels, kernel, stride, padding, groups; the expected variant, split and
@@ -102,8 +103,15 @@ public class ConvolutionPlannerTests
         { 24, 56, 56, 24, 3, 1, 1, 3, Wide, ThreadSplit.RowBands, 35 },
         // Groups the threads cannot share evenly (3 groups of 8): bands would be 128 pixels, so whole groups.
         { 24, 16, 16, 24, 3, 1, 1, 3, Wide, ThreadSplit.WholeGroups, 16 },
-        // A stride-2 stem: pitch (224 + 2 + 1) / 2 = 113, bands of max(ceil(512 / 113), 16384 / (32 x 113)) = 5 rows.
-        { 3, 224, 224, 32, 3, 2, 1, 1, Wide, ThreadSplit.RowBands, 5 },
+        // A stride-2 stem: pitch (224 + 2 + 1) / 2 = 113, bands of max(ceil(512 / 113), 16384 / (32 x 113)) = 5 rows;
+        // 32 x 27 weights and rows of 112: each row a product of its own.
+        { 3, 224, 224, 32, 3, 2, 1, 1, Row, ThreadSplit.RowBands, 5 },
+        // MiniGroupNet's stem: 64 x 27 weights, rows of 64; bands of max(ceil(512 / 66), 16384 / (64 x 66)) = 8 rows.
+        { 3, 64, 64, 64, 3, 1, 1, 1, Row, ThreadSplit.RowBands, 8 },
+        // Just outside each bound of a row product: rows of 47, 8 output channels, 64 x 147 weights (ResNeXt-50's 7x7 stem).
+        { 3, 64, 47, 64, 3, 1, 1, 1, Wide, ThreadSplit.RowBands, 11 },
+        { 3, 64, 64, 8, 3, 1, 1, 1, Wide, ThreadSplit.RowBands, 31 },
+        { 3, 224, 224, 64, 7, 2, 3, 1, Wide, ThreadSplit.RowBands, 5 },
         // 5x5 dense, 10 rows x 20 per thread < 256: column panels; bands of ceil(512 / 24) = 22 rows, clamped to 20.
         { 16, 20, 20, 32, 5, 1, 2, 1, Wide, ThreadSplit.ColumnPanels, 20 },
         // Padded 3x3 on rows a panel wide or wider, too few rows for bands: column panels, or output channels when the

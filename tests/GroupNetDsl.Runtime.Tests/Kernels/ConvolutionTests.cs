@@ -35,6 +35,9 @@ public class ConvolutionTests
         { 1, 1, 1, 2, 1, 65536, 0, 1, 1 },    // stride 65536: stride^2 wraps to 0 in 32 bits
         { 2, 20, 19, 3, 17, 17, 8, 1, 1 },    // 17 phase offsets per axis (289 planes): more than the stack keeps
         { 2, 9, 9, 2, 3, 5, 4, 3, 1 },        // dilation 3 at stride 5: offsets 0, 3, 1 in order of first use
+        { 3, 20, 50, 16, 3, 1, 1, 1, 1 },     // a stem: each output row a product of its own, 50 columns (a panel and a tail)
+        { 3, 33, 97, 24, 3, 2, 1, 1, 1 },     // the same at stride 2 (49 columns a row), 24 channels (a block of 8 past two)
+        { 4, 12, 60, 32, 3, 1, 1, 1, 2 },     // the same for two groups of 16 channels
     };
 
     [Theory]
