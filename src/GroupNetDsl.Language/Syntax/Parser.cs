@@ -47,10 +47,9 @@ public sealed class Parser
     private bool _inError;
     private bool _callsOnOneLine;
 
-    // Where each top-level item starts and ends (and a block's body starts), to give each syntax error to the declaration it is in.
-    private readonly List<(int Start, int BodyStart, int End, ModuleBodySyntax? Declaration)> _items = new();
     private readonly int _lexerReported;
     private readonly bool _lexerErrorsKept;
+    // Where the declaration being read has its body (ParseBlock moves it past a block's name and parameters).
     private int _bodyStart;
 
     private Parser(SourceDocument document, DiagnosticBag diagnostics)
@@ -77,6 +76,8 @@ public sealed class Parser
         int lexerEnd = _diagnostics.ReportedCount;
         bool stray = !_lexerErrorsKept;
         var errors = new Dictionary<ModuleBodySyntax, List<GnetDiagnostic>>();
+        // Where each top-level item starts and ends (and a block's body starts), to place the lexer's errors.
+        var items = new List<(int Start, int BodyStart, int End, ModuleBodySyntax? Declaration)>();
         while (Current.Kind != TokenKind.EndOfFile)
         {
             _inError = false;
@@ -106,7 +107,7 @@ public sealed class Parser
                 SkipToDeclaration();
             }
             var last = _tokens[System.Math.Max(_position - 1, 0)];
-            _items.Add((start, _bodyStart, last.Start + last.Length, declaration));
+            items.Add((start, _bodyStart, last.Start + last.Length, declaration));
             // The parser's errors belong to the item it was reading (an error may sit on the next item's first token).
             stray |= !KeptAll(reported, errorCount) || (_diagnostics.ErrorCount != errorCount && SwallowsDeclaration(first));
             foreach (var error in Errors(reported, _diagnostics.ReportedCount)) stray |= !Own(declaration, _bodyStart, error, errors);
@@ -114,8 +115,8 @@ public sealed class Parser
         // The lexer's errors belong to the item whose text they are in.
         foreach (var error in Errors(_lexerReported, lexerEnd))
         {
-            int at = _items.FindLastIndex(item => item.Start <= error.Location.Start && error.Location.Start < item.End);
-            stray |= at < 0 || !Own(_items[at].Declaration, _items[at].BodyStart, error, errors);
+            int at = items.FindLastIndex(item => item.Start <= error.Location.Start && error.Location.Start < item.End);
+            stray |= at < 0 || !Own(items[at].Declaration, items[at].BodyStart, error, errors);
         }
         foreach (var pair in errors) pair.Key.SyntaxErrors = pair.Value;
         return new DocumentSyntax(_document, blocks, networks) { Imports = imports, HasStrayErrors = stray };

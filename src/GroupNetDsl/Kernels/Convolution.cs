@@ -287,13 +287,14 @@ public static class Convolution
             }
             if (plan.Variant == ConvolutionVariant.RowPlaneProduct)
             {
-                // Each row a product of its own, writing the output (no wide columns to take the rows from).
+                // Each row a product of its own, writing the output (no wide columns to take the rows from); the planner
+                // never lets a team share a row's product, so each runs on this thread.
                 for (int y = oy; y < oy + count; y++)
                 {
                     int at = y * shape.OutputWidth;
                     var rowResidual = groupResidual.IsEmpty ? default : groupResidual.Slice(at);
-                    PackedGemm.Multiply(a, rows, depth, planes.Slice(y * pitch), rowStarts, shape.OutputWidth, groupBias, rowResidual, activation, groupOutput.Slice(at), outPlane, team,
-                        readRowsInPlace: true, splitRows: plan.Split == ThreadSplit.OutputChannels);
+                    PackedGemm.Multiply(a, rows, depth, planes.Slice(y * pitch), rowStarts, shape.OutputWidth, groupBias, rowResidual, activation, groupOutput.Slice(at), outPlane,
+                        readRowsInPlace: true);
                 }
                 continue;
             }
