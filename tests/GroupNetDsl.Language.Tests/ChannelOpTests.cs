@@ -134,6 +134,63 @@ public class ChannelOpTests
     }
 
     [Fact]
+    public void Steps_that_only_a_shuffled_cat_reads_write_every_groups_th_channel_of_it()
+    {
+        // ShuffleNetV2's stride-2 unit, then its stride-1 unit, whose kept half is a view of the unit's input.
+        var network = Gnet.Network("""
+            block Unit(c, s) {
+                left = if s > 1 then [conv(c, c, 3, stride: s, padding: 1, groups: c), conv(c, c, 1), relu] else []
+                right = [conv(c, c, 1), relu, conv(c, c, 3, stride: s, padding: 1, groups: c), conv(c, c, 1), relu]
+                forward(x) {
+                    (a, b) = chunk(x, 2)
+                    return channel_shuffle(if s > 1 then cat(left(x), right(x)) else cat(a, right(b)), 2)
+                }
+            }
+            network N(input: 8x6x6) = [Unit(8, 2), Unit(8, 1)]
+            """);
+        var plan = ExecutionPlan.Create(network);
+
+        var cats = plan.Steps.Where(s => s.Primary.Operation is CatOp).ToList();
+        Assert.Equal(2, cats.Count);
+        var into = plan.Steps.Where(s => s.Into is not null).ToList();
+        Assert.Equal(3, into.Count);
+        Assert.Equal([new CatSlot(cats[0].Last.Index, 0, 2), new CatSlot(cats[0].Last.Index, 1, 2), new CatSlot(cats[1].Last.Index, 1, 2)], into.Select(s => s.Into));
+        Assert.Equal(into.Take(2).Select(s => s.Last.Index), cats[0].InPlaceOperands);
+        Assert.Equal([into[2].Last.Index], cats[1].InPlaceOperands);
+        // 8 channels of 3x3 from plane 1 of the output, two planes apart: 15 planes.
+        Assert.Equal(new BufferSlice(BufferKind.Output, 9, 15 * 9), plan.Buffers[into[2].Last.Index]);
+        Assert.Equal(new BufferSlice(BufferKind.Output, 0, 16 * 9), plan.Buffers[cats[1].Last.Index]);
+
+        string code = CSharpEmitter.Emit(network, new EmitTarget("Test", "N", Standalone: true));
+        Assert.Contains("outputChannelStride: 18", code);
+        Assert.Contains("output.Slice(9, 135), _groupNetTeam);", code);
+        Assert.Contains("// (each operand was written into its place by the step that computed it)", code);
+        // The second cat copies only the kept half.
+        Assert.Contains("ChannelKernels.ShufflePart(part0, firstChannel: 0, output, channels: 16, groups: 2);", code);
+        Assert.DoesNotContain("part1", code);
+    }
+
+    [Theory]
+    [InlineData("cat(relu(x), sigmoid(x))", 2)]                       // any step writes into a plain cat's channels
+    [InlineData("cat(relu(x), relu(x))", 2)]                          // two steps alike, each into its own channels
+    [InlineData("cat(x, relu(x))", 1)]                                // a view of the input is copied
+    [InlineData("channel_shuffle(cat(relu(x), sigmoid(x)), 2)", 0)]   // only a separable step writes channels apart
+    [InlineData("channel_shuffle(cat(relu(x), x), 2) + cat(x, x)", 0)]   // nor views
+    public void Steps_that_only_a_cat_reads_write_into_their_channels(string forward, int inPlace)
+    {
+        var network = Gnet.Network($"network N(input: 4x3x5) {{ forward(x) = {forward} }}");
+        var plan = ExecutionPlan.Create(network);
+
+        Assert.Equal(inPlace, plan.Steps.Count(s => s.Into is not null));
+        Assert.Equal(inPlace, plan.Steps.Where(s => s.Primary.Operation is CatOp).Sum(s => s.InPlaceOperands.Count));
+        foreach (var step in plan.Steps.Where(s => s.Into is not null))
+        {
+            Assert.Equal(1, step.Into!.PlaneStride);
+            Assert.Equal(new BufferSlice(BufferKind.Output, step.Into.FirstPlane * 15, 60), plan.Buffers[step.Last.Index]);
+        }
+    }
+
+    [Fact]
     public void A_cat_read_by_more_than_its_shuffle_is_written_whole_then_shuffled()
     {
         var network = Gnet.Network("""

@@ -322,11 +322,15 @@ public static partial class CSharpEmitter
         w.Close();
     }
 
-    /// <summary>A tensor's span; a part of the input (a narrow view of it) is a slice of it.</summary>
+    /// <summary>
+    /// A tensor's span; a part of the input (a narrow view of it) is a slice of it, and so is a part of the output (an
+    /// operand written into its place in a cat that is the network's output).
+    /// </summary>
     private static string Buffer(BufferSlice slice, Network network) => slice.Kind switch
     {
         BufferKind.Input when slice.Offset != 0 || slice.Length != network.Input.Length => $"input.Slice({slice.Offset}, {slice.Length})",
         BufferKind.Input => "input",
+        BufferKind.Output when slice.Offset != 0 || slice.Length != network.Output.Length => $"output.Slice({slice.Offset}, {slice.Length})",
         BufferKind.Output => "output",
         _ => $"scratch.Slice({slice.Offset}, {slice.Length})",
     };

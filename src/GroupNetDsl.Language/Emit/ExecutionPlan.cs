@@ -13,7 +13,17 @@ public enum BufferKind
     Scratch,
 }
 
+/// <summary>
+/// A tensor's floats: Length of them from Offset. A tensor written into a cat's output with its channels apart
+/// (<see cref="CatSlot"/>) spans from its first plane to the end of its last.
+/// </summary>
 public readonly record struct BufferSlice(BufferKind Kind, long Offset, int Length);
+
+/// <summary>
+/// Where a step writes its output inside the output of a cat that alone reads it: channel c in plane
+/// FirstPlane + c x PlaneStride of node Target's tensor (the cat's, or the channel shuffle fused into the cat).
+/// </summary>
+public sealed record CatSlot(int Target, int FirstPlane, int PlaneStride);
 
 /// <summary>
 /// One call in Forward: a producing node plus what was fused into it (a batchnorm folded into its weights,
@@ -36,7 +46,9 @@ public sealed record Step(
     Node? FusedShuffle = null,
     Node? InputScale = null,
     Node? SidePool = null,
-    Step? Expansion = null)
+    Step? Expansion = null,
+    CatSlot? Into = null,
+    EquatableArray<int> InPlaceOperands = default)
 {
     /// <summary>Every node this step computes, in order.</summary>
     public IEnumerable<Node> Nodes => (Expansion?.Nodes ?? Enumerable.Empty<Node>()).Concat(Depthwise?.Nodes ?? Enumerable.Empty<Node>())
@@ -215,6 +227,8 @@ public sealed class ExecutionPlan
             }
         }
 
+        PlaceCatOperands(steps, nodes, consumers, network.OutputNode);
+
         // Resolve views, then plan buffers by liveness over steps.
         for (int i = 0; i < nodes.Count; i++) valueOf[i] = Resolve(valueOf, i);
         int outputValue = valueOf[network.OutputNode];
@@ -230,16 +244,32 @@ public sealed class ExecutionPlan
         // A part of a tensor (a narrow view) is copied out of it, so the whole tensor never goes to the caller's output.
         bool outputIsPart = offsetOf[network.OutputNode] != 0 || network.Output.Length != nodes[outputValue].Output.Length;
         bool copyToOutput = outputValue == 0 || steps.Count == 0 || steps[steps.Count - 1].Last.Index != outputValue || outputIsPart;
+        BufferSlice Place(Node tensor) => tensor.Index == outputValue && !copyToOutput
+            ? new BufferSlice(BufferKind.Output, 0, tensor.Output.Length)
+            : new BufferSlice(BufferKind.Scratch, allocator.Allocate(tensor.Output.Length), tensor.Output.Length);
+        // Tensors that live inside a cat's output: that buffer is freed, not they.
+        var inCat = new HashSet<int>();
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
             int value = step.Last.Index;
-            int length = step.Last.Output.Length;
             // A workspace is live only during its step, next to the step's inputs and output.
             if (step.WorkspaceLength > 0) workspaces[s] = new BufferSlice(BufferKind.Scratch, allocator.Allocate(step.WorkspaceLength), step.WorkspaceLength);
-            buffers[value] = value == outputValue && !copyToOutput
-                ? new BufferSlice(BufferKind.Output, 0, length)
-                : new BufferSlice(BufferKind.Scratch, allocator.Allocate(length), length);
+            if (step.Into is { } slot)
+            {
+                // The cat's output is live from its first operand's step on.
+                var target = nodes[slot.Target];
+                if (!buffers.TryGetValue(slot.Target, out var cat)) buffers[slot.Target] = cat = Place(target);
+                int plane = target.Output.Height * target.Output.Width;
+                long extent = ((long)(step.Last.Output.Channels - 1) * slot.PlaneStride + 1) * plane;
+                buffers[value] = new BufferSlice(cat.Kind, cat.Offset + (long)slot.FirstPlane * plane, (int)extent);
+                inCat.Add(value);
+            }
+            else if (!buffers.ContainsKey(value))
+            {
+                // (A cat whose operands were written in place has its buffer already.)
+                buffers[value] = Place(step.Last);
+            }
             // A side pool's means are the step's second output (never the network's: see SidePoolOf).
             if (step.SidePool is { } side) buffers[side.Index] = new BufferSlice(BufferKind.Scratch, allocator.Allocate(side.Output.Length), side.Output.Length);
             if (workspaces[s] is { } workspace) allocator.Free(workspace.Offset, workspace.Length);
@@ -247,21 +277,55 @@ public sealed class ExecutionPlan
             // Inputs whose last reader is this step are free once it has run.
             foreach (int input in step.Inputs.Select(i => valueOf[i]).Distinct())
             {
-                if (lastUse.TryGetValue(input, out int use) && use == s && input != outputValue && buffers[input].Kind == BufferKind.Scratch)
+                if (lastUse.TryGetValue(input, out int use) && use == s && input != outputValue && buffers[input].Kind == BufferKind.Scratch && !inCat.Contains(input))
                 {
                     allocator.Free(buffers[input].Offset, buffers[input].Length);
                 }
             }
-            if (!lastUse.ContainsKey(value) && value != outputValue && buffers[value].Kind == BufferKind.Scratch)
+            if (!lastUse.ContainsKey(value) && value != outputValue && buffers[value].Kind == BufferKind.Scratch && !inCat.Contains(value))
             {
                 allocator.Free(buffers[value].Offset, buffers[value].Length);
             }
         }
         for (int i = 0; i < nodes.Count; i++)
         {
-            if (buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset + offsetOf[i], nodes[i].Output.Length);
+            if (!inCat.Contains(i) && buffers.TryGetValue(valueOf[i], out var slice)) buffers[i] = new BufferSlice(slice.Kind, slice.Offset + offsetOf[i], nodes[i].Output.Length);
         }
         return new ExecutionPlan(steps, buffers, workspaces, allocator.HighWater, copyToOutput);
+    }
+
+    /// <summary>
+    /// Lets each step whose output only a cat reads write it into its place in the cat's output, where the cat's op
+    /// says that place is (<see cref="OpDescriptor.OperandPlanes"/>: after a fused channel shuffle, every groups-th
+    /// plane, which only a kernel that writes channels apart can do, <see cref="OpDescriptor.WritesChannelsApart"/>).
+    /// The cat then copies only its other operands, such as a view of an earlier tensor.
+    /// </summary>
+    private static void PlaceCatOperands(List<Step> steps, EquatableArray<Node> nodes, IReadOnlyList<IReadOnlyList<int>> consumers, int outputNode)
+    {
+        var producer = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++) producer[steps[s].Last.Index] = s;
+        for (int t = 0; t < steps.Count; t++)
+        {
+            var cat = steps[t];
+            var inPlace = new List<int>();
+            int first = 0;
+            foreach (int operand in cat.Primary.Inputs)
+            {
+                int channels = nodes[operand].Output.Channels, at = first;
+                first += channels;
+                // A step that is itself a cat with operands in place has its buffer from their steps on: it cannot move.
+                if (operand == outputNode || consumers[operand].Count != 1 || cat.Primary.Inputs.Count(i => i == operand) != 1
+                    || !producer.TryGetValue(operand, out int s) || steps[s].InPlaceOperands.Count > 0
+                    || cat.Primary.Operation.Descriptor.OperandPlanes(cat, at, channels) is not { } planes
+                    || (planes.PlaneStride > 1 && !steps[s].Primary.Operation.Descriptor.WritesChannelsApart(steps[s])))
+                {
+                    continue;
+                }
+                steps[s] = steps[s] with { Into = new CatSlot(cat.Last.Index, planes.FirstPlane, planes.PlaneStride) };
+                inPlace.Add(operand);
+            }
+            if (inPlace.Count > 0) steps[t] = cat with { InPlaceOperands = inPlace.ToEquatableArray() };
+        }
     }
 
     /// <summary>

@@ -140,5 +140,14 @@ internal sealed class StepCode
         {
             Comment.Add($"  + {CSharpEmitter.Comment(expansion.Primary.Path)}: the expansion runs in the same bands (on a team, one share of the rows per thread), each band's rows computed once: its output is never written out whole");
         }
+        if (step.Into is { } slot)
+        {
+            var target = Network.Nodes[slot.Target];
+            string planes = slot.PlaneStride == 1
+                ? string.Format(CultureInfo.InvariantCulture, "channels {0} to {1}", slot.FirstPlane, slot.FirstPlane + step.Last.Output.Channels - 1)
+                : string.Format(CultureInfo.InvariantCulture, "channels {0}, {1}, ... {2}", slot.FirstPlane, slot.FirstPlane + slot.PlaneStride,
+                    slot.FirstPlane + (step.Last.Output.Channels - 1) * slot.PlaneStride);
+            Comment.Add($"  + written straight into {planes} of {CSharpEmitter.Comment(target.Path)}'s output {target.Output}, which reads it alone: the cat does not copy it");
+        }
     }
 }

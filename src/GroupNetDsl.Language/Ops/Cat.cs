@@ -68,54 +68,59 @@ public sealed class Cat : OpDescriptor
     /// <summary>A channel shuffle that alone reads the cat: each operand's channels are copied to their shuffled places.</summary>
     public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.ChannelShuffle;
 
+    /// <summary>
+    /// The operand's own channels; after a fused shuffle in g groups of c / g, concatenated channel k is output channel
+    /// (k mod (c / g)) x g + k / (c / g), so an operand inside one group lands on every g-th plane (one channel anywhere).
+    /// </summary>
+    internal override (int FirstPlane, int PlaneStride)? OperandPlanes(Step step, int firstChannel, int channels)
+    {
+        if (step.FusedShuffle is not { } shuffle) return (firstChannel, 1);
+        int groups = ((ChannelShuffleOp)shuffle.Operation).Groups, perGroup = step.Primary.Output.Channels / groups;
+        if (firstChannel / perGroup != (firstChannel + channels - 1) / perGroup) return null;
+        return (firstChannel % perGroup * groups + firstChannel / perGroup, channels == 1 ? 1 : groups);
+    }
+
+    /// <remarks>
+    /// Operands whose steps wrote them into their place already (<see cref="Step.InPlaceOperands"/>) are not copied,
+    /// nor passed; when all were, the step is only a comment.
+    /// </remarks>
     internal override void Emit(StepCode code)
     {
         var node = code.Step.Primary;
         var parts = node.Inputs.Select(i => code.Network.Nodes[i].Output).ToList();
-        if (code.Step.FusedShuffle is { } shuffle)
+        // Each copied operand: its position among the operands and its first channel in the concatenation.
+        var copied = new List<(int Position, int FirstChannel)>();
+        for (int i = 0, first = 0; i < node.Inputs.Count; first += parts[i].Channels, i++)
         {
-            EmitShuffled(code, parts, ((ChannelShuffleOp)shuffle.Operation).Groups);
+            if (!code.Step.InPlaceOperands.Contains(node.Inputs[i])) copied.Add((i, first));
+        }
+        if (copied.Count == 0)
+        {
+            code.CallWith((_, _) => "// (each operand was written into its place by the step that computed it)");
             return;
         }
-        string name = "Cat_" + string.Join("_", parts.Select(StepCode.Shape));
+        int groups = code.Step.FusedShuffle is { } shuffle ? ((ChannelShuffleOp)shuffle.Operation).Groups : 0;
+        // The name lists every operand and marks those written in place, so that two cats share a method only when they copy alike.
+        string name = "Cat_" + string.Join("_", parts.Select((p, i) => StepCode.Shape(p) + (copied.Any(c => c.Position == i) ? string.Empty : "InPlace")))
+            + (groups > 0 ? "_Shuffle_g" + groups.ToString(CultureInfo.InvariantCulture) : string.Empty);
         string method = code.Methods.Add(name, () =>
         {
             var w = new SourceWriter();
-            w.Line($"/// <summary>torch.cat of {string.Join(", ", parts)} along channels: {node.Output}, each operand copied after the one before.</summary>");
-            string parameters = string.Join(", ", parts.Select((_, i) => $"{SourceWriter.ReadOnlySpan} part{i}"));
+            string what = groups > 0
+                ? $"torch.cat of {string.Join(", ", parts)} along channels, then channel shuffle in {groups} groups: {node.Output}, each copied operand's channels copied to their shuffled places"
+                : $"torch.cat of {string.Join(", ", parts)} along channels: {node.Output}, each copied operand into its channels";
+            w.Line($"/// <summary>{what}{(copied.Count < parts.Count ? " (the others were written there by the steps that computed them)" : string.Empty)}.</summary>");
+            string parameters = string.Join(", ", copied.Select(c => $"{SourceWriter.ReadOnlySpan} part{c.Position}"));
             w.Open($"private static void {name}({parameters}, {SourceWriter.Span} output)");
-            long offset = 0;
-            for (int i = 0; i < parts.Count; i++)
+            foreach (var (position, first) in copied)
             {
-                w.Line(string.Format(CultureInfo.InvariantCulture, "part{0}.CopyTo(output.Slice({1}, {2}));", i, offset, parts[i].Length));
-                offset += parts[i].Length;
+                w.Line(groups > 0
+                    ? string.Format(CultureInfo.InvariantCulture, "global::GroupNetDsl.Kernels.ChannelKernels.ShufflePart(part{0}, firstChannel: {1}, output, channels: {2}, groups: {3});", position, first, node.Output.Channels, groups)
+                    : string.Format(CultureInfo.InvariantCulture, "part{0}.CopyTo(output.Slice({1}, {2}));", position, (long)first * parts[position].Height * parts[position].Width, parts[position].Length));
             }
             w.Close();
             return w.Text;
         });
-        code.CallWith((buffer, _) => $"{method}({string.Join(", ", node.Inputs.Select(i => buffer(i)))}, {buffer(node.Index)});");
-    }
-
-    /// <summary>cat then channel_shuffle in one pass: each operand's channels go straight to their shuffled places.</summary>
-    private static void EmitShuffled(StepCode code, List<TensorShape> parts, int groups)
-    {
-        var node = code.Step.Primary;
-        string name = "Cat_" + string.Join("_", parts.Select(StepCode.Shape)) + "_Shuffle_g" + groups.ToString(CultureInfo.InvariantCulture);
-        string method = code.Methods.Add(name, () =>
-        {
-            var w = new SourceWriter();
-            w.Line($"/// <summary>torch.cat of {string.Join(", ", parts)} along channels, then channel shuffle in {groups} groups: {node.Output}, each operand's channels copied to their shuffled places.</summary>");
-            string parameters = string.Join(", ", parts.Select((_, i) => $"{SourceWriter.ReadOnlySpan} part{i}"));
-            w.Open($"private static void {name}({parameters}, {SourceWriter.Span} output)");
-            int first = 0;
-            for (int i = 0; i < parts.Count; i++)
-            {
-                w.Line(string.Format(CultureInfo.InvariantCulture, "global::GroupNetDsl.Kernels.ChannelKernels.ShufflePart(part{0}, firstChannel: {1}, output, channels: {2}, groups: {3});", i, first, node.Output.Channels, groups));
-                first += parts[i].Channels;
-            }
-            w.Close();
-            return w.Text;
-        });
-        code.CallWith((buffer, _) => $"{method}({string.Join(", ", node.Inputs.Select(i => buffer(i)))}, {buffer(code.Step.Last.Index)});");
+        code.CallWith((buffer, _) => $"{method}({string.Join(", ", copied.Select(c => buffer(node.Inputs[c.Position])))}, {buffer(code.Step.Last.Index)});");
     }
 }

@@ -164,6 +164,9 @@ public sealed class Conv2d : OpDescriptor
     public override bool ExpandsInBands(Operation operation, TensorShape input, TensorShape output) =>
         operation is Conv2dOp { IsDepthwise: true } conv && ConvolutionPlanner.PlanExpandedSeparable(ShapeOf(conv, input, output)) is not null;
 
+    /// <summary>A separable step (with or without its expansion) and no residual to add: its product writes each channel where told.</summary>
+    internal override bool WritesChannelsApart(Step step) => step.Depthwise is not null && step.FusedAdd is null;
+
     // ------------------------------------------------------------------ emission
     // The code of a conv step: one load call per conv (the runtime folds and packs), and a layer method per
     // configuration that calls the runtime kernel with its shape and its plan, both static readonly fields of
@@ -190,20 +193,23 @@ public sealed class Conv2d : OpDescriptor
             var dwInput = code.Network.Nodes[dwNode.Inputs[0]].Output;
             var (dwWeight, dwBias) = LoadWeights(code, dwStep, dwConv);
             var (pwWeight, pwBias) = LoadWeights(code, step, conv);
+            // Channels written apart, into a shuffled cat's planes: a stride of its own in the method's name and call.
+            int stride = step.Into is { PlaneStride: > 1 } slot ? slot.PlaneStride * node.Output.Height * node.Output.Width : 0;
             string name = $"{expansion.Name}{MethodName(dwConv, dwInput, dwNode.Output, dwBias is not null)}{StepCode.ActivationSuffix(dwStep.Activation)}_Then_"
-                + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}";
+                + $"{MethodName(conv, input, node.Output, pwBias is not null)}{code.EpilogueSuffix}"
+                + (stride > 0 ? "_ChannelStride" + stride.ToString(CultureInfo.InvariantCulture) : string.Empty);
             if (step.Expansion is { } withExpansion)
             {
                 // An inverted residual: the expansion, the depthwise conv and the projection, band by band.
                 var exConv = (Conv2dOp)withExpansion.Primary.Operation;
                 string expanded = code.Methods.Add(name, () => ExpandedSeparableMethod(name, exConv, expansion.Input, expansion.Bias is not null, withExpansion.Activation, dwConv, dwInput, dwNode.Output,
-                    dwBias is not null, dwStep.Activation, conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
+                    dwBias is not null, dwStep.Activation, conv, node.Output, pwBias is not null, residual, step.Activation, stride), name + ShapeSuffix, name + PlanSuffix);
                 code.CallWith((buffer, _) =>
                     $"{expanded}({buffer(withExpansion.Primary.Inputs[0])}, {expansion.Weight}, {expansion.Bias ?? "default"}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
                 return;
             }
             string separable = code.Methods.Add(name, () => SeparableMethod(name, dwConv, dwInput, dwNode.Output, dwBias is not null, dwStep.Activation,
-                conv, node.Output, pwBias is not null, residual, step.Activation), name + ShapeSuffix, name + PlanSuffix);
+                conv, node.Output, pwBias is not null, residual, step.Activation, stride), name + ShapeSuffix, name + PlanSuffix);
             code.CallWith((buffer, _) =>
                 $"{separable}({buffer(dwNode.Inputs[0])}, {dwWeight}, {dwBias ?? "default"}, {pwWeight}, {pwBias ?? "default"}, {code.ResidualArgument(buffer)}{buffer(step.Last.Index)}, _groupNetTeam);");
             return;
@@ -327,17 +333,17 @@ public sealed class Conv2d : OpDescriptor
     /// of output rows.
     /// </summary>
     private static string SeparableMethod(string name, Conv2dOp depthwise, TensorShape input, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
-        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation, int channelStride)
     {
         var shape = ShapeOf(depthwise, input, middle);
         var w = new SourceWriter();
         ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanSeparable(shape));
         w.Line($"/// <summary>depthwise conv {depthwise.InChannels}->{depthwise.OutChannels}, {depthwise.KernelSize}x{depthwise.KernelSize}, stride {depthwise.Stride}, pad {depthwise.Padding}, dilation {depthwise.Dilation}: {input} -> {middle}{Epilogue(false, depthwiseActivation, false)},"
-            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
+            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}{ChannelStrideText(channelStride)}; band by band of output rows.</summary>");
         w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
         w.Line($"{Kernels}.SeparableKernel.Convolve({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line($"    input, depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
-        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
+        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team{ChannelStrideArgument(channelStride)});");
         w.Close();
         return w.Text;
     }
@@ -348,21 +354,27 @@ public sealed class Conv2d : OpDescriptor
     /// </summary>
     private static string ExpandedSeparableMethod(string name, Conv2dOp expansion, TensorShape input, bool expansionBias, ActivationKind? expansionActivation,
         Conv2dOp depthwise, TensorShape expanded, TensorShape middle, bool depthwiseBias, ActivationKind? depthwiseActivation,
-        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation)
+        Conv2dOp pointwise, TensorShape output, bool hasBias, bool residual, ActivationKind? activation, int channelStride)
     {
         var shape = ShapeOf(depthwise, expanded, middle);
         var w = new SourceWriter();
         ShapeAndPlan(w, name, shape, ConvolutionPlanner.PlanExpandedSeparable(shape)!.Value);
         w.Line($"/// <summary>{ExpansionText(expansion, input, expanded, expansionActivation)}, then {DepthwiseText(depthwise, middle, depthwiseActivation)},"
-            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}; band by band of output rows.</summary>");
+            + $" then conv {pointwise.InChannels}->{pointwise.OutChannels}, 1x1: -> {output}{Epilogue(residual, activation, false)}{ChannelStrideText(channelStride)}; band by band of output rows.</summary>");
         w.Open($"private static void {name}({SourceWriter.ReadOnlySpan} input, {SourceWriter.ReadOnlySpan} expandWeight, {SourceWriter.ReadOnlySpan} expandBias, {SourceWriter.ReadOnlySpan} depthwiseWeight, {SourceWriter.ReadOnlySpan} depthwiseBias, {SourceWriter.ReadOnlySpan} weight, {SourceWriter.ReadOnlySpan} bias, {(residual ? SourceWriter.ReadOnlySpan + " residual, " : string.Empty)}{SourceWriter.Span} output, {Kernels}.WorkerTeam? team)");
         w.Line($"{Kernels}.SeparableKernel.ConvolveExpanded({name}{ShapeSuffix}, {name}{PlanSuffix},");
         w.Line($"    {expansion.InChannels}, input, expandWeight, {(expansionBias ? "expandBias" : "default")}, {ActivationDescriptor.RuntimeValue(expansionActivation)},");
         w.Line($"    depthwiseWeight, {(depthwiseBias ? "depthwiseBias" : "default")}, {ActivationDescriptor.RuntimeValue(depthwiseActivation)},");
-        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team);");
+        w.Line($"    {pointwise.OutChannels}, weight, {(hasBias ? "bias" : "default")}, {(residual ? "residual" : "default")}, {ActivationDescriptor.RuntimeValue(activation)}, output, team{ChannelStrideArgument(channelStride)});");
         w.Close();
         return w.Text;
     }
+
+    private static string ChannelStrideText(int channelStride) =>
+        channelStride > 0 ? string.Format(CultureInfo.InvariantCulture, ", each output channel {0} floats after the one before", channelStride) : string.Empty;
+
+    private static string ChannelStrideArgument(int channelStride) =>
+        channelStride > 0 ? string.Format(CultureInfo.InvariantCulture, ", outputChannelStride: {0}", channelStride) : string.Empty;
 
     private static string ExpansionText(Conv2dOp expansion, TensorShape input, TensorShape expanded, ActivationKind? activation) =>
         $"conv {expansion.InChannels}->{expansion.OutChannels}, 1x1: {input} -> {expanded}{Epilogue(false, activation, false)}";

@@ -144,5 +144,19 @@ public abstract class OpDescriptor
     // ------------------------------------------------------------------ emission
 
     /// <summary>Writes the step led by an op of this kind: its weight fields and loads, its layer method and its call.</summary>
+    /// <summary>
+    /// For an op that joins tensors along the channels (cat), where the operand whose channels are
+    /// [<paramref name="firstChannel"/>, + <paramref name="channels"/>) of the join lands in the output of
+    /// <paramref name="step"/>, a step of this op: its first plane and the planes from one channel to the next; null
+    /// when this op does not join, or the channels do not land evenly apart.
+    /// </summary>
+    internal virtual (int FirstPlane, int PlaneStride)? OperandPlanes(Step step, int firstChannel, int channels) => null;
+
+    /// <summary>
+    /// True when the code of <paramref name="step"/> (a step of this op) can write its output channels more than a plane
+    /// apart (<see cref="CatSlot.PlaneStride"/>): then a shuffled cat need not copy it.
+    /// </summary>
+    internal virtual bool WritesChannelsApart(Step step) => false;
+
     internal virtual void Emit(StepCode code) => throw new InvalidOperationException($"No code for {Name} at {code.Step.Primary.Path}.");
 }

@@ -55,22 +55,27 @@ public static class SeparableKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, outChannels x the depthwise output's height x width.</param>
     /// <param name="team">Threads to share the bands, or null.</param>
+    /// <param name="outputChannelStride">
+    /// Floats from one output channel's plane to the next's, at least a plane; 0 for one plane (packed channels). A
+    /// larger stride writes the channels apart, into every other plane of a shuffled concatenation, for example.
+    /// </param>
     public static unsafe void Convolve(in ConvolutionShape depthwise, in ConvolutionPlan plan, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight, ReadOnlySpan<float> depthwiseBias,
         Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
-        Activation activation, Span<float> output, WorkerTeam? team)
+        Activation activation, Span<float> output, WorkerTeam? team, int outputChannelStride = 0)
     {
         ConvolutionPlanner.CheckSeparable(depthwise, plan);
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        int stride = OutputStride(outputChannelStride, pixels, residual);
         if (input.Length < depthwise.InChannels * depthwise.Height * depthwise.Width || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
-            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels) || output.Length < (long)outChannels * pixels
-            || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < (long)outChannels * pixels))
+            || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels)
+            || output.Length < (long)(outChannels - 1) * stride + pixels || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < (long)outChannels * pixels))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
 
         if (plan.Split == ThreadSplit.OutputChannels && !SharesOutputChannels(outChannels, team))
         {
-            Whole(depthwise, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, team);
+            Whole(depthwise, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, stride, team);
             return;
         }
         if (team is not null && plan.Split != ThreadSplit.None && team.TryAcquire())
@@ -83,7 +88,7 @@ public static class SeparableKernel
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
                         outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
-                        plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
+                        stride, plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
                     team.Run(work);
                 }
                 return;
@@ -93,7 +98,16 @@ public static class SeparableKernel
                 team.Release();
             }
         }
-        Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+        Bands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, input, depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, stride);
+    }
+
+    /// <summary>The output's channel stride: a plane unless given, never less, and only with no residual to add (which has packed channels).</summary>
+    private static int OutputStride(int outputChannelStride, int pixels, ReadOnlySpan<float> residual)
+    {
+        if (outputChannelStride == 0 || outputChannelStride == pixels) return pixels;
+        if (outputChannelStride < pixels) throw new ArgumentOutOfRangeException(nameof(outputChannelStride), outputChannelStride, $"Output channels {outputChannelStride} floats apart would overlap planes of {pixels}.");
+        if (!residual.IsEmpty) throw new ArgumentException("A residual is added only to an output with packed channels.", nameof(outputChannelStride));
+        return outputChannelStride;
     }
 
     /// <summary>
@@ -118,18 +132,20 @@ public static class SeparableKernel
     /// <param name="activation">Applied last.</param>
     /// <param name="output">The output, outChannels x the depthwise output's height x width.</param>
     /// <param name="team">Threads to share the rows, or null.</param>
+    /// <param name="outputChannelStride">Floats from one output channel's plane to the next's (see <see cref="Convolve"/>); 0 for one plane.</param>
     public static unsafe void ConvolveExpanded(in ConvolutionShape depthwise, in ConvolutionPlan plan, int inChannels, ReadOnlySpan<float> input,
         ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, WorkerTeam? team, int outputChannelStride = 0)
     {
         ConvolutionPlanner.CheckExpandedSeparable(depthwise, plan);
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        int stride = OutputStride(outputChannelStride, pixels, residual);
         long outputLength = (long)outChannels * pixels;
         if (inChannels <= 0 || input.Length < (long)inChannels * depthwise.Height * depthwise.Width || packedExpand.Length < PackedGemm.PackedLength(1, depthwise.InChannels, inChannels)
             || (expandBias.Length != 0 && expandBias.Length < depthwise.InChannels) || depthwiseWeight.Length < channels * depthwise.Kernel * depthwise.Kernel
             || (depthwiseBias.Length != 0 && depthwiseBias.Length < channels) || outChannels <= 0 || packedPointwise.Length < PackedGemm.PackedLength(1, outChannels, channels)
-            || output.Length < outputLength || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < outputLength))
+            || output.Length < (long)(outChannels - 1) * stride + pixels || (bias.Length != 0 && bias.Length < outChannels) || (residual.Length != 0 && residual.Length < outputLength))
         {
             throw new ArgumentException("A span is shorter than the sizes require.");
         }
@@ -143,7 +159,7 @@ public static class SeparableKernel
                     var work = team.WorkOf<Work>();
                     work.Set(depthwise, inputPointer, input.Length, weightPointer, depthwiseWeight.Length, dwBiasPointer, depthwiseBias.Length, depthwiseActivation,
                         outChannels, packedPointer, packedPointwise.Length, biasPointer, bias.Length, residualPointer, residual.Length, activation, outputPointer, output.Length,
-                        plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
+                        stride, plan.Variant, plan.Split, plan.TeamBandRows, team.Threads);
                     work.SetExpansion(inChannels, expandPointer, packedExpand.Length, expandBiasPointer, expandBias.Length, expandActivation);
                     team.Run(work);
                 }
@@ -155,7 +171,7 @@ public static class SeparableKernel
             }
         }
         ExpandedBands(depthwise, plan.Variant, 0, depthwise.OutputHeight, plan.BandRows, inChannels, input, packedExpand, expandBias, expandActivation,
-            depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output);
+            depthwiseWeight, depthwiseBias, depthwiseActivation, outChannels, packedPointwise, bias, residual, activation, output, stride);
     }
 
     /// <summary>
@@ -192,7 +208,7 @@ public static class SeparableKernel
     /// </summary>
     private static void OutputChannelShare(long call, in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, int outputStride)
     {
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
         if (firstRow >= lastRow) return;
@@ -205,7 +221,7 @@ public static class SeparableKernel
         }
         // Row block b of the packed weights starts at b x blockRows x depth.
         PackedGemm.Multiply(packedPointwise.Slice(firstRow * channels), lastRow - firstRow, channels, rows, default, pixels, bias.IsEmpty ? default : bias.Slice(firstRow),
-            residual.IsEmpty ? default : residual.Slice(firstRow * pixels), activation, output.Slice(firstRow * pixels), pixels, null,
+            residual.IsEmpty ? default : residual.Slice(firstRow * pixels), activation, output.Slice(firstRow * outputStride), outputStride, null,
             readRowsInPlace: (pixels & (pixels - 1)) != 0);
     }
 
@@ -215,13 +231,13 @@ public static class SeparableKernel
     /// </summary>
     private static void Whole(in ConvolutionShape depthwise, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight, ReadOnlySpan<float> depthwiseBias,
         Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
-        Activation activation, Span<float> output, WorkerTeam? team)
+        Activation activation, Span<float> output, int outputStride, WorkerTeam? team)
     {
         int channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
         var rows = ThreadScratch.Get(ref t_band, channels * pixels);
         // The same variant over the same rows as a band of the plan: PlanDepthwise runs the whole height with it.
         DepthwiseKernel.Convolve(depthwise, ConvolutionPlanner.PlanDepthwise(depthwise), input, depthwiseWeight, depthwiseBias, default, depthwiseActivation, rows, team);
-        PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, pixels, bias, residual, activation, output, pixels, team,
+        PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, pixels, bias, residual, activation, output, outputStride, team,
             readRowsInPlace: (pixels & (pixels - 1)) != 0, splitRows: true);
     }
 
@@ -229,9 +245,9 @@ public static class SeparableKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Bands(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, int bandRows, ReadOnlySpan<float> input, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, int outputStride)
     {
-        int width = depthwise.OutputWidth, channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * width;
+        int width = depthwise.OutputWidth, channels = depthwise.OutChannels;
         int length = channels * bandRows * width;
         var band = ThreadScratch.Get(ref t_band, length);
         for (int first = firstRow; first < lastRow; first += bandRows)
@@ -244,7 +260,7 @@ public static class SeparableKernel
             int at = first * width;
             // The band's rows are read in place unless a power of two apart (they would evict each other from L1).
             PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, columns, bias,
-                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (columns & (columns - 1)) != 0);
+                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), outputStride, null, readRowsInPlace: (columns & (columns - 1)) != 0);
         }
     }
 
@@ -262,9 +278,9 @@ public static class SeparableKernel
     private static void ExpandedBands(in ConvolutionShape depthwise, ConvolutionVariant variant, int firstRow, int lastRow, int bandRows, int inChannels, ReadOnlySpan<float> input,
         ReadOnlySpan<float> packedExpand, ReadOnlySpan<float> expandBias, Activation expandActivation, ReadOnlySpan<float> depthwiseWeight,
         ReadOnlySpan<float> depthwiseBias, Activation depthwiseActivation, int outChannels, ReadOnlySpan<float> packedPointwise, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, Activation activation, Span<float> output)
+        ReadOnlySpan<float> residual, Activation activation, Span<float> output, int outputStride)
     {
-        int width = depthwise.OutputWidth, channels = depthwise.OutChannels, pixels = depthwise.OutputHeight * width;
+        int width = depthwise.OutputWidth, channels = depthwise.OutChannels;
         int expanded = depthwise.InChannels, inWidth = depthwise.Width, plane = depthwise.Height * inWidth;
         int capacity = ExpandedRows(depthwise, bandRows);
         var band = ThreadScratch.Get(ref t_band, channels * bandRows * width);
@@ -307,7 +323,7 @@ public static class SeparableKernel
                 depthwiseActivation, rows, bandColumns, default);
             int at = first * width;
             PackedGemm.Multiply(packedPointwise, outChannels, channels, rows, default, bandColumns, bias,
-                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), pixels, null, readRowsInPlace: (bandColumns & (bandColumns - 1)) != 0);
+                residual.IsEmpty ? default : residual.Slice(at), activation, output.Slice(at), outputStride, null, readRowsInPlace: (bandColumns & (bandColumns - 1)) != 0);
             var swap = held;
             held = next;
             next = swap;
@@ -366,7 +382,7 @@ public static class SeparableKernel
     {
         private ConvolutionShape _depthwise;
         private float* _input, _weight, _depthwiseBias, _packed, _bias, _residual, _output;
-        private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outChannels, _bandRows, _threads;
+        private int _inputLength, _weightLength, _depthwiseBiasLength, _packedLength, _biasLength, _residualLength, _outputLength, _outputStride, _outChannels, _bandRows, _threads;
         private ConvolutionVariant _variant;
         private ThreadSplit _split;
         private long _call;
@@ -377,8 +393,9 @@ public static class SeparableKernel
 
         public void Set(in ConvolutionShape depthwise, float* input, int inputLength, float* weight, int weightLength, float* depthwiseBias, int depthwiseBiasLength,
             Activation depthwiseActivation, int outChannels, float* packed, int packedLength, float* bias, int biasLength, float* residual, int residualLength,
-            Activation activation, float* output, int outputLength, ConvolutionVariant variant, ThreadSplit split, int bandRows, int threads)
+            Activation activation, float* output, int outputLength, int outputStride, ConvolutionVariant variant, ThreadSplit split, int bandRows, int threads)
         {
+            _outputStride = outputStride;
             _split = split;
             _threads = threads;
             _call = Interlocked.Increment(ref Calls.Value);
@@ -434,14 +451,14 @@ public static class SeparableKernel
                 int first = (int)((long)_depthwise.OutputHeight * expandedShare / _threads), last = (int)((long)_depthwise.OutputHeight * (expandedShare + 1) / _threads);
                 ExpandedBands(_depthwise, _variant, first, last, _bandRows, _inChannels, input, new ReadOnlySpan<float>(_expand, _expandLength),
                     new ReadOnlySpan<float>(_expandBias, _expandBiasLength), _expandActivation, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias,
-                    residual, _activation, output);
+                    residual, _activation, output, _outputStride);
                 return;
             }
             if (_split == ThreadSplit.RowBands)
             {
                 // Each part is an even share of the rows, in bands.
                 int first = _depthwise.OutputHeight * part / parts, last = _depthwise.OutputHeight * (part + 1) / parts;
-                Bands(_depthwise, _variant, first, last, _bandRows, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output);
+                Bands(_depthwise, _variant, first, last, _bandRows, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output, _outputStride);
                 return;
             }
             // One share per thread, run by the first part of the thread's run of parts (the others are empty): smaller
@@ -451,11 +468,11 @@ public static class SeparableKernel
             if (_split == ThreadSplit.RowShares)
             {
                 int first = (int)((long)_depthwise.OutputHeight * share / _threads), last = (int)((long)_depthwise.OutputHeight * (share + 1) / _threads);
-                if (first < last) Bands(_depthwise, _variant, first, last, last - first, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output);
+                if (first < last) Bands(_depthwise, _variant, first, last, last - first, input, weight, depthwiseBias, _depthwiseActivation, _outChannels, packed, bias, residual, _activation, output, _outputStride);
                 return;
             }
             OutputChannelRun(_outChannels, share, _threads, out int firstRow, out int lastRow);
-            OutputChannelShare(_call, _depthwise, _variant, firstRow, lastRow, input, weight, depthwiseBias, _depthwiseActivation, packed, bias, residual, _activation, output);
+            OutputChannelShare(_call, _depthwise, _variant, firstRow, lastRow, input, weight, depthwiseBias, _depthwiseActivation, packed, bias, residual, _activation, output, _outputStride);
         }
     }
 }

@@ -379,6 +379,14 @@ public static class RandomNetworks
             ("stem", new ConvUnit(new ConvConfig(7, 7, 3, Padding: 1, Groups: 7), batchNorm: false, Activation.Relu)),
             ("mix", new ChannelMovesLayer("ChannelMoves_Block", 7, 3)),
         ], WeightDataType.F16);
+        // Branches written straight into their shuffled cat: both of a stride-2 unit (every other channel, its right
+        // branch's expansion in bands above 256 pixels), then the one of a unit whose 4 branch channels fall in one of 3
+        // groups (every third channel, into the network's output) while its 8 kept channels cross groups and are copied.
+        yield return new NetworkSpec("ShuffleUnitsInPlace", new Shape(6, 34, 36),
+        [
+            ("down", new ShuffleUnitLayer("ShuffleUnitsInPlace_Down", 6, 12, stride: 2, keep: 0, groups: 2)),
+            ("same", new ShuffleUnitLayer("ShuffleUnitsInPlace_Same", 12, 12, stride: 1, keep: 8, groups: 3)),
+        ]);
     }
 
     /// <summary>The activations after sigmoid in every epilogue (product, depthwise, separable, fused pool, add, linear, batchnorm) and alone.</summary>

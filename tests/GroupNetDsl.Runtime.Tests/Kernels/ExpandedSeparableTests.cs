@@ -63,6 +63,33 @@ public class ExpandedSeparableTests
         }
     }
 
+    /// <summary>With the output channels two or three planes apart: the packed output's bits, nothing else written, on 1, 2 and 3 threads.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void WritesChannelsApartWhereTold(int inChannels, int expanded, int multiplier, int height, int width, int kernel, int stride, int padding, int dilation, int outChannels)
+    {
+        var (depthwise, random) = Setup(expanded, multiplier, height, width, kernel, stride, padding, dilation);
+        var values = Values.Of(random, inChannels, depthwise, outChannels);
+        int pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        var packedOutput = new float[outChannels * pixels];
+        Run(depthwise, inChannels, values, Activation.Relu6, false, packedOutput, null);
+        foreach (int planes in new[] { 2, 3 })
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using var team = threads > 1 ? new WorkerTeam(threads) : null;
+                var apart = new float[((outChannels - 1) * planes + 1) * pixels + 16];
+                apart.AsSpan().Fill(float.NaN);
+                Scribble(depthwise, inChannels, outChannels);
+                SeparableKernel.ConvolveExpanded(depthwise, ConvolutionPlanner.PlanExpandedSeparable(depthwise)!.Value, inChannels, values.Input,
+                    PackedGemm.Pack(values.ExpandWeight, 1, depthwise.InChannels, inChannels), values.ExpandBias, Activation.Relu6, values.DwWeight, values.DwBias, Activation.Relu6,
+                    outChannels, PackedGemm.Pack(values.Weight, 1, outChannels, depthwise.OutChannels), values.Bias, default, Activation.Relu, apart.AsSpan(0, apart.Length - 16), team,
+                    outputChannelStride: planes * pixels);
+                SeparableKernelTests.AssertApart(packedOutput, apart, outChannels, pixels, planes, $"{depthwise}, {threads} threads");
+            }
+        }
+    }
+
     /// <summary>Random shapes above one band of all rows: every output written, the plain loops' values, the bits of the kernels apart on 1, 2 and 3 threads.</summary>
     [Theory]
     [InlineData(1)]

@@ -101,6 +101,68 @@ public class SeparableKernelTests
     }
 
     /// <summary>
+    /// With the output channels a stride apart (a shuffled cat's every other or third plane), each channel holds the
+    /// bits of the packed output, on 1, 2 and 3 threads, and nothing between the channels or past the last is written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void WritesChannelsApartWhereTold(int channels, int multiplier, int height, int width, int kernel, int stride, int padding, int outChannels)
+    {
+        var (depthwise, random) = Setup(channels, multiplier, height, width, kernel, stride, padding);
+        int middle = depthwise.OutChannels, pixels = depthwise.OutputHeight * depthwise.OutputWidth;
+        float[] input = Values(random, channels * height * width), dwWeight = Values(random, middle * kernel * kernel), dwBias = Values(random, middle);
+        float[] bias = Values(random, outChannels);
+        var packed = PackedGemm.Pack(Values(random, outChannels * middle), 1, outChannels, middle);
+        var plan = ConvolutionPlanner.PlanSeparable(depthwise);
+        var packedOutput = new float[outChannels * pixels];
+        SeparableKernel.Convolve(depthwise, plan, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, default, Activation.Relu6, packedOutput, null);
+        foreach (int planes in new[] { 2, 3 })
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using var team = threads > 1 ? new WorkerTeam(threads) : null;
+                // The span ends at the last channel's plane, as a cat's operand slice does; the guard past it must stay.
+                var apart = new float[((outChannels - 1) * planes + 1) * pixels + 16];
+                apart.AsSpan().Fill(float.NaN);
+                Scribble(depthwise, outChannels, packed);
+                SeparableKernel.Convolve(depthwise, plan, input, dwWeight, dwBias, Activation.Relu, outChannels, packed, bias, default, Activation.Relu6,
+                    apart.AsSpan(0, apart.Length - 16), team, outputChannelStride: planes * pixels);
+                AssertApart(packedOutput, apart, outChannels, pixels, planes, $"{depthwise}, {plan}, {threads} threads");
+            }
+        }
+    }
+
+    [Fact]
+    public void RejectsChannelsApartThatOverlapOrTakeAResidual()
+    {
+        var depthwise = new ConvolutionShape(4, 8, 8, 4, 8, 8, 3, 1, 1, 1, 4);
+        var plan = ConvolutionPlanner.PlanSeparable(depthwise);
+        var packed = PackedGemm.Pack(new float[16], 1, 4, 4);
+        var overlap = Assert.Throws<ArgumentOutOfRangeException>(() => SeparableKernel.Convolve(depthwise, plan, new float[256], new float[36], default, Activation.None, 4, packed, default, default,
+            Activation.None, new float[256], null, outputChannelStride: 63));
+        Assert.Contains("overlap planes of 64", overlap.Message);
+        var residual = Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, plan, new float[256], new float[36], default, Activation.None, 4, packed, default, new float[256],
+            Activation.None, new float[448], null, outputChannelStride: 128));
+        Assert.Contains("packed channels", residual.Message);
+        // Three strides and a plane: 448 floats, one short.
+        Assert.Throws<ArgumentException>(() => SeparableKernel.Convolve(depthwise, plan, new float[256], new float[36], default, Activation.None, 4, packed, default, default,
+            Activation.None, new float[447], null, outputChannelStride: 128));
+    }
+
+    /// <summary>Channel c of <paramref name="packed"/> in plane c x planes of <paramref name="apart"/>, and NaN everywhere else.</summary>
+    internal static void AssertApart(float[] packed, float[] apart, int outChannels, int pixels, int planes, string context)
+    {
+        for (int at = 0; at < apart.Length; at++)
+        {
+            int plane = at / pixels;
+            bool written = plane % planes == 0 && plane / planes < outChannels;
+            float expected = written ? packed[(plane / planes * pixels) + (at % pixels)] : float.NaN;
+            Assert.True(written ? BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(apart[at]) : float.IsNaN(apart[at]),
+                $"apart[{at}] (plane {plane}): {apart[at]}, expected {expected} ({context})");
+        }
+    }
+
+    /// <summary>
     /// Random small planes (up to 256 output pixels), each with a team too: every output written, the plain loops'
     /// values, the same bits on 1, 2 and 3 threads.
     /// </summary>

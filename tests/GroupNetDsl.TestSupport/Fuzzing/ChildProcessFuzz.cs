@@ -231,8 +231,9 @@ public sealed class ChildProcessFuzz(string workerPath, string mode, TimeSpan ha
                 _process.Refresh();
                 return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
+                // Gone, possibly between HasExited and reading /proc (a Win32Exception then).
                 return TimeSpan.Zero;
             }
         }
