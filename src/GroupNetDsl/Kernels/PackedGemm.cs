@@ -255,7 +255,8 @@ public static class PackedGemm
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> c, int outputStride, WorkerTeam? team,
         bool readRowsInPlace, bool splitRows, Span<float> sums, int sumWidth, int sumStride)
     {
-        int outputLength = (rows - 1) * outputStride + columns;
+        // In 64 bits: a stride near int.MaxValue must fail the check, not wrap around and pass it.
+        long outputLength = (long)(rows - 1) * outputStride + columns;
         if (outputStride < columns || packedA.Length < PackedLength(1, rows, depth) || c.Length < outputLength
             || (bias.Length != 0 && bias.Length < rows) || (residual.Length != 0 && residual.Length < outputLength))
         {

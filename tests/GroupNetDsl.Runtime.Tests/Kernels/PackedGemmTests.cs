@@ -234,6 +234,14 @@ public class PackedGemmTests
         Assert.Throws<ArgumentException>(() => PackedGemm.Multiply(a, 1, 2, new float[5], new[] { 0, 2 }, 4, default, default, Activation.None, c, 4));
     }
 
+    [Fact]
+    public void AnOutputStrideThatWouldOverflowIsRejected()
+    {
+        // Three rows 2^30 floats apart need more than an int can count; wrapped around, the length check had passed.
+        var a = PackedGemm.Pack(new float[3], 1, 3, 1);
+        Assert.Throws<ArgumentException>(() => PackedGemm.Multiply(a, 3, 1, new float[16], default, 16, default, default, Activation.None, new float[64], 1 << 30));
+    }
+
     private static float[] Values(Random random, int count)
     {
         var values = new float[count];
