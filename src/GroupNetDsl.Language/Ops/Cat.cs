@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using GroupNetDsl.Kernels;
 using GroupNetDsl.Language.Diagnostics;
 using GroupNetDsl.Language.Emit;
 using GroupNetDsl.Language.Model;
@@ -69,15 +70,16 @@ public sealed class Cat : OpDescriptor
     public override bool Absorbs(Operation operation, FusionRole role) => role == FusionRole.ChannelShuffle;
 
     /// <summary>
-    /// The operand's own channels; after a fused shuffle in g groups of c / g, concatenated channel k is output channel
-    /// (k mod (c / g)) x g + k / (c / g), so an operand inside one group lands on every g-th plane (one channel anywhere).
+    /// The operand's own channels; after a fused shuffle in g groups (<see cref="KernelLayout.ShuffledChannel"/>),
+    /// consecutive channels of one group land g planes apart, so an operand inside one group lands on every g-th plane
+    /// (one channel anywhere).
     /// </summary>
     internal override (int FirstPlane, int PlaneStride)? OperandPlanes(Step step, int firstChannel, int channels)
     {
         if (step.FusedShuffle is not { } shuffle) return (firstChannel, 1);
-        int groups = ((ChannelShuffleOp)shuffle.Operation).Groups, perGroup = step.Primary.Output.Channels / groups;
+        int groups = ((ChannelShuffleOp)shuffle.Operation).Groups, total = step.Primary.Output.Channels, perGroup = total / groups;
         if (firstChannel / perGroup != (firstChannel + channels - 1) / perGroup) return null;
-        return (firstChannel % perGroup * groups + firstChannel / perGroup, channels == 1 ? 1 : groups);
+        return (KernelLayout.ShuffledChannel(firstChannel, total, groups), channels == 1 ? 1 : groups);
     }
 
     /// <remarks>

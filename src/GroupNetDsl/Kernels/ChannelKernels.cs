@@ -59,7 +59,6 @@ public static class ChannelKernels
         int partChannels = plane == 0 ? 0 : part.Length / plane;
         if (firstChannel < 0 || firstChannel > channels - partChannels) throw new ArgumentException($"Channels {firstChannel} to {firstChannel + partChannels} are not inside {channels}.");
         if (part.Overlaps(output)) throw new ArgumentException("The operand and the output overlap.");
-        int perGroup = channels / groups;
         ref float source = ref MemoryMarshal.GetReference(part);
         ref float target = ref MemoryMarshal.GetReference(output);
         for (int c = 0; c < partChannels; c++)
@@ -67,7 +66,7 @@ public static class ChannelKernels
             int k = firstChannel + c;
             // Both offsets are below the lengths checked above, ints.
             ref float from = ref Unsafe.Add(ref source, c * plane);
-            ref float to = ref Unsafe.Add(ref target, (k % perGroup * groups + k / perGroup) * plane);
+            ref float to = ref Unsafe.Add(ref target, KernelLayout.ShuffledChannel(k, channels, groups) * plane);
             MemoryMarshal.CreateReadOnlySpan(ref from, plane).CopyTo(MemoryMarshal.CreateSpan(ref to, plane));
         }
     }

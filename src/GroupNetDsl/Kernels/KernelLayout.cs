@@ -23,6 +23,17 @@ static class KernelLayout
     public static bool RunsOnDepthwiseKernel(int inChannelsPerGroup) => inChannelsPerGroup == 1;
 
     /// <summary>
+    /// torchvision's channel_shuffle: the output channel that input channel <paramref name="channel"/> of
+    /// <paramref name="channels"/> goes to with <paramref name="groups"/> groups (the channels seen as groups x
+    /// (channels / groups), transposed): channel g x (channels / groups) + j goes to j x groups + g.
+    /// </summary>
+    public static int ShuffledChannel(int channel, int channels, int groups)
+    {
+        int perGroup = channels / groups;
+        return channel % perGroup * groups + channel / perGroup;
+    }
+
+    /// <summary>
     /// Floats of workspace for a convolution with a global average pool fused in: its whole output (the pool's
     /// input), then one sum per output row.
     /// </summary>
