@@ -21,7 +21,8 @@ using GroupNetDsl.Benchmarks.Suites;
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
 //   --blocked-1x1 [rounds]  1x1 convs in NCHW16c (a probe kernel) against the engine's NCHW product, and the reorders
-//   --paired [name] [--threads 1,2] [--rounds 11]  ORT/ours in alternating rounds (the full run's "paired rounds" table)
+//   --paired [name] [--threads 1,2] [--rounds 11]  ORT/ours in alternating rounds (the full run's "paired rounds" table;
+//                         with a name, any case, layers too)
 if (args.Length > 0 && args[0] == "--blocked-1x1")
 {
     BlockedLayoutProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
@@ -62,7 +63,9 @@ if (args.Length > 0 && args[0] == "--paired")
 {
     int roundsAt = Array.IndexOf(args, "--rounds");
     int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length ? int.Parse(args[roundsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : PairedRounds.DefaultRounds;
-    PairedRounds.Run(PairedRounds.Networks, args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "", ThreadCounts(args), rounds);
+    string pairedFilter = args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "";
+    // Named, any case (a layer too); unnamed, the networks the targets are set on.
+    PairedRounds.Run(pairedFilter.Length > 0 ? NetworkCatalog.All : PairedRounds.Networks, pairedFilter, ThreadCounts(args), rounds);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--quick")
