@@ -64,6 +64,14 @@ public static class NetworkCatalog
             MP3_64_112_S2.InputChannels, MP3_64_112_S2.InputHeight, MP3_64_112_S2.InputWidth, MP3_64_112_S2.OutputLength, MP3_64_112_S2.MultiplyAccumulates, typeof(MP3_64_112_S2)),
     ];
 
+    /// <summary>
+    /// The layer rows issue 16 sets a target on (at least 1.0 against ONNX Runtime): the cliffs it names, 3x3 depthwise at
+    /// 14x14 and 7x7, max pool 3/2/1 at 112x112 and 1x1 convs at 7x7.
+    /// </summary>
+    public static IReadOnlyList<NetworkCase> TargetLayers { get; } =
+        Layers.Where(c => c.Name is nameof(DW3_384_14) or nameof(DW3_576_14) or nameof(DW3_576_14_S2) or nameof(DW3_960_7)
+            or nameof(MP3_64_112_S2) or nameof(PW_1024_2048_7) or nameof(PW_320_1280_7)).ToList();
+
     /// <summary>Seed networks, then layers, then torchvision's networks (whose files may be absent).</summary>
     public static IReadOnlyList<NetworkCase> All { get; } = [.. SeedNetworks, .. Layers, .. TorchvisionNetworks.Benchmarked];
 

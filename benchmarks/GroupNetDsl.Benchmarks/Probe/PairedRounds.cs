@@ -34,8 +34,8 @@ public static class PairedRounds
 
     private const string FileName = "paired-rounds.json";
 
-    /// <summary>The networks the targets are set on: the seed networks and torchvision's.</summary>
-    public static IReadOnlyList<NetworkCase> Networks { get; } = [.. NetworkCatalog.SeedNetworks, .. TorchvisionNetworks.Benchmarked];
+    /// <summary>The cases the ratio targets are set on: the seed networks, torchvision's, and the layer cliffs.</summary>
+    public static IReadOnlyList<NetworkCase> Networks { get; } = [.. NetworkCatalog.SeedNetworks, .. TorchvisionNetworks.Benchmarked, .. NetworkCatalog.TargetLayers];
 
     // Each engine's share of a round: at least this long, and at least MinimumCalls calls.
     private static readonly long SegmentTicks = Stopwatch.Frequency / 10; // 100 ms

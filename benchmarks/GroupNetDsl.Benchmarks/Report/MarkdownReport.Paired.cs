@@ -12,7 +12,7 @@ public static partial class MarkdownReport
         page.AppendLine("## ORT/ours in alternating rounds");
         page.AppendLine();
         page.AppendLine("The tables above divide two BenchmarkDotNet means taken minutes apart; on a shared host the load changes in between. Here, after");
-        page.AppendLine(Invariant, $"the BenchmarkDotNet cases, each network ran {paired[0].Rounds} rounds at batch 1, each round timing ours and then ONNX Runtime (or the other way");
+        page.AppendLine(Invariant, $"the BenchmarkDotNet cases, each network and each layer with a target ran {paired[0].Rounds} rounds at batch 1, each round timing ours and then ONNX Runtime (or the other way");
         page.AppendLine("round, in turn) for at least 100 ms each, so both numbers of a round share the host's state. \"ORT/ours\" is the median of the");
         page.AppendLine("rounds' ratios, the times the medians of the rounds' means; \"lowest\" and \"highest\" are the extreme rounds. The ratio");
         page.AppendLine("targets of issue 16 are judged on this median (`--paired [name]` runs it alone).");
