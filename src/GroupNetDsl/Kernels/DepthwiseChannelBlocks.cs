@@ -553,13 +553,14 @@ internal static class DepthwiseChannelBlocks
     private static Vector512<float> Activate(Vector512<float> value, Activation activation) =>
         activation <= Activation.Relu6 ? Epilogue.Activate(value, activation) : ActivationMath.Apply(value, activation);
 
+    // Where each of a transpose's 16 rows starts in a block of 16 x 16. An array, not a span of constants: unoptimized
+    // code (a Debug build of this library) allocated a field handle for the constants on every transpose.
+    private static readonly int[] ConsecutiveRows = [0, Lanes, 2 * Lanes, 3 * Lanes, 4 * Lanes, 5 * Lanes, 6 * Lanes, 7 * Lanes, 8 * Lanes, 9 * Lanes, 10 * Lanes, 11 * Lanes, 12 * Lanes, 13 * Lanes, 14 * Lanes, 15 * Lanes];
+
     /// <summary>target[j x 16 + i] = source[i x sourceStride + j] for i, j below 16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(ref float source, int sourceStride, ref float target)
-    {
-        ReadOnlySpan<int> rows = [0, Lanes, 2 * Lanes, 3 * Lanes, 4 * Lanes, 5 * Lanes, 6 * Lanes, 7 * Lanes, 8 * Lanes, 9 * Lanes, 10 * Lanes, 11 * Lanes, 12 * Lanes, 13 * Lanes, 14 * Lanes, 15 * Lanes];
-        Transpose(ref source, sourceStride, ref target, ref MemoryMarshal.GetReference(rows));
-    }
+    private static void Transpose(ref float source, int sourceStride, ref float target) =>
+        Transpose(ref source, sourceStride, ref target, ref MemoryMarshal.GetArrayDataReference(ConsecutiveRows));
 
     /// <summary>
     /// target[places[j] + i] = source[i x sourceStride + j] for i, j below 16: a 16 x 16 transpose in registers (unpacks
