@@ -101,7 +101,7 @@ public static partial class CSharpEmitter
     {
         "InputChannels", "InputHeight", "InputWidth", "InputLength", "OutputChannels", "OutputHeight", "OutputWidth", "OutputLength",
         "ParameterCount", "MultiplyAccumulates", "ScratchLength", "Summary", "t_groupNetScratch", "Load", "Forward",
-        "Threads", "_groupNetTeam", "_groupNetDisposed", "Dispose", "RunLayers",
+        "Threads", "_groupNetTeam", "_groupNetDisposed", "Dispose", "RunLayers", "RunLayersPriming",
     };
 
     /// <summary>
@@ -254,7 +254,7 @@ public static partial class CSharpEmitter
         w.Line(disposedRemark);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
         w.Line(throwIfDisposed);
-        w.Line("RunLayers(input, output, t_groupNetScratch ??= new float[ScratchLength]);");
+        w.Line("RunLayersPriming(input, output, t_groupNetScratch ??= new float[ScratchLength]);");
         w.Close();
         w.Line();
 
@@ -280,7 +280,7 @@ public static partial class CSharpEmitter
         w.Line(disposedRemark);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)");
         w.Line(throwIfDisposed);
-        w.Line("RunLayers(input, output, scratch);");
+        w.Line("RunLayersPriming(input, output, scratch);");
         w.Close();
         w.Line();
 
@@ -299,6 +299,24 @@ public static partial class CSharpEmitter
         w.Open("public void Dispose()");
         w.Line("_groupNetDisposed = true;");
         w.Line("_groupNetTeam?.Dispose();");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// RunLayers; the instance's first call primes its team, handing each thread only its own parts of each layer, so that");
+        w.Line("/// every thread allocates its working buffers in that call and no later call allocates (WorkerTeam.BeginPriming).");
+        w.Line("/// </summary>");
+        w.Open("private void RunLayersPriming(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)");
+        w.Open("if (_groupNetTeam is { } team && team.BeginPriming())");
+        w.Open("try");
+        w.Line("RunLayers(input, output, scratch);");
+        w.Close();
+        w.Open("finally");
+        w.Line("team.EndPriming();");
+        w.Close();
+        w.Line("return;");
+        w.Close();
+        w.Line("RunLayers(input, output, scratch);");
         w.Close();
         w.Line();
 

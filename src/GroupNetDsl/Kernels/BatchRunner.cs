@@ -39,7 +39,17 @@ public static class BatchRunner
                 {
                     var work = team.WorkOf<Work>();
                     work.Set(network, inputPointer, inputLength, outputPointer, outputLength, batchSize);
-                    team.Run(work);
+                    // The first batch gives each thread its own images, so that each allocates its buffers for whole
+                    // images then (a thread's buffers for a whole image differ from those for its parts of a layer).
+                    bool primingBatches = team.BeginPriming(WorkerTeam.BatchCalls);
+                    try
+                    {
+                        team.Run(work);
+                    }
+                    finally
+                    {
+                        if (primingBatches) team.EndPriming(WorkerTeam.BatchCalls);
+                    }
                     work.Set(null, null, 0, null, 0, 0);
                 }
                 return;
@@ -49,9 +59,19 @@ public static class BatchRunner
                 team.Release();
             }
         }
-        for (int image = 0; image < batchSize; image++)
+        // One image runs its layers on the team, and its first call primes the team as a one-image Forward does (a batch
+        // whose team is busy runs its images here alone).
+        bool priming = batchSize == 1 && team is not null && team.BeginPriming(WorkerTeam.LayerCalls);
+        try
         {
-            network.ForwardImageOfBatch(input.Slice(image * inputLength, inputLength), output.Slice(image * outputLength, outputLength));
+            for (int image = 0; image < batchSize; image++)
+            {
+                network.ForwardImageOfBatch(input.Slice(image * inputLength, inputLength), output.Slice(image * outputLength, outputLength));
+            }
+        }
+        finally
+        {
+            if (priming) team!.EndPriming(WorkerTeam.LayerCalls);
         }
     }
 
@@ -74,8 +94,12 @@ public static class BatchRunner
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            // Images part, part + parts, ...: each image is computed exactly as alone, on whichever thread claims the part.
-            for (int image = part; image < _batchSize; image += parts)
+            // Each image is computed exactly as alone, on whichever thread claims its part. Thread t's own parts hold
+            // images t, t + threads, t + 2 threads, ...: every thread has an image of its own in any batch of at least
+            // as many images as threads (as the first batch's priming needs), and the images spread evenly.
+            int threads = parts / WorkerTeam.PartsPerThread;
+            int owner = part / WorkerTeam.PartsPerThread, run = part % WorkerTeam.PartsPerThread;
+            for (int image = owner + threads * run; image < _batchSize; image += parts)
             {
                 _network!.ForwardImageOfBatch(new ReadOnlySpan<float>(_input + (long)image * _inputLength, _inputLength), new Span<float>(_output + (long)image * _outputLength, _outputLength));
             }

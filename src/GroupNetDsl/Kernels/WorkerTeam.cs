@@ -39,7 +39,10 @@ public sealed class WorkerTeam : IDisposable
 
     // Parts per thread: small enough that the others soon take over the rest of a descheduled thread's share, large
     // enough that a part's fixed work (band edges, setup) stays small.
-    private const int PartsPerThread = 4;
+    internal const int PartsPerThread = 4;
+
+    // The kinds of call that prime the team on their first run (see BeginPriming).
+    internal const int LayerCalls = 1, BatchCalls = 2;
 
     // Idle workers spin this long before they block: layers follow each other within microseconds, and waking a
     // blocked thread costs more than a small layer; spinning longer only takes a core from other work.
@@ -63,6 +66,8 @@ public sealed class WorkerTeam : IDisposable
     private readonly long[] _claims;
     private readonly SemaphoreSlim _callerWake = new(0);
     private int _callerAsleep;
+    private int _primedKinds;
+    private int _priming;
     private int _busy;
     private int _disposing;
     private bool _stopped;
@@ -107,6 +112,29 @@ public sealed class WorkerTeam : IDisposable
 
     /// <summary>How many parts each piece of work is split into.</summary>
     public int Parts => Threads * PartsPerThread;
+
+    /// <summary>
+    /// Starts the first call of a network on the team: until <see cref="EndPriming()"/>, every run hands each thread only
+    /// its own parts. Otherwise a thread that wakes late finds a small layer's parts all taken and meets that layer, and
+    /// allocates its working buffers for it, only at some later call; primed, every thread has allocated its buffers by
+    /// the end of the first call, and no call after it allocates. The caller waits for the others' parts instead of
+    /// taking them, so a descheduled thread delays that one call. One call primes; a second one at the same time does not.
+    /// </summary>
+    /// <returns>True when this call primes the team and must call <see cref="EndPriming()"/> when its layers are done.</returns>
+    public bool BeginPriming() => BeginPriming(LayerCalls);
+
+    /// <summary>Ends the priming that <see cref="BeginPriming()"/> started; later calls split their work as usual.</summary>
+    public void EndPriming() => EndPriming(LayerCalls);
+
+    /// <summary>The same for a kind of call (<see cref="LayerCalls"/>, <see cref="BatchCalls"/>): each kind primes once.</summary>
+    internal bool BeginPriming(int kind) => (Volatile.Read(ref _primedKinds) & kind) == 0 && Interlocked.CompareExchange(ref _priming, 1, 0) == 0;
+
+    /// <summary>Ends the priming of that kind of call.</summary>
+    internal void EndPriming(int kind)
+    {
+        Interlocked.Or(ref _primedKinds, kind);
+        Volatile.Write(ref _priming, 0);
+    }
 
     /// <summary>Takes the team for one piece of work; false when another thread has it (then work alone).</summary>
     /// <returns>True when the caller now owns the team and must call <see cref="Release"/>.</returns>
@@ -164,12 +192,14 @@ public sealed class WorkerTeam : IDisposable
         }
     }
 
-    // Claims and runs parts of the generation: the member's own run first, then what is left of the others'.
+    // Claims and runs parts of the generation: the member's own run first, then what is left of the others' (unless
+    // the team is priming: then each thread runs its own run only, and every part still runs exactly once).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunParts(int member, int generation)
     {
         int parts = Parts;
-        for (int i = 0; i < Threads; i++)
+        int owners = Volatile.Read(ref _priming) != 0 ? 1 : Threads;
+        for (int i = 0; i < owners; i++)
         {
             int owner = member + i < Threads ? member + i : member + i - Threads;
             int part;

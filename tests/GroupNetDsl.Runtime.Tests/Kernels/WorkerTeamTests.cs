@@ -214,6 +214,66 @@ public class WorkerTeamTests
         Assert.Equal(team.Parts - 1, work.RunsBy(caller));
     }
 
+    [Fact]
+    public void While_priming_each_thread_runs_exactly_its_own_parts()
+    {
+        using var team = new WorkerTeam(2);
+        if (team.Threads < 2) return;   // one processor: no background thread
+        var caller = Thread.CurrentThread;
+        // Parts that take no time and a worker blocked for long (its spinning ends after 0.2 ms): unprimed, the caller
+        // takes every part before the worker wakes.
+        var work = new DelegateWork(team.Parts, (_, _) => { });
+        Thread.Sleep(20);
+        Assert.True(team.BeginPriming());
+        Assert.False(team.BeginPriming());   // one call primes
+        Assert.True(team.TryAcquire());
+        try
+        {
+            team.Run(work);
+        }
+        finally
+        {
+            team.Release();
+        }
+        team.EndPriming();
+
+        Assert.All(work.Runs, runs => Assert.Equal(1, runs));
+        for (int part = 0; part < team.Parts; part++)
+        {
+            Assert.True((part < team.Parts / team.Threads) == (work.ThreadOf(part) == caller), $"part {part} ran on the wrong thread");
+        }
+        Assert.False(team.BeginPriming());   // primed once for good
+    }
+
+    [Fact]
+    public void A_batch_of_one_image_primes_the_team_as_a_one_image_Forward_does()
+    {
+        using var team = new WorkerTeam(2);
+        if (team.Threads < 2) return;
+        var output = new float[1];
+        BatchRunner.Run(team, new ImageRecorder(1), new float[] { 0 }, 1, output, 1, 1);
+        Assert.False(team.BeginPriming());   // primed by that call
+        Assert.Equal(0, output[0]);
+    }
+
+    [Fact]
+    public void The_first_batch_gives_every_thread_an_image_of_its_own()
+    {
+        using var team = new WorkerTeam(2);
+        if (team.Threads < 2) return;
+        var network = new ImageRecorder(4);
+        Thread.Sleep(20);   // the worker blocked
+        var outputs = new float[4];
+        BatchRunner.Run(team, network, new float[] { 0, 1, 2, 3 }, 1, outputs, 1, 4);
+
+        // Thread t's own images are t, t + 2, ...: images 0 and 2 on the caller, 1 and 3 on the worker.
+        Assert.Equal(Thread.CurrentThread, network.Threads[0]);
+        Assert.Equal(Thread.CurrentThread, network.Threads[2]);
+        Assert.NotEqual(Thread.CurrentThread, network.Threads[1]);
+        Assert.Equal(network.Threads[1], network.Threads[3]);
+        Assert.Equal(new float[] { 0, 1, 2, 3 }, outputs);
+    }
+
     /// <summary>Runs work on the team until every background thread has run a part of it, and returns those threads.</summary>
     private static Thread[] RunOnce(WorkerTeam team)
     {
@@ -262,11 +322,29 @@ public class WorkerTeamTests
 
         public int RunsBy(Thread thread) => _threads.Count(t => t == thread);
 
+        public Thread? ThreadOf(int part) => _threads[part];
+
         public override void Execute(int part, int parts)
         {
             body(part, Runs);
             _threads[part] = Thread.CurrentThread;
             Interlocked.Increment(ref Runs[part]);
+        }
+    }
+
+    /// <summary>A network of one-float images, each holding its index: it copies the image and records the thread that ran it.</summary>
+    private sealed class ImageRecorder(int images) : IImageNetwork
+    {
+        public Thread?[] Threads { get; } = new Thread?[images];
+
+        public void ForwardImageOfBatch(ReadOnlySpan<float> input, Span<float> output)
+        {
+            output[0] = input[0];
+            Threads[(int)input[0]] = Thread.CurrentThread;
+        }
+
+        public void Dispose()
+        {
         }
     }
 }
