@@ -17,7 +17,7 @@ using GroupNetDsl.Benchmarks.Suites;
 //                         (with [step]: only the steps whose names contain it)
 //   --loop <name> [seconds] [threads]  only the whole Forward of one network in a loop (for a profiler such as perf)
 //   --ort-profile <name> [threads]  ONNX Runtime's own per-node times for one network (its profiler)
-//   --alloc [name]        bytes the process allocates over 2,000 Forward calls of each case (whose name contains name)
+//   --alloc [name] [calls]  bytes the process allocates over 2,000 (or calls) Forward calls of each case (whose name contains name)
 //   --cores               whether two threads at once get two cores' FMA throughput now (about a second)
 //   --zoo-parity          torchvision's networks at 3x224x224 against PyTorch's outputs (files of export_zoo.py --full)
 //   --blocked-1x1 [rounds]  1x1 convs in NCHW16c (a probe kernel) against the engine's NCHW product, and the reorders
@@ -52,7 +52,8 @@ if (args.Length > 1 && args[0] == "--ort-profile")
 }
 if (args.Length > 0 && args[0] == "--alloc")
 {
-    GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run(args.Length > 1 ? args[1] : "");
+    GroupNetDsl.Benchmarks.Probe.AllocationProbe.Run(args.Length > 1 ? args[1] : "",
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2000);
     return 0;
 }
 if (args.Length > 0 && args[0] == "--zoo-parity")
