@@ -361,6 +361,21 @@ public class DiagnosticTests
                 c = conv(3, 8, 3)
             }
             """),
+        ["GNET0207 a PyTorch name far from any op"] = new(
+            "GNET0207",
+            """
+            network N(input: 3x8x8) {
+                pool = adaptive_avg_pool2d(1)
+                forward(x) = pool(x)
+            }
+            """,
+            2, 12, "adaptive_avg_pool2d", new[] { "name", "adaptive_avg_pool2d", "that is PyTorch's name: write `avgpool`, without arguments (the global average)" },
+            """
+            network N(input: 3x8x8) {
+                pool = avgpool
+                forward(x) = pool(x)
+            }
+            """),
         ["GNET0207 unknown block"] = new(
             "GNET0207",
             """

@@ -506,9 +506,11 @@ internal sealed partial class Binder
     {
         var candidates = scope.AllNames.Concat(OpRegistry.All.Select(o => o.Name)).Concat(_blocks.Keys).Concat(Builtins.FunctionNames).Distinct();
         string? closest = Suggestion.Closest(name, candidates);
-        string hint = closest is null
-            ? "declare it as a parameter or member, or use an op (" + string.Join(", ", OpRegistry.All.Select(o => o.Name)) + ")"
-            : $"did you mean '{closest}'?";
+        // A PyTorch name too far from any .gnet one (adaptive_avg_pool2d): what to write instead, as for nn.AdaptiveAvgPool2d.
+        var pytorch = PyTorchSpellings.Translate(new[] { "nn", name });
+        string hint = closest is not null ? $"did you mean '{closest}'?"
+            : pytorch.Reading != PyTorchReading.Missing ? $"that is PyTorch's name: {pytorch.Advice}"
+            : "declare it as a parameter or member, or use an op (" + string.Join(", ", OpRegistry.All.Select(o => o.Name)) + ")";
         // The exact name in another file is surer than a near one here (InvertedResidual is 7 edits from the zoo's
         // MNASNetInvertedResidual, near enough for a long name).
         if (BlockElsewhere(name, location.FilePath) is { } file) hint = $"the block '{name}' is declared in '{file}'; import it with import \"{file}\" at the top of this file";
